@@ -1,0 +1,130 @@
+"""The ``village-kiosk`` command.
+
+With no sub-command it opens the kiosk. The UI (Kivy) is imported only by
+the sub-commands that need it, so the publisher and sync tools start fast
+and run on machines without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+
+EXIT_USAGE = 2
+EXIT_SETUP = 3  # missing font, display or bad configuration
+EXIT_DATA = 4  # the village data is invalid
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1080x1920, not {text!r}") from None
+    if not (320 <= width <= 8000 and 320 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"size {text} is out of range")
+    return width, height
+
+
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="configuration file (default /etc/village-kiosk/config.toml)")
+    parser.add_argument("--data", type=Path, metavar="DIR", help="show a source folder of village data instead")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="village-kiosk", description="Village micro-power disclosure terminal.")
+    parser.add_argument("--version", action="version", version=f"village-kiosk {__version__}")
+    parser.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (development)")
+    parser.add_argument("--size", type=_size, metavar="WxH", help="window size with --windowed, e.g. 1080x1920")
+    _add_data_options(parser)
+    parser.set_defaults(func=run_kiosk)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    tour = commands.add_parser("tour", help="render every screen to PNG files (starts Xvfb if there is no DISPLAY)")
+    tour.add_argument("--out", type=Path, required=True, metavar="DIR")
+    tour.add_argument("--size", type=_size, default=(1080, 1920), metavar="WxH")
+    tour.add_argument("--font-scale", type=float, default=1.0, metavar="S", help="1 = normal; 1.5 or more = large mode")
+    _add_data_options(tour)
+    tour.set_defaults(func=run_tour)
+
+    try:
+        from kiosk.feed.cli import add_commands
+    except ImportError:  # pragma: no cover - the feed tools are optional at import time
+        pass
+    else:
+        add_commands(commands)
+    return parser
+
+
+def _load(args):
+    """Configuration and snapshot for the UI commands, or a clear error."""
+    from kiosk import datasource
+    from kiosk.config import load_config
+    from kiosk.decode import FeedError
+
+    config = load_config(args.config)
+    try:
+        snapshot = datasource.open_folder(args.data) if args.data else datasource.open_configured(config)
+    except FeedError as exc:
+        raise SystemExit(_fail(EXIT_DATA, f"village data rejected: {exc}"))
+    return config, snapshot
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"village-kiosk: {message}", file=sys.stderr)
+    return code
+
+
+def run_kiosk(args) -> int:
+    from kiosk.fonts import FontMissing
+
+    config, snapshot = _load(args)
+    try:
+        from screens.runtime import prepare_kivy
+
+        prepare_kivy(size=args.size if args.windowed else None, fullscreen=not args.windowed)
+    except FontMissing as exc:
+        return _fail(EXIT_SETUP, str(exc))
+    from screens.app import KioskApp
+
+    KioskApp(config, snapshot).run()
+    return 0
+
+
+def run_tour(args) -> int:
+    from kiosk.fonts import FontMissing
+    from screens.display import DisplayError
+
+    config, snapshot = _load(args)
+    try:
+        from screens.harness import Harness
+
+        harness = Harness.start(config, snapshot, size=args.size)
+    except (FontMissing, DisplayError) as exc:
+        return _fail(EXIT_SETUP, str(exc))
+    if args.font_scale > 1:
+        harness.app.theme.large_scale = args.font_scale
+        harness.set_large(True)
+    from screens.tour import run_tour as tour
+
+    for path in tour(harness, args.out):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    from kiosk.config import ConfigError
+
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        return _fail(EXIT_SETUP, str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Terminal configuration: a TOML file written by ``village-kiosk provision``.
+
+With no configuration file the kiosk runs on the bundled demo village.
+Every field has a default so a partial file is valid; a wrong one is
+rejected with the TOML path of the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from kiosk import paths
+
+
+class ConfigError(ValueError):
+    pass
+
+
+class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class TerminalConfig(_Section, kw_only=True):
+    id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = "DEMO-0001"
+    # Salted hash of the technician PIN (see provisioning); empty = no menu.
+    pin_hash: str = ""
+
+
+class FeedConfig(_Section, kw_only=True):
+    # Base URL of the village's published feed; empty = bundled demo data.
+    platform: str = ""
+    village: Annotated[str, Meta(pattern=r"^(\d{12})?$")] = ""
+    pubkeys: list[str] = []
+    store: str = "/var/lib/village-kiosk/store"
+    store_limit_mb: Annotated[int, Meta(ge=16)] = 2048
+    sync_interval_s: Annotated[int, Meta(ge=60)] = 900
+
+
+class DisplayConfig(_Section, kw_only=True):
+    idle_reset_s: Annotated[int, Meta(ge=10)] = 60
+    attract_after_s: Annotated[int, Meta(ge=30)] = 300
+    large_font_scale: Annotated[float, Meta(ge=1.5, le=3.0)] = 1.5
+
+
+class RecordsConfig(_Section, kw_only=True):
+    # A settled project whose settlement exceeds its budget by more than
+    # this many percent is flagged for villagers to see.
+    over_budget_threshold_pct: Annotated[float, Meta(ge=0)] = 10.0
+
+
+class Config(_Section, kw_only=True):
+    terminal: TerminalConfig = TerminalConfig()
+    feed: FeedConfig = FeedConfig()
+    display: DisplayConfig = DisplayConfig()
+    records: RecordsConfig = RecordsConfig()
+
+    @property
+    def uses_platform(self) -> bool:
+        return bool(self.feed.platform and self.feed.village)
+
+
+def parse_config(text: str, origin: str = "config") -> Config:
+    try:
+        return msgspec.toml.decode(text.encode(), type=Config)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML ({exc})") from None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The configuration at ``path`` (default: the system one), or the demo
+    defaults when that file does not exist."""
+    path = path or paths.DEFAULT_CONFIG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    return parse_config(text, str(path))

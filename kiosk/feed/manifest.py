@@ -1,0 +1,132 @@
+"""The signed manifest: the one file that says what a village's feed is.
+
+Everything else in a published tree is a content-addressed blob
+(``blobs/<sha256>``) named by this manifest, so trusting the manifest's
+signature is enough to trust every byte the terminal shows.
+The protocol is written down in ``docs/FEED-PROTOCOL.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from kiosk import decode
+from kiosk.model import Sha256, VillageCode
+
+MANIFEST_FORMAT = 1
+MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.sig"
+BLOB_DIR = "blobs"
+
+# Caps on what a terminal will read before it has verified anything: a
+# hostile or broken server must not be able to fill memory or disk.
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+MAX_SIGNATURE_BYTES = 1024
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+KeyId = Annotated[str, Meta(pattern=r"^[0-9a-f]{16}$")]
+
+
+class BadManifest(ValueError):
+    """The manifest is not one this terminal can accept (shape or rules)."""
+
+
+class FileKind(enum.Enum):
+    DOCUMENT = "document"
+    MEDIA = "media"
+
+
+class FileEntry(msgspec.Struct, frozen=True, kw_only=True):
+    # Documents keep their feed name (``village.json``, ``finance/2025-03.json``);
+    # media are named ``media/<sha256>`` as in the source folder.
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    sha256: Sha256
+    size: Annotated[int, Meta(ge=0, le=MAX_FILE_BYTES)]
+    kind: FileKind
+
+
+class Manifest(msgspec.Struct, frozen=True, kw_only=True):
+    format: Annotated[int, Meta(ge=1)] = MANIFEST_FORMAT
+    village: VillageCode
+    version: Annotated[int, Meta(ge=1)]
+    generated_at: Annotated[dt.datetime, Meta(tz=True)]
+    expires_at: Annotated[dt.datetime, Meta(tz=True)]
+    key_id: KeyId
+    files: list[FileEntry]
+
+    def documents(self) -> list[FileEntry]:
+        return [entry for entry in self.files if entry.kind is FileKind.DOCUMENT]
+
+    def blobs(self) -> dict[str, int]:
+        """Every distinct blob, sha256 -> size."""
+        return {entry.sha256: entry.size for entry in self.files}
+
+    def total_size(self) -> int:
+        return sum(self.blobs().values())
+
+
+class _KeyIdOnly(msgspec.Struct):
+    key_id: KeyId
+
+
+def media_name(sha256: str) -> str:
+    return f"{decode.MEDIA_DIR}/{sha256}"
+
+
+def blob_path(sha256: str) -> str:
+    """Where a blob lives relative to the village's feed root."""
+    return f"{BLOB_DIR}/{sha256}"
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode_manifest(manifest: Manifest) -> bytes:
+    check_rules(manifest)
+    return msgspec.json.format(msgspec.json.encode(manifest), indent=1) + b"\n"
+
+
+def read_key_id(raw: bytes) -> str:
+    """The key id a raw (not yet verified) manifest claims, to pick the key
+    its signature must be checked with. Nothing else is trusted yet."""
+    try:
+        return msgspec.json.decode(raw, type=_KeyIdOnly).key_id
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise BadManifest(f"no usable key_id ({exc})") from None
+
+
+def decode_manifest(raw: bytes) -> Manifest:
+    try:
+        manifest = msgspec.json.decode(raw, type=Manifest)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise BadManifest(str(exc)) from None
+    check_rules(manifest)
+    return manifest
+
+
+def check_rules(manifest: Manifest) -> None:
+    """Rules the types alone cannot say."""
+    if manifest.format > MANIFEST_FORMAT:
+        raise BadManifest(f"format {manifest.format} is newer than this terminal understands ({MANIFEST_FORMAT})")
+    if manifest.expires_at <= manifest.generated_at:
+        raise BadManifest("expires_at is not after generated_at")
+    names: set[str] = set()
+    for index, entry in enumerate(manifest.files):
+        where = f"files[{index}] {entry.name!r}"
+        if entry.name in names:
+            raise BadManifest(f"{where}: listed twice")
+        names.add(entry.name)
+        if entry.kind is FileKind.DOCUMENT and not decode.is_document_name(entry.name):
+            raise BadManifest(f"{where}: not a feed document name")
+        if entry.kind is FileKind.MEDIA and entry.name != media_name(entry.sha256):
+            raise BadManifest(f"{where}: a media file must be named {media_name(entry.sha256)}")
+    missing = [name for name in decode.REQUIRED_DOCS if name not in names]
+    if missing:
+        raise BadManifest(f"required document {missing[0]} is not listed")

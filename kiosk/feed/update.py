@@ -1,0 +1,119 @@
+"""The one update pipeline behind HTTP sync and USB import.
+
+Order matters: signature → village → version (no rollback) → expiry; only
+then is anything fetched, each blob checked against its hash and size,
+the documents validated as a whole, and the snapshot switched atomically.
+Any failure leaves the last good snapshot in place.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Protocol
+
+import diskcache
+
+from kiosk.feed import keys, outcome, verify
+from kiosk.feed.manifest import FileEntry, FileKind, Manifest
+from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
+from kiosk.feed.store import Store
+
+log = logging.getLogger("kiosk.feed")
+
+
+class BlobSource(Protocol):
+    def fetch(self, entry: FileEntry) -> bytes:
+        """The blob's bytes, at most ``entry.size`` + 1 of them (so an
+        oversized one is caught); raises Rejected or Failed."""
+        ...
+
+
+def install(
+    store: Store,
+    raw_manifest: bytes,
+    signature: bytes,
+    source: BlobSource,
+    keyring: keys.Keyring,
+    village: str | None = None,
+    etag: str | None = None,
+) -> SyncOutcome:
+    held = store.current()
+    held_version = held.version if held else None
+    manifest = verify.check_signed(raw_manifest, signature, keyring)
+    expected = village or (held.village if held else None)
+    if expected and manifest.village != expected:
+        raise Rejected(f"the feed is for village {manifest.village}, this terminal shows {expected}")
+    # A valid signature vouches for this time even if the data is refused below.
+    store.observe_time(manifest.generated_at)
+    if held is not None and manifest.version < held.version:
+        raise Rejected(f"rollback to v{manifest.version} refused (have v{held.version})")
+    if held is not None and manifest.version == held.version:
+        store.remember_etag(held.version, etag)
+        count, size = fetch_missing(store, held, source)  # repairs a damaged store
+        return outcome.up_to_date(held.version, count, size)
+    now = store.now()
+    if manifest.expires_at <= now:
+        raise Rejected(f"v{manifest.version} expired at {manifest.expires_at:%Y-%m-%d %H:%M}Z (now is at least {now:%Y-%m-%d %H:%M}Z)")
+    store.make_room(manifest)
+    count, size = fetch_missing(store, manifest, source)
+    snapshot = store.snapshot_of(manifest)
+    if not store.commit(raw_manifest, signature, manifest, etag):
+        now_held = store.current()
+        return outcome.up_to_date(now_held.version if now_held else manifest.version)
+    store.collect_garbage()
+    return outcome.updated(held_version, manifest.version, count, size, snapshot)
+
+
+def fetch_missing(store: Store, manifest: Manifest, source: BlobSource) -> tuple[int, int]:
+    """Fetch, check and store every blob the store lacks. Blobs already
+    fetched stay on failure, so the next attempt resumes."""
+    missing = store.missing(manifest)
+    # Documents first: small, and they decide whether the update is valid at all.
+    entries = sorted({entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values(), key=lambda e: e.kind is not FileKind.DOCUMENT)
+    size = 0
+    for entry in entries:
+        data = source.fetch(entry)
+        verify.check_blob(entry, data)
+        store.put_blob(entry.sha256, data)
+        size += len(data)
+    return len(entries), size
+
+
+def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
+    """Run one sync or import: turn every way it can end into an outcome,
+    record it in the store and log its one line."""
+    held = _held_version(store)
+    try:
+        result = run()
+    except Rejected as exc:
+        result = outcome.rejected(str(exc), held)
+    except Failed as exc:
+        result = outcome.failed(str(exc), held)
+    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+        result = outcome.failed(_store_error(exc), held)
+    try:
+        store.save_clock()
+        store.record(result)
+    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+        log.warning("store: cannot record the outcome: %s", _store_error(exc))
+    log.log(logging.INFO if result.ok else logging.WARNING, "feed: %s", result.message)
+    return result
+
+
+def _held_version(store: Store) -> int | None:
+    try:
+        manifest = store.current()
+    except (OSError, sqlite3.Error, diskcache.Timeout):
+        return None
+    return manifest.version if manifest else None
+
+
+def _store_error(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in str(exc):
+        return "disk full: cannot write the store"
+    if isinstance(exc, diskcache.Timeout):
+        return "store busy (locked by another process)"
+    return f"store error: {exc}"

@@ -1,0 +1,271 @@
+"""Typed model of the village feed.
+
+Every document the central platform publishes is decoded into these
+structs exactly once, at the boundary (``kiosk.decode``); nothing past that
+point ever sees raw JSON. The wire format is documented for the platform's
+team in ``docs/FEED-FORMAT.md`` -- keep the two in step.
+
+Conventions:
+- money is integer fen (1 yuan = 100 fen), never float;
+- dates are ISO ``YYYY-MM-DD`` strings on the wire, ``datetime.date`` here;
+- media (receipts, photos) are referenced by the SHA-256 of their bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+FORMAT_VERSION = 1
+
+VillageCode = Annotated[str, Meta(pattern=r"^\d{12}$", description="12-digit statistical division code")]
+Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+Identifier = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+Text = Annotated[str, Meta(min_length=1)]
+Fen = Annotated[int, Meta(ge=0, le=10**13)]
+PositiveFen = Annotated[int, Meta(gt=0, le=10**13)]
+MonthKey = Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Struct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+    """Base: immutable, keyword-only; unknown fields are ignored so the
+    platform can add fields without breaking terminals in the field."""
+
+
+class MediaRef(Struct, kw_only=True):
+    sha256: Sha256
+    caption: str = ""
+
+
+# ---------------------------------------------------------------- village
+
+
+class Village(Struct, kw_only=True):
+    code: VillageCode
+    name: Text
+    township: Text
+    county: Text
+    city: Text
+    province: Text = "湖南省"
+
+
+class Hotline(Struct, kw_only=True):
+    name: Text
+    number: Annotated[str, Meta(pattern=r"^[0-9-]{3,20}$")]
+
+
+class ComplaintChannel(Struct, kw_only=True):
+    # Placeholders {village}, {terminal} and {item} are filled (URL-encoded)
+    # by the terminal; see kiosk.complaint.
+    url_template: Annotated[str, Meta(pattern=r"^https?://", max_length=300)]
+    hotlines: list[Hotline]
+
+
+class VillageDoc(Struct, kw_only=True):
+    format: Annotated[int, Meta(ge=1)] = FORMAT_VERSION
+    village: Village
+    as_of: dt.date
+    complaint: ComplaintChannel
+
+
+# ---------------------------------------------------------------- powers
+
+
+class NodeKind(enum.Enum):
+    START = "start"
+    STEP = "step"
+    DECISION = "decision"
+    PUBLICITY = "publicity"
+    END = "end"
+
+
+class FlowNode(Struct, kw_only=True):
+    id: Identifier
+    kind: NodeKind
+    label: Text
+    detail: str = ""
+
+
+class FlowEdge(Struct, kw_only=True):
+    source: Identifier = msgspec.field(name="from")
+    target: Identifier = msgspec.field(name="to")
+    label: str = ""
+
+
+class Flowchart(Struct, kw_only=True):
+    """A directed graph. Branches (decision nodes with labelled edges) and
+    loops back are allowed; edges to missing nodes are NOT rejected here,
+    the viewer shows them sensibly (a malformed chart must never hide the
+    rest of the power item)."""
+
+    nodes: list[FlowNode]
+    edges: list[FlowEdge]
+
+
+class PolicyBasis(Struct, kw_only=True):
+    document: Text
+    clause: str = ""
+    excerpt: str = ""
+
+
+class RiskPoint(Struct, kw_only=True):
+    risk: Text
+    control: Text
+    level: str = ""  # e.g. 高 / 中 / 低, shown as given
+
+
+class PowerCategory(Struct, kw_only=True):
+    id: Identifier
+    name: Text
+    description: str = ""
+
+
+class PowerItem(Struct, kw_only=True):
+    id: Identifier
+    category: Identifier
+    name: Text
+    summary: Text
+    responsible: Text
+    time_limit: str = ""
+    materials: list[str] = []
+    basis: list[PolicyBasis] = []
+    risks: list[RiskPoint] = []
+    flowchart: Flowchart
+
+
+class PowersDoc(Struct, kw_only=True):
+    categories: list[PowerCategory]
+    items: list[PowerItem]
+
+
+# ---------------------------------------------------------------- projects
+
+
+class ProjectStatus(enum.Enum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    SETTLED = "settled"
+
+
+class StageKind(enum.Enum):
+    """The six stages of 四议两公开, in order."""
+
+    PROPOSAL = "proposal"  # 党支部会议提议
+    CONSULTATION = "consultation"  # 村两委会议商议
+    REVIEW = "review"  # 党员大会审议
+    RESOLUTION = "resolution"  # 村民（代表）会议决议
+    RESOLUTION_PUBLICITY = "resolution_publicity"  # 决议公开
+    RESULT_PUBLICITY = "result_publicity"  # 实施结果公开
+
+
+class Stage(Struct, kw_only=True):
+    kind: StageKind
+    date: dt.date
+    note: str = ""
+
+
+class Project(Struct, kw_only=True):
+    id: Identifier
+    name: Text
+    summary: str = ""
+    major: bool = False  # major matters must follow 四议两公开
+    status: ProjectStatus
+    budget_fen: Fen
+    settlement_fen: Fen | None = None
+    funding_source: str = ""
+    tendering: str = ""
+    contractor: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    stages: list[Stage] = []
+    photos: list[MediaRef] = []
+
+
+class ProjectsDoc(Struct, kw_only=True):
+    projects: list[Project]
+
+
+# ---------------------------------------------------------------- finance
+
+
+class Direction(enum.Enum):
+    INCOME = "income"
+    EXPENSE = "expense"
+
+
+class FinanceEntry(Struct, kw_only=True):
+    id: Identifier
+    date: dt.date
+    direction: Direction
+    amount_fen: PositiveFen
+    category: Text
+    counterparty: str = ""  # payee for an expense, payer for an income
+    purpose: Text
+    approver: str = ""
+    voucher_no: str = ""
+    receipts: list[MediaRef] = []
+    project_id: Identifier | None = None
+
+
+class FinanceMonthDoc(Struct, kw_only=True):
+    """One month of entries: finance is sharded by month so a daily change
+    costs a small download."""
+
+    month: MonthKey
+    opening_balance_fen: int | None = None
+    entries: list[FinanceEntry]
+
+
+# ---------------------------------------------------------------- disclosures
+
+
+class DisclosureKind(enum.Enum):
+    ALLOWANCE = "allowance"  # 低保
+    HOUSING = "housing"  # 危房改造
+    RELIEF = "relief"  # 救灾救助
+    PARTY = "party"  # 党员发展
+    HOMESTEAD = "homestead"  # 宅基地审批
+    OTHER = "other"
+
+
+class Disclosure(Struct, kw_only=True):
+    id: Identifier
+    kind: DisclosureKind
+    title: Text
+    publicity_start: dt.date
+    publicity_end: dt.date
+    columns: list[Text]
+    rows: list[list[str]]
+    note: str = ""
+
+
+class DisclosuresDoc(Struct, kw_only=True):
+    disclosures: list[Disclosure]
+
+
+# ---------------------------------------------------------------- notices and cases
+
+
+class Notice(Struct, kw_only=True):
+    id: Identifier
+    title: Text
+    date: dt.date
+    issuer: str = ""
+    body: Text
+
+
+class Case(Struct, kw_only=True):
+    id: Identifier
+    title: Text
+    date: dt.date
+    body: Text
+    lesson: str = ""  # the warning drawn from the case
+
+
+class NoticesDoc(Struct, kw_only=True):
+    notices: list[Notice]
+    cases: list[Case] = []

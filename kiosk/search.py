@@ -1,0 +1,314 @@
+"""Touch search over one snapshot: Chinese substring, full pinyin and pinyin initials.
+
+Villagers search with an on-screen keyboard (letters, digits, a few common
+characters), so a query is short and grows by one key per tap. ``DB`` must
+find 低保评定 and ``ZJD`` 宅基地审批, as must ``dibao``, ``dib`` or ``宅基``.
+
+How matching works. Every searchable text is turned, once per snapshot, into
+a *unit string*: one unit per Han character or ASCII letter/digit (other
+characters are dropped), units separated by ``|``; inside a unit its
+*alternatives* separated by ``,``: the character itself and its pinyin
+readings -- the reading in context plus the other common readings of a
+polyphonic character (行 hang/xing), so a villager who reads it either way
+still finds it::
+
+    低保评定  ->  |低,di|保,bao|评,ping|定,ding|
+
+A query matches a text when it can be cut into pieces that, in order, each
+match a *prefix* of one alternative of consecutive units. That one rule
+covers full pinyin (``dibao``), initials (``db``), mixed forms (``dib``,
+``dbpd``, ``低b``) and Chinese substrings (``宅基``). It is compiled into a
+regular expression per query and run over all unit strings joined into one
+haystack, so a query costs a few C-level regex scans, not a Python loop over
+every record -- which is what keeps a key tap fast on 10,000 records.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import functools
+import heapq
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from kiosk import model
+
+# Scores, best first. A record is scored by the best way its title matches;
+# a match only in its secondary text (a power's summary, a disclosure's kind)
+# ranks below every title match.
+EXACT = 100  # the query spells the whole title (低保评定, dibaopingding, dbpd)
+NAME_PREFIX = 80  # the title starts with the query in characters or whole syllables (低保, dibao, dib)
+INITIALS_PREFIX = 60  # the title starts with the query as initials or partial syllables (db, zjd)
+NAME_SUBSTRING = 40  # the query matches inside the title (评定, pd)
+SECONDARY = 20  # the query matches the secondary text in characters or whole syllables
+
+# Readings of a polyphonic character considered besides its reading in context.
+_EXTRA_READINGS = 2
+_UNIT = "|"
+_ALT = ","
+_LINE = "\n"
+
+
+class HitKind(enum.Enum):
+    """What a hit points at; the order here is the order at equal score."""
+
+    POWER = "power"
+    PROJECT = "project"
+    NOTICE = "notice"
+    CASE = "case"
+    DISCLOSURE = "disclosure"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: HitKind
+    id: str
+    title: str
+    subtitle: str
+    score: int
+
+
+_DISCLOSURE_KIND_NAMES = {
+    model.DisclosureKind.ALLOWANCE: "低保",
+    model.DisclosureKind.HOUSING: "危房改造",
+    model.DisclosureKind.RELIEF: "救灾救助",
+    model.DisclosureKind.PARTY: "党员发展",
+    model.DisclosureKind.HOMESTEAD: "宅基地审批",
+    model.DisclosureKind.OTHER: "",
+}
+_PROJECT_STATUS_NAMES = {
+    model.ProjectStatus.PLANNED: "计划中",
+    model.ProjectStatus.IN_PROGRESS: "实施中",
+    model.ProjectStatus.SETTLED: "已结算",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    kind: HitKind
+    id: str
+    title: str
+    subtitle: str
+    secondary: str  # searched only in characters / whole syllables; "" for none
+
+
+def _records_of(snapshot) -> list[_Record]:
+    """Everything searchable, in the order hits of equal score are listed."""
+    category_names = {category.id: category.name for category in snapshot.categories}
+    records = [
+        _Record(HitKind.POWER, item.id, item.name, category_names.get(item.category, ""), item.summary)
+        for item in snapshot.power_items
+    ]
+    records += [
+        _Record(HitKind.PROJECT, project.id, project.name, f"村级项目 · {_PROJECT_STATUS_NAMES[project.status]}", "")
+        for project in snapshot.projects
+    ]
+    records += [_Record(HitKind.NOTICE, notice.id, notice.title, f"通知公告 · {notice.date.isoformat()}", "") for notice in snapshot.notices]
+    records += [_Record(HitKind.CASE, case.id, case.title, f"典型案例 · {case.date.isoformat()}", "") for case in snapshot.cases]
+    records += [
+        _Record(
+            HitKind.DISCLOSURE,
+            disclosure.id,
+            disclosure.title,
+            f"结果公开 · 公示 {disclosure.publicity_start.isoformat()} 至 {disclosure.publicity_end.isoformat()}",
+            _DISCLOSURE_KIND_NAMES[disclosure.kind],
+        )
+        for disclosure in snapshot.disclosures
+    ]
+    return records
+
+
+# ------------------------------------------------------------------ text -> units
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _normalize(text: str) -> str:
+    """Full-width to half-width, lower case; only Han characters, ASCII letters and digits stay."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(char for char in text if _is_han(char) or (char.isascii() and char.isalnum()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _readings(char: str) -> tuple[str, ...]:
+    """The commonest readings of one Han character, without tones."""
+    found: list[str] = []
+    for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
+        if reading.isascii() and reading.isalpha() and reading not in found:
+            found.append(reading)
+    return tuple(found[:_EXTRA_READINGS])
+
+
+def _context_readings(han_run: str) -> list[str]:
+    """One reading per character, chosen from the phrase (银行 -> yin hang)."""
+    readings = lazy_pinyin(han_run, style=Style.NORMAL)
+    if len(readings) != len(han_run):  # characters pypinyin does not know come back grouped
+        readings = [lazy_pinyin(char, style=Style.NORMAL)[0] for char in han_run]
+    return readings
+
+
+def _units(text: str) -> str:
+    """The unit string of a text (see the module docstring)."""
+    units: list[str] = []
+    for is_han, run in _runs(_normalize(text)):
+        if not is_han:
+            units.extend(run)
+            continue
+        for char, context in zip(run, _context_readings(run)):
+            alternatives = [char]
+            for reading in (context, *_readings(char)):
+                if reading.isascii() and reading.isalpha() and reading not in alternatives:
+                    alternatives.append(reading)
+            units.append(_ALT.join(alternatives))
+    return _UNIT + _UNIT.join(units) + _UNIT if units else ""
+
+
+def _runs(text: str) -> Iterable[tuple[bool, str]]:
+    """Split into maximal runs of Han / non-Han characters."""
+    start = 0
+    for index in range(1, len(text) + 1):
+        if index == len(text) or _is_han(text[index]) != _is_han(text[start]):
+            yield _is_han(text[start]), text[start:index]
+            start = index
+
+
+# ------------------------------------------------------------------ query -> regex
+
+# Between two query characters the match may stay inside the current
+# alternative, or jump to the start of an alternative of the next unit.
+_JUMP_ANY = r"(?:[^|\n]*\|(?:[^|\n]*,)?)?"  # ... after any prefix of the current alternative
+_JUMP_WHOLE = r"(?:(?:,[^|\n]*)?\|(?:[^|\n]*,)?)?"  # ... only once the alternative is complete
+
+
+def _pattern(query: str, jump: str) -> str:
+    return jump.join(re.escape(char) for char in query)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """The regexes of one normalized query."""
+
+    anywhere: re.Pattern  # over the title haystack: one match per line, at its leftmost start
+    whole_anywhere: re.Pattern  # over the secondary haystack: characters or whole syllables only
+    prefix_any: re.Pattern  # .match on one title: starts at its first unit
+    prefix_whole: re.Pattern  # .match on one title: starts at its first unit, whole syllables
+    exact: re.Pattern  # .fullmatch on one title: covers every unit
+
+    @classmethod
+    @functools.lru_cache(maxsize=256)
+    def of(cls, query: str) -> _Compiled:
+        general = _pattern(query, _JUMP_ANY)
+        whole = _pattern(query, _JUMP_WHOLE)
+        first_alternative = r"\|(?:[^|\n]*,)?"
+        return cls(
+            # "[^\n]*" swallows the rest of the line, so the scan moves on to the next record.
+            anywhere=re.compile(r"[|,]" + general + r"[^\n]*"),
+            # A secondary text is long prose: its last syllable must be complete too, or one
+            # letter would match nearly every summary.
+            whole_anywhere=re.compile(r"[|,]" + whole + r"(?=[|,])[^\n]*"),
+            prefix_any=re.compile(first_alternative + general),
+            prefix_whole=re.compile(first_alternative + whole),
+            exact=re.compile(first_alternative + general + r"[^|\n]*\|"),
+        )
+
+
+class _Haystack:
+    """Unit strings of many records joined into one string, one per line."""
+
+    def __init__(self, texts: Sequence[str], owners: Sequence[int]):
+        self.owners = list(owners)  # record index of each line
+        self.starts: list[int] = []
+        position = 0
+        for text in texts:
+            self.starts.append(position)
+            position += len(text) + 1
+        self.text = _LINE.join(texts)
+
+    def matches(self, pattern: re.Pattern) -> Iterable[tuple[int, int]]:
+        """(record index, offset of the leftmost match within its line) per matching line."""
+        for match in pattern.finditer(self.text):
+            line = bisect.bisect_right(self.starts, match.start()) - 1
+            yield self.owners[line], match.start() - self.starts[line]
+
+
+class SearchIndex:
+    """Search over one snapshot; build it once per snapshot, query on every key tap."""
+
+    def __init__(self, records: list[_Record]):
+        self._records = records
+        self._titles = [_units(record.title) for record in records]
+        self._title_haystack = _Haystack(self._titles, range(len(records)))
+        with_secondary = [index for index, record in enumerate(records) if record.secondary]
+        self._secondary_haystack = _Haystack([_units(records[index].secondary) for index in with_secondary], with_secondary)
+        # Where the first unit of each title ends: a match starting before it is a prefix match.
+        self._first_unit_end = [title.find(_UNIT, 1) for title in self._titles]
+
+    @classmethod
+    def build(cls, snapshot) -> SearchIndex:
+        """Index the power items, projects, notices, cases and disclosures of a ``kiosk.snapshot.Snapshot``."""
+        return cls(_records_of(snapshot))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def query(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """The best ``limit`` hits for what the keyboard has typed, best first."""
+        query = _normalize(text)
+        if not query or limit <= 0:
+            return []
+        scores = self._scores(_Compiled.of(query))
+        best = heapq.nsmallest(limit, scores.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [self._hit(index, score) for index, score in best]
+
+    def suggest_keys(self, text: str, keys: Iterable[str] = "abcdefghijklmnopqrstuvwxyz0123456789") -> set[str]:
+        """Which of ``keys`` typed next would still find something (to grey out the rest)."""
+        query = _normalize(text)
+        return {key for key in keys if self._any_match(query + _normalize(key))}
+
+    # ------------------------------------------------------------ internals
+
+    def _scores(self, compiled: _Compiled) -> dict[int, int]:
+        scores: dict[int, int] = {}
+        for index, _ in self._secondary_haystack.matches(compiled.whole_anywhere):
+            scores[index] = SECONDARY
+        for index, offset in self._title_haystack.matches(compiled.anywhere):
+            scores[index] = self._title_score(compiled, index, offset)
+        return scores
+
+    def _title_score(self, compiled: _Compiled, index: int, offset: int) -> int:
+        if offset >= self._first_unit_end[index]:
+            return NAME_SUBSTRING  # the leftmost match starts after the first unit
+        title = self._titles[index]
+        if compiled.exact.fullmatch(title):
+            return EXACT
+        if compiled.prefix_whole.match(title):
+            return NAME_PREFIX
+        return INITIALS_PREFIX
+
+    def _any_match(self, query: str) -> bool:
+        if not query:
+            return False
+        compiled = _Compiled.of(query)
+        return bool(compiled.anywhere.search(self._title_haystack.text) or compiled.whole_anywhere.search(self._secondary_haystack.text))
+
+    def _hit(self, index: int, score: int) -> SearchHit:
+        record = self._records[index]
+        return SearchHit(record.kind, record.id, record.title, record.subtitle, score)
+
+
+def bench_queries(index: SearchIndex, queries: Iterable[str], limit: int = 50) -> list[float]:
+    """Milliseconds each query took (for benchmarks; tests never assert on time)."""
+    times = []
+    for text in queries:
+        started = time.perf_counter()
+        index.query(text, limit)
+        times.append((time.perf_counter() - started) * 1000)
+    return times

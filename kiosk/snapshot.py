@@ -1,0 +1,150 @@
+"""A complete, validated copy of one village's data: what every screen reads.
+
+A ``Snapshot`` is built from raw documents (by name) plus a media source;
+it decodes and validates them all, checks references across documents and
+then offers plain typed look-ups. It is immutable: a newer copy of the
+data is a new ``Snapshot``, swapped in whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from kiosk import decode, model
+
+
+class MediaMissing(LookupError):
+    """A referenced media blob is not present in this copy of the data."""
+
+
+class MediaSource(Protocol):
+    def read(self, sha256: str) -> bytes:
+        """The blob's bytes; raises MediaMissing when it is absent."""
+        ...
+
+
+class DirectoryMedia:
+    """Media blobs as files named by their SHA-256 in one folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def read(self, sha256: str) -> bytes:
+        path = self.folder / sha256
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise MediaMissing(sha256) from None
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """Where this copy of the data came from and how old it is."""
+
+    source: str  # "demo", "folder" or "platform"
+    version: int | None  # the signed manifest's version; None for unsigned folders
+    generated_at: dt.datetime | None  # when the platform published it
+    expires_at: dt.datetime | None = None
+
+
+class Snapshot:
+    def __init__(self, documents: Mapping[str, bytes], media: MediaSource, info: DataInfo):
+        missing = [name for name in decode.REQUIRED_DOCS if name not in documents]
+        if missing:
+            raise decode.FeedError(missing[0], "$", "document is missing")
+        self.info = info
+        self.media = media
+        village_doc: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
+        powers: model.PowersDoc = decode.decode_document(decode.POWERS_DOC, documents[decode.POWERS_DOC])
+        projects: model.ProjectsDoc = decode.decode_document(decode.PROJECTS_DOC, documents[decode.PROJECTS_DOC])
+        disclosures: model.DisclosuresDoc = decode.decode_document(decode.DISCLOSURES_DOC, documents[decode.DISCLOSURES_DOC])
+        notices: model.NoticesDoc = decode.decode_document(decode.NOTICES_DOC, documents[decode.NOTICES_DOC])
+        months: dict[str, model.FinanceMonthDoc] = {}
+        for name in sorted(documents):
+            month = decode.finance_month_of(name)
+            if month:
+                months[month] = decode.decode_document(name, documents[name])
+
+        self.village = village_doc.village
+        self.as_of = village_doc.as_of
+        self.complaint = village_doc.complaint
+        self.categories: tuple[model.PowerCategory, ...] = tuple(powers.categories)
+        self.power_items: tuple[model.PowerItem, ...] = tuple(powers.items)
+        self.projects: tuple[model.Project, ...] = tuple(projects.projects)
+        self.disclosures: tuple[model.Disclosure, ...] = tuple(disclosures.disclosures)
+        self.notices: tuple[model.Notice, ...] = tuple(sorted(notices.notices, key=lambda n: n.date, reverse=True))
+        self.cases: tuple[model.Case, ...] = tuple(sorted(notices.cases, key=lambda c: c.date, reverse=True))
+        self._months = {key: months[key] for key in sorted(months, reverse=True)}
+
+        self._items_by_id = {item.id: item for item in self.power_items}
+        self._projects_by_id = {project.id: project for project in self.projects}
+        self._entries_by_id: dict[str, model.FinanceEntry] = {}
+        for month_key, month_doc in self._months.items():
+            for index, entry in enumerate(month_doc.entries):
+                name = f"{decode.FINANCE_DIR}/{month_key}.json"
+                if entry.id in self._entries_by_id:
+                    raise decode.FeedError(name, f"$.entries[{index}].id", f"duplicate id {entry.id!r} (also in another month)")
+                if entry.project_id is not None and entry.project_id not in self._projects_by_id:
+                    raise decode.FeedError(name, f"$.entries[{index}].project_id", f"unknown project {entry.project_id!r}")
+                self._entries_by_id[entry.id] = entry
+
+    # ------------------------------------------------------------ look-ups
+
+    def items_in(self, category_id: str) -> list[model.PowerItem]:
+        return [item for item in self.power_items if item.category == category_id]
+
+    def power_item(self, item_id: str) -> model.PowerItem:
+        return self._items_by_id[item_id]
+
+    def project(self, project_id: str) -> model.Project:
+        return self._projects_by_id[project_id]
+
+    def months(self) -> list[str]:
+        """Months with finance data, newest first (``YYYY-MM``)."""
+        return list(self._months)
+
+    def finance_month(self, month: str) -> model.FinanceMonthDoc:
+        return self._months[month]
+
+    def finance_entry(self, entry_id: str) -> model.FinanceEntry:
+        return self._entries_by_id[entry_id]
+
+    def finance_entries(self) -> list[model.FinanceEntry]:
+        return list(self._entries_by_id.values())
+
+    def entries_for_project(self, project_id: str) -> list[model.FinanceEntry]:
+        return [entry for entry in self._entries_by_id.values() if entry.project_id == project_id]
+
+    def disclosure(self, disclosure_id: str) -> model.Disclosure:
+        return next(d for d in self.disclosures if d.id == disclosure_id)
+
+    def notice(self, notice_id: str) -> model.Notice:
+        return next(n for n in self.notices if n.id == notice_id)
+
+    def case(self, case_id: str) -> model.Case:
+        return next(c for c in self.cases if c.id == case_id)
+
+
+def read_folder_documents(folder: Path) -> dict[str, bytes]:
+    """All feed documents in a source folder, by their feed name."""
+    documents = {name: (folder / name).read_bytes() for name in decode.REQUIRED_DOCS if (folder / name).is_file()}
+    finance = folder / decode.FINANCE_DIR
+    if finance.is_dir():
+        for path in sorted(finance.glob("*.json")):
+            documents[f"{decode.FINANCE_DIR}/{path.name}"] = path.read_bytes()
+    return documents
+
+
+def load_folder(folder: Path, source: str = "folder") -> Snapshot:
+    """A snapshot straight from a source folder in the documented format."""
+    if not (folder / decode.VILLAGE_DOC).is_file():
+        raise decode.FeedError(decode.VILLAGE_DOC, "$", f"document is missing (no feed in {folder})")
+    return Snapshot(
+        read_folder_documents(folder),
+        DirectoryMedia(folder / decode.MEDIA_DIR),
+        DataInfo(source=source, version=None, generated_at=None),
+    )

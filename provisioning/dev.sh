@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Set up a Debian/Ubuntu machine for village-kiosk and run it or its tests.
+#   provisioning/dev.sh run    install everything, open the kiosk on the demo village
+#   provisioning/dev.sh test   install everything, run the whole test suite
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+    python3 python3-venv python3-dev
+    xvfb xauth libgl1 libgl1-mesa-dri   # a real X server and GL for rendering and tests
+    fonts-noto-cjk fontconfig           # Chinese text
+    zbar-tools                          # decodes QR codes in the tests
+    espeak-ng                           # offline read-aloud
+    nginx                               # serves the feed in one test pass
+    systemd                             # systemd-analyze verify for the unit files
+)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+
+case "${1:-run}" in
+    run)
+        shift || true
+        exec .venv/bin/village-kiosk --windowed --size 1920x1080 "$@"
+        ;;
+    test)
+        shift || true
+        exec .venv/bin/python -m pytest -q "$@"
+        ;;
+    *)
+        echo "usage: $0 run|test [ARGS...]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,92 @@
+"""The Kivy application: wires the core services once and hands them to
+the screens. Features live in screens and in the core, not here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.event import EventDispatcher
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk import datasource
+from kiosk.config import Config
+from kiosk.snapshot import Snapshot
+from screens.navigation import Navigator, load_kv
+from screens.registry import ScreenName
+from screens.theme import Theme
+
+log = logging.getLogger("village_kiosk.app")
+_HERE = Path(__file__).resolve().parent
+
+
+class DataHolder(EventDispatcher):
+    """The snapshot on show, and the line that tells its age."""
+
+    snapshot: Snapshot = ObjectProperty(None)
+    status_text = StringProperty("")
+    stale = BooleanProperty(False)
+    warning = StringProperty("")
+
+    def set_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.update_status()
+
+    def update_status(self, *_args) -> None:
+        status = datasource.describe(self.snapshot, dt.datetime.now(dt.timezone.utc))
+        self.status_text = status.text
+        self.stale = status.stale
+        self.warning = status.warning
+
+
+class KioskRoot(BoxLayout):
+    """Header (back, home, title, data age, large-font toggle) over the screens."""
+
+    screen_title = StringProperty("")
+    can_go_back = BooleanProperty(False)
+
+    def on_screen_changed(self, screen) -> None:
+        self.screen_title = screen.title
+        self.can_go_back = len(App.get_running_app().nav.history) > 1
+
+
+class KioskApp(App):
+    title = "村务公开查询"
+
+    def __init__(self, config: Config, snapshot: Snapshot, **kwargs):
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.theme = Theme(large_scale=config.display.large_font_scale)
+        self.data = DataHolder()
+        self.data.set_snapshot(snapshot)
+        self.nav: Navigator | None = None
+
+    def build(self):
+        Window.clearcolor = self.theme.bg
+        self.theme.bind(bg=lambda _t, colour: setattr(Window, "clearcolor", colour))
+        Window.bind(size=self._on_window_size)
+        self._on_window_size(Window, Window.size)
+        load_kv("widgets")
+        load_kv("lists")
+        root = Builder.load_file(str(_HERE / "app.kv"))
+        self.nav = Navigator(root.ids.manager)
+        self.nav.on_change.append(root.on_screen_changed)
+        self.nav.go(ScreenName.HOME)
+        return root
+
+    def _on_window_size(self, _window, size) -> None:
+        self.theme.window_width, self.theme.window_height = size
+
+    def toggle_large(self) -> None:
+        self.theme.large = not self.theme.large
+
+    def replace_snapshot(self, snapshot: Snapshot) -> None:
+        """Swap in newer data without a restart, keeping the villager's place."""
+        self.data.set_snapshot(snapshot)
+        if self.nav is not None:
+            self.nav.refresh()

@@ -1,0 +1,171 @@
+"""Driving the real app without a person: for the tour and the tests.
+
+The app runs in this process on a real X server (Xvfb + Mesa); frames are
+pumped by hand, touches are real Kivy motion events dispatched through the
+event loop at a widget's on-screen position, and screenshots are read back
+from the GL framebuffer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from kiosk.config import Config
+from kiosk.snapshot import Snapshot
+from screens.display import ensure_display
+from screens.runtime import prepare_kivy
+
+
+class HarnessError(RuntimeError):
+    pass
+
+
+class Harness:
+    def __init__(self, app):
+        self.app = app
+
+    @classmethod
+    def start(cls, config: Config, snapshot: Snapshot, size: tuple[int, int] = (1080, 1920)) -> "Harness":
+        ensure_display()
+        prepare_kivy(size=size, fullscreen=False, max_fps=0)
+        from kivy.graphics.cgl import cgl_get_backend_name
+
+        backend = cgl_get_backend_name()
+        if backend == "mock":
+            # The mock backend draws nothing and Kivy's own tests then
+            # silently collect nothing: refuse loudly instead.
+            raise HarnessError("Kivy is using the 'mock' GL backend: UI tests need a real GL context (Xvfb + Mesa)")
+        from screens.app import KioskApp
+
+        app = KioskApp(config, snapshot)
+        app._run_prepare()  # App.run() minus its blocking loop
+        harness = cls(app)
+        harness.resize(*size)
+        return harness
+
+    # ------------------------------------------------------------ frames
+
+    def pump(self, frames: int = 3) -> None:
+        from kivy.base import EventLoop
+
+        for _ in range(frames):
+            EventLoop.idle()
+
+    def resize(self, width: int, height: int) -> None:
+        from kivy.core.window import Window
+
+        Window.size = (width, height)
+        self.pump(4)
+        if tuple(Window.size) != (width, height):
+            raise HarnessError(f"window is {Window.size}, wanted {(width, height)}")
+
+    def set_large(self, large: bool) -> None:
+        self.app.theme.large = large
+        self.pump(4)
+
+    @property
+    def screen(self):
+        return self.app.nav.current_screen
+
+    def go(self, name, **params) -> None:
+        self.app.nav.go(name, **params)
+        self.pump()
+
+    # ------------------------------------------------------------ touch
+
+    def tap_at(self, x: float, y: float) -> None:
+        from kivy.base import EventLoop
+        from kivy.input.motionevent import MotionEvent
+
+        window = EventLoop.window
+
+        class _Touch(MotionEvent):
+            def depack(self, args):
+                self.is_touch = True
+                self.sx, self.sy = args
+                super().depack(args)
+
+        self.__class__._touch_ids = getattr(self.__class__, "_touch_ids", 0) + 1
+        touch = _Touch("harness", self._touch_ids, (x / window.width, y / window.height))
+        EventLoop._dispatch_input("begin", touch)
+        self.pump(1)
+        EventLoop._dispatch_input("end", touch)
+        self.pump(3)
+
+    def tap(self, widget) -> None:
+        x, y = widget.to_window(*widget.center)
+        if not self._is_on_screen(widget):
+            raise HarnessError(f"{type(widget).__name__} {getattr(widget, 'text', '')!r} is not on screen at {(x, y)}")
+        self.tap_at(x, y)
+
+    def tap_text(self, text: str) -> None:
+        """Tap the on-screen widget that shows exactly ``text``."""
+        self.tap(self.find_text(text))
+
+    # ------------------------------------------------------------ looking
+
+    def widgets(self) -> Iterator:
+        """Every widget in the window that is on screen now."""
+        from kivy.core.window import Window
+
+        def walk(widget):
+            yield widget
+            for child in widget.children:
+                yield from walk(child)
+
+        for child in Window.children:
+            for widget in walk(child):
+                if self._is_on_screen(widget):
+                    yield widget
+
+    def texts(self) -> list[str]:
+        from kivy.uix.label import Label
+
+        return [w.text for w in self.widgets() if isinstance(w, Label) and w.text and w.opacity > 0]
+
+    def find(self, predicate: Callable) -> list:
+        return [w for w in self.widgets() if predicate(w)]
+
+    def find_text(self, text: str):
+        matches = self.find(lambda w: getattr(w, "text", None) == text and w.opacity > 0)
+        if not matches:
+            matches = self.find(lambda w: getattr(w, "title", None) == text and hasattr(w, "action"))
+        if not matches:
+            raise HarnessError(f"no widget shows {text!r}; on screen: {self.texts()[:40]}")
+        # The innermost widget is the one drawn on top.
+        return matches[-1]
+
+    def _is_on_screen(self, widget) -> bool:
+        from kivy.core.window import Window
+        from kivy.uix.screenmanager import Screen
+        from kivy.uix.stencilview import StencilView
+
+        if widget.width <= 0 or widget.height <= 0 or widget.opacity == 0:
+            return False
+        x, y = widget.to_window(*widget.center)
+        if not (0 <= x < Window.width and 0 <= y < Window.height):
+            return False
+        node = widget
+        while node.parent is not None and node.parent is not Window:
+            parent = node.parent
+            if isinstance(node, Screen) and node.manager is not None and node.manager.current_screen is not node:
+                return False
+            if isinstance(parent, StencilView):  # scroll views clip what is outside them
+                left, bottom = parent.to_window(parent.x, parent.y)
+                if not (left <= x < left + parent.width and bottom <= y < bottom + parent.height):
+                    return False
+            if parent.opacity == 0:
+                return False
+            node = parent
+        return True
+
+    def screenshot(self):
+        """The window as a Pillow image (top row first)."""
+        from kivy.core.window import Window
+        from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
+        from PIL import Image
+
+        self.pump(2)
+        width, height = Window.size
+        data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+        return Image.frombytes("RGB", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)

@@ -1,0 +1,37 @@
+"""Home: the village's name and one large tile per kind of record."""
+
+from __future__ import annotations
+
+from kivy.properties import StringProperty
+
+from screens.base import KioskScreen
+from screens.registry import ScreenName
+from screens.widgets import Tile
+
+# (title, what a villager finds inside, where it leads)
+TILES = [
+    ("权力清单", "村干部能管哪些事，每件事按什么流程办", ScreenName.POWER_CATEGORIES),
+    ("村级项目", "每个项目的预算、结算和审批过程", ScreenName.PROJECTS),
+    ("村级财务", "每一笔收入和支出，还有票据照片", ScreenName.FINANCE),
+    ("办事结果公开", "低保、危房改造、宅基地等名单", ScreenName.DISCLOSURES),
+    ("通知公告", "村里的通知和典型案例", ScreenName.NOTICES),
+    ("我要反映问题", "用手机扫一扫，把问题告诉上级", ScreenName.COMPLAINT),
+]
+
+
+class HomeScreen(KioskScreen):
+    welcome = StringProperty("")
+    hotlines = StringProperty("")
+
+    def show(self, **_params) -> None:
+        village = self.snapshot.village
+        self.title = f"{village.name}村务公开"
+        self.welcome = f"{village.township}{village.name}"
+        self.hotlines = "监督举报电话：" + "　".join(h.number for h in self.snapshot.complaint.hotlines)
+        grid = self.ids.tiles
+        if not grid.children:
+            for index, (title, subtitle, target) in enumerate(TILES):
+                grid.add_widget(Tile(
+                    title=title, subtitle=subtitle, face=self.app.theme.tile_colour(index),
+                    action=lambda target=target: self.app.nav.go(target),
+                ))

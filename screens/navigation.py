@@ -1,0 +1,83 @@
+"""Moving between screens, with a history for the back button."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.uix.screenmanager import ScreenManager
+
+from screens.registry import SCREEN_CLASSES, ScreenName
+
+_HERE = Path(__file__).resolve().parent
+_loaded_kv: set[str] = set()
+
+
+def load_kv(module: str) -> None:
+    """Import ``screens.<module>`` (so its widget classes are known to the
+    kv language) and load ``screens/<module>.kv`` once, by absolute path."""
+    if module not in _loaded_kv:
+        _loaded_kv.add(module)
+        importlib.import_module(f"screens.{module}")
+        path = _HERE / f"{module}.kv"
+        if path.exists():
+            Builder.load_file(str(path))
+
+
+class Navigator:
+    def __init__(self, manager: ScreenManager):
+        self.manager = manager
+        self.history: list[tuple[ScreenName, dict]] = []
+        self._screens: dict[ScreenName, object] = {}
+        self.on_change = []  # callbacks(screen) after each move
+
+    @property
+    def current(self) -> tuple[ScreenName, dict]:
+        return self.history[-1]
+
+    @property
+    def current_screen(self):
+        return self._screens[self.current[0]]
+
+    def screen(self, name: ScreenName):
+        if name not in self._screens:
+            module, cls_name = SCREEN_CLASSES[name].split(":")
+            load_kv(module)
+            cls = getattr(importlib.import_module(f"screens.{module}"), cls_name)
+            screen = cls(name=name.value)
+            self._screens[name] = screen
+            self.manager.add_widget(screen)
+        return self._screens[name]
+
+    def go(self, name: ScreenName, **params) -> None:
+        self._show(name, params)
+        self.history.append((name, params))
+        self._changed()
+
+    def back(self) -> None:
+        if len(self.history) > 1:
+            self.history.pop()
+            name, params = self.history[-1]
+            self._show(name, params)
+            self._changed()
+
+    def home(self) -> None:
+        self.history = self.history[:1]
+        name, params = self.history[0]
+        self._show(name, params)
+        self._changed()
+
+    def refresh(self) -> None:
+        """Re-show the current screen (new snapshot), keeping the history."""
+        name, params = self.current
+        self._show(name, params)
+
+    def _show(self, name: ScreenName, params: dict) -> None:
+        screen = self.screen(name)
+        screen.show(**params)
+        self.manager.current = name.value
+
+    def _changed(self) -> None:
+        for callback in self.on_change:
+            callback(self.current_screen)

@@ -1,0 +1,57 @@
+"""Every screen (and one detail view of each kind), for screenshots, the
+layout check and tests. Add a stop here when you add a screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.snapshot import Snapshot
+from screens.registry import ScreenName
+
+
+@dataclass(frozen=True)
+class Stop:
+    label: str  # file name stem, e.g. "power_detail"
+    screen: ScreenName
+    params: dict = field(default_factory=dict)
+
+
+def tour_stops(snapshot: Snapshot) -> list[Stop]:
+    category = snapshot.categories[0]
+    item = snapshot.items_in(category.id)[0]
+    month = snapshot.months()[0]
+    entry = next((e for e in snapshot.finance_entries() if e.receipts), snapshot.finance_entries()[0])
+    stops = [
+        Stop("home", ScreenName.HOME),
+        Stop("power_categories", ScreenName.POWER_CATEGORIES),
+        Stop("power_list", ScreenName.POWER_LIST, {"category_id": category.id}),
+        Stop("power_detail", ScreenName.POWER_DETAIL, {"item_id": item.id}),
+        Stop("projects", ScreenName.PROJECTS),
+        Stop("project_detail", ScreenName.PROJECT_DETAIL, {"project_id": snapshot.projects[0].id}),
+        Stop("finance", ScreenName.FINANCE),
+        Stop("finance_month", ScreenName.FINANCE_MONTH, {"month": month}),
+        Stop("finance_entry", ScreenName.FINANCE_ENTRY, {"entry_id": entry.id}),
+        Stop("disclosures", ScreenName.DISCLOSURES),
+        Stop("disclosure_detail", ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": snapshot.disclosures[0].id}),
+        Stop("notices", ScreenName.NOTICES),
+        Stop("notice_detail", ScreenName.NOTICE_DETAIL, {"notice_id": snapshot.notices[0].id}),
+        Stop("complaint", ScreenName.COMPLAINT, {"item_id": item.id}),
+    ]
+    if snapshot.cases:
+        stops.append(Stop("case_detail", ScreenName.NOTICE_DETAIL, {"case_id": snapshot.cases[0].id}))
+    return stops
+
+
+def run_tour(harness, out: Path) -> list[Path]:
+    """Visit every stop and save a PNG named after it; return the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stop in tour_stops(harness.app.data.snapshot):
+        harness.app.nav.home()
+        harness.go(stop.screen, **stop.params)
+        path = out / f"{stop.label}.png"
+        harness.screenshot().save(path)
+        written.append(path)
+    harness.app.nav.home()
+    return written
