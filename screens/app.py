@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kivy.app import App
@@ -16,7 +18,10 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import datasource
 from kiosk.config import Config
+from kiosk.decode import FeedError
 from kiosk.snapshot import Snapshot
+from kiosk.idle import IdlePolicy
+from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
 from screens.registry import ScreenName
 from screens.theme import Theme
@@ -58,8 +63,9 @@ class KioskRoot(BoxLayout):
 class KioskApp(App):
     title = "村务公开查询"
 
-    def __init__(self, config: Config, snapshot: Snapshot, **kwargs):
+    def __init__(self, config: Config, snapshot: Snapshot, clock: Callable[[], float] = time.monotonic, **kwargs):
         super().__init__(**kwargs)
+        self.clock = clock  # for idle timing; tests drive it by hand
         self.kiosk_config = config
         self.theme = Theme(large_scale=config.display.large_font_scale)
         self.data = DataHolder()
@@ -77,6 +83,11 @@ class KioskApp(App):
         self.nav = Navigator(root.ids.manager)
         self.nav.on_change.append(root.on_screen_changed)
         self.nav.go(ScreenName.HOME)
+        load_kv("kiosk_mode")
+        lock_down()
+        display = self.kiosk_config.display
+        self.idle = IdleWatcher(self, IdlePolicy(reset_after_s=display.idle_reset_s,
+                                                 attract_after_s=display.attract_after_s), self.clock)
         return root
 
     def _on_window_size(self, _window, size) -> None:
@@ -84,6 +95,17 @@ class KioskApp(App):
 
     def toggle_large(self) -> None:
         self.theme.large = not self.theme.large
+
+    def try_replace(self, load: Callable[[], Snapshot]) -> str | None:
+        """Load newer data; on a bad feed keep showing what we had and
+        return the reason (None when the new data is on screen)."""
+        try:
+            snapshot = load()
+        except FeedError as exc:
+            log.warning("village data rejected, keeping version on screen: %s", exc)
+            return str(exc)
+        self.replace_snapshot(snapshot)
+        return None
 
     def replace_snapshot(self, snapshot: Snapshot) -> None:
         """Swap in newer data without a restart, keeping the villager's place."""

@@ -20,9 +20,20 @@ class HarnessError(RuntimeError):
     pass
 
 
+class ManualClock:
+    """Monotonic time that only moves when a test says so."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 class Harness:
-    def __init__(self, app):
+    def __init__(self, app, clock: ManualClock):
         self.app = app
+        self.clock = clock
 
     @classmethod
     def start(cls, config: Config, snapshot: Snapshot, size: tuple[int, int] = (1080, 1920)) -> "Harness":
@@ -37,9 +48,10 @@ class Harness:
             raise HarnessError("Kivy is using the 'mock' GL backend: UI tests need a real GL context (Xvfb + Mesa)")
         from screens.app import KioskApp
 
-        app = KioskApp(config, snapshot)
+        clock = ManualClock()
+        app = KioskApp(config, snapshot, clock=clock)
         app._run_prepare()  # App.run() minus its blocking loop
-        harness = cls(app)
+        harness = cls(app, clock)
         harness.resize(*size)
         return harness
 
@@ -50,6 +62,12 @@ class Harness:
 
         for _ in range(frames):
             EventLoop.idle()
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of idle time pass, as far as the app can tell."""
+        self.clock.now += seconds
+        self.app.idle.tick()
+        self.pump()
 
     def resize(self, width: int, height: int) -> None:
         from kivy.core.window import Window

@@ -52,7 +52,8 @@ class Navigator:
 
     def go(self, name: ScreenName, **params) -> None:
         self._show(name, params)
-        self.history.append((name, params))
+        if not self.history or self.history[-1] != (name, params):
+            self.history.append((name, params))
         self._changed()
 
     def back(self) -> None:
@@ -71,7 +72,11 @@ class Navigator:
     def refresh(self) -> None:
         """Re-show the current screen (new snapshot), keeping the history."""
         name, params = self.current
-        self._show(name, params)
+        try:
+            self._show(name, params)
+        except LookupError:
+            # What the villager was looking at is gone from the new data.
+            self.home()
 
     def _show(self, name: ScreenName, params: dict) -> None:
         screen = self.screen(name)
@@ -81,3 +86,10 @@ class Navigator:
     def _changed(self) -> None:
         for callback in self.on_change:
             callback(self.current_screen)
+
+
+def go_to(name: ScreenName, **params):
+    """An action for a button: go to ``name`` with ``params`` when tapped."""
+    from kivy.app import App
+
+    return lambda: App.get_running_app().nav.go(name, **params)

@@ -24,22 +24,24 @@ class ScreenName(enum.Enum):
     NOTICES = "notices"
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
+    ATTRACT = "attract"
 
 
 # ScreenName -> "module:ClassName" inside the ``screens`` package.
 SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.HOME: "home:HomeScreen",
-    ScreenName.POWER_CATEGORIES: "records:PowerCategoriesScreen",
-    ScreenName.POWER_LIST: "records:PowerListScreen",
-    ScreenName.POWER_DETAIL: "records:PowerDetailScreen",
-    ScreenName.PROJECTS: "records:ProjectsScreen",
-    ScreenName.PROJECT_DETAIL: "records:ProjectDetailScreen",
-    ScreenName.FINANCE: "records:FinanceScreen",
-    ScreenName.FINANCE_MONTH: "records:FinanceMonthScreen",
-    ScreenName.FINANCE_ENTRY: "records:FinanceEntryScreen",
-    ScreenName.DISCLOSURES: "records:DisclosuresScreen",
-    ScreenName.DISCLOSURE_DETAIL: "records:DisclosureDetailScreen",
-    ScreenName.NOTICES: "records:NoticesScreen",
-    ScreenName.NOTICE_DETAIL: "records:NoticeDetailScreen",
+    ScreenName.POWER_CATEGORIES: "powers:PowerCategoriesScreen",
+    ScreenName.POWER_LIST: "powers:PowerListScreen",
+    ScreenName.POWER_DETAIL: "powers:PowerDetailScreen",
+    ScreenName.PROJECTS: "projects:ProjectsScreen",
+    ScreenName.PROJECT_DETAIL: "projects:ProjectDetailScreen",
+    ScreenName.FINANCE: "finance:FinanceScreen",
+    ScreenName.FINANCE_MONTH: "finance:FinanceMonthScreen",
+    ScreenName.FINANCE_ENTRY: "finance:FinanceEntryScreen",
+    ScreenName.DISCLOSURES: "disclosures:DisclosuresScreen",
+    ScreenName.DISCLOSURE_DETAIL: "disclosures:DisclosureDetailScreen",
+    ScreenName.NOTICES: "notices:NoticesScreen",
+    ScreenName.NOTICE_DETAIL: "notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "complaint:ComplaintScreen",
+    ScreenName.ATTRACT: "attract:AttractScreen",
 }

@@ -20,14 +20,14 @@ def _hex(code: str) -> tuple[float, float, float, float]:
 # Normal mode: warm paper, text contrast >= 4.5:1 everywhere (WCAG AA).
 NORMAL = {
     "bg": "#F3EFE6", "surface": "#FFFFFF", "text": "#1B1B1B", "muted": "#4D4A45",
-    "primary": "#A1251B", "on_primary": "#FFFFFF", "header": "#8E1F16", "on_header": "#FFFFFF",
+    "primary": "#A1251B", "primary_ink": "#FFFFFF", "header": "#8E1F16", "header_ink": "#FFFFFF",
     "line": "#C9C1B3", "warn_bg": "#FFF1C2", "warn": "#5C3D00", "danger": "#A1251B",
     "ok": "#1E5E2E", "pressed": "#E4DCCB",
 }
 # Large mode raises contrast too: >= 7:1 (WCAG AAA).
 HIGH_CONTRAST = {
     "bg": "#FFFFFF", "surface": "#FFFFFF", "text": "#000000", "muted": "#262626",
-    "primary": "#7A150D", "on_primary": "#FFFFFF", "header": "#5E0F09", "on_header": "#FFFFFF",
+    "primary": "#7A150D", "primary_ink": "#FFFFFF", "header": "#5E0F09", "header_ink": "#FFFFFF",
     "line": "#595959", "warn_bg": "#FFE9A0", "warn": "#3A2600", "danger": "#7A150D",
     "ok": "#0E3E1A", "pressed": "#D9D9D9",
 }
@@ -60,9 +60,9 @@ class Theme(EventDispatcher):
     text = ColorProperty(_hex(NORMAL["text"]))
     muted = ColorProperty(_hex(NORMAL["muted"]))
     primary = ColorProperty(_hex(NORMAL["primary"]))
-    on_primary = ColorProperty(_hex(NORMAL["on_primary"]))
+    primary_ink = ColorProperty(_hex(NORMAL["primary_ink"]))
     header = ColorProperty(_hex(NORMAL["header"]))
-    on_header = ColorProperty(_hex(NORMAL["on_header"]))
+    header_ink = ColorProperty(_hex(NORMAL["header_ink"]))
     line = ColorProperty(_hex(NORMAL["line"]))
     warn_bg = ColorProperty(_hex(NORMAL["warn_bg"]))
     warn = ColorProperty(_hex(NORMAL["warn"]))

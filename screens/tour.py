@@ -49,7 +49,9 @@ def run_tour(harness, out: Path) -> list[Path]:
     written = []
     for stop in tour_stops(harness.app.data.snapshot):
         harness.app.nav.home()
-        harness.go(stop.screen, **stop.params)
+        if stop.screen is not ScreenName.HOME:
+            harness.go(stop.screen, **stop.params)
+        harness.pump()
         path = out / f"{stop.label}.png"
         harness.screenshot().save(path)
         written.append(path)

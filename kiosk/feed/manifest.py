@@ -89,8 +89,9 @@ def sha256_hex(data: bytes) -> str:
 
 
 def encode_manifest(manifest: Manifest) -> bytes:
+    # Compact: every terminal downloads the whole manifest at every change.
     check_rules(manifest)
-    return msgspec.json.format(msgspec.json.encode(manifest), indent=1) + b"\n"
+    return msgspec.json.encode(manifest)
 
 
 def read_key_id(raw: bytes) -> str:

@@ -27,12 +27,12 @@ class OutcomeKind(enum.Enum):
     FAILED = "failed"
 
 
-# 1 is left to Python for unexpected errors and 2 to argparse for usage errors.
+# Clear of the main command's own statuses (1 crash, 2 usage, 3 setup, 4 bad data).
 EXIT_STATUS = {
     OutcomeKind.UP_TO_DATE: 0,
-    OutcomeKind.UPDATED: 3,
-    OutcomeKind.REJECTED: 4,
-    OutcomeKind.FAILED: 5,
+    OutcomeKind.UPDATED: 10,
+    OutcomeKind.REJECTED: 20,
+    OutcomeKind.FAILED: 30,
 }
 
 

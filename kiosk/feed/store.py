@@ -301,3 +301,10 @@ def _blob_sizes(manifests: Iterable[Manifest | None]) -> dict[str, int]:
             sizes.update(manifest.blobs())
     return sizes
 
+
+
+def open_store_snapshot(config: Config) -> Snapshot | None:
+    """The configured store's newest usable snapshot; None while the store
+    is still empty (nothing synced or imported yet). The store stays open:
+    the snapshot reads its media from it."""
+    return Store.from_config(config).snapshot()

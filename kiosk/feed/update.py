@@ -112,7 +112,7 @@ def _held_version(store: Store) -> int | None:
 
 
 def _store_error(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "full" in str(exc):
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc):
         return "disk full: cannot write the store"
     if isinstance(exc, diskcache.Timeout):
         return "store busy (locked by another process)"

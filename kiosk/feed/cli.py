@@ -1,0 +1,253 @@
+"""Command-line tools for the feed: ``feed keygen|build|verify|import`` and
+``sync``. The main ``village-kiosk`` command registers them with
+``add_commands(subparsers)``; each sets ``func`` to a callable(args) -> exit status.
+
+Defaults come from the terminal configuration (``args.config`` if the main
+parser defines it, else the system one); options override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from kiosk import config as kiosk_config
+from kiosk import paths
+from kiosk.feed import keys, publish
+from kiosk.feed.import_ import import_tree
+from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected, SyncOutcome
+from kiosk.feed.store import Store
+from kiosk.feed.sync import ConfigurationError, Syncer
+from kiosk.feed.worker import RetryPolicy, SyncWorker
+
+# As the main ``village-kiosk`` command: 2 usage, 3 setup, 4 invalid village data.
+EXIT_OK = 0
+EXIT_SETUP = 3  # configuration, keys, paths
+EXIT_DATA = 4  # the source folder is not valid village data
+
+_STATUS_HELP = f"""exit status:
+  {EXIT_STATUS[OutcomeKind.UP_TO_DATE]}  up to date (the terminal already holds the newest data)
+  {EXIT_STATUS[OutcomeKind.UPDATED]}  updated (a newer verified snapshot was committed)
+  {EXIT_STATUS[OutcomeKind.REJECTED]}  rejected (forged, tampered, older or expired data; last good data kept)
+  {EXIT_STATUS[OutcomeKind.FAILED]}  failed (network, server or disk; last good data kept, retry later)
+  {EXIT_SETUP}  configuration, key or path error (2: wrong arguments)"""
+
+
+_VERIFY_STATUS_HELP = f"""exit status:
+  {EXIT_OK}  the tree is good
+  {EXIT_STATUS[OutcomeKind.REJECTED]}  rejected (bad signature, unknown key, tampered or invalid file, expired)
+  {EXIT_STATUS[OutcomeKind.FAILED]}  failed (a file is missing or unreadable)
+  {EXIT_SETUP}  configuration, key or path error (2: wrong arguments)"""
+
+
+def _load_config(args: argparse.Namespace) -> kiosk_config.Config:
+    config_path = getattr(args, "config", None)
+    return kiosk_config.load_config(Path(config_path) if config_path else None)
+
+
+def _error(command: str, message: str, status: int = EXIT_SETUP) -> int:
+    print(f"{command}: {message}", file=sys.stderr)
+    return status
+
+
+def _report(outcome: SyncOutcome) -> int:
+    print(outcome.message, flush=True)
+    return outcome.exit_status
+
+
+# ------------------------------------------------------------ publisher
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    try:
+        private_path, public_path = keys.generate(Path(args.out))
+    except (keys.KeyFileError, OSError) as exc:
+        return _error("feed keygen", str(exc))
+    public = keys.load_public_key(public_path)
+    print(f"wrote {private_path} (private, keep it secret) and {public_path}; key id {keys.key_id(public)}")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    expected = 1 if args.demo else 2
+    if len(args.paths) != expected:
+        usage = "feed build --demo OUT --key KEY" if args.demo else "feed build SRC OUT --key KEY"
+        return _error("feed build", f"usage: {usage}", 2)
+    src = paths.DEMO_VILLAGE if args.demo else Path(args.paths[0])
+    out = Path(args.paths[-1])
+    try:
+        private_key = keys.load_private_key(Path(args.key))
+    except keys.KeyFileError as exc:
+        return _error("feed build", str(exc))
+    try:
+        built = publish.build(src, out, private_key, args.version, args.expires_days)
+    except publish.PublishError as exc:
+        return _error("feed build", str(exc), EXIT_DATA)
+    except OSError as exc:
+        return _error("feed build", f"cannot write {out}: {exc}")
+    print(built.summary)
+    return EXIT_OK
+
+
+def _keyring(args: argparse.Namespace, config: kiosk_config.Config) -> keys.Keyring:
+    return keys.Keyring.load(args.pubkey or config.feed.pubkeys)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    try:
+        keyring = _keyring(args, _load_config(args))
+        manifest = publish.verify_tree(Path(args.out), keyring)
+    except (keys.KeyFileError, kiosk_config.ConfigError) as exc:
+        return _error("feed verify", str(exc))
+    except Rejected as exc:
+        print(f"rejected: {exc}")
+        return EXIT_STATUS[OutcomeKind.REJECTED]
+    except Failed as exc:
+        print(f"failed: {exc}")
+        return EXIT_STATUS[OutcomeKind.FAILED]
+    print(f"ok v{manifest.version} for village {manifest.village}, {len(manifest.files)} files, expires {manifest.expires_at:%Y-%m-%d %H:%M}Z, key {manifest.key_id}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------ terminal
+
+
+def _open_store(args: argparse.Namespace, config: kiosk_config.Config) -> Store:
+    return Store(Path(args.store or config.feed.store), config.feed.store_limit_mb * 1024 * 1024)
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        config = _load_config(args)
+        keyring = _keyring(args, config)
+        if not len(keyring):
+            return _error("feed import", "no trusted key: pass --pubkey or configure [feed] pubkeys")
+        store = _open_store(args, config)
+    except (keys.KeyFileError, kiosk_config.ConfigError, OSError) as exc:
+        return _error("feed import", str(exc))
+    with store:
+        return _report(import_tree(store, Path(args.path), keyring, args.village or config.feed.village or None))
+
+
+def _sync(args: argparse.Namespace) -> int:
+    try:
+        config = _load_config(args)
+        store = _open_store(args, config)
+    except (kiosk_config.ConfigError, OSError) as exc:
+        return _error("sync", str(exc))
+    with store:
+        try:
+            syncer = Syncer(store, args.platform or config.feed.platform, args.village or config.feed.village, _keyring(args, config))
+        except (ConfigurationError, keys.KeyFileError) as exc:
+            return _error("sync", f"{exc} (set [feed] in the configuration or pass --platform, --village, --pubkey)")
+        if args.once:
+            return _report(syncer.sync_once())
+        return _sync_forever(syncer, args.interval or config.feed.sync_interval_s)
+
+
+def _sync_forever(syncer: Syncer, interval: float) -> int:
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    worker = SyncWorker(syncer.sync_once, _report, RetryPolicy(interval=interval))
+    worker.start()
+    done.wait()
+    worker.stop(timeout=60)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------ registration
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``feed`` (with keygen, build, verify, import) and ``sync``."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    feed = subparsers.add_parser(
+        "feed",
+        help="publish, check and import signed village feeds",
+        description="Publish, check and import signed village feeds (protocol: docs/FEED-PROTOCOL.md).",
+    )
+    commands = feed.add_subparsers(dest="feed_command", metavar="COMMAND", required=True)
+
+    keygen = commands.add_parser(
+        "keygen",
+        help="make a platform signing key pair",
+        description=f"Write DIR/{keys.PRIVATE_KEY_NAME} (private, mode 0600) and DIR/{keys.PUBLIC_KEY_NAME} "
+        "(one line of base64, for the terminals' configuration). Never overwrites a key.",
+    )
+    keygen.add_argument("--out", required=True, metavar="DIR", help="folder for the key pair")
+    keygen.set_defaults(func=_keygen)
+
+    build = commands.add_parser(
+        "build",
+        help="build a signed, publishable tree from a source folder",
+        formatter_class=formatter,
+        description="Validate a source folder (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
+        "manifest.json, manifest.sig and blobs/<sha256>. Serve OUT at <platform>/<village code>/.\n"
+        "The version is one more than the manifest already in OUT unless --version is given.",
+        usage="%(prog)s (SRC | --demo) OUT --key KEY [--version N] [--expires-days D]",
+    )
+    build.add_argument("paths", nargs="+", metavar="SRC OUT", help="source folder (left out with --demo) and output tree")
+    build.add_argument("--demo", action="store_true", help=f"build the bundled demo village ({paths.DEMO_VILLAGE})")
+    build.add_argument("--key", required=True, metavar="KEY", help=f"the private key ({keys.PRIVATE_KEY_NAME})")
+    build.add_argument("--version", type=_positive_int, metavar="N", help="the version to publish (default: previous + 1)")
+    build.add_argument(
+        "--expires-days", type=float, default=publish.DEFAULT_EXPIRES_DAYS, metavar="D",
+        help=f"days until terminals call this data stale (default {publish.DEFAULT_EXPIRES_DAYS:g})",
+    )
+    build.set_defaults(func=_build)
+
+    verify = commands.add_parser(
+        "verify",
+        help="check a published tree as a terminal would",
+        formatter_class=formatter,
+        description="Check a tree (folder or archive): signature by a trusted key, every blob's hash\n"
+        "and size, the documents' validity, the expiry.\n\n" + _VERIFY_STATUS_HELP,
+    )
+    verify.add_argument("out", metavar="OUT", help="the tree: a folder, .tar, .tar.gz or .zip")
+    verify.add_argument("--pubkey", action="append", metavar="PUB", help="trusted public key file or text (repeatable; default: configured keys)")
+    verify.set_defaults(func=_verify)
+
+    importer = commands.add_parser(
+        "import",
+        help="import a signed tree from a folder or archive (USB stick)",
+        formatter_class=formatter,
+        description="Import a signed tree from a folder or a .tar/.tar.gz/.zip archive into the store,\n"
+        "with the same checks as a network sync.\n\n" + _STATUS_HELP,
+    )
+    importer.add_argument("path", metavar="PATH", help="the tree: a folder, .tar, .tar.gz or .zip")
+    _terminal_options(importer, network=False)
+    importer.set_defaults(func=_import)
+
+    sync = subparsers.add_parser(
+        "sync",
+        help="fetch the village's signed feed from the platform",
+        formatter_class=formatter,
+        description="Fetch the newest signed feed into the store and print one line per attempt\n"
+        "('up to date v42', 'updated v41 → v42, 3 files, 184 KB', 'rejected: …', 'failed: …').\n"
+        "Without --once, keeps polling (retrying failures with backoff) until stopped.\n\n" + _STATUS_HELP
+        + "\n(without --once the status is 0 when stopped)",
+    )
+    sync.add_argument("--once", action="store_true", help="one attempt, then exit with its status")
+    sync.add_argument("--interval", type=_positive_int, metavar="SECONDS", help="poll interval (default: [feed] sync_interval_s)")
+    _terminal_options(sync, network=True)
+    sync.set_defaults(func=_sync)
+
+
+def _terminal_options(parser: argparse.ArgumentParser, network: bool) -> None:
+    if network:
+        parser.add_argument("--platform", metavar="URL", help="platform base URL; the feed is at URL/<village>/ (default: [feed] platform)")
+    parser.add_argument("--village", metavar="CODE", help="12-digit village code (default: [feed] village)")
+    parser.add_argument("--pubkey", action="append", metavar="FILE", help="trusted public key file or text (repeatable; default: [feed] pubkeys)")
+    parser.add_argument("--store", metavar="DIR", help="the store folder (default: [feed] store)")
+

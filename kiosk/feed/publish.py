@@ -1,0 +1,206 @@
+"""Publisher tools for the platform's team: turn a source folder (the format
+in docs/FEED-FORMAT.md) into a signed, static tree any web server can serve,
+and check such a tree the way a terminal will.
+
+A tree (the folder ``<platform>/<village code>/`` on the web server)::
+
+    manifest.json      the signed list of every file, by SHA-256 and size
+    manifest.sig       base64 Ed25519 signature of manifest.json's exact bytes
+    blobs/<sha256>     every document and media file, named by its content
+
+Blobs are immutable and never deleted by a build: a terminal still
+fetching the previous version keeps finding what it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk import decode, model
+from kiosk.feed import keys, verify
+from kiosk.feed.manifest import (
+    BLOB_DIR,
+    MANIFEST_NAME,
+    SIGNATURE_NAME,
+    BadManifest,
+    FileEntry,
+    FileKind,
+    Manifest,
+    decode_manifest,
+    encode_manifest,
+    media_name,
+    sha256_hex,
+)
+from kiosk.feed.outcome import Rejected
+from kiosk.feed.tree import open_tree
+from kiosk.snapshot import DirectoryMedia, Snapshot, load_folder, read_folder_documents
+
+DEFAULT_EXPIRES_DAYS = 30.0
+
+
+class PublishError(ValueError):
+    """The source folder or the output tree cannot be published."""
+
+
+@dataclass(frozen=True)
+class Built:
+    manifest: Manifest
+    new_blobs: int  # blobs written by this build (the rest were already in OUT)
+
+    @property
+    def summary(self) -> str:
+        m = self.manifest
+        return (
+            f"built v{m.version} for village {m.village}: {len(m.files)} files ({self.new_blobs} new), "
+            f"{m.total_size()} bytes, expires {m.expires_at:%Y-%m-%d %H:%M}Z, key {m.key_id}"
+        )
+
+
+def _media_refs(value: object) -> Iterator[model.MediaRef]:
+    """Every media reference anywhere in a decoded document."""
+    if isinstance(value, model.MediaRef):
+        yield value
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            yield from _media_refs(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _media_refs(item)
+
+
+def _referenced_media(snapshot: Snapshot) -> set[str]:
+    roots = [snapshot.projects, snapshot.finance_entries(), snapshot.power_items, snapshot.disclosures, snapshot.notices, snapshot.cases]
+    return {ref.sha256 for ref in _media_refs(roots)}
+
+
+def _source_media(src: Path) -> dict[str, Path]:
+    folder = src / decode.MEDIA_DIR
+    media: dict[str, Path] = {}
+    if not folder.is_dir():
+        return media
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue  # editor and OS litter (.DS_Store)
+        if not path.is_file():
+            raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: not a file")
+        digest = sha256_hex(path.read_bytes())
+        if path.name != digest:
+            raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: media files are named by their SHA-256, this one's is {digest}")
+        media[digest] = path
+    return media
+
+
+def read_previous(out: Path) -> Manifest | None:
+    path = out / MANIFEST_NAME
+    if not path.exists():
+        return None
+    try:
+        return decode_manifest(path.read_bytes())
+    except BadManifest as exc:
+        raise PublishError(f"{path}: existing manifest is unreadable ({exc}); pass --version") from None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+
+
+def _write_blob(out: Path, digest: str, data: bytes) -> bool:
+    path = out / BLOB_DIR / digest
+    if path.is_file() and sha256_hex(path.read_bytes()) == digest:
+        return False
+    _write_atomically(path, data)
+    return True
+
+
+def build(
+    src: Path,
+    out: Path,
+    private_key: Ed25519PrivateKey,
+    version: int | None = None,
+    expires_days: float = DEFAULT_EXPIRES_DAYS,
+    now: dt.datetime | None = None,
+) -> Built:
+    """Validate ``src`` and publish it into ``out``, signed.
+
+    The version is one more than the manifest already in ``out`` unless
+    given. ``now`` is the generation time (tests pass old times to build
+    expired feeds)."""
+    try:
+        snapshot = load_folder(src)
+    except decode.FeedError as exc:
+        raise PublishError(f"{src}: {exc}") from None
+    documents = read_folder_documents(src)
+    media = _source_media(src)
+    absent = sorted(_referenced_media(snapshot) - set(media))
+    if absent:
+        raise PublishError(f"{decode.MEDIA_DIR}/{absent[0]} is referenced but missing ({len(absent)} missing in all)")
+    village = snapshot.village.code
+    previous = read_previous(out)
+    if previous is not None and previous.village != village:
+        raise PublishError(f"{out} holds the feed of village {previous.village}, not {village}")
+    if version is None:
+        version = previous.version + 1 if previous else 1
+    if expires_days <= 0:
+        raise PublishError("the expiry must be in the future")
+    generated_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+
+    (out / BLOB_DIR).mkdir(parents=True, exist_ok=True)
+    files: list[FileEntry] = []
+    new_blobs = 0
+    for name, data in documents.items():
+        digest = sha256_hex(data)
+        new_blobs += _write_blob(out, digest, data)
+        files.append(FileEntry(name=name, sha256=digest, size=len(data), kind=FileKind.DOCUMENT))
+    for digest, path in media.items():
+        data = path.read_bytes()
+        new_blobs += _write_blob(out, digest, data)
+        files.append(FileEntry(name=media_name(digest), sha256=digest, size=len(data), kind=FileKind.MEDIA))
+
+    manifest = Manifest(
+        village=village,
+        version=version,
+        generated_at=generated_at,
+        expires_at=generated_at + dt.timedelta(days=expires_days),
+        key_id=keys.key_id(private_key.public_key()),
+        files=files,
+    )
+    raw = encode_manifest(manifest)
+    # Blobs first, then the signature and the manifest it signs: a terminal
+    # polling in between sees a mismatched pair, refuses it, and simply
+    # gets the whole new version at its next poll.
+    _write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
+    _write_atomically(out / MANIFEST_NAME, raw)
+    return Built(manifest, new_blobs)
+
+
+def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None) -> Manifest:
+    """Check a published tree (folder or archive) as a terminal would:
+    signature by a trusted key, every blob present with its hash and size,
+    the documents valid, not expired. Raises Rejected or Failed."""
+    with open_tree(out) as tree:
+        raw, signature = tree.manifest_pair()
+        manifest = verify.check_signed(raw, signature, keyring)
+        documents = {}
+        for entry in manifest.files:
+            data = tree.fetch(entry)
+            verify.check_blob(entry, data)
+            if entry.kind is FileKind.DOCUMENT:
+                documents[entry.name] = data
+    # Media are checked above; the snapshot only needs to decode the documents.
+    verify.build_snapshot(manifest, documents, DirectoryMedia(out / BLOB_DIR))
+    if manifest.expires_at <= (now or dt.datetime.now(dt.UTC)):
+        raise Rejected(f"v{manifest.version} expired at {manifest.expires_at:%Y-%m-%d %H:%M}Z")
+    return manifest
+

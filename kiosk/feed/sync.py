@@ -1,0 +1,168 @@
+"""The HTTP sync client: one poll of the village's static feed.
+
+An unchanged feed costs one conditional GET of ``manifest.json`` answered
+``304 Not Modified``. A changed one costs the manifest, its signature and
+the blobs the store does not have yet. Every read is bounded: connect and
+read timeouts, a byte cap (the manifest's size for a blob), and a time
+budget per file so a server trickling bytes cannot hold the sync forever.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import httpx
+
+import kiosk
+from kiosk.config import Config
+from kiosk.feed import keys, outcome, update
+from kiosk.feed.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE_NAME, FileEntry, blob_path
+from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
+from kiosk.feed.store import Store
+
+# Size assumed for the time budget of a manifest whose length is not announced.
+_MANIFEST_SIZE_HINT = 256 * 1024
+
+
+class ConfigurationError(ValueError):
+    """Sync is not configured (no platform, village or trusted key)."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0  # to open a connection
+    read: float = 30.0  # longest silence while waiting for bytes
+    # Slowest average rate accepted for a whole file, in bytes per second:
+    # a file may take ``connect + read + size / min_rate`` seconds in all.
+    min_rate: float = 2048.0
+
+    def budget(self, size: int) -> float:
+        return self.connect + self.read + size / self.min_rate
+
+
+def feed_url(platform: str, village: str) -> str:
+    """Where a village's tree is published: ``<platform>/<village code>/``."""
+    return f"{platform.rstrip('/')}/{village}/"
+
+
+class HttpFeed:
+    """Reads files of one village's published tree, counting the traffic."""
+
+    def __init__(self, base_url: str, client: httpx.Client, timeouts: Timeouts):
+        self.base_url = base_url
+        self.client = client
+        self.timeouts = timeouts
+        self.requests = 0
+        self.bytes_received = 0
+
+    def get(self, name: str, cap: int, size_hint: int, etag: str | None = None) -> tuple[bytes | None, str | None]:
+        """The file's bytes and ETag; (None, etag) when unchanged (304)."""
+        headers = {"If-None-Match": etag} if etag else {}
+        started = time.monotonic()
+        self.requests += 1
+        try:
+            with self.client.stream("GET", self.base_url + name, headers=headers) as response:
+                try:
+                    return self._read(name, response, cap, size_hint, started), response.headers.get("etag")
+                finally:
+                    self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
+        except httpx.TimeoutException:
+            raise Failed(f"{name}: timed out") from None
+        except httpx.HTTPError as exc:
+            raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
+
+    def _read(self, name: str, response: httpx.Response, cap: int, size_hint: int, started: float) -> bytes | None:
+        if response.status_code == 304:
+            return None
+        if response.status_code != 200:
+            raise Failed(f"{name}: HTTP {response.status_code}")
+        announced = response.headers.get("content-length", "")
+        if announced.isdigit() and int(announced) > cap:
+            raise Rejected(f"{name} is {announced} bytes, more than the {cap} allowed")
+        budget = self.timeouts.budget(max(size_hint, int(announced) if announced.isdigit() else 0))
+        chunks, received = [], 0
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if received > cap:
+                raise Rejected(f"{name} is larger than the {cap} bytes allowed")
+            if time.monotonic() - started > budget:
+                raise Failed(f"{name}: too slow, gave up after {budget:.0f} s")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def fetch(self, entry: FileEntry) -> bytes:
+        data, _ = self.get(blob_path(entry.sha256), entry.size, entry.size)
+        if data is None:
+            raise Failed(f"{entry.name}: unexpected 304")
+        if len(data) < entry.size:
+            raise Failed(f"{entry.name}: body cut short ({len(data)} of {entry.size} bytes)")
+        return data
+
+
+def _header_bytes(response: httpx.Response) -> int:
+    status_line = len(response.http_version) + len(response.reason_phrase) + 7
+    return status_line + sum(len(key) + len(value) + 4 for key, value in response.headers.raw) + 2
+
+
+class Syncer:
+    """Polls one village's feed into a store; one ``sync_once`` per poll."""
+
+    def __init__(
+        self,
+        store: Store,
+        platform: str,
+        village: str,
+        keyring: keys.Keyring,
+        timeouts: Timeouts = Timeouts(),
+        transport: httpx.BaseTransport | None = None,
+    ):
+        if not platform or not village:
+            raise ConfigurationError("no platform address or village code configured")
+        if not len(keyring):
+            raise ConfigurationError("no trusted platform key configured")
+        self.store = store
+        self.village = village
+        self.keyring = keyring
+        self.timeouts = timeouts
+        self.url = feed_url(platform, village)
+        self._transport = transport
+
+    @classmethod
+    def from_config(cls, config: Config, store: Store, timeouts: Timeouts = Timeouts()) -> Syncer:
+        try:
+            keyring = keys.Keyring.load(config.feed.pubkeys)
+        except keys.KeyFileError as exc:
+            raise ConfigurationError(str(exc)) from None
+        return cls(store, config.feed.platform, config.feed.village, keyring, timeouts)
+
+    def _client(self) -> httpx.Client:
+        t = self.timeouts
+        return httpx.Client(
+            timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect),
+            headers={"User-Agent": f"village-kiosk/{kiosk.__version__}"},
+            follow_redirects=True,
+            max_redirects=5,
+            # Proxies from the environment are not for a kiosk's background sync.
+            trust_env=False,
+            transport=self._transport,
+        )
+
+    def sync_once(self) -> SyncOutcome:
+        with self._client() as client:
+            feed = HttpFeed(self.url, client, self.timeouts)
+            result = update.attempt(self.store, lambda: self._poll(feed))
+        return result.with_traffic(feed.requests, feed.bytes_received)
+
+    def _poll(self, feed: HttpFeed) -> SyncOutcome:
+        raw, etag = feed.get(MANIFEST_NAME, MAX_MANIFEST_BYTES, _MANIFEST_SIZE_HINT, etag=self.store.etag())
+        if raw is None:
+            held = self.store.current()
+            if held is None:
+                raise Failed("server answered 304 but the store is empty")
+            count, size = update.fetch_missing(self.store, held, feed)
+            return outcome.up_to_date(held.version, count, size)
+        signature, _ = feed.get(SIGNATURE_NAME, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_BYTES)
+        if signature is None:
+            raise Failed(f"{SIGNATURE_NAME}: unexpected 304")
+        return update.install(self.store, raw, signature, feed, self.keyring, self.village, etag)

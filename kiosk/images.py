@@ -1,0 +1,266 @@
+"""Receipt and project photos: safe decoding, cached thumbnails, and a
+worker that does both off the UI thread.
+
+Image bytes come from the feed and are not trusted to be sane. Nothing here
+raises for a bad image: the caller gets an ``ImageProblem`` whose reason is
+shown in place of the picture.
+
+- Only common photo formats are opened (some Pillow plugins run external
+  programs or have seen little use on hostile input).
+- The size in the header is checked before any pixel is decoded, so a small
+  file that would unpack to gigabytes (a "decompression bomb") is refused.
+- Pixels come out as RGBA, 4 bytes per pixel, rows top to bottom (Pillow's
+  order). Kivy textures are bottom-up: after ``blit_buffer`` call
+  ``texture.flip_vertical()`` once (it only flips texture coordinates).
+  RGBA avoids OpenGL's row alignment trouble with 3-byte pixels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from kiosk.snapshot import MediaMissing, MediaSource
+
+log = logging.getLogger(__name__)
+
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo is already more than any phone makes
+MAX_SIDE = 4096  # the largest texture low-end GPUs take; plenty to zoom a receipt
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+
+TOO_BIG = "图片太大，无法显示"
+BROKEN = "图片已损坏，无法显示"
+MISSING = "图片缺失"
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    width: int
+    height: int
+    pixels: bytes  # RGBA, rows top to bottom
+    colorfmt = "rgba"  # for Kivy's Texture.create / blit_buffer
+
+
+@dataclass(frozen=True)
+class ImageProblem:
+    reason_zh: str
+
+
+def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> DecodedImage | ImageProblem:
+    """Decode, turn upright (EXIF orientation) and shrink to fit ``max_side``."""
+    image = _open(data, max_pixels)
+    if isinstance(image, ImageProblem):
+        return image
+    try:
+        image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale directly
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)  # only ever shrinks
+        return _decoded(image)
+    except Exception:  # noqa: BLE001 -- any failure inside the decoder means broken data
+        log.info("image data is broken", exc_info=True)
+        return ImageProblem(BROKEN)
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
+    """Open without decoding pixels, and refuse what is too large."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
+    except Image.DecompressionBombError:
+        return ImageProblem(TOO_BIG)
+    except Exception:  # noqa: BLE001 -- not an image we can read
+        return ImageProblem(BROKEN)
+    width, height = image.size
+    if width * height > max_pixels:
+        return ImageProblem(TOO_BIG)
+    return image
+
+
+def _decoded(image: Image.Image) -> DecodedImage:
+    rgba = image.convert("RGBA")
+    return DecodedImage(rgba.width, rgba.height, rgba.tobytes())
+
+
+def read_media(media: MediaSource, sha256: str) -> bytes | ImageProblem:
+    """The blob's bytes, checked against its name: data that does not match
+    its SHA-256 is shown as broken, never as the picture it claims to be."""
+    try:
+        data = media.read(sha256)
+    except MediaMissing:
+        return ImageProblem(MISSING)
+    except OSError:
+        log.warning("cannot read media %s", sha256, exc_info=True)
+        return ImageProblem(BROKEN)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return ImageProblem(BROKEN)
+    return data
+
+
+def load_image(media: MediaSource, sha256: str, max_side: int = MAX_SIDE) -> DecodedImage | ImageProblem:
+    """A full-size picture for the viewer."""
+    data = read_media(media, sha256)
+    return data if isinstance(data, ImageProblem) else decode_image(data, max_side=max_side)
+
+
+class ThumbnailCache:
+    """Thumbnails made once and kept on disk as JPEG, named by the picture's
+    SHA-256 and the thumbnail size.
+
+    Files are written to a temporary name and renamed into place, so a
+    reader (or a power cut) never sees half a file; a cached file that will
+    not decode anyway (flash corruption) is simply made again. When the
+    folder grows past ``max_bytes`` the oldest thumbnails go first; reading
+    a thumbnail never writes (flash storage wears).
+    """
+
+    def __init__(self, folder: Path, size: tuple[int, int] = (240, 240), max_bytes: int = 64 * 1024 * 1024):
+        self.folder = folder
+        self.size = size
+        self.max_bytes = max_bytes
+        self.made = 0  # thumbnails made (not read from disk) since start, for diagnostics
+        folder.mkdir(parents=True, exist_ok=True)
+        # The same picture always takes the same lock, so it is made once
+        # however many requests arrive together; different pictures rarely
+        # share one.
+        self._making = [threading.Lock() for _ in range(32)]
+        self._index_lock = threading.Lock()
+        files = sorted(folder.glob("*.jpg"), key=lambda p: p.stat().st_mtime_ns)
+        self._sizes = {path.name: path.stat().st_size for path in files}  # oldest first
+
+    def path_for(self, sha256: str) -> Path:
+        width, height = self.size
+        return self.folder / f"{sha256}-{width}x{height}.jpg"
+
+    def thumbnail(self, sha256: str, media: MediaSource) -> DecodedImage | ImageProblem:
+        path = self.path_for(sha256)
+        with self._making[hash(path.name) % len(self._making)]:
+            cached = self._read(path)
+            if cached is not None:
+                return cached
+            return self._make(sha256, media, path)
+
+    def _read(self, path: Path) -> DecodedImage | None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        decoded = decode_image(data)
+        if isinstance(decoded, ImageProblem):
+            log.warning("cached thumbnail %s is unreadable; making it again", path.name)
+            return None
+        return decoded
+
+    def _make(self, sha256: str, media: MediaSource, path: Path) -> DecodedImage | ImageProblem:
+        # Problems are not cached: a missing picture may arrive with the next sync.
+        data = read_media(media, sha256)
+        if isinstance(data, ImageProblem):
+            return data
+        image = _open(data, MAX_PIXELS)
+        if isinstance(image, ImageProblem):
+            return image
+        try:
+            image.draft("RGB", (self.size[0] * 2, self.size[1] * 2))
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail(self.size, Image.Resampling.LANCZOS)
+            image = _on_white(image)
+        except Exception:  # noqa: BLE001 -- any failure inside the decoder means broken data
+            log.info("image %s is broken", sha256, exc_info=True)
+            return ImageProblem(BROKEN)
+        self._store(image, path)
+        self.made += 1
+        return _decoded(image)
+
+    def _store(self, image: Image.Image, path: Path) -> None:
+        handle, tmp_name = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".jpg")
+        try:
+            with os.fdopen(handle, "wb") as tmp:
+                image.save(tmp, "JPEG", quality=85)
+            os.replace(tmp_name, path)
+        except OSError:
+            # A full or failing disk: the thumbnail is still shown, just not kept.
+            log.warning("cannot store thumbnail %s", path.name, exc_info=True)
+            Path(tmp_name).unlink(missing_ok=True)
+            return
+        with self._index_lock:
+            self._sizes.pop(path.name, None)
+            self._sizes[path.name] = path.stat().st_size
+            self._trim(keep=path.name)
+
+    def _trim(self, keep: str) -> None:
+        total = sum(self._sizes.values())
+        for name in list(self._sizes):
+            if total <= self.max_bytes:
+                break
+            if name == keep:
+                continue
+            total -= self._sizes.pop(name)
+            (self.folder / name).unlink(missing_ok=True)
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """RGB for JPEG; transparent parts become white, like paper."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGB", rgba.size, (255, 255, 255))
+        paper.paste(rgba, mask=rgba.getchannel("A"))
+        return paper
+    return image.convert("RGB")
+
+
+Callback = Callable[[str, "DecodedImage | ImageProblem"], None]
+
+
+class ImageWorker:
+    """Makes thumbnails and decodes full pictures on a small thread pool.
+
+    ``callback(sha256, result)`` is called on a worker thread; the UI wraps
+    it (``Clock.schedule_once``) to touch widgets. Requests for the same
+    picture while one is under way share its result.
+    """
+
+    def __init__(self, cache: ThumbnailCache, threads: int = 2):
+        self.cache = cache
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="images")
+        self._lock = threading.Lock()
+        self._waiting: dict[tuple[str, str, int], list[Callback]] = {}
+
+    def thumbnail(self, sha256: str, media: MediaSource, callback: Callback) -> None:
+        self._submit(("thumbnail", sha256, 0), callback, lambda: self.cache.thumbnail(sha256, media))
+
+    def full_image(self, sha256: str, media: MediaSource, callback: Callback, max_side: int = MAX_SIDE) -> None:
+        self._submit(("full", sha256, max_side), callback, lambda: load_image(media, sha256, max_side))
+
+    def close(self) -> None:
+        """Drop queued work; a picture being decoded finishes in the background."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _submit(self, key: tuple[str, str, int], callback: Callback, work: Callable[[], DecodedImage | ImageProblem]) -> None:
+        with self._lock:
+            if key in self._waiting:
+                self._waiting[key].append(callback)
+                return
+            self._waiting[key] = [callback]
+        self._pool.submit(self._run, key, work)
+
+    def _run(self, key: tuple[str, str, int], work: Callable[[], DecodedImage | ImageProblem]) -> None:
+        try:
+            result = work()
+        except Exception:  # noqa: BLE001 -- e.g. the cache folder vanished; show a placeholder
+            log.exception("image work failed for %s", key[1])
+            result = ImageProblem(BROKEN)
+        with self._lock:
+            callbacks = self._waiting.pop(key)
+        for callback in callbacks:
+            try:
+                callback(key[1], result)
+            except Exception:  # noqa: BLE001 -- one bad callback must not stop the others
+                log.exception("image callback failed for %s", key[1])

@@ -1,0 +1,43 @@
+"""The attract screen of an idle terminal: cycles the notices, invites a tap."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import StringProperty
+
+from kiosk.privacy import mask_text
+from screens.base import KioskScreen
+
+CYCLE_S = 8
+
+
+class AttractScreen(KioskScreen):
+    notice_title = StringProperty("")
+    notice_body = StringProperty("")
+    welcome = StringProperty("")
+
+    def show(self, **_params) -> None:
+        self.title = "欢迎查询"
+        self.welcome = f"{self.snapshot.village.name}村务公开查询"
+        self._index = 0
+        self._show_notice()
+
+    def on_enter(self, *_args):
+        self._cycle = Clock.schedule_interval(self._next, CYCLE_S)
+
+    def on_leave(self, *_args):
+        self._cycle.cancel()
+
+    def _next(self, *_args):
+        self._index += 1
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        notices = self.snapshot.notices
+        if not notices:
+            self.notice_title = self.notice_body = ""
+            return
+        notice = notices[self._index % len(notices)]
+        self.notice_title = notice.title
+        body = mask_text(notice.body)
+        self.notice_body = body if len(body) <= 160 else body[:160] + "……"

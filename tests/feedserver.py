@@ -1,0 +1,264 @@
+"""Real HTTP servers on 127.0.0.1 for the feed tests.
+
+``FeedServer``: a small static file server with ETag / If-None-Match and
+fault injection (error statuses, connection reset, truncated bodies,
+trickling, stalling, endless bodies, tampering, delays).
+
+``NginxServer``: Debian's nginx serving the same folder (``etag on``), used
+by the ``feed_server`` fixture when ``VILLAGE_KIOSK_TEST_NGINX=1``, for the
+cases that need no fault injection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+NGINX = "/usr/sbin/nginx"
+USE_NGINX = os.environ.get("VILLAGE_KIOSK_TEST_NGINX") == "1"
+
+
+@dataclass
+class Fault:
+    """What to do instead of a plain answer, for paths ending in a suffix.
+
+    kind: "status" (answer ``status``), "reset" (RST the connection),
+    "truncate" (announce the full length, send half, close), "trickle"
+    (one byte every ``delay`` s), "stall" (headers, then silence for
+    ``delay`` s), "endless" (a body that never ends), "tamper" (flip one
+    byte), "delay" (wait ``delay`` s, then answer normally).
+    ``times``: how many requests it applies to (None: all).
+    """
+
+    kind: str
+    status: int = 500
+    delay: float = 0.0
+    times: int | None = None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+    server: FeedServer
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        path = self.path.split("?", 1)[0]
+        fault = self.server.take_fault(path)
+        self.server.log.append(path)
+        if fault and fault.kind == "delay":
+            time.sleep(fault.delay)
+            fault = None
+        if fault and fault.kind == "status":
+            return self._send(fault.status, b"error\n")
+        if fault and fault.kind == "reset":
+            # SO_LINGER 0: close() sends RST instead of FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return None
+        if fault and fault.kind == "endless":
+            self.send_response(200)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            chunk = b"x" * 65536
+            try:
+                while True:
+                    self.wfile.write(chunk)
+            except OSError:
+                return None
+        body = self.server.read(path)
+        if body is None:
+            return self._send(404, b"not found\n")
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        if fault and fault.kind == "tamper":
+            body = bytes([body[0] ^ 1]) + body[1:]
+        if self.headers.get("If-None-Match") == etag and not fault:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.end_headers()
+        try:
+            if fault and fault.kind == "truncate":
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+            elif fault and fault.kind == "trickle":
+                for index in range(len(body)):
+                    self.wfile.write(body[index : index + 1])
+                    self.wfile.flush()
+                    time.sleep(fault.delay)
+            elif fault and fault.kind == "stall":
+                self.wfile.flush()
+                time.sleep(fault.delay)
+                self.close_connection = True
+            else:
+                self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+        return None
+
+    def _send(self, status: int, body: bytes):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class FeedServer(ThreadingHTTPServer):
+    daemon_threads = True
+    supports_faults = True
+
+    def __init__(self, root: Path):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.root = root
+        self.faults: dict[str, Fault] = {}
+        self.log: list[str] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> FeedServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def fault(self, suffix: str, fault: Fault) -> None:
+        with self._lock:
+            self.faults[suffix] = fault
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for suffix, fault in self.faults.items():
+                if path.endswith(suffix):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            del self.faults[suffix]
+                    return fault
+        return None
+
+    def read(self, path: str) -> bytes | None:
+        target = (self.root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(self.root.resolve()) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NginxServer:
+    supports_faults = False
+
+    def __init__(self, root: Path, workdir: Path):
+        self.root = root
+        self.workdir = workdir
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+        self.log: list[str] = []  # nginx keeps its own access log; not collected
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> NginxServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        conf = self.workdir / "nginx.conf"
+        conf.write_text(
+            f"""
+daemon off;
+master_process off;
+worker_processes 1;
+user root;
+pid {self.workdir}/nginx.pid;
+error_log {self.workdir}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {self.workdir}/body;
+    proxy_temp_path {self.workdir}/proxy;
+    fastcgi_temp_path {self.workdir}/fastcgi;
+    uwsgi_temp_path {self.workdir}/uwsgi;
+    scgi_temp_path {self.workdir}/scgi;
+    default_type application/octet-stream;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {self.root};
+        etag on;
+    }}
+}}
+"""
+        )
+        self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.workdir)], stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode(errors='replace')}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start listening")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def feed_root(tmp_path: Path) -> Path:
+    root = tmp_path / "www"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def feed_server(feed_root: Path, tmp_path: Path):
+    """Serves ``feed_root``: the Python server, or nginx when
+    VILLAGE_KIOSK_TEST_NGINX=1 (then fault injection is unavailable)."""
+    if USE_NGINX:
+        if not shutil.which(NGINX) and not Path(NGINX).exists():
+            pytest.fail(f"VILLAGE_KIOSK_TEST_NGINX=1 but {NGINX} is missing")
+        server = NginxServer(feed_root, tmp_path / "nginx").start()
+    else:
+        server = FeedServer(feed_root).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fault_server(feed_root: Path):
+    """Always the Python server: for cases that inject faults."""
+    server = FeedServer(feed_root).start()
+    yield server
+    server.stop()

@@ -1,0 +1,67 @@
+"""Idle reset, attract screen and lockdown on the real app, by touch."""
+
+from kivy.core.window import Window
+
+from screens.kiosk_mode import CountdownOverlay
+from screens.registry import ScreenName
+
+
+def _overlay_shown() -> bool:
+    return any(isinstance(child, CountdownOverlay) for child in Window.children)
+
+
+def test_idle_countdown_then_reset_to_home_in_normal_font(ui, demo):
+    ui.tap_text("村级项目")
+    ui.tap_text("大字")
+    ui.advance(59)
+    assert not _overlay_shown()
+    ui.advance(2)
+    assert _overlay_shown()
+    assert "还在看吗？" in ui.texts()
+    ui.advance(10)
+    assert not _overlay_shown()
+    assert ui.app.nav.current[0] is ScreenName.HOME
+    assert not ui.app.theme.large
+
+
+def test_touch_during_countdown_continues_without_pressing(ui, demo):
+    ui.tap_text("村级项目")
+    ui.advance(62)
+    assert _overlay_shown()
+    # Tap exactly where a project row is: it must only dismiss the question.
+    row = ui.find_text(demo.projects[0].name)
+    ui.tap_at(*row.to_window(*row.center))
+    assert not _overlay_shown()
+    assert ui.app.nav.current[0] is ScreenName.PROJECTS
+    ui.advance(30)
+    assert ui.app.nav.current[0] is ScreenName.PROJECTS and not _overlay_shown()
+
+
+def test_attract_screen_cycles_notices_and_wakes_on_touch(ui, demo):
+    ui.advance(301)
+    assert ui.app.nav.current[0] is ScreenName.ATTRACT
+    assert demo.notices[0].title in ui.texts()
+    tile = ui.app.root.ids.home  # a touch on a button wakes, it does not press it
+    ui.tap_at(Window.width / 2, Window.height / 2)
+    assert ui.app.nav.current[0] is ScreenName.HOME
+    assert tile.state == "normal"
+
+
+def test_escape_close_and_keys_do_nothing(ui):
+    ui.tap_text("村级财务")
+    assert Window.dispatch("on_keyboard", 27, 9, None, [], ) is True  # Escape
+    assert Window.dispatch("on_key_down", 285, 0, None, ["alt"]) is True  # Alt+F4
+    assert Window.dispatch("on_request_close") is True
+    ui.pump()
+    assert ui.app.nav.current[0] is ScreenName.FINANCE
+    assert Window.show_cursor is False
+
+
+def test_no_system_keyboard_can_pop_up(ui, demo):
+    from kivy.uix.textinput import TextInput
+
+    from screens.tour import tour_stops
+
+    for stop in tour_stops(demo):
+        ui.go(stop.screen, **stop.params)
+        assert not ui.find(lambda w: isinstance(w, TextInput)), stop.label

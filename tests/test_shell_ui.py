@@ -1,0 +1,89 @@
+"""The app shell, driven by touches on the real app."""
+
+import pytest
+
+from screens.home import TILES
+from screens.registry import ScreenName
+from screens.tour import run_tour, tour_stops
+
+
+def header_title(ui) -> str:
+    return ui.app.root.ids.title.text
+
+
+def test_home_shows_village_and_every_tile(ui, demo):
+    texts = ui.texts()
+    assert any(demo.village.name in t for t in texts)
+    for title, subtitle, _target in TILES:
+        assert title in texts and subtitle in texts
+    assert "演示数据" in ui.app.root.ids.status.text
+    assert any("12388" in t for t in texts)
+
+
+@pytest.mark.parametrize("tile, title", [
+    ("权力清单", "权力清单"), ("村级项目", "村级项目"), ("村级财务", "村级财务"),
+    ("办事结果公开", "办事结果公开"), ("通知公告", "通知公告和典型案例"), ("我要反映问题", "我要反映问题"),
+])
+def test_each_tile_leads_somewhere_and_back(ui, tile, title):
+    ui.tap_text(tile)
+    assert header_title(ui) == title
+    assert ui.app.nav.current[0] is not ScreenName.HOME
+    ui.tap(ui.app.root.ids.back)
+    assert ui.app.nav.current[0] is ScreenName.HOME
+
+
+def test_browse_down_to_a_power_and_home(ui, demo):
+    category = demo.categories[0]
+    item = demo.items_in(category.id)[0]
+    ui.tap_text("权力清单")
+    ui.tap_text(category.name)
+    assert header_title(ui) == category.name
+    ui.tap_text(item.name)
+    assert ui.app.nav.current == (ScreenName.POWER_DETAIL, {"item_id": item.id})
+    assert item.responsible in " ".join(ui.texts())
+    ui.tap(ui.app.root.ids.home)
+    assert ui.app.nav.history == [(ScreenName.HOME, {})]
+
+
+def test_large_font_toggle_scales_text_and_targets(ui):
+    body_before, target_before = ui.app.theme.body, ui.app.theme.target
+    ui.tap_text("大字")
+    assert ui.app.theme.large
+    assert ui.app.theme.body >= 1.5 * body_before - 1
+    assert ui.app.theme.target > target_before
+    assert ui.find_text("标准字")
+    ui.tap_text("标准字")
+    assert not ui.app.theme.large and ui.app.theme.body == body_before
+
+
+def _clipped_labels(ui):
+    from kivy.uix.label import Label
+
+    clipped = []
+    for widget in ui.widgets():
+        if isinstance(widget, Label) and widget.text and not widget.shorten and widget.opacity > 0:
+            tw, th = widget.texture_size
+            if th > widget.height + 2 or (widget.text_size[0] is None and tw > widget.width + 2):
+                clipped.append((widget.text[:30], widget.size, widget.texture_size))
+    return clipped
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("large", [False, True])
+def test_tour_renders_every_screen(ui, tmp_path, size, large):
+    ui.resize(*size)
+    ui.set_large(large)
+    files = run_tour(ui, tmp_path)
+    stops = tour_stops(ui.app.data.snapshot)
+    assert [f.stem for f in files] == [s.label for s in stops]
+    from PIL import Image
+
+    for path in files:
+        image = Image.open(path)
+        assert image.size == size
+        colours = image.convert("RGB").resize((64, 64)).getcolors(64 * 64)
+        assert colours is not None and len(colours) > 8, f"{path.name} looks blank"
+    for stop in stops:
+        ui.app.nav.home()
+        ui.go(stop.screen, **stop.params)
+        assert not _clipped_labels(ui), f"{stop.label} at {size} large={large}"
