@@ -8,7 +8,7 @@ rejected with the TOML path of the field.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -28,6 +28,9 @@ class TerminalConfig(_Section, kw_only=True):
     id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = "DEMO-0001"
     # Salted hash of the technician PIN (see provisioning); empty = no menu.
     pin_hash: str = ""
+    # Bearer token for the heartbeat endpoint. A secret: the file is
+    # readable only by root and the kiosk user (docs/OPERATIONS.md).
+    token: str = ""
 
 
 class FeedConfig(_Section, kw_only=True):
@@ -38,12 +41,19 @@ class FeedConfig(_Section, kw_only=True):
     store: str = "/var/lib/village-kiosk/store"
     store_limit_mb: Annotated[int, Meta(ge=16)] = 2048
     sync_interval_s: Annotated[int, Meta(ge=60)] = 900
+    # A plain http:// platform is refused unless allowed (test bench, intranet).
+    allow_http: bool = False
 
 
 class DisplayConfig(_Section, kw_only=True):
     idle_reset_s: Annotated[int, Meta(ge=10)] = 60
     attract_after_s: Annotated[int, Meta(ge=30)] = 300
     large_font_scale: Annotated[float, Meta(ge=1.5, le=3.0)] = 1.5
+    # Quiet hours when an idle terminal shows a dim clock, e.g. "22:00-06:00".
+    night: Annotated[str, Meta(pattern=r"^(\d{2}:\d{2}-\d{2}:\d{2})?$")] = ""
+    # Clockwise degrees the screen is turned; the X session rotates the
+    # picture and the touch input to match (kiosk.ops.units).
+    rotation: Literal[0, 90, 180, 270] = 0
 
 
 class RecordsConfig(_Section, kw_only=True):
@@ -52,11 +62,19 @@ class RecordsConfig(_Section, kw_only=True):
     over_budget_threshold_pct: Annotated[float, Meta(ge=0)] = 10.0
 
 
+class HeartbeatConfig(_Section, kw_only=True):
+    # Where status and usage counts are posted; empty = derived from the
+    # platform (see kiosk.ops.heartbeat and docs/OPERATIONS.md).
+    url: str = ""
+    interval_s: Annotated[int, Meta(ge=60)] = 300
+
+
 class Config(_Section, kw_only=True):
     terminal: TerminalConfig = TerminalConfig()
     feed: FeedConfig = FeedConfig()
     display: DisplayConfig = DisplayConfig()
     records: RecordsConfig = RecordsConfig()
+    heartbeat: HeartbeatConfig = HeartbeatConfig()
 
     @property
     def uses_platform(self) -> bool:

@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kiosk import money, model
+from kiosk import model, money
 from kiosk.model import ProjectStatus, StageKind
 from kiosk.privacy import mask_text, masked_media
 

@@ -140,6 +140,7 @@ class _Arrangement:
     chains: list[list[int]]  # per edge: the slots it passes, source first (forward edges only; [] for back)
     above: list[list[int]]  # per slot: the slots it is linked to in the layer above
     below: list[list[int]]  # ... and in the layer below
+    roots: list[int]  # the nodes the depth-first walk started from, start first
 
 
 def _clean(chart: model.Flowchart) -> tuple[list[model.FlowNode], list[_Edge], list[str]]:
@@ -174,8 +175,9 @@ def _clean(chart: model.Flowchart) -> tuple[list[model.FlowNode], list[_Edge], l
     return nodes, edges, problems
 
 
-def _mark_loops_back(nodes: list[model.FlowNode], edges: list[_Edge], problems: list[str]) -> tuple[list[_Edge], list[int]]:
-    """Flag the edges that go back to a node still on the depth-first walk; also the walk order."""
+def _mark_loops_back(nodes: list[model.FlowNode], edges: list[_Edge], problems: list[str]) -> tuple[list[_Edge], list[int], list[int]]:
+    """Flag the edges that go back to a node still on the depth-first walk;
+    also the walk's order and the nodes it started from."""
     count = len(nodes)
     outgoing: list[list[int]] = [[] for _ in range(count)]
     has_incoming = [False] * count
@@ -191,6 +193,7 @@ def _mark_loops_back(nodes: list[model.FlowNode], edges: list[_Edge], problems: 
 
     state = [0] * count  # 0 unseen, 1 on the walk, 2 done
     walk: list[int] = []
+    roots: list[int] = []
     back = [False] * len(edges)
     reached_from_start = 0
     for root in [*starts, *range(count)]:  # then whatever the starts do not reach
@@ -198,6 +201,7 @@ def _mark_loops_back(nodes: list[model.FlowNode], edges: list[_Edge], problems: 
             continue
         state[root] = 1
         walk.append(root)
+        roots.append(root)
         stack = [(root, iter(outgoing[root]))]
         while stack:
             node, pending = stack[-1]
@@ -218,7 +222,7 @@ def _mark_loops_back(nodes: list[model.FlowNode], edges: list[_Edge], problems: 
     unreachable = count - reached_from_start
     if unreachable and count:
         problems.append(f"有{unreachable}个步骤从开始走不到")
-    return [_Edge(e.source, e.target, e.label, back[n]) for n, e in enumerate(edges)], walk
+    return [_Edge(e.source, e.target, e.label, back[n]) for n, e in enumerate(edges)], walk, roots
 
 
 def _layers(count: int, edges: list[_Edge]) -> list[int]:
@@ -243,7 +247,7 @@ def _layers(count: int, edges: list[_Edge]) -> list[int]:
 
 def _arrange(chart: model.Flowchart) -> _Arrangement:
     nodes, edges, problems = _clean(chart)
-    edges, walk = _mark_loops_back(nodes, edges, problems)
+    edges, walk, roots = _mark_loops_back(nodes, edges, problems)
     layer_of = _layers(len(nodes), edges)
     rank = {node: position for position, node in enumerate(walk)}  # first order: the walk's
 
@@ -272,7 +276,7 @@ def _arrange(chart: model.Flowchart) -> _Arrangement:
             below[upper].append(lower)
             above[lower].append(upper)
     rows = _reduce_crossings(rows, above, below)
-    return _Arrangement(nodes, edges, problems, layer_of, rows, chains, above, below)
+    return _Arrangement(nodes, edges, problems, layer_of, rows, chains, above, below, roots)
 
 
 def _reduce_crossings(rows: list[list[int]], above: list[list[int]], below: list[list[int]]) -> list[list[int]]:
@@ -330,6 +334,41 @@ def _place(rows: list[list[int]], widths: list[float], gap_x: float, above: list
                 for slot, x in zip(row, _closest_in_order(wanted, [widths[slot] for slot in row], gap_x)):
                     centre[slot] = x
     return centre
+
+
+def _straighten(arranged: _Arrangement, centre: list[float], widths: list[float], gap_x: float) -> None:
+    """Straighten what the neighbour-pulling left slightly bent, where the gaps allow:
+    a long edge's dummies onto one vertical line, and a box with a single way
+    on and in right under its one predecessor."""
+    rows, layer_of = arranged.rows, arranged.layer_of
+    index_in_row = {slot: i for row in rows for i, slot in enumerate(row)}
+
+    def fits(slot: int, x: float) -> bool:
+        row, i = rows[layer_of[slot]], index_in_row[slot]
+        half = widths[slot] / 2
+        left_ok = i == 0 or centre[row[i - 1]] + widths[row[i - 1]] / 2 + gap_x <= x - half + _EPSILON
+        right_ok = i == len(row) - 1 or x + half + gap_x <= centre[row[i + 1]] - widths[row[i + 1]] / 2 + _EPSILON
+        return left_ok and right_ok
+
+    for chain in arranged.chains:
+        dummies = chain[1:-1]
+        if not dummies:
+            continue
+        for x in (centre[chain[0]], centre[chain[-1]], centre[dummies[0]], centre[dummies[-1]]):
+            if all(fits(slot, x) for slot in dummies):
+                for slot in dummies:
+                    centre[slot] = x
+                break
+    for row in rows[1:]:
+        for lower in row:
+            if len(arranged.above[lower]) != 1:
+                continue
+            upper = arranged.above[lower][0]
+            if arranged.below[upper] == [lower] and abs(centre[upper] - centre[lower]) > _EPSILON:
+                if fits(lower, centre[upper]):
+                    centre[lower] = centre[upper]
+                elif fits(upper, centre[lower]):
+                    centre[upper] = centre[lower]
 
 
 def _closest_in_order(wanted: list[float], widths: list[float], gap: float) -> list[float]:
@@ -419,6 +458,7 @@ def layout_chart(
     sizes = [_box_size(node, measure, max_box_width, min_box_width, padding) for node in nodes]
     widths = [size[0] for size in sizes] + [0.0] * (len(layer_of) - len(nodes))
     centre = _place(rows, widths, gap_x, arranged.above, arranged.below)
+    _straighten(arranged, centre, widths, gap_x)
     margin = gap_x / 2
     shift = margin - min(centre[slot] - widths[slot] / 2 for row in rows for slot in row)
     centre = [x + shift for x in centre]
@@ -437,7 +477,7 @@ def layout_chart(
             continue
         for upper, lower in zip(chain, chain[1:]):
             if abs(centre[upper] - centre[lower]) > _EPSILON:
-                gaps[layer_of[lower]].track(upper)  # runs leaving the same slot share a track: a fork
+                gaps[layer_of[lower]].track(_track_key(upper, lower, chain, edge.label, arranged))
         if edge.label:
             gap = gaps[layer_of[edge.source] + 1]
             gap.label_height = max(gap.label_height, label_sizes[number][1])
@@ -483,7 +523,7 @@ def layout_chart(
         if edge.back:
             points, label_box = _route_back(edge, number, source, target, lanes[number], rightmost, gaps, layer_of, label_w, label_h, step)
         else:
-            points, label_box = _route_forward(chain, boxes, centre, band_top, band_height, layer_of, gaps, label_w, label_h, step)
+            points, label_box = _route_forward(edge, chain, arranged, boxes, centre, band_top, band_height, gaps, label_w, label_h, step)
         routes.append(EdgeRoute(source.node_id, target.node_id, edge.label, _simplify(points), edge.back, label_box if edge.label else None))
     return ChartLayout(tuple(boxes[slot] for row in rows for slot in row if slot in boxes), tuple(routes), width, height, tuple(arranged.problems))
 
@@ -492,8 +532,20 @@ def _span(edge: _Edge, layer_of: list[int]) -> int:
     return layer_of[edge.source] - layer_of[edge.target]
 
 
-def _route_forward(chain, boxes, centre, band_top, band_height, layer_of, gaps, label_w, label_h, step):
+def _track_key(upper: int, lower: int, chain: list[int], label: str, arranged: _Arrangement) -> tuple[str, int]:
+    """Which track a sideways run takes. Runs out of one slot share a track
+    (a fork); runs into one slot from slots with a single way on share one
+    too (a join), except the first run of a labelled edge, whose label sits
+    beside its own run."""
+    joins = len(arranged.below[upper]) == 1 and len(arranged.above[lower]) > 1
+    if joins and not (label and upper == chain[0]):
+        return ("join", lower)
+    return ("fork", upper)
+
+
+def _route_forward(edge, chain, arranged, boxes, centre, band_top, band_height, gaps, label_w, label_h, step):
     """Down from the source's bottom centre, sideways only on a gap's track, into the target's top centre."""
+    layer_of = arranged.layer_of
     first = boxes[chain[0]]
     points: list[Point] = [(first.center_x, first.y + first.h)]
     label_box = None
@@ -501,7 +553,7 @@ def _route_forward(chain, boxes, centre, band_top, band_height, layer_of, gaps, 
         gap = gaps[layer_of[lower]]
         x_from, x_to = centre[upper], centre[lower]
         if abs(x_from - x_to) > _EPSILON:
-            y = gap.track_y(upper)
+            y = gap.track_y(_track_key(upper, lower, chain, edge.label, arranged))
             points += [(x_from, y), (x_to, y)]
         if label_box is None:  # beside the first downward run after any fork, on the side it turns to
             label_x = x_to - step - label_w if x_to < x_from - _EPSILON else x_to + step
@@ -560,10 +612,14 @@ def _simplify(points: list[Point]) -> tuple[Point, ...]:
 
 
 def steps_of(chart: model.Flowchart) -> list[Step]:
-    """The chart read as numbered steps, in layout order (top to bottom, left
-    to right): for the step list view and for reading aloud."""
+    """The chart read as numbered steps: for the step list view and for reading aloud.
+
+    The order follows the arrows of the layout (every forward arrow goes to a
+    later number, so "回到" means exactly a loop back) and reads one branch to
+    its end before the next, in the order the feed lists the arrows -- rather
+    than layer by layer, which would interleave two branches step by step."""
     arranged = _arrange(chart)
-    ordered = [slot for row in arranged.rows for slot in row if slot < len(arranged.nodes)]
+    ordered = _reading_order(arranged)
     number_of = {slot: i + 1 for i, slot in enumerate(ordered)}
     outgoing: dict[int, list[_Edge]] = {}
     for edge in arranged.edges:
@@ -577,6 +633,33 @@ def steps_of(chart: model.Flowchart) -> list[Step]:
         node = arranged.nodes[slot]
         steps.append(Step(number, node.id, node.kind, node.label, node.detail, branches))
     return steps
+
+
+def _reading_order(arranged: _Arrangement) -> list[int]:
+    """Reverse post-order of a depth-first walk over the forward edges, taking
+    each node's edges in reverse: the first-listed branch ends up read first."""
+    forward: list[list[int]] = [[] for _ in arranged.nodes]
+    for edge in arranged.edges:
+        if not edge.back:
+            forward[edge.source].append(edge.target)
+    done = [False] * len(arranged.nodes)
+    finished: list[int] = []
+    for root in reversed(arranged.roots):  # reversed again below: the start comes first
+        if done[root]:
+            continue
+        done[root] = True
+        stack = [(root, reversed(forward[root]))]
+        while stack:
+            node, pending = stack[-1]
+            for target in pending:
+                if not done[target]:
+                    done[target] = True
+                    stack.append((target, reversed(forward[target])))
+                    break
+            else:
+                finished.append(node)
+                stack.pop()
+    return finished[::-1]
 
 
 def _branch(label: str, number: int, target_number: int) -> Branch:

@@ -13,6 +13,7 @@ also press whatever lies under the finger.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 
@@ -72,3 +73,29 @@ class IdleTracker:
             self._reset_done = True
             return True
         return False
+
+
+class NightSchedule:
+    """Quiet hours (e.g. ``22:00-06:00``) when an idle terminal shows a dim
+    clock instead of cycling notices. Empty text = no quiet hours."""
+
+    def __init__(self, start: dt.time | None = None, end: dt.time | None = None):
+        self.start = start
+        self.end = end
+
+    @classmethod
+    def parse(cls, text: str) -> "NightSchedule":
+        if not text.strip():
+            return cls()
+        try:
+            start_text, end_text = text.split("-")
+            return cls(dt.time.fromisoformat(start_text.strip()), dt.time.fromisoformat(end_text.strip()))
+        except ValueError:
+            raise ValueError(f"night hours must look like 22:00-06:00, not {text!r}") from None
+
+    def is_night(self, now: dt.time) -> bool:
+        if self.start is None or self.end is None or self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= now < self.end
+        return now >= self.start or now < self.end  # crosses midnight

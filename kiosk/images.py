@@ -21,12 +21,12 @@ import hashlib
 import io
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from PIL import Image, ImageOps
 
@@ -48,7 +48,7 @@ class DecodedImage:
     width: int
     height: int
     pixels: bytes  # RGBA, rows top to bottom
-    colorfmt = "rgba"  # for Kivy's Texture.create / blit_buffer
+    colorfmt: ClassVar[str] = "rgba"  # for Kivy's Texture.create / blit_buffer
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_
         image = ImageOps.exif_transpose(image)
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)  # only ever shrinks
         return _decoded(image)
-    except Exception:  # noqa: BLE001 -- any failure inside the decoder means broken data
+    except Exception:  # any failure inside the decoder means broken data
         log.info("image data is broken", exc_info=True)
         return ImageProblem(BROKEN)
 
@@ -77,7 +77,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except Image.DecompressionBombError:
         return ImageProblem(TOO_BIG)
-    except Exception:  # noqa: BLE001 -- not an image we can read
+    except Exception:  # not an image we can read
+        log.info("image data is not readable", exc_info=True)
         return ImageProblem(BROKEN)
     width, height = image.size
     if width * height > max_pixels:
@@ -128,6 +129,8 @@ class ThumbnailCache:
         self.max_bytes = max_bytes
         self.made = 0  # thumbnails made (not read from disk) since start, for diagnostics
         folder.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.glob("*.part"):  # from a write cut short
+            leftover.unlink(missing_ok=True)
         # The same picture always takes the same lock, so it is made once
         # however many requests arrive together; different pictures rarely
         # share one.
@@ -168,31 +171,38 @@ class ThumbnailCache:
         if isinstance(image, ImageProblem):
             return image
         try:
-            image.draft("RGB", (self.size[0] * 2, self.size[1] * 2))
+            side = 2 * max(self.size)  # either way round: EXIF may turn the picture
+            image.draft("RGB", (side, side))
             image = ImageOps.exif_transpose(image)
             image.thumbnail(self.size, Image.Resampling.LANCZOS)
             image = _on_white(image)
-        except Exception:  # noqa: BLE001 -- any failure inside the decoder means broken data
+        except Exception:  # any failure inside the decoder means broken data
             log.info("image %s is broken", sha256, exc_info=True)
             return ImageProblem(BROKEN)
-        self._store(image, path)
-        self.made += 1
-        return _decoded(image)
+        # What is shown is always what is stored (JPEG is lossy), whether
+        # the thumbnail was just made or read back later.
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=85)
+        self._store(out.getvalue(), path)
+        with self._index_lock:
+            self.made += 1
+        return decode_image(out.getvalue())
 
-    def _store(self, image: Image.Image, path: Path) -> None:
-        handle, tmp_name = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".jpg")
+    def _store(self, data: bytes, path: Path) -> None:
+        # Only one thread makes a given thumbnail at a time (the lock in
+        # ``thumbnail``), so one temporary name per thumbnail is enough.
+        tmp = path.with_suffix(".part")
         try:
-            with os.fdopen(handle, "wb") as tmp:
-                image.save(tmp, "JPEG", quality=85)
-            os.replace(tmp_name, path)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
         except OSError:
             # A full or failing disk: the thumbnail is still shown, just not kept.
             log.warning("cannot store thumbnail %s", path.name, exc_info=True)
-            Path(tmp_name).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             return
         with self._index_lock:
             self._sizes.pop(path.name, None)
-            self._sizes[path.name] = path.stat().st_size
+            self._sizes[path.name] = len(data)
             self._trim(keep=path.name)
 
     def _trim(self, keep: str) -> None:
@@ -254,7 +264,7 @@ class ImageWorker:
     def _run(self, key: tuple[str, str, int], work: Callable[[], DecodedImage | ImageProblem]) -> None:
         try:
             result = work()
-        except Exception:  # noqa: BLE001 -- e.g. the cache folder vanished; show a placeholder
+        except Exception:  # e.g. the cache folder vanished; show a placeholder
             log.exception("image work failed for %s", key[1])
             result = ImageProblem(BROKEN)
         with self._lock:
@@ -262,5 +272,5 @@ class ImageWorker:
         for callback in callbacks:
             try:
                 callback(key[1], result)
-            except Exception:  # noqa: BLE001 -- one bad callback must not stop the others
+            except Exception:  # one bad callback must not stop the others
                 log.exception("image callback failed for %s", key[1])

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from kiosk import model
+from kiosk import model, privacy
 
 # Scores, best first. A record is scored by the best way its title matches;
 # a match only in its secondary text (a power's summary, a disclosure's kind)
@@ -120,7 +120,12 @@ def _records_of(snapshot) -> list[_Record]:
         )
         for disclosure in snapshot.disclosures
     ]
-    return records
+    # Titles are shown on a public screen and must not let a search probe for
+    # an ID or phone number the platform let through: index them masked.
+    public = privacy.public_numbers(snapshot.complaint.hotlines)
+    return [
+        _Record(r.kind, r.id, privacy.mask_text(r.title, public), r.subtitle, privacy.mask_text(r.secondary, public)) for r in records
+    ]
 
 
 # ------------------------------------------------------------------ text -> units

@@ -20,7 +20,7 @@ from kiosk import datasource
 from kiosk.config import Config
 from kiosk.decode import FeedError
 from kiosk.snapshot import Snapshot
-from kiosk.idle import IdlePolicy
+from kiosk.idle import IdlePolicy, NightSchedule
 from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
 from screens.registry import ScreenName
@@ -87,7 +87,8 @@ class KioskApp(App):
         lock_down()
         display = self.kiosk_config.display
         self.idle = IdleWatcher(self, IdlePolicy(reset_after_s=display.idle_reset_s,
-                                                 attract_after_s=display.attract_after_s), self.clock)
+                                                 attract_after_s=display.attract_after_s),
+                                self.clock, NightSchedule.parse(display.night))
         return root
 
     def _on_window_size(self, _window, size) -> None:

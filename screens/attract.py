@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.privacy import mask_text
 from screens.base import KioskScreen
@@ -12,6 +12,8 @@ CYCLE_S = 8
 
 
 class AttractScreen(KioskScreen):
+    night = BooleanProperty(False)  # quiet hours: a dim clock, nothing cycling
+    clock_text = StringProperty("")
     notice_title = StringProperty("")
     notice_body = StringProperty("")
     welcome = StringProperty("")
@@ -27,6 +29,10 @@ class AttractScreen(KioskScreen):
 
     def on_leave(self, *_args):
         self._cycle.cancel()
+
+    def set_night(self, night: bool, now) -> None:
+        self.night = night
+        self.clock_text = f"{now:%H:%M}"
 
     def _next(self, *_args):
         self._index += 1

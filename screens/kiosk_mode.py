@@ -8,6 +8,7 @@ state; after a longer one an attract screen cycles the notices.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -17,7 +18,7 @@ from kivy.properties import NumericProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.modalview import ModalView
 
-from kiosk.idle import IdlePhase, IdlePolicy, IdleTracker
+from kiosk.idle import IdlePhase, IdlePolicy, IdleTracker, NightSchedule
 from screens.registry import ScreenName
 
 log = logging.getLogger("village_kiosk.kiosk_mode")
@@ -45,9 +46,11 @@ class CountdownOverlay(FloatLayout):
 class IdleWatcher:
     """Asks an ``IdleTracker`` twice a second what to show, and shows it."""
 
-    def __init__(self, app, policy: IdlePolicy, clock=time.monotonic):
+    def __init__(self, app, policy: IdlePolicy, clock=time.monotonic, night: NightSchedule = NightSchedule()):
         self.app = app
         self.clock = clock
+        self.night = night
+        self.wall_clock = dt.datetime.now  # local time of day, for quiet hours
         self.tracker = IdleTracker(policy, clock())
         self.overlay = CountdownOverlay()
         self.reset_hooks = []  # callables run on reset (e.g. stop reading aloud)
@@ -69,10 +72,13 @@ class IdleWatcher:
         if view.reset_now:
             self.reset()
         self._show_countdown(view.seconds_left if view.phase is IdlePhase.ASKING else 0)
-        if view.phase is IdlePhase.ATTRACT and self.app.nav.current[0] is not ScreenName.ATTRACT:
-            log.info("event=attract")
-            self.app.nav.home()
-            self.app.nav.go(ScreenName.ATTRACT)
+        if view.phase is IdlePhase.ATTRACT:
+            if self.app.nav.current[0] is not ScreenName.ATTRACT:
+                log.info("event=attract")
+                self.app.nav.home()
+                self.app.nav.go(ScreenName.ATTRACT)
+            now = self.wall_clock()
+            self.app.nav.current_screen.set_night(self.night.is_night(now.time()), now)
 
     def reset(self) -> None:
         log.info("event=idle_reset")

@@ -41,3 +41,27 @@ def test_attract_still_resets_if_it_was_skipped():
     tracker = IdleTracker(POLICY, now=0)
     view = tracker.view(500, needs_reset=True)
     assert view.phase is IdlePhase.ATTRACT and view.reset_now
+
+
+def test_night_schedule_crossing_midnight():
+    import datetime as dt
+
+    from kiosk.idle import NightSchedule
+
+    night = NightSchedule.parse("22:00-06:00")
+    assert night.is_night(dt.time(23, 30)) and night.is_night(dt.time(5, 59))
+    assert not night.is_night(dt.time(6, 0)) and not night.is_night(dt.time(12, 0))
+    assert NightSchedule.parse("12:00-13:00").is_night(dt.time(12, 30))
+    assert not NightSchedule.parse("").is_night(dt.time(23, 0))
+
+
+def test_bad_night_hours_are_refused():
+    import pytest
+
+    from kiosk.config import ConfigError, parse_config
+    from kiosk.idle import NightSchedule
+
+    with pytest.raises(ValueError):
+        NightSchedule.parse("late")
+    with pytest.raises(ConfigError):
+        parse_config('[display]\nnight = "10pm"')

@@ -65,3 +65,24 @@ def test_no_system_keyboard_can_pop_up(ui, demo):
     for stop in tour_stops(demo):
         ui.go(stop.screen, **stop.params)
         assert not ui.find(lambda w: isinstance(w, TextInput)), stop.label
+
+
+def test_night_hours_show_a_dim_clock(ui):
+    import datetime as dt
+
+    from kiosk.idle import NightSchedule
+
+    idle = ui.app.idle
+    idle.night = NightSchedule.parse("22:00-06:00")
+    idle.wall_clock = lambda: dt.datetime(2026, 11, 26, 23, 15)
+    try:
+        ui.advance(400)
+        screen = ui.app.nav.current_screen
+        assert ui.app.nav.current[0] is ScreenName.ATTRACT and screen.night
+        assert "23:15" in ui.texts()
+        idle.wall_clock = lambda: dt.datetime(2026, 11, 27, 9, 0)
+        ui.advance(1)
+        assert not screen.night
+    finally:
+        idle.night = NightSchedule()
+        idle.wall_clock = dt.datetime.now

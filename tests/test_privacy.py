@@ -9,6 +9,7 @@ import re
 import pytest
 
 from kiosk import model
+from kiosk.disclosure_view import case_view, disclosure_view, in_publicity, notice_view
 from kiosk.privacy import MaskedTable, mask_text, masked_disclosure, public_numbers
 
 MASKED = [
@@ -127,6 +128,39 @@ def test_masked_disclosure_masks_every_cell():
         rows=(("张三", "4300**********1234", "138****5678", "1,200.00元"),
               ("李四", "4300**********123X", "0738-***4567", "980.00元")),
     )
+
+
+def test_disclosure_view_masks_and_badges():
+    disclosure = model.Disclosure(
+        id="d2", kind=model.DisclosureKind.HOUSING, title="危房改造对象公示（咨询电话13812345678）",
+        publicity_start=dt.date(2026, 3, 1), publicity_end=dt.date(2026, 3, 7),
+        columns=["户主", "身份证号"], rows=[["赵六", "430000199001011234"]],
+        note="有异议请拨打0738-8312388或联系村委会0738-1234567",
+    )
+    public = frozenset({"07388312388"})
+    view = disclosure_view(disclosure, dt.date(2026, 3, 7), public)
+    assert view.kind_zh == "危房改造"
+    assert view.title == "危房改造对象公示（咨询电话138****5678）"
+    assert view.period_zh == "公示期：2026年3月1日至2026年3月7日"
+    assert view.table.rows == (("赵六", "4300**********1234"),)
+    assert view.note == "有异议请拨打0738-8312388或联系村委会0738-***4567"
+    assert view.in_publicity
+    assert [in_publicity(disclosure, dt.date(2026, 3, d)) for d in (1, 7)] == [True, True]
+    assert [in_publicity(disclosure, day) for day in (dt.date(2026, 2, 28), dt.date(2026, 3, 8))] == [False, False]
+    assert not disclosure_view(disclosure, dt.date(2026, 3, 8)).in_publicity
+
+
+def test_notice_and_case_views_mask_every_text():
+    notice = model.Notice(id="n1", title="关于13812345678的通知", date=dt.date(2026, 5, 4),
+                          issuer="村委会（电话0738-1234567）", body="低保户王某，卡号6222 0212 3456 7890。")
+    view = notice_view(notice)
+    assert (view.title, view.issuer, view.date_zh) == ("关于138****5678的通知", "村委会（电话0738-***4567）", "2026年5月4日")
+    assert view.body == "低保户王某，卡号6222********7890。"
+    case = model.Case(id="c1", title="某村会计挪用案", date=dt.date(2025, 12, 1),
+                      body="涉案人身份证430000199001011234", lesson="举报电话12388，手机19912345678")
+    cview = case_view(case)
+    assert (cview.body, cview.lesson) == ("涉案人身份证4300**********1234", "举报电话12388，手机199****5678")
+    assert cview.date_zh == "2025年12月1日"
 
 
 # ------------------------------------------------------------- properties

@@ -21,8 +21,8 @@ from kiosk.feed.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, MAX_SIGNATURE
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 
-# Size assumed for the time budget of a manifest whose length is not announced.
-_MANIFEST_SIZE_HINT = 256 * 1024
+# Size assumed for the time budget of a file whose length is not announced.
+_SIZE_HINT = 256 * 1024
 
 
 class ConfigurationError(ValueError):
@@ -56,15 +56,21 @@ class HttpFeed:
         self.requests = 0
         self.bytes_received = 0
 
-    def get(self, name: str, cap: int, size_hint: int, etag: str | None = None) -> tuple[bytes | None, str | None]:
-        """The file's bytes and ETag; (None, etag) when unchanged (304)."""
+    def get(self, name: str, cap: int, expected: int | None = None, etag: str | None = None) -> tuple[bytes | None, str | None]:
+        """The file's bytes and ETag; (None, etag) when unchanged (304).
+
+        ``cap``: more bytes than this and the file is refused. ``expected``:
+        the size the manifest gives; a body shorter than that whose length
+        was not announced was cut short (Failed: try again), while a
+        complete response of the wrong length is the wrong file, for the
+        caller to reject."""
         headers = {"If-None-Match": etag} if etag else {}
         started = time.monotonic()
         self.requests += 1
         try:
             with self.client.stream("GET", self.base_url + name, headers=headers) as response:
                 try:
-                    return self._read(name, response, cap, size_hint, started), response.headers.get("etag")
+                    return self._read(name, response, cap, expected, started), response.headers.get("etag")
                 finally:
                     self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
         except httpx.TimeoutException:
@@ -72,7 +78,7 @@ class HttpFeed:
         except httpx.HTTPError as exc:
             raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
 
-    def _read(self, name: str, response: httpx.Response, cap: int, size_hint: int, started: float) -> bytes | None:
+    def _read(self, name: str, response: httpx.Response, cap: int, expected: int | None, started: float) -> bytes | None:
         if response.status_code == 304:
             return None
         if response.status_code != 200:
@@ -80,7 +86,8 @@ class HttpFeed:
         announced = response.headers.get("content-length", "")
         if announced.isdigit() and int(announced) > cap:
             raise Rejected(f"{name} is {announced} bytes, more than the {cap} allowed")
-        budget = self.timeouts.budget(max(size_hint, int(announced) if announced.isdigit() else 0))
+        size = int(announced) if announced.isdigit() else expected if expected is not None else min(cap, _SIZE_HINT)
+        budget = self.timeouts.budget(size)
         chunks, received = [], 0
         for chunk in response.iter_bytes():
             received += len(chunk)
@@ -89,14 +96,14 @@ class HttpFeed:
             if time.monotonic() - started > budget:
                 raise Failed(f"{name}: too slow, gave up after {budget:.0f} s")
             chunks.append(chunk)
+        if not announced and expected is not None and received < expected:
+            raise Failed(f"{name}: body cut short ({received} of {expected} bytes)")
         return b"".join(chunks)
 
     def fetch(self, entry: FileEntry) -> bytes:
-        data, _ = self.get(blob_path(entry.sha256), entry.size, entry.size)
+        data, _ = self.get(blob_path(entry.sha256), entry.size, expected=entry.size)
         if data is None:
             raise Failed(f"{entry.name}: unexpected 304")
-        if len(data) < entry.size:
-            raise Failed(f"{entry.name}: body cut short ({len(data)} of {entry.size} bytes)")
         return data
 
 
@@ -155,14 +162,14 @@ class Syncer:
         return result.with_traffic(feed.requests, feed.bytes_received)
 
     def _poll(self, feed: HttpFeed) -> SyncOutcome:
-        raw, etag = feed.get(MANIFEST_NAME, MAX_MANIFEST_BYTES, _MANIFEST_SIZE_HINT, etag=self.store.etag())
+        raw, etag = feed.get(MANIFEST_NAME, MAX_MANIFEST_BYTES, etag=self.store.etag())
         if raw is None:
             held = self.store.current()
             if held is None:
                 raise Failed("server answered 304 but the store is empty")
             count, size = update.fetch_missing(self.store, held, feed)
             return outcome.up_to_date(held.version, count, size)
-        signature, _ = feed.get(SIGNATURE_NAME, MAX_SIGNATURE_BYTES, MAX_SIGNATURE_BYTES)
+        signature, _ = feed.get(SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
         if signature is None:
             raise Failed(f"{SIGNATURE_NAME}: unexpected 304")
         return update.install(self.store, raw, signature, feed, self.keyring, self.village, etag)

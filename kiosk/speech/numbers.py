@@ -27,7 +27,9 @@ _SECTION_UNITS = ("千", "百", "十", "")
 # Largest first; each unit's value and how many digits its lower part has.
 _BIG_UNITS = ((10**8, "亿"), (10**4, "万"))
 _YEAR_DIGITS = "〇一二三四五六七八九"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９％．，＊", "0123456789%.,*")
+# Fullwidth digits and marks read like ASCII ones (not the Chinese comma,
+# which is a pause, not a thousands separator).
+_FULLWIDTH = str.maketrans("０１２３４５６７８９％＊", "0123456789%*")
 # Separators people write between digit groups of a phone number; read as
 # a short pause.
 _GROUP_SEPARATORS = re.compile(r"[\s\-()（）]+")

@@ -1,0 +1,107 @@
+"""The offline speech engine: espeak-ng with its ``cmn-latn-pinyin`` voice.
+
+Text is turned into tone-numbered pinyin (``kiosk.speech.pinyin``) and fed
+to espeak-ng on stdin; espeak-ng plays it on the default audio device.
+Speaking never blocks the caller (the UI thread): ``speak`` starts the
+process and returns. One utterance at a time: a new ``speak`` stops the
+one before, as does ``stop`` (the idle reset, leaving the screen).
+
+``SpeechEngine.detect()`` returns None, with one log line saying why, when
+espeak-ng or the voice is missing: the UI then hides its read-aloud button.
+Use an engine from one thread (the UI's).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+from kiosk.speech.pinyin import to_pinyin
+
+log = logging.getLogger("kiosk.speech")
+
+VOICE = "cmn-latn-pinyin"
+ELDER_SPEED = 140  # words per minute; espeak-ng's default 175 is too fast for many elders
+_PROBE_TIMEOUT = 10  # seconds for `espeak-ng --voices`: a hung probe must not hang start-up
+_RENDER_TIMEOUT = 120  # seconds for a WAV: a long notice takes a few seconds at most
+
+
+class SpeechEngine:
+    def __init__(self, executable: str, *, speed: int = ELDER_SPEED):
+        self.executable = executable
+        self.speed = speed
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def detect(cls, *, speed: int = ELDER_SPEED) -> SpeechEngine | None:
+        """An engine when espeak-ng with the pinyin voice is installed, else None."""
+        executable = shutil.which("espeak-ng")
+        if executable is None:
+            log.info("read-aloud off: espeak-ng is not installed")
+            return None
+        try:
+            probe = subprocess.run(
+                [executable, "--voices=cmn"], capture_output=True, text=True, timeout=_PROBE_TIMEOUT, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.warning("read-aloud off: %s --voices failed: %s", executable, exc)
+            return None
+        voices = {line.split()[1] for line in probe.stdout.splitlines()[1:] if len(line.split()) > 1}
+        if VOICE not in voices:
+            log.info("read-aloud off: espeak-ng at %s has no %s voice", executable, VOICE)
+            return None
+        return cls(executable, speed=speed)
+
+    def _command(self, *extra: str) -> list[str]:
+        return [self.executable, "-v", VOICE, "-s", str(self.speed), *extra, "--stdin"]
+
+    def speak(self, text: str) -> None:
+        """Start reading ``text`` aloud (Chinese) and return at once."""
+        self.stop()
+        pinyin = to_pinyin(text)
+        if not pinyin:
+            return
+        try:
+            process = subprocess.Popen(
+                self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        except OSError as exc:  # uninstalled since detect(): stay silent, not crash
+            log.warning("read-aloud failed: %s", exc)
+            return
+        self._process = process
+        # A long text may not fit the pipe's buffer; espeak-ng reads it as it
+        # speaks, so feed it from a thread rather than block the caller.
+        threading.Thread(target=_feed, args=(process, pinyin.encode()), daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop the current utterance, if any."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def is_speaking(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def render_wav(self, text: str, path: Path) -> Path:
+        """Speak ``text`` into a WAV file instead of the speaker (blocking)."""
+        subprocess.run(
+            self._command("-w", str(path)),
+            input=to_pinyin(text).encode(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=_RENDER_TIMEOUT,
+            check=True,
+        )
+        return path
+
+
+def _feed(process: subprocess.Popen[bytes], data: bytes) -> None:
+    try:
+        with process.stdin:
+            process.stdin.write(data)
+    except OSError:  # BrokenPipeError: stopped before it had read everything
+        pass

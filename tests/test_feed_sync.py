@@ -1,0 +1,422 @@
+"""The sync client against a real HTTP server on 127.0.0.1: the normal path,
+the issue's threat model (each case leaves the last good snapshot), server
+faults and slow servers, and the wrong-clock rule.
+
+Cases using ``feed_server`` also run against nginx with
+VILLAGE_KIOSK_TEST_NGINX=1; ``fault_server`` cases need the Python server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+
+import pytest
+from feed_fixtures import VILLAGE, Feed, Publisher, install_tree, touch, write_village
+from feedserver import Fault, fault_server, feed_root, feed_server  # noqa: F401 - fixtures
+
+from kiosk.feed import keys
+from kiosk.feed.manifest import MAX_MANIFEST_BYTES, decode_manifest
+from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
+from kiosk.feed.store import Store
+from kiosk.feed.sync import Timeouts
+
+UPDATED, UP_TO_DATE, REJECTED, FAILED = OutcomeKind.UPDATED, OutcomeKind.UP_TO_DATE, OutcomeKind.REJECTED, OutcomeKind.FAILED
+
+
+@pytest.fixture
+def feed(tmp_path, feed_server):
+    feed = Feed(tmp_path, feed_server)
+    yield feed
+    feed.store.close()
+
+
+@pytest.fixture
+def faulty(tmp_path, fault_server):
+    feed = Feed(tmp_path, fault_server)
+    yield feed
+    feed.store.close()
+
+
+def synced(feed: Feed, revision: int = 0, **build_options) -> int:
+    """Publish and sync one version successfully; its version number."""
+    version = feed.publish(revision, **build_options).manifest.version
+    result = feed.sync()
+    assert result.kind is UPDATED, result.message
+    return version
+
+
+# ---------------------------------------------------------------- normal path
+
+
+def test_first_sync_then_unchanged_poll_is_one_small_request(feed):
+    feed.publish()
+    first = feed.sync()
+    assert first.kind is UPDATED
+    assert first.message.startswith("updated empty store → v1, 11 files, ")
+    assert first.files == 11 and first.exit_status == EXIT_STATUS[UPDATED]
+    feed.assert_holds(1)
+
+    again = feed.sync()
+    assert again.kind is UP_TO_DATE and again.message == "up to date v1"
+    assert again.requests == 1
+    assert again.bytes_received < 1024
+    assert again.exit_status == 0
+    assert feed.store.last_outcome().message == "up to date v1"
+
+
+def test_one_month_change_fetches_only_that_month(feed):
+    synced(feed)
+    feed.publish(revision=1)
+    result = feed.sync()
+    assert result.kind is UPDATED and result.message.startswith("updated v1 → v2, 1 files")
+    assert result.files == 1
+    # manifest, signature and the one changed finance month
+    assert result.requests == 3
+    manifest = decode_manifest((feed.served / "manifest.json").read_bytes())
+    changed = next(e for e in manifest.files if e.name == "finance/2025-03.json")
+    assert result.bytes_fetched == changed.size
+    feed.assert_holds(2)
+
+
+def test_snapshot_switches_and_previous_media_stay_readable(feed):
+    synced(feed, village_options={"media_seed": "a"})
+    old = feed.store.snapshot()
+    old_photo = old.projects[0].photos[0].sha256
+    synced(feed, revision=1, village_options={"media_seed": "b"})
+    new = feed.store.snapshot()
+    assert new.info.version == 2 and new.projects[0].photos[0].sha256 != old_photo
+    # The snapshot still on screen keeps its pictures until the next update.
+    assert old.media.read(old_photo)
+
+
+# ---------------------------------------------------------------- threat model
+
+
+def test_tampered_document_blob_is_rejected(feed):
+    synced(feed)
+    feed.publish(revision=1)
+    manifest = decode_manifest((feed.served / "manifest.json").read_bytes())
+    month = next(e for e in manifest.files if e.name == "finance/2025-03.json")
+    blob = feed.served / "blobs" / month.sha256
+    blob.write_bytes(blob.read_bytes().replace(b"10000", b"90000"))
+    result = feed.sync()
+    assert result.kind is REJECTED
+    assert "finance/2025-03.json" in result.message and "SHA-256" in result.message
+    assert result.exit_status == EXIT_STATUS[REJECTED]
+    feed.assert_holds(1)
+
+
+def test_tampered_media_blob_is_rejected(feed):
+    synced(feed)
+    feed.publish(revision=1, village_options={"media_seed": "new"})
+    manifest = decode_manifest((feed.served / "manifest.json").read_bytes())
+    media = next(e for e in manifest.files if e.kind.value == "media" and not feed.store.has_blob(e.sha256))
+    blob = feed.served / "blobs" / media.sha256
+    data = bytearray(blob.read_bytes())
+    data[100] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    result = feed.sync()
+    assert result.kind is REJECTED and media.name in result.message
+    feed.assert_holds(1)
+
+
+def test_tampered_manifest_is_rejected(feed):
+    synced(feed)
+    feed.publish(revision=1)
+    path = feed.served / "manifest.json"
+    # A forger jumps the version far ahead to lock out the real updates.
+    raw = path.read_bytes()
+    assert b'"version":2,' in raw
+    path.write_bytes(raw.replace(b'"version":2,', b'"version":900,'))
+    touch(path)
+    result = feed.sync()
+    assert result.kind is REJECTED and result.message.startswith("rejected: bad signature (key ")
+    feed.assert_holds(1)
+
+
+def test_signature_by_unknown_key_is_rejected(feed, tmp_path):
+    synced(feed)
+    stranger = Publisher(tmp_path, "stranger")
+    write_village(feed.src, revision=1)
+    stranger.build(feed.tree, feed.src, version=2)
+    install_tree(feed.tree, feed.served)
+    result = feed.sync()
+    assert result.kind is REJECTED
+    assert f"unknown key {keys.key_id(stranger.private.public_key())}" in result.message
+    feed.assert_holds(1)
+
+
+def test_rotated_key_is_accepted_when_trusted(feed, tmp_path):
+    synced(feed)
+    successor = Publisher(tmp_path, "successor")
+    write_village(feed.src, revision=1)
+    successor.build(feed.tree, feed.src, version=2)
+    install_tree(feed.tree, feed.served)
+    feed.publisher.keyring = keys.Keyring.load([feed.publisher.pub_path, successor.pub_path])
+    assert feed.sync().kind is UPDATED
+
+
+def test_rollback_to_older_signed_version_is_rejected(feed):
+    synced(feed)
+    old_tree = feed.base / "v1-tree"
+    shutil.copytree(feed.served, old_tree)
+    synced(feed, revision=1)
+    install_tree(old_tree, feed.served)
+    result = feed.sync()
+    assert result.kind is REJECTED and result.message == "rejected: rollback to v1 refused (have v2)"
+    feed.assert_holds(2)
+
+
+def test_feed_of_another_village_is_rejected(feed):
+    synced(feed)
+    other_src = write_village(feed.base / "other-src", code="431399101202", revision=1)
+    feed.publisher.build(feed.base / "other-tree", other_src, version=5)
+    install_tree(feed.base / "other-tree", feed.served)
+    result = feed.sync()
+    assert result.kind is REJECTED and "village 431399101202" in result.message
+    feed.assert_holds(1)
+
+
+def test_signed_but_invalid_data_is_rejected(feed):
+    synced(feed)
+    feed.publish(revision=1)
+    # The platform signs a broken document: signature checks pass, validation must not.
+    raw = (feed.served / "manifest.json").read_bytes()
+    manifest = decode_manifest(raw)
+    broken = b'{"projects": [{"id": "x"}]}'
+    from kiosk.feed.manifest import sha256_hex
+
+    digest = sha256_hex(broken)
+    (feed.served / "blobs" / digest).write_bytes(broken)
+    entry = next(e for e in manifest.files if e.name == "projects.json")
+    raw = raw.replace(entry.sha256.encode(), digest.encode()).replace(
+        f'"sha256":"{digest}","size":{entry.size}'.encode(), f'"sha256":"{digest}","size":{len(broken)}'.encode()
+    )
+    (feed.served / "manifest.json").write_bytes(raw)
+    (feed.served / "manifest.sig").write_bytes(keys.sign(feed.publisher.private, raw))
+    touch(feed.served / "manifest.json")
+    result = feed.sync()
+    assert result.kind is REJECTED and "invalid data in v2: projects.json" in result.message
+    feed.assert_holds(1)
+
+
+def test_freeze_expired_feed_is_refused_and_old_data_goes_stale(tmp_path, feed_server):
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    clock = {"now": start}
+    feed = Feed(tmp_path, feed_server, wall=lambda: clock["now"])
+    try:
+        feed.publish(now=start - dt.timedelta(days=1), expires_days=30)
+        assert feed.sync().kind is UPDATED
+        assert not feed.store.is_stale(feed.store.snapshot().info)
+        # An attacker freezes the terminal on a version that has since expired.
+        feed.publish(revision=1, now=start, expires_days=30)
+        clock["now"] = start + dt.timedelta(days=31)
+        result = feed.sync()
+        assert result.kind is REJECTED and "v2 expired at" in result.message
+        feed.assert_holds(1)
+        assert feed.store.is_stale(feed.store.snapshot().info)
+    finally:
+        feed.store.close()
+
+
+def test_mix_and_match_signature_of_another_version_is_rejected(feed):
+    synced(feed)
+    old_signature = (feed.served / "manifest.sig").read_bytes()
+    feed.publish(revision=1)
+    (feed.served / "manifest.sig").write_bytes(old_signature)
+    result = feed.sync()
+    assert result.kind is REJECTED and "bad signature" in result.message
+    feed.assert_holds(1)
+
+
+def test_mix_and_match_blob_of_another_version_is_rejected(feed):
+    synced(feed)
+    old = decode_manifest((feed.served / "manifest.json").read_bytes())
+    old_month = next(e for e in old.files if e.name == "finance/2025-03.json")
+    old_bytes = (feed.served / "blobs" / old_month.sha256).read_bytes()
+    feed.publish(revision=1)
+    new = decode_manifest((feed.served / "manifest.json").read_bytes())
+    new_month = next(e for e in new.files if e.name == "finance/2025-03.json")
+    # A confused cache serves last version's month under this version's name.
+    (feed.served / "blobs" / new_month.sha256).write_bytes(old_bytes)
+    result = feed.sync()
+    assert result.kind is REJECTED and "finance/2025-03.json" in result.message
+    feed.assert_holds(1)
+
+
+def test_giant_manifest_is_refused_without_reading_it_all(feed):
+    synced(feed)
+    (feed.served / "manifest.json").write_bytes(b" " * (MAX_MANIFEST_BYTES + 10))
+    touch(feed.served / "manifest.json")
+    result = feed.sync()
+    assert result.kind is REJECTED and "manifest.json" in result.message and "allowed" in result.message
+    assert result.bytes_received < 64 * 1024  # refused on its announced length
+    feed.assert_holds(1)
+
+
+def test_blob_larger_than_its_manifest_size_is_refused(feed):
+    synced(feed)
+    feed.publish(revision=1)
+    manifest = decode_manifest((feed.served / "manifest.json").read_bytes())
+    month = next(e for e in manifest.files if e.name == "finance/2025-03.json")
+    with (feed.served / "blobs" / month.sha256).open("ab") as blob:
+        blob.write(b" " * 1_000_000)
+    result = feed.sync()
+    assert result.kind is REJECTED and "allowed" in result.message
+    assert result.bytes_received < 100_000
+    feed.assert_holds(1)
+
+
+@pytest.mark.parametrize("target", ["manifest.json", "blob"])
+def test_endless_body_is_cut_at_the_cap(faulty, target):
+    synced(faulty)
+    faulty.publish(revision=1)
+    if target == "blob":
+        manifest = decode_manifest((faulty.served / "manifest.json").read_bytes())
+        target = next(e for e in manifest.files if e.name == "finance/2025-03.json").sha256
+    faulty.server.fault(target, Fault("endless"))
+    result = faulty.sync()
+    assert result.kind is REJECTED and "larger than" in result.message
+    faulty.assert_holds(1)
+
+
+# ---------------------------------------------------------------- slow and failing servers
+
+
+@pytest.mark.parametrize("kind", ["trickle", "stall"])
+def test_slow_server_is_bounded_by_timeouts(faulty, kind):
+    synced(faulty)
+    faulty.publish(revision=1)
+    manifest = decode_manifest((faulty.served / "manifest.json").read_bytes())
+    month = next(e for e in manifest.files if e.name == "finance/2025-03.json")
+    faulty.server.fault(month.sha256, Fault(kind, delay=0.05 if kind == "trickle" else 30, times=1))
+    started = time.monotonic()
+    result = faulty.sync(timeouts=Timeouts(connect=0.5, read=0.5, min_rate=2000))
+    elapsed = time.monotonic() - started
+    assert result.kind is FAILED
+    assert ("too slow" if kind == "trickle" else "timed out") in result.message
+    assert elapsed < 15  # not a benchmark: a hang would take 30 s (stall) or ~60 s (trickle)
+    faulty.assert_holds(1)
+    assert faulty.sync().kind is UPDATED  # once the server behaves
+
+
+@pytest.mark.parametrize(
+    ("fault", "where", "kind", "expected"),
+    [
+        (Fault("status", status=500, times=1), "manifest.json", FAILED, "failed: manifest.json: HTTP 500"),
+        (Fault("status", status=503, times=1), "manifest.sig", FAILED, "failed: manifest.sig: HTTP 503"),
+        (Fault("status", status=404, times=1), "blob", FAILED, ": HTTP 404"),
+        (Fault("reset", times=1), "blob", FAILED, "Error ("),
+        (Fault("truncate", times=1), "blob", FAILED, "RemoteProtocolError"),
+        (Fault("tamper", times=1), "blob", REJECTED, "SHA-256"),
+    ],
+    ids=["500-manifest", "503-signature", "404-blob", "reset", "truncated", "tampered-in-flight"],
+)
+def test_server_errors_fail_cleanly_and_a_later_retry_completes(faulty, fault, where, kind, expected):
+    synced(faulty, village_options={"media_seed": "a"})
+    faulty.publish(revision=1, village_options={"media_seed": "b"})
+    manifest = decode_manifest((faulty.served / "manifest.json").read_bytes())
+    media = [e for e in manifest.files if e.kind.value == "media" and not faulty.store.has_blob(e.sha256)]
+    if where == "blob":
+        where = media[-1].sha256  # fetched last: the others are already stored
+    faulty.server.fault(where, fault)
+    result = faulty.sync()
+    assert result.kind is kind and expected in result.message, result.message
+    faulty.assert_holds(1)
+
+    faulty.server.log.clear()
+    retry = faulty.sync()
+    assert retry.kind is UPDATED, retry.message
+    faulty.assert_holds(2)
+    if where == media[-1].sha256:
+        # Resumed: blobs stored by the failed attempt are not fetched again.
+        assert [path for path in faulty.server.log if "/blobs/" in path] == [f"/{VILLAGE}/blobs/{where}"]
+
+
+def test_unreachable_server_fails(tmp_path, feed_server):
+    feed = Feed(tmp_path, feed_server)
+    try:
+        synced(feed)
+        feed.server.stop()
+        result = feed.sync()
+        assert result.kind is FAILED and "ConnectError" in result.message
+        feed.assert_holds(1)
+    finally:
+        feed.store.close()
+
+
+def test_damaged_store_blob_is_repaired_by_the_next_poll(feed):
+    synced(feed)
+    snapshot = feed.store.snapshot()
+    photo = snapshot.projects[0].photos[0].sha256
+    feed.store.put_blob(photo, b"bit rot")
+    from kiosk.snapshot import MediaMissing
+
+    with pytest.raises(MediaMissing):
+        snapshot.media.read(photo)
+    result = feed.sync()
+    assert result.kind is UP_TO_DATE and result.message.startswith("up to date v1 (repaired 1 files")
+    assert snapshot.media.read(photo)
+    feed.assert_holds(1)
+
+
+# ---------------------------------------------------------------- the clock
+
+
+def test_clock_behind_generation_time_accepts_fresh_data_and_still_goes_stale(tmp_path, feed_server):
+    wrong_wall = dt.datetime(2001, 1, 1, tzinfo=dt.UTC)  # booted with no real-time clock
+    uptime = {"s": 0.0}
+    feed = Feed(tmp_path, feed_server, wall=lambda: wrong_wall, monotonic=lambda: uptime["s"])
+    try:
+        generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        feed.publish(now=generated, expires_days=30)
+        result = feed.sync()
+        assert result.kind is UPDATED  # not refused as "from the future"
+        assert feed.store.now() >= generated
+        assert feed.store.clock.behind_by() > dt.timedelta(days=365 * 20)  # for ``doctor``
+        info = feed.store.snapshot().info
+        assert not feed.store.is_stale(info)
+
+        uptime["s"] = 31 * 86400.0  # a month of running, the wall clock still says 2001
+        assert feed.store.is_stale(info)
+
+        # The bound survives a restart (saved with each attempt).
+        feed.sync()
+        feed.store.close()
+        uptime["s"] = 0.0
+        reopened = Store(feed.base / "store", wall=lambda: wrong_wall, monotonic=lambda: uptime["s"])
+        assert reopened.now() >= generated + dt.timedelta(days=31)
+        assert reopened.is_stale(reopened.snapshot().info)
+        reopened.close()
+    finally:
+        feed.store.close()
+
+
+def test_clock_set_in_the_future_is_not_persisted(tmp_path, feed_server):
+    wall = {"now": dt.datetime.now(dt.UTC) + dt.timedelta(days=3650)}
+    feed = Feed(tmp_path, feed_server, wall=lambda: wall["now"])
+    try:
+        feed.publish(now=dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1), expires_days=3660)
+        assert feed.sync().kind is UPDATED
+        feed.store.close()
+        wall["now"] = dt.datetime.now(dt.UTC)  # the technician fixed the clock
+        reopened = Store(feed.base / "store", wall=lambda: wall["now"])
+        assert reopened.now() - wall["now"] < dt.timedelta(days=1)
+        reopened.close()
+    finally:
+        feed.store.close()
+
+
+def test_manifest_served_pretty_printed_fails_signature_not_parse(feed):
+    """The signature covers the exact bytes: re-serialising breaks it."""
+    synced(feed)
+    feed.publish(revision=1)
+    path = feed.served / "manifest.json"
+    path.write_text(json.dumps(json.loads(path.read_bytes()), indent=2))
+    touch(path)
+    result = feed.sync()
+    assert result.kind is REJECTED and "bad signature" in result.message
+    feed.assert_holds(1)
