@@ -11,8 +11,9 @@ the chart, as on paper; the UI flips y for Kivy. Units are whatever
 ``measure`` returns (pixels in the UI).
 
 The steps:
-1. clean the graph: duplicate node ids, edges to missing nodes and parallel
-   edges become ``problems`` (plain Chinese messages) instead of errors;
+1. clean the graph: duplicate node ids and edges to missing nodes become
+   ``problems`` (plain Chinese messages) instead of errors; parallel edges
+   become one arrow;
 2. find the start (a ``start`` node, else nodes nothing points to, else the
    first node -- a cycle with no entry still renders) and walk the graph
    depth first; an edge back to a node still on the walk is a *loop back*
@@ -24,12 +25,16 @@ The steps:
    fewest crossings;
 5. x: each item as close as possible to the mean of its neighbours in the
    layer above / below, without breaking the order or the minimum gap
-   (isotonic regression, pool-adjacent-violators);
+   (isotonic regression, pool-adjacent-violators); then long edges and
+   simple successions are straightened where the gaps allow;
 6. route: forward edges leave a box at its bottom centre and enter at the
-   top centre; any sideways run happens on a *track* of its own in the gap
-   between two layers. Loops back run up a *lane* to the right of every box
-   in the chart. So no edge crosses a box by construction, and
-   ``edges_crossing_boxes`` checks it.
+   top centre; any sideways run happens on a *track* in the gap between two
+   layers (shared by the runs of one fork or one join). Loops back run up a
+   *lane* of their own to the right of every box in the chart. So no edge
+   crosses a box by construction, and ``edges_crossing_boxes`` checks it.
+
+``steps_of`` reads the same chart as numbered steps, for those who find
+diagrams hard and for reading aloud.
 """
 
 from __future__ import annotations
@@ -94,7 +99,10 @@ class ChartLayout:
     problems: tuple[str, ...]  # what was wrong with the chart and how it was shown anyway
 
     def box(self, node_id: str) -> Box:
-        return next(box for box in self.boxes if box.node_id == node_id)
+        for box in self.boxes:
+            if box.node_id == node_id:
+                return box
+        raise KeyError(node_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +114,7 @@ class Branch:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    number: int  # 1-based, in the order of the layout
+    number: int  # 1-based, in reading order (see steps_of)
     node_id: str
     kind: model.NodeKind
     label: str
@@ -408,28 +416,42 @@ def _box_size(node: model.FlowNode, measure: Measure, max_box_width: float, min_
 
 
 class _Gap:
-    """The horizontal band between two layers: sideways runs on their own tracks, then labels."""
+    """The band between two layers: sideways runs on tracks of their own, then edge labels."""
 
     def __init__(self) -> None:
-        self.tracks: dict[object, int] = {}
+        self.tracks: dict[tuple, int] = {}
         self.label_height = 0.0
         self.top = 0.0
         self.step = 0.0
 
-    def track(self, key: object) -> int:
-        return self.tracks.setdefault(key, len(self.tracks))
+    def track(self, key: tuple) -> None:
+        self.tracks.setdefault(key, len(self.tracks))
 
     def height(self, minimum: float, step: float) -> float:
         self.step = step
         used = step * (len(self.tracks) + 1) + (self.label_height + step / 2 if self.label_height else 0.0)
         return max(minimum, used)
 
-    def track_y(self, key: object) -> float:
+    def track_y(self, key: tuple) -> float:
         return self.top + self.step * (self.tracks[key] + 1)
 
     @property
     def label_y(self) -> float:
         return self.top + self.step * (len(self.tracks) + 1) - self.step / 2
+
+
+@dataclass
+class _Frame:
+    """Where every slot, layer and gap ended up: what routing needs."""
+
+    arranged: _Arrangement
+    centre: list[float]  # x of each slot's centre
+    boxes: dict[int, Box]  # by node slot
+    band_top: list[float]  # per layer
+    band_height: list[float]
+    gaps: list[_Gap]  # gap g is above layer g; the last one is below the last layer
+    rightmost: set[int]  # the last slot of each layer
+    step: float  # spacing of tracks, and of a label from its line
 
 
 def layout_chart(
@@ -447,27 +469,73 @@ def layout_chart(
 
     ``padding`` (around the text inside a box) defaults to a quarter of
     ``gap_x``; ``min_box_width`` (so a column of short steps lines up) to
-    half of ``max_box_width``."""
+    half of ``max_box_width``. Edge labels are measured at half of
+    ``max_box_width``."""
     padding = gap_x / 4 if padding is None else padding
     min_box_width = max_box_width / 2 if min_box_width is None else min_box_width
     arranged = _arrange(chart)
-    nodes, rows, layer_of = arranged.nodes, arranged.rows, arranged.layer_of
+    nodes, rows = arranged.nodes, arranged.rows
     if not nodes:
         return ChartLayout((), (), 0.0, 0.0, tuple(arranged.problems))
 
     sizes = [_box_size(node, measure, max_box_width, min_box_width, padding) for node in nodes]
-    widths = [size[0] for size in sizes] + [0.0] * (len(layer_of) - len(nodes))
+    widths = [size[0] for size in sizes] + [0.0] * (len(arranged.layer_of) - len(nodes))
     centre = _place(rows, widths, gap_x, arranged.above, arranged.below)
     _straighten(arranged, centre, widths, gap_x)
     margin = gap_x / 2
     shift = margin - min(centre[slot] - widths[slot] / 2 for row in rows for slot in row)
     centre = [x + shift for x in centre]
-    right_edge = max(centre[slot] + widths[slot] / 2 for row in rows for slot in row)
     rightmost = {row[-1] for row in rows}
+    label_sizes = [measure(edge.label, max_box_width / 2) if edge.label else (0.0, 0.0) for edge in arranged.edges]
+    gaps = _plan_gaps(arranged, centre, rightmost, label_sizes)
 
-    # Which sideways runs each gap carries (gap g is above layer g; the last is below the last layer).
-    gaps = [_Gap() for _ in range(len(rows) + 1)]
-    label_sizes = {n: measure(edge.label, max_box_width / 2) if edge.label else (0.0, 0.0) for n, edge in enumerate(arranged.edges)}
+    # y: gaps and layers from the top down; boxes centred in their layer's band.
+    step = max(gap_y / 4, 2.0)
+    band_top: list[float] = []
+    band_height = [max((sizes[slot][1] for slot in row if slot < len(nodes)), default=0.0) for row in rows]
+    y = 0.0
+    for layer, gap in enumerate(gaps):
+        gap.top = y
+        y += gap.height(margin if layer in (0, len(rows)) else gap_y, step)
+        if layer < len(rows):
+            band_top.append(y)
+            y += band_height[layer]
+    boxes: dict[int, Box] = {}
+    for layer, row in enumerate(rows):
+        for order, slot in enumerate(slot for slot in row if slot < len(nodes)):
+            node, (w, h, text_width) = nodes[slot], sizes[slot]
+            top = band_top[layer] + (band_height[layer] - h) / 2
+            boxes[slot] = Box(node.id, node.kind, node.label, node.detail, centre[slot] - w / 2, top, w, h, layer, order, text_width)
+    frame = _Frame(arranged, centre, boxes, band_top, band_height, gaps, rightmost, step)
+
+    # Loops back: one lane each right of every box, the shortest innermost so
+    # that loops do not cross each other's lanes; each lane's label to its right.
+    lane_x = max(centre[slot] + widths[slot] / 2 for row in rows for slot in row) + margin
+    lanes: dict[int, float] = {}
+    for number in sorted((n for n, e in enumerate(arranged.edges) if e.back), key=lambda n: _span(arranged.edges[n], arranged.layer_of)):
+        lanes[number] = lane_x
+        label_w = label_sizes[number][0]
+        lane_x += margin + (label_w + step if label_w else 0.0)
+    width = lane_x
+
+    routes: list[EdgeRoute] = []
+    for number, edge in enumerate(arranged.edges):
+        if edge.back:
+            points, label_box = _route_back(frame, number, lanes[number], label_sizes[number])
+        else:
+            points, label_box = _route_forward(frame, number, label_sizes[number])
+        if edge.label:
+            width = max(width, label_box[0] + label_box[2] + step)
+        else:
+            label_box = None
+        routes.append(EdgeRoute(nodes[edge.source].id, nodes[edge.target].id, edge.label, _simplify(points), edge.back, label_box))
+    return ChartLayout(tuple(boxes[slot] for row in rows for slot in row if slot in boxes), tuple(routes), width, y, tuple(arranged.problems))
+
+
+def _plan_gaps(arranged: _Arrangement, centre: list[float], rightmost: set[int], label_sizes: list[tuple[float, float]]) -> list[_Gap]:
+    """Which sideways runs and labels each gap between layers carries."""
+    layer_of = arranged.layer_of
+    gaps = [_Gap() for _ in range(len(arranged.rows) + 1)]
     for number, (edge, chain) in enumerate(zip(arranged.edges, arranged.chains)):
         if edge.back:
             if edge.source not in rightmost:
@@ -477,120 +545,82 @@ def layout_chart(
             continue
         for upper, lower in zip(chain, chain[1:]):
             if abs(centre[upper] - centre[lower]) > _EPSILON:
-                gaps[layer_of[lower]].track(_track_key(upper, lower, chain, edge.label, arranged))
+                gaps[layer_of[lower]].track(_track_key(arranged, number, upper, lower))
         if edge.label:
             gap = gaps[layer_of[edge.source] + 1]
             gap.label_height = max(gap.label_height, label_sizes[number][1])
-
-    # y: layers and gaps from the top down; boxes centred in their layer's band.
-    step = max(gap_y / 4, 2.0)
-    band_top: list[float] = []
-    band_height = [max((sizes[slot][1] for slot in row if slot < len(nodes)), default=0.0) for row in rows]
-    y = 0.0
-    for layer, gap in enumerate(gaps):
-        gap.top = y
-        outer = layer == 0 or layer == len(rows)
-        y += gap.height(margin if outer else gap_y, step)
-        if layer < len(rows):
-            band_top.append(y)
-            y += band_height[layer]
-    height = y
-
-    boxes: dict[int, Box] = {}
-    for layer, row in enumerate(rows):
-        order = 0
-        for slot in row:
-            if slot >= len(nodes):
-                continue
-            node, (w, h, text_width) = nodes[slot], sizes[slot]
-            top = band_top[layer] + (band_height[layer] - h) / 2
-            boxes[slot] = Box(node.id, node.kind, node.label, node.detail, centre[slot] - w / 2, top, w, h, layer, order, text_width)
-            order += 1
-
-    routes: list[EdgeRoute] = []
-    lane_x = right_edge + margin
-    back_edges = sorted((n for n, e in enumerate(arranged.edges) if e.back), key=lambda n: _span(arranged.edges[n], layer_of))
-    lanes: dict[int, float] = {}
-    for number in back_edges:  # shortest loop innermost, so loops do not cross each other's lanes
-        lanes[number] = lane_x
-        label_w = label_sizes[number][0]
-        lane_x += margin + (label_w + step if label_w else 0.0)
-    width = lane_x if back_edges else right_edge + margin
-
-    for number, (edge, chain) in enumerate(zip(arranged.edges, arranged.chains)):
-        source, target = boxes[edge.source], boxes[edge.target]
-        label_w, label_h = label_sizes[number]
-        if edge.back:
-            points, label_box = _route_back(edge, number, source, target, lanes[number], rightmost, gaps, layer_of, label_w, label_h, step)
-        else:
-            points, label_box = _route_forward(edge, chain, arranged, boxes, centre, band_top, band_height, gaps, label_w, label_h, step)
-        routes.append(EdgeRoute(source.node_id, target.node_id, edge.label, _simplify(points), edge.back, label_box if edge.label else None))
-    return ChartLayout(tuple(boxes[slot] for row in rows for slot in row if slot in boxes), tuple(routes), width, height, tuple(arranged.problems))
+    return gaps
 
 
 def _span(edge: _Edge, layer_of: list[int]) -> int:
     return layer_of[edge.source] - layer_of[edge.target]
 
 
-def _track_key(upper: int, lower: int, chain: list[int], label: str, arranged: _Arrangement) -> tuple[str, int]:
-    """Which track a sideways run takes. Runs out of one slot share a track
-    (a fork); runs into one slot from slots with a single way on share one
-    too (a join), except the first run of a labelled edge, whose label sits
-    beside its own run."""
+def _track_key(arranged: _Arrangement, number: int, upper: int, lower: int) -> tuple[str, int]:
+    """Which track the run of edge ``number`` from ``upper`` to ``lower`` takes.
+
+    Runs out of one slot share a track (a fork); runs into one slot from
+    slots with a single way on share one too (a join), except the first run
+    of a labelled edge, whose label sits beside its own run."""
     joins = len(arranged.below[upper]) == 1 and len(arranged.above[lower]) > 1
-    if joins and not (label and upper == chain[0]):
+    if joins and not (arranged.edges[number].label and upper == arranged.chains[number][0]):
         return ("join", lower)
     return ("fork", upper)
 
 
-def _route_forward(edge, chain, arranged, boxes, centre, band_top, band_height, gaps, label_w, label_h, step):
+def _route_forward(frame: _Frame, number: int, label_size: tuple[float, float]) -> tuple[list[Point], tuple[float, float, float, float]]:
     """Down from the source's bottom centre, sideways only on a gap's track, into the target's top centre."""
-    layer_of = arranged.layer_of
-    first = boxes[chain[0]]
+    chain, layer_of, centre = frame.arranged.chains[number], frame.arranged.layer_of, frame.centre
+    label_w, label_h = label_size
+    first = frame.boxes[chain[0]]
     points: list[Point] = [(first.center_x, first.y + first.h)]
     label_box = None
     for upper, lower in zip(chain, chain[1:]):
-        gap = gaps[layer_of[lower]]
+        gap = frame.gaps[layer_of[lower]]
         x_from, x_to = centre[upper], centre[lower]
         if abs(x_from - x_to) > _EPSILON:
-            y = gap.track_y(_track_key(upper, lower, chain, edge.label, arranged))
+            y = gap.track_y(_track_key(frame.arranged, number, upper, lower))
             points += [(x_from, y), (x_to, y)]
         if label_box is None:  # beside the first downward run after any fork, on the side it turns to
-            label_x = x_to - step - label_w if x_to < x_from - _EPSILON else x_to + step
-            label_box = (label_x, gap.label_y, label_w, label_h)
-        lower_box = boxes.get(lower)
+            label_x = x_to - frame.step - label_w if x_to < x_from - _EPSILON else x_to + frame.step
+            label_box = (label_x if label_x >= 0 else x_to + frame.step, gap.label_y, label_w, label_h)
+        lower_box = frame.boxes.get(lower)
         if lower_box is not None:
             points.append((x_to, lower_box.y))
         else:  # a dummy: straight through its layer
             layer = layer_of[lower]
-            points += [(x_to, band_top[layer]), (x_to, band_top[layer] + band_height[layer])]
+            points += [(x_to, frame.band_top[layer]), (x_to, frame.band_top[layer] + frame.band_height[layer])]
+    assert label_box is not None  # a chain has at least one run
     return points, label_box
 
 
-def _route_back(edge, number, source, target, lane, rightmost, gaps, layer_of, label_w, label_h, step):
-    """Out of the source, up a lane right of every box, into the target.
+def _route_back(frame: _Frame, number: int, lane: float, label_size: tuple[float, float]) -> tuple[list[Point], tuple[float, float, float, float]]:
+    """Out of the source, up its lane right of every box, into the target.
 
     A box with nothing to its right is left / entered through its right
     side; otherwise through its bottom / top (at three quarters of its width,
     clear of the forward arrows at the centre) and along a gap's track."""
+    edge, layer_of = frame.arranged.edges[number], frame.arranged.layer_of
+    source, target = frame.boxes[edge.source], frame.boxes[edge.target]
     self_loop = edge.source == edge.target
     points: list[Point] = []
-    if edge.source in rightmost:
+    if edge.source in frame.rightmost:
         exit_y = source.center_y + (source.h / 4 if self_loop else 0.0)
         points += [(source.x + source.w, exit_y), (lane, exit_y)]
     else:
         x = source.x + source.w * 0.75
-        y = gaps[layer_of[edge.source] + 1].track_y(("out", number))
+        y = frame.gaps[layer_of[edge.source] + 1].track_y(("out", number))
         points += [(x, source.y + source.h), (x, y), (lane, y)]
-    if edge.target in rightmost:
+    if edge.target in frame.rightmost:
         entry_y = target.center_y - (target.h / 4 if self_loop else 0.0)
         points += [(lane, entry_y), (target.x + target.w, entry_y)]
     else:
         x = target.x + target.w * 0.75
-        y = gaps[layer_of[edge.target]].track_y(("in", number))
+        y = frame.gaps[layer_of[edge.target]].track_y(("in", number))
         points += [(lane, y), (x, y), (x, target.y)]
-    middle = (points[1][1] + points[-2][1]) / 2
-    return points, (lane + step, middle - label_h / 2, label_w, label_h)
+    label_w, label_h = label_size
+    middle = (points[1][1] + points[-2][1]) / 2  # half way up the lane
+    return points, (lane + frame.step, middle - label_h / 2, label_w, label_h)
 
 
 def _simplify(points: list[Point]) -> tuple[Point, ...]:
@@ -627,7 +657,7 @@ def steps_of(chart: model.Flowchart) -> list[Step]:
     steps = []
     for slot in ordered:
         number = number_of[slot]
-        edges = sorted(outgoing.get(slot, []), key=lambda e: number_of[e.target])
+        edges = outgoing.get(slot, [])  # in the feed's order: the author's "同意" before "不同意"
         plain = len(edges) == 1 and not edges[0].label and number_of[edges[0].target] == number + 1
         branches = () if plain else tuple(_branch(edge.label, number, number_of[edge.target]) for edge in edges)
         node = arranged.nodes[slot]

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from kiosk import model, privacy
+from kiosk.disclosure_view import KIND_NAMES, date_zh
 
 # Scores, best first. A record is scored by the best way its title matches;
 # a match only in its secondary text (a power's summary, a disclosure's kind)
@@ -73,14 +74,6 @@ class SearchHit:
     score: int
 
 
-_DISCLOSURE_KIND_NAMES = {
-    model.DisclosureKind.ALLOWANCE: "低保",
-    model.DisclosureKind.HOUSING: "危房改造",
-    model.DisclosureKind.RELIEF: "救灾救助",
-    model.DisclosureKind.PARTY: "党员发展",
-    model.DisclosureKind.HOMESTEAD: "宅基地审批",
-    model.DisclosureKind.OTHER: "",
-}
 _PROJECT_STATUS_NAMES = {
     model.ProjectStatus.PLANNED: "计划中",
     model.ProjectStatus.IN_PROGRESS: "实施中",
@@ -99,33 +92,31 @@ class _Record:
 
 def _records_of(snapshot) -> list[_Record]:
     """Everything searchable, in the order hits of equal score are listed."""
+    public = privacy.public_numbers(snapshot.complaint.hotlines)
+
+    def record(kind: HitKind, ident: str, title: str, subtitle: str, secondary: str = "") -> _Record:
+        # Shown on a public screen, and a search must not probe for an ID or
+        # phone number the platform let through: titles are indexed masked.
+        return _Record(kind, ident, privacy.mask_text(title, public), subtitle, privacy.mask_text(secondary, public))
+
     category_names = {category.id: category.name for category in snapshot.categories}
-    records = [
-        _Record(HitKind.POWER, item.id, item.name, category_names.get(item.category, ""), item.summary)
-        for item in snapshot.power_items
-    ]
+    records = [record(HitKind.POWER, item.id, item.name, category_names.get(item.category, ""), item.summary) for item in snapshot.power_items]
     records += [
-        _Record(HitKind.PROJECT, project.id, project.name, f"村级项目 · {_PROJECT_STATUS_NAMES[project.status]}", "")
-        for project in snapshot.projects
+        record(HitKind.PROJECT, project.id, project.name, f"村级项目 · {_PROJECT_STATUS_NAMES[project.status]}") for project in snapshot.projects
     ]
-    records += [_Record(HitKind.NOTICE, notice.id, notice.title, f"通知公告 · {notice.date.isoformat()}", "") for notice in snapshot.notices]
-    records += [_Record(HitKind.CASE, case.id, case.title, f"典型案例 · {case.date.isoformat()}", "") for case in snapshot.cases]
+    records += [record(HitKind.NOTICE, notice.id, notice.title, f"通知公告 · {date_zh(notice.date)}") for notice in snapshot.notices]
+    records += [record(HitKind.CASE, case.id, case.title, f"典型案例 · {date_zh(case.date)}") for case in snapshot.cases]
     records += [
-        _Record(
+        record(
             HitKind.DISCLOSURE,
             disclosure.id,
             disclosure.title,
-            f"结果公开 · 公示 {disclosure.publicity_start.isoformat()} 至 {disclosure.publicity_end.isoformat()}",
-            _DISCLOSURE_KIND_NAMES[disclosure.kind],
+            f"结果公开 · 公示期 {date_zh(disclosure.publicity_start)}至{date_zh(disclosure.publicity_end)}",
+            KIND_NAMES[disclosure.kind],
         )
         for disclosure in snapshot.disclosures
     ]
-    # Titles are shown on a public screen and must not let a search probe for
-    # an ID or phone number the platform let through: index them masked.
-    public = privacy.public_numbers(snapshot.complaint.hotlines)
-    return [
-        _Record(r.kind, r.id, privacy.mask_text(r.title, public), r.subtitle, privacy.mask_text(r.secondary, public)) for r in records
-    ]
+    return records
 
 
 # ------------------------------------------------------------------ text -> units
@@ -143,16 +134,22 @@ def _normalize(text: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _readings(char: str) -> tuple[str, ...]:
-    """The commonest readings of one Han character, without tones."""
+    """Every reading of one Han character, without tones, commonest first."""
     found: list[str] = []
     for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
         if reading.isascii() and reading.isalpha() and reading not in found:
             found.append(reading)
-    return tuple(found[:_EXTRA_READINGS])
+    return tuple(found)
 
 
 def _context_readings(han_run: str) -> list[str]:
-    """One reading per character, chosen from the phrase (银行 -> yin hang)."""
+    """The reading of each character chosen from the phrase (银行 -> yin hang).
+
+    Looking phrases up is most of the cost of building the index, and it only
+    adds something for a character with more readings than are indexed
+    anyway, so other runs skip it."""
+    if all(len(_readings(char)) <= _EXTRA_READINGS for char in han_run):
+        return [""] * len(han_run)
     readings = lazy_pinyin(han_run, style=Style.NORMAL)
     if len(readings) != len(han_run):  # characters pypinyin does not know come back grouped
         readings = [lazy_pinyin(char, style=Style.NORMAL)[0] for char in han_run]
@@ -166,11 +163,10 @@ def _units(text: str) -> str:
         if not is_han:
             units.extend(run)
             continue
-        for char, context in zip(run, _context_readings(run)):
-            alternatives = [char]
-            for reading in (context, *_readings(char)):
-                if reading.isascii() and reading.isalpha() and reading not in alternatives:
-                    alternatives.append(reading)
+        for char, in_context in zip(run, _context_readings(run)):
+            alternatives = [char, *_readings(char)[:_EXTRA_READINGS]]
+            if in_context not in alternatives and in_context.isascii() and in_context.isalpha():
+                alternatives.append(in_context)
             units.append(_ALT.join(alternatives))
     return _UNIT + _UNIT.join(units) + _UNIT if units else ""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.event import EventDispatcher
 from kivy.lang import Builder
@@ -19,10 +20,14 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk import datasource
 from kiosk.config import Config
 from kiosk.decode import FeedError
+from kiosk.images import ImageWorker, ThumbnailCache
+from kiosk import paths
 from kiosk.snapshot import Snapshot
+from kiosk.speech import SpeechEngine
 from kiosk.idle import IdlePolicy, NightSchedule
 from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
+from screens.read_aloud import ReadAloud
 from screens.registry import ScreenName
 from screens.theme import Theme
 
@@ -54,10 +59,16 @@ class KioskRoot(BoxLayout):
 
     screen_title = StringProperty("")
     can_go_back = BooleanProperty(False)
+    can_read = BooleanProperty(False)  # a read-aloud engine and something to read
+    reading = BooleanProperty(False)
 
     def on_screen_changed(self, screen) -> None:
+        app = App.get_running_app()
         self.screen_title = screen.title
-        self.can_go_back = len(App.get_running_app().nav.history) > 1
+        self.can_go_back = len(app.nav.history) > 1
+        app.read_aloud.stop()  # a new screen never goes on reading the old one
+        name, params = app.nav.current
+        self.can_read = app.read_aloud.available and app.read_aloud.text_for(app.data.snapshot, name, params) is not None
 
 
 class KioskApp(App):
@@ -71,6 +82,9 @@ class KioskApp(App):
         self.data = DataHolder()
         self.data.set_snapshot(snapshot)
         self.nav: Navigator | None = None
+        self.read_aloud = ReadAloud(SpeechEngine.detect())
+        # Thumbnails and receipt pictures are decoded off the UI thread.
+        self.images = ImageWorker(ThumbnailCache(paths.cache_dir() / "thumbs"))
 
     def build(self):
         Window.clearcolor = self.theme.bg
@@ -86,10 +100,22 @@ class KioskApp(App):
         load_kv("kiosk_mode")
         lock_down()
         display = self.kiosk_config.display
+        Clock.schedule_interval(self._poll_reading, 0.5)
         self.idle = IdleWatcher(self, IdlePolicy(reset_after_s=display.idle_reset_s,
                                                  attract_after_s=display.attract_after_s),
                                 self.clock, NightSchedule.parse(display.night))
+        self.idle.reset_hooks.append(self.read_aloud.stop)
         return root
+
+    def on_stop(self) -> None:
+        self.images.close()
+
+    def toggle_reading(self) -> None:
+        name, params = self.nav.current
+        self.root.reading = self.read_aloud.toggle(self.data.snapshot, name, params)
+
+    def _poll_reading(self, *_args) -> None:
+        self.root.reading = self.read_aloud.is_speaking()
 
     def _on_window_size(self, _window, size) -> None:
         self.theme.window_width, self.theme.window_height = size

@@ -63,7 +63,7 @@ class IdleWatcher:
 
     def needs_reset(self) -> bool:
         nav = self.app.nav
-        return nav.current[0] is not ScreenName.HOME or self.app.theme.large or any(
+        return nav.current[0] is not ScreenName.HOME or self.app.theme.large or self.app.read_aloud.is_speaking() or any(
             isinstance(child, ModalView) for child in Window.children
         )
 

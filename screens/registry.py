@@ -24,6 +24,7 @@ class ScreenName(enum.Enum):
     NOTICES = "notices"
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
+    PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
     ATTRACT = "attract"
 
 
@@ -43,5 +44,6 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.NOTICES: "notices:NoticesScreen",
     ScreenName.NOTICE_DETAIL: "notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "complaint:ComplaintScreen",
+    ScreenName.PICTURE_VIEWER: "viewer:PictureViewerScreen",
     ScreenName.ATTRACT: "attract:AttractScreen",
 }

@@ -4,6 +4,8 @@ touch behaviour stay consistent and follow the theme."""
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
 from kivy.properties import (
     BooleanProperty, ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty,
 )
@@ -12,6 +14,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.stacklayout import StackLayout
+
+from kiosk.images import DecodedImage
 
 
 def theme():
@@ -92,3 +97,111 @@ class MessageStrip(BoxLayout):
 
     text = StringProperty()
     shown = BooleanProperty(False)
+
+
+# ---------------------------------------------------------------- records (issue 6)
+
+
+class Pill(Label):
+    """A short word in a rounded box (status, 公示中, 超预算); warning
+    colours unless ``ink``/``face`` are given."""
+
+    face = ColorProperty(None, allownone=True)
+    ink = ColorProperty(None, allownone=True)
+
+
+class BarChart(BoxLayout):
+    """Horizontal bars, one per row: label and figure on a line, the bar
+    under them (so long labels wrap instead of squeezing the bar).
+
+    ``bars`` takes dicts with keys label, text (the figure as shown),
+    value (a number; bars are drawn relative to the largest) and colour.
+    """
+
+    bars = ListProperty()
+
+    def on_bars(self, _instance, bars):
+        self.clear_widgets()
+        largest = max((bar["value"] for bar in bars), default=0)
+        for bar in bars:
+            self.add_widget(BarRow(label=bar["label"], text=bar["text"], colour=bar["colour"],
+                                   fraction=bar["value"] / largest if largest > 0 else 0))
+
+
+class BarRow(BoxLayout):
+    label = StringProperty()
+    text = StringProperty()
+    fraction = NumericProperty(0)
+    colour = ColorProperty([0, 0, 0, 1])
+
+
+def picture_texture(image: DecodedImage) -> Texture:
+    """A Kivy texture of a decoded picture (rows arrive top first)."""
+    texture = Texture.create(size=(image.width, image.height), colorfmt=image.colorfmt)
+    texture.blit_buffer(image.pixels, colorfmt=image.colorfmt, bufferfmt="ubyte")
+    texture.flip_vertical()
+    return texture
+
+
+_pictures_pending = 0
+
+
+def request_picture(sha256: str, callback, full: bool = False) -> None:
+    """Ask the app's image worker for a thumbnail (or the full picture);
+    ``callback(result)`` then runs on the UI thread with a DecodedImage or
+    an ImageProblem."""
+    global _pictures_pending
+    app = App.get_running_app()
+    _pictures_pending += 1
+
+    def deliver(_dt, result):
+        global _pictures_pending
+        _pictures_pending -= 1
+        callback(result)
+
+    def done(_sha, result):  # on a worker thread: touch no widget here
+        Clock.schedule_once(lambda dt: deliver(dt, result))
+
+    media = app.data.snapshot.media
+    if full:
+        app.images.full_image(sha256, media, done)
+    else:
+        app.images.thumbnail(sha256, media, done)
+
+
+def pictures_pending() -> int:
+    """Pictures asked for and not yet shown (tour and tests wait on it)."""
+    return _pictures_pending
+
+
+class PictureTile(TapArea, BoxLayout):
+    """A thumbnail with its caption; a reason in place of a broken picture."""
+
+    sha256 = StringProperty()
+    caption = StringProperty()
+    texture = ObjectProperty(None, allownone=True)
+    problem = StringProperty()  # reason shown instead of the picture
+
+    def on_sha256(self, _instance, sha256):
+        self.texture = None
+        self.problem = ""
+        request_picture(sha256, lambda result: self._show(sha256, result))
+
+    def _show(self, sha256, result):
+        if sha256 != self.sha256:  # the tile shows another picture by now
+            return
+        if isinstance(result, DecodedImage):
+            self.texture = picture_texture(result)
+        else:
+            self.problem = result.reason_zh
+
+
+class PictureGrid(StackLayout):
+    """Thumbnails that wrap onto new lines (no sideways swipe needed);
+    tapping one calls ``open_picture(index)``."""
+
+    def show(self, refs, open_picture) -> None:
+        self.clear_widgets()
+        for index, ref in enumerate(refs):
+            self.add_widget(PictureTile(sha256=ref.sha256, caption=ref.caption,
+                                        action=lambda index=index: open_picture(index)))

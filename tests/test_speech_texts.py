@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import msgspec
 import pytest
 
 from kiosk import model
@@ -51,27 +52,27 @@ def _power_item(flowchart: model.Flowchart) -> model.PowerItem:
 
 
 def _project(**changes) -> model.Project:
-    fields = dict(
-        id="office",
-        name="村部办公楼维修",
-        summary="屋面防水和外墙维修。",
-        status=model.ProjectStatus.SETTLED,
-        budget_fen=16_000_000,
-        settlement_fen=15_800_000,
-    )
+    fields = {
+        "id": "office",
+        "name": "村部办公楼维修",
+        "summary": "屋面防水和外墙维修。",
+        "status": model.ProjectStatus.SETTLED,
+        "budget_fen": 16_000_000,
+        "settlement_fen": 15_800_000,
+    }
     return model.Project(**(fields | changes))
 
 
 def _expense(**changes) -> model.FinanceEntry:
-    fields = dict(
-        id="e1",
-        date=dt.date(2026, 3, 5),
-        direction=model.Direction.EXPENSE,
-        amount_fen=1_230_050,
-        category="工程支出",
-        counterparty=f"桃溪建筑队（账号{BANK_ACCOUNT}，联系电话{MOBILE}）",
-        purpose="村道硬化第2期工程款",
-    )
+    fields = {
+        "id": "e1",
+        "date": dt.date(2026, 3, 5),
+        "direction": model.Direction.EXPENSE,
+        "amount_fen": 1_230_050,
+        "category": "工程支出",
+        "counterparty": f"桃溪建筑队（账号{BANK_ACCOUNT}，联系电话{MOBILE}）",
+        "purpose": "村道硬化第2期工程款",
+    }
     return model.FinanceEntry(**(fields | changes))
 
 
@@ -96,7 +97,12 @@ def test_power_item_reads_fields_then_flowchart_as_steps():
     text = power_item_text(_power_item(four_deliberations()))
     _assert_hearable(text)
     assert text.startswith("权力事项：村级重大事项决策。")
-    for part in ("这是什么事：集体资产处置", "谁来办：村党支部、村民委员会。", "多长时间办完：三十个工作日。", "要带的材料：议题提议书、各次会议记录。"):
+    for part in (
+        "这是什么事：集体资产处置",
+        "谁来办：村党支部、村民委员会。",
+        "多长时间办完：三十个工作日。",
+        "要带的材料：议题提议书、各次会议记录。",
+    ):
         assert part in text
     # The 四议两公开 chart read as its steps, in order, with its loop back.
     flow = text.split("办事流程：", 1)[1]
@@ -107,7 +113,7 @@ def test_power_item_reads_fields_then_flowchart_as_steps():
 
 def test_power_item_leaves_out_empty_fields():
     item = _power_item(four_deliberations())
-    bare = model.PowerItem(**{f: getattr(item, f) for f in item.__struct_fields__} | {"time_limit": "", "materials": []})
+    bare = msgspec.structs.replace(item, time_limit="", materials=[])
     text = power_item_text(bare)
     assert "多长时间办完" not in text and "要带的材料" not in text
     assert "办事流程：第一步" in text
@@ -142,9 +148,9 @@ def test_project_budget_settlement_and_difference_as_words():
 @pytest.mark.parametrize(
     "changes, expected",
     [
-        (dict(settlement_fen=16_050_050), "结算十六万零五百元五角，比预算多花了五百元五角。"),
-        (dict(settlement_fen=16_000_000), "结算十六万元，和预算一样。"),
-        (dict(status=model.ProjectStatus.PLANNED, settlement_fen=None), "还没有结算。"),
+        ({"settlement_fen": 16_050_050}, "结算十六万零五百元五角，比预算多花了五百元五角。"),
+        ({"settlement_fen": 16_000_000}, "结算十六万元，和预算一样。"),
+        ({"status": model.ProjectStatus.PLANNED, "settlement_fen": None}, "还没有结算。"),
     ],
 )
 def test_project_difference_cases(changes, expected):
@@ -201,10 +207,19 @@ def test_notice_and_case():
         "通知：关于开展二〇二六年医保缴费的通知。桃溪村村民委员会，二〇二六年十一月二十日发布。"
         "每人缴费三百八十元，截止日期二〇二六年十二月三十一日。咨询电话一二三四五。"
     )
-    case = model.Case(id="c1", title="某村饮水工程未经四议两公开被责令重新招标", date=dt.date(2025, 6, 1), body="村民举报后，乡镇责令重新招标", lesson="重大事项必须走程序")
+    case = model.Case(
+        id="c1",
+        title="某村饮水工程未经四议两公开被责令重新招标",
+        date=dt.date(2025, 6, 1),
+        body="村民举报后，乡镇责令重新招标",
+        lesson="重大事项必须走程序",
+    )
     text = case_text(case)
     _assert_hearable(text)
-    assert text == "典型案例：某村饮水工程未经四议两公开被责令重新招标。二〇二五年六月一日。村民举报后，乡镇责令重新招标。警示：重大事项必须走程序。"
+    assert (
+        text
+        == "典型案例：某村饮水工程未经四议两公开被责令重新招标。二〇二五年六月一日。村民举报后，乡镇责令重新招标。警示：重大事项必须走程序。"
+    )
 
 
 def test_complaint_reads_instructions_and_hotlines_digit_by_digit():
@@ -239,3 +254,22 @@ def test_every_demo_record_reads_as_plain_chinese(demo):
         text = spoken_text(disclosure, public)
         name_columns = [i for i, heading in enumerate(disclosure.columns) if "姓名" in heading or "户主" in heading]
         assert not [row[i] for row in disclosure.rows for i in name_columns if i < len(row) and row[i] in text]
+
+
+def test_multi_line_body_is_read_as_sentences():
+    notice = model.Notice(
+        id="n2", title="开会", date=dt.date(2026, 11, 18), body="全体村民代表：\n定于25日开会。\n会议内容\n一、审议方案\n"
+    )
+    text = notice_text(notice)
+    assert "\n" not in text
+    assert text.endswith("全体村民代表：定于二十五日开会。会议内容。一、审议方案。")
+
+
+def test_marks_at_the_end_of_list_items_do_not_double_up():
+    flow = chart(
+        [start("a", "提出申请。"), decide("b", "审核；"), end("c", "办结")], ["a", "b", ("通过：", "c")], extra=[("b", "a", "不通过。")]
+    )
+    item = _power_item(flow)
+    text = power_item_text(msgspec.structs.replace(item, materials=["身份证。", "户口簿；"]))
+    assert "要带的材料：身份证、户口簿。" in text
+    assert "办事流程：第一步，提出申请；第二步，审核，如果通过，转到第三步，如果不通过，回到第一步；第三步，办结。" in text

@@ -147,10 +147,11 @@ def _number(drafts: list[Draft]) -> list[Month]:
                     serial=serial,
                     tax_id=plan.tax_id,
                     seal=plan.seal or (content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty),
-                    handler=content.BOOKKEEPER,
+                    handler=content.DEPUTY if income else content.BOOKKEEPER,
                     approver=draft.approver,
                     supervisor=content.SUPERVISOR,
                     bookkeeper=content.BOOKKEEPER,
+                    issuer_clerks=_clerks(draft.counterparty) if plan.kind == "invoice" else ("", ""),
                 )
             month.entries.append((entry, receipt))
         months.append(month)
@@ -160,11 +161,17 @@ def _number(drafts: list[Draft]) -> list[Month]:
 # ---------------------------------------------------------------- people
 
 
+def _clerks(supplier: str) -> tuple[str, str]:
+    """A supplier's cashier and reviewer: invented, the same on all its invoices."""
+    rng = random.Random(f"clerks:{supplier}")
+    return people.name(rng, rng.random() < 0.4, people.SURNAMES), people.name(rng, rng.random() < 0.5, people.SURNAMES)
+
+
 class Staff:
     """Villagers who are paid by the village: group leaders, cleaners, rangers."""
 
     def __init__(self) -> None:
-        pool = [p for p in people.population(random.Random(SEED + 1), 80, content.GROUPS, born_from=1955, born_to=1990) if p.name not in content.CADRES]
+        pool = people.population(random.Random(SEED + 1), 80, content.GROUPS, born_from=1955, born_to=1990, exclude=content.CADRES)
         self.group_leaders = pool[: content.GROUPS]
         others = pool[content.GROUPS :]
         self.cleaners = others[:3]
@@ -172,6 +179,10 @@ class Staff:
         self.water_keeper = others[5]
         self.representatives = others[6:40]
         self.households = others[40:]
+        self._pool = pool
+
+    def names(self) -> set[str]:
+        return {p.name for p in self._pool}
 
 
 # ---------------------------------------------------------------- helpers
@@ -309,7 +320,7 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
     # group leaders' allowance, quarterly, 300 yuan a month
     leaders = [p.name for p in staff.group_leaders]
     for day, quarter in (("2026-01-12", "2025年第四季度"), ("2026-04-13", "2026年第一季度"), ("2026-07-10", "2026年第二季度"), ("2026-10-14", "2026年第三季度")):
-        lines = _per_person(leaders, 3, "月", 30_000, f"{quarter}误工补贴")
+        lines = _per_person(leaders, 3, "个月", 30_000, f"{quarter}误工补贴")
         drafts.append(Draft(D(day), EXPENSE, _total(lines), "误工补贴", f"{leaders[0]}等{len(leaders)}人", f"村民小组长{quarter}误工补贴", receipt=_payout(lines)))
     # villagers' representatives paid for the days of the decisive meetings
     meetings = (("2025-11-02", "2025-12-05", 29), ("2025-11-26", "2025-12-05", 31), ("2026-03-10", "2026-03-16", 33), ("2026-04-20", "2026-04-27", 30), ("2026-07-03", "2026-07-09", 34), ("2026-08-19", "2026-08-25", 32))
@@ -319,7 +330,7 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
         purpose = f"村民代表会议误工补贴（{D(meeting).month}月{D(meeting).day}日，{present}人）"
         drafts.append(Draft(D(day), EXPENSE, _total(lines), "误工补贴", f"{names[0]}等{present}人", purpose, receipt=_payout(lines[:9]) if present <= 9 else None))
     # festivals: Spring Festival visits (17 Feb 2026), Double Ninth (18 Oct 2026)
-    visits = [p.name for p in people.population(random.Random(SEED + 2), 9, content.GROUPS, born_from=1932, born_to=1950) if p.name not in content.CADRES]
+    visits = [p.name for p in people.population(random.Random(SEED + 2), 9, content.GROUPS, born_from=1932, born_to=1950, exclude=content.CADRES)]
     lines = _per_person(visits, 1, "户", 50_000, "春节慰问困难群众")
     drafts.append(Draft(D("2026-02-10"), EXPENSE, _total(lines), "慰问救助", f"{visits[0]}等{len(visits)}户", "春节慰问困难群众、老党员", receipt=_payout(lines)))
     elders = _per_person(visits[:6], 1, "人", 20_000, "重阳节慰问80岁以上老人")
@@ -377,7 +388,7 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
         # the village solar plant, paid by the grid a month in arrears
         Draft(_day_in(rng, month_start, 14, 22), INCOME, rng.randint(420_000, 620_000) if summer else rng.randint(210_000, 360_000), "集体经营收益", "县电力公司（光伏电费结算）", "村级光伏电站上月发电收益"),
     ]
-    cleaners = _per_person([p.name for p in staff.cleaners], 1, "月", 120_000, f"{m}月保洁工资")
+    cleaners = _per_person([p.name for p in staff.cleaners], 1, "个月", 120_000, f"{m}月保洁工资")
     with_sheet = m in (1, 4, 7, 10)
     drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, _total(cleaners), "环境卫生", f"{cleaners[0].name}等3人", f"{m}月村道保洁员工资", receipt=_payout(cleaners) if with_sheet else None))
     if month_start < dt.date(2026, 8, 1):  # the old street lights ran on mains power until the solar ones came
@@ -386,9 +397,9 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
         drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, 60_000, "误工补贴", staff.water_keeper.name, f"{m}月供水管理员补贴"))
         drafts.append(Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(32_000, 61_000), "水电费", POWER_OFFICE, "6组加压泵站电费"))
         households = rng.randint(158, 168)
-        drafts.append(Draft(_day_in(rng, month_start, 3, 8), INCOME, households * rng.choice((1_200, 1_350, 1_500)), "供水收费", f"3、5、6组用水户（{households}户）", "上月农户水费（按户收取）"))
+        drafts.append(Draft(_day_in(rng, month_start, 3, 8), INCOME, households * rng.choice((1_200, 1_350, 1_500)), "供水收费", f"3、5、6组用水户（{households}户）", "上月农户水费（按户收取）", receipt=ReceiptPlan(kind="receipt")))
     if m in (10, 11, 12, 1, 2, 3, 4):  # forest fire season
-        rangers = _per_person([p.name for p in staff.rangers], 1, "月", 80_000, f"{m}月护林防火补贴")
+        rangers = _per_person([p.name for p in staff.rangers], 1, "个月", 80_000, f"{m}月护林防火补贴")
         drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, _total(rangers), "护林防火", f"{rangers[0].name}等2人", f"{m}月护林员防火巡山补贴", receipt=_payout(rangers) if m in (12, 3) else None))
     for _ in range(rng.randint(3, 5)):
         drafts.append(_office_purchase(rng, month_start))
@@ -418,5 +429,5 @@ def _office_purchase(rng: random.Random, month_start: dt.date) -> Draft:
     supplier = rng.choice((STATIONER, OFFICE_SUPPLY))
     total = _total(lines)
     names = "、".join(line.name for line in lines)
-    plan = _invoice(supplier, *lines) if total >= 60_000 else None  # small buys are booked on the shop's receipt slip
+    plan = _invoice(supplier, *lines) if total >= 100_000 else None  # small buys are booked on the shop's receipt slip
     return Draft(_day_in(rng, month_start), EXPENSE, total, "办公费", supplier[0], f"购{names}", receipt=plan)

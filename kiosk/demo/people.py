@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 
 REGION = "431322"  # the county part of the ID number: 新化县
@@ -79,10 +80,11 @@ class Villager:
         return day.year - self.birth.year - ((day.month, day.day) < (self.birth.month, self.birth.day))
 
 
-def population(rng: random.Random, count: int, groups: int, born_from: int = 1930, born_to: int = 2004) -> list[Villager]:
-    """``count`` distinct villagers spread over ``groups`` villager groups."""
+def population(rng: random.Random, count: int, groups: int, born_from: int = 1930, born_to: int = 2004, exclude: Collection[str] = ()) -> list[Villager]:
+    """``count`` villagers with distinct names, none of them in ``exclude``,
+    spread over ``groups`` villager groups."""
     people: list[Villager] = []
-    used_names: set[str] = set()
+    used_names = set(exclude)
     while len(people) < count:
         male = rng.random() < 0.52
         person_name = name(rng, male)

@@ -11,12 +11,15 @@ Layout (all in one diskcache directory, safe across threads and processes):
 Why a reader never sees a mix: blobs are content-addressed and written
 before anything points at them; switching snapshots is one transaction
 that replaces ``current``; blobs are collected only after the switch.
-Blob files are fsynced before their rows commit and SQLite runs with
-``synchronous=FULL``, so a power cut leaves the old or the new snapshot.
+Why a power cut leaves the old or the new snapshot: the filesystem is
+flushed once after all blobs are written (before the switch) and once
+after the switch (before any blob is deleted), so ``current`` never
+names a blob that is not on disk, whichever writes the cut loses.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import logging
 import os
@@ -27,7 +30,6 @@ from pathlib import Path
 
 import diskcache
 import msgspec
-from diskcache.core import UNKNOWN
 
 from kiosk.config import Config
 from kiosk.feed import keys, verify
@@ -45,20 +47,25 @@ LAST_OUTCOME = "last_outcome"
 _BLOB = "blob/"
 
 
-class _SyncedDisk(diskcache.Disk):
-    """Makes a value file durable before the SQLite row naming it commits."""
+def _libc_syncfs() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
 
-    def store(self, value, read, key=UNKNOWN):
-        size, mode, filename, db_value = super().store(value, read, key=key)
-        if filename is not None:
-            full_path = os.path.join(self._directory, filename)
-            for path in (full_path, os.path.dirname(full_path)):
-                fd = os.open(path, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-        return size, mode, filename, db_value
+
+_SYNCFS = _libc_syncfs()
+
+
+def _flush_to_disk(directory: Path) -> None:
+    """Make everything written so far under ``directory`` durable: one
+    syncfs for the whole update instead of an fsync per blob."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        if _SYNCFS is None or _SYNCFS(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
 
 
 class _Pointer(msgspec.Struct, frozen=True):
@@ -99,14 +106,7 @@ class Store:
         self.limit_bytes = limit_bytes
         # Eviction is ours to decide (a blob of the current snapshot must
         # never be evicted), so diskcache's own policy is off.
-        self._cache = diskcache.Cache(
-            str(self.directory),
-            disk=_SyncedDisk,
-            eviction_policy="none",
-            size_limit=2**62,
-            sqlite_synchronous=2,
-            timeout=30,
-        )
+        self._cache = diskcache.Cache(str(self.directory), eviction_policy="none", size_limit=2**62, timeout=30)
         floor = self._cache.get(CLOCK_FLOOR)
         self.clock = TrustedClock(dt.datetime.fromisoformat(floor) if floor else None, wall, monotonic)
         self._snapshots: dict[bytes, Snapshot] = {}
@@ -266,6 +266,7 @@ class Store:
         """Switch to the new snapshot in one transaction. False when the
         store already holds this version or a newer one (another process
         got there first)."""
+        _flush_to_disk(self.directory)
         with self._cache.transact(retry=True):
             current = self._pointer(CURRENT)
             if current is not None and decode_manifest(current.manifest).version >= manifest.version:
@@ -276,6 +277,7 @@ class Store:
             if current is not None:
                 self._cache.set(PREVIOUS, msgspec.msgpack.encode(current), retry=True)
             self._cache.set(CURRENT, msgspec.msgpack.encode(_Pointer(raw_manifest, signature, etag)), retry=True)
+        _flush_to_disk(self.directory)
         return True
 
     def collect_garbage(self) -> int:

@@ -94,6 +94,8 @@ def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
         result = outcome.failed(str(exc), held)
     except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
         result = outcome.failed(_store_error(exc), held)
+        if _disk_full(exc):
+            _free_space(store)
     try:
         store.save_clock()
         store.record(result)
@@ -111,8 +113,21 @@ def _held_version(store: Store) -> int | None:
     return manifest.version if manifest else None
 
 
+def _disk_full(exc: BaseException) -> bool:
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc)
+
+
+def _free_space(store: Store) -> None:
+    """Drop the blobs of the update that did not fit. Resuming it later is
+    worth less than a disk with room: SQLite needs some to even open."""
+    try:
+        store.collect_garbage()
+    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+        log.warning("store: cannot free space: %s", exc)
+
+
 def _store_error(exc: BaseException) -> str:
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc):
+    if _disk_full(exc):
         return "disk full: cannot write the store"
     if isinstance(exc, diskcache.Timeout):
         return "store busy (locked by another process)"

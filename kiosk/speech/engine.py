@@ -43,9 +43,7 @@ class SpeechEngine:
             log.info("read-aloud off: espeak-ng is not installed")
             return None
         try:
-            probe = subprocess.run(
-                [executable, "--voices=cmn"], capture_output=True, text=True, timeout=_PROBE_TIMEOUT, check=False
-            )
+            probe = subprocess.run([executable, "--voices=cmn"], capture_output=True, text=True, timeout=_PROBE_TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             log.warning("read-aloud off: %s --voices failed: %s", executable, exc)
             return None
@@ -61,20 +59,16 @@ class SpeechEngine:
     def speak(self, text: str) -> None:
         """Start reading ``text`` aloud (Chinese) and return at once."""
         self.stop()
-        pinyin = to_pinyin(text)
-        if not pinyin:
-            return
         try:
-            process = subprocess.Popen(
-                self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
+            process = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except OSError as exc:  # uninstalled since detect(): stay silent, not crash
             log.warning("read-aloud failed: %s", exc)
             return
         self._process = process
-        # A long text may not fit the pipe's buffer; espeak-ng reads it as it
-        # speaks, so feed it from a thread rather than block the caller.
-        threading.Thread(target=_feed, args=(process, pinyin.encode()), daemon=True).start()
+        # Converting a long notice takes a moment, and espeak-ng reads its
+        # input only as fast as it speaks (a long text does not fit the
+        # pipe's buffer): both happen in a thread, not in the caller's.
+        threading.Thread(target=_feed, args=(process, text), daemon=True).start()
 
     def stop(self) -> None:
         """Stop the current utterance, if any."""
@@ -99,9 +93,9 @@ class SpeechEngine:
         return path
 
 
-def _feed(process: subprocess.Popen[bytes], data: bytes) -> None:
+def _feed(process: subprocess.Popen[bytes], text: str) -> None:
     try:
         with process.stdin:
-            process.stdin.write(data)
+            process.stdin.write(to_pinyin(text).encode())
     except OSError:  # BrokenPipeError: stopped before it had read everything
         pass

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 
 _DIGITS = "零一二三四五六七八九"
 _SECTION_UNITS = ("千", "百", "十", "")
-# Largest first; each unit's value and how many digits its lower part has.
+# The big units, largest first, with their values.
 _BIG_UNITS = ((10**8, "亿"), (10**4, "万"))
 _YEAR_DIGITS = "〇一二三四五六七八九"
 # Fullwidth digits and marks read like ASCII ones (not the Chinese comma,

@@ -28,6 +28,7 @@ _PROJECT_STATUS = {
     model.ProjectStatus.SETTLED: "已经完工结算",
 }
 _SENTENCE_ENDS = tuple("。！？")
+_PAUSE_MARKS = tuple("。！？；，、：")
 
 
 def power_item_text(item: model.PowerItem, public: Public = frozenset()) -> str:
@@ -39,7 +40,7 @@ def power_item_text(item: model.PowerItem, public: Public = frozenset()) -> str:
         f"这是什么事：{say(item.summary)}",
         f"谁来办：{say(item.responsible)}",
         item.time_limit and f"多长时间办完：{say(item.time_limit)}",
-        item.materials and "要带的材料：" + "、".join(say(material) for material in item.materials),
+        item.materials and "要带的材料：" + "、".join(_clause(say(material)) for material in item.materials),
         "办事流程：" + flowchart_text(item.flowchart, public),
     )
 
@@ -50,7 +51,7 @@ def flowchart_text(chart: model.Flowchart, public: Public = frozenset()) -> str:
     say = _sayer(public)
     spoken_steps = []
     for step in steps_of(chart):
-        words = f"第{integer_words(step.number)}步，{say(step.label)}"
+        words = f"第{integer_words(step.number)}步，{_clause(say(step.label))}"
         # The way on first, then the loops back: "如果同意……；如果不同意，回到……".
         for branch in sorted(step.branches, key=lambda b: (b.target_number <= step.number, b.target_number)):
             words += "，" + _branch_words(say(branch.label), step.number, branch.target_number)
@@ -62,7 +63,7 @@ def _branch_words(label: str, number: int, target: int) -> str:
     way = f"{'回到' if target <= number else '转到'}第{integer_words(target)}步"
     if not label:
         return "然后" + way
-    condition = label.replace("：", "，").replace(":", "，").rstrip("，")
+    condition = _clause(label.replace("：", "，").replace(":", "，"))
     if not condition.startswith(("如果", "若")):
         condition = "如果" + condition
     return f"{condition}，{way}"
@@ -171,8 +172,22 @@ def spoken_text(record: object, public: Public = frozenset()) -> str:
 
 
 def _sayer(public: Public) -> Callable[[str], str]:
-    """Feed text as it may be spoken: masked, then its digits as words."""
-    return lambda text: spoken_numbers(mask_text(text, public)).strip()
+    """Feed text as it may be spoken: masked, its digits as words, its lines
+    joined into sentences."""
+    return lambda text: _one_paragraph(spoken_numbers(mask_text(text, public)))
+
+
+def _clause(text: str) -> str:
+    """Text to be followed by more of the same sentence: no closing mark."""
+    return text.rstrip("".join(_PAUSE_MARKS))
+
+
+def _one_paragraph(text: str) -> str:
+    """Line breaks become a full stop where the line does not already end
+    in a mark (a heading such as "会议内容"); the text becomes one line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    ended = [line if line.endswith(_PAUSE_MARKS) else line + "。" for line in lines[:-1]]
+    return "".join(ended + lines[-1:])
 
 
 def _sentences(*parts: object) -> str:

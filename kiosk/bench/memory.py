@@ -1,0 +1,94 @@
+"""Proportional set size (PSS): each shared page counted once across the
+processes sharing it, so the sum over a browser's many processes is the
+memory it really takes (RSS would count shared libraries many times)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+_PROC = Path("/proc")
+
+
+class MemoryUnavailable(RuntimeError):
+    """/proc/PID/smaps_rollup cannot be read (no such process, or no Linux /proc)."""
+
+
+def pss_kib(pid: int) -> int:
+    """The PSS of one process in KiB."""
+    try:
+        text = (_PROC / str(pid) / "smaps_rollup").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        raise MemoryUnavailable(f"no process {pid}") from None
+    except OSError as exc:
+        raise MemoryUnavailable(f"cannot read /proc/{pid}/smaps_rollup: {exc.strerror}") from None
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise MemoryUnavailable(f"/proc/{pid}/smaps_rollup has no Pss line")
+
+
+def _parents() -> dict[int, int]:
+    """Every live process's parent: pid -> ppid."""
+    parents = {}
+    for entry in _PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited while we looked
+        # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+        fields = stat.rsplit(")", 1)[1].split()
+        parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (_PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def process_tree(root: int, marker: str | None = None) -> list[int]:
+    """``root`` and all its descendants, plus any process whose command
+    line contains ``marker``: a browser's helpers (crash handler, zygotes)
+    may be re-parented away from it but still name its profile folder."""
+    parents = _parents()
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = set(), [root] if root in parents else []
+    if marker:
+        todo += [pid for pid in parents if marker in _cmdline(pid)]
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, ()))
+    return sorted(found)
+
+
+def total_pss_kib(pids: Iterable[int]) -> int:
+    """Summed PSS of the processes still alive among ``pids``."""
+    total = 0
+    for pid in pids:
+        try:
+            total += pss_kib(pid)
+        except MemoryUnavailable:
+            pass  # a helper process that just exited holds no memory
+    return total
+
+
+def tree_pss_mib(root: int, marker: str | None = None) -> tuple[float, int]:
+    """(PSS in MiB of a process tree, how many processes it has)."""
+    pids = process_tree(root, marker)
+    if not pids:
+        raise MemoryUnavailable(f"no process {root}")
+    return total_pss_kib(pids) / 1024, len(pids)
+
+
+def own_pss_mib() -> float:
+    return pss_kib(os.getpid()) / 1024

@@ -1,0 +1,153 @@
+"""Medians, p95s, the targets of issues 4, 5, 6 and 9, and the report: a
+table for people and JSON for machines.
+
+Results are one plain dict (JSON-ready). A figure that could not be
+measured is ``None`` and its reason is under ``skipped`` with the same key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100), linear between the closest ranks."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarize(values: Sequence[float], digits: int = 3) -> dict:
+    """Median, p95, max and count of a series (empty series: count only)."""
+    if not values:
+        return {"n": 0, "median": None, "p95": None, "max": None}
+    return {
+        "n": len(values),
+        "median": round(percentile(values, 50), digits),
+        "p95": round(percentile(values, 95), digits),
+        "max": round(max(values), digits),
+    }
+
+
+def lookup(results: dict, path: str):
+    """``results["a"]["b"]`` for ``"a.b"``; None where any step is missing."""
+    value = results
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    path: str  # where the measured figure is in the results
+    limit: float
+    unit: str
+    higher_is_better: bool = False
+    peer_path: str | None = None  # the browser's figure, for the ratio column
+
+    def met(self, value: float) -> bool:
+        return value >= self.limit if self.higher_is_better else value <= self.limit
+
+    @property
+    def text(self) -> str:
+        return f"{'≥' if self.higher_is_better else '≤'} {_number(self.limit, self.unit)}"
+
+
+TARGETS = (
+    Target("cold start (demo, warm store)", "cold_start_s", 1.5, "s", peer_path="peer.first_paint_s"),
+    Target("cold start ÷ browser first paint", "ratios.cold_start_vs_peer", 1.0, "×"),
+    Target("PSS after the tour (demo)", "pss_mib", 150, "MiB", peer_path="peer.pss_mib"),
+    Target("PSS ÷ browser PSS", "ratios.pss_vs_peer", 0.5, "×"),
+    Target("soak PSS growth", "soak_growth_mib", 5, "MiB"),
+    Target("soak exceptions logged", "soak.exceptions", 0, ""),
+    Target("tap → next screen p95", "tap_p95_ms", 100, "ms"),
+    Target("open power detail + flowchart p95", "power_detail_p95_ms", 100, "ms"),
+    Target("open 5,000-entry finance month p95", "finance_month_p95_ms", 150, "ms"),
+    Target("scroll frame p95 (longest list)", "scroll_frame_p95_ms", 33, "ms"),
+    Target("search key → results p95", "search_p95_ms", 30, "ms"),
+    Target("receipt thumbnail p95", "receipt_thumbnail_p95_ms", 150, "ms"),
+    Target("receipt full image p95", "receipt_full_p95_ms", 400, "ms"),
+    Target("sync unchanged: requests", "sync.unchanged.requests", 1, ""),
+    Target("sync unchanged: bytes received", "sync_unchanged_bytes", 1023, "B"),
+    Target("sync one-month change ÷ changed blobs", "sync.month_change.ratio", 1.2, "×"),
+    Target("first sync throughput ÷ curl", "sync.first_sync.ratio_to_curl", 0.8, "×", higher_is_better=True),
+)
+
+
+def _number(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "B" or (isinstance(value, int) and unit in ("", "B")):
+        return f"{value:,} {unit}".strip()
+    if unit == "×":
+        return f"{value:.2f}×"
+    if unit == "s":
+        return f"{value:.2f} s"
+    return f"{value:.1f} {unit}".strip()
+
+
+def verdicts(results: dict) -> list[dict]:
+    """One row per target: measured figure, browser figure, ratio, verdict."""
+    rows = []
+    for target in TARGETS:
+        value = lookup(results, target.path)
+        peer = lookup(results, target.peer_path) if target.peer_path else None
+        row = {
+            "label": target.label,
+            "key": target.path,
+            "target": target.text,
+            "measured": value,
+            "unit": target.unit,
+            "peer": peer,
+            "ratio_to_peer": round(value / peer, 3) if value is not None and peer else None,
+            "verdict": "SKIP" if value is None else "PASS" if target.met(value) else "MISS",
+        }
+        if value is None:
+            row["reason"] = results.get("skipped", {}).get(target.path, "not measured")
+        rows.append(row)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    """A plain-text table for the terminal and the README."""
+    header = ("measure", "target", "measured", "browser", "÷ browser", "result")
+    lines = [
+        (
+            row["label"],
+            row["target"],
+            _number(row["measured"], row["unit"]),
+            _number(row["peer"], row["unit"]) if row["peer"] is not None else "",
+            f"{row['ratio_to_peer']:.2f}×" if row["ratio_to_peer"] is not None else "",
+            row["verdict"] + (f" ({row['reason']})" if row["verdict"] == "SKIP" else ""),
+        )
+        for row in rows
+    ]
+    widths = [max(_width(cells[i]) for cells in [header, *lines]) for i in range(len(header) - 1)]
+
+    def render(cells) -> str:
+        padded = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells[:-1])]
+        return "  ".join([*padded, cells[-1]]).rstrip()
+
+    rule = "  ".join("-" * width for width in widths) + "  ------"
+    return "\n".join([render(header), rule, *(render(cells) for cells in lines)])
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK and ÷ ≤ → take the usual widths)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def write_json(results: dict, path: Path) -> None:
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

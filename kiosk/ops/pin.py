@@ -1,0 +1,163 @@
+"""The technician PIN: stored only as a salted hash, checked in constant
+time, and guarded against guessing (5 wrong tries lock it for 10 minutes).
+
+Hash format (one string in ``[terminal] pin_hash``)::
+
+    scrypt$<n>$<r>$<p>$<salt base64>$<hash base64>
+
+The parameters travel with the hash so they can be raised later without
+breaking terminals already provisioned.
+
+The lock-out is kept in the operations state (``kiosk.ops.state``), so
+pulling the plug does not give a guesser five fresh tries. It runs on the
+wall clock, since a lock must survive a reboot; a clock that jumps back
+cannot stretch a lock past its length.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import diskcache
+
+from kiosk.config import Config
+from kiosk.ops.state import open_configured_state
+
+log = logging.getLogger("kiosk.ops")
+
+MIN_DIGITS, MAX_DIGITS = 4, 12
+MAX_FAILURES = 5
+LOCK_SECONDS = 600.0
+# scrypt cost: ~16 MiB and a few tens of ms on a terminal's CPU.
+_N, _R, _P = 2**14, 8, 1
+_STATE_KEY = "pin_guard"
+
+
+class PinError(ValueError):
+    pass
+
+
+def validate_pin(pin: str) -> str:
+    """The PIN as the on-screen keypad can type it: digits only."""
+    if not (pin.isascii() and pin.isdigit()):
+        raise PinError("the PIN must be digits only (the kiosk has a number keypad)")
+    if not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
+        raise PinError(f"the PIN must have {MIN_DIGITS} to {MAX_DIGITS} digits")
+    return pin
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32)
+
+
+def hash_pin(pin: str) -> str:
+    validate_pin(pin)
+    salt = secrets.token_bytes(16)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(_scrypt(pin, salt, _N, _R, _P))}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """True when ``pin`` matches ``stored``; False for a malformed hash."""
+    try:
+        scheme, n, r, p, salt, expected = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = _scrypt(pin, base64.b64decode(salt, validate=True), int(n), int(r), int(p))
+        return hmac.compare_digest(actual, base64.b64decode(expected, validate=True))
+    except (ValueError, binascii.Error, MemoryError):
+        return False
+
+
+def is_pin_hash(stored: str) -> bool:
+    """Whether ``stored`` is a hash this module can check (for the doctor)."""
+    parts = stored.split("$")
+    return len(parts) == 6 and parts[0] == "scrypt" and all(part.isdigit() for part in parts[1:4])
+
+
+class PinOutcome(enum.Enum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    LOCKED = "locked"
+    NOT_SET = "not_set"  # no PIN provisioned: the technician menu stays closed
+
+
+@dataclass(frozen=True)
+class PinResult:
+    outcome: PinOutcome
+    tries_left: int = 0
+    locked_for_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is PinOutcome.ACCEPTED
+
+
+class PinGuard:
+    """Checks PIN entries, locking after ``max_failures`` wrong ones in a row."""
+
+    def __init__(
+        self,
+        pin_hash: str,
+        state: diskcache.Cache,
+        clock: Callable[[], float] = time.time,
+        max_failures: int = MAX_FAILURES,
+        lock_s: float = LOCK_SECONDS,
+    ):
+        self.pin_hash = pin_hash
+        self._state = state
+        self._clock = clock
+        self.max_failures = max_failures
+        self.lock_s = lock_s
+
+    @classmethod
+    def from_config(cls, config: Config, clock: Callable[[], float] = time.time) -> PinGuard:
+        return cls(config.terminal.pin_hash, open_configured_state(config), clock)
+
+    def _load(self) -> tuple[int, float]:
+        failures, locked_until = self._state.get(_STATE_KEY, (0, 0.0), retry=True)
+        return int(failures), float(locked_until)
+
+    def _save(self, failures: int, locked_until: float) -> None:
+        self._state.set(_STATE_KEY, (failures, locked_until), retry=True)
+
+    def locked_for(self) -> float:
+        """Seconds until the PIN can be tried again (0 when it can now)."""
+        _, locked_until = self._load()
+        now = self._clock()
+        # A clock set back after the lock began must not lengthen it.
+        return max(0.0, min(locked_until - now, self.lock_s))
+
+    def check(self, pin: str) -> PinResult:
+        if not self.pin_hash:
+            return PinResult(PinOutcome.NOT_SET)
+        with self._state.transact(retry=True):
+            failures, locked_until = self._load()
+            now = self._clock()
+            remaining = min(locked_until - now, self.lock_s)
+            if remaining > 0:
+                # While locked even the right PIN is refused: otherwise the
+                # lock would not slow down guessing at all.
+                return PinResult(PinOutcome.LOCKED, locked_for_s=remaining)
+            if verify_pin(pin, self.pin_hash):
+                self._save(0, 0.0)
+                return PinResult(PinOutcome.ACCEPTED, tries_left=self.max_failures)
+            failures += 1
+            if failures >= self.max_failures:
+                self._save(0, now + self.lock_s)
+                log.warning("pin: %d wrong PINs in a row; locked for %.0f s", failures, self.lock_s)
+                return PinResult(PinOutcome.LOCKED, locked_for_s=self.lock_s)
+            self._save(failures, 0.0)
+            return PinResult(PinOutcome.REJECTED, tries_left=self.max_failures - failures)

@@ -1,0 +1,175 @@
+"""Publisher tools and the feed commands: keygen, build, verify, import and
+sync --once, through the same argparse registration the main command uses."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import stat
+
+import pytest
+from feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from feedserver import feed_root, feed_server  # noqa: F401 - fixtures
+
+from kiosk import paths
+from kiosk.feed import cli, keys, publish
+from kiosk.feed.manifest import decode_manifest, sha256_hex
+from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="village-kiosk")
+    parser.add_argument("--config")  # as the main command defines it
+    add = parser.add_subparsers(dest="command", required=True)
+    cli.add_commands(add)
+    args = parser.parse_args(argv)
+    status = args.func(args)
+    out, err = capsys.readouterr()
+    return status, out.strip(), err.strip()
+
+
+@pytest.fixture
+def keydir(tmp_path, capsys):
+    status, out, _ = run(capsys, "feed", "keygen", "--out", str(tmp_path / "keys"))
+    assert status == 0 and "key id" in out
+    return tmp_path / "keys"
+
+
+def test_keygen_writes_a_private_key_only_its_owner_can_read(keydir, capsys):
+    private = keydir / keys.PRIVATE_KEY_NAME
+    assert stat.S_IMODE(os.stat(private).st_mode) == 0o600
+    assert private.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    public_text = (keydir / keys.PUBLIC_KEY_NAME).read_text().strip()
+    assert len(base64.b64decode(public_text)) == 32
+    before = private.read_bytes()
+    status, _, err = run(capsys, "feed", "keygen", "--out", str(keydir))
+    assert status == 3 and "refusing to overwrite" in err
+    assert private.read_bytes() == before
+
+
+def test_build_writes_a_content_addressed_signed_tree(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src")
+    out = tmp_path / "out"
+    status, line, _ = run(capsys, "feed", "build", str(src), str(out), "--key", str(keydir / "feed.key"))
+    assert status == 0 and line.startswith(f"built v1 for village {VILLAGE}: 11 files (11 new)")
+    manifest = decode_manifest((out / "manifest.json").read_bytes())
+    assert manifest.key_id == keys.key_id(keys.load_public_key(keydir / "feed.pub"))
+    assert {e.name for e in manifest.files} >= {"village.json", "finance/2025-01.json", "finance/2025-03.json"}
+    for entry in manifest.files:
+        assert sha256_hex((out / "blobs" / entry.sha256).read_bytes()) == entry.sha256
+    assert len(base64.b64decode((out / "manifest.sig").read_bytes())) == 64
+    assert (manifest.expires_at - manifest.generated_at).days == 30
+
+    status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", str(keydir / "feed.pub"))
+    assert status == 0 and line.startswith("ok v1 for village")
+
+
+def test_version_grows_unless_given(tmp_path):
+    publisher = Publisher(tmp_path)
+    src = write_village(tmp_path / "src")
+    out = tmp_path / "out"
+    assert publisher.build(out, src).manifest.version == 1
+    again = publisher.build(out, src)
+    assert again.manifest.version == 2 and again.new_blobs == 0  # nothing changed, nothing rewritten
+    assert publisher.build(out, src, version=40, expires_days=2).manifest.version == 40
+    assert publisher.build(out, src).manifest.version == 41
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda src: (src / "projects.json").write_text('{"projects": [{"id": "x"}]}'), "projects.json: $.projects[0]"),
+        (lambda src: (src / "media" / ("0" * 64)).write_bytes(b"photo"), "named by their SHA-256"),
+        (lambda src: [p.unlink() for p in (src / "media").iterdir()], "is referenced but missing"),
+        (lambda src: (src / "notices.json").unlink(), "notices.json: $: document is missing"),
+    ],
+    ids=["invalid-document", "misnamed-media", "missing-media", "missing-document"],
+)
+def test_build_refuses_invalid_source(tmp_path, keydir, capsys, damage, message):
+    src = write_village(tmp_path / "src")
+    damage(src)
+    out = tmp_path / "out"
+    status, _, err = run(capsys, "feed", "build", str(src), str(out), "--key", str(keydir / "feed.key"))
+    assert status == 4 and message in err
+    assert not (out / "manifest.json").exists()
+
+
+def test_build_refuses_to_mix_villages_in_one_tree(tmp_path):
+    publisher = Publisher(tmp_path)
+    out = tmp_path / "out"
+    publisher.build(out, write_village(tmp_path / "a"))
+    with pytest.raises(publish.PublishError, match="holds the feed of village"):
+        publisher.build(out, write_village(tmp_path / "b", code="431399101202"))
+
+
+def test_verify_finds_tampering_and_unknown_keys(tmp_path, keydir, capsys):
+    publisher = Publisher(tmp_path)
+    out = tmp_path / "out"
+    publisher.build(out, write_village(tmp_path / "src"))
+    status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", str(keydir / "feed.pub"))
+    assert status == EXIT_STATUS[OutcomeKind.REJECTED] and line.startswith("rejected: unknown key")
+
+    pub = str(publisher.pub_path)
+    blob = next((out / "blobs").iterdir())
+    blob.write_bytes(blob.read_bytes() + b" ")
+    status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", pub)
+    assert status == EXIT_STATUS[OutcomeKind.REJECTED] and "is larger than the" in line
+    blob.unlink()
+    status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", pub)
+    assert status == EXIT_STATUS[OutcomeKind.FAILED] and "missing" in line
+
+
+def test_verify_refuses_an_expired_tree(tmp_path):
+    import datetime as dt
+
+    publisher = Publisher(tmp_path)
+    out = tmp_path / "out"
+    publisher.build(out, write_village(tmp_path / "src"), now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(publish.Rejected, match="expired"):
+        publish.verify_tree(out, publisher.keyring)
+
+
+def test_build_demo_village(tmp_path, keydir, capsys):
+    if not (paths.DEMO_VILLAGE / "village.json").is_file():
+        pytest.skip(f"the bundled demo village is not in {paths.DEMO_VILLAGE} yet")
+    out = tmp_path / "out"
+    status, line, err = run(capsys, "feed", "build", "--demo", str(out), "--key", str(keydir / "feed.key"))
+    assert status == 0, err
+    status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", str(keydir / "feed.pub"))
+    assert status == 0 and line.startswith("ok v1")
+
+
+def test_sync_once_and_import_commands(tmp_path, keydir, capsys, feed_server):
+    src = write_village(tmp_path / "src")
+    tree = tmp_path / "tree"
+    assert run(capsys, "feed", "build", str(src), str(tree), "--key", str(keydir / "feed.key"))[0] == 0
+    install_tree(tree, feed_server.root / VILLAGE)
+    config = tmp_path / "config.toml"
+    store = tmp_path / "store"
+    config.write_text(
+        f'[feed]\nplatform = "{feed_server.url}"\nvillage = "{VILLAGE}"\npubkeys = ["{keydir / "feed.pub"}"]\nstore = "{store}"\n'
+    )
+    status, line, _ = run(capsys, "--config", str(config), "sync", "--once")
+    assert (status, line.split(",")[0]) == (10, "updated empty store → v1")
+    status, line, _ = run(capsys, "--config", str(config), "sync", "--once")
+    assert (status, line) == (0, "up to date v1")
+
+    # Options override the configuration; a USB import goes to the same store.
+    other_store = tmp_path / "other-store"
+    status, line, _ = run(capsys, "--config", str(config), "feed", "import", str(tree), "--store", str(other_store))
+    assert (status, line.split(",")[0]) == (10, "updated empty store → v1")
+    stranger = Publisher(tmp_path, "stranger")
+    stranger.build(tree, write_village(src, revision=1))
+    install_tree(tree, feed_server.root / VILLAGE)
+    status, line, _ = run(capsys, "--config", str(config), "sync", "--once")
+    assert status == 20 and line.startswith("rejected: unknown key")
+    status, line, _ = run(capsys, "--config", str(config), "sync", "--once", "--pubkey", str(stranger.pub_path))
+    assert (status, line.split(",")[0]) == (10, "updated v1 → v2")
+
+
+def test_sync_without_configuration_says_what_is_missing(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[feed]\nstore = "{tmp_path / "store"}"\n')
+    status, _, err = run(capsys, "--config", str(config), "sync", "--once")
+    assert status == 3 and "no platform address or village code configured" in err

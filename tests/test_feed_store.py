@@ -1,0 +1,153 @@
+"""The diskcache store: atomic switching, garbage collection, its size
+limit, a full disk, and what it remembers across restarts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from feed_fixtures import Feed
+from feedserver import feed_root, feed_server  # noqa: F401 - fixtures
+
+from kiosk.feed.outcome import OutcomeKind
+from kiosk.feed.store import Store
+
+
+@pytest.fixture
+def feed(tmp_path, feed_server):
+    feed = Feed(tmp_path, feed_server)
+    yield feed
+    feed.store.close()
+
+
+def _blob_keys(store: Store) -> set[str]:
+    return {key[len("blob/") :] for key in store._cache.iterkeys() if isinstance(key, str) and key.startswith("blob/")}
+
+
+def test_empty_store_has_no_snapshot(tmp_path):
+    with Store(tmp_path / "store") as store:
+        assert store.snapshot() is None and store.current() is None and store.last_outcome() is None
+
+
+def test_reader_sees_old_or_new_snapshot_never_a_mix(feed):
+    feed.publish()
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    problems: list[str] = []
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def read_continuously() -> None:
+        # Its own Store object: its own SQLite connection, as another process would have.
+        with Store(feed.store.directory) as reader:
+            while not stop.is_set():
+                snapshot = reader.snapshot()
+                version = snapshot.info.version
+                seen.add(version)
+                entries = len(snapshot.finance_month("2025-03").entries)
+                if entries != 2 + feed.revision_of[version]:
+                    problems.append(f"v{version} with {entries} entries")
+
+    reader = threading.Thread(target=read_continuously)
+    reader.start()
+    try:
+        for revision in range(1, 8):
+            feed.publish(revision=revision)
+            assert feed.sync().kind is OutcomeKind.UPDATED
+    finally:
+        stop.set()
+        reader.join()
+    assert not problems
+    assert len(seen) >= 2  # the reader did overlap with updates
+    feed.assert_holds(8)
+
+
+def test_old_blobs_are_collected_after_the_switch(feed):
+    feed.publish(village_options={"media_seed": "a"})
+    feed.sync()
+    v1 = feed.store.current().blobs()
+    shutil.rmtree(feed.src / "media")
+    feed.publish(revision=1, village_options={"media_seed": "b"})
+    feed.sync()
+    v2 = feed.store.current().blobs()
+    # The previous snapshot's blobs stay one more update (it may still be on screen).
+    assert _blob_keys(feed.store) == set(v1) | set(v2)
+    shutil.rmtree(feed.src / "media")
+    feed.publish(revision=2, village_options={"media_seed": "c"})
+    feed.sync()
+    v3 = feed.store.current().blobs()
+    assert _blob_keys(feed.store) == set(v2) | set(v3)
+    feed.assert_holds(3)
+
+
+def test_update_too_big_for_the_store_limit_fails_and_keeps_the_old(tmp_path, feed_server):
+    feed = Feed(tmp_path, feed_server, limit_bytes=60_000)
+    try:
+        feed.publish()
+        assert feed.sync().kind is OutcomeKind.UPDATED
+        feed.publish(revision=1, village_options={"media": 12, "media_size": 5000, "media_seed": "big"})
+        result = feed.sync()
+        assert result.kind is OutcomeKind.FAILED and "store limit too small" in result.message
+        feed.assert_holds(1)
+    finally:
+        feed.store.close()
+
+
+def test_outcome_and_clock_survive_a_restart(feed):
+    feed.publish()
+    feed.sync()
+    generated_at = feed.store.current().generated_at
+    feed.store.close()
+    with Store(feed.store.directory, wall=lambda: generated_at.replace(year=2001)) as reopened:
+        assert reopened.last_outcome().kind == "updated"
+        assert reopened.last_outcome().version == 1
+        assert reopened.clock.lower_bound() >= generated_at
+        assert reopened.now() >= generated_at
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real, small filesystem (tmpfs of 1 MiB) for the store."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def test_full_disk_fails_cleanly_and_keeps_the_old_snapshot(tmp_path, feed_server, tiny_disk):
+    feed = Feed(tmp_path, feed_server)
+    feed.store.close()
+    feed.store = Store(tiny_disk / "store")
+    try:
+        feed.publish()
+        assert feed.sync().kind is OutcomeKind.UPDATED
+        # Ten times the free space; the store's own limit would allow it.
+        feed.publish(revision=1, village_options={"media": 40, "media_size": 250_000, "media_seed": "big"})
+        result = feed.sync()
+        assert result.kind is OutcomeKind.FAILED and "disk full" in result.message, result.message
+        feed.assert_holds(1)
+        feed.store.close()
+        feed.store = Store(tiny_disk / "store")  # and after a restart
+        feed.assert_holds(1)
+
+        subprocess.run(["mount", "-o", "remount,size=16m", str(tiny_disk)], check=True)
+        assert feed.sync().kind is OutcomeKind.UPDATED
+        feed.assert_holds(2)
+    finally:
+        feed.store.close()
+
+
+def test_store_directory_is_the_configured_one(tmp_path):
+    from kiosk.config import parse_config
+
+    config = parse_config(f'[feed]\nstore = "{tmp_path / "s"}"\nstore_limit_mb = 64\n')
+    with Store.from_config(config) as store:
+        assert store.directory == Path(tmp_path / "s") and store.limit_bytes == 64 * 1024 * 1024
