@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_commands(commands)
+    from kiosk.ops.cli import add_commands as add_ops_commands
+
+    add_ops_commands(commands)
     return parser
 
 

@@ -43,6 +43,7 @@ import bisect
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from kiosk import model
 
@@ -51,8 +52,8 @@ Measure = Callable[[str, float], tuple[float, float]]
 
 Point = tuple[float, float]
 
-_SWEEPS = 4  # barycenter sweep pairs; more rarely removes a further crossing
-_PLACEMENT_ROUNDS = 3  # down+up rounds of neighbour-pulling x placement
+_SWEEPS = 4  # at most this many rounds of barycenter sweeps (down, then up)
+_PLACEMENT_ROUNDS = 2  # down+up rounds of neighbour-pulling x placement
 _DECISION_TEXT_SHARE = 0.7  # a decision's text gets this share of the width; the rest is its pointed sides
 _EPSILON = 1e-6
 
@@ -228,7 +229,7 @@ def _mark_loops_back(nodes: list[model.FlowNode], edges: list[_Edge], problems: 
         if root in starts:
             reached_from_start = len(walk)
     unreachable = count - reached_from_start
-    if unreachable and count:
+    if unreachable:
         problems.append(f"有{unreachable}个步骤从开始走不到")
     return [_Edge(e.source, e.target, e.label, back[n]) for n, e in enumerate(edges)], walk, roots
 
@@ -280,7 +281,7 @@ def _arrange(chart: model.Flowchart) -> _Arrangement:
     above: list[list[int]] = [[] for _ in layer_of]
     below: list[list[int]] = [[] for _ in layer_of]
     for chain in chains:
-        for upper, lower in zip(chain, chain[1:]):
+        for upper, lower in pairwise(chain):
             below[upper].append(lower)
             above[lower].append(upper)
     rows = _reduce_crossings(rows, above, below)
@@ -288,32 +289,38 @@ def _arrange(chart: model.Flowchart) -> _Arrangement:
 
 
 def _reduce_crossings(rows: list[list[int]], above: list[list[int]], below: list[list[int]]) -> list[list[int]]:
-    """Barycenter sweeps down and up; the order with the fewest crossings wins (ties: the earlier)."""
+    """Rounds of barycenter sweeps down and up while they remove crossings."""
     best, best_crossings = [row[:] for row in rows], _crossings(rows, below)
     for _ in range(_SWEEPS):
         if best_crossings == 0:
             break
-        for sweep_rows, neighbours in ((range(1, len(rows)), above), (range(len(rows) - 2, -1, -1), below)):
-            for layer in sweep_rows:
-                reference = rows[layer - 1] if neighbours is above else rows[layer + 1]
-                position = {slot: i for i, slot in enumerate(reference)}
-                current = {slot: i for i, slot in enumerate(rows[layer])}
-
-                def barycenter(slot: int) -> tuple[float, int]:
-                    linked = neighbours[slot]
-                    mean = sum(position[n] for n in linked) / len(linked) if linked else current[slot]
-                    return mean, current[slot]
-
-                rows[layer].sort(key=barycenter)
-            crossings = _crossings(rows, below)
-            if crossings < best_crossings:
-                best, best_crossings = [row[:] for row in rows], crossings
+        for layer in range(1, len(rows)):
+            _sort_by_barycenter(rows[layer], rows[layer - 1], above)
+        for layer in range(len(rows) - 2, -1, -1):
+            _sort_by_barycenter(rows[layer], rows[layer + 1], below)
+        crossings = _crossings(rows, below)
+        if crossings >= best_crossings:
+            break  # a round that does not help is rarely followed by one that does
+        best, best_crossings = [row[:] for row in rows], crossings
     return best
+
+
+def _sort_by_barycenter(row: list[int], reference: list[int], neighbours: list[list[int]]) -> None:
+    """Order a layer by the mean position of each slot's neighbours in the reference layer;
+    a slot without neighbours there keeps its place."""
+    position = {slot: i for i, slot in enumerate(reference)}
+    current = {slot: i for i, slot in enumerate(row)}
+
+    def barycenter(slot: int) -> tuple[float, int]:
+        linked = neighbours[slot]
+        return (sum(position[n] for n in linked) / len(linked) if linked else current[slot]), current[slot]
+
+    row.sort(key=barycenter)
 
 
 def _crossings(rows: list[list[int]], below: list[list[int]]) -> int:
     total = 0
-    for upper, lower in zip(rows, rows[1:]):
+    for upper, lower in pairwise(rows):
         position = {slot: i for i, slot in enumerate(lower)}
         ends = sorted((i, position[target]) for i, slot in enumerate(upper) for target in below[slot])
         seen: list[int] = []
@@ -543,7 +550,7 @@ def _plan_gaps(arranged: _Arrangement, centre: list[float], rightmost: set[int],
             if edge.target not in rightmost:
                 gaps[layer_of[edge.target]].track(("in", number))
             continue
-        for upper, lower in zip(chain, chain[1:]):
+        for upper, lower in pairwise(chain):
             if abs(centre[upper] - centre[lower]) > _EPSILON:
                 gaps[layer_of[lower]].track(_track_key(arranged, number, upper, lower))
         if edge.label:
@@ -575,7 +582,7 @@ def _route_forward(frame: _Frame, number: int, label_size: tuple[float, float]) 
     first = frame.boxes[chain[0]]
     points: list[Point] = [(first.center_x, first.y + first.h)]
     label_box = None
-    for upper, lower in zip(chain, chain[1:]):
+    for upper, lower in pairwise(chain):
         gap = frame.gaps[layer_of[lower]]
         x_from, x_to = centre[upper], centre[lower]
         if abs(x_from - x_to) > _EPSILON:
@@ -703,8 +710,10 @@ def _branch(label: str, number: int, target_number: int) -> Branch:
 class ChartLayoutCache:
     """Layouts computed once per (chart id, font scale, max box width), not per frame.
 
-    A cached layout is reused only for the very same chart object, so after a
-    new snapshot is swapped in, a chart with a reused id is laid out afresh."""
+    The gaps and padding are taken to follow the font scale, so they are not
+    part of the key. A cached layout is reused only for the very same chart
+    object, so after a new snapshot is swapped in, a chart with a reused id
+    is laid out afresh."""
 
     def __init__(self, max_entries: int = 64):
         self._max_entries = max_entries
@@ -762,7 +771,7 @@ def edges_crossing_boxes(layout: ChartLayout) -> list[tuple[str, str, str]]:
             if box.node_id in (edge.source, edge.target):
                 continue
             rect = (box.x, box.y, box.w, box.h)
-            if any(_segment_enters(a, b, rect) for a, b in zip(edge.points, edge.points[1:])):
+            if any(_segment_enters(a, b, rect) for a, b in pairwise(edge.points)):
                 found.append((edge.source, edge.target, box.node_id))
     return found
 

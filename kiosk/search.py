@@ -8,9 +8,9 @@ How matching works. Every searchable text is turned, once per snapshot, into
 a *unit string*: one unit per Han character or ASCII letter/digit (other
 characters are dropped), units separated by ``|``; inside a unit its
 *alternatives* separated by ``,``: the character itself and its pinyin
-readings -- the reading in context plus the other common readings of a
-polyphonic character (行 hang/xing), so a villager who reads it either way
-still finds it::
+readings -- the two commonest readings of a polyphonic character (行
+xing/hang), so a villager who reads it either way still finds it, plus its
+reading in the phrase where that is another one::
 
     低保评定  ->  |低,di|保,bao|评,ping|定,ding|
 
@@ -31,13 +31,14 @@ import functools
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from kiosk import model, privacy
 from kiosk.disclosure_view import KIND_NAMES, date_zh
+from kiosk.snapshot import Snapshot
 
 # Scores, best first. A record is scored by the best way its title matches;
 # a match only in its secondary text (a power's summary, a disclosure's kind)
@@ -90,7 +91,7 @@ class _Record:
     secondary: str  # searched only in characters / whole syllables; "" for none
 
 
-def _records_of(snapshot) -> list[_Record]:
+def _records_of(snapshot: Snapshot) -> list[_Record]:
     """Everything searchable, in the order hits of equal score are listed."""
     public = privacy.public_numbers(snapshot.complaint.hotlines)
 
@@ -201,39 +202,54 @@ def _at_alternative_start(query: str, jump: str) -> str:
     looks behind for the separator: the regex engine scans for a leading
     literal several times faster than for a character class."""
     first = re.escape(query[0])
-    return first + rf"(?<=[|,]{first})" + jump + _pattern(query[1:], jump) if len(query) > 1 else first + rf"(?<=[|,]{first})"
+    return first + rf"(?<=[|,]{first})" + "".join(jump + re.escape(char) for char in query[1:])
 
 
 _FIRST_ALTERNATIVE = r"\n\|(?:[^|\n]*,)?"  # a line start, then any alternative of the first unit
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    """The regexes of one normalized query, one per score level.
+    """The regexes of one normalized query, one per score level, each
+    compiled only when first needed: compiling a long query's pattern costs
+    more than scanning all titles with it.
 
-    Each runs over a whole haystack (see ``_Haystack``) and matches at most
-    once per line: the anchored ones start at the line's leading newline,
-    the others swallow the rest of the line."""
+    The anchored ones start at a line's leading newline; the others swallow
+    the rest of the line, so a scan of a haystack (see ``_Haystack``) finds
+    each line at most once."""
 
-    exact: re.Pattern  # covers every unit of the title
-    name_prefix: re.Pattern  # from the first unit on, in characters or whole syllables (a partial last one)
-    initials_prefix: re.Pattern  # from the first unit on, any prefixes
-    substring: re.Pattern  # anywhere in the title
-    secondary: re.Pattern  # anywhere in the secondary text, characters or complete syllables only
+    def __init__(self, query: str):
+        self.query = query
 
-    @classmethod
+    @staticmethod
     @functools.lru_cache(maxsize=256)
-    def of(cls, query: str) -> _Compiled:
-        general = _pattern(query, _JUMP_ANY)
-        return cls(
-            exact=re.compile(_FIRST_ALTERNATIVE + general + r"[^|\n]*\|(?=\n)"),
-            name_prefix=re.compile(_FIRST_ALTERNATIVE + _pattern(query, _JUMP_WHOLE)),
-            initials_prefix=re.compile(_FIRST_ALTERNATIVE + general),
-            substring=re.compile(_at_alternative_start(query, _JUMP_ANY) + r"[^\n]*"),
-            # A secondary text is long prose: its last syllable must be complete too,
-            # or one letter would match nearly every summary.
-            secondary=re.compile(_at_alternative_start(query, _JUMP_WHOLE) + r"(?=[|,])[^\n]*"),
-        )
+    def of(query: str) -> _Compiled:
+        return _Compiled(query)
+
+    @functools.cached_property
+    def initials_prefix(self) -> re.Pattern:
+        """From the first unit on, any prefixes."""
+        return re.compile(_FIRST_ALTERNATIVE + _pattern(self.query, _JUMP_ANY))
+
+    @functools.cached_property
+    def name_prefix(self) -> re.Pattern:
+        """From the first unit on, in characters or whole syllables (the last may be partial)."""
+        return re.compile(_FIRST_ALTERNATIVE + _pattern(self.query, _JUMP_WHOLE))
+
+    @functools.cached_property
+    def exact(self) -> re.Pattern:
+        """From the first unit on, covering every unit of the title."""
+        return re.compile(_FIRST_ALTERNATIVE + _pattern(self.query, _JUMP_ANY) + r"[^|\n]*\|(?=\n)")
+
+    @functools.cached_property
+    def substring(self) -> re.Pattern:
+        """Anywhere in the title."""
+        return re.compile(_at_alternative_start(self.query, _JUMP_ANY) + r"[^\n]*")
+
+    @functools.cached_property
+    def secondary(self) -> re.Pattern:
+        """Anywhere in a secondary text, in characters or complete syllables: it is
+        long prose, and a partial syllable would let one letter match nearly every summary."""
+        return re.compile(_at_alternative_start(self.query, _JUMP_WHOLE) + r"(?=[|,])[^\n]*")
 
 
 class _Haystack:
@@ -248,23 +264,57 @@ class _Haystack:
             position += len(text) + 1
         self.text = "".join(_LINE + text for text in texts) + _LINE
 
-    def records(self, pattern: re.Pattern) -> Iterator[int]:
-        """Indexes of the records whose line matches, ascending; lazy, so a caller can stop early."""
+    def lines(self, pattern: re.Pattern) -> Iterator[int]:
+        """The lines that match, ascending; lazy, so a caller can stop early."""
         for match in pattern.finditer(self.text):
-            yield self.owners[bisect.bisect_right(self.starts, match.start()) - 1]
+            yield bisect.bisect_right(self.starts, match.start()) - 1
+
+    def line_matches(self, pattern: re.Pattern, line: int) -> bool:
+        """Does an anchored pattern match at the start of this line?"""
+        return pattern.match(self.text, self.starts[line]) is not None
+
+    def line_contains(self, pattern: re.Pattern, line: int) -> bool:
+        """Does a pattern match anywhere in this line?"""
+        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        return pattern.search(self.text, self.starts[line], end) is not None
+
+
+@dataclass(frozen=True)
+class _Narrowing:
+    """The title lines a query matched, found by scanning everything."""
+
+    query: str
+    anchored: list[int]  # from the first unit on
+    substring: list[int]  # anywhere
+
+
+def _recording(lines: Iterable[int], seen: list[int]) -> Iterator[int]:
+    for line in lines:
+        seen.append(line)
+        yield line
+
+
+def _lazily(make: Callable[[], Iterable[int]]) -> Iterator[int]:
+    yield from make()
 
 
 class SearchIndex:
-    """Search over one snapshot; build it once per snapshot, query on every key tap."""
+    """Search over one snapshot; build it once per snapshot, query on every key tap.
+
+    Not thread-safe: it remembers the last full scan (see ``query``), so use
+    it from one thread (the UI's)."""
 
     def __init__(self, records: list[_Record]):
         self._records = records  # in kind order, so record order is the order at equal score
-        self._titles = _Haystack([_units(record.title) for record in records], range(len(records)))
+        titles = [_units(record.title) for record in records]
+        self._titles = _Haystack(titles, range(len(records)))  # line i is record i
+        self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
+        self._narrowing: _Narrowing | None = None
         with_secondary = [index for index, record in enumerate(records) if record.secondary]
         self._secondaries = _Haystack([_units(records[index].secondary) for index in with_secondary], with_secondary)
 
     @classmethod
-    def build(cls, snapshot) -> SearchIndex:
+    def build(cls, snapshot: Snapshot) -> SearchIndex:
         """Index the power items, projects, notices, cases and disclosures of a ``kiosk.snapshot.Snapshot``."""
         return cls(_records_of(snapshot))
 
@@ -274,33 +324,64 @@ class SearchIndex:
     def query(self, text: str, limit: int = 50) -> list[SearchHit]:
         """The best ``limit`` hits for what the keyboard has typed, best first.
 
-        Levels are scanned best first and each scan stops as soon as
+        Levels are scanned best first and the scan stops as soon as
         ``limit`` hits are found, so a one-letter query that matches
-        thousands of records costs no more than a rare one."""
+        thousands of records costs little. A query that finds fewer scans
+        everything -- and remembers the titles it matched: the next key tap
+        can only narrow them (one more character never matches a title the
+        shorter query did not), so it looks at those titles alone."""
         query = _normalize(text)
         if not query or limit <= 0:
             return []
         compiled = _Compiled.of(query)
-        scores: dict[int, int] = {}  # record index -> its best score, in rank order
-        for score, pattern, haystack in (
-            (EXACT, compiled.exact, self._titles),
-            (NAME_PREFIX, compiled.name_prefix, self._titles),
-            (INITIALS_PREFIX, compiled.initials_prefix, self._titles),
-            (NAME_SUBSTRING, compiled.substring, self._titles),
-            (SECONDARY, compiled.secondary, self._secondaries),
-        ):
-            for index in haystack.records(pattern):
+        narrowing = self._narrowing_for(query)
+        # Generators throughout, so a pattern is compiled only if its level is reached.
+        if narrowing is None:
+            anchored = list(self._titles.lines(compiled.initials_prefix))
+            substring = _lazily(lambda: self._titles.lines(compiled.substring))
+        else:
+            anchored = [line for line in narrowing.anchored if self._titles.line_matches(compiled.initials_prefix, line)]
+            substring = (line for line in narrowing.substring if self._titles.line_contains(compiled.substring, line))
+        substring_seen: list[int] = []
+        levels = (
+            *self._prefix_levels(query, compiled, anchored),
+            _recording(substring, substring_seen),
+            _lazily(lambda: (self._secondaries.owners[line] for line in self._secondaries.lines(compiled.secondary))),
+        )
+        scores: dict[int, int] = {}  # record index (= title line) -> its best score, in rank order
+        for score, found in zip((EXACT, NAME_PREFIX, INITIALS_PREFIX, NAME_SUBSTRING, SECONDARY), levels):
+            for index in found:
                 if index not in scores:  # already found at a better level
                     scores[index] = score
                     if len(scores) == limit:
                         return self._hits(scores)
+        self._narrowing = _Narrowing(query, anchored, substring_seen)  # every level ran to its end
         return self._hits(scores)
+
+    def _prefix_levels(self, query: str, compiled: _Compiled, anchored: list[int]) -> tuple[list[int], list[int], list[int]]:
+        """Sort the titles that start with the query into exact, name prefix and initials prefix.
+
+        A per-line check of the few found (a title with more units than the
+        query has characters cannot be exact; one character is always a
+        whole prefix) is cheaper than two more scans of everything."""
+        exact: list[int] = []
+        name_prefix: list[int] = []
+        initials_prefix: list[int] = []
+        for index in anchored:
+            if self._unit_counts[index] <= len(query) and self._titles.line_matches(compiled.exact, index):
+                exact.append(index)
+            elif len(query) == 1 or self._titles.line_matches(compiled.name_prefix, index):
+                name_prefix.append(index)
+            else:
+                initials_prefix.append(index)
+        return exact, name_prefix, initials_prefix
 
     def suggest_keys(self, text: str, keys: Iterable[str] = "abcdefghijklmnopqrstuvwxyz0123456789") -> set[str]:
         """Which of ``keys`` typed next would still find something (to grey out the rest).
 
-        One search per key: cheap on a village's few hundred records, about
-        0.1 s on 10,000, so call it once per tap, not per frame."""
+        One search per key: cheap on a village's few hundred records, up to
+        about 0.1 s on 10,000 (less after a ``query`` of the same text that
+        found few), so call it once per tap, not per frame."""
         query = _normalize(text)
         return {key for key in keys if self._finds_anything(query + _normalize(key))}
 
@@ -308,7 +389,18 @@ class SearchIndex:
         if not query:
             return False
         compiled = _Compiled.of(query)
-        return bool(compiled.substring.search(self._titles.text) or compiled.secondary.search(self._secondaries.text))
+        narrowing = self._narrowing_for(query)
+        if narrowing is None:
+            in_titles = compiled.substring.search(self._titles.text) is not None
+        else:
+            in_titles = any(self._titles.line_contains(compiled.substring, line) for line in narrowing.substring)
+        return in_titles or compiled.secondary.search(self._secondaries.text) is not None
+
+    def _narrowing_for(self, query: str) -> _Narrowing | None:
+        """The remembered full scan, if this query extends its query."""
+        if self._narrowing is not None and query.startswith(self._narrowing.query):
+            return self._narrowing
+        return None
 
     def _hits(self, scores: dict[int, int]) -> list[SearchHit]:
         hits = []

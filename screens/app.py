@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,9 @@ from screens.registry import ScreenName
 from screens.theme import Theme
 
 log = logging.getLogger("village_kiosk.app")
+# The benchmark's cold-start probe: when set, the wall-clock time of the
+# first frame on screen is written to this file (see kiosk.bench).
+READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"
 _HERE = Path(__file__).resolve().parent
 
 
@@ -105,6 +109,7 @@ class KioskApp(App):
                                                  attract_after_s=display.attract_after_s),
                                 self.clock, NightSchedule.parse(display.night))
         self.idle.reset_hooks.append(self.read_aloud.stop)
+        _report_first_frame(os.environ.get(READY_FILE_ENV))
         return root
 
     def on_stop(self) -> None:
@@ -139,3 +144,18 @@ class KioskApp(App):
         self.data.set_snapshot(snapshot)
         if self.nav is not None:
             self.nav.refresh()
+
+
+def _report_first_frame(ready_file: str | None) -> None:
+    """Write the time once the first frame (the home screen) has been
+    swapped to the screen, for ``village-kiosk bench``."""
+    if not ready_file:
+        return
+
+    def on_flip(window):
+        window.unbind(on_flip=on_flip)
+        window.flip()  # the swap the default handler would do, so the time is taken after it
+        Path(ready_file).write_text(f"{time.time():.6f}\n")
+        return True  # flipped already
+
+    Window.bind(on_flip=on_flip)

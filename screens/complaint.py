@@ -4,9 +4,10 @@ villager's own phone, plus the hotline numbers."""
 from __future__ import annotations
 
 from kivy.graphics.texture import Texture
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.complaint import ComplaintUrlError, complaint_url
+from kiosk.privacy import mask_text, public_numbers
 from kiosk.qr import QUIET_ZONE, qr_matrix
 from screens.base import KioskScreen
 
@@ -29,8 +30,21 @@ def matrix_texture(matrix: list[list[bool]]) -> Texture:
     return texture
 
 
+def item_name(snapshot, item_id: str) -> str:
+    """The name of what the complaint is about: a power item, a project or
+    a disclosure list; "" when the id names none of them."""
+    lookups = ((snapshot.power_item, "name"), (snapshot.project, "name"), (snapshot.disclosure, "title"))
+    for lookup, field in lookups:
+        try:
+            return getattr(lookup(item_id), field)
+        except (KeyError, StopIteration):
+            continue
+    return ""
+
+
 class ComplaintScreen(KioskScreen):
     qr_texture = ObjectProperty(None, allownone=True)
+    modules = NumericProperty(1)  # QR modules across, quiet zone included
     about = StringProperty("")
     hotlines = StringProperty("")
     problem = StringProperty("")
@@ -39,13 +53,11 @@ class ComplaintScreen(KioskScreen):
     def show(self, item_id: str = "") -> None:
         snapshot = self.snapshot
         self.title = "我要反映问题"
-        item_name = ""
-        if item_id:
-            try:
-                item_name = snapshot.power_item(item_id).name
-            except KeyError:
-                item_id = ""
-        self.about = f"您要反映的事项：{item_name}" if item_name else "发现村里的事办得不对，可以在手机上告诉上级。"
+        name = item_name(snapshot, item_id) if item_id else ""
+        if not name:
+            item_id = ""
+        public = public_numbers(snapshot.complaint.hotlines)
+        self.about = f"您要反映的事项：{mask_text(name, public)}" if name else "发现村里的事办得不对，可以在手机上告诉上级。"
         self.hotlines = "\n".join(f"{h.name}：{h.number}" for h in snapshot.complaint.hotlines)
         try:
             self.url = complaint_url(snapshot.complaint, snapshot.village.code,
@@ -57,3 +69,4 @@ class ComplaintScreen(KioskScreen):
             return
         self.problem = ""
         self.qr_texture = matrix_texture(qr_matrix(self.url))
+        self.modules = self.qr_texture.width

@@ -1,53 +1,103 @@
-"""Village finance screens: months, the entries of a month, one entry."""
+"""Village finance screens: the months, one month (totals, a chart of
+spending by category, every entry), and one entry with its receipts."""
 
 from __future__ import annotations
 
 from kiosk import money
+from kiosk.finance_summary import entry_row, month_entries, month_summary, year_overview
 from kiosk.model import Direction
-from kiosk.privacy import mask_text
+from kiosk.privacy import mask_text, public_numbers
+from screens.base import KioskScreen
 from screens.lists import ListScreen, PageScreen
 from screens.navigation import go_to
 from screens.registry import ScreenName
+from screens.widgets import HintLabel, PictureGrid, Section
+
+CHART_BARS = 6  # the largest categories get a bar each; the rest share one
+
+
+def _balance(fen: int | None) -> str:
+    return money.yuan(fen) if fen is not None else "没有数据"
 
 
 class FinanceScreen(ListScreen):
     def rows(self, **_params):
         self.title = "村级财务"
-        self.intro = "按月份查看村里的每一笔收入和支出。"
-        rows = []
-        for month in self.snapshot.months():
-            entries = self.snapshot.finance_month(month).entries
-            spent = sum(e.amount_fen for e in entries if e.direction is Direction.EXPENSE)
-            year, mon = month.split("-")
-            rows.append(dict(title=f"{year}年{int(mon)}月", subtitle=f"{len(entries)}笔",
-                             value=f"支出 {money.yuan_short(spent)}",
-                             action=go_to(ScreenName.FINANCE_MONTH, month=month)))
-        return rows
-
-
-class FinanceMonthScreen(ListScreen):
-    def rows(self, month: str):
-        year, mon = month.split("-")
-        self.title = f"{year}年{int(mon)}月收支"
+        self.intro = "按月份查看村里的每一笔收入和支出，每一笔都能看到票据照片。"
         return [
-            dict(title=mask_text(entry.purpose),
-                 subtitle=f"{entry.date:%-m月%-d日} · {entry.category} · {mask_text(entry.counterparty)}",
-                 value=("+" if entry.direction is Direction.INCOME else "-") + money.yuan(entry.amount_fen),
-                 action=go_to(ScreenName.FINANCE_ENTRY, entry_id=entry.id))
-            for entry in self.snapshot.finance_month(month).entries
+            dict(title=summary.month_zh,
+                 subtitle=f"收入 {money.yuan_short(summary.income_fen)}　支出 {money.yuan_short(summary.expense_fen)}"
+                          f"　共{summary.entry_count}笔",
+                 value="" if summary.balance_fen is None else f"结余 {money.yuan_short(summary.balance_fen)}",
+                 action=go_to(ScreenName.FINANCE_MONTH, month=summary.month))
+            for summary in year_overview(self.snapshot)
         ]
+
+
+def chart_bars(by_category: list[tuple[str, int]], colour) -> list[dict]:
+    """Bars for the largest categories, then one for all the others."""
+    shown, rest = by_category[:CHART_BARS], by_category[CHART_BARS:]
+    bars = [dict(label=name, text=money.yuan_short(fen), value=fen, colour=colour) for name, fen in shown]
+    if rest:
+        fen = sum(fen for _name, fen in rest)
+        bars.append(dict(label=f"其他{len(rest)}类", text=money.yuan_short(fen), value=fen, colour=colour))
+    return bars
+
+
+class FinanceMonthScreen(KioskScreen):
+    def show(self, month: str) -> None:
+        summary = month_summary(self.snapshot, month)
+        self.title = f"{summary.month_zh}收支"
+        ids = self.ids
+        ids.opening.value = _balance(summary.opening_fen)
+        ids.income.value = money.yuan(summary.income_fen)
+        ids.expense.value = money.yuan(summary.expense_fen)
+        ids.closing.value = _balance(summary.balance_fen)
+        ids.chart.bars = chart_bars(summary.by_category, self.app.theme.primary)
+        ids.no_chart.opacity = 0 if summary.by_category else 1
+        ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
+        ids.rows.rows = self.rows(month)
+
+    def rows(self, month: str) -> list[dict]:
+        # Cheap per row: a month may hold thousands of entries and the list
+        # only makes widgets for the rows on screen.
+        rows = []
+        for row in month_entries(self.snapshot, month, public_numbers(self.snapshot.complaint.hotlines)):
+            income = row.direction is Direction.INCOME
+            receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
+            rows.append(dict(
+                title=row.purpose,
+                subtitle=f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}",
+                value=("+" if income else "-") + row.amount_text,
+                action=go_to(ScreenName.FINANCE_ENTRY, entry_id=row.id)))
+        return rows
 
 
 class FinanceEntryScreen(PageScreen):
     def fill(self, content, entry_id: str):
-        entry = self.snapshot.finance_entry(entry_id)
-        kind = "收入" if entry.direction is Direction.INCOME else "支出"
-        self.title = f"{kind}：{mask_text(entry.purpose)}"
-        self.add_heading(content, f"{kind} {money.yuan(entry.amount_fen)}")
-        self.add_section(content, "用途", [mask_text(entry.purpose)])
-        self.add_section(content, "明细", [
-            f"日期：{entry.date:%Y年%-m月%-d日}", f"类别：{entry.category}",
-            f"{'付款方' if entry.direction is Direction.INCOME else '收款方'}：{mask_text(entry.counterparty)}",
-            f"审批人：{entry.approver}", f"凭证号：{entry.voucher_no}",
-            f"票据：{len(entry.receipts)}张",
-        ])
+        public = public_numbers(self.snapshot.complaint.hotlines)
+        row = entry_row(self.snapshot.finance_entry(entry_id), public)
+        self.title = f"{row.direction_zh}：{row.purpose}"
+        self.add_heading(content, f"{row.direction_zh} {row.amount_text}")
+        self.add_section(content, "用途", [row.purpose])
+        details = [f"日期：{row.date.year}年{row.date_zh}", f"类别：{row.category}",
+                   f"{row.counterparty_label}：{row.counterparty or '没有填写'}"]
+        if row.approver:
+            details.append(f"审批人：{row.approver}")
+        if row.voucher_no:
+            details.append(f"凭证号：{row.voucher_no}")
+        self.add_section(content, "明细", details)
+        receipts = Section(title=f"票据照片（{len(row.receipts)}张）" if row.receipts else "票据照片")
+        if row.receipts:
+            receipts.add_widget(HintLabel(text="点一下照片，可以放大看。"))
+            grid = PictureGrid()
+            grid.show(row.receipts, lambda index: self.app.nav.go(
+                ScreenName.PICTURE_VIEWER, entry_id=entry_id, index=index))
+            receipts.add_widget(grid)
+        else:
+            receipts.add_widget(HintLabel(text="这一笔没有上传票据照片。"))
+        content.add_widget(receipts)
+        if row.project_id:
+            project = self.snapshot.project(row.project_id)
+            self.add_button(content, f"这笔钱属于项目：{mask_text(project.name, public)}",
+                            go_to(ScreenName.PROJECT_DETAIL, project_id=project.id))

@@ -69,6 +69,10 @@ class Harness:
         self.app.idle.tick()
         self.pump()
 
+    def touch_idle(self) -> None:
+        """Count as a touch for the idle timer (a fresh start for a test)."""
+        self.app.idle.tracker.touched(self.clock())
+
     def resize(self, width: int, height: int) -> None:
         from kivy.core.window import Window
 

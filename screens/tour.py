@@ -3,6 +3,7 @@ layout check and tests. Add a stop here when you add a screen."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
         Stop("finance", ScreenName.FINANCE),
         Stop("finance_month", ScreenName.FINANCE_MONTH, {"month": month}),
         Stop("finance_entry", ScreenName.FINANCE_ENTRY, {"entry_id": entry.id}),
+        *([Stop("picture_viewer", ScreenName.PICTURE_VIEWER, {"entry_id": entry.id, "index": 0})] if entry.receipts else []),
         Stop("disclosures", ScreenName.DISCLOSURES),
         Stop("disclosure_detail", ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": snapshot.disclosures[0].id}),
         Stop("notices", ScreenName.NOTICES),
@@ -43,6 +45,18 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
     return stops
 
 
+def wait_for_pictures(harness, timeout_s: float = 5.0) -> None:
+    """Pictures are decoded on worker threads: pump frames until those asked
+    for are on screen (or the time is up), so screenshots show them."""
+    from screens.widgets import pictures_pending
+
+    deadline = time.monotonic() + timeout_s
+    while pictures_pending() and time.monotonic() < deadline:
+        time.sleep(0.01)
+        harness.pump(1)
+    harness.pump(1)
+
+
 def run_tour(harness, out: Path) -> list[Path]:
     """Visit every stop and save a PNG named after it; return the files."""
     out.mkdir(parents=True, exist_ok=True)
@@ -52,8 +66,9 @@ def run_tour(harness, out: Path) -> list[Path]:
         if stop.screen is not ScreenName.HOME:
             harness.go(stop.screen, **stop.params)
         harness.pump()
+        wait_for_pictures(harness)
         path = out / f"{stop.label}.png"
-        harness.screenshot().save(path)
+        harness.screenshot().save(path, compress_level=1)  # fast; size matters less here
         written.append(path)
     harness.app.nav.home()
     return written

@@ -102,12 +102,30 @@ class MessageStrip(BoxLayout):
 # ---------------------------------------------------------------- records (issue 6)
 
 
-class Pill(Label):
-    """A short word in a rounded box (status, 公示中, 超预算); warning
-    colours unless ``ink``/``face`` are given."""
+class HintLabel(KLabel):
+    """Secondary text (a hint, a date line) in the muted colour. A class of
+    its own because a colour set from Python would not follow the palette
+    when large mode switches it."""
 
-    face = ColorProperty(None, allownone=True)
-    ink = ColorProperty(None, allownone=True)
+
+class FitRow(BoxLayout):
+    """A horizontal row as tall as its tallest child (plus padding), for
+    rows of wrapped text or words whose size is known only once drawn."""
+
+    def add_widget(self, widget, *args, **kwargs):
+        widget.bind(height=self._fit)
+        super().add_widget(widget, *args, **kwargs)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        self.height = max((child.height for child in self.children), default=0) + self.padding[1] + self.padding[3]
+
+
+class Pill(Label):
+    """A short word in a rounded box: ``tone`` warn (公示中, 超预算),
+    primary, ok or plain."""
+
+    tone = StringProperty("warn")
 
 
 class BarChart(BoxLayout):
@@ -116,23 +134,39 @@ class BarChart(BoxLayout):
 
     ``bars`` takes dicts with keys label, text (the figure as shown),
     value (a number; bars are drawn relative to the largest) and colour.
+    ``inline`` puts label, bar and figure on one line, for many short rows.
     """
 
     bars = ListProperty()
+    inline = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        bars = kwargs.pop("bars", [])
+        super().__init__(**kwargs)
+        self.bars = bars  # rows are widgets: only once this one is built
 
     def on_bars(self, _instance, bars):
         self.clear_widgets()
         largest = max((bar["value"] for bar in bars), default=0)
+        row_class = InlineBarRow if self.inline else BarRow
         for bar in bars:
-            self.add_widget(BarRow(label=bar["label"], text=bar["text"], colour=bar["colour"],
-                                   fraction=bar["value"] / largest if largest > 0 else 0))
+            self.add_widget(row_class(label=bar["label"], text=bar["text"], colour=bar["colour"],
+                                      fraction=bar["value"] / largest if largest > 0 else 0))
 
 
-class BarRow(BoxLayout):
+class _BarLine(BoxLayout):
     label = StringProperty()
     text = StringProperty()
     fraction = NumericProperty(0)
     colour = ColorProperty([0, 0, 0, 1])
+
+
+class BarRow(_BarLine):
+    """Label and figure on a line, the bar under them."""
+
+
+class InlineBarRow(_BarLine):
+    """Label, bar and figure on one line."""
 
 
 def picture_texture(image: DecodedImage) -> Texture:

@@ -13,6 +13,9 @@ import pytest
 from kiosk import datasource
 from kiosk.config import Config
 
+# The feed tests' servers (feed_server, fault_server fixtures).
+pytest_plugins = ["feedserver"]
+
 DEFAULT_SIZE = (1080, 1920)
 
 
@@ -51,6 +54,7 @@ def ui(_harness, demo):
         _harness.app.replace_snapshot(demo)
     _harness.set_large(False)
     _harness.resize(*DEFAULT_SIZE)
+    _harness.touch_idle()
     _harness.app.nav.home()
     _harness.pump()
     return _harness

@@ -22,6 +22,8 @@ from kiosk.feed.sync import Syncer, Timeouts
 VILLAGE = "431399101201"
 OTHER_VILLAGE = "431399101202"
 _mtime = itertools.count(1_700_000_000)
+# Short timeouts: a local server answers at once, and a stuck test should fail fast.
+FAST = Timeouts(connect=2, read=2, min_rate=1e6)
 
 
 def media_bytes(seed: str, size: int) -> bytes:
@@ -173,7 +175,7 @@ class Feed:
         install_tree(self.tree, self.served)
         return built
 
-    def syncer(self, timeouts: Timeouts = Timeouts(connect=2, read=2, min_rate=1e6)) -> Syncer:
+    def syncer(self, timeouts: Timeouts = FAST) -> Syncer:
         return Syncer(self.store, self.server.url, VILLAGE, self.publisher.keyring, timeouts)
 
     def sync(self, **options) -> SyncOutcome:

@@ -57,10 +57,10 @@ class _Handler(BaseHTTPRequestHandler):
         # algorithm and delayed ACKs add 40 ms to every response.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         path = self.path.split("?", 1)[0]
         fault = self.server.take_fault(path)
         self.server.log.append(path)

@@ -10,7 +10,6 @@ import stat
 
 import pytest
 from feed_fixtures import VILLAGE, Publisher, install_tree, write_village
-from feedserver import feed_root, feed_server  # noqa: F401 - fixtures
 
 from kiosk import paths
 from kiosk.feed import cli, keys, publish
@@ -172,4 +171,5 @@ def test_sync_without_configuration_says_what_is_missing(tmp_path, capsys):
     config = tmp_path / "config.toml"
     config.write_text(f'[feed]\nstore = "{tmp_path / "store"}"\n')
     status, _, err = run(capsys, "--config", str(config), "sync", "--once")
-    assert status == 3 and "no platform address or village code configured" in err
+    assert status == 3 and "no platform address, village code or trusted key configured" in err
+    assert not (tmp_path / "store").exists()

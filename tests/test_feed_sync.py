@@ -15,7 +15,7 @@ import time
 
 import pytest
 from feed_fixtures import VILLAGE, Feed, Publisher, install_tree, touch, write_village
-from feedserver import Fault, fault_server, feed_root, feed_server  # noqa: F401 - fixtures
+from feedserver import Fault
 
 from kiosk.feed import keys
 from kiosk.feed.manifest import MAX_MANIFEST_BYTES, decode_manifest

@@ -7,7 +7,7 @@ import queue
 
 import pytest
 from feed_fixtures import Feed
-from feedserver import Fault, fault_server, feed_root  # noqa: F401 - fixtures
+from feedserver import Fault
 
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
 from kiosk.feed.worker import RetryPolicy, SyncWorker

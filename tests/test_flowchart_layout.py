@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import pairwise
 
 import pytest
 
@@ -165,7 +166,7 @@ def test_loop_back_goes_up_outside_the_boxes():
     assert [(route.source, route.target, route.label) for route in loops] == [("resolve", "proposal", "不同意：退回重新提议")]
     (loop,) = loops
     right_of_every_box = max(box.x + box.w for box in layout.boxes)
-    vertical = [(a, b) for a, b in zip(loop.points, loop.points[1:]) if a[0] == b[0]]
+    vertical = [(a, b) for a, b in pairwise(loop.points) if a[0] == b[0]]
     assert vertical and all(a[0] > right_of_every_box for a, _ in vertical)
     assert loop.points[0][1] > loop.points[-1][1]  # it runs upwards: y grows down
     assert loop.label_box is not None and loop.label_box[0] > right_of_every_box

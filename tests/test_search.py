@@ -9,7 +9,16 @@ import msgspec
 import pytest
 
 from kiosk import decode, model
-from kiosk.search import EXACT, INITIALS_PREFIX, NAME_PREFIX, NAME_SUBSTRING, SECONDARY, HitKind, SearchIndex, bench_queries
+from kiosk.search import (
+    EXACT,
+    INITIALS_PREFIX,
+    NAME_PREFIX,
+    NAME_SUBSTRING,
+    SECONDARY,
+    HitKind,
+    SearchIndex,
+    bench_queries,
+)
 from kiosk.snapshot import DataInfo, DirectoryMedia, Snapshot
 
 DAY = dt.date(2025, 3, 1)
@@ -191,6 +200,19 @@ def test_typing_key_by_key_narrows_like_a_keyboard(index):
         if previous is not None:
             assert found <= previous  # one more key never finds more
         previous = found
+
+
+def test_remembered_scan_gives_the_same_hits_as_a_fresh_one(tmp_path):
+    snapshot = _snapshot(tmp_path)
+    typing = SearchIndex.build(snapshot)  # remembers its last full scan from tap to tap
+    sequences = ["zhaijidi", "dbpd", "shenpi", "xingzheng", "2024ncd", "qqqq"]
+    taps = [word[:length] for word in sequences for length in range(1, len(word) + 1)]
+    taps += ["zhaiji", "zhai", "zhaijd", "d", "di", "dib"]  # deleting keys, then typing again
+    for typed in taps:
+        fresh = SearchIndex.build(snapshot)
+        assert typing.query(typed, limit=3) == fresh.query(typed, limit=3), typed
+        assert typing.query(typed) == fresh.query(typed), typed
+        assert typing.suggest_keys(typed) == fresh.suggest_keys(typed), typed
 
 
 def test_bench_helper_times_each_query(index):

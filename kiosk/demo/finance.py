@@ -48,6 +48,7 @@ POWER_OFFICE = "青石供电所"
 TELECOM = "电信青石营业厅"
 BANK = "农商银行青石支行"
 SANITATION = "青石镇环卫服务站"
+PRINT_SHOP = "青石镇兴旺打印复印店"
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,6 @@ class ReceiptPlan:
     kind: str  # "invoice" | "receipt" | "payout"
     lines: tuple[Line, ...] = ()
     tax_id: str = ""
-    seal: str = ""
 
 
 @dataclass
@@ -107,7 +107,7 @@ def _number(drafts: list[Draft]) -> list[Month]:
     for draft in sorted(drafts, key=lambda d: d.date):  # stable: same-day order is insertion order
         by_month.setdefault(f"{draft.date:%Y-%m}", []).append(draft)
     months = []
-    invoice_serial, receipt_serial = 3_285_416, 28_461
+    receipt_serial = 28_461  # the village's own receipt book
     for index, month_start in enumerate(_months()):
         key = f"{month_start:%Y-%m}"
         month = Month(key=key, opening_balance_fen=OPENING_BALANCE_FEN if index == 0 else None)
@@ -128,9 +128,8 @@ def _number(drafts: list[Draft]) -> list[Month]:
             receipt = None
             if draft.receipt is not None:
                 plan = draft.receipt
-                if plan.kind == "invoice":
-                    invoice_serial += 1 + seq % 7
-                    serial = f"{invoice_serial:08d}"
+                if plan.kind == "invoice":  # numbered by each supplier's tax office roll
+                    serial = f"{random.Random(voucher).randrange(10**7, 10**8):08d}"
                 else:
                     receipt_serial += 1
                     serial = f"{receipt_serial:07d}"
@@ -146,7 +145,7 @@ def _number(drafts: list[Draft]) -> list[Month]:
                     lines=plan.lines,
                     serial=serial,
                     tax_id=plan.tax_id,
-                    seal=plan.seal or (content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty),
+                    seal=content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty,
                     handler=content.DEPUTY if income else content.BOOKKEEPER,
                     approver=draft.approver,
                     supervisor=content.SUPERVISOR,
@@ -189,14 +188,21 @@ class Staff:
 
 
 def _workday(day: dt.date) -> dt.date:
-    """Banks and the township's accounting centre work Monday to Friday."""
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+    """Banks and the township's accounting centre work Monday to Friday:
+    a weekend day moves to the Monday, or back to the Friday at a month's end."""
+    if day.weekday() < 5:
+        return day
+    monday = day + dt.timedelta(days=7 - day.weekday())
+    return monday if monday.month == day.month else day - dt.timedelta(days=day.weekday() - 4)
 
 
 def _day_in(rng: random.Random, month_start: dt.date, first: int = 1, last: int = 26) -> dt.date:
     return _workday(month_start.replace(day=rng.randint(first, last)))
+
+
+def _whole_yuan(rng: random.Random, low_fen: int, high_fen: int) -> int:
+    """Shop prices and fares are whole yuan; only metered bills have fen."""
+    return rng.randint(low_fen // 100, high_fen // 100) * 100
 
 
 def _invoice(supplier: tuple[str, str], *lines: Line) -> ReceiptPlan:
@@ -287,9 +293,8 @@ def _project_drafts(staff: Staff) -> list[Draft]:
     # 农村户厕改造: 45 households x 1,160 yuan, paid in two batches
     households = [p.name for p in staff.households[17:]] + [p.name for p in staff.representatives]
     for day, batch in (("2026-05-08", households[:24]), ("2026-06-12", households[24:45])):
-        lines = _per_person(batch, 1, "户", 116_000, "户厕改造验收合格补助")
-        plan = _payout(lines[:9]) if len(lines) <= 9 else None
-        drafts.append(Draft(D(day), EXPENSE, _total(lines), "补助发放", f"{batch[0]}等{len(batch)}户", f"农村户厕改造补助发放（{len(batch)}户）", "toilet-renovation", plan))
+        amount = len(batch) * 116_000  # paid by bank transfer against the acceptance list
+        drafts.append(Draft(D(day), EXPENSE, amount, "补助发放", f"{batch[0]}等{len(batch)}户", f"农村户厕改造补助发放（{len(batch)}户）", "toilet-renovation"))
     drafts.append(_grant("2026-04-28", 54_000, "新化县农业农村局", "农村户厕改造奖补资金", project_id="toilet-renovation"))
     return drafts
 
@@ -326,9 +331,8 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
     meetings = (("2025-11-02", "2025-12-05", 29), ("2025-11-26", "2025-12-05", 31), ("2026-03-10", "2026-03-16", 33), ("2026-04-20", "2026-04-27", 30), ("2026-07-03", "2026-07-09", 34), ("2026-08-19", "2026-08-25", 32))
     for meeting, day, present in meetings:
         names = [p.name for p in staff.representatives[:present]]
-        lines = _per_person(names, 1, "天", 5_000, f"{D(meeting).month}月{D(meeting).day}日村民代表会议")
         purpose = f"村民代表会议误工补贴（{D(meeting).month}月{D(meeting).day}日，{present}人）"
-        drafts.append(Draft(D(day), EXPENSE, _total(lines), "误工补贴", f"{names[0]}等{present}人", purpose, receipt=_payout(lines[:9]) if present <= 9 else None))
+        drafts.append(Draft(D(day), EXPENSE, present * 5_000, "误工补贴", f"{names[0]}等{present}人", purpose))
     # festivals: Spring Festival visits (17 Feb 2026), Double Ninth (18 Oct 2026)
     visits = [p.name for p in people.population(random.Random(SEED + 2), 9, content.GROUPS, born_from=1932, born_to=1950, exclude=content.CADRES)]
     lines = _per_person(visits, 1, "户", 50_000, "春节慰问困难群众")
@@ -403,20 +407,20 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
         drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, _total(rangers), "护林防火", f"{rangers[0].name}等2人", f"{m}月护林员防火巡山补贴", receipt=_payout(rangers) if m in (12, 3) else None))
     for _ in range(rng.randint(3, 5)):
         drafts.append(_office_purchase(rng, month_start))
-    drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(12_000, 58_000), "党建活动", rng.choice((STATIONER[0], SUPERMARKET[0])), f"{m}月主题党日活动资料"))
+    drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 12_000, 58_000), "党建活动", rng.choice((STATIONER[0], PRINT_SHOP)), f"{m}月主题党日活动资料"))
     for _ in range(rng.randint(1, 3)):
-        what = rng.choice(("村部饮用水", "清扫工具", "垃圾桶更换", "消杀药品", "公厕保洁用品"))
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(8_000, 46_000), "环境卫生", SUPERMARKET[0] if what != "垃圾桶更换" else HARDWARE[0], what))
+        what = rng.choice(("清扫工具", "垃圾袋", "垃圾桶更换", "消杀药品", "公厕保洁用品"))
+        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 8_000, 46_000), "环境卫生", SUPERMARKET[0] if what != "垃圾桶更换" else HARDWARE[0], what))
     for _ in range(rng.randint(1, 2)):
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(5_000, 18_000), "差旅费", rng.choice((content.DEPUTY, content.BOOKKEEPER)), rng.choice(("到县里报送项目资料车费", "到镇三资管理中心报账车费", "到县民政局办理低保复核车费"))))
+        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 5_000, 18_000), "差旅费", rng.choice((content.DEPUTY, content.BOOKKEEPER)), rng.choice(("到县里报送项目资料车费", "到镇三资管理中心报账车费", "到县民政局办理低保复核车费"))))
     if rng.random() < 0.4:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(1_200, 4_500), "办公费", "青石镇邮政所", "邮寄项目资料"))
+        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 1_200, 4_500), "办公费", "青石镇邮政所", "邮寄项目资料"))
     if rng.random() < 0.4:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(20_000, 90_000), "公益事业", HARDWARE[0], rng.choice(("村道坑洼修补材料", "组道边沟清理", "村部前绿化补植", "文化室桌椅维修"))))
+        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 20_000, 90_000), "公益事业", HARDWARE[0], rng.choice(("村道坑洼修补材料", "组道边沟清理", "村部前绿化补植", "文化室桌椅维修"))))
     if rng.random() < 0.5:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(6_000, 32_000), "宣传费", rng.choice((SIGNS[0], "青石镇兴旺打印复印店")), rng.choice(("政策宣传资料印制", "村务公开资料打印", "防诈骗宣传横幅", "医保缴费宣传单"))))
+        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 6_000, 32_000), "宣传费", rng.choice((SIGNS[0], PRINT_SHOP)), rng.choice(("政策宣传资料印制", "村务公开资料打印", "防诈骗宣传横幅", "医保缴费宣传单"))))
     if rng.random() < 0.5:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, rng.randint(6_000, 28_000), "维修费", HARDWARE[0], rng.choice(("村部门锁更换", "会议室照明维修", "公厕水箱维修", "打印机维修"))))
+        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 6_000, 28_000), "维修费", HARDWARE[0], rng.choice(("村部门锁更换", "会议室照明维修", "公厕水箱维修", "打印机维修"))))
     return drafts
 
 

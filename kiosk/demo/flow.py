@@ -45,6 +45,13 @@ def chart(nodes: Sequence[model.FlowNode], *paths: Sequence[PathStep], extra: It
                 edges.append(model.FlowEdge(source=previous, target=node_id, label=label))
             previous = node_id
     edges.extend(model.FlowEdge(source=a, target=b, label=label) for a, b, label in extra)
+    # The feed tolerates broken charts; the demo must not ship one.
+    ids = [node.id for node in nodes]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"duplicate node ids in {ids}")
+    for edge in edges:
+        if edge.source not in ids or edge.target not in ids:
+            raise ValueError(f"edge {edge.source} -> {edge.target} names a missing node")
     return model.Flowchart(nodes=list(nodes), edges=edges)
 
 

@@ -234,7 +234,7 @@ def _draw_invoice(page: Image.Image, r: Receipt, rng: random.Random) -> None:
         net_total += net
         tax_total += tax
         y = boxes[2] + 10 + index * 30
-        d.text((left + 8, y), line.name[:12], font=value_font, fill=PRINT_BLACK)
+        d.text((left + 8, y), line.name[:15], font=value_font, fill=PRINT_BLACK)
         d.text((445, y), line.unit, font=value_font, fill=PRINT_BLACK)
         d.text((590, y), line.quantity, font=value_font, fill=PRINT_BLACK, anchor="ra")
         if line.price_fen is not None:
@@ -372,8 +372,8 @@ def _seal(page: Image.Image, name: str, center: tuple[int, int], rng: random.Ran
     ink = SEAL_RED + (215,)
     d.ellipse((c - rx, c - ry, c + rx, c + ry), outline=ink, width=6 if not oval else 4)
     arc_font = font(26 if len(name) <= 12 else 22, bold=True)
-    span = 240 if oval else 250
     chars = list(name)
+    span = min(240 if oval else 250, 22 * len(chars))  # short names stay together at the top
     for index, char in enumerate(chars):
         angle = math.radians(-span / 2 + span * index / max(1, len(chars) - 1))
         x = c + (rx - 24) * math.sin(angle)

@@ -7,7 +7,16 @@ fictional township) are invented like the village itself.
 from __future__ import annotations
 
 from kiosk import model
-from kiosk.demo.flow import application, chart, decide, end, four_deliberations, publish, start, step
+from kiosk.demo.flow import (
+    application,
+    chart,
+    decide,
+    end,
+    four_deliberations,
+    publish,
+    start,
+    step,
+)
 
 ORG_LAW = "《中华人民共和国村民委员会组织法》"
 RURAL_PARTY_RULES = "《中国共产党农村基层组织工作条例》"
@@ -697,7 +706,7 @@ ITEMS: list[model.PowerItem] = [
             publicity="在本村公示",
             publicity_detail="公示申请人、面积和选址，不少于5个工作日。",
             objection=True,
-            approve=[step("town", "报镇人民政府审批"), step("stake", "实地丈量批放、开工"), step("accept", "竣工验收")],
+            approve=[step("town", "报镇人民政府审批"), step("stake", "实地丈量批放、开工"), step("completion", "竣工验收")],
             result="审批结果公开",
         ),
     ),

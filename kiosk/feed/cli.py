@@ -9,6 +9,7 @@ parser defines it, else the system one); options override them.
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from kiosk import config as kiosk_config
 from kiosk import paths
 from kiosk.feed import keys, publish
 from kiosk.feed.import_ import import_tree
+from kiosk.feed.manifest import stamp
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.sync import ConfigurationError, Syncer
@@ -99,16 +101,19 @@ def _keyring(args: argparse.Namespace, config: kiosk_config.Config) -> keys.Keyr
 def _verify(args: argparse.Namespace) -> int:
     try:
         keyring = _keyring(args, _load_config(args))
-        manifest = publish.verify_tree(Path(args.out), keyring)
     except (keys.KeyFileError, kiosk_config.ConfigError) as exc:
         return _error("feed verify", str(exc))
+    if not len(keyring):
+        return _error("feed verify", "no trusted key: pass --pubkey or configure [feed] pubkeys")
+    try:
+        manifest = publish.verify_tree(Path(args.out), keyring)
     except Rejected as exc:
         print(f"rejected: {exc}")
         return EXIT_STATUS[OutcomeKind.REJECTED]
     except Failed as exc:
         print(f"failed: {exc}")
         return EXIT_STATUS[OutcomeKind.FAILED]
-    print(f"ok v{manifest.version} for village {manifest.village}, {len(manifest.files)} files, expires {manifest.expires_at:%Y-%m-%d %H:%M}Z, key {manifest.key_id}")
+    print(f"ok v{manifest.version} for village {manifest.village}, {len(manifest.files)} files, expires {stamp(manifest.expires_at)}, key {manifest.key_id}")
     return EXIT_OK
 
 
@@ -135,14 +140,16 @@ def _import(args: argparse.Namespace) -> int:
 def _sync(args: argparse.Namespace) -> int:
     try:
         config = _load_config(args)
+        platform, village = args.platform or config.feed.platform, args.village or config.feed.village
+        keyring = _keyring(args, config)
+        if not (platform and village and len(keyring)):
+            raise ConfigurationError("no platform address, village code or trusted key configured")
+        # Opened only once the rest is known good: a mistyped command must not create a store.
         store = _open_store(args, config)
-    except (kiosk_config.ConfigError, OSError) as exc:
-        return _error("sync", str(exc))
+    except (kiosk_config.ConfigError, keys.KeyFileError, ConfigurationError, OSError) as exc:
+        return _error("sync", f"{exc} (set [feed] in the configuration or pass --platform, --village, --pubkey)")
     with store:
-        try:
-            syncer = Syncer(store, args.platform or config.feed.platform, args.village or config.feed.village, _keyring(args, config))
-        except (ConfigurationError, keys.KeyFileError) as exc:
-            return _error("sync", f"{exc} (set [feed] in the configuration or pass --platform, --village, --pubkey)")
+        syncer = Syncer(store, platform, village, keyring)
         if args.once:
             return _report(syncer.sync_once())
         return _sync_forever(syncer, args.interval or config.feed.sync_interval_s)
@@ -160,6 +167,12 @@ def _sync_forever(syncer: Syncer, interval: float) -> int:
 
 
 # ------------------------------------------------------------ registration
+
+
+def _village_code(text: str) -> str:
+    if not re.fullmatch(r"\d{12}", text):
+        raise argparse.ArgumentTypeError(f"a village code is 12 digits, not {text!r}")
+    return text
 
 
 def _positive_int(text: str) -> int:
@@ -247,7 +260,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 def _terminal_options(parser: argparse.ArgumentParser, network: bool) -> None:
     if network:
         parser.add_argument("--platform", metavar="URL", help="platform base URL; the feed is at URL/<village>/ (default: [feed] platform)")
-    parser.add_argument("--village", metavar="CODE", help="12-digit village code (default: [feed] village)")
+    parser.add_argument("--village", type=_village_code, metavar="CODE", help="12-digit village code (default: [feed] village)")
     parser.add_argument("--pubkey", action="append", metavar="FILE", help="trusted public key file or text (repeatable; default: [feed] pubkeys)")
     parser.add_argument("--store", metavar="DIR", help="the store folder (default: [feed] store)")
 

@@ -75,6 +75,11 @@ class _KeyIdOnly(msgspec.Struct):
     key_id: KeyId
 
 
+def stamp(moment: dt.datetime) -> str:
+    """A time as the one-line messages show it: ``2025-05-01 00:00Z``."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%MZ")
+
+
 def media_name(sha256: str) -> str:
     return f"{decode.MEDIA_DIR}/{sha256}"
 

@@ -37,6 +37,7 @@ from kiosk.feed.manifest import (
     encode_manifest,
     media_name,
     sha256_hex,
+    stamp,
 )
 from kiosk.feed.outcome import Rejected
 from kiosk.feed.tree import open_tree
@@ -59,7 +60,7 @@ class Built:
         m = self.manifest
         return (
             f"built v{m.version} for village {m.village}: {len(m.files)} files ({self.new_blobs} new), "
-            f"{m.total_size()} bytes, expires {m.expires_at:%Y-%m-%d %H:%M}Z, key {m.key_id}"
+            f"{m.total_size()} bytes, expires {stamp(m.expires_at)}, key {m.key_id}"
         )
 
 
@@ -201,6 +202,6 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
     # Media are checked above; the snapshot only needs to decode the documents.
     verify.build_snapshot(manifest, documents, DirectoryMedia(out / BLOB_DIR))
     if manifest.expires_at <= (now or dt.datetime.now(dt.UTC)):
-        raise Rejected(f"v{manifest.version} expired at {manifest.expires_at:%Y-%m-%d %H:%M}Z")
+        raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)}")
     return manifest
 

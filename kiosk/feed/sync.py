@@ -9,6 +9,7 @@ budget per file so a server trickling bytes cannot hold the sync forever.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -17,7 +18,14 @@ import httpx
 import kiosk
 from kiosk.config import Config
 from kiosk.feed import keys, outcome, update
-from kiosk.feed.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE_NAME, FileEntry, blob_path
+from kiosk.feed.manifest import (
+    MANIFEST_NAME,
+    MAX_MANIFEST_BYTES,
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE_NAME,
+    FileEntry,
+    blob_path,
+)
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 
@@ -55,6 +63,7 @@ class HttpFeed:
         self.timeouts = timeouts
         self.requests = 0
         self.bytes_received = 0
+        self._counting = threading.Lock()  # blobs are fetched from several threads
 
     def get(self, name: str, cap: int, expected: int | None = None, etag: str | None = None) -> tuple[bytes | None, str | None]:
         """The file's bytes and ETag; (None, etag) when unchanged (304).
@@ -66,13 +75,15 @@ class HttpFeed:
         caller to reject."""
         headers = {"If-None-Match": etag} if etag else {}
         started = time.monotonic()
-        self.requests += 1
+        with self._counting:
+            self.requests += 1
         try:
             with self.client.stream("GET", self.base_url + name, headers=headers) as response:
                 try:
                     return self._read(name, response, cap, expected, started), response.headers.get("etag")
                 finally:
-                    self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
+                    with self._counting:
+                        self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
         except httpx.TimeoutException:
             raise Failed(f"{name}: timed out") from None
         except httpx.HTTPError as exc:
@@ -123,6 +134,7 @@ class Syncer:
         keyring: keys.Keyring,
         timeouts: Timeouts = Timeouts(),
         transport: httpx.BaseTransport | None = None,
+        parallel: int = 4,
     ):
         if not platform or not village:
             raise ConfigurationError("no platform address or village code configured")
@@ -133,6 +145,7 @@ class Syncer:
         self.keyring = keyring
         self.timeouts = timeouts
         self.url = feed_url(platform, village)
+        self.parallel = parallel  # blob downloads at a time
         self._transport = transport
 
     @classmethod
@@ -167,9 +180,9 @@ class Syncer:
             held = self.store.current()
             if held is None:
                 raise Failed("server answered 304 but the store is empty")
-            count, size = update.fetch_missing(self.store, held, feed)
+            count, size = update.fetch_missing(self.store, held, feed, self.parallel)
             return outcome.up_to_date(held.version, count, size)
         signature, _ = feed.get(SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
         if signature is None:
             raise Failed(f"{SIGNATURE_NAME}: unexpected 304")
-        return update.install(self.store, raw, signature, feed, self.keyring, self.village, etag)
+        return update.install(self.store, raw, signature, feed, self.keyring, self.village, etag, self.parallel)

@@ -18,9 +18,18 @@ import tempfile
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Protocol, Self
 
-from kiosk.feed.manifest import BLOB_DIR, MANIFEST_NAME, MAX_FILE_BYTES, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, SIGNATURE_NAME, FileEntry, blob_path
+from kiosk.feed.manifest import (
+    BLOB_DIR,
+    MANIFEST_NAME,
+    MAX_FILE_BYTES,
+    MAX_MANIFEST_BYTES,
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE_NAME,
+    FileEntry,
+    blob_path,
+)
 from kiosk.feed.outcome import Failed, Rejected
 
 _ALLOWED = re.compile(rf"^(?:{re.escape(MANIFEST_NAME)}|{re.escape(SIGNATURE_NAME)}|{BLOB_DIR}/[0-9a-f]{{64}})$")
@@ -28,7 +37,8 @@ _ALLOWED = re.compile(rf"^(?:{re.escape(MANIFEST_NAME)}|{re.escape(SIGNATURE_NAM
 
 class TreeReader(Protocol):
     def read(self, name: str, cap: int) -> bytes:
-        """The file's bytes (at most ``cap + 1`` are read); raises Failed when absent."""
+        """The file's bytes; Rejected when it has more than ``cap`` (never
+        reading much more), Failed when it is absent or unreadable."""
         ...
 
     def close(self) -> None: ...
@@ -45,15 +55,12 @@ class Tree:
         return self.reader.read(MANIFEST_NAME, MAX_MANIFEST_BYTES), self.reader.read(SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
 
     def fetch(self, entry: FileEntry) -> bytes:
-        data = self.reader.read(blob_path(entry.sha256), entry.size)
-        if len(data) > entry.size:
-            raise Rejected(f"{entry.name} is larger than the {entry.size} bytes its manifest says")
-        return data
+        return self.reader.read(blob_path(entry.sha256), entry.size)
 
     def close(self) -> None:
         self.reader.close()
 
-    def __enter__(self) -> Tree:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -94,7 +101,7 @@ def _locate(names: list[str], origin: str) -> str:
 
 
 def _normalise(name: str) -> str:
-    return name[2:] if name.startswith("./") else name
+    return name.removeprefix("./")
 
 
 class TarReader(FolderReader):
@@ -166,9 +173,12 @@ class ZipReader:
         try:
             with self._zip.open(info) as member:
                 # The declared size may lie; never read past the cap.
-                return member.read(cap + 1)
+                data = member.read(cap + 1)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise Failed(f"{self.path.name}: cannot read {name} ({exc})") from None
+        if len(data) > cap:
+            raise Rejected(f"{name} is larger than the {cap} bytes allowed")
+        return data
 
     def close(self) -> None:
         self._zip.close()

@@ -9,15 +9,17 @@ Any failure leaves the last good snapshot in place.
 from __future__ import annotations
 
 import errno
+import itertools
 import logging
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Protocol
 
 import diskcache
 
 from kiosk.feed import keys, outcome, verify
-from kiosk.feed.manifest import FileEntry, FileKind, Manifest
+from kiosk.feed.manifest import FileEntry, FileKind, Manifest, stamp
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 
@@ -26,8 +28,8 @@ log = logging.getLogger("kiosk.feed")
 
 class BlobSource(Protocol):
     def fetch(self, entry: FileEntry) -> bytes:
-        """The blob's bytes, at most ``entry.size`` + 1 of them (so an
-        oversized one is caught); raises Rejected or Failed."""
+        """The blob's bytes, never reading much past ``entry.size``: raises
+        Rejected for a larger blob, Failed when it cannot be had now."""
         ...
 
 
@@ -39,6 +41,7 @@ def install(
     keyring: keys.Keyring,
     village: str | None = None,
     etag: str | None = None,
+    parallel: int = 1,
 ) -> SyncOutcome:
     held = store.current()
     held_version = held.version if held else None
@@ -52,13 +55,13 @@ def install(
         raise Rejected(f"rollback to v{manifest.version} refused (have v{held.version})")
     if held is not None and manifest.version == held.version:
         store.remember_etag(held.version, etag)
-        count, size = fetch_missing(store, held, source)  # repairs a damaged store
+        count, size = fetch_missing(store, held, source, parallel)  # repairs a damaged store
         return outcome.up_to_date(held.version, count, size)
     now = store.now()
     if manifest.expires_at <= now:
-        raise Rejected(f"v{manifest.version} expired at {manifest.expires_at:%Y-%m-%d %H:%M}Z (now is at least {now:%Y-%m-%d %H:%M}Z)")
+        raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)} (now is at least {stamp(now)})")
     store.make_room(manifest)
-    count, size = fetch_missing(store, manifest, source)
+    count, size = fetch_missing(store, manifest, source, parallel)
     snapshot = store.snapshot_of(manifest)
     if not store.commit(raw_manifest, signature, manifest, etag):
         now_held = store.current()
@@ -67,18 +70,48 @@ def install(
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
-def fetch_missing(store: Store, manifest: Manifest, source: BlobSource) -> tuple[int, int]:
-    """Fetch, check and store every blob the store lacks. Blobs already
-    fetched stay on failure, so the next attempt resumes."""
+def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1) -> tuple[int, int]:
+    """Fetch, check and store every blob the store lacks, ``parallel`` at a
+    time (hides network latency: hundreds of small files on a slow link).
+    Blobs already fetched stay on failure, so the next attempt resumes."""
     missing = store.missing(manifest)
     # Documents first: small, and they decide whether the update is valid at all.
     entries = sorted({entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values(), key=lambda e: e.kind is not FileKind.DOCUMENT)
-    size = 0
-    for entry in entries:
+
+    def fetch_checked(entry: FileEntry) -> bytes:
         data = source.fetch(entry)
         verify.check_blob(entry, data)
-        store.put_blob(entry.sha256, data)
-        size += len(data)
+        return data
+
+    size = 0
+    if parallel <= 1:
+        for entry in entries:
+            data = fetch_checked(entry)
+            store.put_blob(entry.sha256, data)
+            size += len(data)
+        return len(entries), size
+
+    queue = iter(entries)
+    error: Exception | None = None
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="feed-fetch") as pool:
+        # At most two blobs per worker in memory; the store is written from this thread only.
+        pending = {pool.submit(fetch_checked, entry): entry for entry in itertools.islice(queue, 2 * parallel)}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                entry = pending.pop(future)
+                try:
+                    data = future.result()
+                except (Rejected, Failed) as exc:
+                    error = error or exc  # stop asking for more, keep what arrives
+                    continue
+                store.put_blob(entry.sha256, data)
+                size += len(data)
+                following = next(queue, None) if error is None else None
+                if following is not None:
+                    pending[pool.submit(fetch_checked, following)] = following
+    if error is not None:
+        raise error
     return len(entries), size
 
 

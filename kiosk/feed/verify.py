@@ -7,7 +7,16 @@ from collections.abc import Mapping
 
 from kiosk import decode
 from kiosk.feed import keys
-from kiosk.feed.manifest import MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, BadManifest, FileEntry, Manifest, decode_manifest, read_key_id, sha256_hex
+from kiosk.feed.manifest import (
+    MAX_MANIFEST_BYTES,
+    MAX_SIGNATURE_BYTES,
+    BadManifest,
+    FileEntry,
+    Manifest,
+    decode_manifest,
+    read_key_id,
+    sha256_hex,
+)
 from kiosk.feed.outcome import Rejected
 from kiosk.snapshot import DataInfo, MediaSource, Snapshot
 

@@ -46,6 +46,7 @@ log = logging.getLogger("kiosk.ops")
 BODY_FORMAT = 1
 MAX_PERIODS = 500  # undelivered periods kept (at 5 minutes: 41 hours of steady use)
 MAX_BATCH = 48  # periods per request, oldest first; the rest go with the next ones
+_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 _PERIOD_PREFIX = "usage/"
 _SEQUENCE = "usage_sequence"
 _DROPPED = "usage_dropped_periods"
@@ -173,7 +174,7 @@ class HeartbeatReporter:
         max_periods: int = MAX_PERIODS,
         transport: httpx.BaseTransport | None = None,
         now: Callable[[], dt.datetime] = _utcnow,
-        timeout: httpx.Timeout = httpx.Timeout(15.0, connect=5.0),
+        timeout: httpx.Timeout = _TIMEOUT,
     ):
         self.config = config
         self.store_dir = Path(store_dir)

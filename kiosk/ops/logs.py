@@ -24,7 +24,7 @@ from typing import IO, Any
 
 MASK = "***"
 # Whole words of a field name: "pin_hash" and "access_token" are secret, "pinyin" is not.
-_SECRET_NAME = re.compile(r"(?:^|_)(?:token|pin|passw(?:or)?d|secret|authori[sz]ation|private)(?:$|_)", re.I)
+_SECRET_NAME = re.compile(r"(?:^|_)(?:token|pin|passw(?:or)?d|secret|authori[sz]ation|private)(?:$|_)", re.IGNORECASE)
 _SECRET_TEXT = [
     # Authorization headers and bearer tokens.
     (re.compile(r"(?i)(bearer\s+)[^\s'\",]+"), rf"\1{MASK}"),

@@ -65,7 +65,8 @@ class Notifier:
         try:
             if self._socket is None:
                 self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
-            self._socket.sendto("\n".join(assignments).encode("utf-8"), self.address)
+            # Never blocks: a busy systemd must not freeze the UI that pings it.
+            self._socket.sendto("\n".join(assignments).encode("utf-8"), socket.MSG_DONTWAIT, self.address)
         except OSError as exc:
             if not self._warned:  # once: the UI calls this every few seconds
                 log.warning("systemd notify to %r failed: %s", self.address, exc)
