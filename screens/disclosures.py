@@ -99,17 +99,19 @@ class DisclosureTable(BoxLayout):
         if table is None or self.width <= 1:
             return
         theme = App.get_running_app().theme
-        widths = [max([text_width_em(column)] + [min(text_width_em(row[i]), WIDEST_CELL_EM)
-                                                 for row in table.rows if i < len(row)])
-                  for i, column in enumerate(table.columns)]
         cell_pad = theme.unit * 16
-        self.as_cards = sum(widths) * theme.body + len(widths) * 2 * cell_pad > self.width
+        # Each column's natural width in pixels; a grid only when all fit.
+        widths = [max([text_width_em(column)] + [min(text_width_em(row[i]), WIDEST_CELL_EM)
+                                                 for row in table.rows if i < len(row)]) * theme.body + 2 * cell_pad
+                  for i, column in enumerate(table.columns)]
+        self.as_cards = sum(widths) > self.width
         first = self.page * ROWS_PER_PAGE
         rows = table.rows[first:first + ROWS_PER_PAGE]
         if self.as_cards:
             columns = 2 if self.width / theme.body > 36 else 1
+            numbered = all(row and row[0].isdigit() for row in table.rows)
             for number, row in enumerate(rows):
-                box.add_widget(self._card(table.columns, row, columns, shaded=number % 2 == 1))
+                box.add_widget(self._card(table.columns, row, columns, numbered, shaded=number % 2 == 1))
         else:
             box.add_widget(self._grid_row(table.columns, widths, cell_pad, header=True))
             for number, row in enumerate(rows):
@@ -124,13 +126,18 @@ class DisclosureTable(BoxLayout):
         return row
 
     @staticmethod
-    def _card(columns, cells, field_columns: int, shaded: bool) -> TableCard:
+    def _card(columns, cells, field_columns: int, numbered: bool, shaded: bool) -> TableCard:
+        """``numbered``: the first column is a running number (序号), so the
+        card's title is "3．name" rather than "序号：3"."""
         card = TableCard(shaded=shaded)
-        if cells:  # the title goes above the fields
-            card.add_widget(KLabel(text=f"{columns[0]}：{cells[0]}", role="title"), index=len(card.children))
+        if numbered and len(cells) > 1:
+            title, skip = f"{cells[0]}．{cells[1]}", 2
+        else:
+            title, skip = f"{columns[0]}：{cells[0]}" if cells else "", 1
+        card.add_widget(KLabel(text=title, role="title"), index=len(card.children))  # above the fields
         fields = card.ids.fields
         fields.cols = field_columns
-        for column, cell in zip(columns[1:], cells[1:]):
+        for column, cell in zip(columns[skip:], cells[skip:]):
             fields.add_widget(KLabel(text=f"{column}：{cell}"))
         return card
 

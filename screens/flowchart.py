@@ -32,8 +32,9 @@ from kivy.graphics import (
     Color, Line, Mesh, PopMatrix, PushMatrix, Rectangle, RoundedRectangle, Scale, Translate, Triangle,
 )
 from kivy.graphics.transformation import Matrix
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.scatter import ScatterPlane
 from kivy.uix.stencilview import StencilView
@@ -141,9 +142,15 @@ def kind_colours(theme, kind: Kind):
     return theme.surface, theme.text, theme.text
 
 
-def kind_colours_by_name(theme, name: str):
-    """``kind_colours`` for kv rules, which name the kind by its value."""
-    return kind_colours(theme, Kind(name))
+class KindColoured(Widget):
+    """A widget in the colours of a node kind (legend chip, step number):
+    ``fill``, ``border`` and ``ink`` follow ``kind`` and the theme (kv).
+    ``kind`` is a ``NodeKind`` value, or "back" for a loop back."""
+
+    kind = StringProperty("step")
+    fill = ColorProperty([1, 1, 1, 1])
+    border = ColorProperty([0, 0, 0, 1])
+    ink = ColorProperty([0, 0, 0, 1])
 
 
 # ------------------------------------------------------------------ drawing
@@ -165,9 +172,16 @@ class FlowchartCanvas(Widget):
         self._scale = None
         self._redraw = Clock.create_trigger(lambda _dt: self.draw())
         self._relayout = Clock.create_trigger(lambda _dt: self._lay_out())
-        theme = App.get_running_app().theme
-        theme.bind(body=self._relayout, text=self._redraw)
+        # Bound methods: Kivy holds them weakly, so a preview on a page
+        # that is gone does not live on through the theme.
+        App.get_running_app().theme.bind(body=self._on_theme_font, text=self._on_theme_colours)
         self.bind(pos=self._place, size=self._place, zoom=self._place)
+
+    def _on_theme_font(self, *_args) -> None:
+        self._relayout()
+
+    def _on_theme_colours(self, *_args) -> None:
+        self._redraw()
 
     def set_chart(self, chart_id: str, chart: model.Flowchart) -> None:
         self._chart_id, self._chart = chart_id, chart
@@ -302,7 +316,12 @@ def _draw_publicity_tag(x: float, top: float, theme, m: ChartMetrics) -> None:
 
 class ChartPlane(ScatterPlane):
     def on_transform_with_touch(self, touch):
-        self.parent.keep_in_view()
+        self.parent.moved_by_touch()
+
+
+def _placed(x: float, y: float, scale: float) -> Matrix:
+    """The plane's transform: chart point p goes to scale * p + (x, y)."""
+    return Matrix().translate(x, y, 0).multiply(Matrix().scale(scale, scale, 1))
 
 
 class FlowchartStage(StencilView):
@@ -323,10 +342,12 @@ class FlowchartStage(StencilView):
         self.plane.add_widget(self.chart)
         self.add_widget(self.plane)
         self.plane.bind(transform=lambda *_a: setattr(self, "scale", self.plane.scale))
-        self.bind(size=self._on_stage_size, pos=self._on_stage_size)
-        self._view = "readable"  # or "fit", or "moved" once the villager zoomed or dragged
+        self.bind(size=self._apply_view, pos=self._apply_view)
+        # What the villager looks at, kept when the stage is resized:
+        # "readable" (natural size, top first), "fit" (all of it), or "moved".
+        self._view = "readable"
         self._pending_tap = None
-        self._touches: set = set()
+        self._touches: dict = {}  # uid -> touch, of fingers down on the stage
 
     # -- what to show
 
@@ -338,19 +359,15 @@ class FlowchartStage(StencilView):
     def _on_chart_size(self, _chart, size) -> None:
         self.chart.size = size
         if self._view == "moved":
-            self._view = "readable"  # a new font size: start over at the top
+            self._view = "readable"  # a new font size: start again from the top
         self._apply_view()
 
-    def _on_stage_size(self, *_args) -> None:
-        self._apply_view()
-
-    def _apply_view(self) -> None:
+    def _apply_view(self, *_args) -> None:
         if self._view == "fit":
             self.fit()
         elif self._view == "readable":
             self.readable()
         else:
-            self._update_limits()
             self.keep_in_view()
 
     # -- scales
@@ -365,58 +382,60 @@ class FlowchartStage(StencilView):
         width = self.chart.natural_size[0]
         return min(1.0, self.width / width) if width > 0 and self.width > 0 else 1.0
 
-    def _update_limits(self) -> None:
-        self.plane.scale_min = min(self.fit_scale(), self.readable_scale())
-        self.plane.scale_max = max(MAX_ZOOM, self.fit_scale())
+    def _limits(self) -> tuple[float, float]:
+        low, high = min(self.fit_scale(), self.readable_scale()), max(MAX_ZOOM, self.fit_scale())
+        self.plane.scale_min, self.plane.scale_max = low, high  # the same limits for pinching
+        return low, high
 
     def _set(self, scale: float, x: float, y: float) -> None:
         """Scale, and where the chart's bottom-left corner goes (parent coordinates)."""
-        self._update_limits()
-        scale = max(self.plane.scale_min, min(self.plane.scale_max, scale))
-        self.plane.transform = Matrix().translate(x, y, 0).multiply(Matrix().scale(scale, scale, 1))
+        low, high = self._limits()
+        self.plane.transform = _placed(x, y, max(low, min(high, scale)))
         self.keep_in_view()
 
-    def readable(self) -> None:
-        """Natural size (or the whole width if it is wider), the top of the chart first."""
-        scale = self.readable_scale()
-        width, height = self.chart.natural_size
-        if height * scale <= self.height:
-            self._view = "readable"
-            self.fit()  # all of it fits at a readable size: show it whole, as large as it goes
-            self._view = "readable"
-            return
-        self._view = "readable"
-        self._set(scale, self.center_x - width * scale / 2, self.top - height * scale)
-
-    def fit(self) -> None:
-        """The whole chart on the stage."""
-        self._view = "fit"
+    def _show_whole(self) -> None:
         scale = self.fit_scale()
         width, height = self.chart.natural_size
         self._set(scale, self.center_x - width * scale / 2, self.center_y - height * scale / 2)
+
+    def readable(self) -> None:
+        """Natural size (narrower if it is wider than the stage), the top of the chart first."""
+        scale = self.readable_scale()
+        width, height = self.chart.natural_size
+        if height * scale <= self.height:
+            self._show_whole()  # all of it fits at a readable size: as large as it goes
+        else:
+            self._set(scale, self.center_x - width * scale / 2, self.top - height * scale)
+        self._view = "readable"
+
+    def fit(self) -> None:
+        """The whole chart on the stage."""
+        self._show_whole()
+        self._view = "fit"
 
     def zoom(self, factor: float, anchor: tuple[float, float] | None = None) -> None:
         """Zoom by ``factor`` about ``anchor`` (the stage's centre by default)."""
         ax, ay = anchor or self.center
         lx, ly = self.plane.to_local(ax, ay)
-        self._update_limits()
-        scale = max(self.plane.scale_min, min(self.plane.scale_max, self.plane.scale * factor))
-        self._view = "moved"
+        low, high = self._limits()
+        scale = max(low, min(high, self.plane.scale * factor))
         self._set(scale, ax - lx * scale, ay - ly * scale)
+        self._view = "moved"
+
+    def moved_by_touch(self) -> None:
+        self._view = "moved"
+        self.keep_in_view()
 
     def keep_in_view(self) -> None:
         """No losing the chart: where it is larger than the stage it covers
         the stage; where it is smaller it stays centred."""
-        if self.plane.scale > 0 and (self._view == "moved" or self.plane._touches):
-            self._view = "moved"
         scale = self.plane.scale
         width, height = (size * scale for size in self.chart.natural_size)
         left, bottom = self.plane.to_parent(0, 0)
-        x, y = left, bottom
-        x = self.center_x - width / 2 if width <= self.width else min(self.x, max(self.right - width, x))
-        y = self.center_y - height / 2 if height <= self.height else min(self.y, max(self.top - height, y))
+        x = self.center_x - width / 2 if width <= self.width else min(self.x, max(self.right - width, left))
+        y = self.center_y - height / 2 if height <= self.height else min(self.y, max(self.top - height, bottom))
         if abs(x - left) > 1e-6 or abs(y - bottom) > 1e-6:
-            self.plane.transform = Matrix().translate(x, y, 0).multiply(Matrix().scale(scale, scale, 1))
+            self.plane.transform = _placed(x, y, scale)
 
     # -- touches: only those on the stage; taps on boxes; double tap to fit
 
@@ -430,27 +449,22 @@ class FlowchartStage(StencilView):
             else:
                 self.fit()
             return True
-        self._touches.add(touch.uid)
-        if len(self._touches) > 1:
-            touch.ud["flowchart_multi"] = True
+        self._touches[touch.uid] = touch
+        if len(self._touches) > 1:  # a pinch: none of its fingers is a tap
             self._cancel_tap()
+            for finger in self._touches.values():
+                finger.ud["flowchart_multi"] = True
         return super().on_touch_down(touch)
 
     def on_touch_move(self, touch):
-        if len(self._touches) > 1:
-            touch.ud["flowchart_multi"] = True
-        if not self.collide_point(*touch.pos) and touch.grab_current is None:
+        if touch.uid not in self._touches:
             return False
         return super().on_touch_move(touch)
 
     def on_touch_up(self, touch):
-        if touch.grab_current is not None:
-            return super().on_touch_up(touch)
-        was_ours = touch.uid in self._touches
-        self._touches.discard(touch.uid)
-        if not was_ours:
-            return False
-        handled = super().on_touch_up(touch)
+        if touch.grab_current is not None or self._touches.pop(touch.uid, None) is None:
+            return super().on_touch_up(touch) if touch.grab_current is not None else False
+        super().on_touch_up(touch)
         moved = max(abs(touch.x - touch.ox), abs(touch.y - touch.oy))
         if not touch.ud.get("flowchart_multi") and moved < TAP_SLOP_UNITS * App.get_running_app().theme.unit:
             box = self.chart.box_at(*self.plane.to_local(*touch.pos))
@@ -459,7 +473,7 @@ class FlowchartStage(StencilView):
                 self._cancel_tap()
                 wait = Config.getint("postproc", "double_tap_time") / 1000 + 0.05
                 self._pending_tap = Clock.schedule_once(lambda _dt: self.on_box_tap(box), wait)
-        return handled or True
+        return True
 
     def _cancel_tap(self) -> None:
         if self._pending_tap is not None:
@@ -470,11 +484,14 @@ class FlowchartStage(StencilView):
 # ------------------------------------------------------------------ steps
 
 
-class StepNumber(Widget):
+class KindChip(KindColoured, Label):
+    """One entry of the legend: a word in the colours its boxes have."""
+
+
+class StepNumber(KindColoured, Label):
     """The step's number in a circle of its kind's colour."""
 
     number = NumericProperty(0)
-    kind = StringProperty("step")
 
 
 class StepRow(TapArea, BoxLayout):
@@ -522,7 +539,9 @@ class FlowchartScreen(KioskScreen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._steps: list[Step] = []
-        self._chart_id = ""
+        # The two views swap in and out of ``body``; kv ids are weak, so
+        # keep the one off screen alive here.
+        self._panels = {False: self.ids.chart_panel.__self__, True: self.ids.steps_panel.__self__}
 
     def show(self, item_id: str, steps: bool = False, fit: bool = False) -> None:
         item = self.snapshot.power_item(item_id)
@@ -532,7 +551,6 @@ class FlowchartScreen(KioskScreen):
     def show_chart(self, chart_id: str, chart: model.Flowchart, steps: bool = False, fit: bool = False) -> None:
         """Show any chart (also a hand-made one: a malformed chart must
         still show something and say what is wrong)."""
-        self._chart_id = chart_id
         stage = self.ids.stage
         stage.on_box_tap = self.open_box
         stage.show(chart_id, chart, fit=fit)
@@ -556,7 +574,7 @@ class FlowchartScreen(KioskScreen):
         self.steps_mode = steps
         body = self.ids.body
         body.clear_widgets()
-        body.add_widget(self.ids.steps_panel if steps else self.ids.chart_panel)
+        body.add_widget(self._panels[steps])
         nav = self.app.nav
         if remember and nav.current[0].value == self.name:
             name, params = nav.current

@@ -3,6 +3,8 @@ with large text -- paragraphs, issuer and date; a case's lesson stands out."""
 
 from __future__ import annotations
 
+from kivy.uix.boxlayout import BoxLayout
+
 from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
 from screens.lists import ListScreen, PageScreen
@@ -19,6 +21,11 @@ def _public(screen) -> frozenset[str]:
 
 class ReadingText(KLabel):
     """Body text of the reader: a size up from ordinary text, not bold."""
+
+
+class ReadingColumn(BoxLayout):
+    """Lines no longer than about 36 characters, centred: long lines across
+    a landscape screen are hard to follow."""
 
 
 class Lesson(Section):
@@ -45,6 +52,9 @@ class NoticesScreen(ListScreen):
 
 class NoticeDetailScreen(PageScreen):
     def fill(self, content, notice_id: str = "", case_id: str = ""):
+        column = ReadingColumn()
+        content.add_widget(column)
+        content = column
         if notice_id:
             view = notice_view(self.snapshot.notice(notice_id), _public(self))
             self.title = "通知公告"

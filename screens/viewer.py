@@ -10,6 +10,7 @@ keeps the villager's zoom and place.
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.graphics.transformation import Matrix
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.scatter import Scatter
@@ -31,6 +32,11 @@ class PictureStage(StencilView):
 
     scatter = ObjectProperty(None)
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Layout moves the stage several times in one frame: fit once after.
+        self.refit = Clock.create_trigger(lambda _dt: self.fit())
+
     def on_touch_down(self, touch):
         if self.collide_point(*touch.pos) and touch.is_double_tap:
             self.fit()
@@ -38,9 +44,10 @@ class PictureStage(StencilView):
         return super().on_touch_down(touch)
 
     def fit(self) -> None:
+        """Scale 1, centred: the whole picture as large as the stage allows."""
         scatter = self.scatter
-        scatter.transform = Matrix()
-        scatter.center = self.center
+        scatter.transform = Matrix().translate(self.center_x - scatter.width / 2,
+                                               self.center_y - scatter.height / 2, 0)
 
     def zoom(self, factor: float) -> None:
         scatter = self.scatter

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import datetime as dt
 import os
 import stat
 
@@ -120,8 +121,6 @@ def test_verify_finds_tampering_and_unknown_keys(tmp_path, keydir, capsys):
 
 
 def test_verify_refuses_an_expired_tree(tmp_path):
-    import datetime as dt
-
     publisher = Publisher(tmp_path)
     out = tmp_path / "out"
     publisher.build(out, write_village(tmp_path / "src"), now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))

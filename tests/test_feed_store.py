@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from feed_fixtures import Feed
 
+from kiosk.config import parse_config
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
 
@@ -145,8 +146,6 @@ def test_full_disk_fails_cleanly_and_keeps_the_old_snapshot(tmp_path, feed_serve
 
 
 def test_store_directory_is_the_configured_one(tmp_path):
-    from kiosk.config import parse_config
-
     config = parse_config(f'[feed]\nstore = "{tmp_path / "s"}"\nstore_limit_mb = 64\n')
     with Store.from_config(config) as store:
         assert store.directory == Path(tmp_path / "s") and store.limit_bytes == 64 * 1024 * 1024

@@ -14,14 +14,24 @@ import shutil
 import time
 
 import pytest
-from feed_fixtures import VILLAGE, Feed, Publisher, install_tree, touch, write_village
+from feed_fixtures import (
+    FAST,
+    OTHER_VILLAGE,
+    VILLAGE,
+    Feed,
+    Publisher,
+    install_tree,
+    touch,
+    write_village,
+)
 from feedserver import Fault
 
 from kiosk.feed import keys
-from kiosk.feed.manifest import MAX_MANIFEST_BYTES, decode_manifest
+from kiosk.feed.manifest import MAX_MANIFEST_BYTES, decode_manifest, sha256_hex
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
 from kiosk.feed.store import Store
-from kiosk.feed.sync import Timeouts
+from kiosk.feed.sync import Syncer, Timeouts
+from kiosk.snapshot import MediaMissing
 
 UPDATED, UP_TO_DATE, REJECTED, FAILED = OutcomeKind.UPDATED, OutcomeKind.UP_TO_DATE, OutcomeKind.REJECTED, OutcomeKind.FAILED
 
@@ -172,12 +182,23 @@ def test_rollback_to_older_signed_version_is_rejected(feed):
 
 def test_feed_of_another_village_is_rejected(feed):
     synced(feed)
-    other_src = write_village(feed.base / "other-src", code="431399101202", revision=1)
+    other_src = write_village(feed.base / "other-src", code=OTHER_VILLAGE, revision=1)
     feed.publisher.build(feed.base / "other-tree", other_src, version=5)
     install_tree(feed.base / "other-tree", feed.served)
     result = feed.sync()
-    assert result.kind is REJECTED and "village 431399101202" in result.message
+    assert result.kind is REJECTED and f"village {OTHER_VILLAGE}" in result.message
     feed.assert_holds(1)
+
+
+def test_terminal_moved_to_another_village_takes_its_feed(feed):
+    synced(feed, revision=0)
+    synced(feed, revision=1)
+    other_src = write_village(feed.base / "other-src", code=OTHER_VILLAGE)
+    feed.publisher.build(feed.base / "other-tree", other_src)  # its own v1, below our v2
+    install_tree(feed.base / "other-tree", feed.server.root / OTHER_VILLAGE)
+    result = Syncer(feed.store, feed.server.url, OTHER_VILLAGE, feed.publisher.keyring, FAST).sync_once()
+    assert result.kind is UPDATED, result.message
+    assert feed.store.snapshot().village.code == OTHER_VILLAGE
 
 
 def test_signed_but_invalid_data_is_rejected(feed):
@@ -187,8 +208,6 @@ def test_signed_but_invalid_data_is_rejected(feed):
     raw = (feed.served / "manifest.json").read_bytes()
     manifest = decode_manifest(raw)
     broken = b'{"projects": [{"id": "x"}]}'
-    from kiosk.feed.manifest import sha256_hex
-
     digest = sha256_hex(broken)
     (feed.served / "blobs" / digest).write_bytes(broken)
     entry = next(e for e in manifest.files if e.name == "projects.json")
@@ -353,8 +372,6 @@ def test_damaged_store_blob_is_repaired_by_the_next_poll(feed):
     snapshot = feed.store.snapshot()
     photo = snapshot.projects[0].photos[0].sha256
     feed.store.put_blob(photo, b"bit rot")
-    from kiosk.snapshot import MediaMissing
-
     with pytest.raises(MediaMissing):
         snapshot.media.read(photo)
     result = feed.sync()

@@ -9,6 +9,7 @@ import json
 import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import msgspec
 from feed_fixtures import VILLAGE, Publisher, write_village
@@ -19,12 +20,7 @@ import kiosk
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
-from kiosk.ops.heartbeat import (
-    HeartbeatReporter,
-    HeartbeatWorker,
-    TerminalStatus,
-    heartbeat_url,
-)
+from kiosk.ops.heartbeat import Heartbeat, HeartbeatReporter, HeartbeatWorker, TerminalStatus, heartbeat_url
 from kiosk.ops.logs import setup_logging
 from kiosk.ops.usage import UsageCounter
 
@@ -236,3 +232,12 @@ def test_period_times_bracket_the_views(tmp_path, heartbeat_server):
     assert reporter.tick().delivered
     [period] = heartbeat_server.bodies()[-1]["usage"]["periods"]
     assert msgspec.convert(period["start"], dt.datetime) < msgspec.convert(period["end"], dt.datetime)
+
+
+def test_the_documented_example_is_what_the_terminal_sends():
+    """docs/OPERATIONS.md is the platform team's contract: its example body
+    must have exactly the fields the terminal sends."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    example = doc.split("<!-- heartbeat-example -->\n```json\n", 1)[1].split("\n```", 1)[0]
+    decoded = msgspec.json.decode(example.encode(), type=Heartbeat)
+    assert json.loads(msgspec.json.encode(decoded)) == json.loads(example)

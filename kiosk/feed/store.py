@@ -272,12 +272,13 @@ class Store:
 
     def commit(self, raw_manifest: bytes, signature: bytes, manifest: Manifest, etag: str | None) -> bool:
         """Switch to the new snapshot in one transaction. False when the
-        store already holds this version or a newer one (another process
-        got there first)."""
+        store already holds this version or a newer one of the same village
+        (another process got there first)."""
         _flush_to_disk(self.directory)
         with self._cache.transact(retry=True):
             current = self._pointer(CURRENT)
-            if current is not None and decode_manifest(current.manifest).version >= manifest.version:
+            held = decode_manifest(current.manifest) if current is not None else None
+            if held is not None and held.village == manifest.village and held.version >= manifest.version:
                 return False
             absent = self.missing(manifest)
             if absent:

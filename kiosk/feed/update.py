@@ -51,6 +51,8 @@ def install(
         raise Rejected(f"the feed is for village {manifest.village}, this terminal shows {expected}")
     # A valid signature vouches for this time even if the data is refused below.
     store.observe_time(manifest.generated_at)
+    if held is not None and held.village != manifest.village:
+        held = None  # re-provisioned for another village: its versions do not compare
     if held is not None and manifest.version < held.version:
         raise Rejected(f"rollback to v{manifest.version} refused (have v{held.version})")
     if held is not None and manifest.version == held.version:

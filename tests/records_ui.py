@@ -1,0 +1,103 @@
+"""Helpers for the records screens' UI tests (tests/test_records_*.py):
+waiting for pictures from the worker threads, finding rows in long lists,
+dragging, and building variant villages in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from kiosk import paths
+
+DEADLINE_S = 15.0  # generous: the software renderer on a busy machine is slow
+
+
+def pump_until(ui, condition, what: str, timeout_s: float = DEADLINE_S):
+    """Pump frames until ``condition()`` is true; fail saying ``what``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout_s} s")
+        time.sleep(0.01)
+        ui.pump(1)
+
+
+def of_type(ui, cls) -> list:
+    return ui.find(lambda w: isinstance(w, cls))
+
+
+def row_list(ui):
+    from screens.widgets import RowList
+
+    lists = of_type(ui, RowList)
+    assert len(lists) == 1, f"expected one list on screen, found {len(lists)}"
+    return lists[0]
+
+
+def show_row(ui, text: str):
+    """Scroll the list on screen (by steps, as a finger would) until a row
+    showing ``text`` is on screen; return that label."""
+    rows = row_list(ui)
+    rows.scroll_y = 1
+    ui.pump(2)
+    for _step in range(200):
+        found = ui.find(lambda w: getattr(w, "text", None) == text and w.opacity > 0)
+        if found:
+            return found[-1]
+        if rows.scroll_y <= 0:
+            break
+        rows.scroll_y = max(0.0, rows.scroll_y - rows.height / max(rows.children[0].height, 1) * 0.8)
+        ui.pump(2)
+    raise AssertionError(f"no row shows {text!r}")
+
+
+def bring_into_view(ui, widget) -> None:
+    """Scroll the page that holds ``widget`` so it is on screen."""
+    from kivy.uix.scrollview import ScrollView
+
+    node = widget.parent
+    while node is not None and not isinstance(node, ScrollView):
+        node = node.parent
+    assert node is not None, "widget is not on a scrolling page"
+    node.scroll_to(widget, padding=10, animate=False)
+    ui.pump(3)
+
+
+def drag(ui, start: tuple[float, float], end: tuple[float, float], steps: int = 12) -> None:
+    """A one-finger drag through the event loop, like a villager's swipe."""
+    from kivy.base import EventLoop
+    from kivy.input.motionevent import MotionEvent
+
+    window = EventLoop.window
+
+    class _Touch(MotionEvent):
+        def depack(self, args):
+            self.is_touch = True
+            self.sx, self.sy = args
+            super().depack(args)
+
+    def norm(x, y):
+        return (x / window.width, y / window.height)
+
+    drag.touch_id = getattr(drag, "touch_id", 10_000) + 1
+    touch = _Touch("records-test", drag.touch_id, norm(*start))
+    EventLoop._dispatch_input("begin", touch)
+    for step in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * step / steps
+        y = start[1] + (end[1] - start[1]) * step / steps
+        touch.move(norm(x, y))
+        EventLoop._dispatch_input("update", touch)
+        ui.pump(1)
+    EventLoop._dispatch_input("end", touch)
+    ui.pump(3)
+
+
+def copy_demo(tmp_path: Path) -> Path:
+    """A private copy of the demo village to change."""
+    folder = tmp_path / "village"
+    shutil.copytree(paths.DEMO_VILLAGE, folder)
+    return folder
