@@ -63,17 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args):
-    """Configuration and snapshot for the UI commands, or a clear error."""
-    from kiosk import datasource
+    """Configuration and live data for the UI commands, or a clear error."""
     from kiosk.config import load_config
     from kiosk.decode import FeedError
+    from kiosk.live import LiveData
 
     config = load_config(args.config)
     try:
-        snapshot = datasource.open_folder(args.data) if args.data else datasource.open_configured(config)
+        live = LiveData.open(config, args.data)
     except FeedError as exc:
         raise SystemExit(_fail(EXIT_DATA, f"village data rejected: {exc}"))
-    return config, snapshot
+    return config, live
 
 
 def _fail(code: int, message: str) -> int:
@@ -84,7 +84,7 @@ def _fail(code: int, message: str) -> int:
 def run_kiosk(args) -> int:
     from kiosk.fonts import FontMissing
 
-    config, snapshot = _load(args)
+    config, live = _load(args)
     try:
         from screens.runtime import prepare_kivy
 
@@ -93,7 +93,7 @@ def run_kiosk(args) -> int:
         return _fail(EXIT_SETUP, str(exc))
     from screens.app import KioskApp
 
-    KioskApp(config, snapshot).run()
+    KioskApp(config, live).run()
     return 0
 
 
@@ -101,11 +101,13 @@ def run_tour(args) -> int:
     from kiosk.fonts import FontMissing
     from screens.display import DisplayError
 
-    config, snapshot = _load(args)
+    config, live = _load(args)
+    if live.snapshot is None:
+        return _fail(EXIT_DATA, "no village data yet: sync or import first (village-kiosk sync --once)")
     try:
         from screens.harness import Harness
 
-        harness = Harness.start(config, snapshot, size=args.size)
+        harness = Harness.start(config, live.snapshot, size=args.size, live=live)
     except (FontMissing, DisplayError) as exc:
         return _fail(EXIT_SETUP, str(exc))
     if args.font_scale > 1:

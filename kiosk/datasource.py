@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk import paths
-from kiosk.config import Config
 from kiosk.snapshot import Snapshot, load_folder
 
 
@@ -25,16 +24,6 @@ def open_demo() -> Snapshot:
 
 def open_folder(folder: Path) -> Snapshot:
     return load_folder(folder)
-
-
-def open_configured(config: Config) -> Snapshot:
-    """The terminal's stored platform data, or the demo village when no
-    platform is configured."""
-    if not config.uses_platform:
-        return open_demo()
-    from kiosk.feed.store import open_store_snapshot  # the signed-feed store
-
-    return open_store_snapshot(config)
 
 
 def describe(snapshot: Snapshot, now: dt.datetime) -> DataStatus:

@@ -3,7 +3,6 @@ the screens. Features live in screens and in the core, not here."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import time
@@ -18,10 +17,10 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk import datasource
 from kiosk.config import Config
 from kiosk.decode import FeedError
 from kiosk.images import ImageWorker, ThumbnailCache
+from kiosk.live import LiveData
 from kiosk import paths
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
@@ -30,6 +29,7 @@ from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
 from screens.read_aloud import ReadAloud
 from screens.registry import ScreenName
+from screens.search import SearchService
 from screens.theme import Theme
 
 log = logging.getLogger("village_kiosk.app")
@@ -40,19 +40,32 @@ _HERE = Path(__file__).resolve().parent
 
 
 class DataHolder(EventDispatcher):
-    """The snapshot on show, and the line that tells its age."""
+    """The snapshot on show (None before a new terminal's first sync), and
+    the line that tells its age."""
 
-    snapshot: Snapshot = ObjectProperty(None)
+    snapshot: Snapshot | None = ObjectProperty(None, allownone=True)
+    village_name = StringProperty("")
     status_text = StringProperty("")
     stale = BooleanProperty(False)
     warning = StringProperty("")
+    last_sync = StringProperty("")  # one line: the last sync or import outcome
 
-    def set_snapshot(self, snapshot: Snapshot) -> None:
+    def __init__(self, live: LiveData, **kwargs):
+        super().__init__(**kwargs)
+        self.live = live
+        self.set_snapshot(live.snapshot)
+
+    def set_snapshot(self, snapshot: Snapshot | None) -> None:
         self.snapshot = snapshot
+        self.village_name = snapshot.village.name if snapshot else ""
         self.update_status()
 
     def update_status(self, *_args) -> None:
-        status = datasource.describe(self.snapshot, dt.datetime.now(dt.timezone.utc))
+        status = self.live.status()
+        self.last_sync = self.live.last_outcome
+        if status is None:
+            self.status_text, self.stale, self.warning = "还没有数据", True, "这台查询机还没有收到村里的数据，正在和上级平台联系。"
+            return
         self.status_text = status.text
         self.stale = status.stale
         self.warning = status.warning
@@ -78,13 +91,14 @@ class KioskRoot(BoxLayout):
 class KioskApp(App):
     title = "村务公开查询"
 
-    def __init__(self, config: Config, snapshot: Snapshot, clock: Callable[[], float] = time.monotonic, **kwargs):
+    def __init__(self, config: Config, live: LiveData, clock: Callable[[], float] = time.monotonic, **kwargs):
         super().__init__(**kwargs)
         self.clock = clock  # for idle timing; tests drive it by hand
         self.kiosk_config = config
+        self.live = live
         self.theme = Theme(large_scale=config.display.large_font_scale)
-        self.data = DataHolder()
-        self.data.set_snapshot(snapshot)
+        self.data = DataHolder(live)
+        self.search = SearchService(self.data)  # index built off the UI thread, per snapshot
         self.nav: Navigator | None = None
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
@@ -100,7 +114,7 @@ class KioskApp(App):
         root = Builder.load_file(str(_HERE / "app.kv"))
         self.nav = Navigator(root.ids.manager)
         self.nav.on_change.append(root.on_screen_changed)
-        self.nav.go(ScreenName.HOME)
+        self.nav.go(ScreenName.HOME if self.data.snapshot is not None else ScreenName.NO_DATA)
         load_kv("kiosk_mode")
         lock_down()
         display = self.kiosk_config.display
@@ -112,8 +126,35 @@ class KioskApp(App):
         _report_first_frame(os.environ.get(READY_FILE_ENV))
         return root
 
+    def on_start(self) -> None:
+        self._start_sync()
+        Clock.schedule_interval(self.data.update_status, 60)  # data ages while on show
+
+    def _start_sync(self) -> None:
+        # Outcomes arrive on the sync thread; the UI is only touched from its own.
+        self.live.start_sync(lambda outcome: Clock.schedule_once(lambda _dt: self.on_sync(outcome)))
+
+    def switch_live(self, live: LiveData) -> None:
+        """Show another data source, from its start screen (tests use it; so
+        would a terminal re-provisioned while running)."""
+        self.live.stop()
+        self.live = live
+        self.data.live = live
+        self.data.set_snapshot(live.snapshot)
+        self.nav.reset(ScreenName.HOME if live.snapshot is not None else ScreenName.NO_DATA)
+        self._start_sync()
+
     def on_stop(self) -> None:
+        self.live.stop()
         self.images.close()
+
+    def on_sync(self, outcome) -> None:
+        log.info("event=sync_outcome outcome=%s", outcome.message)
+        snapshot = self.live.accept(outcome)
+        if snapshot is not None:
+            self.replace_snapshot(snapshot)
+        else:
+            self.data.update_status()
 
     def toggle_reading(self) -> None:
         name, params = self.nav.current
@@ -141,8 +182,14 @@ class KioskApp(App):
 
     def replace_snapshot(self, snapshot: Snapshot) -> None:
         """Swap in newer data without a restart, keeping the villager's place."""
+        first = self.data.snapshot is None
+        self.live.snapshot = snapshot
         self.data.set_snapshot(snapshot)
-        if self.nav is not None:
+        if self.nav is None:
+            return
+        if first:
+            self.nav.reset(ScreenName.HOME)  # a new terminal's first data
+        else:
             self.nav.refresh()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from kiosk.config import Config
+from kiosk.live import LiveData
 from kiosk.snapshot import Snapshot
 from screens.display import ensure_display
 from screens.runtime import prepare_kivy
@@ -36,7 +37,9 @@ class Harness:
         self.clock = clock
 
     @classmethod
-    def start(cls, config: Config, snapshot: Snapshot, size: tuple[int, int] = (1080, 1920)) -> "Harness":
+    def start(cls, config: Config, snapshot: Snapshot | None, size: tuple[int, int] = (1080, 1920),
+              live: LiveData | None = None) -> "Harness":
+        """The app on ``snapshot`` (or on ``live`` data with its store and sync)."""
         ensure_display()
         prepare_kivy(size=size, fullscreen=False, max_fps=0)
         from kivy.graphics.cgl import cgl_get_backend_name
@@ -49,7 +52,7 @@ class Harness:
         from screens.app import KioskApp
 
         clock = ManualClock()
-        app = KioskApp(config, snapshot, clock=clock)
+        app = KioskApp(config, live or LiveData(config, snapshot), clock=clock)
         app._run_prepare()  # App.run() minus its blocking loop
         harness = cls(app, clock)
         harness.resize(*size)

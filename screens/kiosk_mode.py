@@ -63,7 +63,7 @@ class IdleWatcher:
 
     def needs_reset(self) -> bool:
         nav = self.app.nav
-        return nav.current[0] is not ScreenName.HOME or self.app.theme.large or self.app.read_aloud.is_speaking() or any(
+        return len(nav.history) > 1 or self.app.theme.large or self.app.read_aloud.is_speaking() or any(
             isinstance(child, ModalView) for child in Window.children
         )
 
@@ -72,7 +72,7 @@ class IdleWatcher:
         if view.reset_now:
             self.reset()
         self._show_countdown(view.seconds_left if view.phase is IdlePhase.ASKING else 0)
-        if view.phase is IdlePhase.ATTRACT:
+        if view.phase is IdlePhase.ATTRACT and self.app.data.snapshot is not None:
             if self.app.nav.current[0] is not ScreenName.ATTRACT:
                 log.info("event=attract")
                 self.app.nav.home()

@@ -69,6 +69,11 @@ class Navigator:
         self._show(name, params)
         self._changed()
 
+    def reset(self, name: ScreenName) -> None:
+        """Start the history afresh at ``name`` (e.g. when first data arrives)."""
+        self.history = []
+        self.go(name)
+
     def refresh(self) -> None:
         """Re-show the current screen (new snapshot), keeping the history."""
         name, params = self.current

@@ -1,59 +1,136 @@
-"""Power list screens: categories, the items of a category, one item."""
+"""Power list screens: the three categories as big tiles, the items of a
+category as large rows, and one item: what it is, who handles it, time
+limit, materials, policy basis, risks with their controls, and its
+flowchart (a preview here; the full viewer is ``screens.flowchart``)."""
 
 from __future__ import annotations
 
-from kiosk.privacy import mask_text
+import math
+
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.privacy import mask_text, public_numbers
+from screens.base import KioskScreen
 from screens.lists import ListScreen, PageScreen
-from screens.navigation import go_to
+from screens.navigation import go_to, load_kv
 from screens.registry import ScreenName
+from screens.widgets import HintLabel, KButton, Section, TapArea
+
+load_kv("flowchart")  # the detail page shows a flowchart preview
+from screens.flowchart import FlowchartPreview  # noqa: E402  (its kv rules must be loaded first)
 
 
-class PowerCategoriesScreen(ListScreen):
-    def rows(self, **_params):
+class CategoryTile(TapArea, BoxLayout):
+    """A category: its name, how many powers it holds, what they are about."""
+
+    title = StringProperty()
+    count = NumericProperty(0)
+    description = StringProperty()
+    index = NumericProperty(0)  # picks the tile colour
+    min_height = NumericProperty(0)
+
+
+class PowerCategoriesScreen(KioskScreen):
+    tile_room = NumericProperty(0)  # height left for the tiles under the intro and search button
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.ids.tiles.bind(cols=self._size_tiles)
+
+    def on_tile_room(self, *_args) -> None:
+        self._size_tiles()
+
+    def _size_tiles(self, *_args) -> None:
+        """Share the room among the rows of tiles, so three tiles fill the
+        screen; a tile whose words need more grows (the page scrolls)."""
+        tiles = self.ids.tiles
+        rows = max(1, math.ceil(len(tiles.children) / tiles.cols))
+        share = (self.tile_room - tiles.spacing[1] * (rows - 1)) / rows
+        for tile in tiles.children:
+            tile.min_height = share
+
+    def show(self, **_params) -> None:
         self.title = "权力清单"
-        self.intro = "村干部的每一项权力都列在这里，点进去看怎么办、要带什么、找谁办。"
-        return [
-            dict(title=category.name, subtitle=category.description,
-                 value=f"{len(self.snapshot.items_in(category.id))}项",
-                 action=go_to(ScreenName.POWER_LIST, category_id=category.id))
-            for category in self.snapshot.categories
-        ]
+        tiles = self.ids.tiles
+        tiles.clear_widgets()
+        for index, category in enumerate(self.snapshot.categories):
+            tiles.add_widget(CategoryTile(
+                title=category.name, count=len(self.snapshot.items_in(category.id)),
+                description=category.description, index=index,
+                action=go_to(ScreenName.POWER_LIST, category_id=category.id)))
+        self._size_tiles()
 
 
 class PowerListScreen(ListScreen):
     def rows(self, category_id: str):
         category = next(c for c in self.snapshot.categories if c.id == category_id)
         self.title = category.name
-        self.intro = category.description
+        self.intro = f"{category.description}共{len(self.snapshot.items_in(category_id))}项，点一项看怎么办。"
+        public = public_numbers(self.snapshot.complaint.hotlines)
         return [
-            dict(title=item.name, subtitle=item.summary, value=item.time_limit,
+            dict(title=item.name, subtitle=mask_text(item.summary, public),
                  action=go_to(ScreenName.POWER_DETAIL, item_id=item.id))
             for item in self.snapshot.items_in(category_id)
         ]
 
 
+class BasisCard(BoxLayout):
+    """One policy basis: the document and clause, and what it says."""
+
+    source = StringProperty()  # 《…》第十九条
+    excerpt = StringProperty()
+
+
+class RiskCard(BoxLayout):
+    """A risk point and the control that answers it, side by side so the
+    pair is read together."""
+
+    risk = StringProperty()
+    control = StringProperty()
+    level = StringProperty()
+
+
+class FlowchartButtons(BoxLayout):
+    """看大图 / 按步骤看, above the preview."""
+
+    item_id = StringProperty()
+
+
 class PowerDetailScreen(PageScreen):
     def fill(self, content, item_id: str):
         item = self.snapshot.power_item(item_id)
+        public = public_numbers(self.snapshot.complaint.hotlines)
+
+        def say(text: str) -> str:
+            return mask_text(text, public)
+
         self.title = item.name
         self.add_heading(content, item.name)
-        self.add_section(content, "这是什么事", [mask_text(item.summary)])
-        self.add_section(content, "谁来办", [item.responsible])
+        self.add_section(content, "这是什么事", [say(item.summary)])
+        self.add_section(content, "谁来办", [say(item.responsible)])
         if item.time_limit:
-            self.add_section(content, "多长时间办完", [item.time_limit])
+            self.add_section(content, "多长时间办完", [say(item.time_limit)])
         if item.materials:
-            self.add_section(content, "要带的材料", [f"{i}. {m}" for i, m in enumerate(item.materials, 1)])
+            self.add_section(content, "要带的材料", [f"{i}. {say(m)}" for i, m in enumerate(item.materials, 1)])
+
+        flow = Section(title="办事流程")
+        flow.add_widget(HintLabel(text="按下面的图一步一步办。点图或“看大图”可以放大；字小看不清，点“按步骤看”。"))
+        flow.add_widget(FlowchartButtons(item_id=item.id))
+        preview = FlowchartPreview(action=go_to(ScreenName.POWER_FLOWCHART, item_id=item.id))
+        preview.set_chart(item.id, item.flowchart)
+        flow.add_widget(preview)
+        content.add_widget(flow)
+
         if item.basis:
-            self.add_section(content, "政策依据", [
-                f"{b.document}{b.clause}" + (f"：{b.excerpt}" if b.excerpt else "") for b in item.basis
-            ])
+            basis = Section(title="政策依据")
+            for entry in item.basis:
+                basis.add_widget(BasisCard(source=say(f"{entry.document}{entry.clause}"), excerpt=say(entry.excerpt)))
+            content.add_widget(basis)
         if item.risks:
-            self.add_section(content, "容易出问题的地方和防范办法", [
-                f"风险：{r.risk}\n防范：{r.control}" for r in item.risks
-            ])
-        nodes = {node.id: node for node in item.flowchart.nodes}
-        self.add_section(content, "办事流程", [
-            f"{i}. {node.label}" for i, node in enumerate(nodes.values(), 1)
-        ])
-        self.add_button(content, "对这件事有意见？扫码反映",
-                        go_to(ScreenName.COMPLAINT, item_id=item.id))
+            risks = Section(title="容易出问题的地方，怎么防")
+            for entry in item.risks:
+                risks.add_widget(RiskCard(risk=say(entry.risk), control=say(entry.control), level=entry.level))
+            content.add_widget(risks)
+        content.add_widget(KButton(text="对这件事有意见？扫码反映", role="title",
+                                   action=go_to(ScreenName.COMPLAINT, item_id=item.id)))

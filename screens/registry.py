@@ -14,6 +14,8 @@ class ScreenName(enum.Enum):
     POWER_CATEGORIES = "power_categories"
     POWER_LIST = "power_list"
     POWER_DETAIL = "power_detail"
+    POWER_FLOWCHART = "power_flowchart"  # a power's flowchart full screen, or as numbered steps
+    SEARCH = "search"
     PROJECTS = "projects"
     PROJECT_DETAIL = "project_detail"
     FINANCE = "finance"
@@ -26,6 +28,7 @@ class ScreenName(enum.Enum):
     COMPLAINT = "complaint"
     PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
     ATTRACT = "attract"
+    NO_DATA = "no_data"
 
 
 # ScreenName -> "module:ClassName" inside the ``screens`` package.
@@ -34,6 +37,8 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.POWER_CATEGORIES: "powers:PowerCategoriesScreen",
     ScreenName.POWER_LIST: "powers:PowerListScreen",
     ScreenName.POWER_DETAIL: "powers:PowerDetailScreen",
+    ScreenName.POWER_FLOWCHART: "flowchart:FlowchartScreen",
+    ScreenName.SEARCH: "search:SearchScreen",
     ScreenName.PROJECTS: "projects:ProjectsScreen",
     ScreenName.PROJECT_DETAIL: "projects:ProjectDetailScreen",
     ScreenName.FINANCE: "finance:FinanceScreen",
@@ -46,4 +51,5 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.COMPLAINT: "complaint:ComplaintScreen",
     ScreenName.PICTURE_VIEWER: "viewer:PictureViewerScreen",
     ScreenName.ATTRACT: "attract:AttractScreen",
+    ScreenName.NO_DATA: "no_data:NoDataScreen",
 }

@@ -239,3 +239,15 @@ class PictureGrid(StackLayout):
         for index, ref in enumerate(refs):
             self.add_widget(PictureTile(sha256=ref.sha256, caption=ref.caption,
                                         action=lambda index=index: open_picture(index)))
+
+
+# ---------------------------------------------------------------- search (issue 5)
+
+
+class SearchButton(KButton):
+    """The way into search, the same wherever it is offered (home, power list)."""
+
+    def on_release(self):
+        from screens.registry import ScreenName  # registry names this module's users: import late
+
+        App.get_running_app().nav.go(ScreenName.SEARCH)

@@ -50,6 +50,10 @@ def _harness(demo):
 @pytest.fixture
 def ui(_harness, demo):
     """The running kiosk, reset to the home screen, normal font, portrait."""
+    if _harness.app.live.store is not None:
+        from kiosk.live import LiveData
+
+        _harness.app.switch_live(LiveData(Config(), demo))
     if _harness.app.data.snapshot is not demo:
         _harness.app.replace_snapshot(demo)
     _harness.set_large(False)

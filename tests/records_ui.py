@@ -44,13 +44,17 @@ def show_row(ui, text: str):
     rows = row_list(ui)
     rows.scroll_y = 1
     ui.pump(2)
-    for _step in range(200):
+    bottom = rows.to_window(rows.x, rows.y)[1]
+    step = rows.height / max(rows.children[0].height - rows.height, 1) * 0.5
+    for _step in range(400):
         found = ui.find(lambda w: getattr(w, "text", None) == text and w.opacity > 0)
-        if found:
-            return found[-1]
+        # Well inside the list, not half hidden at its edge.
+        inside = [w for w in found if bottom + rows.height * 0.1 < w.to_window(*w.center)[1] < bottom + rows.height * 0.9]
+        if inside:
+            return inside[-1]
         if rows.scroll_y <= 0:
             break
-        rows.scroll_y = max(0.0, rows.scroll_y - rows.height / max(rows.children[0].height, 1) * 0.8)
+        rows.scroll_y = max(0.0, rows.scroll_y - step)
         ui.pump(2)
     raise AssertionError(f"no row shows {text!r}")
 

@@ -199,6 +199,9 @@ def check_config(t: Terminal) -> Check:
     if not path.exists():
         t.config_problem = "no configuration"
         return _fail("config", f"{path} does not exist: the kiosk shows the demo village", "run: village-kiosk provision")
+    if not os.access(path, os.R_OK):
+        t.config_problem = "configuration unreadable"
+        return _fail("config", f"{path} is not readable by this user (it holds secrets)", "run the doctor as root: sudo village-kiosk doctor")
     try:
         t.config = load_config(path)
     except ConfigError as exc:

@@ -142,6 +142,7 @@ def _collect(args, target: Target, asker: Asker) -> tuple[Config, list[Ed25519Pu
     platform = asker.value(
         "Platform address (https://…)", "--platform", args.platform, lambda text: parse_platform(text, allow_http), base.feed.platform or None
     )
+    platform = parse_platform(platform, allow_http)  # a kept address too: --no-allow-http may have changed
     existing_keys = target.existing_keys(existing) if not args.pubkey else []
     if args.pubkey:
         pubkeys = [parse_pubkey(spec) for spec in args.pubkey]

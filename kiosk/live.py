@@ -1,0 +1,134 @@
+"""The terminal's live data: the bundled demo, a folder, or the signed store
+kept current by the sync worker.
+
+One object the UI holds; it owns the one open ``Store`` (snapshots read
+their media through it) and the background ``SyncWorker``. Results arrive
+on the worker's thread: the UI passes a callback that hops back to its own
+thread (Kivy's Clock), so nothing here knows about the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk import datasource
+from kiosk.config import Config
+from kiosk.datasource import DataStatus
+from kiosk.snapshot import Snapshot
+
+log = logging.getLogger("village_kiosk.live")
+
+USB_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
+
+
+class LiveData:
+    def __init__(self, config: Config, snapshot: Snapshot | None, store=None):
+        self.config = config
+        self.snapshot = snapshot
+        self.store = store  # kiosk.feed.Store when a platform is configured
+        self._worker = None
+        self.last_outcome = ""
+
+    @classmethod
+    def open(cls, config: Config, folder: Path | None = None) -> "LiveData":
+        """The data the terminal is configured to show."""
+        if folder is not None:
+            return cls(config, datasource.open_folder(folder))
+        if not config.uses_platform:
+            return cls(config, datasource.open_demo())
+        from kiosk.feed import Store
+
+        store = Store.from_config(config)
+        snapshot = store.snapshot()
+        if snapshot is not None and snapshot.village.code != config.feed.village:
+            # Re-provisioned for another village: the old village's data must
+            # not be shown as this one's until the first sync brings it.
+            log.warning("event=store_other_village stored=%s configured=%s", snapshot.village.code, config.feed.village)
+            snapshot = None
+        live = cls(config, snapshot, store)
+        record = store.last_outcome()
+        live.last_outcome = record.message if record else ""
+        return live
+
+    @property
+    def syncs(self) -> bool:
+        return self.store is not None
+
+    def now(self) -> dt.datetime:
+        """Trusted "now": never before the newest verified generation time,
+        so a terminal booting with a clock in the past still sees staleness."""
+        return self.store.now() if self.store is not None else dt.datetime.now(dt.timezone.utc)
+
+    def status(self) -> DataStatus | None:
+        if self.snapshot is None:
+            return None
+        return datasource.describe(self.snapshot, self.now())
+
+    # ------------------------------------------------------------ sync
+
+    def start_sync(self, on_result: Callable) -> None:
+        """Start polling the platform; ``on_result(outcome)`` runs on the
+        worker thread after every attempt."""
+        if self.store is None or self._worker is not None:
+            return
+        from kiosk.feed import RetryPolicy, Syncer, SyncWorker
+
+        syncer = Syncer.from_config(self.config, self.store)
+        self._worker = SyncWorker(syncer.sync_once, on_result, RetryPolicy(interval=self.config.feed.sync_interval_s))
+        self._worker.start()
+
+    def sync_now(self) -> str:
+        if self._worker is None:
+            return "这台机器没有配置上级平台，不用同步。"
+        self._worker.sync_now()
+        return "已开始同步，请稍等。"
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop(timeout=5)
+            self._worker = None
+
+    def accept(self, outcome) -> Snapshot | None:
+        """Take a sync or import outcome (on the UI thread); the new snapshot
+        when the data changed."""
+        self.last_outcome = outcome.message
+        snapshot = getattr(outcome, "snapshot", None)
+        if snapshot is not None:
+            self.snapshot = snapshot
+        return snapshot
+
+    # ------------------------------------------------------------ USB
+
+    def import_usb(self, roots: tuple[Path, ...] = USB_ROOTS):
+        """Import the first signed feed found on a mounted USB stick; the
+        outcome, or None with a reason when there is nothing to import."""
+        if self.store is None:
+            return None, "这台机器没有配置上级平台，不能导入。"
+        tree = find_feed_on_usb(roots)
+        if tree is None:
+            return None, "没有找到U盘上的数据（需要有 manifest.json 的文件夹或压缩包）。"
+        from kiosk.feed import import_tree
+        from kiosk.feed.keys import Keyring
+
+        outcome = import_tree(self.store, tree, Keyring.load(self.config.feed.pubkeys), self.config.feed.village)
+        return outcome, outcome.message
+
+
+def find_feed_on_usb(roots: tuple[Path, ...]) -> Path | None:
+    """A feed tree (folder with manifest.json, or an archive) at most three
+    levels under the mount roots, newest first."""
+    found: list[Path] = []
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for depth in ("*", "*/*", "*/*/*"):
+            for path in root.glob(depth):
+                if path.is_dir() and (path / "manifest.json").is_file():
+                    found.append(path)
+                elif path.is_file() and path.name.endswith((".tar", ".tar.gz", ".tgz", ".zip")):
+                    found.append(path)
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return found[0] if found else None

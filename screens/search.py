@@ -1,0 +1,195 @@
+"""Search without a keyboard: big letter keys, results on every tap.
+
+Villagers do not type; they tap the first letters of the pinyin (``DB``
+for 低保评定, ``ZJD`` for 宅基地审批) on an alphabetical on-screen keyboard
+(A-Z in rows of seven, as in a primer: easier to find a letter on than
+QWERTY for someone who never used a computer). Keys that would find
+nothing are greyed out.
+
+The index (``kiosk.search.SearchIndex``) is built once per snapshot, off
+the UI thread, by ``SearchService``; queries run on the UI thread (the
+index is not thread-safe), each tap a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from string import ascii_uppercase
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.search import HitKind, SearchHit, SearchIndex
+from kiosk.snapshot import Snapshot
+from screens.base import KioskScreen
+from screens.registry import ScreenName
+from screens.widgets import KButton
+
+log = logging.getLogger("village_kiosk.search")
+
+KIND_BADGES = {
+    HitKind.POWER: "权力", HitKind.PROJECT: "项目", HitKind.NOTICE: "通知",
+    HitKind.CASE: "案例", HitKind.DISCLOSURE: "公示",
+}
+LETTER_ROWS = ("ABCDEFG", "HIJKLMN", "OPQRSTU", "VWXYZ")
+MAX_TYPED = 12  # no title needs more initials; keeps the typed line on one line
+
+
+class SearchService(EventDispatcher):
+    """The search index of the snapshot on show; ``index`` is None while it
+    is being built (a fraction of a second for a village, more than a
+    second for 10,000 records: never on the UI thread)."""
+
+    index: SearchIndex | None = ObjectProperty(None, allownone=True)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(**kwargs)
+        self._generation = 0
+        data.bind(snapshot=lambda _data, snapshot: self.rebuild(snapshot))
+        self.rebuild(data.snapshot)
+
+    def rebuild(self, snapshot: Snapshot | None) -> None:
+        # Results of the old data must not open records the new data lacks.
+        self.index = None
+        self._generation += 1
+        generation = self._generation
+        if snapshot is None:  # no data yet: nothing to search
+            return
+
+        def build() -> None:
+            try:
+                index = SearchIndex.build(snapshot)
+            except Exception:  # a search that fails must not take the terminal down
+                log.exception("event=search_index_failed")
+                return
+            Clock.schedule_once(lambda _dt: self._ready(generation, index))
+
+        threading.Thread(target=build, name="search-index", daemon=True).start()
+
+    def _ready(self, generation: int, index: SearchIndex) -> None:
+        if generation == self._generation:  # else a newer snapshot came meanwhile
+            self.index = index
+
+
+def hit_target(hit: SearchHit) -> tuple[ScreenName, dict]:
+    """The screen (and its params) that shows a hit."""
+    return {
+        HitKind.POWER: (ScreenName.POWER_DETAIL, {"item_id": hit.id}),
+        HitKind.PROJECT: (ScreenName.PROJECT_DETAIL, {"project_id": hit.id}),
+        HitKind.NOTICE: (ScreenName.NOTICE_DETAIL, {"notice_id": hit.id}),
+        HitKind.CASE: (ScreenName.NOTICE_DETAIL, {"case_id": hit.id}),
+        HitKind.DISCLOSURE: (ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": hit.id}),
+    }[hit.kind]
+
+
+class LetterKey(KButton):
+    letter = StringProperty()
+
+
+class LetterKeyboard(BoxLayout):
+    """Big keys A-Z in alphabetical rows, and 删除. ``on_letter(letter)``
+    and ``on_delete()`` are called on taps."""
+
+    on_letter = ObjectProperty(None, allownone=True)
+    on_delete = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.keys: dict[str, LetterKey] = {}
+        for letters in LETTER_ROWS:
+            row = KeyRow()
+            for letter in letters:
+                key = LetterKey(letter=letter, action=lambda letter=letter: self.on_letter(letter))
+                self.keys[letter] = key
+                row.add_widget(key)
+            self.add_widget(row)
+        last = self.children[0]
+        last.add_widget(DeleteKey(size_hint_x=7 - len(LETTER_ROWS[-1]), action=lambda: self.on_delete()))
+
+    def enable_only(self, letters: set[str] | None) -> None:
+        """Grey out the keys not in ``letters`` (None: every key works)."""
+        for letter, key in self.keys.items():
+            key.disabled = letters is not None and letter not in letters
+
+
+class KeyRow(BoxLayout):
+    pass
+
+
+class DeleteKey(KButton):
+    pass
+
+
+class SearchScreen(KioskScreen):
+    typed = StringProperty("")  # upper-case letters as tapped
+    status = StringProperty("")
+    ready = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        keyboard = self.ids.keyboard
+        keyboard.on_letter = self.type_letter
+        keyboard.on_delete = self.delete
+        self._suggest = Clock.create_trigger(lambda _dt: self._grey_out_keys())
+        self._bound = False
+
+    @property
+    def service(self) -> SearchService:
+        return self.app.search
+
+    def show(self, text: str = "") -> None:
+        self.title = "搜索"
+        if not self._bound:
+            self.service.bind(index=lambda *_args: self._refresh())
+            self._bound = True
+        self.typed = "".join(ch for ch in text.upper() if ch in ascii_uppercase)[:MAX_TYPED]
+        self._refresh()
+
+    def type_letter(self, letter: str) -> None:
+        if len(self.typed) < MAX_TYPED:
+            self._set_typed(self.typed + letter)
+
+    def delete(self) -> None:
+        self._set_typed(self.typed[:-1])
+
+    def clear(self) -> None:
+        self._set_typed("")
+
+    def _set_typed(self, typed: str) -> None:
+        self.typed = typed
+        nav = self.app.nav
+        if nav.current[0] is ScreenName.SEARCH:  # 返回 from a result comes back to these letters
+            nav.history[-1] = (ScreenName.SEARCH, {"text": typed} if typed else {})
+        self._refresh()
+
+    def _refresh(self) -> None:
+        index = self.service.index
+        self.ready = index is not None
+        rows = []
+        if index is None:
+            self.status = "正在准备搜索，请稍等……"
+        elif not self.typed:
+            self.status = "用拼音的头一个字母找。比如找“低保评定”：点 D，再点 B。"
+        else:
+            hits = index.query(self.typed)
+            rows = [self._row(hit) for hit in hits]
+            self.status = f"找到{len(hits)}条，点一条看详细。" if hits else "没有找到。点“删除”去掉最后一个字母，再试试。"
+        self.ids.results.rows = rows
+        self._suggest()  # on the next frame, after the results: they matter more
+
+    def _grey_out_keys(self) -> None:
+        index = self.service.index
+        if index is None:
+            self.ids.keyboard.enable_only(None)
+        else:
+            self.ids.keyboard.enable_only({key.upper() for key in index.suggest_keys(self.typed, ascii_uppercase.lower())})
+
+    @staticmethod
+    def _row(hit: SearchHit) -> dict:
+        name, params = hit_target(hit)
+        return dict(title=hit.title, subtitle=hit.subtitle, badge=KIND_BADGES[hit.kind],
+                    action=lambda: App.get_running_app().nav.go(name, **params))

@@ -1,0 +1,119 @@
+"""Results disclosure (办事结果公开) and notices on the real app, driven by
+touch: the 公示中 badge while a list's publicity period runs, the table in
+pages, and the notice / case reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+from records_ui import bring_into_view, copy_demo, of_type, row_list, show_row
+
+from kiosk import model
+from kiosk.disclosure_view import IN_PUBLICITY_BADGE, case_view, in_publicity, notice_view
+from kiosk.privacy import masked_disclosure, public_numbers
+from kiosk.snapshot import load_folder
+from screens.disclosures import ROWS_PER_PAGE, DisclosureTable
+from screens.notices import Lesson
+from screens.registry import ScreenName
+from screens.widgets import Pill
+
+
+def test_badge_marks_exactly_the_lists_in_publicity(ui, demo):
+    today = dt.date.today()
+    running = [d for d in demo.disclosures if in_publicity(d, today)]
+    ui.tap_text("办事结果公开")
+    badges = {row["title"]: row["badge"] for row in row_list(ui).data}
+    assert badges == {d.title: IN_PUBLICITY_BADGE if d in running else "" for d in demo.disclosures}
+    if not running:  # the demo's dates have passed: the badge logic is still checked above
+        return
+    disclosure = running[0]
+    show_row(ui, disclosure.title)
+    assert IN_PUBLICITY_BADGE in ui.texts()
+    ui.tap_text(disclosure.title)
+    assert ui.app.nav.current == (ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": disclosure.id})
+    assert IN_PUBLICITY_BADGE in [pill.text for pill in of_type(ui, Pill)]
+
+
+def test_table_shows_every_masked_row_and_column(ui, demo):
+    disclosure = max(demo.disclosures, key=lambda d: len(d.columns))
+    ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=disclosure.id)
+    shown_table(ui)
+    table = masked_disclosure(disclosure, public_numbers(demo.complaint.hotlines))
+    words = " ".join(w.text for w in ui.screen.walk() if getattr(w, "text", ""))
+    for row in table.rows:
+        for cell in row:
+            assert cell in words
+    for raw_row in disclosure.rows:  # what the feed sent is not what is shown
+        for raw, shown in zip(raw_row, table.rows[disclosure.rows.index(raw_row)]):
+            if raw != shown:
+                assert raw not in words
+
+
+def shown_table(ui) -> DisclosureTable:
+    ui.pump(3)  # the table is drawn once its width is known
+    return next(w for w in ui.screen.walk() if isinstance(w, DisclosureTable))
+
+
+def test_grid_when_columns_fit_cards_when_not(ui, demo):
+    narrow = min(demo.disclosures, key=lambda d: len(d.columns))
+    wide = max(demo.disclosures, key=lambda d: len(d.columns))
+    ui.resize(1920, 1080)
+    ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=narrow.id)
+    table = shown_table(ui)
+    assert not table.as_cards
+    assert [w.text for w in table.ids.rows.children[-1].children[::-1]] == list(narrow.columns)  # the header row
+    ui.resize(1080, 1920)
+    ui.set_large(True)
+    ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=wide.id)
+    assert shown_table(ui).as_cards
+
+
+def test_long_list_comes_in_pages(ui, demo, tmp_path):
+    folder = copy_demo(tmp_path)
+    rows = [[str(n + 1), f"村民{n + 1}", f"{n % 9 + 1}组"] for n in range(ROWS_PER_PAGE * 2 + 5)]
+    long_list = model.Disclosure(id="long-list", kind=model.DisclosureKind.OTHER, title="测试用长名单",
+                                 publicity_start=dt.date(2026, 1, 1), publicity_end=dt.date(2026, 1, 7),
+                                 columns=["序号", "姓名", "村民小组"], rows=rows)
+    doc = model.DisclosuresDoc(disclosures=[*demo.disclosures, long_list])
+    (folder / "disclosures.json").write_bytes(msgspec.json.encode(doc))
+    ui.app.replace_snapshot(load_folder(folder))
+    ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id="long-list")
+    table = shown_table(ui)
+    assert table.pages == 3
+
+    def names():
+        return [w.text for w in table.walk() if getattr(w, "text", "").startswith("村民")]
+
+    assert "村民1" in names() and f"村民{ROWS_PER_PAGE + 1}" not in names()
+    next_button = next(w for w in table.walk() if getattr(w, "text", "") == "下一页")
+    bring_into_view(ui, next_button)
+    ui.tap(next_button)
+    ui.pump(3)
+    assert table.page == 1
+    assert f"村民{ROWS_PER_PAGE + 1}" in names() and "村民1" not in names()
+
+
+def test_notice_and_case_reader(ui, demo):
+    public = public_numbers(demo.complaint.hotlines)
+    notice = notice_view(demo.notices[0], public)
+    ui.tap_text("通知公告")
+    show_row(ui, notice.title)
+    ui.tap_text(notice.title)
+    assert ui.app.nav.current == (ScreenName.NOTICE_DETAIL, {"notice_id": notice.id})
+    words = [w.text for w in ui.screen.walk() if getattr(w, "text", "")]
+    for paragraph in filter(None, (line.strip() for line in notice.body.split("\n"))):
+        assert paragraph in words
+    assert notice.date_zh in " ".join(words)
+    body = next(w for w in ui.screen.walk() if getattr(w, "text", "") == notice.body.split("\n")[0].strip())
+    assert body.font_size > ui.app.theme.body  # a reader's text is a size up
+
+    ui.tap(ui.app.root.ids.back)
+    case = case_view(demo.cases[0], public)
+    rows = {row["title"]: row for row in row_list(ui).data}
+    assert rows[case.title]["badge"] == "典型案例"
+    show_row(ui, case.title)
+    ui.tap_text(case.title)
+    lessons = [w for w in ui.screen.walk() if isinstance(w, Lesson)]
+    assert len(lessons) == 1
+    assert case.lesson in [w.text for w in lessons[0].walk() if getattr(w, "text", "")]

@@ -1,0 +1,171 @@
+"""Village finances on the real app, driven by touch: months, a month's
+entries, one entry's receipts (thumbnails made off the UI thread and
+cached), the full-screen viewer with its zoom buttons, pictures that cannot
+be shown, and a month of 5,000 entries in the smooth list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import msgspec
+import pytest
+from records_ui import copy_demo, drag, of_type, pump_until, row_list, show_row
+
+from kiosk import model, money
+from kiosk.finance_summary import month_summary
+from kiosk.images import BROKEN, MISSING, TOO_BIG
+from kiosk.snapshot import load_folder
+from screens.registry import ScreenName
+from screens.widgets import InlineBarRow, PictureTile
+
+
+def entry_with_receipts(demo, count: int = 1) -> model.FinanceEntry:
+    return next(e for e in sorted(demo.finance_entries(), key=lambda e: e.date, reverse=True)
+                if len(e.receipts) >= count)
+
+
+def month_zh(entry) -> str:
+    return f"{entry.date.year}年{entry.date.month}月"
+
+
+def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
+    entry = entry_with_receipts(demo)
+    month = entry.date.strftime("%Y-%m")
+    ui.tap_text("村级财务")
+    show_row(ui, month_zh(entry))
+    ui.tap_text(month_zh(entry))
+    assert ui.app.nav.current == (ScreenName.FINANCE_MONTH, {"month": month})
+
+    summary = month_summary(demo, month)
+    texts = ui.texts()
+    assert money.yuan(summary.income_fen) in texts and money.yuan(summary.expense_fen) in texts
+    chart = {bar.label: bar.text for bar in ui.screen.walk() if isinstance(bar, InlineBarRow)}
+    largest, fen = summary.by_category[0]
+    assert chart[largest] == money.yuan_short(fen)
+    assert len(row_list(ui).data) == summary.entry_count
+
+    show_row(ui, entry.purpose)
+    ui.tap_text(entry.purpose)
+    assert ui.app.nav.current == (ScreenName.FINANCE_ENTRY, {"entry_id": entry.id})
+    assert money.yuan(entry.amount_fen) in " ".join(ui.texts())
+    tiles = of_type(ui, PictureTile)
+    assert len(tiles) == len(entry.receipts)
+    pump_until(ui, lambda: tiles[0].texture is not None, "the receipt thumbnail")
+    assert ui.app.images.cache.path_for(entry.receipts[0].sha256).is_file()
+
+    ui.tap(tiles[0])
+    viewer = ui.screen
+    assert ui.app.nav.current == (ScreenName.PICTURE_VIEWER, {"entry_id": entry.id, "index": 0})
+    pump_until(ui, lambda: viewer.texture is not None and viewer._full_shown, "the full receipt")
+    scatter = viewer.ids.scatter
+    assert scatter.scale == pytest.approx(1)
+    ui.tap_text("＋ 放大")
+    ui.tap_text("＋ 放大")
+    assert scatter.scale == pytest.approx(1.5 * 1.5)
+    ui.tap_text("－ 缩小")
+    assert scatter.scale == pytest.approx(1.5)
+    stage = viewer.ids.stage
+    left, bottom = scatter.bbox[0]
+    width, height = scatter.bbox[1]
+    assert left <= stage.x + 1 and left + width >= stage.right - 1  # zoomed: covers the stage
+    ui.tap_text("适合屏幕")
+    assert scatter.scale == pytest.approx(1)
+    assert scatter.center == pytest.approx(stage.center, abs=1)
+    ui.tap(ui.app.root.ids.back)
+    assert ui.app.nav.current == (ScreenName.FINANCE_ENTRY, {"entry_id": entry.id})
+
+
+def test_pictures_that_cannot_be_shown_get_a_reason(ui, demo, tmp_path):
+    """A corrupted receipt, one too large to decode and one that is missing:
+    placeholders with the reason, in the strip and in the viewer."""
+    folder = copy_demo(tmp_path)
+    entries = [e for e in sorted(demo.finance_entries(), key=lambda e: e.id) if e.receipts][:3]
+    broken, too_big, missing = (e.receipts[0].sha256 for e in entries)
+    media = folder / "media"
+    (media / broken).write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG" * 10)
+    (media / missing).unlink()
+    bomb = _png_header_only(30_000, 30_000)
+    bomb_sha = hashlib.sha256(bomb).hexdigest()
+    (media / bomb_sha).write_bytes(bomb)
+    month_file = folder / "finance" / f"{entries[1].date:%Y-%m}.json"
+    month_file.write_text(month_file.read_text(encoding="utf-8").replace(too_big, bomb_sha), encoding="utf-8")
+    ui.app.replace_snapshot(load_folder(folder))
+
+    for entry, reason in zip(entries, (BROKEN, TOO_BIG, MISSING)):
+        ui.go(ScreenName.FINANCE_ENTRY, entry_id=entry.id)
+        tile = of_type(ui, PictureTile)[0]
+        pump_until(ui, lambda: tile.problem, f"the placeholder for {reason}")
+        assert tile.problem == reason and tile.texture is None
+        assert reason in ui.texts()
+        ui.tap(tile)
+        viewer = ui.screen
+        pump_until(ui, lambda: viewer.problem, f"the viewer's placeholder for {reason}")
+        assert viewer.texture is None
+        assert any(reason in text for text in ui.texts())
+        assert "＋ 放大" not in ui.texts()  # nothing to zoom
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` pixels and holds none."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+BIG_MONTH = "2026-12"
+BIG_COUNT = 5000
+
+
+def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
+    folder = copy_demo(tmp_path)
+    categories = ["办公费", "水电费", "工程款", "保洁工资", "误工补贴", "公益事业", "党建活动", "招待费"]
+    entries = [
+        model.FinanceEntry(
+            id=f"big-{n:05d}", date=dt.date(2026, 12, 1 + n % 28),
+            direction=model.Direction.INCOME if n % 7 == 0 else model.Direction.EXPENSE,
+            amount_fen=1000 + n * 37, category=categories[n % len(categories)],
+            counterparty=f"第{n % 9 + 1}组", purpose=f"测试支出第{n}笔", voucher_no=f"记-2026-12-{n:04d}")
+        for n in range(BIG_COUNT)
+    ]
+    doc = model.FinanceMonthDoc(month=BIG_MONTH, entries=entries)
+    (folder / "finance" / f"{BIG_MONTH}.json").write_bytes(msgspec.json.encode(doc))
+    ui.app.replace_snapshot(load_folder(folder))
+
+    ui.tap_text("村级财务")
+    ui.tap_text("2026年12月")
+    assert ui.app.nav.current == (ScreenName.FINANCE_MONTH, {"month": BIG_MONTH})
+    rows = row_list(ui)
+    assert len(rows.data) == BIG_COUNT
+    shown = rows.children[0].children  # only the rows on screen are widgets
+    assert 3 <= len(shown) < 60
+    first_titles = {row.title for row in shown}
+    assert "测试支出第0笔" in first_titles
+
+    before = rows.scroll_y
+    x, y = rows.to_window(*rows.center)
+    for _swipe in range(3):
+        drag(ui, (x, y - rows.height * 0.3), (x, y + rows.height * 0.3))
+    pump_until(ui, lambda: rows.scroll_y < before, "the list to scroll")
+    ui.pump(10)
+    later_titles = {row.title for row in rows.children[0].children if row.y < rows.height}
+    assert later_titles and later_titles != first_titles
+    assert all(t.startswith("测试支出第") for t in later_titles)
+
+    rows.scroll_y = 0  # the last rows are reachable too
+    ui.pump(3)
+    last = max(entries, key=lambda e: (e.date, e.id))
+    assert any(row.title == last.purpose for row in rows.children[0].children)
+
+
+def test_month_list_covers_every_month(ui, demo):
+    ui.tap_text("村级财务")
+    titles = [row["title"] for row in row_list(ui).data]
+    assert titles == [f"{m[:4]}年{int(m[5:])}月" for m in demo.months()]
+    assert json.dumps(titles, ensure_ascii=False)  # plain Chinese month names
