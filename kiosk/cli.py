@@ -93,8 +93,9 @@ def run_kiosk(args) -> int:
         return _fail(EXIT_SETUP, str(exc))
     from screens.app import KioskApp
 
-    KioskApp(config, live).run()
-    return 0
+    app = KioskApp(config, live)
+    app.run()
+    return app.exit_status
 
 
 def run_tour(args) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,6 +100,32 @@ class LiveData:
         if snapshot is not None:
             self.snapshot = snapshot
         return snapshot
+
+    # ------------------------------------------------------------ technician
+
+    def status_lines(self) -> list[str]:
+        """What the technician menu shows, one fact a line."""
+        from kiosk import __version__
+
+        status = self.status()
+        data = status.text if status else "还没有数据"
+        if status and status.stale:
+            data += "（已过期）"
+        where = Path(self.config.feed.store) if self.store is not None else Path("/")
+        try:
+            free = shutil.disk_usage(where).free / 2**30
+            disk = f"{free:.1f} GB 可用（{where}）"
+        except OSError as exc:
+            disk = f"无法读取（{exc.strerror}）"
+        platform = self.config.feed.platform or "未配置（演示数据）"
+        return [
+            f"终端编号：{self.config.terminal.id}",
+            f"软件版本：{__version__}",
+            f"数据：{data}",
+            f"最近同步：{self.last_outcome or '还没有同步过'}",
+            f"磁盘：{disk}",
+            f"上级平台：{platform}",
+        ]
 
     # ------------------------------------------------------------ USB
 

@@ -119,14 +119,24 @@ class Snapshot:
     def entries_for_project(self, project_id: str) -> list[model.FinanceEntry]:
         return [entry for entry in self._entries_by_id.values() if entry.project_id == project_id]
 
+    # Unknown ids raise KeyError like the look-ups above (never
+    # StopIteration): a screen whose record went away with a data update
+    # is told so by a LookupError.
     def disclosure(self, disclosure_id: str) -> model.Disclosure:
-        return next(d for d in self.disclosures if d.id == disclosure_id)
+        return _by_id(self.disclosures, disclosure_id)
 
     def notice(self, notice_id: str) -> model.Notice:
-        return next(n for n in self.notices if n.id == notice_id)
+        return _by_id(self.notices, notice_id)
 
     def case(self, case_id: str) -> model.Case:
-        return next(c for c in self.cases if c.id == case_id)
+        return _by_id(self.cases, case_id)
+
+
+def _by_id(records, record_id: str):
+    for record in records:
+        if record.id == record_id:
+            return record
+    raise KeyError(record_id)
 
 
 def read_folder_documents(folder: Path) -> dict[str, bytes]:

@@ -21,12 +21,14 @@ from kiosk.config import Config
 from kiosk.decode import FeedError
 from kiosk.images import ImageWorker, ThumbnailCache
 from kiosk.live import LiveData
+from kiosk.ops.pin import PinGuard
 from kiosk import paths
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
 from kiosk.idle import IdlePolicy, NightSchedule
 from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
+from screens.technician import CornerTaps, PinPad, TechnicianPanel
 from screens.read_aloud import ReadAloud
 from screens.registry import ScreenName
 from screens.search import SearchService
@@ -37,6 +39,7 @@ log = logging.getLogger("village_kiosk.app")
 # first frame on screen is written to this file (see kiosk.bench).
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"
 _HERE = Path(__file__).resolve().parent
+EXIT_TO_DESKTOP = 64  # "the technician closed the kiosk": systemd must not restart it
 
 
 class DataHolder(EventDispatcher):
@@ -100,6 +103,7 @@ class KioskApp(App):
         self.data = DataHolder(live)
         self.search = SearchService(self.data)  # index built off the UI thread, per snapshot
         self.nav: Navigator | None = None
+        self.exit_status = 0
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
         self.images = ImageWorker(ThumbnailCache(paths.cache_dir() / "thumbs"))
@@ -123,6 +127,9 @@ class KioskApp(App):
                                                  attract_after_s=display.attract_after_s),
                                 self.clock, NightSchedule.parse(display.night))
         self.idle.reset_hooks.append(self.read_aloud.stop)
+        load_kv("technician")
+        self.corner = CornerTaps(self.clock, self.open_technician_menu)
+        Window.fbind("on_touch_down", lambda _w, touch: self.corner.touch(touch.x, touch.y, *Window.size))
         _report_first_frame(os.environ.get(READY_FILE_ENV))
         return root
 
@@ -155,6 +162,33 @@ class KioskApp(App):
             self.replace_snapshot(snapshot)
         else:
             self.data.update_status()
+
+    def open_technician_menu(self) -> None:
+        if not self.kiosk_config.terminal.pin_hash:
+            log.info("event=technician_menu_refused reason=no PIN provisioned")
+            return
+        PinPad(PinGuard.from_config(self.kiosk_config), on_accepted=self._open_technician_panel).open(animation=False)
+
+    def _open_technician_panel(self) -> None:
+        TechnicianPanel(status=self.live.status_lines, actions={
+            "sync": self.live.sync_now,
+            "usb": self._import_usb,
+            "exit": self.exit_to_desktop,
+        }).open(animation=False)
+
+    def _import_usb(self) -> str:
+        outcome, message = self.live.import_usb()
+        if outcome is not None:
+            self.on_sync(outcome)
+        return message
+
+    def exit_to_desktop(self) -> str:
+        log.info("event=exit_to_desktop")
+        # The kiosk service treats this status as "stopped on purpose" and
+        # does not restart the kiosk (RestartPreventExitStatus).
+        Clock.schedule_once(lambda _dt: self.stop(), 0)
+        self.exit_status = EXIT_TO_DESKTOP
+        return "正在退出……"
 
     def toggle_reading(self) -> None:
         name, params = self.nav.current

@@ -37,7 +37,7 @@ def item_name(snapshot, item_id: str) -> str:
     for lookup, field in lookups:
         try:
             return getattr(lookup(item_id), field)
-        except (KeyError, StopIteration):
+        except KeyError:
             continue
     return ""
 

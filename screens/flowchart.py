@@ -108,11 +108,11 @@ def measure_with(font_size: float):
 
 class ChartMetrics:
     """Sizes of a chart at the theme's current font: everything follows the
-    body text size, so large mode makes the whole chart larger, not just
-    the letters."""
+    text size (a size up from body text: a chart is read from a step
+    away), so large mode makes the whole chart larger, not just the letters."""
 
     def __init__(self, theme):
-        self.font = theme.body
+        self.font = theme.title
         self.scale = theme.scale
         self.max_box_width = round(self.font * 10.5)
         self.gap_x = round(self.font * 1.6)
@@ -120,7 +120,7 @@ class ChartMetrics:
         self.padding = round(self.font * 0.9)  # room for the 公示 tag above the text
         self.line = max(2.0, self.font / 10)
         self.head = self.font * 0.6  # arrowhead length
-        self.tag_font = round(self.font * 0.55)
+        self.tag_font = round(self.font * 0.6)
 
 
 def chart_layout(chart_id: str, chart: model.Flowchart, metrics: ChartMetrics) -> ChartLayout:
@@ -174,7 +174,7 @@ class FlowchartCanvas(Widget):
         self._relayout = Clock.create_trigger(lambda _dt: self._lay_out())
         # Bound methods: Kivy holds them weakly, so a preview on a page
         # that is gone does not live on through the theme.
-        App.get_running_app().theme.bind(body=self._on_theme_font, text=self._on_theme_colours)
+        App.get_running_app().theme.bind(title=self._on_theme_font, text=self._on_theme_colours)
         self.bind(pos=self._place, size=self._place, zoom=self._place)
 
     def _on_theme_font(self, *_args) -> None:
@@ -562,11 +562,11 @@ class FlowchartScreen(KioskScreen):
 
     def _fill_steps(self) -> None:
         public = public_numbers(self.snapshot.complaint.hotlines)
-        content = self.ids.steps.content
+        content = self.ids.steps_panel.content
         content.clear_widgets()
         for step in self._steps:
             content.add_widget(StepRow(**_step_texts(step, public), action=lambda step=step: open_step(step, public)))
-        self.ids.steps.scroll_y = 1
+        self.ids.steps_panel.scroll_y = 1
 
     def set_mode(self, steps: bool, remember: bool = True) -> None:
         """Chart or step list; remembered in the history, so 返回 from a

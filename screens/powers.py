@@ -44,7 +44,9 @@ class PowerCategoriesScreen(KioskScreen):
     def _size_tiles(self, *_args) -> None:
         """Share the room among the rows of tiles, so three tiles fill the
         screen; a tile whose words need more grows (the page scrolls)."""
-        tiles = self.ids.tiles
+        tiles = self.ids.get("tiles")
+        if tiles is None or not tiles.cols:  # still being built
+            return
         rows = max(1, math.ceil(len(tiles.children) / tiles.cols))
         share = (self.tile_room - tiles.spacing[1] * (rows - 1)) / rows
         for tile in tiles.children:
