@@ -8,7 +8,6 @@ and run on machines without a display.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -122,7 +121,9 @@ def run_tour(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from kiosk.ops.logs import setup_logging
+
+    setup_logging()
     args = build_parser().parse_args(argv)
     from kiosk.config import ConfigError
 

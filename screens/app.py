@@ -28,6 +28,7 @@ from kiosk.speech import SpeechEngine
 from kiosk.idle import IdlePolicy, NightSchedule
 from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
+from screens.operations import Operations
 from screens.technician import CornerTaps, PinPad, TechnicianPanel
 from screens.read_aloud import ReadAloud
 from screens.registry import ScreenName
@@ -104,6 +105,7 @@ class KioskApp(App):
         self.search = SearchService(self.data)  # index built off the UI thread, per snapshot
         self.nav: Navigator | None = None
         self.exit_status = 0
+        self.operations = Operations(self)
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
         self.images = ImageWorker(ThumbnailCache(paths.cache_dir() / "thumbs"))
@@ -118,6 +120,7 @@ class KioskApp(App):
         root = Builder.load_file(str(_HERE / "app.kv"))
         self.nav = Navigator(root.ids.manager)
         self.nav.on_change.append(root.on_screen_changed)
+        self.nav.on_change.append(self.operations.record_view)
         self.nav.go(ScreenName.HOME if self.data.snapshot is not None else ScreenName.NO_DATA)
         load_kv("kiosk_mode")
         lock_down()
@@ -134,6 +137,7 @@ class KioskApp(App):
         return root
 
     def on_start(self) -> None:
+        self.operations.start()
         self._start_sync()
         Clock.schedule_interval(self.data.update_status, 60)  # data ages while on show
 
@@ -152,6 +156,7 @@ class KioskApp(App):
         self._start_sync()
 
     def on_stop(self) -> None:
+        self.operations.stop()
         self.live.stop()
         self.images.close()
 

@@ -168,7 +168,9 @@ class Driver:
 
 
 def _inside(widget, ancestor) -> bool:
-    while widget is not None:
+    from kivy.core.window import Window
+
+    while widget is not None and widget is not Window:  # the Window is its own parent
         if widget is ancestor:
             return True
         widget = widget.parent
@@ -403,12 +405,13 @@ def run(args) -> dict:
     snapshot = datasource.open_folder(args.data) if args.data else datasource.open_configured(config)
     if snapshot is None:
         raise SystemExit("bench_ui: the configured store holds no village data")
-    recorder = Recorder()
-    logging.getLogger().addHandler(recorder)
-    logging.getLogger("kivy").addHandler(recorder)
     results: dict = {"skipped": {}}
     skipped = results["skipped"]
     harness = Harness.start(config, snapshot, size=tuple(args.size))
+    # Counted from here: Kivy's start-up notes about absent input devices are not the app's.
+    recorder = Recorder()
+    logging.getLogger().addHandler(recorder)
+    logging.getLogger("kivy").addHandler(recorder)
     driver = Driver(harness)
 
     started = time.perf_counter()

@@ -22,6 +22,7 @@ is drawn as far as the layout could, with its ``problems`` in a calm strip.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
 from kivy.app import App
@@ -92,16 +93,31 @@ class _Textures:
 _textures = _Textures()
 
 
+def wrap_width(text: str, font_size: float, max_width: float) -> float | None:
+    """The width to wrap ``text`` at: None when it fits on one line; else
+    at most ``max_width``, narrowed so the lines come out about equally
+    long (no last line of one lonely character)."""
+    one_line = _textures.get(text, font_size, None)
+    if one_line.width <= max_width:
+        return None
+    at_most = _textures.get(text, font_size, max_width)
+    lines = max(2, round(at_most.height / one_line.height))
+    balanced = min(max_width, math.ceil(one_line.width / lines + font_size))
+    return balanced if _textures.get(text, font_size, balanced).height <= at_most.height else max_width
+
+
+def text_texture(text: str, font_size: float, max_width: float):
+    """The texture of a label as ``measure`` measured it."""
+    return _textures.get(text, font_size, wrap_width(text, font_size, max_width))
+
+
 def measure_with(font_size: float):
     """The layout's ``measure(text, max_width) -> (w, h)``, with the very
     font, size and wrapping the canvas draws with."""
 
     def measure(text: str, max_width: float) -> tuple[float, float]:
-        one_line = _textures.get(text, font_size, None)
-        if one_line.width <= max_width:
-            return float(one_line.width), float(one_line.height)
-        wrapped = _textures.get(text, font_size, max_width)
-        return float(max_width), float(wrapped.height)
+        texture = text_texture(text, font_size, max_width)
+        return float(texture.width), float(texture.height)
 
     return measure
 
@@ -117,7 +133,7 @@ class ChartMetrics:
         self.max_box_width = round(self.font * 10.5)
         self.gap_x = round(self.font * 1.6)
         self.gap_y = round(self.font * 2.0)
-        self.padding = round(self.font * 0.9)  # room for the 公示 tag above the text
+        self.padding = round(self.font * 1.0)  # room for the 公示 tag above the text
         self.line = max(2.0, self.font / 10)
         self.head = self.font * 0.6  # arrowhead length
         self.tag_font = round(self.font * 0.6)
@@ -260,7 +276,7 @@ def _draw_edge(edge, flip: float, colour, m: ChartMetrics) -> None:
 
 def _draw_edge_label(edge, flip: float, theme, m: ChartMetrics) -> None:
     x, y, w, h = edge.label_box
-    texture = _textures.get(edge.label, m.font, m.max_box_width / 2)
+    texture = text_texture(edge.label, m.font, m.max_box_width / 2)
     pad = m.font * 0.15
     bottom = flip - y - h
     Color(*theme.surface)
@@ -294,7 +310,7 @@ def _draw_box(box: Box, flip: float, theme, m: ChartMetrics) -> None:
         Line(rounded_rectangle=(x, y, w, h, radius), width=m.line)
     if box.kind is Kind.PUBLICITY:
         _draw_publicity_tag(x, y + h, theme, m)
-    texture = _textures.get(box.label, m.font, box.text_width)
+    texture = text_texture(box.label, m.font, box.text_width)
     Color(*ink)
     Rectangle(texture=texture, pos=(x + w / 2 - texture.width / 2, y + h / 2 - texture.height / 2), size=texture.size)
 
@@ -398,12 +414,19 @@ class FlowchartStage(StencilView):
         width, height = self.chart.natural_size
         self._set(scale, self.center_x - width * scale / 2, self.center_y - height * scale / 2)
 
+    def start_scale(self) -> float:
+        """Where a chart opens: natural size, or smaller so more of it shows,
+        but its words never smaller than the page's body text."""
+        chart = self.chart
+        smallest_legible = App.get_running_app().theme.body / chart.metrics.font if chart.chart_layout else 1.0
+        return min(self.readable_scale(), max(self.fit_scale(), smallest_legible))
+
     def readable(self) -> None:
-        """Natural size (narrower if it is wider than the stage), the top of the chart first."""
-        scale = self.readable_scale()
+        """The chart at its start scale, its top first (all of it, centred, if it fits)."""
+        scale = self.start_scale()
         width, height = self.chart.natural_size
         if height * scale <= self.height:
-            self._show_whole()  # all of it fits at a readable size: as large as it goes
+            self._show_whole()
         else:
             self._set(scale, self.center_x - width * scale / 2, self.top - height * scale)
         self._view = "readable"
@@ -444,8 +467,8 @@ class FlowchartStage(StencilView):
             return False
         if touch.is_double_tap:
             self._cancel_tap()
-            if abs(self.plane.scale - self.fit_scale()) < 1e-3:
-                self.zoom(self.readable_scale() / self.plane.scale, anchor=touch.pos)
+            if abs(self.plane.scale - self.fit_scale()) < 1e-3:  # whole already: go close up where tapped
+                self.zoom(max(self.readable_scale(), self.fit_scale() * ZOOM_STEP) / self.plane.scale, anchor=touch.pos)
             else:
                 self.fit()
             return True
@@ -539,9 +562,13 @@ class FlowchartScreen(KioskScreen):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._steps: list[Step] = []
-        # The two views swap in and out of ``body``; kv ids are weak, so
-        # keep the one off screen alive here.
-        self._panels = {False: self.ids.chart_panel.__self__, True: self.ids.steps_panel.__self__}
+        # The parts move between ``main`` and ``side`` (see arrange); kv ids
+        # are weak, so hold them here while they are off screen.
+        self._parts = {name: self.ids[name].__self__ for name in ("mode_row", "legend", "stage", "hint", "zoom_row", "steps_panel")}
+        for part in self._parts.values():
+            self.remove_widget(part)
+        self.app.theme.bind(portrait=lambda *_args: self.arrange())
+        self.arrange()
 
     def show(self, item_id: str, steps: bool = False, fit: bool = False) -> None:
         item = self.snapshot.power_item(item_id)
@@ -572,13 +599,32 @@ class FlowchartScreen(KioskScreen):
         """Chart or step list; remembered in the history, so 返回 from a
         later screen and a data update come back to the same view."""
         self.steps_mode = steps
-        body = self.ids.body
-        body.clear_widgets()
-        body.add_widget(self._panels[steps])
+        self.arrange()
         nav = self.app.nav
         if remember and nav.current[0].value == self.name:
             name, params = nav.current
             nav.history[-1] = (name, {**{k: v for k, v in params.items() if k != "steps"}, **({"steps": True} if steps else {})})
+
+    def arrange(self) -> None:
+        """Place the parts for the orientation and the mode: all in one
+        column in portrait; in landscape the chart or the steps fill the
+        left and the buttons stand in a column at the right."""
+        main, side, side_scroll = self.ids.main, self.ids.side, self.ids.side_scroll
+        chart_parts = ["legend", "stage", "hint", "zoom_row"]
+        if self.app.theme.portrait:
+            main_parts, side_parts = ["mode_row", *(["steps_panel"] if self.steps_mode else chart_parts)], []
+        elif self.steps_mode:
+            main_parts, side_parts = ["steps_panel"], ["mode_row"]
+        else:
+            main_parts, side_parts = ["stage"], ["mode_row", "legend", "hint", "zoom_row"]
+        for box, names in ((main, main_parts), (side, side_parts)):
+            box.clear_widgets()
+            for name in names:
+                box.add_widget(self._parts[name])
+        if side_parts:
+            side_scroll.size_hint, side_scroll.opacity, side_scroll.disabled = (0.32, 1), 1, False
+        else:
+            side_scroll.size_hint, side_scroll.size, side_scroll.opacity, side_scroll.disabled = (None, None), (0, 0), 0, True
 
     def open_box(self, box: Box) -> None:
         step = next((s for s in self._steps if s.node_id == box.node_id), None)

@@ -27,7 +27,8 @@ class HomeScreen(KioskScreen):
         village = self.snapshot.village
         self.title = f"{village.name}村务公开"
         self.welcome = f"{village.township}{village.name}"
-        self.hotlines = "监督举报电话：" + "　".join(h.number for h in self.snapshot.complaint.hotlines)
+        # Plain spaces: the text wraps between numbers, never inside one.
+        self.hotlines = "监督举报电话：" + "   ".join(h.number for h in self.snapshot.complaint.hotlines)
         grid = self.ids.tiles
         if not grid.children:
             for index, (title, subtitle, target) in enumerate(TILES):
@@ -35,3 +36,18 @@ class HomeScreen(KioskScreen):
                     title=title, subtitle=subtitle, face=self.app.theme.tile_colour(index),
                     action=lambda target=target: self.app.nav.go(target),
                 ))
+            for widget in (self.ids.scroll, self.ids.page, self.ids.welcome, self.ids.hint,
+                           self.ids.search, self.ids.hotlines, grid):
+                widget.bind(height=self._share_room, width=self._share_room)
+
+    def _share_room(self, *_args) -> None:
+        """Tiles fill the screen when there is room, and keep their own
+        height (the page then scrolls) when there is not."""
+        ids = self.ids
+        page = ids.page
+        fixed = sum(ids[name].height for name in ("welcome", "hint", "search", "hotlines"))
+        spare = ids.scroll.height - page.padding[1] - page.padding[3] - page.spacing * 4 - fixed
+        rows = -(-len(ids.tiles.children) // ids.tiles.cols)
+        room = (spare - ids.tiles.spacing[1] * (rows - 1)) / rows
+        for tile in ids.tiles.children:
+            tile.room = room

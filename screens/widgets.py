@@ -54,6 +54,8 @@ class Tile(TapArea, BoxLayout):
     title = StringProperty()
     subtitle = StringProperty()
     face = ColorProperty([0.5, 0.1, 0.1, 1])
+    min_height = NumericProperty(0)
+    room = NumericProperty(0)  # height offered by the screen when it has space to spare
 
 
 class RowButton(TapArea, BoxLayout):
@@ -119,6 +121,33 @@ class FitRow(BoxLayout):
 
     def _fit(self, *_args) -> None:
         self.height = max((child.height for child in self.children), default=0) + self.padding[1] + self.padding[3]
+
+
+class Collapsible(BoxLayout):
+    """A row that can be taken off the screen entirely: while ``shown`` is
+    False it holds no children, so no hidden button covers a neighbour or
+    catches its touches (a zero-height box would still let them spill)."""
+
+    shown = BooleanProperty(True)
+
+    def __init__(self, **kwargs):
+        self._stash = []
+        super().__init__(**kwargs)
+
+    def add_widget(self, widget, *args, **kwargs):
+        if self.shown:
+            super().add_widget(widget, *args, **kwargs)
+        else:
+            self._stash.insert(0, widget)
+
+    def on_shown(self, _instance, shown):
+        if shown:
+            stash, self._stash = self._stash, []
+            for widget in reversed(stash):
+                super().add_widget(widget)
+        else:
+            self._stash = list(self.children) + self._stash
+            self.clear_widgets()
 
 
 class Pill(Label):
@@ -247,7 +276,9 @@ class PictureGrid(StackLayout):
 class SearchButton(KButton):
     """The way into search, the same wherever it is offered (home, power list)."""
 
+    icon = NumericProperty(0)  # width of the drawn magnifier's place
+
     def on_release(self):
-        from screens.registry import ScreenName  # registry names this module's users: import late
+        from screens.registry import ScreenName
 
         App.get_running_app().nav.go(ScreenName.SEARCH)

@@ -26,6 +26,16 @@ def pump_until(ui, condition, what: str, timeout_s: float = DEADLINE_S):
         ui.pump(1)
 
 
+def open_tile(ui, title: str) -> None:
+    """Tap a home-screen tile (after letting the home screen settle)."""
+    from screens.widgets import Tile
+
+    ui.pump(3)
+    tiles = [tile for tile in of_type(ui, Tile) if tile.title == title]
+    assert tiles, f"no home tile {title!r}"
+    ui.tap(tiles[0])
+
+
 def of_type(ui, cls) -> list:
     return ui.find(lambda w: isinstance(w, cls))
 
@@ -48,8 +58,9 @@ def show_row(ui, text: str):
     step = rows.height / max(rows.children[0].height - rows.height, 1) * 0.5
     for _step in range(400):
         found = ui.find(lambda w: getattr(w, "text", None) == text and w.opacity > 0)
-        # Well inside the list, not half hidden at its edge.
-        inside = [w for w in found if bottom + rows.height * 0.1 < w.to_window(*w.center)[1] < bottom + rows.height * 0.9]
+        # The whole row inside the list, not half hidden at its edge.
+        margin = rows.children[0].default_size[1] / 2
+        inside = [w for w in found if bottom + margin <= w.to_window(*w.center)[1] <= bottom + rows.height - margin]
         if inside:
             return inside[-1]
         if rows.scroll_y <= 0:

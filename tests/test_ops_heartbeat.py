@@ -20,7 +20,13 @@ import kiosk
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
-from kiosk.ops.heartbeat import Heartbeat, HeartbeatReporter, HeartbeatWorker, TerminalStatus, heartbeat_url
+from kiosk.ops.heartbeat import (
+    Heartbeat,
+    HeartbeatReporter,
+    HeartbeatWorker,
+    TerminalStatus,
+    heartbeat_url,
+)
 from kiosk.ops.logs import setup_logging
 from kiosk.ops.usage import UsageCounter
 

@@ -81,11 +81,11 @@ def test_a_restart_does_not_lift_the_lock(tmp_path):
     guard = PinGuard(stored, open_state(tmp_path / "store"), clock)
     for _ in range(3):
         guard.check("0000")
-    guard._state.close()
+    guard.close()
     restarted = PinGuard(stored, open_state(tmp_path / "store"), clock)
     assert restarted.check("0000").tries_left == 1  # the count survived too
     assert restarted.check("0000").outcome is PinOutcome.LOCKED
-    restarted._state.close()
+    restarted.close()
     clock.now += 300
     again = PinGuard(stored, open_state(tmp_path / "store"), clock)
     assert again.check("2468").outcome is PinOutcome.LOCKED and again.locked_for() == pytest.approx(300)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-from records_ui import bring_into_view, copy_demo, of_type, row_list, show_row
+from records_ui import bring_into_view, copy_demo, of_type, open_tile, row_list, show_row
 
 from kiosk import model
 from kiosk.disclosure_view import IN_PUBLICITY_BADGE, case_view, in_publicity, notice_view
@@ -22,7 +22,7 @@ from screens.widgets import Pill
 def test_badge_marks_exactly_the_lists_in_publicity(ui, demo):
     today = dt.date.today()
     running = [d for d in demo.disclosures if in_publicity(d, today)]
-    ui.tap_text("办事结果公开")
+    open_tile(ui, "办事结果公开")
     badges = {row["title"]: row["badge"] for row in row_list(ui).data}
     assert badges == {d.title: IN_PUBLICITY_BADGE if d in running else "" for d in demo.disclosures}
     if not running:  # the demo's dates have passed: the badge logic is still checked above
@@ -97,7 +97,7 @@ def test_long_list_comes_in_pages(ui, demo, tmp_path):
 def test_notice_and_case_reader(ui, demo):
     public = public_numbers(demo.complaint.hotlines)
     notice = notice_view(demo.notices[0], public)
-    ui.tap_text("通知公告")
+    open_tile(ui, "通知公告")
     show_row(ui, notice.title)
     ui.tap_text(notice.title)
     assert ui.app.nav.current == (ScreenName.NOTICE_DETAIL, {"notice_id": notice.id})

@@ -11,14 +11,14 @@ import json
 
 import msgspec
 import pytest
-from records_ui import copy_demo, drag, of_type, pump_until, row_list, show_row
+from records_ui import copy_demo, drag, of_type, open_tile, pump_until, row_list, show_row
 
 from kiosk import model, money
 from kiosk.finance_summary import month_summary
 from kiosk.images import BROKEN, MISSING, TOO_BIG
 from kiosk.snapshot import load_folder
 from screens.registry import ScreenName
-from screens.widgets import InlineBarRow, PictureTile
+from screens.widgets import InlineBarRow, PictureTile, RowButton
 
 
 def entry_with_receipts(demo, count: int = 1) -> model.FinanceEntry:
@@ -33,7 +33,7 @@ def month_zh(entry) -> str:
 def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
     entry = entry_with_receipts(demo)
     month = entry.date.strftime("%Y-%m")
-    ui.tap_text("村级财务")
+    open_tile(ui, "村级财务")
     show_row(ui, month_zh(entry))
     ui.tap_text(month_zh(entry))
     assert ui.app.nav.current == (ScreenName.FINANCE_MONTH, {"month": month})
@@ -50,12 +50,13 @@ def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
     ui.tap_text(entry.purpose)
     assert ui.app.nav.current == (ScreenName.FINANCE_ENTRY, {"entry_id": entry.id})
     assert money.yuan(entry.amount_fen) in " ".join(ui.texts())
-    tiles = of_type(ui, PictureTile)
-    assert len(tiles) == len(entry.receipts)
-    pump_until(ui, lambda: tiles[0].texture is not None, "the receipt thumbnail")
-    assert ui.app.images.cache.path_for(entry.receipts[0].sha256).is_file()
+    tiles = {tile.sha256: tile for tile in of_type(ui, PictureTile)}
+    assert set(tiles) == {r.sha256 for r in entry.receipts}
+    first = tiles[entry.receipts[0].sha256]
+    pump_until(ui, lambda: first.texture is not None, "the receipt thumbnail")
+    assert ui.app.images.cache.path_for(first.sha256).is_file()
 
-    ui.tap(tiles[0])
+    ui.tap(first)
     viewer = ui.screen
     assert ui.app.nav.current == (ScreenName.PICTURE_VIEWER, {"entry_id": entry.id, "index": 0})
     pump_until(ui, lambda: viewer.texture is not None and viewer._full_shown, "the full receipt")
@@ -78,24 +79,28 @@ def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
 
 
 def test_pictures_that_cannot_be_shown_get_a_reason(ui, demo, tmp_path):
-    """A corrupted receipt, one too large to decode and one that is missing:
-    placeholders with the reason, in the strip and in the viewer."""
+    """A receipt whose bytes are not a picture, one too large to decode and
+    one that is missing: placeholders with the reason, in the strip and in
+    the viewer. (New pictures, so no thumbnail is cached from before.)"""
     folder = copy_demo(tmp_path)
     entries = [e for e in sorted(demo.finance_entries(), key=lambda e: e.id) if e.receipts][:3]
-    broken, too_big, missing = (e.receipts[0].sha256 for e in entries)
-    media = folder / "media"
-    (media / broken).write_bytes(b"\xff\xd8\xff\xe0 not really a JPEG" * 10)
-    (media / missing).unlink()
+    garbage = b"\xff\xd8\xff\xe0 not really a JPEG " + tmp_path.name.encode()
     bomb = _png_header_only(30_000, 30_000)
-    bomb_sha = hashlib.sha256(bomb).hexdigest()
-    (media / bomb_sha).write_bytes(bomb)
-    month_file = folder / "finance" / f"{entries[1].date:%Y-%m}.json"
-    month_file.write_text(month_file.read_text(encoding="utf-8").replace(too_big, bomb_sha), encoding="utf-8")
+    replacements = {BROKEN: garbage, TOO_BIG: bomb, MISSING: None}
+    new_shas = []
+    for entry, content in zip(entries, replacements.values()):
+        new_sha = hashlib.sha256(content or tmp_path.name.encode() + b" never stored").hexdigest()
+        new_shas.append(new_sha)
+        if content is not None:
+            (folder / "media" / new_sha).write_bytes(content)
+        month_file = folder / "finance" / f"{entry.date:%Y-%m}.json"
+        text = month_file.read_text(encoding="utf-8")
+        month_file.write_text(text.replace(entry.receipts[0].sha256, new_sha), encoding="utf-8")
     ui.app.replace_snapshot(load_folder(folder))
 
-    for entry, reason in zip(entries, (BROKEN, TOO_BIG, MISSING)):
+    for entry, reason, sha in zip(entries, replacements, new_shas):
         ui.go(ScreenName.FINANCE_ENTRY, entry_id=entry.id)
-        tile = of_type(ui, PictureTile)[0]
+        tile = next(t for t in of_type(ui, PictureTile) if t.sha256 == sha)
         pump_until(ui, lambda: tile.problem, f"the placeholder for {reason}")
         assert tile.problem == reason and tile.texture is None
         assert reason in ui.texts()
@@ -138,14 +143,13 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
     (folder / "finance" / f"{BIG_MONTH}.json").write_bytes(msgspec.json.encode(doc))
     ui.app.replace_snapshot(load_folder(folder))
 
-    ui.tap_text("村级财务")
+    open_tile(ui, "村级财务")
     ui.tap_text("2026年12月")
     assert ui.app.nav.current == (ScreenName.FINANCE_MONTH, {"month": BIG_MONTH})
     rows = row_list(ui)
     assert len(rows.data) == BIG_COUNT
-    shown = rows.children[0].children  # only the rows on screen are widgets
-    assert 3 <= len(shown) < 60
-    first_titles = {row.title for row in shown}
+    assert 3 <= len(rows.children[0].children) < 60  # only the rows on screen are widgets
+    first_titles = {row.title for row in of_type(ui, RowButton)}
     assert "测试支出第0笔" in first_titles
 
     before = rows.scroll_y
@@ -154,7 +158,7 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
         drag(ui, (x, y - rows.height * 0.3), (x, y + rows.height * 0.3))
     pump_until(ui, lambda: rows.scroll_y < before, "the list to scroll")
     ui.pump(10)
-    later_titles = {row.title for row in rows.children[0].children if row.y < rows.height}
+    later_titles = {row.title for row in of_type(ui, RowButton)}  # those on screen
     assert later_titles and later_titles != first_titles
     assert all(t.startswith("测试支出第") for t in later_titles)
 
@@ -165,7 +169,7 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
 
 
 def test_month_list_covers_every_month(ui, demo):
-    ui.tap_text("村级财务")
+    open_tile(ui, "村级财务")
     titles = [row["title"] for row in row_list(ui).data]
     assert titles == [f"{m[:4]}年{int(m[5:])}月" for m in demo.months()]
     assert json.dumps(titles, ensure_ascii=False)  # plain Chinese month names

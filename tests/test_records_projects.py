@@ -9,7 +9,7 @@ from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags
 from screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
 from screens.registry import ScreenName
 from screens.widgets import BarRow, MessageStrip, PictureTile
-from records_ui import bring_into_view, of_type, pump_until, show_row
+from records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
 
 def flagged(demo, kind: FlagKind, threshold: float):
@@ -19,7 +19,7 @@ def flagged(demo, kind: FlagKind, threshold: float):
 
 
 def open_project(ui, project) -> None:
-    ui.tap_text("村级项目")
+    open_tile(ui, "村级项目")
     show_row(ui, project.name)
     ui.tap_text(project.name)
     assert ui.app.nav.current == (ScreenName.PROJECT_DETAIL, {"project_id": project.id})
@@ -27,7 +27,7 @@ def open_project(ui, project) -> None:
 
 def test_list_shows_status_and_flags_on_every_row(ui, demo):
     threshold = ui.app.kiosk_config.records.over_budget_threshold_pct
-    ui.tap_text("村级项目")
+    open_tile(ui, "村级项目")
     rows_data = {row["title"]: row for row in ui.screen.ids.rows.data}
     for project in demo.projects:
         words = [FLAG_WORDS[f.kind] for f in project_flags(project, threshold)]

@@ -126,6 +126,10 @@ class PinGuard:
     def from_config(cls, config: Config, clock: Callable[[], float] = time.time) -> PinGuard:
         return cls(config.terminal.pin_hash, open_configured_state(config), clock)
 
+    def close(self) -> None:
+        """Close the state it holds open (one guard can serve the app's life)."""
+        self._state.close()
+
     def _load(self) -> tuple[int, float]:
         failures, locked_until = self._state.get(_STATE_KEY, (0, 0.0), retry=True)
         return int(failures), float(locked_until)

@@ -1,0 +1,55 @@
+"""The unattended terminal's duties towards its operators: systemd watchdog
+keep-alives from the UI loop, anonymous usage counts, and the heartbeat.
+
+The keep-alive is sent from a Kivy Clock callback on purpose: if the UI
+loop freezes, the pings stop and systemd restarts the kiosk.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.clock import Clock
+
+from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStatus
+from kiosk.ops.usage import UsageCounter
+from kiosk.ops.watchdog import WatchdogPinger
+
+log = logging.getLogger("village_kiosk.operations")
+
+
+class Operations:
+    def __init__(self, app):
+        self.app = app
+        self.usage = UsageCounter()
+        self.watchdog = WatchdogPinger()
+        self._heartbeat: HeartbeatWorker | None = None
+        self._beats = None
+
+    def start(self) -> None:
+        # READY once the first frame is drawn: systemd then knows the kiosk is up.
+        Clock.schedule_once(lambda _dt: self.watchdog.ready("home screen shown"), 0)
+        if self.watchdog.enabled:
+            self._beats = Clock.schedule_interval(lambda _dt: self.watchdog.beat(), self.watchdog.beat_interval)
+        live = self.app.live
+        if live.store is not None:
+            config = self.app.kiosk_config
+            reporter = HeartbeatReporter(config, config.feed.store,
+                                         lambda: TerminalStatus.from_store(live.store), self.usage)
+            self._heartbeat = HeartbeatWorker(reporter, config.heartbeat.interval_s)
+            self._heartbeat.start()
+
+    def record_view(self, screen) -> None:
+        """Count a screen view (and the item on it): no personal data."""
+        name, params = self.app.nav.current
+        item = next(iter(params.values()), None) if params else None
+        self.usage.record_view(name.value, str(item) if item is not None else None)
+
+    def stop(self) -> None:
+        if self._beats is not None:
+            self._beats.cancel()
+        self.watchdog.stopping()
+        if self._heartbeat is not None:
+            self._heartbeat.stop(timeout=5)
+            self._heartbeat.reporter.close()
+            self._heartbeat = None

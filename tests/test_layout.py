@@ -1,0 +1,54 @@
+"""The layout check (run alone with ``pytest -k layout``): every screen and
+one detail view of each kind, at each size and font scale."""
+
+import pytest
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+
+from screens.layout_check import check_screen, contrast
+from screens.tour import tour_stops
+
+SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_layout_of_every_screen(ui, demo, size, large):
+    ui.resize(*size)
+    ui.set_large(large)
+    report = []
+    for stop in tour_stops(demo):
+        ui.app.nav.home()
+        ui.go(stop.screen, **stop.params)
+        report += [f"{stop.label} {size[0]}x{size[1]} {'large' if large else 'normal'}: {p}" for p in check_screen(ui)]
+    assert not report, "\n".join(report)
+
+
+def test_layout_check_contrast_numbers():
+    assert contrast((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
+    assert contrast((1, 1, 1), (1, 1, 1)) == pytest.approx(1.0)
+    assert contrast((0x76 / 255,) * 3, (1, 1, 1)) == pytest.approx(4.54, abs=0.02)
+
+
+def test_layout_check_catches_a_broken_layout(ui):
+    """Break a layout on purpose: each kind of fault is reported."""
+    from kivy.core.window import Window
+
+    theme = ui.app.theme
+    broken = BoxLayout(orientation="vertical", size_hint=(None, None), size=(600, 400), pos=(100, 300))
+    broken.add_widget(Label(text="这一行字太长了，放不下" * 4, size_hint_y=None, height=40,
+                            text_size=(600, None), color=(0, 0, 0, 1), font_size=theme.body))
+    row = BoxLayout(size_hint_y=None, height=40)
+    row.add_widget(Button(text="小", color=(0.6, 0.6, 0.6, 1), background_color=(0.6, 0.6, 0.6, 1)))
+    row.add_widget(Button(text="挤"))
+    broken.add_widget(row)
+    Window.add_widget(broken)
+    try:
+        ui.pump(4)
+        problems = check_screen(ui)
+        kinds = {p.kind for p in problems}
+    finally:
+        Window.remove_widget(broken)
+        ui.pump()
+    assert {"clipped", "too_small", "too_close", "contrast"} <= kinds, [str(p) for p in problems]

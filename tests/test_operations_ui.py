@@ -1,0 +1,54 @@
+"""Watchdog keep-alives come from the UI loop; usage counts follow taps."""
+
+import socket
+import time
+
+from kiosk.ops.watchdog import WatchdogPinger
+from screens.operations import Operations
+from screens.registry import ScreenName
+
+
+def _drain(sock) -> list[bytes]:
+    messages = []
+    while True:
+        try:
+            messages.append(sock.recv(4096))
+        except BlockingIOError:
+            return messages
+
+
+def test_keep_alives_stop_when_the_ui_loop_is_blocked(ui, tmp_path):
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.setblocking(False)
+    ops = Operations(ui.app)
+    ops.watchdog = WatchdogPinger(env={"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "300000"})
+    try:
+        ops.start()
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            ui.pump(1)
+            time.sleep(0.02)
+        running = _drain(sock)
+        assert any(b"READY=1" in m for m in running)
+        assert sum(b"WATCHDOG=1" in m for m in running) >= 3
+        time.sleep(1.0)  # the UI loop is "frozen": nothing pumps it
+        assert not [m for m in _drain(sock) if b"WATCHDOG=1" in m]
+        ui.pump(3)
+        time.sleep(0.15)
+        ui.pump(3)
+        assert any(b"WATCHDOG=1" in m for m in _drain(sock))  # and back when it runs again
+    finally:
+        ops.stop()
+        sock.close()
+
+
+def test_usage_counts_follow_the_screens_shown(ui, demo):
+    usage = ui.app.operations.usage
+    usage.drain()
+    ui.tap_text("村级项目")
+    ui.tap_text(demo.projects[0].name)
+    counts = usage.drain()
+    text = repr(counts)
+    assert ScreenName.PROJECTS.value in text and demo.projects[0].id in text
