@@ -15,6 +15,8 @@ APT_PACKAGES=(
     espeak-ng                           # offline read-aloud
     nginx                               # serves the feed in one test pass
     systemd                             # systemd-analyze verify for the unit files
+    x11-xserver-utils xinput            # xset/xrandr/xinput in the kiosk session script
+    chromium                            # the browser-kiosk peer in the benchmark
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

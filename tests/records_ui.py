@@ -58,8 +58,8 @@ def show_row(ui, text: str):
     step = rows.height / max(rows.children[0].height - rows.height, 1) * 0.5
     for _step in range(400):
         found = ui.find(lambda w: getattr(w, "text", None) == text and w.opacity > 0)
-        # The whole row inside the list, not half hidden at its edge.
-        margin = rows.children[0].default_size[1] / 2
+        # Well inside the list, not half hidden at its edge.
+        margin = rows.children[0].default_size[1] / 4
         inside = [w for w in found if bottom + margin <= w.to_window(*w.center)[1] <= bottom + rows.height - margin]
         if inside:
             return inside[-1]

@@ -89,17 +89,15 @@ def test_provision_writes_every_file(tmp_path, platform, capsys):
     assert "--rotate right" in script and "Coordinate Transformation Matrix\" 0 1 0 -1 0 1 0 0 1" in script
     assert script.rstrip().endswith(f"exec {KIOSK_BIN}")
 
-    # Sync every 15 minutes, randomised; log size bounded.
-    sync = (root / "etc/systemd/system/village-kiosk-sync.service").read_text()
-    assert f"ExecStart={KIOSK_BIN} --config /etc/village-kiosk/config.toml sync --once" in sync and "Type=oneshot" in sync
-    timer = (root / "etc/systemd/system/village-kiosk-sync.timer").read_text()
-    assert "OnUnitActiveSec=900" in timer and "RandomizedDelaySec=300" in timer
+    # The kiosk itself syncs (one writer to the store): no second syncing unit.
+    assert not (root / "etc/systemd/system/village-kiosk-sync.timer").exists()
+    assert "RestartPreventExitStatus=64" in (root / "etc/systemd/system/village-kiosk.service").read_text()
+    # Log size bounded.
     assert "SystemMaxUse=100M" in (root / "etc/systemd/journald.conf.d/village-kiosk.conf").read_text()
 
     # Enabled and the default target, as systemctl would link them.
     links = {
         "etc/systemd/system/graphical.target.wants/village-kiosk.service": "/etc/systemd/system/village-kiosk.service",
-        "etc/systemd/system/timers.target.wants/village-kiosk-sync.timer": "/etc/systemd/system/village-kiosk-sync.timer",
         "etc/systemd/system/default.target": "/lib/systemd/system/graphical.target",
     }
     for link, target in links.items():
@@ -121,7 +119,7 @@ def test_generated_units_pass_systemd_analyze_verify(tmp_path, platform, capsys)
     assert run_cli(capsys, *provision_args(root, platform, "--skip-sync"))[0] == provision.EXIT_OK
     systemd_ready_root(root)
     result = subprocess.run(
-        ["systemd-analyze", "verify", f"--root={root}", units.KIOSK_UNIT, units.SYNC_UNIT, units.SYNC_TIMER],
+        ["systemd-analyze", "verify", f"--root={root}", units.KIOSK_UNIT],
         check=False, capture_output=True, text=True, timeout=60,
     )
     # verify exits 0 even for unknown keys or bad values: it must also say nothing.

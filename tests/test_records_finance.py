@@ -162,10 +162,13 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
     assert later_titles and later_titles != first_titles
     assert all(t.startswith("测试支出第") for t in later_titles)
 
-    rows.scroll_y = 0  # the last rows are reachable too
-    ui.pump(3)
     last = max(entries, key=lambda e: (e.date, e.id))
-    assert any(row.title == last.purpose for row in rows.children[0].children)
+
+    def at_the_end():  # (the swipes' momentum may still be moving the list)
+        rows.scroll_y = 0
+        return any(row.title == last.purpose for row in of_type(ui, RowButton))
+
+    pump_until(ui, at_the_end, "the last row")
 
 
 def test_month_list_covers_every_month(ui, demo):

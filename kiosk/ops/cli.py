@@ -16,7 +16,7 @@ Asks for what is missing when run on a terminal; with --non-interactive every
 answer comes from the flags or, when provisioning again, from the existing
 configuration (the terminal id, keys, PIN and token are kept). Every answer is
 checked before anything is written. Installs: the kiosk user, {units.KIOSK_UNIT}
-(boots to a fullscreen kiosk with a watchdog), a sync timer, a journal size
+(boots to a fullscreen kiosk with a watchdog, which also syncs), a journal size
 bound, the configuration ({units.CONFIG_PATH}) and the platform keys; then fetches
 the village's data (or imports it from --usb). Ends with a summary to photograph.
 

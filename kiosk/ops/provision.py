@@ -248,8 +248,6 @@ def make_plan(args, asker: Asker) -> Plan:
         units.CONFIG_PATH: FileSpec(render_config(config).encode(), 0o640, "root:kiosk"),
         units.SESSION_SCRIPT: FileSpec(units.session_script(config.display.rotation, kiosk_bin).encode(), 0o755),
         f"{units.UNIT_DIR}/{units.KIOSK_UNIT}": FileSpec(units.kiosk_service().encode(), 0o644),
-        f"{units.UNIT_DIR}/{units.SYNC_UNIT}": FileSpec(units.sync_service(kiosk_bin).encode(), 0o644),
-        f"{units.UNIT_DIR}/{units.SYNC_TIMER}": FileSpec(units.sync_timer(config).encode(), 0o644),
         units.JOURNALD_DROPIN: FileSpec(units.journald_dropin().encode(), 0o644),
     }
     for key in pubkeys:
@@ -363,7 +361,7 @@ def summary(result: Result, now: dt.datetime | None = None) -> str:
             (
                 f"user {account.name} (uid {account.uid}, groups {', '.join(account.groups) or 'none'}); "
                 f"{units.KIOSK_UNIT} (bare X on tty1, watchdog {units.WATCHDOG_SEC} s, restart always); "
-                f"sync timer every {config.feed.sync_interval_s // 60} min; journal <= {units.JOURNAL_MAX_USE}; "
+                f"in-app sync every {config.feed.sync_interval_s // 60} min; journal <= {units.JOURNAL_MAX_USE}; "
                 f"boots to graphical.target"
             ),
         ),

@@ -12,8 +12,10 @@ is most at home on X11, and the same session runs under Xvfb in tests.
   frozen UI is restarted too. ``NotifyAccess=all`` because the app is a
   grandchild of the main process (xinit). ``PAMName=login`` on tty1 gives
   the kiosk user a logind seat session, so Xorg runs without root.
-- ``village-kiosk-sync.service`` + ``.timer``: ``village-kiosk sync --once``
-  every sync interval, randomised so villages do not poll in step.
+- no sync timer: the kiosk syncs on its own schedule (kiosk.live, every
+  ``feed.sync_interval_s`` with jitter). One writer to the store only: a
+  second syncing process could collect blobs the other is about to commit.
+  Technicians run ``village-kiosk sync --once`` or use the technician menu.
 - a journald drop-in bounding the journal on small disks.
 - ``kiosk-session``: the X client script: blanking off, rotation, touch.
 """
@@ -35,8 +37,6 @@ XINIT = "/usr/bin/xinit"
 X_SERVER = "/usr/bin/X"
 UNIT_DIR = "/etc/systemd/system"
 KIOSK_UNIT = "village-kiosk.service"
-SYNC_UNIT = "village-kiosk-sync.service"
-SYNC_TIMER = "village-kiosk-sync.timer"
 JOURNALD_DROPIN = "/etc/systemd/journald.conf.d/village-kiosk.conf"
 GRAPHICAL_TARGET = "/lib/systemd/system/graphical.target"
 WATCHDOG_SEC = 30
@@ -101,6 +101,8 @@ TimeoutStartSec=120
 TimeoutStopSec=10
 Restart=always
 RestartSec=2
+# 64: the technician chose "退出到桌面" in the technician menu.
+RestartPreventExitStatus=64
 User={KIOSK_USER}
 Group={KIOSK_USER}
 # A logind session on tty1, so Xorg runs without root.
@@ -124,51 +126,6 @@ WantedBy=graphical.target
 """
 
 
-def sync_service(kiosk_bin: str) -> str:
-    return f"""{_HEADER}
-[Unit]
-Description=Fetch the village's signed data from the platform
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-Type=oneshot
-User={KIOSK_USER}
-Group={KIOSK_USER}
-ExecStart={kiosk_bin} --config {CONFIG_PATH} sync --once
-# Exit status 3 means "updated": a success. 4 (rejected) and 5 (failed)
-# show in `systemctl --failed`; the last good data stays on screen.
-SuccessExitStatus=3
-# Slow village links: the sync bounds each file itself.
-TimeoutStartSec=30min
-StateDirectory=village-kiosk
-Nice=10
-IOSchedulingClass=idle
-NoNewPrivileges=yes
-ProtectSystem=full
-ProtectHome=yes
-PrivateTmp=yes
-"""
-
-
-def sync_timer(config: Config) -> str:
-    interval = config.feed.sync_interval_s
-    return f"""{_HEADER}
-[Unit]
-Description=Fetch the village's data every {interval // 60} minutes
-
-[Timer]
-OnBootSec=2min
-OnUnitActiveSec={interval}
-# Spread the polls so a county's terminals never hit the platform in step.
-RandomizedDelaySec={min(300, interval // 3)}
-AccuracySec=1min
-
-[Install]
-WantedBy=timers.target
-"""
-
-
 def journald_dropin() -> str:
     return f"""{_HEADER}
 # Bound the journal: terminals have small disks and nobody cleans them.
@@ -183,6 +140,5 @@ def enable_links() -> dict[str, str]:
     link path (under the root) -> target."""
     return {
         f"{UNIT_DIR}/graphical.target.wants/{KIOSK_UNIT}": f"{UNIT_DIR}/{KIOSK_UNIT}",
-        f"{UNIT_DIR}/timers.target.wants/{SYNC_TIMER}": f"{UNIT_DIR}/{SYNC_TIMER}",
         f"{UNIT_DIR}/default.target": GRAPHICAL_TARGET,
     }
