@@ -8,6 +8,7 @@ and run on machines without a display.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.ops.cli import add_commands as add_ops_commands
 
     add_ops_commands(commands)
+    from kiosk.bench.cli import add_commands as add_bench_commands
+
+    add_bench_commands(commands)
     return parser
 
 
@@ -124,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.ops.logs import setup_logging
 
     setup_logging()
+    # One line per request would drown the events that matter (and mix with
+    # the doctor's and sync's own output on stdout).
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     from kiosk.config import ConfigError
 

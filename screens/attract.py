@@ -39,6 +39,8 @@ class AttractScreen(KioskScreen):
         self._show_notice()
 
     def _show_notice(self) -> None:
+        if self.snapshot is None:  # the data source changed under a leaving screen
+            return
         notices = self.snapshot.notices
         if not notices:
             self.notice_title = self.notice_body = ""

@@ -170,8 +170,11 @@ class Driver:
 def _inside(widget, ancestor) -> bool:
     from kivy.core.window import Window
 
+    if ancestor is None:
+        return False
+    # ``ids`` hold weak proxies: compare widgets by their uid, not identity.
     while widget is not None and widget is not Window:  # the Window is its own parent
-        if widget is ancestor:
+        if widget.uid == ancestor.uid:
             return True
         widget = widget.parent
     return False
@@ -186,8 +189,8 @@ def _pictures_pending():
 
 
 def _kind(before, after) -> str | None:
-    """'power_list→power_detail' when a tap moved to another screen or item."""
-    if before == after:
+    """'power_list→power_detail' when a tap moved to another screen."""
+    if before[0] is after[0]:
         return None
     return f"{before[0].value}→{after[0].value}"
 
@@ -195,22 +198,28 @@ def _kind(before, after) -> str | None:
 # ------------------------------------------------------------ measurements
 
 
-def tour_pss(driver: Driver, snapshot, skipped: dict) -> float:
-    """Visit every screen of the tour once, back home, then read PSS."""
+def tour_pss(driver: Driver, snapshot, skipped: dict) -> tuple[float, dict[str, float]]:
+    """Visit every screen of the tour once, back home, then read PSS.
+    Also what each stop added (the profile of where memory goes)."""
     from screens.tour import tour_stops
 
+    added, last = {}, driver.pss()
     for stop in tour_stops(snapshot):
         try:
             driver.show(stop.screen, stop.params)
         except Exception as exc:  # a screen another helper has not finished: note it, go on
-            skipped[f"tour:{stop.label}"] = f"{type(exc).__name__}: {exc}"
+            skipped[f"tour:{stop.label}"] = describe(exc)
+            continue
+        now = driver.pss()
+        added[stop.label], last = round(now - last, 1), now
     driver.nav.home()
-    return driver.pss()
+    return driver.pss(), added
 
 
-def crawl(driver: Driver, snapshot, reps: int, per_screen: int) -> dict[str, dict[str, list[float]]]:
+def crawl(driver: Driver, snapshot, reps: int, per_screen: int, errors: list[str]) -> dict[str, dict[str, list[float]]]:
     """Tap the first touch targets of every tour screen, ``reps`` times:
-    latency samples per kind of navigation (first frame and settled)."""
+    latency samples per kind of navigation (first frame and settled).
+    Exceptions raised by a tap are added to ``errors``."""
     from screens.tour import tour_stops
 
     samples: dict[str, dict[str, list[float]]] = defaultdict(lambda: {"first": [], "settled": []})
@@ -226,14 +235,29 @@ def crawl(driver: Driver, snapshot, reps: int, per_screen: int) -> dict[str, dic
                 if index >= len(targets):
                     break
                 before = driver.nav.current
-                first, settled = driver.tap(targets[index])
+                try:
+                    first, settled = driver.tap(targets[index])
+                    theme.large = False  # the large-font button is a target too
+                except Exception as exc:  # noted with where it came from; the crawl goes on
+                    errors.append(f"{stop.label}, target {index}: {describe(exc)}")
+                    _recover(driver)
+                    continue
                 kind = _kind(before, driver.nav.current)
                 if kind:
                     samples[kind]["first"].append(first)
                     if settled is not None:
                         samples[kind]["settled"].append(settled)
-                theme.large = False  # the large-font button is a target too
     return samples
+
+
+def describe(exc: BaseException) -> str:
+    """The exception in one line, with the project's innermost frame."""
+    root = str(Path(__file__).resolve().parent.parent)
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(root):
+            where = f" at {Path(frame.filename).relative_to(root)}:{frame.lineno} {frame.name}"
+    return f"{type(exc).__name__}: {exc}{where}"[:400]
 
 
 def scroll_frames(driver: Driver, snapshot, gestures: int) -> dict:
@@ -317,8 +341,18 @@ def receipts(driver: Driver, snapshot, count: int) -> dict:
     return {"entries": len(entries), "thumbnail_ms": summarize(thumbs), "full_ms": summarize(fulls)}
 
 
-def _wait_for(driver: Driver, condition) -> bool:
-    deadline = time.monotonic() + PICTURE_TIMEOUT_S
+def _recover(driver: Driver) -> None:
+    """Back to a usable state after an exception (a broken frame may raise again)."""
+    try:
+        driver.harness.app.theme.large = False
+        driver.nav.home()
+        driver.frame()
+    except Exception:
+        pass
+
+
+def _wait_for(driver: Driver, condition, timeout: float = PICTURE_TIMEOUT_S) -> bool:
+    deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             return False
@@ -333,16 +367,24 @@ def search_keys(driver: Driver, queries: list[str]) -> dict:
     screen = getattr(ScreenName, "SEARCH", None)
     if screen is None:
         raise LookupError("there is no search screen (ScreenName.SEARCH)")
-    times = []
+    service = getattr(driver.harness.app, "search", None)
+    if service is not None and not _wait_for(driver, lambda: service.index is not None, timeout=120):
+        raise TimeoutError("the search index was not ready within 120 s")
+    first_ms, settled_ms, typed = [], [], []
     for query in queries:
         driver.show(screen, {})
         for char in query:
             keys = [w for w in driver.targets() if getattr(w, "text", "").strip().lower() == char]
             if not keys:
-                raise LookupError(f"no key {char!r} on the search screen")
+                break  # greyed out: nothing more would be found
             first, settled = driver.tap(keys[0])
-            times.append(settled if settled is not None else first)
-    return {"keys": len(times), "ms": summarize(times)}
+            first_ms.append(first)
+            if settled is not None:
+                settled_ms.append(settled)
+        typed.append(query)
+    if not first_ms:
+        raise LookupError("no letter key could be tapped on the search screen")
+    return {"queries": typed, "keys": len(first_ms), "ms": summarize(first_ms), "settled_ms": summarize(settled_ms)}
 
 
 def soak(driver: Driver, taps: int, seed: int, recorder: Recorder) -> dict:
@@ -362,8 +404,8 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder) -> dict:
         try:
             first, _settled = driver.tap(rng.choice(targets))
         except Exception as exc:  # the soak counts them and goes on, as the kiosk's watchdog would
-            exceptions.append("".join(traceback.format_exception_only(exc)).strip()[:300])
-            driver.nav.home()
+            exceptions.append(describe(exc))
+            _recover(driver)
             continue
         if _kind(before, driver.nav.current):
             latencies.append(first)
@@ -398,27 +440,29 @@ def _p95(samples: dict, kind: str, which: str) -> float | None:
 
 
 def run(args) -> dict:
-    from kiosk import datasource
+    from kiosk.live import LiveData
     from screens.harness import Harness
 
     config = load_config(args.config)
-    snapshot = datasource.open_folder(args.data) if args.data else datasource.open_configured(config)
+    live = LiveData.open(config, args.data)
+    snapshot = live.snapshot
     if snapshot is None:
         raise SystemExit("bench_ui: the configured store holds no village data")
     results: dict = {"skipped": {}}
     skipped = results["skipped"]
-    harness = Harness.start(config, snapshot, size=tuple(args.size))
+    harness = Harness.start(config, snapshot, size=tuple(args.size), live=live)
     # Counted from here: Kivy's start-up notes about absent input devices are not the app's.
     recorder = Recorder()
     logging.getLogger().addHandler(recorder)
     logging.getLogger("kivy").addHandler(recorder)
     driver = Driver(harness)
 
-    started = time.perf_counter()
-    results["pss_mib"] = tour_pss(driver, snapshot, skipped)
-    results["tour_s"] = round(time.perf_counter() - started, 2)
+    results["pss_start_mib"] = driver.pss()
+    results["pss_mib"], results["pss_added_by_stop_mib"] = tour_pss(driver, snapshot, skipped)
 
-    samples = crawl(driver, snapshot, args.reps, args.per_screen)
+    crawl_errors: list[str] = []
+    samples = crawl(driver, snapshot, args.reps, args.per_screen, crawl_errors)
+    results["crawl_exceptions"] = crawl_errors
     every = [value for s in samples.values() for value in s["first"]]
     results["navigation"] = _kinds_summary(samples)
     results["tap_ms"] = summarize(every)

@@ -3,15 +3,20 @@ spending by category, every entry), and one entry with its receipts."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from kivy.app import App
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+
 from kiosk import money
-from kiosk.finance_summary import entry_row, month_entries, month_summary, year_overview
+from kiosk.finance_summary import entry_row, month_summary, year_overview
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
 from screens.base import KioskScreen
 from screens.lists import ListScreen, PageScreen
 from screens.navigation import go_to
 from screens.registry import ScreenName
-from screens.widgets import HintLabel, PictureGrid, Section
+from screens.widgets import HintLabel, PictureGrid, RowButton, Section
 
 CHART_BARS = 6  # the largest categories get a bar each; the rest share one
 
@@ -56,21 +61,31 @@ class FinanceMonthScreen(KioskScreen):
         ids.chart.bars = chart_bars(summary.by_category, self.app.theme.primary)
         ids.no_chart.opacity = 0 if summary.by_category else 1
         ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
-        ids.rows.rows = self.rows(month)
+        # One small dict per entry: the row's text is made (and masked) by
+        # the row itself, only for the few rows on screen -- a month may
+        # hold thousands of entries. Date order, as the books are kept.
+        entries = sorted(self.snapshot.finance_month(month).entries, key=lambda entry: entry.date)
+        ids.rows.rows = [{"entry": entry} for entry in entries]
 
-    def rows(self, month: str) -> list[dict]:
-        # Cheap per row: a month may hold thousands of entries and the list
-        # only makes widgets for the rows on screen.
-        rows = []
-        for row in month_entries(self.snapshot, month, public_numbers(self.snapshot.complaint.hotlines)):
-            income = row.direction is Direction.INCOME
-            receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
-            rows.append(dict(
-                title=row.purpose,
-                subtitle=f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}",
-                value=("+" if income else "-") + row.amount_text,
-                action=go_to(ScreenName.FINANCE_ENTRY, entry_id=row.id)))
-        return rows
+
+class EntryRowView(RecycleDataViewBehavior, RowButton):
+    """One entry in the month's list, drawn from the entry when it scrolls
+    into view."""
+
+    def refresh_view_attrs(self, rv, index, data):
+        snapshot = App.get_running_app().data.snapshot
+        row = entry_row(data["entry"], public_numbers(snapshot.complaint.hotlines))
+        receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
+        self.index = index
+        self.title = row.purpose
+        self.subtitle = f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}"
+        self.value = ("+" if row.direction is Direction.INCOME else "-") + row.amount_text
+        self.action = partial(_open_entry, row.id)
+        return super().refresh_view_attrs(rv, index, data)
+
+
+def _open_entry(entry_id: str) -> None:
+    App.get_running_app().nav.go(ScreenName.FINANCE_ENTRY, entry_id=entry_id)
 
 
 class FinanceEntryScreen(PageScreen):

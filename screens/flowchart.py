@@ -28,6 +28,7 @@ from collections import OrderedDict
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config
+from kivy.core.window import Window
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import (
     Color, Line, Mesh, PopMatrix, PushMatrix, Rectangle, RoundedRectangle, Scale, Translate, Triangle,
@@ -55,10 +56,6 @@ MAX_FIT = 2.0  # a small chart is enlarged to fill the stage, but not beyond thi
 TAP_SLOP_UNITS = 24  # a touch that moves further than this (in theme units) is a drag, not a tap
 BOX_LINE_HEIGHT = 1.15
 PUBLICITY_TAG = "公示"
-
-KIND_NAMES = {
-    Kind.START: "开始", Kind.END: "结束", Kind.STEP: "办事步骤", Kind.DECISION: "需要决定", Kind.PUBLICITY: "公示",
-}
 
 _layouts = ChartLayoutCache()
 
@@ -145,9 +142,15 @@ def chart_layout(chart_id: str, chart: model.Flowchart, metrics: ChartMetrics) -
                            padding=metrics.padding)
 
 
-def kind_colours(theme, kind: Kind):
-    """(fill, border, ink) of a node kind, from the theme (so large mode's
-    higher contrast applies here too)."""
+LOOP_BACK = "back"  # not a node kind: the colours of loop-back arrows, for the legend
+
+
+def kind_colours(theme, kind: Kind | str):
+    """(fill, border, ink) of a node kind (or ``LOOP_BACK``), from the theme
+    (so large mode's higher contrast applies here too)."""
+    if kind == LOOP_BACK:
+        return theme.surface, theme.danger, theme.danger
+    kind = Kind(kind)
     if kind in (Kind.START, Kind.END):
         return theme.ok, theme.ok, theme.primary_ink
     if kind is Kind.DECISION:
@@ -159,14 +162,28 @@ def kind_colours(theme, kind: Kind):
 
 
 class KindColoured(Widget):
-    """A widget in the colours of a node kind (legend chip, step number):
-    ``fill``, ``border`` and ``ink`` follow ``kind`` and the theme (kv).
-    ``kind`` is a ``NodeKind`` value, or "back" for a loop back."""
+    """A widget in the colours the chart gives a node kind (legend chip,
+    step number): ``fill``, ``border`` and ``ink`` follow ``kind`` (a
+    ``NodeKind`` value or ``LOOP_BACK``) and the theme."""
 
     kind = StringProperty("step")
     fill = ColorProperty([1, 1, 1, 1])
     border = ColorProperty([0, 0, 0, 1])
     ink = ColorProperty([0, 0, 0, 1])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # On the next frame: the theme sets its colours one by one.
+        self._recolour_soon = Clock.create_trigger(lambda _dt: self._recolour())
+        App.get_running_app().theme.bind(text=self._on_theme_colours)
+        self.bind(kind=lambda *_args: self._recolour())
+        self._recolour()
+
+    def _on_theme_colours(self, *_args) -> None:
+        self._recolour_soon()
+
+    def _recolour(self) -> None:
+        self.fill, self.border, self.ink = kind_colours(App.get_running_app().theme, self.kind)
 
 
 # ------------------------------------------------------------------ drawing
@@ -617,12 +634,13 @@ class FlowchartScreen(KioskScreen):
             main_parts, side_parts = ["steps_panel"], ["mode_row"]
         else:
             main_parts, side_parts = ["stage"], ["mode_row", "legend", "hint", "zoom_row"]
+        main.clear_widgets()
+        side.clear_widgets()
         for box, names in ((main, main_parts), (side, side_parts)):
-            box.clear_widgets()
             for name in names:
                 box.add_widget(self._parts[name])
         if side_parts:
-            side_scroll.size_hint, side_scroll.opacity, side_scroll.disabled = (0.32, 1), 1, False
+            side_scroll.size_hint, side_scroll.opacity, side_scroll.disabled = (0.36, 1), 1, False
         else:
             side_scroll.size_hint, side_scroll.size, side_scroll.opacity, side_scroll.disabled = (None, None), (0, 0), 0, True
 
@@ -630,6 +648,12 @@ class FlowchartScreen(KioskScreen):
         step = next((s for s in self._steps if s.node_id == box.node_id), None)
         if step is not None and self.manager is not None and self.manager.current_screen is self:
             open_step(step, public_numbers(self.snapshot.complaint.hotlines))
+
+    def on_leave(self, *_args) -> None:
+        # A step left open must not cover the next screen.
+        for child in list(Window.children):
+            if isinstance(child, StepDetail):
+                child.dismiss(animation=False)
 
 
 class FlowchartPreview(TapArea, FlowchartCanvas):

@@ -54,6 +54,13 @@ class Harness:
         clock = ManualClock()
         app = KioskApp(config, live or LiveData(config, snapshot), clock=clock)
         app._run_prepare()  # App.run() minus its blocking loop
+        from kivy.base import EventLoop
+        from kivy.input import kivy_postproc_modules
+
+        # Touch post-processing as App.run() sets it up (double taps are
+        # recognised as on the terminal); no input providers, though.
+        for module in kivy_postproc_modules.values():
+            EventLoop.add_postproc_module(module)
         harness = cls(app, clock)
         harness.resize(*size)
         return harness
@@ -98,7 +105,8 @@ class Harness:
 
     # ------------------------------------------------------------ touch
 
-    def tap_at(self, x: float, y: float) -> None:
+    def _touch(self, x: float, y: float):
+        """A new finger put down at window position (x, y) (not yet dispatched)."""
         from kivy.base import EventLoop
         from kivy.input.motionevent import MotionEvent
 
@@ -110,12 +118,46 @@ class Harness:
                 self.sx, self.sy = args
                 super().depack(args)
 
+            def move_to(self, x: float, y: float) -> None:
+                self.move((x / window.width, y / window.height))
+
         self.__class__._touch_ids = getattr(self.__class__, "_touch_ids", 0) + 1
-        touch = _Touch("harness", self._touch_ids, (x / window.width, y / window.height))
+        return _Touch("harness", self._touch_ids, (x / window.width, y / window.height))
+
+    def tap_at(self, x: float, y: float) -> None:
+        from kivy.base import EventLoop
+
+        touch = self._touch(x, y)
         EventLoop._dispatch_input("begin", touch)
         self.pump(1)
         EventLoop._dispatch_input("end", touch)
         self.pump(3)
+
+    def gesture(self, paths: list[list[tuple[float, float]]]) -> None:
+        """Fingers moving together along window-position paths of equal
+        length (one path: a drag; two: a pinch), put down at the first
+        point and lifted at the last."""
+        from kivy.base import EventLoop
+
+        fingers = [self._touch(*path[0]) for path in paths]
+        for finger in fingers:
+            EventLoop._dispatch_input("begin", finger)
+        self.pump(1)
+        for step in range(1, len(paths[0])):
+            for finger, path in zip(fingers, paths):
+                finger.move_to(*path[step])
+                EventLoop._dispatch_input("update", finger)
+            self.pump(1)
+        for finger in fingers:
+            EventLoop._dispatch_input("end", finger)
+        self.pump(3)
+
+    def pinch(self, widget, factor: float, steps: int = 5) -> None:
+        """Two fingers on ``widget`` moving apart (``factor`` > 1, zoom in) or together."""
+        x, y = widget.to_window(*widget.center)
+        start = min(widget.width, widget.height) / 8
+        spreads = [start * factor ** (i / steps) for i in range(steps + 1)]
+        self.gesture([[(x - d, y) for d in spreads], [(x + d, y) for d in spreads]])
 
     def tap(self, widget) -> None:
         x, y = widget.to_window(*widget.center)

@@ -49,6 +49,8 @@ class PowerCategoriesScreen(KioskScreen):
             return
         rows = max(1, math.ceil(len(tiles.children) / tiles.cols))
         share = (self.tile_room - tiles.spacing[1] * (rows - 1)) / rows
+        # Tiles side by side are as tall as the one with the most words.
+        share = max([share, *(tile.minimum_height for tile in tiles.children)])
         for tile in tiles.children:
             tile.min_height = share
 
@@ -57,10 +59,12 @@ class PowerCategoriesScreen(KioskScreen):
         tiles = self.ids.tiles
         tiles.clear_widgets()
         for index, category in enumerate(self.snapshot.categories):
-            tiles.add_widget(CategoryTile(
+            tile = CategoryTile(
                 title=category.name, count=len(self.snapshot.items_in(category.id)),
                 description=category.description, index=index,
-                action=go_to(ScreenName.POWER_LIST, category_id=category.id)))
+                action=go_to(ScreenName.POWER_LIST, category_id=category.id))
+            tile.bind(minimum_height=self._size_tiles)
+            tiles.add_widget(tile)
         self._size_tiles()
 
 

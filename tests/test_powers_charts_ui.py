@@ -1,0 +1,113 @@
+"""The flowchart viewer on every demo chart and on malformed ones: boxes
+drawn with the real font never overlap, no arrow or label crosses a box,
+every label fits its box, and a broken graph shows a calm message and
+still draws -- at normal and large font."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import model
+from kiosk.flowchart import boxes_overlap, edges_crossing_boxes, labels_over_boxes
+from screens.flowchart import ChartMetrics, chart_layout, text_texture
+from screens.registry import ScreenName
+
+Kind = model.NodeKind
+
+
+def node(ident: str, label: str, kind: Kind = Kind.STEP) -> model.FlowNode:
+    return model.FlowNode(id=ident, kind=kind, label=label)
+
+
+def edge(source: str, target: str, label: str = "") -> model.FlowEdge:
+    return model.FlowEdge(source=source, target=target, label=label)
+
+
+def labels_fit(layout, metrics) -> list[str]:
+    """Boxes whose wrapped label (as drawn) is larger than the box."""
+    too_small = []
+    for box in layout.boxes:
+        texture = text_texture(box.label, metrics.font, box.text_width)
+        if texture.height > box.h + 0.5 or texture.width > box.w + 0.5:
+            too_small.append(box.node_id)
+    return too_small
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_every_demo_chart_lays_out_clean(ui, demo, large):
+    ui.set_large(large)
+    metrics = ChartMetrics(ui.app.theme)
+    assert metrics.scale == (ui.app.theme.large_scale if large else 1.0)
+    for item in demo.power_items:
+        layout = chart_layout(item.id, item.flowchart, metrics)
+        assert not layout.problems, item.id
+        assert len(layout.boxes) == len(item.flowchart.nodes), item.id
+        assert boxes_overlap(layout) == [], item.id
+        assert edges_crossing_boxes(layout) == [], item.id
+        assert labels_over_boxes(layout) == [], item.id
+        assert labels_fit(layout, metrics) == [], item.id
+
+
+def test_every_demo_chart_opens_in_the_viewer(ui, demo):
+    for item in demo.power_items:
+        ui.app.nav.go(ScreenName.POWER_FLOWCHART, item_id=item.id)
+        stage = ui.screen.ids.stage
+        assert stage.chart.chart_layout.boxes and ui.screen.problems == ""
+        assert 0 < stage.scale <= stage.plane.scale_max
+    ui.pump()
+
+
+MALFORMED = {
+    "edge to a missing node": (
+        model.Flowchart(nodes=[node("a", "提出申请", Kind.START), node("b", "村委会审核"), node("c", "办结", Kind.END)],
+                        edges=[edge("a", "b"), edge("b", "ghost", "同意"), edge("b", "c")]),
+        "不存在",
+    ),
+    "cycle with no entry": (
+        model.Flowchart(nodes=[node("a", "审核"), node("b", "公示", Kind.PUBLICITY), node("c", "复核", Kind.DECISION)],
+                        edges=[edge("a", "b"), edge("b", "c"), edge("c", "a", "有异议")]),
+        "找不到开始",
+    ),
+    "no nodes": (model.Flowchart(nodes=[], edges=[edge("x", "y")]), "没有步骤"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_chart_shows_message_and_still_draws(ui, case):
+    chart, words = MALFORMED[case]
+    ui.go(ScreenName.POWER_FLOWCHART, item_id=ui.app.data.snapshot.power_items[0].id)
+    screen = ui.screen
+    screen.show_chart(f"bad-{case}", chart)
+    ui.pump()
+    assert words in screen.problems
+    assert any(words in text for text in ui.texts())  # in the strip, on screen
+    layout = screen.ids.stage.chart.chart_layout
+    assert len(layout.boxes) == len({n.id for n in chart.nodes})
+    assert boxes_overlap(layout) == [] and edges_crossing_boxes(layout) == []
+    ui.tap(screen.ids.zoom_in)
+    ui.tap(screen.ids.fit)
+    ui.tap_text("按步骤看")
+    assert len(screen.ids.steps_panel.content.children) == len({n.id for n in chart.nodes})
+
+
+def test_two_hundred_nodes_render(ui):
+    nodes = [node("start", "开始", Kind.START)]
+    edges = []
+    for i in range(1, 200):
+        kind = Kind.DECISION if i % 10 == 0 else Kind.PUBLICITY if i % 7 == 0 else Kind.STEP
+        nodes.append(node(f"n{i}", f"第{i}项工作内容", kind))
+        edges.append(edge(nodes[i - 1].id, f"n{i}"))
+        if kind is Kind.DECISION:
+            edges.append(edge(f"n{i}", f"n{i - 5}", "不同意"))  # loops back
+    chart = model.Flowchart(nodes=nodes, edges=edges)
+    ui.go(ScreenName.POWER_FLOWCHART, item_id=ui.app.data.snapshot.power_items[0].id)
+    screen = ui.screen
+    screen.show_chart("two-hundred", chart, fit=True)
+    ui.pump()
+    stage = screen.ids.stage
+    layout = stage.chart.chart_layout
+    assert len(layout.boxes) == 200 and screen.problems == ""
+    assert boxes_overlap(layout) == [] and edges_crossing_boxes(layout) == []
+    assert stage.scale == pytest.approx(stage.fit_scale())
+    ui.tap(screen.ids.zoom_in)
+    assert stage.scale > stage.fit_scale()

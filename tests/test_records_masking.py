@@ -1,0 +1,122 @@
+"""No personal number reaches the screen in full: every screen of the tour,
+every project, finance month and entry with receipts, disclosure, notice
+and case is shown on the real app and the text of every label on it (and
+of every row of its lists, shown or not yet scrolled to) is scanned."""
+
+from __future__ import annotations
+
+import re
+
+from kiosk.privacy import public_numbers
+from screens.registry import ScreenName
+from screens.tour import tour_stops
+
+_D = r"[0-9０-９]"
+PATTERNS = {
+    "ID number": re.compile(rf"(?<![0-9])[0-9]{{17}}[0-9Xx](?![0-9])"),
+    "bank number": re.compile(r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3,4})(?![0-9])"),
+    "mobile": re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])"),
+    "landline": re.compile(r"(?<![0-9])[(（]?0[1-9][0-9]{1,2}[)）]?[ -]?[0-9]{7,8}(?![0-9])"),
+}
+
+
+def full_numbers(text: str, public: frozenset[str]) -> list[tuple[str, str]]:
+    found = []
+    for kind, pattern in PATTERNS.items():
+        for match in pattern.finditer(text):
+            if re.sub(r"[^0-9]", "", match.group()) not in public:
+                found.append((kind, match.group()))
+    return found
+
+
+def screen_texts(ui) -> list[str]:
+    """Every label of the screen on show, on screen or scrolled away, and
+    every row of its lists: rows are widgets only while on screen (and
+    some make their text only then), so each list is scrolled through."""
+    from kivy.uix.label import Label
+    from kivy.uix.recycleview import RecycleView
+
+    def labels(root):
+        return [w.text for w in root.walk() if isinstance(w, Label) and w.text]
+
+    texts = labels(ui.screen)
+    for widget in list(ui.screen.walk()):
+        if isinstance(widget, RecycleView) and widget.data:
+            texts.extend(str(value) for row in widget.data for value in row.values() if isinstance(value, str))
+            layout = widget.children[0]
+            steps = int(layout.height / max(widget.height, 1) * 2) + 2
+            for step in range(steps + 1):
+                widget.scroll_y = 1 - step / steps
+                settle()
+                texts.extend(labels(layout))
+    header = ui.app.root.ids
+    texts.extend([header.title.text, header.status.text])
+    return texts
+
+
+def settle() -> None:
+    """Let layout run (tables are filled once their width is known) without
+    drawing frames: drawing is slow on a software renderer and the scan
+    reads widgets, not pixels."""
+    from kivy.clock import Clock
+
+    for _tick in range(3):
+        Clock.tick()
+
+
+def visits(demo):
+    for stop in tour_stops(demo):
+        yield stop.label, stop.screen, stop.params
+    for project in demo.projects:
+        yield project.id, ScreenName.PROJECT_DETAIL, {"project_id": project.id}
+    for month in demo.months():
+        yield month, ScreenName.FINANCE_MONTH, {"month": month}
+    # A month's list already holds every entry's purpose, category and
+    # counterparty; an entry's page adds approver, voucher and receipt
+    # captions: visit the pages where the feed put a number in those.
+    public = public_numbers(demo.complaint.hotlines)
+    for entry in demo.finance_entries():
+        fields = [entry.approver, entry.voucher_no, entry.counterparty, *(r.caption for r in entry.receipts)]
+        if any(full_numbers(field, public) for field in fields):
+            yield entry.id, ScreenName.FINANCE_ENTRY, {"entry_id": entry.id}
+    for disclosure in demo.disclosures:
+        yield disclosure.id, ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": disclosure.id}
+    for notice in demo.notices:
+        yield notice.id, ScreenName.NOTICE_DETAIL, {"notice_id": notice.id}
+    for case in demo.cases:
+        yield case.id, ScreenName.NOTICE_DETAIL, {"case_id": case.id}
+
+
+def test_the_demo_feed_does_carry_numbers_to_mask(demo):
+    """Otherwise the scan below would prove nothing."""
+    public = public_numbers(demo.complaint.hotlines)
+    raw = [cell for d in demo.disclosures for row in d.rows for cell in row]
+    kinds = {kind for cell in raw for kind, _number in full_numbers(cell, public)}
+    assert {"ID number", "mobile"} <= kinds
+
+
+def test_no_screen_shows_a_personal_number_in_full(ui, demo):
+    public = public_numbers(demo.complaint.hotlines)
+    leaks = []
+    for label, screen, params in visits(demo):
+        ui.app.nav.home()
+        if screen is not ScreenName.HOME:
+            ui.app.nav.go(screen, **params)
+        settle()
+        for text in screen_texts(ui):
+            leaks.extend((label, kind, number) for kind, number in full_numbers(text, public))
+    assert not leaks, f"shown in full: {leaks[:10]}"
+
+
+def test_the_scan_catches_an_unmasked_table(ui, demo, monkeypatch):
+    """The scan sees the table cells: with masking switched off it fails."""
+    import kiosk.disclosure_view
+    from kiosk.privacy import MaskedTable
+
+    monkeypatch.setattr(kiosk.disclosure_view, "masked_disclosure",
+                        lambda d, _public: MaskedTable(tuple(d.columns), tuple(map(tuple, d.rows))))
+    disclosure = max(demo.disclosures, key=lambda d: len(d.rows))
+    ui.app.nav.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=disclosure.id)
+    settle()
+    found = [hit for text in screen_texts(ui) for hit in full_numbers(text, public_numbers(demo.complaint.hotlines))]
+    assert any(kind == "ID number" for kind, _number in found)
