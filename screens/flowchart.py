@@ -28,13 +28,29 @@ from collections import OrderedDict
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config
-from kivy.core.window import Window
 from kivy.core.text import Label as CoreLabel
+from kivy.core.window import Window
 from kivy.graphics import (
-    Color, Line, Mesh, PopMatrix, PushMatrix, Rectangle, RoundedRectangle, Scale, Translate, Triangle,
+    Color,
+    Line,
+    Mesh,
+    PopMatrix,
+    PushMatrix,
+    Rectangle,
+    RoundedRectangle,
+    Scale,
+    Translate,
+    Triangle,
 )
 from kivy.graphics.transformation import Matrix
-from kivy.properties import BooleanProperty, ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView

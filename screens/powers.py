@@ -12,13 +12,13 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.privacy import mask_text, public_numbers
 from screens.base import KioskScreen
+from screens.flowchart import FlowchartPreview
 from screens.lists import ListScreen, PageScreen
 from screens.navigation import go_to, load_kv
 from screens.registry import ScreenName
 from screens.widgets import HintLabel, KButton, Section, TapArea
 
-load_kv("flowchart")  # the detail page shows a flowchart preview
-from screens.flowchart import FlowchartPreview  # noqa: E402  (its kv rules must be loaded first)
+load_kv("flowchart")  # the rules of the flowchart preview on the detail page
 
 
 class CategoryTile(TapArea, BoxLayout):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from kiosk.search import SearchIndex
 from screens.registry import ScreenName
 from screens.search import KIND_BADGES
