@@ -31,7 +31,7 @@ from screens.navigation import Navigator, load_kv
 from screens.operations import Operations
 from screens.technician import CornerTaps, PinPad, TechnicianPanel
 from screens.read_aloud import ReadAloud
-from screens.registry import ScreenName
+from screens.registry import HEADER_TITLES, ScreenName
 from screens.search import SearchService
 from screens.theme import Theme
 
@@ -85,10 +85,10 @@ class KioskRoot(BoxLayout):
 
     def on_screen_changed(self, screen) -> None:
         app = App.get_running_app()
-        self.screen_title = screen.title
+        name, params = app.nav.current
+        self.screen_title = HEADER_TITLES.get(name, screen.title)
         self.can_go_back = len(app.nav.history) > 1
         app.read_aloud.stop()  # a new screen never goes on reading the old one
-        name, params = app.nav.current
         self.can_read = app.read_aloud.available and app.read_aloud.text_for(app.data.snapshot, name, params) is not None
 
 

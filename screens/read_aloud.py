@@ -18,6 +18,7 @@ log = logging.getLogger("village_kiosk.read_aloud")
 
 _LOOKUPS = {
     ScreenName.POWER_DETAIL: lambda s, p: s.power_item(p["item_id"]),
+    ScreenName.POWER_FLOWCHART: lambda s, p: s.power_item(p["item_id"]),
     ScreenName.PROJECT_DETAIL: lambda s, p: s.project(p["project_id"]),
     ScreenName.FINANCE_ENTRY: lambda s, p: s.finance_entry(p["entry_id"]),
     ScreenName.DISCLOSURE_DETAIL: lambda s, p: s.disclosure(p["disclosure_id"]),

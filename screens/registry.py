@@ -53,3 +53,15 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.ATTRACT: "attract:AttractScreen",
     ScreenName.NO_DATA: "no_data:NoDataScreen",
 }
+
+# The header names the section for screens whose own title is a record's
+# (often long) name: the page shows that name big; the header says where
+# the villager is, in one short line at any font scale.
+HEADER_TITLES: dict[ScreenName, str] = {
+    ScreenName.POWER_DETAIL: "权力清单",
+    ScreenName.POWER_FLOWCHART: "办事流程",
+    ScreenName.PROJECT_DETAIL: "村级项目",
+    ScreenName.FINANCE_ENTRY: "村级财务",
+    ScreenName.DISCLOSURE_DETAIL: "办事结果公开",
+    ScreenName.PICTURE_VIEWER: "看照片",
+}

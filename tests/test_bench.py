@@ -1,0 +1,220 @@
+"""The cheap parts of ``village-kiosk bench``: the report, the PSS reader,
+the sync benchmark on a tiny feed served from 127.0.0.1, the kiosk's
+first-frame probe, and the refusal of a missing Chromium. The full bench is
+never run here, and nothing asserts on time."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.bench import memory, peer, report, serve, syncbench
+from kiosk.bench import run as bench_run
+from kiosk.cli import main
+from kiosk.synthetic import build_synthetic
+
+
+# ------------------------------------------------------------ report
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [5, 1, 4, 2, 3]
+    assert report.percentile(values, 50) == 3
+    assert report.percentile(values, 0) == 1
+    assert report.percentile(values, 100) == 5
+    assert report.percentile([10, 20], 95) == pytest.approx(19.5)
+    assert report.summarize([]) == {"n": 0, "median": None, "p95": None, "max": None}
+    assert report.summarize([1.0, 2.0, 3.0, 4.0]) == {"n": 4, "median": 2.5, "p95": 3.85, "max": 4.0}
+
+
+def test_verdicts_pass_miss_skip_and_ratio_to_the_browser():
+    results = {
+        "cold_start_s": 0.9,
+        "pss_mib": 200.0,
+        "peer": {"first_paint_s": 1.8, "pss_mib": 400.0},
+        "sync": {"first_sync": {"ratio_to_curl": 0.5}, "unchanged": {"requests": 1}},
+        "skipped": {"scroll_frame_p95_ms": "no list here"},
+    }
+    rows = {row["key"]: row for row in report.verdicts(results)}
+    assert rows["cold_start_s"]["verdict"] == "PASS"
+    assert rows["cold_start_s"]["ratio_to_peer"] == 0.5
+    assert rows["pss_mib"]["verdict"] == "MISS"  # over 150 MiB
+    assert rows["pss_mib"]["ratio_to_peer"] == 0.5
+    assert rows["sync.first_sync.ratio_to_curl"]["verdict"] == "MISS"  # higher is better, 0.8 needed
+    assert rows["sync.unchanged.requests"]["verdict"] == "PASS"
+    assert rows["scroll_frame_p95_ms"]["verdict"] == "SKIP"
+    assert rows["scroll_frame_p95_ms"]["reason"] == "no list here"
+
+    text = report.table(report.verdicts(results))
+    lines = text.splitlines()
+    assert lines[0].split()[0] == "measure"
+    assert len(lines) == 2 + len(report.TARGETS)
+    cold = next(line for line in lines if line.startswith("cold start (demo"))
+    assert "0.90 s" in cold and "1.80 s" in cold and "0.50×" in cold and cold.endswith("PASS")
+    assert any(line.endswith("SKIP (no list here)") for line in lines)
+
+
+def test_json_report_round_trips(tmp_path):
+    results = {"cold_start_s": 1.2, "peer": {"first_paint_s": None, "pss_mib": None, "reason": "no browser"}, "skipped": {}}
+    results["targets"] = report.verdicts(results)
+    path = tmp_path / "bench.json"
+    report.write_json(results, path)
+    assert json.loads(path.read_text(encoding="utf-8")) == results
+
+
+# ------------------------------------------------------------ memory
+
+
+def test_pss_of_this_process_and_of_a_process_tree():
+    own = memory.pss_kib(os.getpid())
+    rss = int(next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:")).split()[1])
+    assert 0 < own <= rss
+    child = subprocess.Popen([sys.executable, "-c", "import time; data = bytearray(32 * 1024 * 1024); time.sleep(30)"],
+                             stdin=subprocess.DEVNULL)
+    try:
+        for _ in range(200):  # until the child has touched its 32 MiB
+            if memory.pss_kib(child.pid) > 32 * 1024:
+                break
+            subprocess.run(["sleep", "0.05"])
+        pids = memory.process_tree(os.getpid())
+        assert os.getpid() in pids and child.pid in pids
+        total, count = memory.tree_pss_mib(os.getpid())
+        assert count >= 2 and total * 1024 >= own + 32 * 1024
+    finally:
+        child.kill()
+        child.wait()
+    with pytest.raises(memory.MemoryUnavailable):
+        memory.pss_kib(child.pid)
+
+
+# ------------------------------------------------------------ sync
+
+
+@pytest.fixture(params=["python", "nginx"])
+def server(request, tmp_path):
+    www = tmp_path / "www"
+    www.mkdir()
+    if request.param == "nginx" and serve.find_nginx() is None:
+        pytest.skip("nginx is not installed")
+    started = serve.start_server(www, tmp_path / "nginx", prefer_nginx=request.param == "nginx")
+    assert started.name.startswith(request.param)
+    yield started, www
+    started.stop()
+
+
+def test_static_server_answers_304_to_a_matching_etag(server):
+    started, www = server
+    (www / "file.txt").write_bytes(b"hello")
+    connection = http.client.HTTPConnection("127.0.0.1", started.port, timeout=5)
+    connection.request("GET", "/file.txt")
+    first = connection.getresponse()
+    assert first.status == 200 and first.read() == b"hello"
+    etag = first.getheader("ETag")
+    connection.request("GET", "/file.txt", headers={"If-None-Match": etag})
+    again = connection.getresponse()
+    assert again.status == 304 and again.read() == b""
+    connection.request("GET", "/missing")
+    assert connection.getresponse().status == 404
+    connection.close()
+
+
+def test_sync_bench_on_a_tiny_feed(server, tmp_path):
+    started, www = server
+    src = tmp_path / "village"
+    build_synthetic(src, entries=60, projects=3, media=4, media_kb=2, months=3, notices=4, disclosures=2)
+    feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), www, started.url)
+    figures, store = syncbench.run(feed, src, tmp_path / "work", runs=1, polls=2)
+
+    unchanged = figures["unchanged"]
+    assert unchanged["requests"] == 1
+    assert 0 < unchanged["bytes"] < 1024
+    assert unchanged["outcome"].startswith("up to date v1")
+
+    change = figures["month_change"]
+    assert change["changed_blobs"] == 1  # only the newest month's document
+    assert change["requests"] == 3  # manifest, signature, the changed month
+    assert change["bytes_received"] > change["changed_blob_bytes"] + change["manifest_bytes"]
+    assert change["ratio"] == round(change["bytes_received"] / change["changed_blob_bytes"], 3)
+    assert change["outcome"].startswith("updated v1 → v2")
+
+    first = figures["first_sync"]
+    blobs = 5 + 3 + 4  # the five documents, three months, four pictures
+    assert first["files"] == first["requests"] == 2 + blobs  # plus manifest and signature
+    media = sum(path.stat().st_size for path in (src / "media").iterdir())
+    assert first["bytes"] > media
+    assert first["mb_per_s"] > 0
+    if first["curl_mb_per_s"] is not None:
+        assert first["ratio_to_curl"] == pytest.approx(first["mb_per_s"] / first["curl_mb_per_s"], rel=0.01)
+
+    assert (store / "cache.db").exists()  # the store left holding v2, for the kiosk to start from
+
+
+def test_month_change_adds_one_entry_to_the_newest_month_only(tmp_path):
+    src = tmp_path / "village"
+    build_synthetic(src, entries=30, projects=2, media=2, media_kb=2, months=3, notices=2, disclosures=1)
+    month = syncbench.write_month_change(src, tmp_path / "changed")
+    changed = tmp_path / "changed"
+    names = sorted(p.name for p in (src / "finance").iterdir())
+    assert month == names[-1].removesuffix(".json")
+    for name in names[:-1]:
+        assert (changed / "finance" / name).read_bytes() == (src / "finance" / name).read_bytes()
+    before = json.loads((src / "finance" / names[-1]).read_text(encoding="utf-8"))["entries"]
+    after = json.loads((changed / "finance" / names[-1]).read_text(encoding="utf-8"))["entries"]
+    assert len(after) == len(before) + 1 and after[:-1] == before
+    assert sorted(p.name for p in (changed / "media").iterdir()) == sorted(p.name for p in (src / "media").iterdir())
+
+
+# ------------------------------------------------------------ browser peer
+
+
+def test_peer_refuses_a_missing_chromium_with_a_clear_message(tmp_path, monkeypatch, demo):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no browser on this PATH
+    with pytest.raises(peer.PeerUnavailable) as refused:
+        peer.measure(demo, tmp_path, runs=1)
+    message = str(refused.value)
+    assert "Chromium is not installed" in message and "apt-get install chromium" in message
+    assert not (tmp_path / "peer-page").exists()  # refused before doing anything
+
+
+def test_peer_page_holds_the_village_data_masked(demo):
+    page = peer.render_page(demo)
+    text = "".join(page.parts)
+    assert demo.village.name in text
+    for item in demo.power_items:
+        assert item.name in text
+    assert "PerformanceObserver" in text
+    assert re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", text) is None  # no ID number in full
+    for name, data in page.images.items():
+        assert name.endswith(".jpg") and data
+
+
+def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    out = tmp_path / "bench.json"
+    status = main(["bench", "--quick", "--json", str(out), "--work", str(tmp_path / "work"),
+                   "--skip", "sync", "--skip", "search", "--skip", "cold", "--skip", "ui"])
+    assert status == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["peer"]["first_paint_s"] is None and results["peer"]["pss_mib"] is None
+    assert "apt-get install chromium" in results["peer"]["reason"]
+    rows = {row["key"]: row for row in results["targets"]}
+    assert rows["ratios.pss_vs_peer"]["verdict"] == "SKIP"
+    printed = capsys.readouterr().out
+    assert "PSS ÷ browser PSS" in printed and "SKIP (Chromium is not installed" in printed
+
+
+# ------------------------------------------------------------ the kiosk's first-frame probe
+
+
+def test_cold_start_probe_reports_the_first_frame(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    drawn, pss = bench_run.cold_start_once(tmp_path / "no-config.toml", env, tmp_path, tmp_path / "kiosk.log")
+    assert 0 < drawn < 120
+    assert pss is not None and pss > 10
