@@ -274,7 +274,7 @@ def scroll_frames(driver: Driver, snapshot, gestures: int) -> dict:
         raise LookupError("no scrolling list on the finance month screen")
     view = max(lists, key=lambda w: w.height)
     x, bottom = view.to_window(view.center_x, view.y)
-    start_scroll = view.scroll_y
+    scrollable = max(1.0, view.children[0].height - view.height) if view.children else 1.0
     frames, travelled = [], 0.0
     steps = max(8, int(view.height * 0.7 / 40))
     for gesture in range(gestures):
@@ -282,15 +282,14 @@ def scroll_frames(driver: Driver, snapshot, gestures: int) -> dict:
         y = bottom + view.height * (0.15 if down else 0.85)
         before = view.scroll_y
         frames += driver.drag(x, y, 40 if down else -40, steps, coast=30)
-        travelled += abs(view.scroll_y - before)
+        travelled += abs(view.scroll_y - before) * scrollable
     if travelled == 0:
         raise RuntimeError("the list did not scroll under a drag")
     return {
         "month": month,
         "entries": len(snapshot.finance_month(month).entries),
         "frames_ms": summarize(frames),
-        "scrolled_fraction": round(travelled, 3),
-        "start_scroll_y": start_scroll,
+        "scrolled_px": round(travelled),
     }
 
 

@@ -13,7 +13,7 @@ import unicodedata
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
@@ -143,12 +143,8 @@ class DisclosureTable(BoxLayout):
 
 
 class DisclosureDetailScreen(PageScreen):
-    in_publicity = BooleanProperty(False)
-    kind = StringProperty()
-
     def fill(self, content, disclosure_id: str):
         view = disclosure_view(self.snapshot.disclosure(disclosure_id), dt.date.today(), _public(self))
-        theme = self.app.theme
         self.title = view.title
         self.add_heading(content, view.title)
         line = FitRow()

@@ -31,21 +31,22 @@ class FinanceScreen(ListScreen):
         self.intro = "按月份查看村里的每一笔收入和支出，每一笔都能看到票据照片。"
         return [
             dict(title=summary.month_zh,
-                 subtitle=f"收入 {money.yuan_short(summary.income_fen)}　支出 {money.yuan_short(summary.expense_fen)}"
-                          f"　共{summary.entry_count}笔",
+                 # Spaces only between the parts: a line breaks there, not inside a figure.
+                 subtitle=f"收入{money.yuan_short(summary.income_fen)}  支出{money.yuan_short(summary.expense_fen)}"
+                          f"  共{summary.entry_count}笔",
                  value="" if summary.balance_fen is None else f"结余 {money.yuan_short(summary.balance_fen)}",
                  action=go_to(ScreenName.FINANCE_MONTH, month=summary.month))
             for summary in year_overview(self.snapshot)
         ]
 
 
-def chart_bars(by_category: list[tuple[str, int]], colour) -> list[dict]:
+def chart_bars(by_category: list[tuple[str, int]]) -> list[dict]:
     """Bars for the largest categories, then one for all the others."""
     shown, rest = by_category[:CHART_BARS], by_category[CHART_BARS:]
-    bars = [dict(label=name, text=money.yuan_short(fen), value=fen, colour=colour) for name, fen in shown]
+    bars = [dict(label=name, text=money.yuan_short(fen), value=fen, tone="primary") for name, fen in shown]
     if rest:
         fen = sum(fen for _name, fen in rest)
-        bars.append(dict(label=f"其他{len(rest)}类", text=money.yuan_short(fen), value=fen, colour=colour))
+        bars.append(dict(label=f"其他{len(rest)}类", text=money.yuan_short(fen), value=fen, tone="primary"))
     return bars
 
 
@@ -58,7 +59,7 @@ class FinanceMonthScreen(KioskScreen):
         ids.income.value = money.yuan(summary.income_fen)
         ids.expense.value = money.yuan(summary.expense_fen)
         ids.closing.value = _balance(summary.balance_fen)
-        ids.chart.bars = chart_bars(summary.by_category, self.app.theme.primary)
+        ids.chart.bars = chart_bars(summary.by_category)
         ids.no_chart.opacity = 0 if summary.by_category else 1
         ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
         # One small dict per entry: the row's text is made (and masked) by

@@ -92,7 +92,6 @@ class ProjectDetailScreen(PageScreen):
         project = self.snapshot.project(project_id)
         view = _view(self, project)
         self.title = view.name
-        theme = self.app.theme
         self.add_heading(content, view.name)
         dates = []
         if view.start_date:
@@ -108,11 +107,11 @@ class ProjectDetailScreen(PageScreen):
 
         money_part = Section(title="钱花了多少")
         bars = [dict(label="预算", text=money.yuan(view.budget.budget_fen), value=view.budget.budget_fen,
-                     colour=theme.muted)]
+                     tone="muted")]
         if view.budget.settlement_fen is not None:
             over = any(flag.kind is FlagKind.OVER_BUDGET for flag in view.flags)
             bars.append(dict(label="结算（实际花的钱）", text=money.yuan(view.budget.settlement_fen),
-                             value=view.budget.settlement_fen, colour=theme.danger if over else theme.ok))
+                             value=view.budget.settlement_fen, tone="danger" if over else "ok"))
         money_part.add_widget(BarChart(bars=bars))
         money_part.add_widget(KLabel(text=view.budget.text_zh, role="title"))
         if view.funding_source:

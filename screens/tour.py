@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.flags import project_flags
 from kiosk.snapshot import Snapshot
 from screens.registry import ScreenName
 
@@ -22,7 +23,9 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
     category = snapshot.categories[0]
     item = snapshot.items_in(category.id)[0]
     month = snapshot.months()[0]
-    entry = next((e for e in snapshot.finance_entries() if e.receipts), snapshot.finance_entries()[0])
+    # Details that show the most: several receipts; a flagged project with photos.
+    entry = max(snapshot.finance_entries(), key=lambda e: len(e.receipts))
+    project = max(snapshot.projects, key=lambda p: (bool(project_flags(p)), bool(p.photos)))
     stops = [
         Stop("home", ScreenName.HOME),
         Stop("power_categories", ScreenName.POWER_CATEGORIES),
@@ -33,7 +36,7 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
         Stop("power_steps", ScreenName.POWER_FLOWCHART, {"item_id": item.id, "steps": True}),
         Stop("search", ScreenName.SEARCH, {"text": "DB"}),
         Stop("projects", ScreenName.PROJECTS),
-        Stop("project_detail", ScreenName.PROJECT_DETAIL, {"project_id": snapshot.projects[0].id}),
+        Stop("project_detail", ScreenName.PROJECT_DETAIL, {"project_id": project.id}),
         Stop("finance", ScreenName.FINANCE),
         Stop("finance_month", ScreenName.FINANCE_MONTH, {"month": month}),
         Stop("finance_entry", ScreenName.FINANCE_ENTRY, {"entry_id": entry.id}),

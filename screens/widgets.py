@@ -162,7 +162,8 @@ class BarChart(BoxLayout):
     under them (so long labels wrap instead of squeezing the bar).
 
     ``bars`` takes dicts with keys label, text (the figure as shown),
-    value (a number; bars are drawn relative to the largest) and colour.
+    value (a number; bars are drawn relative to the largest) and tone
+    (a theme colour name: primary, muted, ok, danger).
     ``inline`` puts label, bar and figure on one line, for many short rows.
     """
 
@@ -179,7 +180,7 @@ class BarChart(BoxLayout):
         largest = max((bar["value"] for bar in bars), default=0)
         row_class = InlineBarRow if self.inline else BarRow
         for bar in bars:
-            self.add_widget(row_class(label=bar["label"], text=bar["text"], colour=bar["colour"],
+            self.add_widget(row_class(label=bar["label"], text=bar["text"], tone=bar["tone"],
                                       fraction=bar["value"] / largest if largest > 0 else 0))
 
 
@@ -187,7 +188,7 @@ class _BarLine(BoxLayout):
     label = StringProperty()
     text = StringProperty()
     fraction = NumericProperty(0)
-    colour = ColorProperty([0, 0, 0, 1])
+    tone = StringProperty("primary")  # a theme colour, so large mode's palette applies
 
 
 class BarRow(_BarLine):

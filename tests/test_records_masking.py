@@ -13,9 +13,8 @@ from kiosk.privacy import public_numbers
 from screens.registry import ScreenName
 from screens.tour import tour_stops
 
-_D = r"[0-9０-９]"
 PATTERNS = {
-    "ID number": re.compile(rf"(?<![0-9])[0-9]{{17}}[0-9Xx](?![0-9])"),
+    "ID number": re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"),
     "bank number": re.compile(r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3,4})(?![0-9])"),
     "mobile": re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])"),
     "landline": re.compile(r"(?<![0-9])[(（]?0[1-9][0-9]{1,2}[)）]?[ -]?[0-9]{7,8}(?![0-9])"),
