@@ -84,31 +84,9 @@ def bring_into_view(ui, widget) -> None:
 
 def drag(ui, start: tuple[float, float], end: tuple[float, float], steps: int = 12) -> None:
     """A one-finger drag through the event loop, like a villager's swipe."""
-    from kivy.base import EventLoop
-    from kivy.input.motionevent import MotionEvent
-
-    window = EventLoop.window
-
-    class _Touch(MotionEvent):
-        def depack(self, args):
-            self.is_touch = True
-            self.sx, self.sy = args
-            super().depack(args)
-
-    def norm(x, y):
-        return (x / window.width, y / window.height)
-
-    drag.touch_id = getattr(drag, "touch_id", 10_000) + 1
-    touch = _Touch("records-test", drag.touch_id, norm(*start))
-    EventLoop._dispatch_input("begin", touch)
-    for step in range(1, steps + 1):
-        x = start[0] + (end[0] - start[0]) * step / steps
-        y = start[1] + (end[1] - start[1]) * step / steps
-        touch.move(norm(x, y))
-        EventLoop._dispatch_input("update", touch)
-        ui.pump(1)
-    EventLoop._dispatch_input("end", touch)
-    ui.pump(3)
+    path = [(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
+            for i in range(steps + 1)]
+    ui.gesture([path])
 
 
 def copy_demo(tmp_path: Path) -> Path:

@@ -74,6 +74,10 @@ def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
     ui.tap_text("适合屏幕")
     assert scatter.scale == pytest.approx(1)
     assert scatter.center == pytest.approx(stage.center, abs=1)
+    ui.pinch(stage, 2.0)  # two fingers apart: zoom in, as with the + button
+    assert scatter.scale > 1.3
+    ui.pinch(stage, 0.3)  # together: back, never smaller than fitting the screen
+    assert scatter.scale == pytest.approx(1, abs=0.05)
     ui.tap(ui.app.root.ids.back)
     assert ui.app.nav.current == (ScreenName.FINANCE_ENTRY, {"entry_id": entry.id})
 
