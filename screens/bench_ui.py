@@ -410,6 +410,7 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder) -> dict:
             latencies.append(first)
         if count % max(1, taps // 10) == 0:
             samples.append((count, driver.pss()))
+            print(f"bench_ui: soak {count}/{taps} taps, PSS {samples[-1][1]} MiB", file=sys.stderr, flush=True)
     end = driver.pss()
     logged = recorder.records[logged_before:]
     warm = samples[1][1] if len(samples) > 2 else start
