@@ -33,4 +33,8 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
 
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
+    from screens import kv_guard
+
+    kv_guard.install()
+
     LabelBase.register(DEFAULT_FONT, str(fonts.regular), None, str(fonts.bold), None)

@@ -85,3 +85,4 @@ def test_tour_renders_every_screen(ui, tmp_path, size, large):
     # The tour leaves the app on the last stop's screen: nothing there is cut off.
     ui.go(stops[-1].screen, **stops[-1].params)
     assert not _clipped_labels(ui)
+
