@@ -133,6 +133,18 @@ class Harness:
         EventLoop._dispatch_input("end", touch)
         self.pump(3)
 
+    def double_tap_at(self, x: float, y: float) -> None:
+        """Two quick taps, dispatched within one frame: Kivy's double-tap
+        window (250 ms) is shorter than a software-rendered frame on a
+        loaded machine, so taps separated by frames might not pair up."""
+        from kivy.base import EventLoop
+
+        for _ in range(2):
+            touch = self._touch(x, y)
+            EventLoop._dispatch_input("begin", touch)
+            EventLoop._dispatch_input("end", touch)
+        self.pump(3)
+
     def gesture(self, paths: list[list[tuple[float, float]]]) -> None:
         """Fingers moving together along window-position paths of equal
         length (one path: a drag; two: a pinch), put down at the first

@@ -110,8 +110,7 @@ def test_browse_to_flowchart_zoom_steps_and_home(ui, demo):
     assert_in_view(stage)
 
     # Double tap: the whole chart.
-    ui.tap_at(x, y)
-    ui.tap_at(x, y)
+    ui.double_tap_at(x, y)
     assert stage.scale == pytest.approx(stage.fit_scale())
 
     # Tap a box: its step, large, with a 关闭 button.
