@@ -8,6 +8,7 @@ from the GL framebuffer.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from kiosk.config import Config
@@ -136,9 +137,15 @@ class Harness:
     def double_tap_at(self, x: float, y: float) -> None:
         """Two quick taps, dispatched within one frame: Kivy's double-tap
         window (250 ms) is shorter than a software-rendered frame on a
-        loaded machine, so taps separated by frames might not pair up."""
+        loaded machine, so taps separated by frames might not pair up.
+        First the window of the last touch runs out: Kivy pairs a tap with
+        an earlier touch that *started* near it, so a drag begun here a
+        moment ago would make the first tap the "second" one."""
         from kivy.base import EventLoop
+        from kivy.config import Config as KivyConfig
 
+        time.sleep(KivyConfig.getint("postproc", "double_tap_time") / 1000 + 0.05)
+        self.pump(1)  # Kivy forgets expired touches only after pairing a frame's new ones
         for _ in range(2):
             touch = self._touch(x, y)
             EventLoop._dispatch_input("begin", touch)
