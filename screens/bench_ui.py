@@ -253,11 +253,16 @@ def crawl(driver: Driver, snapshot, reps: int, per_screen: int, errors: list[str
 def describe(exc: BaseException) -> str:
     """The exception in one line, with the project's innermost frame."""
     root = str(Path(__file__).resolve().parent.parent)
-    where = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.startswith(root):
-            where = f" at {Path(frame.filename).relative_to(root)}:{frame.lineno} {frame.name}"
-    return f"{type(exc).__name__}: {exc}{where}"[:400]
+    where, rule = "", ""
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.startswith(root):
+            where = f" at {Path(filename).relative_to(root)}:{lineno} {frame.f_code.co_name}"
+        kv_rule = frame.f_locals.get("rule") if frame.f_code.co_name == "call_fn" else None
+        if kv_rule is not None:  # a kv binding firing: name the rule, its file and line
+            source = getattr(getattr(kv_rule, "ctx", None), "filename", "?")
+            rule = f"; kv rule {Path(str(source)).name}:{kv_rule.line + 1} {kv_rule.name}: {kv_rule.value.strip()}"
+    return f"{type(exc).__name__}: {exc}{where}{rule}"[:500]
 
 
 def scroll_frames(driver: Driver, snapshot, gestures: int) -> dict:
