@@ -25,6 +25,11 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
     Config.set("kivy", "log_level", os.environ.get("VILLAGE_KIOSK_KIVY_LOG", "warning"))
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("graphics", "maxfps", str(max_fps))
+    # Kivy asks for 2x multisampling by default. With software GL (cheap
+    # terminals, Xvfb) that doubles every pixel's work and the window's
+    # buffers: measured 104 -> 38 ms a full 1080x1920 frame and 66 MiB less
+    # memory without it. Text is anti-aliased by FreeType either way.
+    Config.set("graphics", "multisamples", "0")
     Config.set("graphics", "resizable", "0" if fullscreen else "1")
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     if size:
