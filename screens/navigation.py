@@ -13,6 +13,13 @@ from screens.registry import SCREEN_CLASSES, ScreenName
 _HERE = Path(__file__).resolve().parent
 _loaded_kv: set[str] = set()
 
+# Screens kept built besides the home screen. Every built screen holds its
+# widgets and their text textures (in RAM, with a software renderer), so
+# all seventeen of them kept cost hundreds of MiB; the last few cover
+# "back" and the usual round trips, and a screen left longer ago is built
+# again (tens of ms) when it is needed.
+KEEP_RECENT_SCREENS = 4
+
 
 def load_kv(module: str) -> None:
     """Import ``screens.<module>`` (so its widget classes are known to the
@@ -29,7 +36,7 @@ class Navigator:
     def __init__(self, manager: ScreenManager):
         self.manager = manager
         self.history: list[tuple[ScreenName, dict]] = []
-        self._screens: dict[ScreenName, object] = {}
+        self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first
         self.on_change = []  # callbacks(screen) after each move
 
     @property
@@ -87,6 +94,14 @@ class Navigator:
         screen = self.screen(name)
         screen.show(**params)
         self.manager.current = name.value
+        self._screens[name] = self._screens.pop(name)  # most recently shown last
+        self._drop_old_screens()
+
+    def _drop_old_screens(self) -> None:
+        keep = {self.history[0][0]} if self.history else set()
+        recent = [name for name in self._screens if name not in keep]
+        for name in recent[: max(0, len(recent) - KEEP_RECENT_SCREENS)]:
+            self.manager.remove_widget(self._screens.pop(name))
 
     def _changed(self) -> None:
         for callback in self.on_change:

@@ -86,3 +86,30 @@ def test_tour_renders_every_screen(ui, tmp_path, size, large):
     ui.go(stops[-1].screen, **stops[-1].params)
     assert not _clipped_labels(ui)
 
+
+
+def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
+    """Every screen kept would hold its widgets and text textures for good;
+    only home and the last few stay built, and "back" still works."""
+    import gc
+    import weakref
+
+    from screens.navigation import KEEP_RECENT_SCREENS
+
+    stops = [stop for stop in tour_stops(demo) if stop.screen is not ScreenName.HOME]
+    first = None
+    for stop in stops:
+        ui.go(stop.screen, **stop.params)
+        first = first or weakref.ref(ui.screen)
+        built = ui.app.nav.manager.screen_names
+        assert ScreenName.HOME.value in built and len(built) <= KEEP_RECENT_SCREENS + 1
+    gc.collect()
+    assert first() is None, "a screen left long ago is still alive"
+
+    # Back through the whole history: each screen built again shows its record.
+    for stop in reversed(stops[:-1]):
+        ui.tap(ui.app.root.ids.back)
+        assert ui.app.nav.current == (stop.screen, stop.params)
+        assert ui.screen.name == stop.screen.value and ui.app.nav.manager.current == stop.screen.value
+    ui.tap(ui.app.root.ids.back)
+    assert ui.app.nav.current[0] is ScreenName.HOME
