@@ -28,17 +28,20 @@ from __future__ import annotations
 import bisect
 import enum
 import functools
+import logging
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin import Style, pinyin
 
-from kiosk import model, privacy
+from kiosk import model, phrases, privacy
 from kiosk.disclosure_view import KIND_NAMES, date_zh
 from kiosk.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
 
 # Scores, best first. A record is scored by the best way its title matches;
 # a match only in its secondary text (a power's summary, a disclosure's kind)
@@ -143,28 +146,43 @@ def _readings(char: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _context_readings(han_run: str) -> list[str]:
-    """The reading of each character chosen from the phrase (银行 -> yin hang).
+def _needs_context(han_run: str) -> bool:
+    """Looking phrases up only adds something for a character with more
+    readings than are indexed anyway."""
+    return any(len(_readings(char)) > _EXTRA_READINGS for char in han_run)
 
-    Looking phrases up is most of the cost of building the index, and it only
-    adds something for a character with more readings than are indexed
-    anyway, so other runs skip it."""
-    if all(len(_readings(char)) <= _EXTRA_READINGS for char in han_run):
-        return [""] * len(han_run)
-    readings = lazy_pinyin(han_run, style=Style.NORMAL)
-    if len(readings) != len(han_run):  # characters pypinyin does not know come back grouped
-        readings = [lazy_pinyin(char, style=Style.NORMAL)[0] for char in han_run]
+
+def _han_runs(text: str) -> Iterator[str]:
+    return (run for is_han, run in _runs(_normalize(text)) if is_han)
+
+
+def _context_readings(texts: Iterable[str]) -> dict[str, list[str]]:
+    """The reading of each character of each Han run of ``texts`` that needs
+    it, chosen from the phrase (银行 -> yin hang), in one batch. Without the
+    phrase child process, a character's commonest reading stands in."""
+    runs = sorted({run for text in texts for run in _han_runs(text) if _needs_context(run)})
+    try:
+        converted = phrases.readings(runs, "plain")
+    except phrases.PhraseError as exc:
+        log.warning("event=search_phrases_unavailable %s", exc)
+        converted = [[""] * len(run) for run in runs]
+    readings = {}
+    for run, syllables in zip(runs, converted, strict=True):
+        if len(syllables) != len(run):  # characters pypinyin does not know come back grouped
+            syllables = ["" for _char in run]
+        readings[run] = syllables
     return readings
 
 
-def _units(text: str) -> str:
-    """The unit string of a text (see the module docstring)."""
+def _units(text: str, context: dict[str, list[str]]) -> str:
+    """The unit string of a text (see the module docstring); ``context``
+    from ``_context_readings``."""
     units: list[str] = []
     for is_han, run in _runs(_normalize(text)):
         if not is_han:
             units.extend(run)
             continue
-        for char, in_context in zip(run, _context_readings(run)):
+        for char, in_context in zip(run, context.get(run) or [""] * len(run)):
             alternatives = [char, *_readings(char)[:_EXTRA_READINGS]]
             if in_context not in alternatives and in_context.isascii() and in_context.isalpha():
                 alternatives.append(in_context)
@@ -306,12 +324,13 @@ class SearchIndex:
 
     def __init__(self, records: list[_Record]):
         self._records = records  # in kind order, so record order is the order at equal score
-        titles = [_units(record.title) for record in records]
+        context = _context_readings(text for record in records for text in (record.title, record.secondary))
+        titles = [_units(record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
         self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
         self._narrowing: _Narrowing | None = None
         with_secondary = [index for index, record in enumerate(records) if record.secondary]
-        self._secondaries = _Haystack([_units(records[index].secondary) for index in with_secondary], with_secondary)
+        self._secondaries = _Haystack([_units(records[index].secondary, context) for index in with_secondary], with_secondary)
 
     @classmethod
     def build(cls, snapshot: Snapshot) -> SearchIndex:

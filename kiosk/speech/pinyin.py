@@ -14,11 +14,15 @@ first (``kiosk.speech.numbers.spoken_numbers``); Latin letters pass through
 
 from __future__ import annotations
 
+import logging
 import re
 
 from pypinyin import Style, lazy_pinyin
 
+from kiosk import phrases
 from kiosk.speech.numbers import spoken_numbers
+
+log = logging.getLogger(__name__)
 
 _SHORT = ","
 _LONG = "."
@@ -37,15 +41,25 @@ def to_pinyin(text: str) -> str:
     """``"银行，行政。"`` -> ``"yin2 hang2, xing2 zheng4."``"""
     tokens: list[str] = []  # words, and _SHORT / _LONG for pauses
     text = spoken_numbers(text)
+    runs = list(_HAN_RUN.finditer(text))
     done = 0
-    for run in _HAN_RUN.finditer(text):
+    for run, syllables in zip(runs, _tone_readings([run[0] for run in runs]), strict=True):
         _add_other(tokens, text[done : run.start()])
-        syllables = lazy_pinyin(run[0], style=Style.TONE3, neutral_tone_with_five=True)
         # A character pypinyin has no reading for comes back as itself: drop it.
         tokens.extend(s for s in syllables if _SYLLABLE.fullmatch(s))
         done = run.end()
     _add_other(tokens, text[done:])
     return _joined(tokens)
+
+
+def _tone_readings(runs: list[str]) -> list[list[str]]:
+    """Phrase-aware readings; without the phrase child process, each
+    character's commonest reading (some polyphones then come out wrong)."""
+    try:
+        return phrases.readings(runs, "tone")
+    except phrases.PhraseError as exc:
+        log.warning("event=read_aloud_phrases_unavailable %s", exc)
+        return [lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True) for run in runs]
 
 
 def _add_other(tokens: list[str], text: str) -> None:
