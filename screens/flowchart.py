@@ -600,7 +600,12 @@ class FlowchartScreen(KioskScreen):
         self._parts = {name: self.ids[name].__self__ for name in ("mode_row", "legend", "stage", "hint", "zoom_row", "steps_panel")}
         for part in self._parts.values():
             self.remove_widget(part)
-        self.app.theme.bind(portrait=lambda *_args: self.arrange())
+        # A bound method, which Kivy holds weakly (a lambda would keep this
+        # screen alive through the app's theme after the navigator drops it).
+        self.app.theme.bind(portrait=self._on_orientation)
+        self.arrange()
+
+    def _on_orientation(self, *_args) -> None:
         self.arrange()
 
     def show(self, item_id: str, steps: bool = False, fit: bool = False) -> None:

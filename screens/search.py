@@ -144,9 +144,12 @@ class SearchScreen(KioskScreen):
     def show(self, text: str = "") -> None:
         self.title = "搜索"
         if not self._bound:
-            self.service.bind(index=lambda *_args: self._refresh())
+            self.service.bind(index=self._on_index)  # a method: held weakly, not keeping this screen alive
             self._bound = True
         self.typed = "".join(ch for ch in text.upper() if ch in ascii_uppercase)[:MAX_TYPED]
+        self._refresh()
+
+    def _on_index(self, *_args) -> None:
         self._refresh()
 
     def type_letter(self, letter: str) -> None:

@@ -92,20 +92,19 @@ def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
     """Every screen kept would hold its widgets and text textures for good;
     only home and the last few stay built, and "back" still works."""
     import gc
+    import time
     import weakref
 
     from screens.navigation import KEEP_RECENT_SCREENS
+    from screens.widgets import pictures_pending
 
     stops = [stop for stop in tour_stops(demo) if stop.screen is not ScreenName.HOME]
-    first = None
+    visited = {}
     for stop in stops:
         ui.go(stop.screen, **stop.params)
-        first = first or weakref.ref(ui.screen)
+        visited[stop.screen.value] = weakref.ref(ui.screen)
         built = ui.app.nav.manager.screen_names
         assert ScreenName.HOME.value in built and len(built) <= KEEP_RECENT_SCREENS + 1
-    gc.collect()
-    assert first() is None, "a screen left long ago is still alive"
-
     # Back through the whole history: each screen built again shows its record.
     for stop in reversed(stops[:-1]):
         ui.tap(ui.app.root.ids.back)
@@ -113,3 +112,17 @@ def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
         assert ui.screen.name == stop.screen.value and ui.app.nav.manager.current == stop.screen.value
     ui.tap(ui.app.root.ids.back)
     assert ui.app.nav.current[0] is ScreenName.HOME
+
+    # Pictures still being decoded, and Kivy's own deferred releases, hold a
+    # dropped screen for a few frames: a villager's next few taps.
+    deadline = time.monotonic() + 10
+    while pictures_pending() and time.monotonic() < deadline:
+        time.sleep(0.02)
+        ui.pump(1)
+    for _ in range(4):
+        ui.go(ScreenName.NOTICES)
+        ui.go(ScreenName.COMPLAINT)
+    gc.collect()
+    # Nothing else (a binding to the theme, the search service ...) keeps a dropped screen alive.
+    alive = {name for name, screen in visited.items() if screen() is not None}
+    assert alive <= set(ui.app.nav.manager.screen_names)
