@@ -77,6 +77,8 @@ class IdleWatcher:
                 log.info("event=attract")
                 self.app.nav.home()
                 self.app.nav.go(ScreenName.ATTRACT)
+                # Nobody is here: wait for the next villager at base memory.
+                self.app.nav.release_screens()
             now = self.wall_clock()
             self.app.nav.current_screen.set_night(self.night.is_night(now.time()), now)
 

@@ -97,11 +97,16 @@ class Navigator:
         self._screens[name] = self._screens.pop(name)  # most recently shown last
         self._drop_old_screens()
 
-    def _drop_old_screens(self) -> None:
+    def _drop_old_screens(self, keep_recent: int = KEEP_RECENT_SCREENS) -> None:
         keep = {self.history[0][0]} if self.history else set()
         recent = [name for name in self._screens if name not in keep]
-        for name in recent[: max(0, len(recent) - KEEP_RECENT_SCREENS)]:
+        for name in recent[: max(0, len(recent) - keep_recent)]:
             self.manager.remove_widget(self._screens.pop(name))
+
+    def release_screens(self) -> None:
+        """Drop every built screen but home and the one on show (the attract
+        screen: the terminal waits for the next villager at its base memory)."""
+        self._drop_old_screens(keep_recent=0 if self.current[0] is self.history[0][0] else 1)
 
     def _changed(self) -> None:
         for callback in self.on_change:

@@ -1,5 +1,6 @@
 """The unattended terminal's duties towards its operators: systemd watchdog
-keep-alives from the UI loop, anonymous usage counts, and the heartbeat.
+keep-alives from the UI loop, anonymous usage counts, the heartbeat, and
+giving freed memory back once the villager pauses.
 
 The keep-alive is sent from a Kivy Clock callback on purpose: if the UI
 loop freezes, the pings stop and systemd restarts the kiosk.
@@ -12,10 +13,15 @@ import logging
 from kivy.clock import Clock
 
 from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStatus
+from kiosk.ops.memory import release_free_memory
 from kiosk.ops.usage import UsageCounter
 from kiosk.ops.watchdog import WatchdogPinger
 
 log = logging.getLogger("village_kiosk.operations")
+
+# Seconds without a new screen before freed memory is handed back: the
+# collection and trim take tens of ms, so not between two quick taps.
+TRIM_AFTER_S = 1.0
 
 
 class Operations:
@@ -25,6 +31,7 @@ class Operations:
         self.watchdog = WatchdogPinger()
         self._heartbeat: HeartbeatWorker | None = None
         self._beats = None
+        self._trim = Clock.create_trigger(lambda _dt: release_free_memory(), TRIM_AFTER_S)
 
     def start(self) -> None:
         # READY once the first frame is drawn: systemd then knows the kiosk is up.
@@ -44,8 +51,11 @@ class Operations:
         name, params = self.app.nav.current
         item = next(iter(params.values()), None) if params else None
         self.usage.record_view(name.value, str(item) if item is not None else None)
+        self._trim.cancel()  # from the last screen change on
+        self._trim()
 
     def stop(self) -> None:
+        self._trim.cancel()
         if self._beats is not None:
             self._beats.cancel()
         self.watchdog.stopping()

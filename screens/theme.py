@@ -35,6 +35,24 @@ HIGH_CONTRAST = {
 TILE_COLOURS = ["#7A150D", "#0B4F6C", "#1E5631", "#5B2C83", "#6B4400", "#8E1F16", "#2F3E46"]
 
 
+# Text sizes on a 1080-wide screen in normal mode.
+TEXT_SIZES = {"small": 22, "body": 28, "title": 34, "heading": 44, "display": 56}
+# Every distinct text size (and weight) opens another FreeType face of the
+# 16 MB CJK font, about 2.5 MiB of memory each. So large mode takes the
+# smallest size of this ladder that is at least ``scale`` times the normal
+# one: mostly sizes normal mode already has open (body 28 -> 44, not 42),
+# unless that step is more than 6 % larger than asked (larger text would
+# no longer fit some screens).
+SIZE_LADDER = (22, 28, 34, 44, 56, 66, 84)
+_LADDER_SLACK = 1.06
+
+
+def _text_size(design: int, unit: float, scale: float) -> int:
+    wanted = design * scale
+    step = next((step for step in SIZE_LADDER if step >= wanted - 1e-9), None)
+    return round((step if step is not None and step <= wanted * _LADDER_SLACK else wanted) * unit)
+
+
 class Theme(EventDispatcher):
     window_width = NumericProperty(1080)
     window_height = NumericProperty(1920)
@@ -85,11 +103,8 @@ class Theme(EventDispatcher):
         self.unit = unit
         self.scale = scale
         self.portrait = self.window_height >= self.window_width
-        self.small = round(22 * unit * scale)
-        self.body = round(28 * unit * scale)
-        self.title = round(34 * unit * scale)
-        self.heading = round(44 * unit * scale)
-        self.display = round(56 * unit * scale)
+        for name, design in TEXT_SIZES.items():
+            setattr(self, name, _text_size(design, unit, scale))
         self.target = round((120 if self.large else 96) * unit)
         self.gap = round((20 if self.large else 16) * unit)
         self.pad = round(24 * unit)

@@ -76,9 +76,12 @@ def test_night_hours_show_a_dim_clock(ui):
     idle.night = NightSchedule.parse("22:00-06:00")
     idle.wall_clock = lambda: dt.datetime(2026, 11, 26, 23, 15)
     try:
+        ui.tap_text("村级项目")
         ui.advance(400)
         screen = ui.app.nav.current_screen
         assert ui.app.nav.current[0] is ScreenName.ATTRACT and screen.night
+        # Nobody is here: other screens are dropped, the terminal waits at its base memory.
+        assert sorted(ui.app.nav.manager.screen_names) == sorted([ScreenName.HOME.value, ScreenName.ATTRACT.value])
         assert "23:15" in ui.texts()
         idle.wall_clock = lambda: dt.datetime(2026, 11, 27, 9, 0)
         ui.advance(1)
