@@ -132,9 +132,16 @@ class KioskApp(App):
         self.idle.reset_hooks.append(self.read_aloud.stop)
         load_kv("technician")
         self.corner = CornerTaps(self.clock, self.open_technician_menu)
-        Window.fbind("on_touch_down", lambda _w, touch: self.corner.touch(touch.x, touch.y, *Window.size))
+        Window.fbind("on_touch_down", self._corner_touch)
         _report_first_frame(os.environ.get(READY_FILE_ENV))
         return root
+
+    def _corner_touch(self, _window, touch) -> None:
+        # 返回 sits in that corner: five quick taps on it are a villager
+        # hurrying back, not a technician (it is greyed out on home).
+        back = self.root.ids.back
+        on_button = not back.disabled and back.collide_point(*back.to_widget(*touch.pos))
+        self.corner.touch(touch.x, touch.y, *Window.size, on_button=on_button)
 
     def on_start(self) -> None:
         self.operations.start()

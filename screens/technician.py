@@ -28,9 +28,11 @@ class CornerTaps:
         self.on_gesture = on_gesture
         self._taps: list[float] = []
 
-    def touch(self, x: float, y: float, width: float, height: float) -> None:
+    def touch(self, x: float, y: float, width: float, height: float, on_button: bool = False) -> None:
+        """A touch at window position (x, y); ``on_button``: it lands on a
+        button that will act on it, so it is no corner tap."""
         corner = min(width, height) * 0.1
-        if not (x <= corner and y >= height - corner):
+        if on_button or not (x <= corner and y >= height - corner):
             self._taps.clear()
             return
         now = self.clock()

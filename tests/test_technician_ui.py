@@ -5,6 +5,7 @@ from kivy.core.window import Window
 
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.ops.pin import hash_pin
+from screens.registry import ScreenName
 from screens.technician import PinPad, TechnicianPanel
 
 PIN = "246813"
@@ -52,6 +53,19 @@ def test_five_quick_corner_taps_ask_for_the_pin(technician):
     _corner_taps(ui, 1)
     assert _open(PinPad)
     assert "请输入维护密码" in ui.texts()
+
+
+def test_hurrying_back_does_not_open_it(technician):
+    """返回 sits in the corner: five quick taps on it only go back."""
+    ui = technician
+    for name in (ScreenName.POWER_CATEGORIES, ScreenName.PROJECTS, ScreenName.FINANCE,
+                 ScreenName.NOTICES, ScreenName.DISCLOSURES, ScreenName.COMPLAINT):
+        ui.go(name)
+    for _ in range(5):
+        ui.tap(ui.app.root.ids.back)
+        ui.clock.now += 0.2
+    assert not _open(PinPad)
+    assert ui.app.nav.current[0] is ScreenName.POWER_CATEGORIES
 
 
 def test_slow_taps_do_not_open_it(technician):
