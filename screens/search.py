@@ -49,8 +49,14 @@ class SearchService(EventDispatcher):
     def __init__(self, data, **kwargs):
         super().__init__(**kwargs)
         self._generation = 0
-        data.bind(snapshot=lambda _data, snapshot: self.rebuild(snapshot))
-        self.rebuild(data.snapshot)
+        self._data = data
+
+    def start(self) -> None:
+        """Index the data on show, and each new snapshot from now on (the
+        app calls this after its first frame: building the index competes
+        with drawing for the interpreter)."""
+        self._data.bind(snapshot=lambda _data, snapshot: self.rebuild(snapshot))
+        self.rebuild(self._data.snapshot)
 
     def rebuild(self, snapshot: Snapshot | None) -> None:
         # Results of the old data must not open records the new data lacks.

@@ -12,22 +12,44 @@ The protocol is written down in docs/FEED-PROTOCOL.md. What the app needs:
 Nothing here imports Kivy.
 """
 
+import importlib
 import logging
 
-from kiosk.feed.import_ import import_tree
-from kiosk.feed.keys import Keyring
-from kiosk.feed.manifest import FileEntry, FileKind, Manifest
-from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind, OutcomeRecord, SyncOutcome
-from kiosk.feed.publish import build, verify_tree
-from kiosk.feed.store import Store, is_stale
-from kiosk.feed.sync import ConfigurationError, Syncer, Timeouts
-from kiosk.feed.worker import RetryPolicy, SyncWorker
+# Loaded on first use (PEP 562): the kiosk opens its store at start-up, but
+# the HTTP client and the publisher are not needed before the first frame.
+_EXPORTS = {
+    "import_tree": "kiosk.feed.import_",
+    "Keyring": "kiosk.feed.keys",
+    "FileEntry": "kiosk.feed.manifest",
+    "FileKind": "kiosk.feed.manifest",
+    "Manifest": "kiosk.feed.manifest",
+    "EXIT_STATUS": "kiosk.feed.outcome",
+    "OutcomeKind": "kiosk.feed.outcome",
+    "OutcomeRecord": "kiosk.feed.outcome",
+    "SyncOutcome": "kiosk.feed.outcome",
+    "build": "kiosk.feed.publish",
+    "verify_tree": "kiosk.feed.publish",
+    "Store": "kiosk.feed.store",
+    "is_stale": "kiosk.feed.store",
+    "ConfigurationError": "kiosk.feed.sync",
+    "Syncer": "kiosk.feed.sync",
+    "Timeouts": "kiosk.feed.sync",
+    "RetryPolicy": "kiosk.feed.worker",
+    "SyncWorker": "kiosk.feed.worker",
+}
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'kiosk.feed' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
+
 
 # A library logs, the application decides where lines go (and the CLI
 # prints its own one line, so no second copy on stderr by default).
 logging.getLogger("kiosk.feed").addHandler(logging.NullHandler())
 
-__all__ = [
+__all__ = [  # noqa: F822 - provided by __getattr__
     "EXIT_STATUS",
     "ConfigurationError",
     "FileEntry",

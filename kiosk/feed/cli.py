@@ -18,12 +18,9 @@ from pathlib import Path
 from kiosk import config as kiosk_config
 from kiosk import paths
 from kiosk.feed import keys, publish
-from kiosk.feed.import_ import import_tree
 from kiosk.feed.manifest import stamp
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected, SyncOutcome
 from kiosk.feed.store import Store
-from kiosk.feed.sync import ConfigurationError, Syncer
-from kiosk.feed.worker import RetryPolicy, SyncWorker
 
 # As the main ``village-kiosk`` command: 2 usage, 3 setup, 4 invalid village data.
 EXIT_OK = 0
@@ -133,11 +130,17 @@ def _import(args: argparse.Namespace) -> int:
         store = _open_store(args, config)
     except (keys.KeyFileError, kiosk_config.ConfigError, OSError) as exc:
         return _error("feed import", str(exc))
+    from kiosk.feed.import_ import import_tree
+
     with store:
         return _report(import_tree(store, Path(args.path), keyring, args.village or config.feed.village or None))
 
 
 def _sync(args: argparse.Namespace) -> int:
+    # Here, not at the top: the kiosk builds this parser at every start,
+    # and the HTTP client is not needed before its first frame.
+    from kiosk.feed.sync import ConfigurationError, Syncer
+
     try:
         config = _load_config(args)
         platform, village = args.platform or config.feed.platform, args.village or config.feed.village
@@ -155,7 +158,9 @@ def _sync(args: argparse.Namespace) -> int:
         return _sync_forever(syncer, args.interval or config.feed.sync_interval_s)
 
 
-def _sync_forever(syncer: Syncer, interval: float) -> int:
+def _sync_forever(syncer, interval: float) -> int:
+    from kiosk.feed.worker import RetryPolicy, SyncWorker
+
     done = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: done.set())

@@ -42,7 +42,6 @@ from kiosk.feed.import_ import import_tree
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.publish import verify_tree
 from kiosk.feed.store import Store
-from kiosk.feed.sync import Syncer
 from kiosk.ops import accounts, units
 from kiosk.ops.answers import (
     Asker,
@@ -320,6 +319,8 @@ def apply(plan: Plan) -> Result:
         if plan.usb is not None:
             outcome = import_tree(store, plan.usb, plan.keyring, plan.config.feed.village)
         elif plan.sync:
+            from kiosk.feed.sync import Syncer  # the HTTP client: not loaded by every start of the kiosk
+
             outcome = Syncer(store, plan.config.feed.platform, plan.config.feed.village, plan.keyring).sync_once()
         manifest = store.current()
     # A sync run as root leaves root-owned files the kiosk user must write.
