@@ -29,8 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import diskcache
-import httpx
 import msgspec
 
 import kiosk
@@ -41,12 +42,16 @@ from kiosk.ops.logs import log_event
 from kiosk.ops.state import open_state
 from kiosk.ops.usage import UsageCounter, UsageCounts
 
+if TYPE_CHECKING:  # the client itself is imported when a report goes out, not at the kiosk's start
+    import httpx
+
 log = logging.getLogger("kiosk.ops")
 
 BODY_FORMAT = 1
 MAX_PERIODS = 500  # undelivered periods kept (at 5 minutes: 41 hours of steady use)
 MAX_BATCH = 48  # periods per request, oldest first; the rest go with the next ones
-_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+CONNECT_TIMEOUT_S = 5.0
+TIMEOUT_S = 15.0
 _PERIOD_PREFIX = "usage/"
 _SEQUENCE = "usage_sequence"
 _DROPPED = "usage_dropped_periods"
@@ -174,7 +179,7 @@ class HeartbeatReporter:
         max_periods: int = MAX_PERIODS,
         transport: httpx.BaseTransport | None = None,
         now: Callable[[], dt.datetime] = _utcnow,
-        timeout: httpx.Timeout = _TIMEOUT,
+        timeout: httpx.Timeout | None = None,  # default: CONNECT_TIMEOUT_S, TIMEOUT_S
     ):
         self.config = config
         self.store_dir = Path(store_dir)
@@ -315,8 +320,11 @@ class HeartbeatReporter:
         periods = [_PERIOD.decode(raw) for raw in (self.state.get(key, retry=True) for key in keys) if raw is not None]
         dropped = self.dropped_periods()
         body = msgspec.json.encode(self.build(periods, dropped))
+        import httpx
+
+        timeout = self._timeout or httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
         try:
-            with httpx.Client(timeout=self._timeout, transport=self._transport, trust_env=False, follow_redirects=False) as client:
+            with httpx.Client(timeout=timeout, transport=self._transport, trust_env=False, follow_redirects=False) as client:
                 response = client.post(
                     self.url,
                     content=body,

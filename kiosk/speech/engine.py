@@ -19,7 +19,6 @@ import subprocess
 import threading
 from pathlib import Path
 
-from kiosk.speech.pinyin import to_pinyin
 
 log = logging.getLogger("kiosk.speech")
 
@@ -82,6 +81,7 @@ class SpeechEngine:
 
     def render_wav(self, text: str, path: Path) -> Path:
         """Speak ``text`` into a WAV file instead of the speaker (blocking)."""
+        from kiosk.speech.pinyin import to_pinyin
         subprocess.run(
             self._command("-w", str(path)),
             input=to_pinyin(text).encode(),
@@ -94,6 +94,9 @@ class SpeechEngine:
 
 
 def _feed(process: subprocess.Popen[bytes], text: str) -> None:
+    # pypinyin is imported on the first reading, not with the kiosk.
+    from kiosk.speech.pinyin import to_pinyin
+
     try:
         with process.stdin:
             process.stdin.write(to_pinyin(text).encode())
