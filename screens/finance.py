@@ -9,7 +9,7 @@ from kivy.app import App
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import money
-from kiosk.finance_summary import entry_row, month_summary, year_overview
+from kiosk.finance_summary import entries_by_date, entry_row, month_summary, year_overview
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
 from screens.base import KioskScreen
@@ -65,8 +65,7 @@ class FinanceMonthScreen(KioskScreen):
         # One small dict per entry: the row's text is made (and masked) by
         # the row itself, only for the few rows on screen -- a month may
         # hold thousands of entries. Date order, as the books are kept.
-        entries = sorted(self.snapshot.finance_month(month).entries, key=lambda entry: entry.date)
-        ids.rows.rows = [{"entry": entry} for entry in entries]
+        ids.rows.rows = [{"entry": entry} for entry in entries_by_date(self.snapshot, month)]
 
 
 class EntryRowView(RecycleDataViewBehavior, RowButton):

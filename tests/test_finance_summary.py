@@ -133,3 +133,22 @@ def test_five_thousand_entries_sum_exactly(tmp_path):
     assert summary.balance_fen == expected_income - expected_expense
     assert sum(fen for _, fen in summary.by_category) == expected_expense
     assert len(month_entries(snapshot, "2026-03")) == summary.entry_count == 5000
+
+
+def test_summaries_are_worked_out_once_per_snapshot_and_follow_a_new_one(tmp_path):
+    import gc
+    import weakref
+
+    from kiosk import finance_summary
+
+    first = build_snapshot(tmp_path, MONTHS)
+    assert month_summary(first, "2025-12") is month_summary(first, "2025-12")  # not added up again
+    changed = dict(MONTHS)
+    changed["2025-12"] = msgspec.structs.replace(MONTHS["2025-12"], entries=MONTHS["2025-12"].entries[:1])
+    second = build_snapshot(tmp_path, changed)
+    assert month_summary(second, "2025-12").expense_fen == 0 != month_summary(first, "2025-12").expense_fen
+    # An old snapshot is not kept alive by its cached summaries.
+    gone = weakref.ref(first)
+    del first
+    gc.collect()
+    assert gone() is None and len(finance_summary._summaries_of) >= 1
