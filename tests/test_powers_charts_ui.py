@@ -111,3 +111,13 @@ def test_two_hundred_nodes_render(ui):
     assert stage.scale == pytest.approx(stage.fit_scale())
     ui.tap(screen.ids.zoom_in)
     assert stage.scale > stage.fit_scale()
+
+
+def test_text_texture_cache_is_bounded_by_its_pixels(ui):
+    from screens.flowchart import _texture_bytes, _Textures
+
+    cache = _Textures(max_bytes=2 * 1024 * 1024)
+    kept = [cache.get(f"第{n}步 村民代表会议表决通过", ui.app.theme.title, 400) for n in range(200)]
+    held = sum(_texture_bytes(texture) for texture in cache._entries.values())
+    assert held <= 2 * 1024 * 1024 < sum(_texture_bytes(texture) for texture in kept)
+    assert cache.get("第199步 村民代表会议表决通过", ui.app.theme.title, 400) is kept[-1]  # the newest stay
