@@ -15,10 +15,13 @@ _loaded_kv: set[str] = set()
 
 # Screens kept built besides the home screen. Every built screen holds its
 # widgets and their text textures (in RAM, with a software renderer), so
-# all seventeen of them kept cost hundreds of MiB; the last few cover
-# "back" and the usual round trips, and a screen left longer ago is built
-# again (tens of ms) when it is needed.
-KEEP_RECENT_SCREENS = 4
+# all seventeen of them kept cost hundreds of MiB. Two cover the usual
+# round trip (a list, one of its records, back to the list); a screen left
+# longer ago is built again when needed. Measured with the benchmark's
+# crawl: keeping 2 rather than 4 saved 45 MiB and was no slower (showing
+# a record rebuilds its page anyway, and fewer live widgets make Python's
+# garbage collection cheaper).
+KEEP_RECENT_SCREENS = 2
 
 
 def load_kv(module: str) -> None:
