@@ -23,10 +23,38 @@ def theme():
     return App.get_running_app().theme
 
 
+# A wrapped label narrower than this many characters has not found its
+# place yet (see KLabel.texture_update).
+_SETTLING_CHARS = 4
+
+
 class KLabel(Label):
     """Wrapped text that is always as tall as its content (never clipped)."""
 
     role = StringProperty("body")  # small / body / title / heading / display
+
+    def __init__(self, **kwargs):
+        self._deferred = False
+        super().__init__(**kwargs)
+
+    def texture_update(self, *largs):
+        # Layouts settle in passes within a frame, and a new label first gets
+        # the widths of half-built parents (52 px: a paragraph wrapped one
+        # character per line, measured and rasterised, then again at its real
+        # width). Too narrow to be real: wait for the width to change, or for
+        # the next frame, then render at whatever width it has.
+        if self.text and self.width < _SETTLING_CHARS * self.font_size:
+            if not self._deferred:
+                self._deferred = True
+                Clock.schedule_once(self._render_deferred, 0)
+            return
+        self._deferred = False
+        super().texture_update(*largs)
+
+    def _render_deferred(self, _dt) -> None:
+        if self._deferred:  # nothing rendered it meanwhile: the narrow width is its real one
+            self._deferred = False
+            super().texture_update()
 
 
 class TapArea(ButtonBehavior):
