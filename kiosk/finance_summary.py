@@ -121,17 +121,9 @@ def _month_before(month: str) -> str:
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
-_by_date_of: weakref.WeakKeyDictionary[Snapshot, dict[str, list[model.FinanceEntry]]] = weakref.WeakKeyDictionary()
-
-
 def entries_by_date(snapshot: Snapshot, month: str) -> list[model.FinanceEntry]:
-    """The month's entries in date order (feed order within a day), sorted
-    once per snapshot: do not modify the list."""
-    with _summarising:
-        months = _by_date_of.setdefault(snapshot, {})
-        if month not in months:
-            months[month] = sorted(snapshot.finance_month(month).entries, key=lambda e: e.date)
-        return months[month]
+    """The month's entries in date order (feed order within a day)."""
+    return sorted(snapshot.finance_month(month).entries, key=lambda e: e.date)
 
 
 def month_entries(snapshot: Snapshot, month: str, public: frozenset[str] = frozenset()) -> list[EntryRow]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import shlex
 
-
 KIOSK_USER = "kiosk"
 STATE_DIR = "/var/lib/village-kiosk"  # the kiosk user's home and StateDirectory=
 CACHE_DIR = "/var/cache/village-kiosk"

@@ -19,7 +19,6 @@ import subprocess
 import threading
 from pathlib import Path
 
-
 log = logging.getLogger("kiosk.speech")
 
 VOICE = "cmn-latn-pinyin"
@@ -82,6 +81,7 @@ class SpeechEngine:
     def render_wav(self, text: str, path: Path) -> Path:
         """Speak ``text`` into a WAV file instead of the speaker (blocking)."""
         from kiosk.speech.pinyin import to_pinyin
+
         subprocess.run(
             self._command("-w", str(path)),
             input=to_pinyin(text).encode(),
