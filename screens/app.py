@@ -21,6 +21,7 @@ from kiosk.config import Config
 from kiosk.decode import FeedError
 from kiosk.images import ImageWorker, ThumbnailCache
 from kiosk.live import LiveData
+from kiosk.ops.memory import settle_collector
 from kiosk.ops.pin import PinGuard
 from kiosk import paths
 from kiosk.snapshot import Snapshot
@@ -31,6 +32,7 @@ from screens.navigation import Navigator, load_kv
 from screens.operations import Operations
 from screens.technician import CornerTaps, PinPad, TechnicianPanel
 from screens.read_aloud import ReadAloud
+from screens.widgets import after_next_frame
 from screens.registry import HEADER_TITLES, ScreenName
 from screens.search import SearchService
 from screens.theme import Theme
@@ -147,7 +149,7 @@ class KioskApp(App):
         self.operations.start()
         # The home screen first: the search index and the sync client
         # (imports, key loading, a thread) would delay it by a tenth of a second.
-        _after_first_frame(lambda: (self.search.start(), self._start_sync()))
+        after_next_frame(lambda: (settle_collector(), self.search.start(), self._start_sync()))
         Clock.schedule_interval(self.data.update_status, 60)  # data ages while on show
 
     def _start_sync(self) -> None:
@@ -239,16 +241,6 @@ class KioskApp(App):
             self.nav.reset(ScreenName.HOME)  # a new terminal's first data
         else:
             self.nav.refresh()
-
-
-def _after_first_frame(callback: Callable[[], object]) -> None:
-    """Run ``callback`` on the UI thread once the first frame is on screen."""
-
-    def on_flip(window):
-        window.unbind(on_flip=on_flip)
-        Clock.schedule_once(lambda _dt: callback(), 0)  # the next frame, not inside this one's swap
-
-    Window.bind(on_flip=on_flip)
 
 
 def _report_first_frame(ready_file: str | None) -> None:

@@ -3,8 +3,11 @@ touch behaviour stay consistent and follow the theme."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.graphics.texture import Texture
 from kivy.properties import (
     BooleanProperty, ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty,
@@ -24,8 +27,20 @@ def theme():
 
 
 # A wrapped label narrower than this many characters has not found its
-# place yet (see KLabel.texture_update).
+# place yet (see KLabel.texture_update); nor has a list narrower than this
+# many rows are tall (RowList).
 _SETTLING_CHARS = 4
+_SETTLING_ROWS = 3
+
+
+def after_next_frame(callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the UI thread once the next frame is on screen."""
+
+    def on_flip(window):
+        window.unbind(on_flip=on_flip)
+        Clock.schedule_once(lambda _dt: callback(), 0)  # the next frame, not inside this one's swap
+
+    Window.bind(on_flip=on_flip)
 
 
 class KLabel(Label):
@@ -105,8 +120,40 @@ class RowList(RecycleView):
     rows = ListProperty()
     row_height = NumericProperty(100)
 
-    def on_rows(self, _instance, rows):
-        self.data = [dict(row, index=i) for i, row in enumerate(rows)]
+    def __init__(self, **kwargs):
+        self._rows_pending = False
+        super().__init__(**kwargs)
+
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        self.layout_manager.bind(width=self._on_layout_width)
+
+    def on_rows(self, _instance, _rows):
+        # As with KLabel: a new list first gets the widths of half-built
+        # parents (100 px, 52 px), and RecycleView lays out every row at
+        # each of them: 6 ms a pass for a month of 5,000 entries. Rows wait
+        # for a width that can be real, or for this frame to be drawn (a
+        # timeout of 0 would come before the layout's last pass).
+        self._rows_pending = True
+        if self._laid_out():
+            self._show_rows()
+        else:
+            after_next_frame(self._show_rows)
+
+    def _laid_out(self) -> bool:
+        # The layout inside the list takes the list's width one pass later.
+        least = _SETTLING_ROWS * self.row_height
+        return self.width >= least and self.layout_manager.width >= least
+
+    def _on_layout_width(self, *_args) -> None:
+        if self._rows_pending and self._laid_out():
+            self._show_rows()
+
+    def _show_rows(self) -> None:
+        if not self._rows_pending:
+            return
+        self._rows_pending = False
+        self.data = [dict(row, index=i) for i, row in enumerate(self.rows)]
         self.scroll_y = 1
 
 

@@ -5,6 +5,14 @@ from the top of the heap. Leaving a screen frees its widgets and text
 textures (which a software renderer keeps in RAM) somewhere in the middle,
 so without a trim the terminal's resident memory stays at the high-water
 mark of every screen it has shown: measured 40-60 MiB after a tour.
+
+Python's cycle collector is steered the same way: a full collection walks
+every object the kiosk holds (about 200,000 with a large village) and took
+50-140 ms whenever it struck, which was in the middle of a tap, since
+building a screen is what allocates. Start-up's objects (Kivy, the kv
+rules, the home screen, the village) are frozen out of those walks, and
+full collections are left to the moment the villager pauses, where
+``release_free_memory`` runs one anyway.
 """
 
 from __future__ import annotations
@@ -16,6 +24,26 @@ import gc
 import logging
 
 log = logging.getLogger(__name__)
+
+# Young collections between two automatic full ones (CPython's default: 10).
+# A hundred lets a villager tap on without a pause for a minute or so; the
+# rest-time collection comes long before that in any real visit.
+FULL_COLLECTION_EVERY = 100
+COLLECTION_PASSES = 3
+
+
+def settle_collector() -> None:
+    """Freeze what start-up built out of the collector's walks and make
+    automatic full collections rare. Once, after the first frame: whatever
+    is frozen is never collected as a cycle, so it must be what lives for
+    the whole run (and is bounded by what start-up built)."""
+    if gc.get_freeze_count():  # settled already (another app in this process: tests)
+        return
+    gc.collect()
+    gc.freeze()
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
+    log.info("event=collector_settled frozen=%d", gc.get_freeze_count())
 
 
 @functools.cache
@@ -33,7 +61,12 @@ def _malloc_trim():
 def release_free_memory() -> bool:
     """Collect garbage cycles, then hand freed heap pages back to the
     system. False where the C library cannot (then only the collection ran)."""
-    gc.collect()
+    # Collecting a widget runs weakref callbacks (Kivy's unbinding of its kv
+    # rules) that leave new cycles behind: a second pass frees as many
+    # objects again as the first one's fifth.
+    for _pass in range(COLLECTION_PASSES):
+        if not gc.collect():
+            break
     trim = _malloc_trim()
     if trim is None:
         return False
