@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.uix.screenmanager import ScreenManager
+from kivy.uix.screenmanager import ScreenManager, TransitionBase
 
 from screens.registry import SCREEN_CLASSES, ScreenName
 
@@ -35,8 +35,36 @@ def load_kv(module: str) -> None:
             Builder.load_file(str(path))
 
 
+class InstantTransition(TransitionBase):
+    """Switch screens within the frame. Kivy's NoTransition still runs a
+    zero-length animation: the old screen stays drawn under the new one
+    for the first frame and is removed in a second one -- a whole extra
+    frame after every tap (20-40 ms with a software renderer)."""
+
+    def start(self, manager):
+        if self.is_active:
+            raise RuntimeError("InstantTransition.start() while a switch is under way")
+        self.manager = manager
+        self.add_screen(self.screen_in)
+        self.screen_in.dispatch("on_pre_enter")
+        self.screen_out.dispatch("on_pre_leave")
+        self.is_active = True
+        self._on_complete()  # removes the old screen; on_enter / on_leave
+
+
+class ScreenStack(ScreenManager):
+    """The screens, one at a time. Without the stencil Kivy's style gives a
+    ScreenManager (``<-ScreenStack>`` in app.kv) -- it clips sliding
+    transitions, and these screens never slide: it cost every frame 2-6 ms
+    of software rendering."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transition", InstantTransition())
+        super().__init__(**kwargs)
+
+
 class Navigator:
-    def __init__(self, manager: ScreenManager):
+    def __init__(self, manager: ScreenStack):
         self.manager = manager
         self.history: list[tuple[ScreenName, dict]] = []
         self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first

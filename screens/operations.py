@@ -8,6 +8,7 @@ loop freezes, the pings stop and systemd restarts the kiosk.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from kivy.clock import Clock
@@ -16,6 +17,7 @@ from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStat
 from kiosk.ops.memory import release_free_memory
 from kiosk.ops.usage import UsageCounter
 from kiosk.ops.watchdog import WatchdogPinger
+from screens.widgets import after_next_frame
 
 log = logging.getLogger("village_kiosk.operations")
 
@@ -32,6 +34,10 @@ class Operations:
         self._heartbeat: HeartbeatWorker | None = None
         self._beats = None
         self._trim = Clock.create_trigger(lambda _dt: release_free_memory(), TRIM_AFTER_S)
+        # Leaving a screen makes its widgets cyclic garbage. Collected right
+        # after the new screen's first frame: the villager is reading then,
+        # and the collection never lands in the middle of the next tap.
+        self._collect = Clock.create_trigger(lambda _dt: gc.collect(), 0)
 
     def start(self) -> None:
         # READY once the first frame is drawn: systemd then knows the kiosk is up.
@@ -51,11 +57,13 @@ class Operations:
         name, params = self.app.nav.current
         item = next(iter(params.values()), None) if params else None
         self.usage.record_view(name.value, str(item) if item is not None else None)
+        after_next_frame(self._collect)
         self._trim.cancel()  # from the last screen change on
         self._trim()
 
     def stop(self) -> None:
         self._trim.cancel()
+        self._collect.cancel()
         if self._beats is not None:
             self._beats.cancel()
         self.watchdog.stopping()

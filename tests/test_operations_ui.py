@@ -52,3 +52,24 @@ def test_usage_counts_follow_the_screens_shown(ui, demo):
     counts = usage.drain()
     text = repr(counts)
     assert ScreenName.PROJECTS.value in text and demo.projects[0].id in text
+
+
+def test_a_dropped_screen_is_collected_after_the_next_frame(ui):
+    """Leaving screens makes cyclic garbage; the UI collects it right after
+    the new screen is drawn, not in the middle of a later tap."""
+    import gc
+    import weakref
+
+    from screens.navigation import KEEP_RECENT_SCREENS
+
+    ui.go(ScreenName.NOTICES)
+    dropped = weakref.ref(ui.screen)
+    for name in (ScreenName.COMPLAINT, ScreenName.POWER_CATEGORIES, ScreenName.PROJECTS)[: KEEP_RECENT_SCREENS + 1]:
+        ui.go(name)
+    assert ScreenName.NOTICES.value not in ui.app.nav.manager.screen_names
+    gc.disable()  # only the UI's own collection may free it
+    try:
+        ui.pump(3)
+        assert dropped() is None, "the dropped screen was not collected after the frame"
+    finally:
+        gc.enable()

@@ -29,3 +29,20 @@ def test_freed_heap_goes_back_to_the_system():
     trimmed, before, after, _kept = done.stdout.split()
     assert trimmed == "True"
     assert int(before) - int(after) >= 100, f"RSS {before} -> {after} MiB"
+
+
+SETTLE = """
+import gc
+from kiosk.ops.memory import FULL_COLLECTION_EVERY, settle_collector
+
+kept = [[index] for index in range(50_000)]  # what start-up built and keeps
+settle_collector()
+frozen = gc.get_freeze_count()
+settle_collector()  # a second app in the same process freezes nothing more
+print(frozen >= 50_000, gc.get_freeze_count() == frozen, gc.get_threshold()[2] == FULL_COLLECTION_EVERY)
+"""
+
+
+def test_start_up_objects_leave_the_collectors_walks_once():
+    done = subprocess.run([sys.executable, "-c", SETTLE], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.split() == ["True", "True", "True"]

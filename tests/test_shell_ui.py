@@ -126,3 +126,23 @@ def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
     # Nothing else (a binding to the theme, the search service ...) keeps a dropped screen alive.
     alive = {name for name, screen in visited.items() if screen() is not None}
     assert alive <= set(ui.app.nav.manager.screen_names)
+
+
+def test_a_screen_change_is_drawn_in_one_frame(ui):
+    """The old screen leaves within the frame that shows the new one: no
+    second frame after a tap, and nothing drawn under the new screen."""
+    from kivy.base import EventLoop
+
+    entered = []
+    ui.tap_text("权力清单")
+    leaving = ui.screen
+    leaving.bind(on_leave=lambda *_args: entered.append("left"))
+    ui.app.nav.go(ScreenName.COMPLAINT)
+    assert entered == ["left"]  # on_leave / on_enter ran at once
+    assert ui.app.nav.manager.children == [ui.screen] and ui.screen.name == ScreenName.COMPLAINT.value
+    EventLoop.idle()  # the frame that shows it
+    flips = []
+    ui.app.root.get_root_window().bind(on_flip=lambda *_args: flips.append(1))
+    for _ in range(3):
+        EventLoop.idle()
+    assert flips == [], "the screen change needed more frames"

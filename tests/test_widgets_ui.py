@@ -40,3 +40,54 @@ def test_a_label_that_really_is_narrow_still_shows_its_text(ui):
         assert label.width == 60 and label.texture_size[1] > 0  # one frame later, at 60 px
     finally:
         Window.remove_widget(holder)
+
+
+def _laid_out_widths(row_list) -> list[int]:
+    """The widths at which the list's layout placed all its rows."""
+    widths = []
+    manager = row_list.layout_manager
+    compute = manager.compute_layout
+
+    def recording(data, flags):
+        if data:
+            widths.append(round(manager.width))
+        return compute(data, flags)
+
+    manager.compute_layout = recording
+    return widths
+
+
+def _rows(count: int) -> list[dict]:
+    return [dict(title=f"第{i}笔", subtitle="", value="", badge="", action=None) for i in range(count)]
+
+
+def test_a_long_list_lays_out_its_rows_at_its_real_width_only(ui):
+    from screens.widgets import RowList
+
+    holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(900, 1200), padding=24)
+    rows = RowList()
+    widths = _laid_out_widths(rows)
+    rows.rows = _rows(2000)  # given while the list is still Kivy's default 100 px wide
+    holder.add_widget(rows)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        assert widths and set(widths) == {852}, widths  # never at 100 or 52 px first
+        assert len(rows.data) == 2000 and rows.layout_manager.children  # rows on show
+    finally:
+        Window.remove_widget(holder)
+
+
+def test_a_list_that_really_is_narrow_still_shows_its_rows(ui):
+    from screens.widgets import RowList
+
+    holder = BoxLayout(size_hint=(None, None), size=(120, 800))
+    rows = RowList()
+    rows.rows = _rows(5)
+    holder.add_widget(rows)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        assert rows.width == 120 and len(rows.data) == 5 and rows.layout_manager.children
+    finally:
+        Window.remove_widget(holder)

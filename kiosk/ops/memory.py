@@ -11,8 +11,9 @@ every object the kiosk holds (about 200,000 with a large village) and took
 50-140 ms whenever it struck, which was in the middle of a tap, since
 building a screen is what allocates. Start-up's objects (Kivy, the kv
 rules, the home screen, the village) are frozen out of those walks, and
-full collections are left to the moment the villager pauses, where
-``release_free_memory`` runs one anyway.
+full collections are left to the UI's quiet moments: right after a new
+screen's first frame (``screens.operations``) and when the villager
+pauses (``release_free_memory``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ import logging
 log = logging.getLogger(__name__)
 
 # Young collections between two automatic full ones (CPython's default: 10).
-# A hundred lets a villager tap on without a pause for a minute or so; the
-# rest-time collection comes long before that in any real visit.
+# The UI collects after every screen change; automatic ones are the backstop.
 FULL_COLLECTION_EVERY = 100
 COLLECTION_PASSES = 3
 
