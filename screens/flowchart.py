@@ -37,7 +37,6 @@ from kivy.graphics import (
     PopMatrix,
     PushMatrix,
     Rectangle,
-    RoundedRectangle,
     Scale,
     Translate,
     Triangle,
@@ -62,6 +61,7 @@ from kiosk import model
 from kiosk.flowchart import Box, ChartLayout, ChartLayoutCache, Step, steps_of
 from kiosk.privacy import mask_text, public_numbers
 from screens.base import KioskScreen
+from screens.shapes import RoundBox
 from screens.widgets import TapArea
 
 Kind = model.NodeKind
@@ -323,7 +323,7 @@ def _draw_edge_label(edge, flip: float, theme, m: ChartMetrics) -> None:
     pad = m.font * 0.15
     bottom = flip - y - h
     Color(*theme.surface)
-    RoundedRectangle(pos=(x - pad, bottom - pad), size=(w + 2 * pad, h + 2 * pad), radius=[pad * 2])
+    RoundBox(pos=(x - pad, bottom - pad), size=(w + 2 * pad, h + 2 * pad), radius=[pad * 2])
     Color(*(theme.danger if edge.back else theme.text))
     Line(rounded_rectangle=(x - pad, bottom - pad, w + 2 * pad, h + 2 * pad, pad * 2), width=1.2)
     Rectangle(texture=texture, pos=(x + w / 2 - texture.width / 2, bottom + h - texture.height), size=texture.size)
@@ -335,7 +335,7 @@ def _draw_box(box: Box, flip: float, theme, m: ChartMetrics) -> None:
     Color(*fill)
     if box.kind in (Kind.START, Kind.END):
         radius = min(h / 2, m.padding * 2.5)
-        RoundedRectangle(pos=(x, y), size=(w, h), radius=[radius])
+        RoundBox(pos=(x, y), size=(w, h), radius=[radius])
         Color(*border)
         Line(rounded_rectangle=(x, y, w, h, radius), width=m.line)
     elif box.kind is Kind.DECISION:
@@ -348,7 +348,7 @@ def _draw_box(box: Box, flip: float, theme, m: ChartMetrics) -> None:
         Line(points=[c for point in corners for c in point], close=True, width=m.line, joint="miter")
     else:
         radius = m.font * 0.25
-        RoundedRectangle(pos=(x, y), size=(w, h), radius=[radius])
+        RoundBox(pos=(x, y), size=(w, h), radius=[radius])
         Color(*border)
         Line(rounded_rectangle=(x, y, w, h, radius), width=m.line)
     if box.kind is Kind.PUBLICITY:
@@ -365,7 +365,7 @@ def _draw_publicity_tag(x: float, top: float, theme, m: ChartMetrics) -> None:
     inset = m.font * 0.2
     w, h = texture.width + m.font * 0.4, min(texture.height, m.padding - inset)
     Color(*theme.surface)
-    RoundedRectangle(pos=(x + inset, top - inset - h), size=(w, h), radius=[m.font * 0.12])
+    RoundBox(pos=(x + inset, top - inset - h), size=(w, h), radius=[m.font * 0.12])
     Color(*theme.tile_colour(1))
     Rectangle(texture=texture, pos=(x + inset + (w - texture.width) / 2, top - inset - h / 2 - texture.height / 2), size=texture.size)
 

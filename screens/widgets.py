@@ -19,6 +19,7 @@ from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.stacklayout import StackLayout
 
+import screens.shapes  # noqa: F401 -- registers RoundBox, which the kv rules draw with
 from kiosk.images import DecodedImage
 
 
@@ -89,6 +90,8 @@ class KButton(TapArea, Label):
     face = ColorProperty(None, allownone=True)
     ink = ColorProperty(None, allownone=True)
     role = StringProperty("body")
+    edge = ColorProperty([0, 0, 0, 0])  # outline colour, drawn when edge_width > 0
+    edge_width = NumericProperty(0)
 
 
 class Tile(TapArea, BoxLayout):

@@ -91,3 +91,31 @@ def test_a_list_that_really_is_narrow_still_shows_its_rows(ui):
         assert rows.width == 120 and len(rows.data) == 5 and rows.layout_manager.children
     finally:
         Window.remove_widget(holder)
+
+
+def test_a_round_box_has_round_corners_and_a_filled_body(ui):
+    from kivy.graphics import Color
+
+    from screens.shapes import RoundBox
+
+    width, height = Window.size
+    x, y, w, h, radius = 100, 300, 400, 200, 60
+    with Window.canvas.after:
+        colour = Color(1, 0, 0, 1)
+        box = RoundBox(pos=(x, y), size=(w, h), radius=[radius])
+    try:
+        shot = ui.screenshot()
+
+        def at(px, py):  # window coordinates (origin bottom left)
+            return shot.getpixel((px, height - 1 - py))
+
+        red = (255, 0, 0)
+        assert at(x + w // 2, y + h // 2) == red  # body
+        assert at(x + 2, y + h // 2) == red and at(x + w // 2, y + h - 2) == red  # straight edges reach the sides
+        assert at(x + 2, y + 2) != red and at(x + w - 3, y + h - 3) != red  # corners cut away
+        assert at(x + radius, y + radius) == red  # inside the corner's circle
+        box.size = (40, 20)  # narrower than two radii: the corners shrink to fit
+        assert list(box.display_border) == [10, 10, 10, 10]
+    finally:
+        Window.canvas.after.remove(colour)
+        Window.canvas.after.remove(box)
