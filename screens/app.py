@@ -27,6 +27,7 @@ from kiosk import paths
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
 from kiosk.idle import IdlePolicy, NightSchedule
+from screens.clipping import clip_with_scissor
 from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
 from screens.operations import Operations
@@ -117,6 +118,7 @@ class KioskApp(App):
         self.theme.bind(bg=lambda _t, colour: setattr(Window, "clearcolor", colour))
         Window.bind(size=self._on_window_size)
         self._on_window_size(Window, Window.size)
+        clip_with_scissor()
         load_kv("widgets")
         load_kv("lists")
         root = Builder.load_file(str(_HERE / "app.kv"))

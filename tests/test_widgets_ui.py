@@ -119,3 +119,32 @@ def test_a_round_box_has_round_corners_and_a_filled_body(ui):
     finally:
         Window.canvas.after.remove(colour)
         Window.canvas.after.remove(box)
+
+
+def test_a_scrolling_view_draws_nothing_outside_itself(ui):
+    """Scrolling views clip with the scissor test (screens.clipping): their
+    content, taller than the view, shows inside and nowhere else."""
+    from kivy.graphics import Color, Rectangle
+    from kivy.uix.scrollview import ScrollView
+    from kivy.uix.widget import Widget
+
+    view = ScrollView(size_hint=(None, None), size=(300, 200), pos=(200, 500), do_scroll_x=False, bar_width=0)
+    content = Widget(size_hint=(None, None), size=(300, 2000))
+    with content.canvas:
+        Color(0, 0, 1, 1)
+        Rectangle(pos=(-400, -400), size=(1200, 3000))  # far beyond the view on every side
+    view.add_widget(content)
+    Window.add_widget(view)
+    try:
+        shot = ui.screenshot()
+        height = Window.height
+
+        def at(px, py):
+            return shot.getpixel((px, height - 1 - py))
+
+        blue = (0, 0, 255)
+        assert at(350, 600) == blue  # inside
+        for outside in ((195, 600), (505, 600), (350, 495), (350, 705)):
+            assert at(*outside) != blue, f"drawn outside the view at {outside}"
+    finally:
+        Window.remove_widget(view)
