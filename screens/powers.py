@@ -120,23 +120,23 @@ class PowerDetailScreen(PageScreen):
         if item.materials:
             self.add_section(content, "要带的材料", [f"{i}. {say(m)}" for i, m in enumerate(item.materials, 1)])
 
-        flow = Section(title="办事流程")
-        flow.add_widget(HintLabel(text="按下面的图一步一步办。点图或“看大图”可以放大；字小看不清，点“按步骤看”。"))
-        flow.add_widget(FlowchartButtons(item_id=item.id))
-        preview = FlowchartPreview(action=go_to(ScreenName.POWER_FLOWCHART, item_id=item.id))
+        flow = self.make(Section, title="办事流程")
+        flow.add_widget(self.make(HintLabel, text="按下面的图一步一步办。点图或“看大图”可以放大；字小看不清，点“按步骤看”。"))
+        flow.add_widget(self.make(FlowchartButtons, item_id=item.id))
+        preview = self.make(FlowchartPreview, action=go_to(ScreenName.POWER_FLOWCHART, item_id=item.id))
         preview.set_chart(item.id, item.flowchart)
         flow.add_widget(preview)
         content.add_widget(flow)
 
         if item.basis:
-            basis = Section(title="政策依据")
+            basis = self.make(Section, title="政策依据")
             for entry in item.basis:
-                basis.add_widget(BasisCard(source=say(f"{entry.document}{entry.clause}"), excerpt=say(entry.excerpt)))
+                basis.add_widget(self.make(BasisCard, source=say(f"{entry.document}{entry.clause}"), excerpt=say(entry.excerpt)))
             content.add_widget(basis)
         if item.risks:
-            risks = Section(title="容易出问题的地方，怎么防")
+            risks = self.make(Section, title="容易出问题的地方，怎么防")
             for entry in item.risks:
-                risks.add_widget(RiskCard(risk=say(entry.risk), control=say(entry.control), level=entry.level))
+                risks.add_widget(self.make(RiskCard, risk=say(entry.risk), control=say(entry.control), level=entry.level))
             content.add_widget(risks)
-        content.add_widget(KButton(text="对这件事有意见？扫码反映", role="title",
-                                   action=go_to(ScreenName.COMPLAINT, item_id=item.id)))
+        content.add_widget(self.make(KButton, text="对这件事有意见？扫码反映", role="title",
+                                     action=go_to(ScreenName.COMPLAINT, item_id=item.id)))

@@ -161,6 +161,28 @@ def test_detail_shows_every_part_and_complaint_button(ui, demo):
     assert ui.app.nav.current == (ScreenName.COMPLAINT, {"item_id": item.id})
 
 
+def test_the_next_record_reuses_the_page_and_shows_only_its_own_text(ui, demo):
+    """The detail page hands the last record's widgets to the next one: no
+    part of the first item may stay on the second's page, and the second
+    page has everything its item holds."""
+    first = max(demo.power_items, key=lambda i: len(i.basis) + len(i.risks) + len(i.materials))
+    second = min(demo.power_items, key=lambda i: len(i.basis) + len(i.risks) + len(i.materials))
+    ui.go(ScreenName.POWER_DETAIL, item_id=first.id)
+    built = {id(w) for w in ui.screen.ids.page.content.walk()}
+    ui.go(ScreenName.POWER_LIST, category_id=demo.categories[0].id)
+    ui.go(ScreenName.POWER_DETAIL, item_id=second.id)
+    content = ui.screen.ids.page.content
+    reused = [w for w in content.walk(restrict=True) if id(w) in built and w is not content]
+    assert reused, "nothing of the first page was reused"
+    texts = " ".join(getattr(w, "text", "") for w in content.walk())
+    for text in [second.summary, second.responsible, *second.materials, *(r.control for r in second.risks)]:
+        assert text in texts, text
+    own = {second.summary, second.responsible, *second.materials, *(r.control for r in second.risks), *(r.risk for r in second.risks)}
+    for text in [first.summary, *first.materials, *(r.control for r in first.risks)]:
+        if text not in own:
+            assert text not in texts, f"left over from the first item: {text}"
+
+
 def test_preview_tap_opens_viewer_and_large_mode_relays_out(ui, demo):
     item = demo.power_items[0]
     ui.go(ScreenName.POWER_DETAIL, item_id=item.id)
