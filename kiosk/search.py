@@ -328,6 +328,10 @@ class SearchIndex:
         titles = [_units(record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
         self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
+        # Lines by unit count: only a title with no more units than the query
+        # has characters can match it exactly.
+        self._by_units = sorted(range(len(titles)), key=self._unit_counts.__getitem__)
+        self._sorted_counts = [self._unit_counts[line] for line in self._by_units]
         self._narrowing: _Narrowing | None = None
         with_secondary = [index for index, record in enumerate(records) if record.secondary]
         self._secondaries = _Haystack([_units(records[index].secondary, context) for index in with_secondary], with_secondary)
@@ -356,14 +360,24 @@ class SearchIndex:
         narrowing = self._narrowing_for(query)
         # Generators throughout, so a pattern is compiled only if its level is reached.
         if narrowing is None:
-            anchored = list(self._titles.lines(compiled.initials_prefix))
+            # A scan per level, each stopping once ``limit`` are found: a
+            # first letter matches thousands of titles, and sorting them
+            # all into levels cost more than the rest of the query.
+            anchored: list[int] = []  # complete only if the prefix levels run to their end
+            initials_only: list[int] = []
+            prefix_levels = (
+                self._exact_lines(query, compiled),
+                self._name_prefix_lines(query, compiled, anchored, initials_only),
+                initials_only,  # filled by the scan before: levels run one after the other
+            )
             substring = _lazily(lambda: self._titles.lines(compiled.substring))
         else:
             anchored = [line for line in narrowing.anchored if self._titles.line_matches(compiled.initials_prefix, line)]
+            prefix_levels = self._prefix_levels(query, compiled, anchored)
             substring = (line for line in narrowing.substring if self._titles.line_contains(compiled.substring, line))
         substring_seen: list[int] = []
         levels = (
-            *self._prefix_levels(query, compiled, anchored),
+            *prefix_levels,
             _recording(substring, substring_seen),
             _lazily(lambda: (self._secondaries.owners[line] for line in self._secondaries.lines(compiled.secondary))),
         )
@@ -376,6 +390,22 @@ class SearchIndex:
                         return self._hits(scores)
         self._narrowing = _Narrowing(query, anchored, substring_seen)  # every level ran to its end
         return self._hits(scores)
+
+    def _exact_lines(self, query: str, compiled: _Compiled) -> list[int]:
+        """The titles the query covers unit for unit, in record order."""
+        short = self._by_units[: bisect.bisect_right(self._sorted_counts, len(query))]
+        return sorted(line for line in short if self._titles.line_matches(compiled.exact, line))
+
+    def _name_prefix_lines(self, query: str, compiled: _Compiled, anchored: list[int], initials_only: list[int]) -> Iterator[int]:
+        """One scan of the titles the query starts: those it starts in
+        characters or whole syllables as they are found; the rest (initials
+        only) into ``initials_only``; every one into ``anchored``."""
+        for line in self._titles.lines(compiled.initials_prefix):
+            anchored.append(line)
+            if len(query) == 1 or self._titles.line_matches(compiled.name_prefix, line):
+                yield line
+            else:
+                initials_only.append(line)
 
     def _prefix_levels(self, query: str, compiled: _Compiled, anchored: list[int]) -> tuple[list[int], list[int], list[int]]:
         """Sort the titles that start with the query into exact, name prefix and initials prefix.
