@@ -50,13 +50,21 @@ def test_db_finds_the_allowance_first_and_opens_it(ui, demo):
     assert results(ui)[0]["title"] == allowance.name
 
 
+def wait_for_greying(ui, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while ui.screen.suggested_for != ui.screen.typed:
+        assert time.monotonic() < deadline, "the keyboard's greying never arrived"
+        time.sleep(0.01)
+        ui.pump(1)
+
+
 def test_zjd_finds_homestead_and_dead_keys_are_grey(ui, demo):
     wait_for_index(ui)
     ui.tap_text("权力清单")
     ui.tap_text("搜索：点字母就能找")  # also on the power categories screen
     assert ui.app.nav.current[0] is ScreenName.SEARCH
     type_keys(ui, "ZJD")
-    ui.pump(2)  # greying is done on the frame after the results
+    wait_for_greying(ui)  # worked out off the UI thread, a moment after the results
     assert results(ui)[0]["title"] == "宅基地审批"
     keys = ui.screen.ids.keyboard.keys
     index = SearchIndex.build(demo)
@@ -71,6 +79,7 @@ def test_zjd_finds_homestead_and_dead_keys_are_grey(ui, demo):
     assert ui.screen.typed == "ZJ"
     ui.tap_text("清空")
     assert ui.screen.typed == "" and results(ui) == []
+    wait_for_greying(ui)
     assert not any(key.disabled for key in keys.values() if index.query(key.text))
 
 
