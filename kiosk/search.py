@@ -319,8 +319,8 @@ def _lazily(make: Callable[[], Iterable[int]]) -> Iterator[int]:
 class SearchIndex:
     """Search over one snapshot; build it once per snapshot, query on every key tap.
 
-    ``query`` remembers the last full scan, so call it from one thread (the
-    UI's); ``suggest_keys`` only reads and may run on another beside it."""
+    Not thread-safe: it remembers the last full scan (see ``query``), so use
+    it from one thread (the UI's)."""
 
     def __init__(self, records: list[_Record]):
         self._records = records  # in kind order, so record order is the order at equal score

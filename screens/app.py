@@ -172,7 +172,6 @@ class KioskApp(App):
         self.operations.stop()
         self.live.stop()
         self.images.close()
-        self.search.close()
 
     def on_sync(self, outcome) -> None:
         log.info("event=sync_outcome outcome=%s", outcome.message)

@@ -386,6 +386,10 @@ def search_keys(driver: Driver, queries: list[str]) -> dict:
     for query in queries:
         driver.show(screen, {})
         for char in query:
+            # As a villager does: the next key once the keyboard shows which
+            # keys still find something (worked out a few letters a frame).
+            search = driver.nav.current_screen
+            _wait_for(driver, lambda: getattr(search, "suggested_for", search.typed) == search.typed, timeout=10)
             keys = [w for w in driver.targets() if getattr(w, "text", "").strip().lower() == char]
             if not keys:
                 break  # greyed out: nothing more would be found

@@ -8,16 +8,15 @@ nothing are greyed out.
 
 The index (``kiosk.search.SearchIndex``) is built once per snapshot, off
 the UI thread, by ``SearchService``; queries run on the UI thread, each tap
-a millisecond or a few; which keys to grey out is worked out on a thread of
-its own and arrives a moment after the results.
+a millisecond or a few; which keys to grey out is worked out a few letters
+a frame after the results.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import time
 from string import ascii_lowercase, ascii_uppercase
 
 from kivy.app import App
@@ -40,6 +39,7 @@ KIND_BADGES = {
 }
 LETTER_ROWS = ("ABCDEFG", "HIJKLMN", "OPQRSTU", "VWXYZ")
 MAX_TYPED = 12  # no title needs more initials; keeps the typed line on one line
+GREYING_SLICE_S = 0.004  # of each frame's time for working out which keys to grey out
 
 
 class SearchService(EventDispatcher):
@@ -53,9 +53,6 @@ class SearchService(EventDispatcher):
         super().__init__(**kwargs)
         self._generation = 0
         self._data = data
-        self._suggester = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-keys")
-        self._suggest_lock = threading.Lock()
-        self._suggest_request = 0
 
     def start(self) -> None:
         """Index the data on show, and each new snapshot from now on (the
@@ -85,34 +82,6 @@ class SearchService(EventDispatcher):
     def _ready(self, generation: int, index: SearchIndex) -> None:
         if generation == self._generation:  # else a newer snapshot came meanwhile
             self.index = index
-
-    def close(self) -> None:
-        self._suggester.shutdown(wait=False, cancel_futures=True)
-
-    def suggest_keys(self, typed: str, deliver: Callable[[str, SearchIndex, set[str]], None]) -> None:
-        """Work out which letters typed after ``typed`` would find something,
-        off the UI thread (26 searches: 60 ms median and up to 200 ms on
-        10,000 records, which would hold up the next key), and hand them to
-        ``deliver(typed, index, letters)`` on the UI thread. Only the latest
-        request is worked out; one overtaken while it waited is dropped."""
-        index = self.index
-        if index is None:
-            return
-        with self._suggest_lock:
-            self._suggest_request += 1
-            request = self._suggest_request
-
-        def work() -> None:
-            if request != self._suggest_request:  # a newer key came meanwhile
-                return
-            try:
-                letters = {key.upper() for key in index.suggest_keys(typed, ascii_lowercase)}
-            except Exception:  # greying keys out is a help, never a reason to fail
-                log.exception("event=search_suggest_failed")
-                return
-            Clock.schedule_once(lambda _dt: deliver(typed, index, letters))
-
-        self._suggester.submit(work)
 
 
 def hit_target(hit: SearchHit) -> tuple[ScreenName, dict]:
@@ -175,6 +144,7 @@ class SearchScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.on_letter = self.type_letter
         keyboard.on_delete = self.delete
+        self._greying = None  # the greying being worked out
         self._bound = False
 
     @property
@@ -222,14 +192,37 @@ class SearchScreen(KioskScreen):
             rows = [self._row(hit) for hit in hits]
             self.status = f"找到{len(hits)}条，点一条看详细。" if hits else "没有找到。点“删除”去掉最后一个字母，再试试。"
         self.ids.results.rows = rows
-        if index is None:
-            self._grey_out_keys(self.typed, None, None)
-        else:
-            self.service.suggest_keys(self.typed, self._grey_out_keys)
+        self._grey_out_keys(index)
 
-    def _grey_out_keys(self, typed: str, index: SearchIndex | None, letters: set[str] | None) -> None:
-        if typed != self.typed or index is not self.service.index:
-            return  # worked out for letters or data no longer on show
+    def _grey_out_keys(self, index: SearchIndex | None) -> None:
+        """Grey out the letters that would find nothing, worked out a few
+        letters a frame after the results: all 26 at once are 60 ms median,
+        up to 200 ms on 10,000 records, and would hold up the next key.
+        (A thread would not: the searches hold the interpreter, and the next
+        key's frame waited for them all the same, measured twice as slow.)"""
+        if self._greying is not None:
+            self._greying.cancel()  # for letters no longer on show
+            self._greying = None
+        typed = self.typed
+        if index is None:
+            self._show_greying(typed, None)
+            return
+        letters = iter(ascii_lowercase)
+        found: set[str] = set()
+
+        def step(_dt) -> bool:
+            deadline = time.perf_counter() + GREYING_SLICE_S
+            for letter in letters:
+                found.update(index.suggest_keys(typed, letter))
+                if time.perf_counter() > deadline:
+                    return True  # more in the next frame
+            self._greying = None
+            self._show_greying(typed, {letter.upper() for letter in found})
+            return False
+
+        self._greying = Clock.schedule_interval(step, 0)
+
+    def _show_greying(self, typed: str, letters: set[str] | None) -> None:
         self.ids.keyboard.enable_only(letters)
         self.suggested_for = typed
 
