@@ -30,20 +30,24 @@ _TEXTURE_RADIUS = 32
 @functools.cache
 def _rounded_texture() -> Texture:
     """White, with a quarter circle of radius _TEXTURE_RADIUS in each corner
-    (alpha by pixel coverage), one opaque line and column between them."""
+    (alpha by pixel coverage), one opaque line and column between them.
+    Worked out for one quarter and mirrored: it is made before the first
+    frame."""
     radius = _TEXTURE_RADIUS
-    side = 2 * radius + 1
+    # Coverage of the pixels from the corner to the middle line, by distance
+    # from the corner circle's centre (radius, radius) to the pixel's centre.
+    quarter = [
+        [round(255 * min(1.0, max(0.0, radius + 0.5 - math.hypot(radius - column - 0.5, radius - row - 0.5))))
+         if column < radius and row < radius else 255
+         for column in range(radius + 1)]
+        for row in range(radius + 1)
+    ]
+    rows = [line + line[-2::-1] for line in quarter]  # left half, middle column, mirrored right half
     alpha = bytearray()
-
-    def beyond_straight_part(index: int) -> float:
-        centre = index + 0.5  # of the pixel; corner circles are centred at radius and side - radius
-        return max(radius - centre, centre - (side - radius), 0.0)
-
-    for row in range(side):
-        for column in range(side):
-            distance = math.hypot(beyond_straight_part(column), beyond_straight_part(row))
-            coverage = min(1.0, max(0.0, radius + 0.5 - distance))
-            alpha += bytes((255, 255, 255, round(coverage * 255)))
+    for line in rows + rows[-2::-1]:
+        for value in line:
+            alpha += bytes((255, 255, 255, value))
+    side = 2 * radius + 1
     texture = Texture.create(size=(side, side), colorfmt="rgba")
     texture.blit_buffer(bytes(alpha), colorfmt="rgba", bufferfmt="ubyte")
     return texture
