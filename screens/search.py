@@ -29,7 +29,7 @@ from kiosk.search import HitKind, SearchHit, SearchIndex
 from kiosk.snapshot import Snapshot
 from screens.base import KioskScreen
 from screens.registry import ScreenName
-from screens.widgets import KButton
+from screens.widgets import KButton, after_next_frame
 
 log = logging.getLogger("village_kiosk.search")
 
@@ -158,6 +158,7 @@ class SearchScreen(KioskScreen):
             self._bound = True
         self.typed = "".join(ch for ch in text.upper() if ch in ascii_uppercase)[:MAX_TYPED]
         self._refresh()
+        after_next_frame(self.ids.results.prepare_rows)  # before the first key, not in its frame
 
     def _on_index(self, *_args) -> None:
         self._refresh()

@@ -3,10 +3,12 @@ touch behaviour stay consistent and follow the theme."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics.texture import Texture
 from kivy.properties import (
@@ -32,6 +34,9 @@ def theme():
 # many rows are tall (RowList).
 _SETTLING_CHARS = 4
 _SETTLING_ROWS = 3
+
+
+ROW_TEXT_LINES = 2  # a list row's title and subtitle each wrap to this many lines at most
 
 
 def after_next_frame(callback: Callable[[], object]) -> None:
@@ -114,6 +119,67 @@ class RowButton(TapArea, BoxLayout):
     index = NumericProperty(0)
 
 
+class RowText(Label):
+    """A list row's title or subtitle: ``full_text`` in up to two lines of
+    ``room``, ending in "…" if it needs more (the record's page has all of
+    it), drawn from a texture only as wide as its text. Wrapped text gets a
+    texture as wide as the room it wraps in, and a software renderer
+    uploads and blends every pixel of it: a short title in an 884 px
+    texture was most of a result list's text pixels. (Kivy's own
+    ``max_lines`` drops the first lines, not the last, when the height is
+    free: kivy/kivy#8932.)"""
+
+    full_text = StringProperty()
+    room = NumericProperty(0)
+    fit_width = NumericProperty(0)
+
+    def on_full_text(self, *_args) -> None:
+        self._fit()
+
+    def on_room(self, *_args) -> None:
+        self._fit()
+
+    def on_font_size(self, *_args) -> None:
+        self._fit()
+
+    def on_bold(self, *_args) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # Measured with a core label of its own: Kivy updates the label's
+        # own only after these handlers.
+        text, room = self.full_text, self.room
+        if not text or room <= 0:
+            self.text, self.fit_width = text, 0
+            return
+        measure = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
+        natural = measure.get_extents(text)[0] + 1  # one pixel spare for rounding
+        if natural <= room:
+            self.text, self.fit_width = text, natural
+            return
+        self.fit_width = room
+        self.text = _within_lines(text, measure, room, ROW_TEXT_LINES)
+
+
+def _within_lines(text: str, measure: CoreLabel, room: float, lines: int) -> str:
+    """``text``, or as much of its start as Kivy wraps into ``lines`` lines
+    of ``room``, then "…"."""
+    line_height = measure.get_extents("汉")[1]  # before text_size is set: one line
+    keep = len(text)
+    for _attempt in range(6):
+        candidate = text if keep >= len(text) else text[:keep].rstrip() + "…"
+        measure.text = candidate
+        measure.text_size = (room, None)
+        _width, height = measure.render()
+        if height < (lines + 0.5) * line_height:
+            return candidate
+        # Characters in proportion to the lines that fit, then a little less.
+        keep = min(keep - 1, int(keep * lines * line_height / height) - 1)
+        if keep <= 1:
+            break
+    return text[:1] + "…"
+
+
 class RowList(RecycleView):
     """A long list that stays smooth: only visible rows exist as widgets.
 
@@ -158,6 +224,19 @@ class RowList(RecycleView):
         self._rows_pending = False
         self.data = [dict(row, index=i) for i, row in enumerate(self.rows)]
         self.scroll_y = 1
+
+    def prepare_rows(self) -> None:
+        """Build the row widgets a screenful of rows will need, now, while
+        nothing else happens: the first rows a list shows otherwise build
+        them in the frame that shows them (3 ms a row). They wait, empty and
+        off screen, in RecycleView's cache; no frame ever shows them."""
+        if self.data or self._rows_pending or not self._laid_out():
+            return
+        count = math.ceil(self.height / self.row_height) + 1
+        self.data = [dict(title="", subtitle="", value="", badge="", action=None, index=i) for i in range(count)]
+        self.refresh_views()
+        self.data = []
+        self.refresh_views()
 
 
 class ScrollPage(ScrollView):

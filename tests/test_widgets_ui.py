@@ -148,3 +148,26 @@ def test_a_scrolling_view_draws_nothing_outside_itself(ui):
             assert at(*outside) != blue, f"drawn outside the view at {outside}"
     finally:
         Window.remove_widget(view)
+
+
+def test_a_row_text_is_as_wide_as_its_words_and_keeps_its_beginning(ui):
+    from screens.widgets import RowText
+
+    holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(700, 400))
+    short = RowText(full_text="低保评定", font_size=40, room=700)
+    long_text = "村里修路、修水利、修房子等工程，从立项、选施工单位、施工监督、验收到结算，每一步都按程序办、都要公开，预算多少、结算多少。"
+    long = RowText(full_text=long_text, font_size=40, room=700)
+    two = RowText(full_text=long_text[:30], font_size=40, room=700)
+    for label in (short, long, two):
+        holder.add_widget(label)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        assert 0 < short.texture_size[0] < 300 and short.width < 300  # not a 700 px texture
+        line = short.texture_size[1]
+        assert two.text == long_text[:30] and 1.5 * line < two.texture_size[1] < 2.5 * line  # fits in two lines: whole
+        # Four lines' worth: its start in two lines, then "…" (Kivy's max_lines would keep the end).
+        assert long.text.endswith("…") and long_text.startswith(long.text[:-1])
+        assert len(long.text) > 20 and long.texture_size[1] < 2.5 * line and long.texture_size[0] <= 700
+    finally:
+        Window.remove_widget(holder)
