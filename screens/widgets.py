@@ -34,8 +34,6 @@ def theme():
 # many rows are tall (RowList).
 _SETTLING_CHARS = 4
 _SETTLING_ROWS = 3
-
-
 ROW_TEXT_LINES = 2  # a list row's title and subtitle each wrap to this many lines at most
 
 
@@ -133,19 +131,13 @@ class RowText(Label):
     room = NumericProperty(0)
     fit_width = NumericProperty(0)
 
-    def on_full_text(self, *_args) -> None:
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for name in ("full_text", "room", "font_size", "bold"):  # what the fit depends on
+            self.fbind(name, self._fit)
         self._fit()
 
-    def on_room(self, *_args) -> None:
-        self._fit()
-
-    def on_font_size(self, *_args) -> None:
-        self._fit()
-
-    def on_bold(self, *_args) -> None:
-        self._fit()
-
-    def _fit(self) -> None:
+    def _fit(self, *_args) -> None:
         # Measured with a core label of its own: Kivy updates the label's
         # own only after these handlers.
         text, room = self.full_text, self.room
@@ -191,6 +183,7 @@ class RowList(RecycleView):
 
     def __init__(self, **kwargs):
         self._rows_pending = False
+        self._rows_prepared = False
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
@@ -229,9 +222,11 @@ class RowList(RecycleView):
         """Build the row widgets a screenful of rows will need, now, while
         nothing else happens: the first rows a list shows otherwise build
         them in the frame that shows them (3 ms a row). They wait, empty and
-        off screen, in RecycleView's cache; no frame ever shows them."""
-        if self.data or self._rows_pending or not self._laid_out():
+        off screen, in RecycleView's cache; no frame ever shows them. Once:
+        the cache keeps them for every later showing."""
+        if self._rows_prepared or self.data or self._rows_pending or not self._laid_out():
             return
+        self._rows_prepared = True
         count = math.ceil(self.height / self.row_height) + 1
         self.data = [dict(title="", subtitle="", value="", badge="", action=None, index=i) for i in range(count)]
         self.refresh_views()
