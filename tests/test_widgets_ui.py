@@ -121,6 +121,36 @@ def test_a_round_box_has_round_corners_and_a_filled_body(ui):
         Window.canvas.after.remove(box)
 
 
+def test_a_framed_box_draws_its_outline_and_face_in_one_box(ui):
+    from kivy.graphics import Color
+
+    from screens.shapes import FramedBox
+
+    height = Window.height
+    x, y, w, h, radius, edge = 100, 300, 400, 200, 30, 8
+    with Window.canvas.after:
+        white = Color(1, 1, 1, 1)
+        box = FramedBox(pos=(x, y), size=(w, h), radius=[radius], face=(0, 0, 1, 1), edge=(1, 0, 0, 1), edge_width=edge)
+    try:
+        shot = ui.screenshot()
+
+        def at(px, py):
+            return shot.getpixel((px, height - 1 - py))
+
+        red, blue = (255, 0, 0), (0, 0, 255)
+        assert at(x + w // 2, y + h // 2) == blue  # face
+        for ring in ((x + edge // 2, y + h // 2), (x + w - 1 - edge // 2, y + h // 2), (x + w // 2, y + edge // 2), (x + w // 2, y + h - 1 - edge // 2)):
+            assert at(*ring) == red, ring  # outline on every side, edge_width wide
+        assert at(x + edge + 2, y + h // 2) == blue and at(x + w // 2, y + edge + 2) == blue
+        assert at(x + 1, y + 1) not in (red, blue)  # corner cut away
+        box.face, box.edge_width = (0, 1, 0, 1), 0  # no outline: face to the edge
+        shot = ui.screenshot()
+        assert at(x + edge // 2, y + h // 2) == (0, 255, 0) and at(x + w // 2, y + h // 2) == (0, 255, 0)
+    finally:
+        Window.canvas.after.remove(white)
+        Window.canvas.after.remove(box)
+
+
 def test_a_scrolling_view_draws_nothing_outside_itself(ui):
     """Scrolling views clip with the scissor test (screens.clipping): their
     content, taller than the view, shows inside and nowhere else."""
