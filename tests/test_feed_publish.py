@@ -9,12 +9,13 @@ import datetime as dt
 import os
 import stat
 
+import msgspec
 import pytest
 from feed_fixtures import VILLAGE, Publisher, install_tree, write_village
 
 from kiosk import paths
 from kiosk.feed import cli, keys, publish
-from kiosk.feed.manifest import decode_manifest, sha256_hex
+from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
 
 
@@ -118,6 +119,54 @@ def test_verify_finds_tampering_and_unknown_keys(tmp_path, keydir, capsys):
     blob.unlink()
     status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", pub)
     assert status == EXIT_STATUS[OutcomeKind.FAILED] and "missing" in line
+
+
+def test_build_writes_the_media_as_one_pack_and_keeps_the_last_two(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src", media=4)
+    out = tmp_path / "out"
+    key = str(keydir / "feed.key")
+    packs = []
+    for revision in range(3):
+        write_village(src, media=4, revision=revision, media_seed=f"r{revision}")
+        assert run(capsys, "feed", "build", str(src), str(out), "--key", key)[0] == 0
+        manifest = decode_manifest((out / "manifest.json").read_bytes())
+        members = manifest.pack_members()
+        assert manifest.pack is not None and {m.sha256 for m in members} == {e.sha256 for e in manifest.files if e.kind.value == "media"}
+        pack = (out / pack_path(manifest.pack.sha256)).read_bytes()
+        assert pack == b"".join((out / "blobs" / m.sha256).read_bytes() for m in members)  # the blobs back to back, in order
+        assert sha256_hex(pack) == manifest.pack.sha256 and len(pack) == manifest.pack.size
+        packs.append(manifest.pack.sha256)
+    # The newest and the one before stay (a terminal may be fetching it); older ones go.
+    assert sorted(p.name for p in (out / "packs").iterdir()) == sorted(packs[1:])
+
+    status, _, _ = run(capsys, "feed", "build", str(src), str(tmp_path / "usb"), "--key", key, "--no-pack")
+    assert status == 0 and decode_manifest((tmp_path / "usb" / "manifest.json").read_bytes()).pack is None
+    assert not (tmp_path / "usb" / "packs").exists()
+
+
+def test_verify_checks_the_pack(tmp_path):
+    publisher = Publisher(tmp_path)
+    out = tmp_path / "out"
+    manifest = publisher.build(out, write_village(tmp_path / "src")).manifest
+    assert publish.verify_tree(out, publisher.keyring).version == 1
+    pack = out / pack_path(manifest.pack.sha256)
+    data = bytearray(pack.read_bytes())
+    data[-1] ^= 1  # the last member's last byte
+    pack.write_bytes(bytes(data))
+    last = manifest.pack_members()[-1]
+    with pytest.raises(publish.Rejected, match=f"{last.name}: content does not match"):
+        publish.verify_tree(out, publisher.keyring)
+    pack.unlink()
+    with pytest.raises(publish.Failed, match="packs/.* is missing"):
+        publish.verify_tree(out, publisher.keyring)
+
+
+def test_a_manifest_whose_pack_size_is_not_its_members_is_refused(tmp_path):
+    publisher = Publisher(tmp_path)
+    manifest = publisher.build(tmp_path / "out", write_village(tmp_path / "src")).manifest
+    wrong = msgspec.structs.replace(manifest, pack=msgspec.structs.replace(manifest.pack, size=manifest.pack.size + 1))
+    with pytest.raises(BadManifest, match="pack: .* its members make"):
+        decode_manifest(msgspec.json.encode(wrong))
 
 
 def test_verify_refuses_an_expired_tree(tmp_path):

@@ -3,8 +3,10 @@ limit, a full disk, and what it remembers across restarts."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import threading
 from pathlib import Path
@@ -31,6 +33,37 @@ def _blob_keys(store: Store) -> set[str]:
 def test_empty_store_has_no_snapshot(tmp_path):
     with Store(tmp_path / "store") as store:
         assert store.snapshot() is None and store.current() is None and store.last_outcome() is None
+
+
+def test_blobs_are_kept_in_a_few_fixed_folders_and_read_back_after_reopening(tmp_path):
+    blobs = {hashlib.sha256(bytes([n]) * 40_000).hexdigest(): bytes([n]) * 40_000 for n in range(40)}
+    small = b"a small document"
+    blobs[hashlib.sha256(small).hexdigest()] = small
+    with Store(tmp_path / "store") as store:
+        store.put_blobs(blobs.items())
+    folders = {p.name for p in (tmp_path / "store").iterdir() if p.is_dir()}
+    assert folders <= {f"blob-{digit}" for digit in "0123456789abcdef"} and len(folders) > 4
+    files = [p for folder in folders for p in (tmp_path / "store" / folder).iterdir()]
+    assert len(files) == 40  # the small one lives in SQLite
+    with Store(tmp_path / "store") as store:
+        for sha256, data in blobs.items():
+            assert store.read_blob(sha256) == data
+
+
+def test_blobs_whose_rows_cannot_be_written_leave_no_files(tmp_path, monkeypatch):
+    data = b"x" * 40_000
+    with Store(tmp_path / "store") as store:
+        cache = store._cache
+
+        def refuse(*args, **kwargs):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(cache, "set", refuse)
+        with pytest.raises(sqlite3.OperationalError):
+            store.put_blobs([(hashlib.sha256(data).hexdigest(), data)])
+        monkeypatch.undo()
+        assert not store.has_blob(hashlib.sha256(data).hexdigest())
+    assert not [p for p in (tmp_path / "store").rglob("*.val")]
 
 
 def test_reader_sees_old_or_new_snapshot_never_a_mix(feed):

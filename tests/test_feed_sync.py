@@ -26,9 +26,9 @@ from feed_fixtures import (
 )
 from feedserver import Fault
 
-from kiosk.feed import keys
-from kiosk.feed.manifest import MAX_MANIFEST_BYTES, decode_manifest, sha256_hex
-from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
+from kiosk.feed import keys, verify
+from kiosk.feed.manifest import MAX_MANIFEST_BYTES, FileEntry, FileKind, decode_manifest, pack_path, sha256_hex
+from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
 from kiosk.snapshot import MediaMissing
@@ -119,17 +119,22 @@ def test_tampered_document_blob_is_rejected(feed):
     feed.assert_holds(1)
 
 
-def test_tampered_media_blob_is_rejected(feed):
+@pytest.mark.parametrize("pack", [False, True], ids=["blob", "pack"])
+def test_tampered_media_blob_is_rejected(feed, pack):
     synced(feed)
-    feed.publish(revision=1, village_options={"media_seed": "new"})
+    feed.publish(revision=1, village_options={"media_seed": "new"}, pack=pack)
     manifest = decode_manifest((feed.served / "manifest.json").read_bytes())
-    media = next(e for e in manifest.files if e.kind.value == "media" and not feed.store.has_blob(e.sha256))
-    blob = feed.served / "blobs" / media.sha256
-    data = bytearray(blob.read_bytes())
-    data[100] ^= 0xFF
-    blob.write_bytes(bytes(data))
+    target = next(e for e in manifest.files if e.kind.value == "media" and not feed.store.has_blob(e.sha256))
+    path, offset = feed.served / "blobs" / target.sha256, 100
+    if pack:  # the new media are most of it: they come in the pack, after the members before them
+        members = manifest.pack_members()
+        offset += sum(member.size for member in members[: members.index(target)])
+        path = feed.served / pack_path(manifest.pack.sha256)
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
     result = feed.sync()
-    assert result.kind is REJECTED and media.name in result.message
+    assert result.kind is REJECTED and target.name in result.message and "SHA-256" in result.message, result.message
     feed.assert_holds(1)
 
 
@@ -336,7 +341,7 @@ def test_slow_server_is_bounded_by_timeouts(faulty, kind):
 )
 def test_server_errors_fail_cleanly_and_a_later_retry_completes(faulty, fault, where, kind, expected):
     synced(faulty, village_options={"media_seed": "a"})
-    faulty.publish(revision=1, village_options={"media_seed": "b"})
+    faulty.publish(revision=1, village_options={"media_seed": "b"}, pack=False)  # packs: below
     manifest = decode_manifest((faulty.served / "manifest.json").read_bytes())
     media = [e for e in manifest.files if e.kind.value == "media" and not faulty.store.has_blob(e.sha256)]
     if where == "blob":
@@ -353,6 +358,101 @@ def test_server_errors_fail_cleanly_and_a_later_retry_completes(faulty, fault, w
     if where == media[-1].sha256:
         # Resumed: blobs stored by the failed attempt are not fetched again.
         assert [path for path in faulty.server.log if "/blobs/" in path] == [f"/{VILLAGE}/blobs/{where}"]
+
+
+# ---------------------------------------------------------------- packs
+
+
+def _members(*sizes: int) -> list[FileEntry]:
+    return [FileEntry(name=f"media/{n:064x}", sha256=f"{n:064x}", size=size, kind=FileKind.MEDIA) for n, size in enumerate(sizes)]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 100], ids=lambda c: f"chunks-of-{c}")
+def test_a_pack_is_cut_into_its_members_whatever_the_chunks(chunk):
+    members = _members(5, 0, 9, 1)
+    pack = b"aaaaa" + b"" + b"bbbbbbbbb" + b"c"
+    chunks = [pack[i : i + chunk] for i in range(0, len(pack), chunk)]
+    assert [(e.size, data) for e, data in verify.split_pack(chunks, members)] == [(5, b"aaaaa"), (0, b""), (9, b"bbbbbbbbb"), (1, b"c")]
+
+
+def test_a_pack_longer_or_shorter_than_its_members_is_refused_or_cut_short():
+    members = _members(4, 4)
+    with pytest.raises(Rejected, match="more bytes than its members"):
+        list(verify.split_pack([b"aaaabbbbX"], members))
+    cut = verify.split_pack([b"aaaab"], members)
+    assert next(cut)[1] == b"aaaa"  # the whole member before the cut is good
+    with pytest.raises(Failed, match="cut short before"):
+        next(cut)
+
+
+def test_first_sync_takes_the_media_in_one_pack(faulty):
+    built = faulty.publish(village_options={"media": 6})
+    pack = built.manifest.pack
+    assert pack is not None and pack.size == sum(e.size for e in built.manifest.pack_members())
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    documents = len(built.manifest.documents())
+    assert result.requests == 2 + documents + 1  # manifest, signature, each document, one pack
+    assert [p for p in faulty.server.log if "/packs/" in p] == [f"/{VILLAGE}/{pack_path(pack.sha256)}"]
+    faulty.assert_holds(1)
+    snapshot = faulty.store.snapshot()
+    photo = snapshot.projects[0].photos[0].sha256
+    assert sha256_hex(snapshot.media.read(photo)) == photo
+
+
+def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):
+    synced(faulty, village_options={"media": 6})
+    manifest = faulty.publish(revision=1, village_options={"media": 7}).manifest  # one picture more
+    faulty.server.log.clear()
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    media = {e.sha256 for e in manifest.pack_members()}
+    fetched = [p for p in faulty.server.log if "/packs/" in p or p.rsplit("/", 1)[1] in media]
+    assert len(fetched) == 1 and "/blobs/" in fetched[0]  # the new one only, not the pack
+    faulty.assert_holds(2)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [Fault("status", status=404), Fault("reset", times=1), Fault("truncate", times=1)],
+    ids=["pack-gone", "reset", "truncated"],
+)
+def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faulty, fault):
+    synced(faulty, village_options={"media_seed": "a", "media": 6})
+    manifest = faulty.publish(revision=1, village_options={"media_seed": "b", "media": 6}).manifest
+    assert manifest.pack is not None
+    faulty.server.fault(manifest.pack.sha256, fault)
+    faulty.server.log.clear()
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    faulty.assert_holds(2)
+    fetched_one_by_one = [p for p in faulty.server.log if "/blobs/" in p and p.rsplit("/", 1)[1] in {e.sha256 for e in manifest.pack_members()}]
+    if fault.kind == "truncate":
+        # The members that arrived whole were kept: only the rest came one by one.
+        assert 0 < len(fetched_one_by_one) < 6
+    else:
+        assert len(fetched_one_by_one) == 6
+
+
+def test_a_pack_tampered_in_flight_is_rejected_and_the_retry_completes(faulty):
+    manifest = faulty.publish().manifest
+    faulty.server.fault(manifest.pack.sha256, Fault("tamper", times=1))  # its first byte
+    result = faulty.sync()
+    first = manifest.pack_members()[0]
+    assert result.kind is REJECTED and first.name in result.message and "SHA-256" in result.message, result.message
+    assert faulty.store.current() is None and not faulty.store.has_blob(first.sha256)
+    assert faulty.sync().kind is UPDATED
+    faulty.assert_holds(1)
+
+
+def test_an_endless_pack_is_cut_at_its_size(faulty):
+    synced(faulty, village_options={"media_seed": "a"})
+    manifest = faulty.publish(revision=1, village_options={"media_seed": "b"}).manifest
+    faulty.server.fault(manifest.pack.sha256, Fault("endless"))
+    result = faulty.sync()
+    assert result.kind is REJECTED and "larger than" in result.message, result.message
+    assert result.bytes_received < manifest.pack.size + 2 * 65536 + 20_000
+    faulty.assert_holds(1)
 
 
 def test_unreachable_server_fails(tmp_path, feed_server):

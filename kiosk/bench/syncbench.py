@@ -20,7 +20,7 @@ import msgspec
 from kiosk import decode, model
 from kiosk.bench.report import summarize
 from kiosk.feed import keys, publish
-from kiosk.feed.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest, blob_path
+from kiosk.feed.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest, blob_path, pack_path
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer
@@ -69,9 +69,19 @@ class ServedFeed:
         return Syncer(store, self.base_url, self.village, self.publisher.keyring)
 
     def urls(self, manifest: Manifest) -> list[str]:
-        """Every file a first sync fetches: manifest, signature, each blob once."""
+        """The village's files, as a plain download fetches them: manifest,
+        signature, each blob once (the issue's "same files" for curl)."""
         base = f"{self.base_url}/{self.village}/"
         return [base + MANIFEST_NAME, base + SIGNATURE_NAME, *(base + blob_path(sha) for sha in manifest.blobs())]
+
+    def request_urls(self, manifest: Manifest) -> list[str]:
+        """What a first sync requests: manifest, signature, each document,
+        and the media in one pack (when the tree has one)."""
+        if manifest.pack is None:
+            return self.urls(manifest)
+        base = f"{self.base_url}/{self.village}/"
+        documents = {entry.sha256 for entry in manifest.documents()}
+        return [base + MANIFEST_NAME, base + SIGNATURE_NAME, *(base + blob_path(sha) for sha in documents), base + pack_path(manifest.pack.sha256)]
 
     def file_bytes(self, manifest: Manifest) -> int:
         return (self.tree / MANIFEST_NAME).stat().st_size + (self.tree / SIGNATURE_NAME).stat().st_size + sum(manifest.blobs().values())
@@ -114,21 +124,27 @@ def curl_fetch(urls: list[str], out: Path) -> float:
 
 
 def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> tuple[dict, Path]:
-    """Full first syncs and curl fetches of the same files, alternated so
-    both see the same machine state. Returns the figures and the store of
-    the last sync (kept for the later measurements)."""
+    """Full first syncs and two curl fetches, alternated so all see the same
+    machine state: curl fetching the village's files one by one (the
+    issue's comparison), and curl making the sync's own requests (the
+    documents and the one pack). Returns the figures and the store of the
+    last sync (kept for the later measurements)."""
     total = feed.file_bytes(manifest)
-    sync_times, curl_times, curl_error = [], [], None
+    sync_times: list[float] = []
+    curls = {"curl": (feed.urls(manifest), []), "curl_same_requests": (feed.request_urls(manifest), [])}
+    curl_error = None
     store_dir = work / "store"
     result = None
     for run in range(runs):
         shutil.rmtree(store_dir, ignore_errors=True)
         result, elapsed = sync_into(feed, store_dir)
         sync_times.append(elapsed)
-        if curl_error is None:
-            target = work / f"curl-{run}"
+        for name, (urls, times) in curls.items():
+            if curl_error is not None:
+                break
+            target = work / f"{name}-{run}"
             try:
-                curl_times.append(curl_fetch(feed.urls(manifest), target))
+                times.append(curl_fetch(urls, target))
             except (OSError, subprocess.CalledProcessError) as exc:
                 curl_error = str(exc)
             shutil.rmtree(target, ignore_errors=True)
@@ -141,11 +157,15 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
         "seconds": summarize(sync_times),
         "mb_per_s": round(sync_rate, 2),
     }
-    if curl_times:
-        curl_rate = total / _median(curl_times) / 1e6
-        figures |= {"curl_seconds": summarize(curl_times), "curl_mb_per_s": round(curl_rate, 2), "ratio_to_curl": round(sync_rate / curl_rate, 3)}
-    else:
-        figures |= {"curl_seconds": None, "curl_mb_per_s": None, "ratio_to_curl": None, "curl_error": curl_error}
+    for name, (urls, times) in curls.items():
+        suffix = "" if name == "curl" else "_same_requests"
+        if times and curl_error is None:
+            curl_rate = total / _median(times) / 1e6
+            figures |= {f"{name}_seconds": summarize(times), f"{name}_mb_per_s": round(curl_rate, 2), f"ratio_to_curl{suffix}": round(sync_rate / curl_rate, 3)}
+        else:
+            figures |= {f"{name}_seconds": None, f"{name}_mb_per_s": None, f"ratio_to_curl{suffix}": None}
+    if curl_error is not None:
+        figures["curl_error"] = curl_error
     return figures, store_dir
 
 

@@ -82,7 +82,7 @@ def _build(args: argparse.Namespace) -> int:
     except keys.KeyFileError as exc:
         return _error("feed build", str(exc))
     try:
-        built = publish.build(src, out, private_key, args.version, args.expires_days)
+        built = publish.build(src, out, private_key, args.version, args.expires_days, pack=not args.no_pack)
     except publish.PublishError as exc:
         return _error("feed build", str(exc), EXIT_DATA)
     except OSError as exc:
@@ -211,9 +211,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         help="build a signed, publishable tree from a source folder",
         formatter_class=formatter,
         description="Validate a source folder (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
-        "manifest.json, manifest.sig and blobs/<sha256>. Serve OUT at <platform>/<village code>/.\n"
+        "manifest.json, manifest.sig, blobs/<sha256> and packs/<sha256> (all media in one file, for\n"
+        "fast first syncs). Serve OUT at <platform>/<village code>/.\n"
         "The version is one more than the manifest already in OUT unless --version is given.",
-        usage="%(prog)s (SRC | --demo) OUT --key KEY [--version N] [--expires-days D]",
+        usage="%(prog)s (SRC | --demo) OUT --key KEY [--version N] [--expires-days D] [--no-pack]",
     )
     build.add_argument("paths", nargs="+", metavar="SRC OUT", help="source folder (left out with --demo) and output tree")
     build.add_argument("--demo", action="store_true", help=f"build the bundled demo village ({paths.DEMO_VILLAGE})")
@@ -223,6 +224,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--expires-days", type=float, default=publish.DEFAULT_EXPIRES_DAYS, metavar="D",
         help=f"days until terminals call this data stale (default {publish.DEFAULT_EXPIRES_DAYS:g})",
     )
+    build.add_argument("--no-pack", action="store_true", help="no packs/ (a tree for a USB stick: import reads the blobs)")
     build.set_defaults(func=_build)
 
     verify = commands.add_parser(

@@ -1,8 +1,9 @@
 """The signed manifest: the one file that says what a village's feed is.
 
 Everything else in a published tree is a content-addressed blob
-(``blobs/<sha256>``) named by this manifest, so trusting the manifest's
-signature is enough to trust every byte the terminal shows.
+(``blobs/<sha256>``) named by this manifest, or a pack of them
+(``packs/<sha256>``), so trusting the manifest's signature is enough to
+trust every byte the terminal shows.
 The protocol is written down in ``docs/FEED-PROTOCOL.md``.
 """
 
@@ -23,12 +24,14 @@ MANIFEST_FORMAT = 1
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 BLOB_DIR = "blobs"
+PACK_DIR = "packs"
 
 # Caps on what a terminal will read before it has verified anything: a
 # hostile or broken server must not be able to fill memory or disk.
 MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 1024
 MAX_FILE_BYTES = 1024 * 1024 * 1024
+MAX_PACK_BYTES = 64 * MAX_FILE_BYTES
 
 KeyId = Annotated[str, Meta(pattern=r"^[0-9a-f]{16}$")]
 
@@ -51,6 +54,16 @@ class FileEntry(msgspec.Struct, frozen=True, kw_only=True):
     kind: FileKind
 
 
+class PackEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """Every media blob of the version back to back, in the order ``files``
+    lists them (see ``Manifest.pack_members``): one request instead of one
+    per file for a terminal that lacks most of them. Each member is checked
+    against its own hash as it arrives; the pack's hash only names it."""
+
+    sha256: Sha256
+    size: Annotated[int, Meta(ge=0, le=MAX_PACK_BYTES)]
+
+
 class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     format: Annotated[int, Meta(ge=1)] = MANIFEST_FORMAT
     village: VillageCode
@@ -59,9 +72,18 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: Annotated[dt.datetime, Meta(tz=True)]
     key_id: KeyId
     files: list[FileEntry]
+    pack: PackEntry | None = None
 
     def documents(self) -> list[FileEntry]:
         return [entry for entry in self.files if entry.kind is FileKind.DOCUMENT]
+
+    def pack_members(self) -> list[FileEntry]:
+        """What a pack holds, in order: each distinct media blob once."""
+        members: dict[str, FileEntry] = {}
+        for entry in self.files:
+            if entry.kind is FileKind.MEDIA:
+                members.setdefault(entry.sha256, entry)
+        return list(members.values())
 
     def blobs(self) -> dict[str, int]:
         """Every distinct blob, sha256 -> size."""
@@ -87,6 +109,11 @@ def media_name(sha256: str) -> str:
 def blob_path(sha256: str) -> str:
     """Where a blob lives relative to the village's feed root."""
     return f"{BLOB_DIR}/{sha256}"
+
+
+def pack_path(sha256: str) -> str:
+    """Where a pack lives relative to the village's feed root."""
+    return f"{PACK_DIR}/{sha256}"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -136,3 +163,7 @@ def check_rules(manifest: Manifest) -> None:
     missing = [name for name in decode.REQUIRED_DOCS if name not in names]
     if missing:
         raise BadManifest(f"required document {missing[0]} is not listed")
+    if manifest.pack is not None:
+        members = sum(entry.size for entry in manifest.pack_members())
+        if manifest.pack.size != members:
+            raise BadManifest(f"pack: {manifest.pack.size} bytes, its members make {members}")

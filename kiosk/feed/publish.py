@@ -7,14 +7,18 @@ A tree (the folder ``<platform>/<village code>/`` on the web server)::
     manifest.json      the signed list of every file, by SHA-256 and size
     manifest.sig       base64 Ed25519 signature of manifest.json's exact bytes
     blobs/<sha256>     every document and media file, named by its content
+    packs/<sha256>     the version's media back to back (optional)
 
 Blobs are immutable and never deleted by a build: a terminal still
-fetching the previous version keeps finding what it needs.
+fetching the previous version keeps finding what it needs. Packs are only
+a faster way to the same bytes; a build keeps its own and the previous
+version's, and a terminal whose pack is gone fetches the blobs instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,18 +32,21 @@ from kiosk.feed import keys, verify
 from kiosk.feed.manifest import (
     BLOB_DIR,
     MANIFEST_NAME,
+    PACK_DIR,
     SIGNATURE_NAME,
     BadManifest,
     FileEntry,
     FileKind,
     Manifest,
+    PackEntry,
     decode_manifest,
     encode_manifest,
     media_name,
+    pack_path,
     sha256_hex,
     stamp,
 )
-from kiosk.feed.outcome import Rejected
+from kiosk.feed.outcome import Failed, Rejected
 from kiosk.feed.tree import open_tree
 from kiosk.snapshot import DirectoryMedia, Snapshot, load_folder, read_folder_documents
 
@@ -125,6 +132,33 @@ def _write_blob(out: Path, digest: str, data: bytes) -> bool:
     return True
 
 
+def _write_pack(out: Path, members: list[Path]) -> PackEntry:
+    """The media files back to back in ``packs/<sha256>``, written as a
+    stream (a village's media need not fit in memory), then renamed."""
+    folder = out / PACK_DIR
+    folder.mkdir(exist_ok=True)
+    temporary = folder / f".pack.{os.getpid()}.tmp"
+    digest, size = hashlib.sha256(), 0
+    with temporary.open("wb") as file:
+        for path in members:
+            data = path.read_bytes()
+            digest.update(data)
+            file.write(data)
+            size += len(data)
+        file.flush()
+        os.fsync(file.fileno())
+    pack = PackEntry(sha256=digest.hexdigest(), size=size)
+    os.replace(temporary, out / pack_path(pack.sha256))
+    return pack
+
+
+def _prune_packs(out: Path, keep: set[str]) -> None:
+    folder = out / PACK_DIR
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.name not in keep and not path.name.startswith("."):
+            path.unlink()
+
+
 def build(
     src: Path,
     out: Path,
@@ -132,12 +166,14 @@ def build(
     version: int | None = None,
     expires_days: float = DEFAULT_EXPIRES_DAYS,
     now: dt.datetime | None = None,
+    pack: bool = True,
 ) -> Built:
     """Validate ``src`` and publish it into ``out``, signed.
 
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
-    expired feeds)."""
+    expired feeds). ``pack``: also write the media as one pack, for fast
+    first syncs (a tree for a USB stick does not need one)."""
     try:
         snapshot = load_folder(src)
     except decode.FeedError as exc:
@@ -176,6 +212,7 @@ def build(
         expires_at=generated_at + dt.timedelta(days=expires_days),
         key_id=keys.key_id(private_key.public_key()),
         files=files,
+        pack=_write_pack(out, list(media.values())) if pack and media else None,
     )
     raw = encode_manifest(manifest)
     # Blobs first, then the signature and the manifest it signs: a terminal
@@ -183,6 +220,7 @@ def build(
     # gets the whole new version at its next poll.
     _write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
     _write_atomically(out / MANIFEST_NAME, raw)
+    _prune_packs(out, {m.pack.sha256 for m in (manifest, previous) if m is not None and m.pack is not None})
     return Built(manifest, new_blobs)
 
 
@@ -201,7 +239,26 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
                 documents[entry.name] = data
     # Media are checked above; the snapshot only needs to decode the documents.
     verify.build_snapshot(manifest, documents, DirectoryMedia(out / BLOB_DIR))
+    if manifest.pack is not None and out.is_dir():
+        _check_pack(out, manifest.pack, manifest.pack_members())
     if manifest.expires_at <= (now or dt.datetime.now(dt.UTC)):
         raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)}")
     return manifest
 
+
+def _check_pack(out: Path, pack: PackEntry, members: list[FileEntry]) -> None:
+    """The pack a terminal may fetch instead of the media: there, of its
+    size and hash, every member as the blob it stands for."""
+    path = out / pack_path(pack.sha256)
+    if not path.is_file():
+        raise Failed(f"{pack_path(pack.sha256)} is missing")
+    if path.stat().st_size != pack.size:
+        raise Rejected(f"{pack_path(pack.sha256)}: {path.stat().st_size} bytes, the manifest says {pack.size}")
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        chunks = iter(lambda: file.read(1 << 20), b"")
+        for entry, data in verify.split_pack(chunks, members):
+            digest.update(data)
+            verify.check_blob(entry, data)
+    if digest.hexdigest() != pack.sha256:
+        raise Rejected(f"{pack_path(pack.sha256)}: content does not match its SHA-256")

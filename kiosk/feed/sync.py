@@ -2,15 +2,20 @@
 
 An unchanged feed costs one conditional GET of ``manifest.json`` answered
 ``304 Not Modified``. A changed one costs the manifest, its signature and
-the blobs the store does not have yet. Every read is bounded: connect and
+the blobs the store does not have yet (a first sync: the documents and one
+pack of all media). Every read is bounded: connect and
 read timeouts, a byte cap (the manifest's size for a blob), and a time
 budget per file so a server trickling bytes cannot hold the sync forever.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import ssl
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -24,7 +29,9 @@ from kiosk.feed.manifest import (
     MAX_SIGNATURE_BYTES,
     SIGNATURE_NAME,
     FileEntry,
+    PackEntry,
     blob_path,
+    pack_path,
 )
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
@@ -74,13 +81,27 @@ class HttpFeed:
         complete response of the wrong length is the wrong file, for the
         caller to reject."""
         headers = {"If-None-Match": etag} if etag else {}
+        with self._response(name, headers) as (response, started):
+            if response.status_code == 304:
+                return None, response.headers.get("etag")
+            return b"".join(self._chunks(name, response, cap, expected, started)), response.headers.get("etag")
+
+    def stream(self, name: str, size: int) -> Iterator[bytes]:
+        """A file of known size as it arrives, under the same bounds as ``get``."""
+        with self._response(name, {}) as (response, started):
+            if response.status_code == 304:
+                raise Failed(f"{name}: unexpected 304")
+            yield from self._chunks(name, response, size, size, started)
+
+    @contextlib.contextmanager
+    def _response(self, name: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, float]]:
         started = time.monotonic()
         with self._counting:
             self.requests += 1
         try:
             with self.client.stream("GET", self.base_url + name, headers=headers) as response:
                 try:
-                    return self._read(name, response, cap, expected, started), response.headers.get("etag")
+                    yield response, started
                 finally:
                     with self._counting:
                         self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
@@ -89,9 +110,7 @@ class HttpFeed:
         except httpx.HTTPError as exc:
             raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
 
-    def _read(self, name: str, response: httpx.Response, cap: int, expected: int | None, started: float) -> bytes | None:
-        if response.status_code == 304:
-            return None
+    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, started: float) -> Iterator[bytes]:
         if response.status_code != 200:
             raise Failed(f"{name}: HTTP {response.status_code}")
         announced = response.headers.get("content-length", "")
@@ -99,23 +118,32 @@ class HttpFeed:
             raise Rejected(f"{name} is {announced} bytes, more than the {cap} allowed")
         size = int(announced) if announced.isdigit() else expected if expected is not None else min(cap, _SIZE_HINT)
         budget = self.timeouts.budget(size)
-        chunks, received = [], 0
+        received = 0
         for chunk in response.iter_bytes():
             received += len(chunk)
             if received > cap:
                 raise Rejected(f"{name} is larger than the {cap} bytes allowed")
             if time.monotonic() - started > budget:
                 raise Failed(f"{name}: too slow, gave up after {budget:.0f} s")
-            chunks.append(chunk)
+            yield chunk
         if not announced and expected is not None and received < expected:
             raise Failed(f"{name}: body cut short ({received} of {expected} bytes)")
-        return b"".join(chunks)
 
     def fetch(self, entry: FileEntry) -> bytes:
         data, _ = self.get(blob_path(entry.sha256), entry.size, expected=entry.size)
         if data is None:
             raise Failed(f"{entry.name}: unexpected 304")
         return data
+
+    def stream_pack(self, pack: PackEntry) -> Iterator[bytes]:
+        return self.stream(pack_path(pack.sha256), pack.size)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The system's trusted certificates, loaded once per process (20 ms
+    each time: every poll would pay it)."""
+    return httpx.create_ssl_context()
 
 
 def _header_bytes(response: httpx.Response) -> int:
@@ -160,6 +188,7 @@ class Syncer:
         t = self.timeouts
         return httpx.Client(
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect),
+            verify=_tls_context(),
             headers={"User-Agent": f"village-kiosk/{kiosk.__version__}"},
             follow_redirects=True,
             max_redirects=5,

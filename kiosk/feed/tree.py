@@ -28,6 +28,7 @@ from kiosk.feed.manifest import (
     MAX_SIGNATURE_BYTES,
     SIGNATURE_NAME,
     FileEntry,
+    PackEntry,
     blob_path,
 )
 from kiosk.feed.outcome import Failed, Rejected
@@ -56,6 +57,9 @@ class Tree:
 
     def fetch(self, entry: FileEntry) -> bytes:
         return self.reader.read(blob_path(entry.sha256), entry.size)
+
+    def stream_pack(self, pack: PackEntry) -> None:
+        return None  # files at hand: one by one is as fast, and a USB tree may have no pack
 
     def close(self) -> None:
         self.reader.close()

@@ -8,20 +8,24 @@ Any failure leaves the last good snapshot in place.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import logging
+import queue
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Protocol
 
 import diskcache
 
 from kiosk.feed import keys, outcome, verify
-from kiosk.feed.manifest import FileEntry, FileKind, Manifest, stamp
+from kiosk.feed.manifest import FileEntry, FileKind, Manifest, PackEntry, stamp
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
+from kiosk.snapshot import Snapshot
 
 log = logging.getLogger("kiosk.feed")
 
@@ -31,6 +35,15 @@ class BlobSource(Protocol):
         """The blob's bytes, never reading much past ``entry.size``: raises
         Rejected for a larger blob, Failed when it cannot be had now."""
         ...
+
+    def stream_pack(self, pack: PackEntry) -> Iterator[bytes] | None:
+        """The pack's bytes as they arrive, under the same rules; None when
+        the source has no use for packs (a folder reads files as fast)."""
+        ...
+
+
+# A pack is worth its bytes when the store lacks at least this share of them.
+PACK_WORTH = 0.5
 
 
 def install(
@@ -63,58 +76,166 @@ def install(
     if manifest.expires_at <= now:
         raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)} (now is at least {stamp(now)})")
     store.make_room(manifest)
-    count, size = fetch_missing(store, manifest, source, parallel)
-    snapshot = store.snapshot_of(manifest)
+    # Documents first: small, and they decide whether the update is valid
+    # at all. Decoding them (a large village's take tenths of a second)
+    # overlaps the download of the media.
+    count, size = fetch_missing(store, manifest, source, parallel, FileKind.DOCUMENT)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-decode") as pool:
+        decoded = pool.submit(_decode, store, manifest)
+        media_count, media_size = fetch_missing(store, manifest, source, parallel, FileKind.MEDIA)
+        snapshot = decoded.result()
     if not store.commit(raw_manifest, signature, manifest, etag):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
     store.collect_garbage()
-    return outcome.updated(held_version, manifest.version, count, size, snapshot)
+    return outcome.updated(held_version, manifest.version, count + media_count, size + media_size, snapshot)
 
 
-def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1) -> tuple[int, int]:
-    """Fetch, check and store every blob the store lacks, ``parallel`` at a
-    time (hides network latency: hundreds of small files on a slow link).
-    Blobs already fetched stay on failure, so the next attempt resumes."""
+def _decode(store: Store, manifest: Manifest) -> Snapshot:
+    try:
+        return store.snapshot_of(manifest)
+    finally:
+        store.leave_thread()
+
+
+def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1, kind: FileKind | None = None) -> tuple[int, int]:
+    """Fetch, check and store every blob (of ``kind``) the store lacks: in
+    one pack when most of the media are missing (a first sync), else one by
+    one, ``parallel`` at a time (hides network latency: hundreds of small
+    files on a slow link). Blobs already fetched stay on failure, so the
+    next attempt resumes. Returns (count, bytes) stored."""
     missing = store.missing(manifest)
-    # Documents first: small, and they decide whether the update is valid at all.
-    entries = sorted({entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values(), key=lambda e: e.kind is not FileKind.DOCUMENT)
+    entries = [entry for entry in {entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values() if kind in (None, entry.kind)]
+    entries.sort(key=lambda e: e.kind is not FileKind.DOCUMENT)
+    with _Writer(store) as writer:
+        if manifest.pack is not None and sum(e.size for e in entries if e.kind is FileKind.MEDIA) >= PACK_WORTH * manifest.pack.size:
+            entries = _fetch_pack(manifest, source, writer, entries)
+        _fetch_each(entries, source, writer, parallel)
+    return writer.count, writer.size
 
-    def fetch_checked(entry: FileEntry) -> bytes:
-        data = source.fetch(entry)
-        verify.check_blob(entry, data)
-        return data
 
-    size = 0
+def _fetch_pack(manifest: Manifest, source: BlobSource, writer: _Writer, entries: list[FileEntry]) -> list[FileEntry]:
+    """Take the wanted media from the pack; returns the entries still to
+    fetch. A pack that is gone or cut short leaves the rest to be fetched
+    one by one; a pack with wrong bytes is refused like a wrong blob."""
+    assert manifest.pack is not None
+    chunks = source.stream_pack(manifest.pack)
+    if chunks is None:
+        return entries
+    wanted = {entry.sha256 for entry in entries if entry.kind is FileKind.MEDIA}
+    taken: set[str] = set()
+    try:
+        with contextlib.closing(chunks):  # type: ignore[arg-type]
+            for entry, data in verify.split_pack(chunks, manifest.pack_members()):
+                if entry.sha256 in wanted:
+                    writer.put(entry, data)
+                    taken.add(entry.sha256)
+    except Failed as exc:
+        log.info("feed: pack not usable (%s); fetching its files one by one", exc)
+    return [entry for entry in entries if entry.sha256 not in taken]
+
+
+def _fetch_each(entries: list[FileEntry], source: BlobSource, writer: _Writer, parallel: int) -> None:
     if parallel <= 1:
         for entry in entries:
-            data = fetch_checked(entry)
-            store.put_blob(entry.sha256, data)
-            size += len(data)
-        return len(entries), size
-
-    queue = iter(entries)
+            writer.put(entry, source.fetch(entry))
+        return
+    upcoming = iter(entries)
     error: Exception | None = None
     with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="feed-fetch") as pool:
-        # At most two blobs per worker in memory; the store is written from this thread only.
-        pending = {pool.submit(fetch_checked, entry): entry for entry in itertools.islice(queue, 2 * parallel)}
+        # At most two blobs per worker in memory.
+        pending = {pool.submit(source.fetch, entry): entry for entry in itertools.islice(upcoming, 2 * parallel)}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 entry = pending.pop(future)
                 try:
-                    data = future.result()
+                    writer.put(entry, future.result())
                 except (Rejected, Failed) as exc:
                     error = error or exc  # stop asking for more, keep what arrives
                     continue
-                store.put_blob(entry.sha256, data)
-                size += len(data)
-                following = next(queue, None) if error is None else None
+                following = next(upcoming, None) if error is None else None
                 if following is not None:
-                    pending[pool.submit(fetch_checked, following)] = following
+                    pending[pool.submit(source.fetch, following)] = following
     if error is not None:
         raise error
-    return len(entries), size
+
+
+class _Writer:
+    """Stores checked blobs on threads of its own: creating and writing
+    files (outside the interpreter lock) overlaps the download of what
+    follows, and blobs that arrive together go in one transaction. Each
+    blob is checked against the manifest by ``put``, on the fetching
+    thread, which has the time (hashing also runs outside the lock). The
+    first storing error is raised by the next ``put`` or on leaving the
+    ``with``."""
+
+    _HELD_BYTES = 16 * 1024 * 1024  # waiting to be stored at most (one larger blob may wait alone)
+    _BATCH = 32  # blobs per transaction at most
+    _THREADS = 2  # creating files is most of storing: two at a time keep up with a fast link
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._queue: queue.SimpleQueue[tuple[FileEntry, bytes] | None] = queue.SimpleQueue()
+        self._room = threading.Condition()
+        self._held = 0
+        self._error: BaseException | None = None
+        self.count = self.size = 0
+        self._counting = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, name="feed-store", daemon=True) for _ in range(self._THREADS)]
+
+    def __enter__(self) -> _Writer:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        for thread in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        if exc_type is None and self._error is not None:
+            raise self._error
+
+    def put(self, entry: FileEntry, data: bytes) -> None:
+        verify.check_blob(entry, data)
+        with self._room:
+            self._room.wait_for(lambda: self._held == 0 or self._held + len(data) <= self._HELD_BYTES)
+            if self._error is not None:
+                raise self._error
+            self._held += len(data)
+        self._queue.put((entry, data))
+
+    def _run(self) -> None:
+        try:
+            self._store_batches()
+        finally:
+            self._store.leave_thread()
+
+    def _store_batches(self) -> None:
+        finished = False
+        while not finished:
+            batch = [self._queue.get()]
+            while batch[-1] is not None and len(batch) < self._BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            if batch[-1] is None:
+                finished = True
+                batch.pop()
+            if self._error is None:
+                try:
+                    self._store.put_blobs((entry.sha256, data) for entry, data in batch)
+                except BaseException as exc:  # handed to the fetching thread
+                    self._error = self._error or exc
+                else:
+                    with self._counting:
+                        self.count += len(batch)
+                        self.size += sum(len(data) for _, data in batch)
+            with self._room:
+                self._held -= sum(len(data) for _, data in batch)
+                self._room.notify_all()
 
 
 def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:

@@ -3,7 +3,7 @@ the publisher's own ``feed verify`` and the store's self-check."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from kiosk import decode
 from kiosk.feed import keys
@@ -17,7 +17,7 @@ from kiosk.feed.manifest import (
     read_key_id,
     sha256_hex,
 )
-from kiosk.feed.outcome import Rejected
+from kiosk.feed.outcome import Failed, Rejected
 from kiosk.snapshot import DataInfo, MediaSource, Snapshot
 
 
@@ -44,6 +44,28 @@ def check_blob(entry: FileEntry, data: bytes) -> None:
         raise Rejected(f"{entry.name}: {len(data)} bytes, the manifest says {entry.size}")
     if sha256_hex(data) != entry.sha256:
         raise Rejected(f"{entry.name}: content does not match its SHA-256 (tampered or mixed up)")
+
+
+def split_pack(chunks: Iterable[bytes], members: list[FileEntry]) -> Iterator[tuple[FileEntry, bytes]]:
+    """Cut a pack's bytes, as they arrive, into its members' (in order).
+    Each is still to be checked with ``check_blob``. A pack longer than its
+    members is Rejected; one that ends early is Failed (cut short: the
+    members before stay good)."""
+    buffer = bytearray()
+    pending = iter(members)
+    entry = next(pending, None)
+    for chunk in chunks:
+        buffer += chunk
+        while entry is not None and len(buffer) >= entry.size:
+            with memoryview(buffer) as view:
+                data = bytes(view[: entry.size])
+            del buffer[: entry.size]
+            yield entry, data
+            entry = next(pending, None)
+        if entry is None and buffer:
+            raise Rejected("pack: more bytes than its members")
+    if entry is not None:
+        raise Failed(f"pack cut short before {entry.name}")
 
 
 def build_snapshot(manifest: Manifest, documents: Mapping[str, bytes], media: MediaSource) -> Snapshot:
