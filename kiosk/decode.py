@@ -109,8 +109,10 @@ def _check_document(name: str, doc: Any) -> None:
         if doc.month != month:
             raise FeedError(name, "$.month", f"document is named for {month} but says {doc.month}")
         _check_unique(name, "entries", [e.id for e in doc.entries])
+        year, number = (int(part) for part in doc.month.split("-"))
         for index, entry in enumerate(doc.entries):
-            if entry.date.strftime("%Y-%m") != month:
+            # Compared as numbers: strftime for each of 10,000 entries was a quarter of decoding a village.
+            if entry.date.month != number or entry.date.year != year:
                 raise FeedError(name, f"$.entries[{index}].date", f"{entry.date} is not in {month}")
     elif isinstance(doc, model.DisclosuresDoc):
         _check_unique(name, "disclosures", [d.id for d in doc.disclosures])
