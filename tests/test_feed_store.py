@@ -16,6 +16,7 @@ from feed_fixtures import Feed
 
 from kiosk.config import parse_config
 from kiosk.feed.outcome import OutcomeKind
+from kiosk.feed.manifest import sha256_hex
 from kiosk.feed.store import Store
 
 
@@ -27,7 +28,12 @@ def feed(tmp_path, feed_server):
 
 
 def _blob_keys(store: Store) -> set[str]:
-    return {key[len("blob/") :] for key in store._cache.iterkeys() if isinstance(key, str) and key.startswith("blob/")}
+    """Every blob the store holds, alone or in a pack."""
+    return store._held_blobs()
+
+
+def _packs(store: Store) -> set[str]:
+    return {key[len("pack/") :] for key in store._cache.iterkeys() if isinstance(key, str) and key.startswith("pack/")}
 
 
 def test_empty_store_has_no_snapshot(tmp_path):
@@ -113,7 +119,52 @@ def test_old_blobs_are_collected_after_the_switch(feed):
     feed.sync()
     v3 = feed.store.current().blobs()
     assert _blob_keys(feed.store) == set(v2) | set(v3)
+    # The media came in packs: the first version's went with its media.
+    assert _packs(feed.store) == {feed.store._manifest("previous").pack.sha256, feed.store.current().pack.sha256}
     feed.assert_holds(3)
+
+
+def test_a_first_sync_keeps_its_media_in_one_pack_file(feed):
+    feed.publish(village_options={"media": 6, "media_size": 40_000})
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    manifest = feed.store.current()
+    assert _packs(feed.store) == {manifest.pack.sha256}
+    files = [p for p in (feed.store.directory).rglob("*.val")]
+    assert len(files) == 1 and files[0].parent.name == "packs"  # not a file per picture
+    for entry in manifest.pack_members():
+        assert sha256_hex(feed.store.read_blob(entry.sha256)) == entry.sha256
+    feed.assert_holds(1)
+
+
+def test_a_pack_mostly_out_of_use_gives_its_last_members_up_as_blobs(feed):
+    feed.publish(village_options={"media": 6})
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    first_pack = feed.store.current().pack.sha256
+    for revision in (1, 2):  # two of the six pictures stay; v1 then falls out of "previous"
+        shutil.rmtree(feed.src / "media")
+        feed.publish(revision=revision, village_options={"media": 2})
+        assert feed.sync().kind is OutcomeKind.UPDATED
+    assert first_pack not in _packs(feed.store)
+    kept = {e.sha256 for e in feed.store.current().files if e.kind.value == "media"}
+    assert len(kept) == 2 and kept <= {key.partition("/")[2] for key in feed.store._cache.iterkeys() if key.startswith("blob/")}
+    for sha256 in kept:
+        assert sha256_hex(feed.store.read_blob(sha256)) == sha256
+    feed.assert_holds(3)
+
+
+def test_a_pack_download_left_by_a_killed_sync_is_swept_but_not_a_running_one(tmp_path):
+    from kiosk.feed.manifest import PackEntry
+
+    with Store(tmp_path / "store") as store:
+        pack = PackEntry(sha256="ab" * 32, size=10)
+        with store.receive_pack(pack) as running:
+            running.write(b"12345")
+            leftover = running.path.with_name("cd" * 32 + ".dead.part")
+            leftover.write_bytes(b"half a pack")  # no process holds it
+            with store.receive_pack(pack) as other:
+                assert running.path.exists() and not leftover.exists()
+                assert other.path != running.path
+        assert not running.path.exists()  # never kept: deleted on leaving
 
 
 def test_update_too_big_for_the_store_limit_fails_and_keeps_the_old(tmp_path, feed_server):

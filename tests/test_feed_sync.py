@@ -363,26 +363,37 @@ def test_server_errors_fail_cleanly_and_a_later_retry_completes(faulty, fault, w
 # ---------------------------------------------------------------- packs
 
 
-def _members(*sizes: int) -> list[FileEntry]:
-    return [FileEntry(name=f"media/{n:064x}", sha256=f"{n:064x}", size=size, kind=FileKind.MEDIA) for n, size in enumerate(sizes)]
+def _members(*contents: bytes) -> list[FileEntry]:
+    return [FileEntry(name=f"media/{sha256_hex(data)}", sha256=sha256_hex(data), size=len(data), kind=FileKind.MEDIA) for data in contents]
+
+
+def _checked(members: list[FileEntry], chunks: list[bytes]) -> verify.PackCheck:
+    check = verify.PackCheck(members)
+    for chunk in chunks:
+        check.feed(chunk)
+    return check
 
 
 @pytest.mark.parametrize("chunk", [1, 3, 7, 100], ids=lambda c: f"chunks-of-{c}")
-def test_a_pack_is_cut_into_its_members_whatever_the_chunks(chunk):
-    members = _members(5, 0, 9, 1)
-    pack = b"aaaaa" + b"" + b"bbbbbbbbb" + b"c"
-    chunks = [pack[i : i + chunk] for i in range(0, len(pack), chunk)]
-    assert [(e.size, data) for e, data in verify.split_pack(chunks, members)] == [(5, b"aaaaa"), (0, b""), (9, b"bbbbbbbbb"), (1, b"c")]
+def test_a_pack_is_checked_member_by_member_whatever_the_chunks(chunk):
+    parts = [b"aaaaa", b"", b"bbbbbbbbb", b"c"]
+    members = _members(*parts)
+    pack = b"".join(parts)
+    check = _checked(members, [pack[i : i + chunk] for i in range(0, len(pack), chunk)])
+    check.finish()
+    assert check.complete == [(members[0], 0), (members[1], 5), (members[2], 5), (members[3], 14)]
 
 
-def test_a_pack_longer_or_shorter_than_its_members_is_refused_or_cut_short():
-    members = _members(4, 4)
+def test_a_pack_with_a_wrong_member_or_too_many_bytes_is_refused_and_a_short_one_cut():
+    members = _members(b"aaaa", b"bbbb")
+    with pytest.raises(Rejected, match=f"{members[1].name}: content does not match"):
+        _checked(members, [b"aaaabbbX"])
     with pytest.raises(Rejected, match="more bytes than its members"):
-        list(verify.split_pack([b"aaaabbbbX"], members))
-    cut = verify.split_pack([b"aaaab"], members)
-    assert next(cut)[1] == b"aaaa"  # the whole member before the cut is good
-    with pytest.raises(Failed, match="cut short before"):
-        next(cut)
+        _checked(members, [b"aaaabbbbX"])
+    cut = _checked(members, [b"aaaab"])
+    assert cut.complete == [(members[0], 0)]  # the whole member before the cut is good
+    with pytest.raises(Failed, match=f"cut short before {members[1].name}"):
+        cut.finish()
 
 
 def test_first_sync_takes_the_media_in_one_pack(faulty):

@@ -254,11 +254,11 @@ def _check_pack(out: Path, pack: PackEntry, members: list[FileEntry]) -> None:
         raise Failed(f"{pack_path(pack.sha256)} is missing")
     if path.stat().st_size != pack.size:
         raise Rejected(f"{pack_path(pack.sha256)}: {path.stat().st_size} bytes, the manifest says {pack.size}")
-    digest = hashlib.sha256()
+    digest, check = hashlib.sha256(), verify.PackCheck(members)
     with path.open("rb") as file:
-        chunks = iter(lambda: file.read(1 << 20), b"")
-        for entry, data in verify.split_pack(chunks, members):
-            digest.update(data)
-            verify.check_blob(entry, data)
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+            check.feed(chunk)
+    check.finish()
     if digest.hexdigest() != pack.sha256:
         raise Rejected(f"{pack_path(pack.sha256)}: content does not match its SHA-256")

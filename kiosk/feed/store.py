@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import fcntl
 import logging
 import os
 import threading
@@ -35,7 +36,7 @@ import msgspec
 from kiosk.config import Config
 from kiosk.feed import keys, verify
 from kiosk.feed.clock import TrustedClock, system_now
-from kiosk.feed.manifest import Manifest, decode_manifest, sha256_hex
+from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
 from kiosk.snapshot import DataInfo, MediaMissing, Snapshot
 
@@ -46,7 +47,12 @@ PREVIOUS = "previous"
 CLOCK_FLOOR = "clock_floor"
 LAST_OUTCOME = "last_outcome"
 _BLOB = "blob/"
+_PACK = "pack/"  # a pack downloaded whole: one file
+_IN_PACK = "in-pack/"  # where a blob stored in a pack is
+_INCOMING = "incoming"  # packs being downloaded
 _INLINE_LIMIT = 32 * 1024  # smaller blobs live in SQLite itself, larger ones in files (diskcache's default)
+_WRITEBACK_EVERY = 8 * 1024 * 1024  # bytes of a pack between nudges to write it to disk
+_REPACK_BELOW = 0.5  # a pack whose kept members are less of it than this gives them up as blobs
 
 
 def _libc_syncfs() -> Callable[[int], int] | None:
@@ -57,6 +63,17 @@ def _libc_syncfs() -> Callable[[int], int] | None:
 
 
 _SYNCFS = _libc_syncfs()
+_SYNC_FILE_RANGE = getattr(ctypes.CDLL(None, use_errno=True), "sync_file_range", None)
+if _SYNC_FILE_RANGE is not None:
+    _SYNC_FILE_RANGE.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+def _start_writeback(fd: int) -> None:
+    """Have the kernel start writing what is in the file so far to disk,
+    without waiting: the flush before the switch then finds little to do."""
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
 
 
 def _flush_to_disk(directory: Path) -> None:
@@ -79,16 +96,18 @@ class _Placed(NamedTuple):
 
 class _BlobDisk(diskcache.Disk):
     """diskcache's files, with blobs in 16 fixed folders (by the first digit
-    of their hash) instead of a new random two-level path each (creating
-    those folders took a third of a first sync's time), and written by
-    ``place`` before their rows, outside the store's write lock."""
+    of their hash) and packs in one, instead of a new random two-level path
+    each (creating those folders took a third of a first sync's time); the
+    files are written before their rows, outside the store's write lock
+    (``place``, ``Store.receive_pack``)."""
 
     def filename(self, key=diskcache.core.UNKNOWN, value=diskcache.core.UNKNOWN):
-        if isinstance(key, str) and key.startswith(_BLOB):
-            sha256 = key[len(_BLOB) :]
-            # Unique per write: diskcache deletes a replaced value's file after the new one is in.
-            name = os.path.join(f"blob-{sha256[0]}", f"{sha256}.{os.urandom(4).hex()}.val")
-            return name, os.path.join(self._directory, name)
+        for prefix, folder in ((_BLOB, "blob-"), (_PACK, "packs")):
+            if isinstance(key, str) and key.startswith(prefix):
+                sha256 = key[len(prefix) :]
+                # Unique per write: diskcache deletes a replaced value's file after the new one is in.
+                name = os.path.join(folder + (sha256[0] if prefix == _BLOB else ""), f"{sha256}.{os.urandom(4).hex()}.val")
+                return name, os.path.join(self._directory, name)
         return super().filename(key, value)
 
     def place(self, sha256: str, data: bytes) -> _Placed:
@@ -102,6 +121,66 @@ class _BlobDisk(diskcache.Disk):
         if isinstance(value, _Placed):
             return value.size, diskcache.core.MODE_BINARY, value.filename, None
         return super().store(value, read, key=key)
+
+
+class _InPack(msgspec.Struct, array_like=True, frozen=True):
+    pack: str  # the pack's sha256
+    offset: int
+    size: int
+
+
+_IN_PACK_DECODER = msgspec.msgpack.Decoder(_InPack)
+
+
+class IncomingPack:
+    """A pack downloaded straight into the store as one file: no file to
+    create per member. ``keep`` registers the members checked whole;
+    leaving the ``with`` without it deletes the download."""
+
+    def __init__(self, store: Store, pack: PackEntry):
+        self._store = store
+        self._pack = pack
+        folder = store.directory / _INCOMING
+        folder.mkdir(exist_ok=True)
+        _sweep_incoming(folder)
+        self.path = folder / f"{pack.sha256}.{os.urandom(4).hex()}.part"
+        self._file = open(self.path, "xb")  # noqa: SIM115 (closed on leaving the with)
+        # Held while alive, so that another process's sweep leaves it alone.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+        self._unwritten = 0
+
+    def __enter__(self) -> IncomingPack:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._unwritten += len(chunk)
+        if self._unwritten >= _WRITEBACK_EVERY:
+            self._file.flush()
+            _start_writeback(self._file.fileno())
+            self._unwritten = 0
+
+    def keep(self, members: list[tuple[FileEntry, int]]) -> None:
+        """Register the pack with these members (entry, offset) of it."""
+        if members:
+            self._file.flush()
+            self._store._register_pack(self._pack.sha256, self.path, members)
+
+
+def _sweep_incoming(folder: Path) -> None:
+    """Delete pack downloads a killed sync left behind; one still running
+    holds a lock on its file and is left alone."""
+    for path in folder.glob("*.part"):
+        try:
+            with open(path, "rb") as file:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()
+        except OSError:
+            continue  # in use, or gone already
 
 
 class _Pointer(msgspec.Struct, frozen=True):
@@ -191,7 +270,7 @@ class Store:
         return pointer.etag if pointer else None
 
     def has_blob(self, sha256: str) -> bool:
-        return _BLOB + sha256 in self._cache
+        return _BLOB + sha256 in self._cache or _IN_PACK + sha256 in self._cache
 
     def missing(self, manifest: Manifest) -> dict[str, int]:
         """Blobs the manifest lists that the store lacks, sha256 -> size."""
@@ -199,18 +278,33 @@ class Store:
         return {sha: size for sha, size in manifest.blobs().items() if sha not in held}
 
     def _held_blobs(self) -> set[str]:
-        return {key[len(_BLOB) :] for key in self._cache.iterkeys() if isinstance(key, str) and key.startswith(_BLOB)}
+        return {key.partition("/")[2] for key in self._cache.iterkeys() if isinstance(key, str) and key.startswith((_BLOB, _IN_PACK))}
 
     def read_blob(self, sha256: str) -> bytes:
         data = self._cache.get(_BLOB + sha256, retry=True)
+        if data is None:
+            data = self._read_in_pack(sha256)
         if data is None:
             raise MediaMissing(sha256)
         if sha256_hex(data) != sha256:
             # Damaged on disk: drop it so the next sync fetches it again.
             log.warning("store: blob %s is damaged; dropped", sha256)
             self._cache.delete(_BLOB + sha256, retry=True)
+            self._cache.delete(_IN_PACK + sha256, retry=True)
             raise MediaMissing(sha256)
         return data
+
+    def _read_in_pack(self, sha256: str) -> bytes | None:
+        raw = self._cache.get(_IN_PACK + sha256, retry=True)
+        if raw is None:
+            return None
+        where = _IN_PACK_DECODER.decode(raw)
+        file = self._cache.get(_PACK + where.pack, read=True, retry=True)
+        if file is None:
+            return None
+        with file:
+            file.seek(where.offset)
+            return file.read(where.size)
 
     def snapshot_of(self, manifest: Manifest) -> Snapshot:
         """The validated snapshot for a manifest whose blobs are stored."""
@@ -294,6 +388,26 @@ class Store:
                     disk.remove(value.filename)
             raise
 
+    def receive_pack(self, pack: PackEntry) -> IncomingPack:
+        """Somewhere to download a pack into, in the store itself."""
+        return IncomingPack(self, pack)
+
+    def _register_pack(self, pack: str, path: Path, members: list[tuple[FileEntry, int]]) -> None:
+        disk: _BlobDisk = self._cache.disk
+        name, final = disk.filename(_PACK + pack)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(path, final)  # still locked: no sweep can take it on the way
+        try:
+            with self._cache.transact(retry=True):
+                self._cache.set(_PACK + pack, _Placed(name, os.path.getsize(final)), retry=True)
+                held = self._held_blobs()
+                for entry, offset in members:
+                    if entry.sha256 not in held:
+                        self._cache.set(_IN_PACK + entry.sha256, msgspec.msgpack.encode(_InPack(pack, offset, entry.size)), retry=True)
+        except BaseException:
+            disk.remove(name)
+            raise
+
     def observe_time(self, verified_time: dt.datetime) -> None:
         if self.clock.observe(verified_time):
             self.save_clock()
@@ -355,11 +469,42 @@ class Store:
         with self._cache.transact(retry=True):
             # Decided inside the lock: another process may just have committed.
             keep = _blob_sizes([self.current(), self._manifest(PREVIOUS) if keep_previous else None, also_keep])
+            packs: dict[str, dict[str, _InPack]] = {}  # pack -> its kept members
             for key in list(self._cache.iterkeys()):
-                if isinstance(key, str) and key.startswith(_BLOB) and key[len(_BLOB) :] not in keep:
+                if not isinstance(key, str):
+                    continue
+                if key.startswith((_BLOB, _IN_PACK)) and key.partition("/")[2] not in keep:
                     self._cache.delete(key, retry=True)
                     removed += 1
+                elif key.startswith(_IN_PACK):
+                    raw = self._cache.get(key, retry=True)
+                    if raw is not None:
+                        where = _IN_PACK_DECODER.decode(raw)
+                        packs.setdefault(where.pack, {})[key.partition("/")[2]] = where
+                elif key.startswith(_PACK):
+                    packs.setdefault(key[len(_PACK) :], {})
+            for pack, members in packs.items():
+                self._thin_pack(pack, members)
         return removed
+
+    def _thin_pack(self, pack: str, members: dict[str, _InPack]) -> None:
+        """Drop a pack none of whose members is kept. One whose kept members
+        are under half of it gives them up as blobs first: a first sync's
+        pack may not weigh much more than what the terminal shows."""
+        file = self._cache.get(_PACK + pack, read=True, retry=True)
+        if file is None:
+            return
+        with file:
+            if members and sum(where.size for where in members.values()) >= _REPACK_BELOW * os.fstat(file.fileno()).st_size:
+                return
+            for sha256, where in members.items():
+                file.seek(where.offset)
+                data = file.read(where.size)
+                if sha256_hex(data) == sha256:  # a damaged one is fetched again instead
+                    self.put_blob(sha256, data)
+        for sha256 in members:
+            self._cache.delete(_IN_PACK + sha256, retry=True)
+        self._cache.delete(_PACK + pack, retry=True)
 
 
 def _blob_sizes(manifests: Iterable[Manifest | None]) -> dict[str, int]:

@@ -107,31 +107,38 @@ def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel
     missing = store.missing(manifest)
     entries = [entry for entry in {entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values() if kind in (None, entry.kind)]
     entries.sort(key=lambda e: e.kind is not FileKind.DOCUMENT)
+    count = size = 0
     with _Writer(store) as writer:
         if manifest.pack is not None and sum(e.size for e in entries if e.kind is FileKind.MEDIA) >= PACK_WORTH * manifest.pack.size:
-            entries = _fetch_pack(manifest, source, writer, entries)
+            remaining = _fetch_pack(manifest, source, store, entries)
+            count, size = len(entries) - len(remaining), sum(e.size for e in entries) - sum(e.size for e in remaining)
+            entries = remaining
         _fetch_each(entries, source, writer, parallel)
-    return writer.count, writer.size
+    return count + writer.count, size + writer.size
 
 
-def _fetch_pack(manifest: Manifest, source: BlobSource, writer: _Writer, entries: list[FileEntry]) -> list[FileEntry]:
-    """Take the wanted media from the pack; returns the entries still to
-    fetch. A pack that is gone or cut short leaves the rest to be fetched
-    one by one; a pack with wrong bytes is refused like a wrong blob."""
+def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, entries: list[FileEntry]) -> list[FileEntry]:
+    """Download the pack into the store, checking each member as it passes;
+    returns the entries still to fetch. A pack that is gone or cut short
+    keeps the members that arrived whole and leaves the rest to be fetched
+    one by one; a pack with wrong bytes is refused whole, like a wrong
+    blob."""
     assert manifest.pack is not None
     chunks = source.stream_pack(manifest.pack)
     if chunks is None:
         return entries
-    wanted = {entry.sha256 for entry in entries if entry.kind is FileKind.MEDIA}
-    taken: set[str] = set()
-    try:
-        with contextlib.closing(chunks):  # type: ignore[arg-type]
-            for entry, data in verify.split_pack(chunks, manifest.pack_members()):
-                if entry.sha256 in wanted:
-                    writer.put(entry, data)
-                    taken.add(entry.sha256)
-    except Failed as exc:
-        log.info("feed: pack not usable (%s); fetching its files one by one", exc)
+    check = verify.PackCheck(manifest.pack_members())
+    with store.receive_pack(manifest.pack) as incoming:
+        try:
+            with contextlib.closing(chunks):  # type: ignore[arg-type]
+                for chunk in chunks:
+                    check.feed(chunk)
+                    incoming.write(chunk)
+            check.finish()
+        except Failed as exc:
+            log.info("feed: pack not usable (%s); fetching its files one by one", exc)
+        incoming.keep(check.complete)
+    taken = {entry.sha256 for entry, _ in check.complete}
     return [entry for entry in entries if entry.sha256 not in taken]
 
 

@@ -3,7 +3,8 @@ the publisher's own ``feed verify`` and the store's self-check."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import hashlib
+from collections.abc import Mapping
 
 from kiosk import decode
 from kiosk.feed import keys
@@ -43,29 +44,57 @@ def check_blob(entry: FileEntry, data: bytes) -> None:
     if len(data) != entry.size:
         raise Rejected(f"{entry.name}: {len(data)} bytes, the manifest says {entry.size}")
     if sha256_hex(data) != entry.sha256:
-        raise Rejected(f"{entry.name}: content does not match its SHA-256 (tampered or mixed up)")
+        raise Rejected(_mismatch(entry))
 
 
-def split_pack(chunks: Iterable[bytes], members: list[FileEntry]) -> Iterator[tuple[FileEntry, bytes]]:
-    """Cut a pack's bytes, as they arrive, into its members' (in order).
-    Each is still to be checked with ``check_blob``. A pack longer than its
-    members is Rejected; one that ends early is Failed (cut short: the
-    members before stay good)."""
-    buffer = bytearray()
-    pending = iter(members)
-    entry = next(pending, None)
-    for chunk in chunks:
-        buffer += chunk
-        while entry is not None and len(buffer) >= entry.size:
-            with memoryview(buffer) as view:
-                data = bytes(view[: entry.size])
-            del buffer[: entry.size]
-            yield entry, data
-            entry = next(pending, None)
-        if entry is None and buffer:
-            raise Rejected("pack: more bytes than its members")
-    if entry is not None:
-        raise Failed(f"pack cut short before {entry.name}")
+class PackCheck:
+    """Checks a pack's members against the manifest as its bytes pass, in
+    chunks of any size and without copying them: each byte goes to its
+    member's hash. ``complete`` lists the members checked whole, with
+    their offsets, in order."""
+
+    def __init__(self, members: list[FileEntry]):
+        self._members = members
+        self._index = 0
+        self._offset = 0  # where the current member starts
+        self._filled = 0  # bytes of it seen so far
+        self._hash = hashlib.sha256()
+        self.complete: list[tuple[FileEntry, int]] = []
+        self._settle()
+
+    def feed(self, chunk: bytes) -> None:
+        """Raises Rejected for a member whose bytes do not match, or for
+        bytes beyond the last member."""
+        view = memoryview(chunk)
+        while view:
+            if self._index == len(self._members):
+                raise Rejected("pack: more bytes than its members")
+            take = min(len(view), self._members[self._index].size - self._filled)
+            self._hash.update(view[:take])
+            self._filled += take
+            view = view[take:]
+            self._settle()
+
+    def finish(self) -> None:
+        """Raises Failed if the pack ended before its last member (cut
+        short: the members before the cut are good)."""
+        if self._index < len(self._members):
+            raise Failed(f"pack cut short before {self._members[self._index].name}")
+
+    def _settle(self) -> None:
+        while self._index < len(self._members) and self._filled == self._members[self._index].size:
+            entry = self._members[self._index]
+            if self._hash.hexdigest() != entry.sha256:
+                raise Rejected(_mismatch(entry))
+            self.complete.append((entry, self._offset))
+            self._offset += entry.size
+            self._index += 1
+            self._filled = 0
+            self._hash = hashlib.sha256()
+
+
+def _mismatch(entry: FileEntry) -> str:
+    return f"{entry.name}: content does not match its SHA-256 (tampered or mixed up)"
 
 
 def build_snapshot(manifest: Manifest, documents: Mapping[str, bytes], media: MediaSource) -> Snapshot:
