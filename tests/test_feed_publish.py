@@ -121,7 +121,7 @@ def test_verify_finds_tampering_and_unknown_keys(tmp_path, keydir, capsys):
     assert status == EXIT_STATUS[OutcomeKind.FAILED] and "missing" in line
 
 
-def test_build_writes_the_media_as_one_pack_and_keeps_the_last_two(tmp_path, keydir, capsys):
+def test_build_writes_every_blob_into_one_pack_and_keeps_the_last_two(tmp_path, keydir, capsys):
     src = write_village(tmp_path / "src", media=4)
     out = tmp_path / "out"
     key = str(keydir / "feed.key")
@@ -131,7 +131,7 @@ def test_build_writes_the_media_as_one_pack_and_keeps_the_last_two(tmp_path, key
         assert run(capsys, "feed", "build", str(src), str(out), "--key", key)[0] == 0
         manifest = decode_manifest((out / "manifest.json").read_bytes())
         members = manifest.pack_members()
-        assert manifest.pack is not None and {m.sha256 for m in members} == {e.sha256 for e in manifest.files if e.kind.value == "media"}
+        assert manifest.pack is not None and {m.sha256 for m in members} == {e.sha256 for e in manifest.files}
         pack = (out / pack_path(manifest.pack.sha256)).read_bytes()
         assert pack == b"".join((out / "blobs" / m.sha256).read_bytes() for m in members)  # the blobs back to back, in order
         assert sha256_hex(pack) == manifest.pack.sha256 and len(pack) == manifest.pack.size

@@ -13,6 +13,7 @@ import json
 import shutil
 import time
 
+import httpx
 import pytest
 from feed_fixtures import (
     FAST,
@@ -208,7 +209,7 @@ def test_terminal_moved_to_another_village_takes_its_feed(feed):
 
 def test_signed_but_invalid_data_is_rejected(feed):
     synced(feed)
-    feed.publish(revision=1)
+    feed.publish(revision=1, pack=False)  # the manifest is edited below; a pack would no longer match it
     # The platform signs a broken document: signature checks pass, validation must not.
     raw = (feed.served / "manifest.json").read_bytes()
     manifest = decode_manifest(raw)
@@ -396,19 +397,46 @@ def test_a_pack_with_a_wrong_member_or_too_many_bytes_is_refused_and_a_short_one
         cut.finish()
 
 
-def test_first_sync_takes_the_media_in_one_pack(faulty):
+def test_first_sync_takes_every_file_in_one_pack(faulty):
     built = faulty.publish(village_options={"media": 6})
     pack = built.manifest.pack
     assert pack is not None and pack.size == sum(e.size for e in built.manifest.pack_members())
+    assert [e.kind.value for e in built.manifest.pack_members()] == ["document"] * 8 + ["media"] * 6  # documents first
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
-    documents = len(built.manifest.documents())
-    assert result.requests == 2 + documents + 1  # manifest, signature, each document, one pack
+    assert result.requests == 3  # manifest, signature, one pack
     assert [p for p in faulty.server.log if "/packs/" in p] == [f"/{VILLAGE}/{pack_path(pack.sha256)}"]
     faulty.assert_holds(1)
     snapshot = faulty.store.snapshot()
     photo = snapshot.projects[0].photos[0].sha256
     assert sha256_hex(snapshot.media.read(photo)) == photo
+
+
+def test_the_documents_are_in_hand_before_the_pack_has_brought_the_media(feed):
+    from kiosk.feed import update
+    from kiosk.feed.sync import HttpFeed, feed_url
+
+    manifest = feed.publish(village_options={"media": 6, "media_size": 200_000}).manifest
+    received, seen_at = [0], []
+
+    class Counting(HttpFeed):
+        def stream_pack(self, pack):
+            for chunk in super().stream_pack(pack):
+                received[0] += len(chunk)
+                yield chunk
+
+    def documents_ready(fresh):
+        seen_at.append(received[0])
+        assert {e.sha256 for e in manifest.documents()} <= set(fresh)
+        for entry in manifest.documents():
+            assert sha256_hex(fresh[entry.sha256]) == entry.sha256
+
+    with httpx.Client() as client:
+        source = Counting(feed_url(feed.server.url, VILLAGE), client, FAST)
+        count, _ = update.fetch_missing(feed.store, manifest, source, on_documents=documents_ready)
+    assert count == len(manifest.blobs())
+    documents = sum(e.size for e in manifest.documents())
+    assert len(seen_at) == 1 and documents <= seen_at[0] < manifest.pack.size / 2  # long before the pictures are in
 
 
 def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):
@@ -417,7 +445,7 @@ def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):
     faulty.server.log.clear()
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
-    media = {e.sha256 for e in manifest.pack_members()}
+    media = {e.sha256 for e in manifest.pack_members() if e.kind.value == "media"}
     fetched = [p for p in faulty.server.log if "/packs/" in p or p.rsplit("/", 1)[1] in media]
     assert len(fetched) == 1 and "/blobs/" in fetched[0]  # the new one only, not the pack
     faulty.assert_holds(2)
@@ -432,17 +460,19 @@ def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faul
     synced(faulty, village_options={"media_seed": "a", "media": 6})
     manifest = faulty.publish(revision=1, village_options={"media_seed": "b", "media": 6}).manifest
     assert manifest.pack is not None
+    wanted = set(faulty.store.missing(manifest))  # the changed documents, six pictures
     faulty.server.fault(manifest.pack.sha256, fault)
     faulty.server.log.clear()
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
     faulty.assert_holds(2)
-    fetched_one_by_one = [p for p in faulty.server.log if "/blobs/" in p and p.rsplit("/", 1)[1] in {e.sha256 for e in manifest.pack_members()}]
+    fetched_one_by_one = [p for p in faulty.server.log if "/blobs/" in p]
+    assert {p.rsplit("/", 1)[1] for p in fetched_one_by_one} <= wanted
     if fault.kind == "truncate":
         # The members that arrived whole were kept: only the rest came one by one.
-        assert 0 < len(fetched_one_by_one) < 6
+        assert 0 < len(fetched_one_by_one) < len(wanted)
     else:
-        assert len(fetched_one_by_one) == 6
+        assert len(fetched_one_by_one) == len(wanted)
 
 
 def test_a_pack_tampered_in_flight_is_rejected_and_the_retry_completes(faulty):

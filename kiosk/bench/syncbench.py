@@ -75,13 +75,12 @@ class ServedFeed:
         return [base + MANIFEST_NAME, base + SIGNATURE_NAME, *(base + blob_path(sha) for sha in manifest.blobs())]
 
     def request_urls(self, manifest: Manifest) -> list[str]:
-        """What a first sync requests: manifest, signature, each document,
-        and the media in one pack (when the tree has one)."""
+        """What a first sync requests: manifest, signature and the pack of
+        every blob (each blob when the tree has no pack)."""
         if manifest.pack is None:
             return self.urls(manifest)
         base = f"{self.base_url}/{self.village}/"
-        documents = {entry.sha256 for entry in manifest.documents()}
-        return [base + MANIFEST_NAME, base + SIGNATURE_NAME, *(base + blob_path(sha) for sha in documents), base + pack_path(manifest.pack.sha256)]
+        return [base + MANIFEST_NAME, base + SIGNATURE_NAME, base + pack_path(manifest.pack.sha256)]
 
     def file_bytes(self, manifest: Manifest) -> int:
         return (self.tree / MANIFEST_NAME).stat().st_size + (self.tree / SIGNATURE_NAME).stat().st_size + sum(manifest.blobs().values())
@@ -127,7 +126,7 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
     """Full first syncs and two curl fetches, alternated so all see the same
     machine state: curl fetching the village's files one by one (the
     issue's comparison), and curl making the sync's own requests (the
-    documents and the one pack). Returns the figures and the store of the
+    one pack). Returns the figures and the store of the
     last sync (kept for the later measurements)."""
     total = feed.file_bytes(manifest)
     sync_times: list[float] = []

@@ -211,7 +211,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         help="build a signed, publishable tree from a source folder",
         formatter_class=formatter,
         description="Validate a source folder (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
-        "manifest.json, manifest.sig, blobs/<sha256> and packs/<sha256> (all media in one file, for\n"
+        "manifest.json, manifest.sig, blobs/<sha256> and packs/<sha256> (all blobs in one file, for\n"
         "fast first syncs). Serve OUT at <platform>/<village code>/.\n"
         "The version is one more than the manifest already in OUT unless --version is given.",
         usage="%(prog)s (SRC | --demo) OUT --key KEY [--version N] [--expires-days D] [--no-pack]",

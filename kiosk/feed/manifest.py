@@ -55,10 +55,10 @@ class FileEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PackEntry(msgspec.Struct, frozen=True, kw_only=True):
-    """Every media blob of the version back to back, in the order ``files``
-    lists them (see ``Manifest.pack_members``): one request instead of one
-    per file for a terminal that lacks most of them. Each member is checked
-    against its own hash as it arrives; the pack's hash only names it."""
+    """Every blob of the version back to back, documents first (see
+    ``Manifest.pack_members``): one request instead of one per file for a
+    terminal that lacks most of them. Each member is checked against its
+    own hash as it arrives; the pack's hash only names it."""
 
     sha256: Sha256
     size: Annotated[int, Meta(ge=0, le=MAX_PACK_BYTES)]
@@ -78,11 +78,14 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         return [entry for entry in self.files if entry.kind is FileKind.DOCUMENT]
 
     def pack_members(self) -> list[FileEntry]:
-        """What a pack holds, in order: each distinct media blob once."""
+        """What a pack holds, in order: each distinct blob once, the
+        documents first (they decide whether the version is valid at all),
+        each kind in the order ``files`` lists them."""
         members: dict[str, FileEntry] = {}
-        for entry in self.files:
-            if entry.kind is FileKind.MEDIA:
-                members.setdefault(entry.sha256, entry)
+        for kind in (FileKind.DOCUMENT, FileKind.MEDIA):
+            for entry in self.files:
+                if entry.kind is kind:
+                    members.setdefault(entry.sha256, entry)
         return list(members.values())
 
     def blobs(self) -> dict[str, int]:

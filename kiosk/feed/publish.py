@@ -7,7 +7,7 @@ A tree (the folder ``<platform>/<village code>/`` on the web server)::
     manifest.json      the signed list of every file, by SHA-256 and size
     manifest.sig       base64 Ed25519 signature of manifest.json's exact bytes
     blobs/<sha256>     every document and media file, named by its content
-    packs/<sha256>     the version's media back to back (optional)
+    packs/<sha256>     the version's blobs back to back (optional)
 
 Blobs are immutable and never deleted by a build: a terminal still
 fetching the previous version keeps finding what it needs. Packs are only
@@ -132,16 +132,16 @@ def _write_blob(out: Path, digest: str, data: bytes) -> bool:
     return True
 
 
-def _write_pack(out: Path, members: list[Path]) -> PackEntry:
-    """The media files back to back in ``packs/<sha256>``, written as a
+def _write_pack(out: Path, members: list[FileEntry]) -> PackEntry:
+    """The members' blobs back to back in ``packs/<sha256>``, written as a
     stream (a village's media need not fit in memory), then renamed."""
     folder = out / PACK_DIR
     folder.mkdir(exist_ok=True)
     temporary = folder / f".pack.{os.getpid()}.tmp"
     digest, size = hashlib.sha256(), 0
     with temporary.open("wb") as file:
-        for path in members:
-            data = path.read_bytes()
+        for entry in members:
+            data = (out / BLOB_DIR / entry.sha256).read_bytes()
             digest.update(data)
             file.write(data)
             size += len(data)
@@ -212,8 +212,9 @@ def build(
         expires_at=generated_at + dt.timedelta(days=expires_days),
         key_id=keys.key_id(private_key.public_key()),
         files=files,
-        pack=_write_pack(out, list(media.values())) if pack and media else None,
     )
+    if pack:
+        manifest = msgspec.structs.replace(manifest, pack=_write_pack(out, manifest.pack_members()))
     raw = encode_manifest(manifest)
     # Blobs first, then the signature and the manifest it signs: a terminal
     # polling in between sees a mismatched pair, refuses it, and simply

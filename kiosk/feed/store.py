@@ -26,7 +26,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple, Self
 
@@ -306,16 +306,18 @@ class Store:
             file.seek(where.offset)
             return file.read(where.size)
 
-    def snapshot_of(self, manifest: Manifest) -> Snapshot:
-        """The validated snapshot for a manifest whose blobs are stored."""
+    def snapshot_of(self, manifest: Manifest, fresh: Mapping[str, bytes] | None = None) -> Snapshot:
+        """The validated snapshot for a manifest whose documents are stored
+        or in ``fresh`` (checked bytes by sha256, just fetched)."""
         key = sha256_hex(msgspec.msgpack.encode(manifest))
         cached = self._snapshots.get(key)
         if cached is not None:
             return cached
         documents = {}
         for entry in manifest.documents():
+            data = fresh.get(entry.sha256) if fresh else None
             try:
-                documents[entry.name] = self.read_blob(entry.sha256)
+                documents[entry.name] = data if data is not None else self.read_blob(entry.sha256)
             except MediaMissing:
                 raise Failed(f"{entry.name} is missing from the store") from None
         snapshot = verify.build_snapshot(manifest, documents, StoreMedia(self))

@@ -2,8 +2,8 @@
 
 An unchanged feed costs one conditional GET of ``manifest.json`` answered
 ``304 Not Modified``. A changed one costs the manifest, its signature and
-the blobs the store does not have yet (a first sync: the documents and one
-pack of all media). Every read is bounded: connect and
+the blobs the store does not have yet (a first sync: one pack of them
+all). Every read is bounded: connect and
 read timeouts, a byte cap (the manifest's size for a blob), and a time
 budget per file so a server trickling bytes cannot hold the sync forever.
 """

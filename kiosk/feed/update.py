@@ -15,8 +15,8 @@ import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
 import diskcache
@@ -76,76 +76,106 @@ def install(
     if manifest.expires_at <= now:
         raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)} (now is at least {stamp(now)})")
     store.make_room(manifest)
-    # Documents first: small, and they decide whether the update is valid
-    # at all. Decoding them (a large village's take tenths of a second)
-    # overlaps the download of the media.
-    count, size = fetch_missing(store, manifest, source, parallel, FileKind.DOCUMENT)
+    # Checking the documents (a large village's take tenths of a second)
+    # overlaps the download of the media: they come first.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-decode") as pool:
-        decoded = pool.submit(_decode, store, manifest)
-        media_count, media_size = fetch_missing(store, manifest, source, parallel, FileKind.MEDIA)
-        snapshot = decoded.result()
+        decoding: list[Future[Snapshot]] = []
+        count, size = fetch_missing(store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh)))
+        snapshot = decoding[0].result()
     if not store.commit(raw_manifest, signature, manifest, etag):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
     store.collect_garbage()
-    return outcome.updated(held_version, manifest.version, count + media_count, size + media_size, snapshot)
+    return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
-def _decode(store: Store, manifest: Manifest) -> Snapshot:
+def _decode(store: Store, manifest: Manifest, fresh: Mapping[str, bytes]) -> Snapshot:
     try:
-        return store.snapshot_of(manifest)
+        return store.snapshot_of(manifest, fresh)
     finally:
         store.leave_thread()
 
 
-def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1, kind: FileKind | None = None) -> tuple[int, int]:
-    """Fetch, check and store every blob (of ``kind``) the store lacks: in
-    one pack when most of the media are missing (a first sync), else one by
-    one, ``parallel`` at a time (hides network latency: hundreds of small
-    files on a slow link). Blobs already fetched stay on failure, so the
-    next attempt resumes. Returns (count, bytes) stored."""
+DocumentsReady = Callable[[Mapping[str, bytes]], None]
+
+
+def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1, on_documents: DocumentsReady | None = None) -> tuple[int, int]:
+    """Fetch, check and store every blob the store lacks, documents first:
+    in one pack when the store lacks at least half of its bytes (a first
+    sync), else one by one, ``parallel`` at a time (hides network latency:
+    hundreds of small files on a slow link). ``on_documents`` is called once
+    every document is in hand, before the media, with the bytes of the
+    documents fetched now (by sha256). Blobs already fetched stay on
+    failure, so the next attempt resumes. Returns (count, bytes) stored."""
     missing = store.missing(manifest)
-    entries = [entry for entry in {entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values() if kind in (None, entry.kind)]
-    entries.sort(key=lambda e: e.kind is not FileKind.DOCUMENT)
-    count = size = 0
+    entries = sorted({entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values(), key=lambda e: e.kind is not FileKind.DOCUMENT)
+    fresh: dict[str, bytes] = {}
+    announce = _Once(on_documents, fresh)
+    taken: list[FileEntry] = []
     with _Writer(store) as writer:
-        if manifest.pack is not None and sum(e.size for e in entries if e.kind is FileKind.MEDIA) >= PACK_WORTH * manifest.pack.size:
-            remaining = _fetch_pack(manifest, source, store, entries)
-            count, size = len(entries) - len(remaining), sum(e.size for e in entries) - sum(e.size for e in remaining)
-            entries = remaining
-        _fetch_each(entries, source, writer, parallel)
-    return count + writer.count, size + writer.size
+        if manifest.pack is not None and sum(e.size for e in entries) >= PACK_WORTH * manifest.pack.size:
+            in_pack = _fetch_pack(manifest, source, store, fresh, announce)
+            taken = [entry for entry in entries if entry.sha256 in in_pack]
+            entries = [entry for entry in entries if entry.sha256 not in in_pack]
+        _fetch_each([e for e in entries if e.kind is FileKind.DOCUMENT], source, writer, parallel, fresh)
+        announce()
+        _fetch_each([e for e in entries if e.kind is FileKind.MEDIA], source, writer, parallel)
+    return len(taken) + writer.count, sum(e.size for e in taken) + writer.size
 
 
-def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, entries: list[FileEntry]) -> list[FileEntry]:
+class _Once:
+    """Calls back once, with the documents in hand."""
+
+    def __init__(self, callback: DocumentsReady | None, documents: Mapping[str, bytes]):
+        self._callback = callback
+        self._documents = documents
+
+    def __call__(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback(self._documents)
+
+
+def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, fresh: dict[str, bytes], announce: _Once) -> set[str]:
     """Download the pack into the store, checking each member as it passes;
-    returns the entries still to fetch. A pack that is gone or cut short
-    keeps the members that arrived whole and leaves the rest to be fetched
-    one by one; a pack with wrong bytes is refused whole, like a wrong
-    blob."""
+    returns the members kept. The documents' bytes go to ``fresh`` as soon
+    as they have all passed. A pack that is gone or cut short keeps the
+    members that arrived whole, the rest are fetched one by one; a pack
+    with wrong bytes is refused whole, like a wrong blob."""
     assert manifest.pack is not None
     chunks = source.stream_pack(manifest.pack)
     if chunks is None:
-        return entries
-    check = verify.PackCheck(manifest.pack_members())
+        return set()
+    members = manifest.pack_members()
+    documents = frozenset(entry.sha256 for entry in members if entry.kind is FileKind.DOCUMENT)
+    check = verify.PackCheck(members, keep=documents)
     with store.receive_pack(manifest.pack) as incoming:
         try:
             with contextlib.closing(chunks):  # type: ignore[arg-type]
                 for chunk in chunks:
                     check.feed(chunk)
                     incoming.write(chunk)
+                    if len(check.kept) == len(documents) and not fresh:
+                        fresh.update(check.kept)
+                        announce()
             check.finish()
         except Failed as exc:
-            log.info("feed: pack not usable (%s); fetching its files one by one", exc)
+            log.info("feed: pack not usable (%s); fetching the rest one by one", exc)
         incoming.keep(check.complete)
-    taken = {entry.sha256 for entry, _ in check.complete}
-    return [entry for entry in entries if entry.sha256 not in taken]
+    return {entry.sha256 for entry, _ in check.complete}
 
 
-def _fetch_each(entries: list[FileEntry], source: BlobSource, writer: _Writer, parallel: int) -> None:
+def _fetch_each(entries: list[FileEntry], source: BlobSource, writer: _Writer, parallel: int, keep: dict[str, bytes] | None = None) -> None:
+    """Fetch the entries into the writer; ``keep`` also gets their bytes."""
+
+    def put(entry: FileEntry, data: bytes) -> None:
+        writer.put(entry, data)
+        if keep is not None:
+            keep[entry.sha256] = data
+
     if parallel <= 1:
         for entry in entries:
-            writer.put(entry, source.fetch(entry))
+            put(entry, source.fetch(entry))
         return
     upcoming = iter(entries)
     error: Exception | None = None
@@ -157,7 +187,7 @@ def _fetch_each(entries: list[FileEntry], source: BlobSource, writer: _Writer, p
             for future in done:
                 entry = pending.pop(future)
                 try:
-                    writer.put(entry, future.result())
+                    put(entry, future.result())
                 except (Rejected, Failed) as exc:
                     error = error or exc  # stop asking for more, keep what arrives
                     continue

@@ -51,15 +51,19 @@ class PackCheck:
     """Checks a pack's members against the manifest as its bytes pass, in
     chunks of any size and without copying them: each byte goes to its
     member's hash. ``complete`` lists the members checked whole, with
-    their offsets, in order."""
+    their offsets, in order; ``kept`` the bytes of those of them named in
+    ``keep`` (by sha256), for whoever needs them at once."""
 
-    def __init__(self, members: list[FileEntry]):
+    def __init__(self, members: list[FileEntry], keep: frozenset[str] = frozenset()):
         self._members = members
+        self._keep = keep
         self._index = 0
         self._offset = 0  # where the current member starts
         self._filled = 0  # bytes of it seen so far
         self._hash = hashlib.sha256()
+        self._bytes = bytearray()  # of the current member, if kept
         self.complete: list[tuple[FileEntry, int]] = []
+        self.kept: dict[str, bytes] = {}
         self._settle()
 
     def feed(self, chunk: bytes) -> None:
@@ -69,8 +73,11 @@ class PackCheck:
         while view:
             if self._index == len(self._members):
                 raise Rejected("pack: more bytes than its members")
-            take = min(len(view), self._members[self._index].size - self._filled)
+            entry = self._members[self._index]
+            take = min(len(view), entry.size - self._filled)
             self._hash.update(view[:take])
+            if entry.sha256 in self._keep:
+                self._bytes += view[:take]
             self._filled += take
             view = view[take:]
             self._settle()
@@ -87,6 +94,9 @@ class PackCheck:
             if self._hash.hexdigest() != entry.sha256:
                 raise Rejected(_mismatch(entry))
             self.complete.append((entry, self._offset))
+            if entry.sha256 in self._keep:
+                self.kept[entry.sha256] = bytes(self._bytes)
+                self._bytes.clear()
             self._offset += entry.size
             self._index += 1
             self._filled = 0
