@@ -15,6 +15,7 @@ import msgspec
 
 from kiosk import model
 from kiosk.feed import keys, publish
+from kiosk.feed.manifest import MANIFEST_NAME, Manifest, decode_manifest, with_media_index
 from kiosk.feed.outcome import SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
@@ -146,6 +147,15 @@ def install_tree(src: Path, dst: Path) -> None:
     for name in ("manifest.json", "manifest.sig"):
         if (dst / name).exists():
             os.utime(dst / name, (stamp, stamp))
+
+
+def tree_manifest(tree: Path) -> Manifest:
+    """A published tree's manifest with its media listed, as a terminal
+    sees it once it has read the media index."""
+    manifest = decode_manifest((tree / MANIFEST_NAME).read_bytes())
+    if manifest.media_index is None:
+        return manifest
+    return with_media_index(manifest, (tree / "blobs" / manifest.media_index.sha256).read_bytes())
 
 
 def touch(path: Path) -> None:

@@ -146,8 +146,8 @@ def test_sync_bench_on_a_tiny_feed(server, tmp_path):
 
     first = figures["first_sync"]
     documents = 5 + 3  # the five documents, three months
-    assert first["files"] == 2 + documents + 4  # plus manifest and signature, four pictures
-    assert first["requests"] == 2 + 1  # every blob in one pack
+    assert first["files"] == 3 + documents + 4  # plus manifest, signature and media index, four pictures
+    assert first["requests"] == 2 + 2  # the media index, then every blob in one pack
     media = sum(path.stat().st_size for path in (src / "media").iterdir())
     assert first["bytes"] > media
     assert first["mb_per_s"] > 0

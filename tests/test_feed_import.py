@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from feed_fixtures import VILLAGE, Publisher, write_village
+from feed_fixtures import VILLAGE, Publisher, tree_manifest, write_village
 
 from kiosk.feed import import_tree
 from kiosk.feed.manifest import decode_manifest
@@ -61,7 +61,7 @@ def test_import_checks_like_a_sync(material, tmp_path):
     import_tree(store, tree, publisher.keyring)
     write_village(src, revision=1)
     publisher.build(tree, src)
-    manifest = decode_manifest((tree / "manifest.json").read_bytes())
+    manifest = tree_manifest(tree)
     month = next(e for e in manifest.files if e.name == "finance/2025-03.json")
     blob = tree / "blobs" / month.sha256
     blob.write_bytes(blob.read_bytes().replace(b"10000", b"10001"))
@@ -85,7 +85,7 @@ def test_hostile_archive_members_are_never_written_or_followed(material, tmp_pat
     archive = _pack(tree, tmp_path / f"stick{suffix}", extra=evil)
     if suffix == ".tar":
         # A link standing in for a blob, pointing at a secret.
-        manifest = decode_manifest((tree / "manifest.json").read_bytes())
+        manifest = tree_manifest(tree)
         victim = manifest.files[0].sha256
         with tarfile.open(archive, "a") as tar:
             link = tarfile.TarInfo(f"blobs/{victim}")
@@ -102,7 +102,7 @@ def test_hostile_archive_members_are_never_written_or_followed(material, tmp_pat
 
 def test_archive_with_oversized_member_is_refused(material, tmp_path):
     publisher, _src, tree, store = material
-    manifest = decode_manifest((tree / "manifest.json").read_bytes())
+    manifest = tree_manifest(tree)
     media = next(e for e in manifest.files if e.kind.value == "media")
     (tree / "blobs" / media.sha256).write_bytes(b"\0" * (media.size + 5_000_000))
     for archive in (_pack(tree, tmp_path / "big.zip"), _pack(tree, tmp_path / "big.tar.gz")):

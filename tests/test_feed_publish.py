@@ -11,11 +11,11 @@ import stat
 
 import msgspec
 import pytest
-from feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
 
 from kiosk import paths
 from kiosk.feed import cli, keys, publish
-from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex
+from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex, with_media_index
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
 
 
@@ -54,7 +54,7 @@ def test_build_writes_a_content_addressed_signed_tree(tmp_path, keydir, capsys):
     out = tmp_path / "out"
     status, line, _ = run(capsys, "feed", "build", str(src), str(out), "--key", str(keydir / "feed.key"))
     assert status == 0 and line.startswith(f"built v1 for village {VILLAGE}: 11 files (11 new)")
-    manifest = decode_manifest((out / "manifest.json").read_bytes())
+    manifest = tree_manifest(out)
     assert manifest.key_id == keys.key_id(keys.load_public_key(keydir / "feed.pub"))
     assert {e.name for e in manifest.files} >= {"village.json", "finance/2025-01.json", "finance/2025-03.json"}
     for entry in manifest.files:
@@ -129,7 +129,7 @@ def test_build_writes_every_blob_into_one_pack_and_keeps_the_last_two(tmp_path, 
     for revision in range(3):
         write_village(src, media=4, revision=revision, media_seed=f"r{revision}")
         assert run(capsys, "feed", "build", str(src), str(out), "--key", key)[0] == 0
-        manifest = decode_manifest((out / "manifest.json").read_bytes())
+        manifest = tree_manifest(out)
         members = manifest.pack_members()
         assert manifest.pack is not None and {m.sha256 for m in members} == {e.sha256 for e in manifest.files}
         pack = (out / pack_path(manifest.pack.sha256)).read_bytes()
@@ -140,7 +140,7 @@ def test_build_writes_every_blob_into_one_pack_and_keeps_the_last_two(tmp_path, 
     assert sorted(p.name for p in (out / "packs").iterdir()) == sorted(packs[1:])
 
     status, _, _ = run(capsys, "feed", "build", str(src), str(tmp_path / "usb"), "--key", key, "--no-pack")
-    assert status == 0 and decode_manifest((tmp_path / "usb" / "manifest.json").read_bytes()).pack is None
+    assert status == 0 and tree_manifest(tmp_path / "usb").pack is None
     assert not (tmp_path / "usb" / "packs").exists()
 
 
@@ -163,10 +163,13 @@ def test_verify_checks_the_pack(tmp_path):
 
 def test_a_manifest_whose_pack_size_is_not_its_members_is_refused(tmp_path):
     publisher = Publisher(tmp_path)
-    manifest = publisher.build(tmp_path / "out", write_village(tmp_path / "src")).manifest
-    wrong = msgspec.structs.replace(manifest, pack=msgspec.structs.replace(manifest.pack, size=manifest.pack.size + 1))
+    out = tmp_path / "out"
+    publisher.build(out, write_village(tmp_path / "src"))
+    signed = decode_manifest((out / "manifest.json").read_bytes())
+    wrong = msgspec.structs.replace(signed, pack=msgspec.structs.replace(signed.pack, size=signed.pack.size + 1))
+    index = (out / "blobs" / signed.media_index.sha256).read_bytes()
     with pytest.raises(BadManifest, match="pack: .* its members make"):
-        decode_manifest(msgspec.json.encode(wrong))
+        with_media_index(decode_manifest(msgspec.json.encode(wrong)), index)
 
 
 def test_verify_refuses_an_expired_tree(tmp_path):

@@ -70,20 +70,26 @@ class ServedFeed:
 
     def urls(self, manifest: Manifest) -> list[str]:
         """The village's files, as a plain download fetches them: manifest,
-        signature, each blob once (the issue's "same files" for curl)."""
-        base = f"{self.base_url}/{self.village}/"
-        return [base + MANIFEST_NAME, base + SIGNATURE_NAME, *(base + blob_path(sha) for sha in manifest.blobs())]
+        signature, media index, each blob once (the issue's "same files"
+        for curl)."""
+        return [self._url(name) for name in self._listing(manifest)]
 
     def request_urls(self, manifest: Manifest) -> list[str]:
-        """What a first sync requests: manifest, signature and the pack of
-        every blob (each blob when the tree has no pack)."""
+        """What a first sync requests: manifest, signature, media index and
+        the pack of every blob (each blob when the tree has no pack)."""
         if manifest.pack is None:
             return self.urls(manifest)
-        base = f"{self.base_url}/{self.village}/"
-        return [base + MANIFEST_NAME, base + SIGNATURE_NAME, base + pack_path(manifest.pack.sha256)]
+        return [self._url(name) for name in self._listing(manifest, blobs=False)] + [self._url(pack_path(manifest.pack.sha256))]
 
     def file_bytes(self, manifest: Manifest) -> int:
-        return (self.tree / MANIFEST_NAME).stat().st_size + (self.tree / SIGNATURE_NAME).stat().st_size + sum(manifest.blobs().values())
+        return sum((self.tree / name).stat().st_size for name in self._listing(manifest))
+
+    def _listing(self, manifest: Manifest, blobs: bool = True) -> list[str]:
+        index = [blob_path(manifest.media_index.sha256)] if manifest.media_index is not None else []
+        return [MANIFEST_NAME, SIGNATURE_NAME, *index, *(blob_path(sha) for sha in manifest.blobs() if blobs)]
+
+    def _url(self, name: str) -> str:
+        return f"{self.base_url}/{self.village}/{name}"
 
 
 def _village_code(src: Path) -> str:
@@ -149,7 +155,7 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
             shutil.rmtree(target, ignore_errors=True)
     sync_rate = total / _median(sync_times) / 1e6
     figures = {
-        "files": len(manifest.blobs()) + 2,
+        "files": len(feed.urls(manifest)),
         "bytes": total,
         "requests": result.requests,
         "bytes_received": result.bytes_received,

@@ -1,9 +1,11 @@
 """The signed manifest: the one file that says what a village's feed is.
 
 Everything else in a published tree is a content-addressed blob
-(``blobs/<sha256>``) named by this manifest, or a pack of them
-(``packs/<sha256>``), so trusting the manifest's signature is enough to
-trust every byte the terminal shows.
+(``blobs/<sha256>``) named by this manifest, by the media index it names
+(the media's own list: it changes only when media do, so a day's new
+finance entries do not cost the whole list again), or a pack of them
+(``packs/<sha256>``). Trusting the manifest's signature is enough to trust
+every byte the terminal shows.
 The protocol is written down in ``docs/FEED-PROTOCOL.md``.
 """
 
@@ -20,7 +22,8 @@ from msgspec import Meta
 from kiosk import decode
 from kiosk.model import Sha256, VillageCode
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: the media may be listed in a blob of their own (media_index)
+MEDIA_INDEX_NAME = "media index"
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 BLOB_DIR = "blobs"
@@ -54,6 +57,22 @@ class FileEntry(msgspec.Struct, frozen=True, kw_only=True):
     kind: FileKind
 
 
+class BlobRef(msgspec.Struct, frozen=True, kw_only=True):
+    """The media index: a blob listing the media, ``[[sha256, size], …]``."""
+
+    sha256: Sha256
+    size: Annotated[int, Meta(ge=0, le=MAX_MANIFEST_BYTES)]
+
+    def entry(self) -> FileEntry:
+        """As a file to fetch and check like any blob."""
+        return FileEntry(name=MEDIA_INDEX_NAME, sha256=self.sha256, size=self.size, kind=FileKind.DOCUMENT)
+
+
+class _IndexedMedia(msgspec.Struct, array_like=True, frozen=True):
+    sha256: Sha256
+    size: Annotated[int, Meta(ge=0, le=MAX_FILE_BYTES)]
+
+
 class PackEntry(msgspec.Struct, frozen=True, kw_only=True):
     """Every blob of the version back to back, documents first (see
     ``Manifest.pack_members``): one request instead of one per file for a
@@ -72,6 +91,7 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: Annotated[dt.datetime, Meta(tz=True)]
     key_id: KeyId
     files: list[FileEntry]
+    media_index: BlobRef | None = None
     pack: PackEntry | None = None
 
     def documents(self) -> list[FileEntry]:
@@ -129,6 +149,23 @@ def encode_manifest(manifest: Manifest) -> bytes:
     return msgspec.json.encode(manifest)
 
 
+def encode_media_index(media: list[FileEntry]) -> bytes:
+    return msgspec.json.encode([_IndexedMedia(entry.sha256, entry.size) for entry in media])
+
+
+def with_media_index(manifest: Manifest, data: bytes) -> Manifest:
+    """The manifest with its media listed, from its media index's bytes
+    (already checked against ``manifest.media_index``)."""
+    try:
+        listed = msgspec.json.decode(data, type=list[_IndexedMedia])
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise BadManifest(f"{MEDIA_INDEX_NAME}: {exc}") from None
+    media = [FileEntry(name=media_name(item.sha256), sha256=item.sha256, size=item.size, kind=FileKind.MEDIA) for item in listed]
+    full = msgspec.structs.replace(manifest, files=[*manifest.files, *media])
+    check_rules(full, listed=True)
+    return full
+
+
 def read_key_id(raw: bytes) -> str:
     """The key id a raw (not yet verified) manifest claims, to pick the key
     its signature must be checked with. Nothing else is trusted yet."""
@@ -147,10 +184,15 @@ def decode_manifest(raw: bytes) -> Manifest:
     return manifest
 
 
-def check_rules(manifest: Manifest) -> None:
-    """Rules the types alone cannot say."""
+def check_rules(manifest: Manifest, listed: bool = False) -> None:
+    """Rules the types alone cannot say. ``listed``: the media of a media
+    index are in ``files`` (else a manifest with one must list none)."""
     if manifest.format > MANIFEST_FORMAT:
         raise BadManifest(f"format {manifest.format} is newer than this terminal understands ({MANIFEST_FORMAT})")
+    if manifest.media_index is not None and manifest.format < 2:
+        raise BadManifest("a media index needs format 2")
+    if manifest.media_index is not None and not listed and any(entry.kind is FileKind.MEDIA for entry in manifest.files):
+        raise BadManifest("media are listed in the media index, not in files")
     if manifest.expires_at <= manifest.generated_at:
         raise BadManifest("expires_at is not after generated_at")
     names: set[str] = set()
@@ -166,7 +208,7 @@ def check_rules(manifest: Manifest) -> None:
     missing = [name for name in decode.REQUIRED_DOCS if name not in names]
     if missing:
         raise BadManifest(f"required document {missing[0]} is not listed")
-    if manifest.pack is not None:
+    if manifest.pack is not None and (listed or manifest.media_index is None):
         members = sum(entry.size for entry in manifest.pack_members())
         if manifest.pack.size != members:
             raise BadManifest(f"pack: {manifest.pack.size} bytes, its members make {members}")

@@ -35,16 +35,19 @@ from kiosk.feed.manifest import (
     PACK_DIR,
     SIGNATURE_NAME,
     BadManifest,
+    BlobRef,
     FileEntry,
     FileKind,
     Manifest,
     PackEntry,
     decode_manifest,
     encode_manifest,
+    encode_media_index,
     media_name,
     pack_path,
     sha256_hex,
     stamp,
+    with_media_index,
 )
 from kiosk.feed.outcome import Failed, Rejected
 from kiosk.feed.tree import open_tree
@@ -200,22 +203,31 @@ def build(
         digest = sha256_hex(data)
         new_blobs += _write_blob(out, digest, data)
         files.append(FileEntry(name=name, sha256=digest, size=len(data), kind=FileKind.DOCUMENT))
+    listed: list[FileEntry] = []
     for digest, path in media.items():
         data = path.read_bytes()
         new_blobs += _write_blob(out, digest, data)
-        files.append(FileEntry(name=media_name(digest), sha256=digest, size=len(data), kind=FileKind.MEDIA))
+        listed.append(FileEntry(name=media_name(digest), sha256=digest, size=len(data), kind=FileKind.MEDIA))
+    # The media in a blob of their own: the manifest every change costs
+    # stays the size of the documents' list, however many pictures.
+    index = encode_media_index(listed) if listed else None
+    if index is not None:
+        _write_blob(out, sha256_hex(index), index)
 
-    manifest = Manifest(
+    signed = Manifest(
         village=village,
         version=version,
         generated_at=generated_at,
         expires_at=generated_at + dt.timedelta(days=expires_days),
         key_id=keys.key_id(private_key.public_key()),
         files=files,
+        media_index=BlobRef(sha256=sha256_hex(index), size=len(index)) if index is not None else None,
     )
+    manifest = with_media_index(signed, index) if index is not None else signed
     if pack:
-        manifest = msgspec.structs.replace(manifest, pack=_write_pack(out, manifest.pack_members()))
-    raw = encode_manifest(manifest)
+        members = _write_pack(out, manifest.pack_members())
+        signed, manifest = (msgspec.structs.replace(m, pack=members) for m in (signed, manifest))
+    raw = encode_manifest(signed)
     # Blobs first, then the signature and the manifest it signs: a terminal
     # polling in between sees a mismatched pair, refuses it, and simply
     # gets the whole new version at its next poll.
@@ -232,6 +244,7 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
     with open_tree(out) as tree:
         raw, signature = tree.manifest_pair()
         manifest = verify.check_signed(raw, signature, keyring)
+        manifest, _ = verify.list_media(manifest, tree.fetch)
         documents = {}
         for entry in manifest.files:
             data = tree.fetch(entry)

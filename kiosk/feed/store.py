@@ -36,7 +36,7 @@ import msgspec
 from kiosk.config import Config
 from kiosk.feed import keys, verify
 from kiosk.feed.clock import TrustedClock, system_now
-from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex
+from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex, with_media_index
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
 from kiosk.snapshot import DataInfo, MediaMissing, Snapshot
 
@@ -187,6 +187,7 @@ class _Pointer(msgspec.Struct, frozen=True):
     manifest: bytes  # exactly the signed bytes
     signature: bytes
     etag: str | None = None
+    media_index: bytes | None = None  # the bytes the manifest's media_index names, checked
 
 
 _POINTER = msgspec.msgpack.Decoder(_Pointer)
@@ -256,7 +257,20 @@ class Store:
     def _manifest(self, key: str) -> Manifest | None:
         pointer = self._pointer(key)
         # Verified before it was committed; decoded again for its fields only.
-        return decode_manifest(pointer.manifest) if pointer else None
+        return _listed(pointer) if pointer else None
+
+    def held_media_index(self, sha256: str) -> bytes | None:
+        """The bytes of a media index the current or previous manifest
+        names, or an update that failed fetched: an update whose media did
+        not change need not fetch it."""
+        for key in (CURRENT, PREVIOUS):
+            pointer = self._pointer(key)
+            if pointer is not None and pointer.media_index is not None and sha256_hex(pointer.media_index) == sha256:
+                return pointer.media_index
+        try:
+            return self.read_blob(sha256)
+        except MediaMissing:
+            return None
 
     def current(self) -> Manifest | None:
         return self._manifest(CURRENT)
@@ -359,6 +373,7 @@ class Store:
         if pointer is None:
             raise Failed("the store holds no snapshot")
         manifest = verify.check_signed(pointer.manifest, pointer.signature, keyring)
+        manifest, _ = verify.list_media(manifest, lambda entry: pointer.media_index or b"")
         for entry in manifest.files:
             try:
                 verify.check_blob(entry, self.read_blob(entry.sha256))
@@ -443,7 +458,7 @@ class Store:
             # abandoned updates before refusing.
             self._collect(keep_previous=False, also_keep=manifest)
 
-    def commit(self, raw_manifest: bytes, signature: bytes, manifest: Manifest, etag: str | None) -> bool:
+    def commit(self, raw_manifest: bytes, signature: bytes, manifest: Manifest, etag: str | None, media_index: bytes | None = None) -> bool:
         """Switch to the new snapshot in one transaction. False when the
         store already holds this version or a newer one of the same village
         (another process got there first)."""
@@ -458,7 +473,7 @@ class Store:
                 raise Failed(f"{len(absent)} files vanished from the store before the switch")
             if current is not None:
                 self._cache.set(PREVIOUS, msgspec.msgpack.encode(current), retry=True)
-            self._cache.set(CURRENT, msgspec.msgpack.encode(_Pointer(raw_manifest, signature, etag)), retry=True)
+            self._cache.set(CURRENT, msgspec.msgpack.encode(_Pointer(raw_manifest, signature, etag, media_index)), retry=True)
         _flush_to_disk(self.directory)
         return True
 
@@ -507,6 +522,11 @@ class Store:
         for sha256 in members:
             self._cache.delete(_IN_PACK + sha256, retry=True)
         self._cache.delete(_PACK + pack, retry=True)
+
+
+def _listed(pointer: _Pointer) -> Manifest:
+    manifest = decode_manifest(pointer.manifest)
+    return with_media_index(manifest, pointer.media_index) if pointer.media_index is not None else manifest
 
 
 def _blob_sizes(manifests: Iterable[Manifest | None]) -> dict[str, int]:

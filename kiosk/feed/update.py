@@ -75,6 +75,7 @@ def install(
     now = store.now()
     if manifest.expires_at <= now:
         raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)} (now is at least {stamp(now)})")
+    manifest, media_index = verify.list_media(manifest, lambda entry: _media_index(store, source, entry))
     store.make_room(manifest)
     # Checking the documents (a large village's take tenths of a second)
     # overlaps the download of the media: they come first.
@@ -82,11 +83,23 @@ def install(
         decoding: list[Future[Snapshot]] = []
         count, size = fetch_missing(store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh)))
         snapshot = decoding[0].result()
-    if not store.commit(raw_manifest, signature, manifest, etag):
+    if not store.commit(raw_manifest, signature, manifest, etag, media_index):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
     store.collect_garbage()
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
+
+
+def _media_index(store: Store, source: BlobSource, entry: FileEntry) -> bytes:
+    """The media index: as held (the media did not change), else fetched,
+    checked and stored, so that a retry after a failure has it."""
+    held = store.held_media_index(entry.sha256)
+    if held is not None:
+        return held
+    data = source.fetch(entry)
+    verify.check_blob(entry, data)
+    store.put_blob(entry.sha256, data)
+    return data
 
 
 def _decode(store: Store, manifest: Manifest, fresh: Mapping[str, bytes]) -> Snapshot:

@@ -4,7 +4,7 @@ the publisher's own ``feed verify`` and the store's self-check."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from kiosk import decode
 from kiosk.feed import keys
@@ -17,6 +17,7 @@ from kiosk.feed.manifest import (
     decode_manifest,
     read_key_id,
     sha256_hex,
+    with_media_index,
 )
 from kiosk.feed.outcome import Failed, Rejected
 from kiosk.snapshot import DataInfo, MediaSource, Snapshot
@@ -38,6 +39,20 @@ def check_signed(raw: bytes, signature: bytes, keyring: keys.Keyring) -> Manifes
         raise Rejected(f"unknown key {exc.args[0]} (trusted: {', '.join(keyring.ids()) or 'none'})") from None
     except keys.BadSignature as exc:
         raise Rejected(f"bad signature (key {exc.args[0]})") from None
+
+
+def list_media(manifest: Manifest, fetch: Callable[[FileEntry], bytes]) -> tuple[Manifest, bytes | None]:
+    """The manifest with its media listed, and its media index's bytes:
+    the index fetched (or found) with ``fetch`` and checked like any blob."""
+    if manifest.media_index is None:
+        return manifest, None
+    entry = manifest.media_index.entry()
+    data = fetch(entry)
+    check_blob(entry, data)
+    try:
+        return with_media_index(manifest, data), data
+    except BadManifest as exc:
+        raise Rejected(f"bad manifest: {exc}") from None
 
 
 def check_blob(entry: FileEntry, data: bytes) -> None:
