@@ -172,6 +172,17 @@ def test_a_manifest_whose_pack_size_is_not_its_members_is_refused(tmp_path):
         with_media_index(decode_manifest(msgspec.json.encode(wrong)), index)
 
 
+def test_a_manifest_with_a_media_index_lists_no_media_and_is_format_2(tmp_path):
+    publisher = Publisher(tmp_path)
+    full = publisher.build(tmp_path / "out", write_village(tmp_path / "src")).manifest
+    assert full.media_index is not None and any(e.kind.value == "media" for e in full.files)
+    with pytest.raises(BadManifest, match="media are listed in the media index"):
+        decode_manifest(msgspec.json.encode(full))  # the media back in files
+    documents_only = msgspec.structs.replace(full, files=full.documents(), format=1)
+    with pytest.raises(BadManifest, match="a media index needs format 2"):
+        decode_manifest(msgspec.json.encode(documents_only))
+
+
 def test_verify_refuses_an_expired_tree(tmp_path):
     publisher = Publisher(tmp_path)
     out = tmp_path / "out"

@@ -93,6 +93,49 @@ def test_one_month_change_fetches_only_that_month(feed):
     feed.assert_holds(2)
 
 
+def test_the_manifest_lists_documents_and_the_media_index_the_media(feed):
+    built = feed.publish(village_options={"media": 40})
+    signed = decode_manifest((feed.served / "manifest.json").read_bytes())
+    assert signed.format == 2 and {e.kind.value for e in signed.files} == {"document"}
+    assert len((feed.served / "manifest.json").read_bytes()) < 2500  # 40 pictures or 4,000: the same
+    index = (feed.served / "blobs" / signed.media_index.sha256).read_bytes()
+    assert sha256_hex(index) == signed.media_index.sha256 and len(json.loads(index)) == 40
+    assert [e for e in built.manifest.files if e.kind.value == "media"] == [e for e in tree_manifest(feed.served).files if e.kind.value == "media"]
+    assert feed.sync().kind is UPDATED
+    feed.server.log.clear()
+    feed.publish(revision=1, village_options={"media": 40})  # a day's bookkeeping, no new picture
+    assert feed.sync().kind is UPDATED
+    assert not [p for p in feed.server.log if p.endswith(signed.media_index.sha256)]  # the index held is reused
+    feed.assert_holds(2)
+    snapshot = feed.store.snapshot()
+    assert len({ref.sha256 for entry in snapshot.finance_entries() for ref in entry.receipts}) > 1
+
+
+@pytest.mark.parametrize("damage", ["tampered", "not-a-list"])
+def test_a_bad_media_index_is_rejected(feed, damage):
+    synced(feed)
+    feed.publish(revision=1, village_options={"media_seed": "new"}, pack=False)
+    path = feed.served / "manifest.json"
+    signed = decode_manifest(path.read_bytes())
+    index = feed.served / "blobs" / signed.media_index.sha256
+    if damage == "tampered":
+        index.write_bytes(index.read_bytes().replace(b"[[", b"[ [", 1)[:-1])  # same size, other bytes
+        expected = "media index: content does not match"
+    else:
+        # Signed as it is, but not a list of [sha256, size]: the platform's mistake.
+        bad = b'{"media": []}'
+        (feed.served / "blobs" / sha256_hex(bad)).write_bytes(bad)
+        raw = path.read_bytes().replace(signed.media_index.sha256.encode(), sha256_hex(bad).encode())
+        raw = raw.replace(f'"size":{signed.media_index.size}}}'.encode(), f'"size":{len(bad)}}}'.encode())
+        path.write_bytes(raw)
+        (feed.served / "manifest.sig").write_bytes(keys.sign(feed.publisher.private, raw))
+        touch(path)
+        expected = "bad manifest: media index"
+    result = feed.sync()
+    assert result.kind is REJECTED and expected in result.message, result.message
+    feed.assert_holds(1)
+
+
 def test_snapshot_switches_and_previous_media_stay_readable(feed):
     synced(feed, village_options={"media_seed": "a"})
     old = feed.store.snapshot()
