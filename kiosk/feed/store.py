@@ -2,7 +2,9 @@
 
 Layout (all in one diskcache directory, safe across threads and processes):
 - ``blob/<sha256>``: the bytes of a document or media file;
-- ``current``: the committed manifest and its signature (and ETag);
+- ``pack/<sha256>``: a pack downloaded whole, one file; ``in-pack/<sha256>``:
+  where in a pack a blob is (read in place, like a blob of its own);
+- ``current``: the committed manifest, its signature, ETag and media index;
 - ``previous``: the one before, whose blobs are kept until the next update
   so a snapshot still on screen can read its media;
 - ``clock_floor``: the lower bound for "now" (see ``kiosk.feed.clock``);
@@ -13,8 +15,9 @@ before anything points at them; switching snapshots is one transaction
 that replaces ``current``; blobs are collected only after the switch.
 Why a power cut leaves the old or the new snapshot: the filesystem is
 flushed once after all blobs are written (before the switch) and once
-after the switch (before any blob is deleted), so ``current`` never
-names a blob that is not on disk, whichever writes the cut loses.
+after the switch, before any blob is deleted (so only when some are), so
+``current`` never names a blob that is not on disk, whichever writes the
+cut loses.
 """
 
 from __future__ import annotations
@@ -474,7 +477,6 @@ class Store:
             if current is not None:
                 self._cache.set(PREVIOUS, msgspec.msgpack.encode(current), retry=True)
             self._cache.set(CURRENT, msgspec.msgpack.encode(_Pointer(raw_manifest, signature, etag, media_index)), retry=True)
-        _flush_to_disk(self.directory)
         return True
 
     def collect_garbage(self) -> int:
@@ -482,17 +484,16 @@ class Store:
         return self._collect(keep_previous=True)
 
     def _collect(self, keep_previous: bool, also_keep: Manifest | None = None) -> int:
-        removed = 0
         with self._cache.transact(retry=True):
             # Decided inside the lock: another process may just have committed.
             keep = _blob_sizes([self.current(), self._manifest(PREVIOUS) if keep_previous else None, also_keep])
+            doomed: list[str] = []
             packs: dict[str, dict[str, _InPack]] = {}  # pack -> its kept members
             for key in list(self._cache.iterkeys()):
                 if not isinstance(key, str):
                     continue
                 if key.startswith((_BLOB, _IN_PACK)) and key.partition("/")[2] not in keep:
-                    self._cache.delete(key, retry=True)
-                    removed += 1
+                    doomed.append(key)
                 elif key.startswith(_IN_PACK):
                     raw = self._cache.get(key, retry=True)
                     if raw is not None:
@@ -500,26 +501,33 @@ class Store:
                         packs.setdefault(where.pack, {})[key.partition("/")[2]] = where
                 elif key.startswith(_PACK):
                     packs.setdefault(key[len(_PACK) :], {})
-            for pack, members in packs.items():
+            thin = {pack: members for pack, members in packs.items() if self._underused(pack, members)}
+            if doomed or thin:
+                # The switch that made them garbage must be on disk before
+                # they go: after a power cut, the old snapshot must not come
+                # back without its blobs. (A first sync has nothing to drop.)
+                _flush_to_disk(self.directory)
+            for key in doomed:
+                self._cache.delete(key, retry=True)
+            for pack, members in thin.items():
                 self._thin_pack(pack, members)
-        return removed
+        return len(doomed)
 
-    def _thin_pack(self, pack: str, members: dict[str, _InPack]) -> None:
-        """Drop a pack none of whose members is kept. One whose kept members
-        are under half of it gives them up as blobs first: a first sync's
-        pack may not weigh much more than what the terminal shows."""
+    def _underused(self, pack: str, members: dict[str, _InPack]) -> bool:
+        """None of the pack's members is kept, or less than half of it is."""
         file = self._cache.get(_PACK + pack, read=True, retry=True)
         if file is None:
-            return
+            return False
         with file:
-            if members and sum(where.size for where in members.values()) >= _REPACK_BELOW * os.fstat(file.fileno()).st_size:
-                return
-            for sha256, where in members.items():
-                file.seek(where.offset)
-                data = file.read(where.size)
-                if sha256_hex(data) == sha256:  # a damaged one is fetched again instead
-                    self.put_blob(sha256, data)
+            return sum(where.size for where in members.values()) < _REPACK_BELOW * os.fstat(file.fileno()).st_size or not members
+
+    def _thin_pack(self, pack: str, members: dict[str, _InPack]) -> None:
+        """Drop a pack, its kept members copied out as blobs first: a first
+        sync's pack may not weigh much more than what the terminal shows."""
         for sha256 in members:
+            data = self._read_in_pack(sha256)
+            if data is not None and sha256_hex(data) == sha256:  # a damaged one is fetched again instead
+                self.put_blob(sha256, data)
             self._cache.delete(_IN_PACK + sha256, retry=True)
         self._cache.delete(_PACK + pack, retry=True)
 
