@@ -129,8 +129,8 @@ def curl_fetch(urls: list[str], out: Path) -> float:
 
 
 def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> tuple[dict, Path]:
-    """Full first syncs and two curl fetches, alternated so all see the same
-    machine state: curl fetching the village's files one by one (the
+    """Full first syncs (after one unmeasured) and two curl fetches,
+    alternated so all see the same machine state: curl fetching the village's files one by one (the
     issue's comparison), and curl making the sync's own requests (the
     one pack). Returns the figures and the store of the
     last sync (kept for the later measurements)."""
@@ -139,6 +139,10 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
     curls = {"curl": (feed.urls(manifest), []), "curl_same_requests": (feed.request_urls(manifest), [])}
     curl_error = None
     store_dir = work / "store"
+    # Once unmeasured: what a terminal's process pays once (importing the
+    # HTTP client, loading the system's certificates) is not per sync.
+    sync_into(feed, work / "warm-up")
+    shutil.rmtree(work / "warm-up")
     result = None
     for run in range(runs):
         shutil.rmtree(store_dir, ignore_errors=True)
