@@ -664,7 +664,9 @@ class FlowchartScreen(KioskScreen):
         elif self.steps_mode:
             main_parts, side_parts = ["steps_panel"], ["mode_row"]
         else:
-            main_parts, side_parts = ["stage"], ["mode_row", "legend", "hint", "zoom_row"]
+            # The zoom buttons right under the mode buttons: in large font the
+            # column scrolls, and actions must not be the part below its fold.
+            main_parts, side_parts = ["stage"], ["mode_row", "zoom_row", "legend", "hint"]
         main.clear_widgets()
         side.clear_widgets()
         for box, names in ((main, main_parts), (side, side_parts)):

@@ -211,6 +211,15 @@ def test_landscape_viewer_keeps_buttons_reachable(ui, demo, size):
     ui.go(ScreenName.POWER_FLOWCHART, item_id=demo.power_items[0].id)
     for name in ("zoom_in", "zoom_out", "fit", "show_steps"):
         assert ui._is_on_screen(ui.screen.ids[name]), name
+    # Whole, above the side column's fold and clear of its scroll bar.
+    column = ui.screen.ids.side_scroll
+    left, bottom = column.to_window(column.x, column.y)
+    for name in ("zoom_in", "zoom_out", "fit", "show_steps", "show_chart"):
+        button = ui.screen.ids[name]
+        x0, y0 = button.to_window(button.x, button.y)
+        x1, y1 = button.to_window(button.right, button.top)
+        assert bottom <= y0 and y1 <= bottom + column.height, name
+        assert x1 <= left + column.width - column.bar_width, name
     stage = ui.screen.ids.stage
     assert stage.height > size[1] * 0.6  # the chart keeps the screen's height; buttons at the side
     scale = stage.scale
