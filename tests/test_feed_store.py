@@ -18,6 +18,7 @@ from kiosk.config import parse_config
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.manifest import sha256_hex
 from kiosk.feed.store import Store
+from kiosk.snapshot import MediaMissing
 
 
 @pytest.fixture
@@ -33,7 +34,8 @@ def _blob_keys(store: Store) -> set[str]:
 
 
 def _packs(store: Store) -> set[str]:
-    return {key[len("pack/") :] for key in store._cache.iterkeys() if isinstance(key, str) and key.startswith("pack/")}
+    """The packs held, by their sha256 (each download has a key of its own)."""
+    return {key[len("pack/") :].partition(".")[0] for key in store._cache.iterkeys() if isinstance(key, str) and key.startswith("pack/")}
 
 
 def test_empty_store_has_no_snapshot(tmp_path):
@@ -64,7 +66,7 @@ def test_blobs_whose_rows_cannot_be_written_leave_no_files(tmp_path, monkeypatch
         def refuse(*args, **kwargs):
             raise sqlite3.OperationalError("database or disk is full")
 
-        monkeypatch.setattr(cache, "set", refuse)
+        monkeypatch.setattr(cache, "add", refuse)
         with pytest.raises(sqlite3.OperationalError):
             store.put_blobs([(hashlib.sha256(data).hexdigest(), data)])
         monkeypatch.undo()
@@ -165,6 +167,47 @@ def test_a_pack_download_left_by_a_killed_sync_is_swept_but_not_a_running_one(tm
                 assert running.path.exists() and not leftover.exists()
                 assert other.path != running.path
         assert not running.path.exists()  # never kept: deleted on leaving
+
+
+def test_a_large_snapshot_pointer_stays_inside_sqlite(feed):
+    """With 520 pictures the media index, kept with the pointer, is over
+    diskcache's 32 KiB for values in files: a pointer in a file could be
+    lost (or read back empty) after a power cut, and the store look empty."""
+    feed.publish(village_options={"media": 520, "media_size": 64})
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    assert feed.store.current().media_index.size > 32 * 1024
+    files = list(feed.store.directory.rglob("*.val"))
+    assert [f.parent.name for f in files] == ["packs"], files  # the one pack, and no pointer file
+    feed.assert_holds(1)
+
+
+def test_a_rolled_back_transaction_loses_no_file(tmp_path):
+    """diskcache deletes the file of a value deleted inside a transaction at
+    once; the store holds such deletions until the transaction committed."""
+    data = b"p" * 40_000
+    sha = hashlib.sha256(data).hexdigest()
+    with Store(tmp_path / "store") as store:
+        store.put_blob(sha, data)
+        with pytest.raises(RuntimeError), store._transaction():
+            store._cache.delete("blob/" + sha, retry=True)
+            raise RuntimeError("killed before COMMIT")
+        assert store.read_blob(sha) == data  # the row came back, and so did its file
+        with store._transaction():
+            store._cache.delete("blob/" + sha, retry=True)
+        assert not list((tmp_path / "store").rglob("*.val"))  # committed: the file went after
+
+
+def test_a_blob_whose_file_is_gone_is_dropped_and_fetched_again(feed):
+    feed.publish(village_options={"media": 3, "media_size": 40_000})
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    photo = feed.store.snapshot().projects[0].photos[0].sha256
+    (pack_file,) = feed.store.directory.glob("packs/*.val")
+    pack_file.unlink()  # e.g. lost to a disk error
+    with pytest.raises(MediaMissing):
+        feed.store.read_blob(photo)
+    assert not feed.store.has_blob(photo)  # so that the next poll fetches it again
+    assert feed.sync().kind is OutcomeKind.UP_TO_DATE
+    assert sha256_hex(feed.store.read_blob(photo)) == photo
 
 
 def test_update_too_big_for_the_store_limit_fails_and_keeps_the_old(tmp_path, feed_server):

@@ -215,6 +215,8 @@ def build(
         _write_blob(out, sha256_hex(index), index)
 
     signed = Manifest(
+        # Format 2 only where it is needed: older terminals read format 1.
+        format=2 if index is not None else 1,
         village=village,
         version=version,
         generated_at=generated_at,

@@ -22,14 +22,16 @@ cut loses.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import fcntl
 import logging
 import os
+import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple, Self
 
@@ -102,14 +104,26 @@ class _BlobDisk(diskcache.Disk):
     of their hash) and packs in one, instead of a new random two-level path
     each (creating those folders took a third of a first sync's time); the
     files are written before their rows, outside the store's write lock
-    (``place``, ``Store.receive_pack``)."""
+    (``place``, ``Store.receive_pack``).
+
+    Two rules keep a cut power or a killed process from losing data:
+    everything but blobs and packs (the snapshot pointers above all) stays
+    inside SQLite, whose transactions are atomic, whatever its size; and
+    within ``Store._transaction`` a file is deleted only once the rows that
+    named it are gone for good (diskcache itself deletes the file of a
+    value replaced or deleted inside a transaction at once, before COMMIT).
+    """
+
+    def __init__(self, directory, **settings):
+        super().__init__(directory, **settings)
+        self._local = threading.local()
 
     def filename(self, key=diskcache.core.UNKNOWN, value=diskcache.core.UNKNOWN):
         for prefix, folder in ((_BLOB, "blob-"), (_PACK, "packs")):
             if isinstance(key, str) and key.startswith(prefix):
-                sha256 = key[len(prefix) :]
+                name = key[len(prefix) :]
                 # Unique per write: diskcache deletes a replaced value's file after the new one is in.
-                name = os.path.join(folder + (sha256[0] if prefix == _BLOB else ""), f"{sha256}.{os.urandom(4).hex()}.val")
+                name = os.path.join(folder + (name[0] if prefix == _BLOB else ""), f"{name}.{os.urandom(4).hex()}.val")
                 return name, os.path.join(self._directory, name)
         return super().filename(key, value)
 
@@ -123,7 +137,37 @@ class _BlobDisk(diskcache.Disk):
     def store(self, value, read, key=diskcache.core.UNKNOWN):
         if isinstance(value, _Placed):
             return value.size, diskcache.core.MODE_BINARY, value.filename, None
+        if isinstance(value, bytes) and not (isinstance(key, str) and key.startswith((_BLOB, _PACK))):
+            return 0, diskcache.core.MODE_RAW, None, sqlite3.Binary(value)
         return super().store(value, read, key=key)
+
+    def remove(self, file_path) -> None:
+        pending = getattr(self._local, "pending", None)
+        if pending is not None:
+            pending.append(file_path)
+            return
+        # The folders are fixed: never removed (diskcache removes emptied
+        # ones, which another writer may be about to use).
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(self._directory, file_path))
+
+    def holding_removals(self) -> bool:
+        return getattr(self._local, "pending", None) is not None
+
+    @contextlib.contextmanager
+    def removals_held(self) -> Iterator[list[str]]:
+        """Files removed within the ``with`` are only listed; the caller
+        removes them once its transaction has committed (and not at all if
+        it rolled back: the rows naming them are back)."""
+        self._local.pending = pending = []
+        try:
+            yield pending
+        finally:
+            self._local.pending = None
+
+    def remove_now(self, file_paths: Iterable[str]) -> None:
+        for path in file_paths:
+            self.remove(path)
 
 
 class _InPack(msgspec.Struct, array_like=True, frozen=True):
@@ -146,10 +190,13 @@ class IncomingPack:
         folder = store.directory / _INCOMING
         folder.mkdir(exist_ok=True)
         _sweep_incoming(folder)
-        self.path = folder / f"{pack.sha256}.{os.urandom(4).hex()}.part"
-        self._file = open(self.path, "xb")  # noqa: SIM115 (closed on leaving the with)
+        name = f"{pack.sha256}.{os.urandom(4).hex()}"
+        starting = folder / f"{name}.new"  # a name the sweep passes by, until locked
+        self._file = open(starting, "xb")  # noqa: SIM115 (closed on leaving the with)
         # Held while alive, so that another process's sweep leaves it alone.
         fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+        self.path = folder / f"{name}.part"
+        os.replace(starting, self.path)
         self._unwritten = 0
 
     def __enter__(self) -> IncomingPack:
@@ -238,6 +285,25 @@ class Store:
     def close(self) -> None:
         self._cache.close()
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One SQLite transaction; the files of values it replaced or
+        deleted are removed after it committed, and after a flush: after a
+        power cut, the rows that named them must not come back without them,
+        nor anything written before (a blob copied out of a pack) be lost
+        while they are gone."""
+        disk: _BlobDisk = self._cache.disk
+        if disk.holding_removals():  # inside another: it removes them
+            with self._cache.transact(retry=True):
+                yield
+            return
+        with disk.removals_held() as doomed:
+            with self._cache.transact(retry=True):
+                yield
+        if doomed:
+            _flush_to_disk(self.directory)
+            disk.remove_now(doomed)
+
     def leave_thread(self) -> None:
         """Close the calling thread's own connection (diskcache keeps one
         per thread): for helper threads that end before the store closes,
@@ -302,6 +368,11 @@ class Store:
         if data is None:
             data = self._read_in_pack(sha256)
         if data is None:
+            if self.has_blob(sha256):
+                # Listed, but its file is gone: drop it so the next sync fetches it again.
+                log.warning("store: blob %s has no file; dropped", sha256)
+                self._cache.delete(_BLOB + sha256, retry=True)
+                self._cache.delete(_IN_PACK + sha256, retry=True)
             raise MediaMissing(sha256)
         if sha256_hex(data) != sha256:
             # Damaged on disk: drop it so the next sync fetches it again.
@@ -399,9 +470,11 @@ class Store:
         try:
             for sha256, data in blobs:
                 values.append((sha256, disk.place(sha256, data) if len(data) >= _INLINE_LIMIT else data))
-            with self._cache.transact(retry=True):
+            with self._transaction():
                 for sha256, value in values:
-                    self._cache.set(_BLOB + sha256, value, retry=True)
+                    # Never replace: another process may hold the same blob, durably.
+                    if not self._cache.add(_BLOB + sha256, value, retry=True) and isinstance(value, _Placed):
+                        disk.remove(value.filename)
         except BaseException:
             for _, value in values:
                 if isinstance(value, _Placed):
@@ -413,17 +486,20 @@ class Store:
         return IncomingPack(self, pack)
 
     def _register_pack(self, pack: str, path: Path, members: list[tuple[FileEntry, int]]) -> None:
+        # A key per download: a pack fetched again (after a cut) never
+        # replaces one whose members are already in use.
+        download = f"{pack}.{os.urandom(4).hex()}"
         disk: _BlobDisk = self._cache.disk
-        name, final = disk.filename(_PACK + pack)
+        name, final = disk.filename(_PACK + download)
         os.makedirs(os.path.dirname(final), exist_ok=True)
         os.replace(path, final)  # still locked: no sweep can take it on the way
         try:
-            with self._cache.transact(retry=True):
-                self._cache.set(_PACK + pack, _Placed(name, os.path.getsize(final)), retry=True)
+            with self._transaction():
+                self._cache.set(_PACK + download, _Placed(name, os.path.getsize(final)), retry=True)
                 held = self._held_blobs()
                 for entry, offset in members:
                     if entry.sha256 not in held:
-                        self._cache.set(_IN_PACK + entry.sha256, msgspec.msgpack.encode(_InPack(pack, offset, entry.size)), retry=True)
+                        self._cache.set(_IN_PACK + entry.sha256, msgspec.msgpack.encode(_InPack(download, offset, entry.size)), retry=True)
         except BaseException:
             disk.remove(name)
             raise
@@ -443,7 +519,7 @@ class Store:
     def remember_etag(self, version: int, etag: str | None) -> None:
         """Keep the ETag of a manifest equal to the committed one, so the
         next poll can be a cheap conditional request."""
-        with self._cache.transact(retry=True):
+        with self._transaction():
             pointer = self._pointer(CURRENT)
             if pointer and etag and pointer.etag != etag and decode_manifest(pointer.manifest).version == version:
                 self._cache.set(CURRENT, msgspec.msgpack.encode(msgspec.structs.replace(pointer, etag=etag)), retry=True)
@@ -466,7 +542,7 @@ class Store:
         store already holds this version or a newer one of the same village
         (another process got there first)."""
         _flush_to_disk(self.directory)
-        with self._cache.transact(retry=True):
+        with self._transaction():
             current = self._pointer(CURRENT)
             held = decode_manifest(current.manifest) if current is not None else None
             if held is not None and held.village == manifest.village and held.version >= manifest.version:
@@ -484,7 +560,7 @@ class Store:
         return self._collect(keep_previous=True)
 
     def _collect(self, keep_previous: bool, also_keep: Manifest | None = None) -> int:
-        with self._cache.transact(retry=True):
+        with self._transaction():
             # Decided inside the lock: another process may just have committed.
             keep = _blob_sizes([self.current(), self._manifest(PREVIOUS) if keep_previous else None, also_keep])
             doomed: list[str] = []
@@ -502,11 +578,8 @@ class Store:
                 elif key.startswith(_PACK):
                     packs.setdefault(key[len(_PACK) :], {})
             thin = {pack: members for pack, members in packs.items() if self._underused(pack, members)}
-            if doomed or thin:
-                # The switch that made them garbage must be on disk before
-                # they go: after a power cut, the old snapshot must not come
-                # back without its blobs. (A first sync has nothing to drop.)
-                _flush_to_disk(self.directory)
+            # The files go after this transaction, and after a flush that also
+            # makes the switch that made them garbage durable (section 9).
             for key in doomed:
                 self._cache.delete(key, retry=True)
             for pack, members in thin.items():
@@ -514,10 +587,11 @@ class Store:
         return len(doomed)
 
     def _underused(self, pack: str, members: dict[str, _InPack]) -> bool:
-        """None of the pack's members is kept, or less than half of it is."""
+        """None of the pack's members is kept, or less than half of it is
+        (or its file is gone)."""
         file = self._cache.get(_PACK + pack, read=True, retry=True)
         if file is None:
-            return False
+            return True
         with file:
             return sum(where.size for where in members.values()) < _REPACK_BELOW * os.fstat(file.fileno()).st_size or not members
 

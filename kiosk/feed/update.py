@@ -86,7 +86,11 @@ def install(
     if not store.commit(raw_manifest, signature, manifest, etag, media_index):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
-    store.collect_garbage()
+    try:
+        store.collect_garbage()
+    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+        # The update is in; what it left over goes at the next one.
+        log.warning("store: cannot collect old files now: %s", _store_error(exc))
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
@@ -152,9 +156,11 @@ class _Once:
 def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, fresh: dict[str, bytes], announce: _Once) -> set[str]:
     """Download the pack into the store, checking each member as it passes;
     returns the members kept. The documents' bytes go to ``fresh`` as soon
-    as they have all passed. A pack that is gone or cut short keeps the
-    members that arrived whole, the rest are fetched one by one; a pack
-    with wrong bytes is refused whole, like a wrong blob."""
+    as they have all passed. A pack that is gone, cut short, too long or
+    wrong somewhere keeps the members checked whole before the trouble and
+    leaves the rest to be fetched one by one, each checked on its own: a
+    broken copy of the pack on a mirror must not stop a first sync that
+    the blobs can complete."""
     assert manifest.pack is not None
     chunks = source.stream_pack(manifest.pack)
     if chunks is None:
@@ -166,14 +172,16 @@ def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, fresh: dic
         try:
             with contextlib.closing(chunks):  # type: ignore[arg-type]
                 for chunk in chunks:
-                    check.feed(chunk)
+                    # Written first: members checked whole in a chunk that
+                    # then fails further on are kept, so their bytes must be in.
                     incoming.write(chunk)
+                    check.feed(chunk)
                     if len(check.kept) == len(documents) and not fresh:
                         fresh.update(check.kept)
                         announce()
             check.finish()
-        except Failed as exc:
-            log.info("feed: pack not usable (%s); fetching the rest one by one", exc)
+        except (Failed, Rejected) as exc:
+            log.warning("feed: pack not usable (%s); fetching the rest one by one", exc)
         incoming.keep(check.complete)
     return {entry.sha256 for entry, _ in check.complete}
 
