@@ -210,6 +210,22 @@ def test_a_blob_whose_file_is_gone_is_dropped_and_fetched_again(feed):
     assert sha256_hex(feed.store.read_blob(photo)) == photo
 
 
+def test_files_a_killed_sync_left_without_rows_are_swept_once_old(feed):
+    feed.publish(village_options={"media": 3, "media_size": 40_000})
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    folder = feed.store.directory
+    old, fresh = folder / "blob-0" / ("0" * 64 + ".dead.val"), folder / "packs" / ("1" * 64 + ".new.val")
+    old.parent.mkdir(exist_ok=True)
+    for path in (old, fresh):
+        path.write_bytes(b"written, but its row never committed")
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    (folder / "incoming" / "dead.part").write_bytes(b"half a pack")
+    feed.store.collect_garbage()
+    assert not old.exists() and fresh.exists()  # a fresh one may be another process's, between file and row
+    assert not (folder / "incoming" / "dead.part").exists()
+    feed.assert_holds(1)  # nothing named was touched
+
+
 def test_update_too_big_for_the_store_limit_fails_and_keeps_the_old(tmp_path, feed_server):
     feed = Feed(tmp_path, feed_server, limit_bytes=60_000)
     try:

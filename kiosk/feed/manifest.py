@@ -35,6 +35,7 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 1024
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 MAX_PACK_BYTES = 64 * MAX_FILE_BYTES
+PACK_WORTH = 0.5  # share of a pack's bytes a terminal must lack to fetch it
 
 KeyId = Annotated[str, Meta(pattern=r"^[0-9a-f]{16}$")]
 
@@ -111,6 +112,12 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     def blobs(self) -> dict[str, int]:
         """Every distinct blob, sha256 -> size."""
         return {entry.sha256: entry.size for entry in self.files}
+
+    def takes_pack(self, missing_bytes: int) -> bool:
+        """Whether a terminal lacking this many bytes of blobs fetches the
+        pack: when they are at least half of it (the rest it already has
+        comes again, at most as much as it needs)."""
+        return self.pack is not None and missing_bytes >= PACK_WORTH * self.pack.size
 
     def total_size(self) -> int:
         return sum(self.blobs().values())

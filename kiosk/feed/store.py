@@ -58,6 +58,7 @@ _INCOMING = "incoming"  # packs being downloaded
 _INLINE_LIMIT = 32 * 1024  # smaller blobs live in SQLite itself, larger ones in files (diskcache's default)
 _WRITEBACK_EVERY = 8 * 1024 * 1024  # bytes of a pack between nudges to write it to disk
 _REPACK_BELOW = 0.5  # a pack whose kept members are less of it than this gives them up as blobs
+_ORPHAN_AGE_S = 3600  # a file no row names is garbage once this old
 
 
 def _libc_syncfs() -> Callable[[int], int] | None:
@@ -224,7 +225,7 @@ class IncomingPack:
 def _sweep_incoming(folder: Path) -> None:
     """Delete pack downloads a killed sync left behind; one still running
     holds a lock on its file and is left alone."""
-    for path in folder.glob("*.part"):
+    for path in folder.glob("*.part") if folder.is_dir() else ():
         try:
             with open(path, "rb") as file:
                 fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -532,6 +533,8 @@ class Store:
         if needed > self.limit_bytes:
             raise Failed(f"store limit too small: v{manifest.version} needs {human_size(needed)} beside the current data, limit {human_size(self.limit_bytes)}")
         incoming = sum(self.missing(manifest).values())
+        if manifest.takes_pack(incoming):
+            incoming = manifest.pack.size  # the pack comes whole
         if self._cache.volume() + incoming > self.limit_bytes:
             # Give up the previous snapshot's grace and leftovers of
             # abandoned updates before refusing.
@@ -556,8 +559,30 @@ class Store:
         return True
 
     def collect_garbage(self) -> int:
-        """Delete blobs neither the current nor the previous snapshot uses."""
-        return self._collect(keep_previous=True)
+        """Delete blobs neither the current nor the previous snapshot uses,
+        and files no row names (left by a killed sync)."""
+        removed = self._collect(keep_previous=True)
+        self._sweep_orphans()
+        return removed
+
+    def _sweep_orphans(self) -> None:
+        """Files of blobs and packs whose rows never committed (a sync killed
+        between writing a file and its row). Only old ones: another process
+        may be between the two right now."""
+        _sweep_incoming(self.directory / _INCOMING)
+        named = set()
+        for key in list(self._cache.iterkeys()):
+            if isinstance(key, str) and key.startswith((_BLOB, _PACK)):
+                file = self._cache.get(key, read=True, retry=True)
+                if file is not None and hasattr(file, "name"):
+                    with file:
+                        named.add(os.path.realpath(file.name))
+        settled = time.time() - _ORPHAN_AGE_S
+        for folder in [*self.directory.glob("blob-?"), self.directory / "packs"]:
+            for path in folder.glob("*.val") if folder.is_dir() else ():
+                with contextlib.suppress(OSError):
+                    if os.path.realpath(path) not in named and path.stat().st_mtime < settled:
+                        path.unlink()
 
     def _collect(self, keep_previous: bool, also_keep: Manifest | None = None) -> int:
         with self._transaction():

@@ -42,8 +42,6 @@ class BlobSource(Protocol):
         ...
 
 
-# A pack is worth its bytes when the store lacks at least this share of them.
-PACK_WORTH = 0.5
 
 
 def install(
@@ -130,7 +128,7 @@ def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel
     announce = _Once(on_documents, fresh)
     taken: list[FileEntry] = []
     with _Writer(store) as writer:
-        if manifest.pack is not None and sum(e.size for e in entries) >= PACK_WORTH * manifest.pack.size:
+        if manifest.takes_pack(sum(e.size for e in entries)):
             in_pack = _fetch_pack(manifest, source, store, fresh, announce)
             taken = [entry for entry in entries if entry.sha256 in in_pack]
             entries = [entry for entry in entries if entry.sha256 not in in_pack]
