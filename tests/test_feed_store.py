@@ -220,9 +220,14 @@ def test_files_a_killed_sync_left_without_rows_are_swept_once_old(feed):
         path.write_bytes(b"written, but its row never committed")
     os.utime(old, (1_700_000_000, 1_700_000_000))
     (folder / "incoming" / "dead.part").write_bytes(b"half a pack")
+    stale_new, young_new = folder / "incoming" / "stale.new", folder / "incoming" / "young.new"
+    for path in (stale_new, young_new):
+        path.write_bytes(b"")  # killed before it was locked and named .part (or just starting)
+    os.utime(stale_new, (1_700_000_000, 1_700_000_000))
     feed.store.collect_garbage()
     assert not old.exists() and fresh.exists()  # a fresh one may be another process's, between file and row
     assert not (folder / "incoming" / "dead.part").exists()
+    assert not stale_new.exists() and young_new.exists()
     feed.assert_holds(1)  # nothing named was touched
 
 

@@ -204,8 +204,10 @@ class IncomingPack:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._file.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self._file.close()  # may fail writing its last bytes (disk full)
+        finally:
+            self.path.unlink(missing_ok=True)
 
     def write(self, chunk: bytes) -> None:
         self._file.write(chunk)
@@ -224,14 +226,23 @@ class IncomingPack:
 
 def _sweep_incoming(folder: Path) -> None:
     """Delete pack downloads a killed sync left behind; one still running
-    holds a lock on its file and is left alone."""
-    for path in folder.glob("*.part") if folder.is_dir() else ():
+    holds a lock on its file and is left alone (a ``.new`` one is not
+    locked for its first instant: those go only once a minute old)."""
+    paths = [*folder.glob("*.part"), *(p for p in folder.glob("*.new") if _age(p) > 60)] if folder.is_dir() else []
+    for path in paths:
         try:
             with open(path, "rb") as file:
                 fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 path.unlink()
         except OSError:
             continue  # in use, or gone already
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class _Pointer(msgspec.Struct, frozen=True):
@@ -302,8 +313,11 @@ class Store:
             with self._cache.transact(retry=True):
                 yield
         if doomed:
-            _flush_to_disk(self.directory)
-            disk.remove_now(doomed)
+            try:
+                _flush_to_disk(self.directory)
+                disk.remove_now(doomed)
+            except OSError as exc:  # committed: the files wait for the next sweep
+                log.warning("store: cannot remove old files now: %s", exc)
 
     def leave_thread(self) -> None:
         """Close the calling thread's own connection (diskcache keeps one
@@ -369,11 +383,7 @@ class Store:
         if data is None:
             data = self._read_in_pack(sha256)
         if data is None:
-            if self.has_blob(sha256):
-                # Listed, but its file is gone: drop it so the next sync fetches it again.
-                log.warning("store: blob %s has no file; dropped", sha256)
-                self._cache.delete(_BLOB + sha256, retry=True)
-                self._cache.delete(_IN_PACK + sha256, retry=True)
+            self._drop_if_fileless(sha256)
             raise MediaMissing(sha256)
         if sha256_hex(data) != sha256:
             # Damaged on disk: drop it so the next sync fetches it again.
@@ -382,6 +392,33 @@ class Store:
             self._cache.delete(_IN_PACK + sha256, retry=True)
             raise MediaMissing(sha256)
         return data
+
+    def _drop_if_fileless(self, sha256: str) -> None:
+        """A blob listed but whose file is gone (a disk error) is dropped so
+        that the next sync fetches it again. Decided under the write lock,
+        from the rows' own file names: a pack being thinned moves its
+        members to files of their own in one commit, and a file that cannot
+        be opened just now (too many open files) is not a lost one."""
+        with self._transaction():
+            for key in (_BLOB + sha256, _IN_PACK + sha256):
+                if key.startswith(_IN_PACK):
+                    raw = self._cache.get(key, retry=True)
+                    row = self._file_row(_PACK + _IN_PACK_DECODER.decode(raw).pack) if raw is not None else None
+                    lost = raw is not None and (row is None or not (self.directory / row[0]).exists())
+                else:
+                    row = self._file_row(key)
+                    lost = row is not None and not (self.directory / row[0]).exists()
+                if lost:
+                    log.warning("store: blob %s has no file; dropped", sha256)
+                    self._cache.delete(key, retry=True)
+
+    def _file_row(self, key: str) -> tuple[str, int] | None:
+        """(file name relative to the store, size) of a value kept in a
+        file; None for no such row or a value inside SQLite. Read from
+        diskcache's table itself: opening the file could fail for reasons
+        that do not mean it is lost."""
+        row = self._cache._sql("SELECT filename, size FROM Cache WHERE key = ? AND raw = 1", (key,)).fetchone()
+        return (row[0], row[1]) if row is not None and row[0] is not None else None
 
     def _read_in_pack(self, sha256: str) -> bytes | None:
         raw = self._cache.get(_IN_PACK + sha256, retry=True)
@@ -561,6 +598,8 @@ class Store:
     def collect_garbage(self) -> int:
         """Delete blobs neither the current nor the previous snapshot uses,
         and files no row names (left by a killed sync)."""
+        # Downloads first: that needs no SQLite, which a full disk may refuse.
+        _sweep_incoming(self.directory / _INCOMING)
         removed = self._collect(keep_previous=True)
         self._sweep_orphans()
         return removed
@@ -569,19 +608,13 @@ class Store:
         """Files of blobs and packs whose rows never committed (a sync killed
         between writing a file and its row). Only old ones: another process
         may be between the two right now."""
-        _sweep_incoming(self.directory / _INCOMING)
-        named = set()
-        for key in list(self._cache.iterkeys()):
-            if isinstance(key, str) and key.startswith((_BLOB, _PACK)):
-                file = self._cache.get(key, read=True, retry=True)
-                if file is not None and hasattr(file, "name"):
-                    with file:
-                        named.add(os.path.realpath(file.name))
-        settled = time.time() - _ORPHAN_AGE_S
+        # The names from diskcache's table itself: a file that cannot be
+        # opened just now is not unnamed.
+        named = {row[0] for row in self._cache._sql("SELECT filename FROM Cache WHERE filename IS NOT NULL")}
         for folder in [*self.directory.glob("blob-?"), self.directory / "packs"]:
             for path in folder.glob("*.val") if folder.is_dir() else ():
-                with contextlib.suppress(OSError):
-                    if os.path.realpath(path) not in named and path.stat().st_mtime < settled:
+                if str(path.relative_to(self.directory)) not in named and _age(path) > _ORPHAN_AGE_S:
+                    with contextlib.suppress(OSError):
                         path.unlink()
 
     def _collect(self, keep_previous: bool, also_keep: Manifest | None = None) -> int:
@@ -614,11 +647,10 @@ class Store:
     def _underused(self, pack: str, members: dict[str, _InPack]) -> bool:
         """None of the pack's members is kept, or less than half of it is
         (or its file is gone)."""
-        file = self._cache.get(_PACK + pack, read=True, retry=True)
-        if file is None:
+        row = self._file_row(_PACK + pack)
+        if row is None or not (self.directory / row[0]).exists():
             return True
-        with file:
-            return sum(where.size for where in members.values()) < _REPACK_BELOW * os.fstat(file.fileno()).st_size or not members
+        return not members or sum(where.size for where in members.values()) < _REPACK_BELOW * row[1]
 
     def _thin_pack(self, pack: str, members: dict[str, _InPack]) -> None:
         """Drop a pack, its kept members copied out as blobs first: a first
