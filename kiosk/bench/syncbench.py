@@ -130,10 +130,10 @@ def curl_fetch(urls: list[str], out: Path) -> float:
 
 def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> tuple[dict, Path]:
     """Full first syncs (after one unmeasured) and two curl fetches,
-    alternated so all see the same machine state: curl fetching the village's files one by one (the
-    issue's comparison), and curl making the sync's own requests (the
-    one pack). Returns the figures and the store of the
-    last sync (kept for the later measurements)."""
+    alternated so all see the same machine state: curl fetching the
+    village's files one by one (the issue's comparison), and curl making
+    the sync's own requests (the one pack). Returns the figures and the
+    store of the last sync (kept for the later measurements)."""
     total = feed.file_bytes(manifest)
     sync_times: list[float] = []
     curls = {"curl": (feed.urls(manifest), []), "curl_same_requests": (feed.request_urls(manifest), [])}

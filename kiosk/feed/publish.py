@@ -175,7 +175,7 @@ def build(
 
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
-    expired feeds). ``pack``: also write the media as one pack, for fast
+    expired feeds). ``pack``: also write every blob into one pack, for fast
     first syncs (a tree for a USB stick does not need one)."""
     try:
         snapshot = load_folder(src)
@@ -263,7 +263,7 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
 
 
 def _check_pack(out: Path, pack: PackEntry, members: list[FileEntry]) -> None:
-    """The pack a terminal may fetch instead of the media: there, of its
+    """The pack a terminal may fetch instead of the blobs: there, of its
     size and hash, every member as the blob it stands for."""
     path = out / pack_path(pack.sha256)
     if not path.is_file():

@@ -61,15 +61,15 @@ _REPACK_BELOW = 0.5  # a pack whose kept members are less of it than this gives 
 _ORPHAN_AGE_S = 3600  # a file no row names is garbage once this old
 
 
-def _libc_syncfs() -> Callable[[int], int] | None:
+def _libc(name: str) -> Callable[..., int] | None:
     try:
-        return ctypes.CDLL(None, use_errno=True).syncfs
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
 
 
-_SYNCFS = _libc_syncfs()
-_SYNC_FILE_RANGE = getattr(ctypes.CDLL(None, use_errno=True), "sync_file_range", None)
+_SYNCFS = _libc("syncfs")
+_SYNC_FILE_RANGE = _libc("sync_file_range")
 if _SYNC_FILE_RANGE is not None:
     _SYNC_FILE_RANGE.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
 _SYNC_FILE_RANGE_WRITE = 2
@@ -400,17 +400,14 @@ class Store:
         members to files of their own in one commit, and a file that cannot
         be opened just now (too many open files) is not a lost one."""
         with self._transaction():
-            for key in (_BLOB + sha256, _IN_PACK + sha256):
-                if key.startswith(_IN_PACK):
-                    raw = self._cache.get(key, retry=True)
-                    row = self._file_row(_PACK + _IN_PACK_DECODER.decode(raw).pack) if raw is not None else None
-                    lost = raw is not None and (row is None or not (self.directory / row[0]).exists())
-                else:
-                    row = self._file_row(key)
-                    lost = row is not None and not (self.directory / row[0]).exists()
-                if lost:
-                    log.warning("store: blob %s has no file; dropped", sha256)
-                    self._cache.delete(key, retry=True)
+            alone = self._file_row(_BLOB + sha256)
+            raw = self._cache.get(_IN_PACK + sha256, retry=True)
+            in_pack = self._file_row(_PACK + _IN_PACK_DECODER.decode(raw).pack) if raw is not None else None
+            lost = [_BLOB + sha256] if alone is not None and not self._present(alone) else []
+            lost += [_IN_PACK + sha256] if raw is not None and not self._present(in_pack) else []
+            for key in lost:
+                log.warning("store: blob %s has no file; dropped", sha256)
+                self._cache.delete(key, retry=True)
 
     def _file_row(self, key: str) -> tuple[str, int] | None:
         """(file name relative to the store, size) of a value kept in a
@@ -419,6 +416,10 @@ class Store:
         that do not mean it is lost."""
         row = self._cache._sql("SELECT filename, size FROM Cache WHERE key = ? AND raw = 1", (key,)).fetchone()
         return (row[0], row[1]) if row is not None and row[0] is not None else None
+
+    def _present(self, row: tuple[str, int] | None) -> bool:
+        """A file row (``_file_row``) whose file is there."""
+        return row is not None and (self.directory / row[0]).exists()
 
     def _read_in_pack(self, sha256: str) -> bytes | None:
         raw = self._cache.get(_IN_PACK + sha256, retry=True)
@@ -648,7 +649,7 @@ class Store:
         """None of the pack's members is kept, or less than half of it is
         (or its file is gone)."""
         row = self._file_row(_PACK + pack)
-        if row is None or not (self.directory / row[0]).exists():
+        if not self._present(row):
             return True
         return not members or sum(where.size for where in members.values()) < _REPACK_BELOW * row[1]
 

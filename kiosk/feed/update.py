@@ -42,8 +42,6 @@ class BlobSource(Protocol):
         ...
 
 
-
-
 def install(
     store: Store,
     raw_manifest: bytes,
