@@ -11,6 +11,7 @@ cases that need no fault injection.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -36,8 +37,10 @@ class Fault:
     kind: "status" (answer ``status``), "reset" (RST the connection),
     "truncate" (announce the full length, send half, close), "trickle"
     (one byte every ``delay`` s), "stall" (headers, then silence for
-    ``delay`` s), "endless" (a body that never ends), "tamper" (flip one
-    byte), "delay" (wait ``delay`` s, then answer normally).
+    ``delay`` s), "pause" (half the body, then silence for ``delay`` s),
+    "endless" (a body that never ends), "tamper" (flip one byte), "delay"
+    (wait ``delay`` s, then answer normally), "gzip" (the body compressed,
+    as a server may for any file).
     ``times``: how many requests it applies to (None: all).
     """
 
@@ -99,8 +102,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return None
         self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
         self.send_header("ETag", etag)
+        if fault and fault.kind == "gzip":
+            body = gzip.compress(body, compresslevel=1)
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:
             if fault and fault.kind == "truncate":
@@ -112,7 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(body[index : index + 1])
                     self.wfile.flush()
                     time.sleep(fault.delay)
-            elif fault and fault.kind == "stall":
+            elif fault and fault.kind in ("stall", "pause"):
+                self.wfile.write(body[: len(body) // 2] if fault.kind == "pause" else b"")
                 self.wfile.flush()
                 time.sleep(fault.delay)
                 self.close_connection = True

@@ -3,12 +3,14 @@ limit, a full disk, and what it remembers across restarts."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
 import sqlite3
 import subprocess
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from feed_fixtures import Feed
 from kiosk.config import parse_config
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.manifest import sha256_hex
+from kiosk.feed import store as store_module
 from kiosk.feed.store import Store
 from kiosk.snapshot import MediaMissing
 
@@ -72,6 +75,74 @@ def test_blobs_whose_rows_cannot_be_written_leave_no_files(tmp_path, monkeypatch
         monkeypatch.undo()
         assert not store.has_blob(hashlib.sha256(data).hexdigest())
     assert not [p for p in (tmp_path / "store").rglob("*.val")]
+
+
+def _fsynced(monkeypatch) -> list[str]:
+    """Paths fsynced from now on (the real fsync still runs)."""
+    paths: list[str] = []
+    real = os.fsync
+
+    def fsync(fd):
+        paths.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return paths
+
+
+def test_an_update_makes_its_own_new_files_durable_before_the_switch(feed, monkeypatch):
+    """A few files: an fsync each, with the folders naming them and the
+    database, not a flush of the whole disk (whose other writers' data
+    would be written out too)."""
+    feed.publish(village_options={"media": 6, "media_size": 60_000})
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    manifest = feed.publish(revision=1, village_options={"media": 7, "media_size": 60_000}).manifest  # a month and a picture
+    new = set(feed.store.missing(manifest))
+    synced = _fsynced(monkeypatch)
+    flushed_filesystem: list[Path] = []
+    monkeypatch.setattr(store_module, "_flush_filesystem", flushed_filesystem.append)
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    directory = str(feed.store.directory)
+    files = {os.path.join(directory, name) for name in _file_names(feed.store) if name.partition(".")[0].rsplit("/", 1)[1] in new}
+    assert files and files <= set(synced)  # the new picture's file (the month lives in SQLite)
+    assert {os.path.dirname(path) for path in files} | {directory} <= set(synced)
+    assert os.path.join(directory, "cache.db-wal") in synced
+    assert not flushed_filesystem
+
+
+def test_a_first_sync_makes_its_pack_file_durable_before_the_switch(feed, monkeypatch):
+    feed.publish(village_options={"media": 6, "media_size": 60_000})
+    synced = _fsynced(monkeypatch)
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    packs = [os.path.join(feed.store.directory, name) for name in _file_names(feed.store) if name.startswith("packs/")]
+    assert len(packs) == 1 and packs[0] in synced
+
+
+def test_an_update_of_many_files_flushes_the_disk_once(feed, monkeypatch):
+    feed.publish(village_options={"media": store_module._FSYNC_AT_MOST + 6, "media_size": 40_000}, pack=False)
+    synced = _fsynced(monkeypatch)
+    flushed_filesystem: list[Path] = []
+    monkeypatch.setattr(store_module, "_flush_filesystem", flushed_filesystem.append)
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    assert flushed_filesystem == [feed.store.directory] and not synced
+
+
+def _file_names(store: Store) -> list[str]:
+    return [row[0] for row in store._cache._sql("SELECT filename FROM Cache WHERE filename IS NOT NULL")]
+
+
+def test_a_closed_store_and_its_snapshots_go_without_the_cycle_collector(feed):
+    feed.publish()
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    store = Store(feed.store.directory)
+    snapshot = weakref.ref(store.snapshot())
+    gc.disable()
+    try:
+        store.close()
+        del store
+        assert snapshot() is None
+    finally:
+        gc.enable()
 
 
 def test_reader_sees_old_or_new_snapshot_never_a_mix(feed):

@@ -29,7 +29,7 @@ from feed_fixtures import (
 from feedserver import Fault
 
 from kiosk.feed import keys, verify
-from kiosk.feed.manifest import MAX_MANIFEST_BYTES, FileEntry, FileKind, decode_manifest, pack_path, sha256_hex
+from kiosk.feed.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, SIGNATURE_NAME, FileEntry, FileKind, blob_path, decode_manifest, pack_path, sha256_hex
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
@@ -460,7 +460,9 @@ def test_the_documents_are_in_hand_before_the_pack_has_brought_the_media(feed):
     from kiosk.feed import update
     from kiosk.feed.sync import HttpFeed, feed_url
 
-    manifest = feed.publish(village_options={"media": 6, "media_size": 200_000}).manifest
+    # Large enough that the receiving thread's lead on the checking one
+    # (a few batches of a megabyte) is small beside it.
+    manifest = feed.publish(village_options={"media": 30, "media_size": 1_000_000}).manifest
     received, seen_at = [0], []
 
     class Counting(HttpFeed):
@@ -495,14 +497,20 @@ def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):
     faulty.assert_holds(2)
 
 
+# A pack of a megabyte or more is read off the wire past the HTTP parser;
+# a smaller one through it: each fault is tried on both ways.
+PACK_SIZES = pytest.mark.parametrize("media_size", [3000, 400_000], ids=["small", "large"])
+
+
+@PACK_SIZES
 @pytest.mark.parametrize(
     "fault",
     [Fault("status", status=404), Fault("reset", times=1), Fault("truncate", times=1)],
     ids=["pack-gone", "reset", "truncated"],
 )
-def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faulty, fault):
-    synced(faulty, village_options={"media_seed": "a", "media": 6})
-    manifest = faulty.publish(revision=1, village_options={"media_seed": "b", "media": 6}).manifest
+def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faulty, fault, media_size):
+    synced(faulty, village_options={"media_seed": "a", "media": 6, "media_size": media_size})
+    manifest = faulty.publish(revision=1, village_options={"media_seed": "b", "media": 6, "media_size": media_size}).manifest
     assert manifest.pack is not None
     wanted = set(faulty.store.missing(manifest))  # the changed documents, six pictures
     faulty.server.fault(manifest.pack.sha256, fault)
@@ -519,12 +527,13 @@ def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faul
         assert len(fetched_one_by_one) == len(wanted)
 
 
+@PACK_SIZES
 @pytest.mark.parametrize("where", ["first", "middle"])
-def test_a_pack_with_wrong_bytes_is_given_up_for_the_blobs(faulty, where):
+def test_a_pack_with_wrong_bytes_is_given_up_for_the_blobs(faulty, where, media_size):
     """A broken copy of the pack on a mirror must not stop a first sync:
     the members checked before the damage stay, the rest come one by one,
     each checked on its own."""
-    manifest = faulty.publish(village_options={"media": 6}).manifest
+    manifest = faulty.publish(village_options={"media": 6, "media_size": media_size}).manifest
     members = manifest.pack_members()
     bad = members[0] if where == "first" else members[len(members) // 2]
     path = faulty.served / pack_path(manifest.pack.sha256)
@@ -536,6 +545,50 @@ def test_a_pack_with_wrong_bytes_is_given_up_for_the_blobs(faulty, where):
     faulty.assert_holds(1)
     one_by_one = {p.rsplit("/", 1)[1] for p in faulty.server.log if "/blobs/" in p} - {manifest.media_index.sha256}
     assert one_by_one == {m.sha256 for m in members[members.index(bad) :]}
+
+
+def test_a_large_pack_that_falls_silent_midway_times_out_and_the_blobs_complete_the_sync(faulty, caplog):
+    manifest = faulty.publish(village_options={"media": 6, "media_size": 400_000}).manifest
+    faulty.server.fault(manifest.pack.sha256, Fault("pause", delay=FAST.read + 1.5, times=1))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert "pack not usable" in caplog.text and "timed out" in caplog.text
+    one_by_one = {p.rsplit("/", 1)[1] for p in faulty.server.log if "/blobs/" in p} - {manifest.media_index.sha256}
+    members = manifest.pack_members()
+    assert 0 < len(one_by_one) < len(members)  # the members before the silence were kept
+    faulty.assert_holds(1)
+
+
+def test_a_large_pack_sent_compressed_goes_through_the_parser(faulty):
+    """Only a body sent as it is may be read off the wire past the HTTP
+    parser: compressed, every member would look damaged."""
+    manifest = faulty.publish(village_options={"media": 6, "media_size": 400_000}).manifest
+    faulty.server.fault(manifest.pack.sha256, Fault("gzip"))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert not [p for p in faulty.server.log if "/blobs/" in p and not p.endswith(manifest.media_index.sha256)]
+    faulty.assert_holds(1)
+
+
+def test_a_picture_sent_compressed_is_taken_though_larger_on_the_wire(faulty):
+    synced(faulty, village_options={"media": 6})
+    manifest = faulty.publish(revision=1, village_options={"media": 7}).manifest  # one picture more
+    for sha256 in faulty.store.missing(manifest):  # the changed month and the new picture
+        faulty.server.fault(sha256, Fault("gzip"))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    faulty.assert_holds(2)
+
+
+def test_a_large_first_sync_counts_every_byte_it_received(feed):
+    manifest = feed.publish(village_options={"media": 6, "media_size": 400_000}).manifest
+    result = feed.sync()
+    assert result.kind is UPDATED, result.message
+    assert result.requests == 4  # manifest, signature, media index, pack
+    requested = [MANIFEST_NAME, SIGNATURE_NAME, blob_path(manifest.media_index.sha256), pack_path(manifest.pack.sha256)]
+    files = sum((feed.served / name).stat().st_size for name in requested)
+    assert files <= result.bytes_received <= files + 4 * 400  # and each response's headers
+    feed.assert_holds(1)
 
 
 def test_an_endless_pack_is_cut_at_its_size_and_given_up(faulty, caplog):
