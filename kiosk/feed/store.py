@@ -582,9 +582,20 @@ class Store:
             with self._transaction():
                 self._cache.set(_PACK + download, _Placed(name, os.path.getsize(final)), retry=True)
                 held = self._held_blobs()
-                for entry, offset in members:
-                    if entry.sha256 not in held:
-                        self._cache.set(_IN_PACK + entry.sha256, msgspec.msgpack.encode(_InPack(download, offset, entry.size)), retry=True)
+                now = time.time()
+                # One statement for the hundreds of member rows (a set each
+                # was 9 ms of a first sync): rows as diskcache's own set
+                # writes a small bytes value (raw key, MODE_RAW, no file);
+                # its triggers keep the count.
+                self._cache._con.executemany(
+                    "INSERT OR IGNORE INTO Cache(key, raw, store_time, expire_time, access_time, access_count, tag, size, mode, filename, value)"
+                    " VALUES (?, 1, ?, NULL, ?, 0, NULL, 0, ?, NULL, ?)",
+                    [
+                        (_IN_PACK + entry.sha256, now, now, diskcache.core.MODE_RAW, msgspec.msgpack.encode(_InPack(download, offset, entry.size)))
+                        for entry, offset in members
+                        if entry.sha256 not in held
+                    ],
+                )
         except BaseException:
             disk.remove(name)
             raise
@@ -670,16 +681,16 @@ class Store:
             keep = _blob_sizes([self.current(), self._manifest(PREVIOUS) if keep_previous else None, also_keep])
             doomed: list[str] = []
             packs: dict[str, dict[str, _InPack]] = {}  # pack -> its kept members
+            # Where each member is, in one query (a get each was 5 ms of a first sync).
+            in_pack = dict(self._cache._sql("SELECT key, value FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", (_IN_PACK, _IN_PACK[:-1] + "0")))
             for key in list(self._cache.iterkeys()):
                 if not isinstance(key, str):
                     continue
                 if key.startswith((_BLOB, _IN_PACK)) and key.partition("/")[2] not in keep:
                     doomed.append(key)
-                elif key.startswith(_IN_PACK):
-                    raw = self._cache.get(key, retry=True)
-                    if raw is not None:
-                        where = _IN_PACK_DECODER.decode(raw)
-                        packs.setdefault(where.pack, {})[key.partition("/")[2]] = where
+                elif key in in_pack:
+                    where = _IN_PACK_DECODER.decode(in_pack[key])
+                    packs.setdefault(where.pack, {})[key.partition("/")[2]] = where
                 elif key.startswith(_PACK):
                     packs.setdefault(key[len(_PACK) :], {})
             thin = {pack: members for pack, members in packs.items() if self._underused(pack, members)}
