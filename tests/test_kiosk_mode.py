@@ -1,5 +1,11 @@
 """Idle reset, attract screen and lockdown on the real app, by touch."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 from kivy.core.window import Window
 
 from screens.kiosk_mode import CountdownOverlay
@@ -89,3 +95,26 @@ def test_night_hours_show_a_dim_clock(ui):
     finally:
         idle.night = NightSchedule()
         idle.wall_clock = dt.datetime.now
+
+
+def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
+    """SIGTERM (systemctl stop, a shutdown) ends the kiosk at once, though
+    lockdown refuses every way a villager could close it."""
+    ready = tmp_path / "ready"
+    env = dict(os.environ, VILLAGE_KIOSK_READY_FILE=str(ready), VILLAGE_KIOSK_CONFIG=str(tmp_path / "none.toml"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--windowed", "--size", "800x600"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (ready.exists() and ready.read_text()) and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert child.poll() is None, child.stdout.read()
+        child.send_signal(signal.SIGTERM)
+        output, _ = child.communicate(timeout=15)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, output
+    assert "event=stop_requested signal=SIGTERM" in output
