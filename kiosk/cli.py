@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from kiosk import __version__
 
@@ -95,10 +97,23 @@ def run_kiosk(args) -> int:
     except FontMissing as exc:
         return _fail(EXIT_SETUP, str(exc))
     from screens.app import KioskApp
+    from screens.kiosk_mode import stop_on_terminate
 
     app = KioskApp(config, live)
+    stop_on_terminate(app)
     app.run()
-    return app.exit_status
+    _leave_now(app.exit_status)
+
+
+def _leave_now(status: int) -> NoReturn:
+    """End the kiosk's process as soon as its app has stopped: a sync may
+    still be inside a download, bounded only by its time budget (minutes on
+    a slow link), far past the service's stop timeout; Python would wait for
+    its threads. The store is built to be left at any moment."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def run_tour(args) -> int:

@@ -28,7 +28,7 @@ from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
 from kiosk.idle import IdlePolicy, NightSchedule
 from screens.clipping import clip_with_scissor
-from screens.kiosk_mode import IdleWatcher, default_terminate, lock_down, stop_on_terminate
+from screens.kiosk_mode import IdleWatcher, lock_down
 from screens.navigation import Navigator, load_kv
 from screens.operations import Operations
 from screens.technician import CornerTaps, PinPad, TechnicianPanel
@@ -128,7 +128,6 @@ class KioskApp(App):
         self.nav.go(ScreenName.HOME if self.data.snapshot is not None else ScreenName.NO_DATA)
         load_kv("kiosk_mode")
         lock_down()
-        stop_on_terminate(self)
         display = self.kiosk_config.display
         Clock.schedule_interval(self._poll_reading, 0.5)
         self.idle = IdleWatcher(self, IdlePolicy(reset_after_s=display.idle_reset_s,
@@ -170,7 +169,6 @@ class KioskApp(App):
         self._start_sync()
 
     def on_stop(self) -> None:
-        default_terminate()
         self.operations.stop()
         self.live.stop()
         self.images.close()

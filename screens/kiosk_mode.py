@@ -42,19 +42,15 @@ def stop_on_terminate(app) -> None:
     """Stop cleanly on SIGTERM (the service stopped, the terminal shutting
     down). SDL turns the signal into a window-close request, which lockdown
     refuses: the service manager then waited out its stop timeout and
-    killed the kiosk, sync and all. No villager can send a signal, so
-    closing the window stays refused. From the main thread (after SDL's
-    own handler is in place); ``on_stop`` hands SIGTERM back."""
+    killed the kiosk. No villager can send a signal, so closing the window
+    stays refused. For the kiosk's own process only (not an app a test
+    runs), from the main thread."""
 
     def terminate(signum, _frame) -> None:
         log.info("event=stop_requested signal=%s", signal.Signals(signum).name)
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
     signal.signal(signal.SIGTERM, terminate)
-
-
-def default_terminate() -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class CountdownOverlay(FloatLayout):

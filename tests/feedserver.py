@@ -40,7 +40,8 @@ class Fault:
     ``delay`` s), "pause" (half the body, then silence for ``delay`` s),
     "endless" (a body that never ends), "tamper" (flip one byte), "delay"
     (wait ``delay`` s, then answer normally), "gzip" (the body compressed,
-    as a server may for any file).
+    as a server may for any file), "chunked" (the body in chunked transfer
+    encoding, its length announced as well, as a careless proxy may).
     ``times``: how many requests it applies to (None: all).
     """
 
@@ -67,6 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         fault = self.server.take_fault(path)
         self.server.log.append(path)
+        self.server.peers.append(self.client_address)
         if fault and fault.kind == "delay":
             time.sleep(fault.delay)
             fault = None
@@ -103,6 +105,8 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         self.send_response(200)
         self.send_header("ETag", etag)
+        if fault and fault.kind == "chunked":
+            return self._send_chunked(body)
         if fault and fault.kind == "gzip":
             body = gzip.compress(body, compresslevel=1)
             self.send_header("Content-Encoding", "gzip")
@@ -129,6 +133,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         return None
 
+    def _send_chunked(self, body: bytes) -> None:
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Content-Length", str(len(body)))  # wrong beside chunked: ignored
+        self.end_headers()
+        step = 100_000
+        for start in range(0, len(body), step):
+            piece = body[start : start + step]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.wfile.write(b"0\r\n\r\n")
+
     def _send(self, status: int, body: bytes):
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
@@ -145,6 +159,7 @@ class FeedServer(ThreadingHTTPServer):
         self.root = root
         self.faults: dict[str, Fault] = {}
         self.log: list[str] = []
+        self.peers: list[tuple[str, int]] = []  # the connection of each request in the log
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 

@@ -118,6 +118,23 @@ def test_a_first_sync_makes_its_pack_file_durable_before_the_switch(feed, monkey
     assert len(packs) == 1 and packs[0] in synced
 
 
+def test_files_an_earlier_process_wrote_are_made_durable_by_the_next_flush(tmp_path, monkeypatch):
+    """A sync cut short (its process stopped) and resumed after a restart
+    commits a snapshot whose files the first process wrote: they too must
+    be on the disk before the switch."""
+    picture = bytes(range(256)) * 400
+    with Store(tmp_path / "store") as earlier:
+        earlier.put_blob(sha256_hex(picture), picture)
+    synced = _fsynced(monkeypatch)
+    with Store(tmp_path / "store") as later:
+        later._make_durable()
+        files = [str(later.directory / name) for name in _file_names(later)]
+        assert len(files) == 1 and files[0] in synced
+        synced.clear()
+        later._make_durable()  # flushed once is enough
+        assert files[0] not in synced
+
+
 def test_an_update_of_many_files_flushes_the_disk_once(feed, monkeypatch):
     feed.publish(village_options={"media": store_module._FSYNC_AT_MOST + 6, "media_size": 40_000}, pack=False)
     synced = _fsynced(monkeypatch)

@@ -559,15 +559,29 @@ def test_a_large_pack_that_falls_silent_midway_times_out_and_the_blobs_complete_
     faulty.assert_holds(1)
 
 
-def test_a_large_pack_sent_compressed_goes_through_the_parser(faulty):
+@pytest.mark.parametrize("framing", ["gzip", "chunked"])
+def test_a_large_pack_framed_by_the_server_goes_through_the_parser(faulty, framing):
     """Only a body sent as it is may be read off the wire past the HTTP
-    parser: compressed, every member would look damaged."""
+    parser: compressed, or chunked (whatever Content-Length says beside
+    it), every member would look damaged and the pack be given up."""
     manifest = faulty.publish(village_options={"media": 6, "media_size": 400_000}).manifest
-    faulty.server.fault(manifest.pack.sha256, Fault("gzip"))
+    faulty.server.fault(manifest.pack.sha256, Fault(framing))
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
     assert not [p for p in faulty.server.log if "/blobs/" in p and not p.endswith(manifest.media_index.sha256)]
     faulty.assert_holds(1)
+
+
+def test_large_pictures_fetched_one_by_one_keep_the_connection(faulty):
+    from kiosk.feed.sync import HttpFeed, feed_url
+
+    manifest = faulty.publish(village_options={"media": 2, "media_size": 1_500_000}).manifest
+    pictures = [e for e in manifest.files if e.kind is FileKind.MEDIA]
+    with httpx.Client() as client:
+        source = HttpFeed(feed_url(faulty.server.url, VILLAGE), client, FAST)
+        for entry in pictures:
+            assert sha256_hex(source.fetch(entry)) == entry.sha256
+    assert len(faulty.server.peers) == 2 and len(set(faulty.server.peers)) == 1
 
 
 def test_a_picture_sent_compressed_is_taken_though_larger_on_the_wire(faulty):

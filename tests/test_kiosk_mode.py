@@ -5,9 +5,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import pytest
+from feed_fixtures import VILLAGE, Feed
+from feedserver import Fault
 from kivy.core.window import Window
 
+from kiosk.feed.manifest import FileKind
 from screens.kiosk_mode import CountdownOverlay
 from screens.registry import ScreenName
 
@@ -97,24 +102,61 @@ def test_night_hours_show_a_dim_clock(ui):
         idle.wall_clock = dt.datetime.now
 
 
-def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
-    """SIGTERM (systemctl stop, a shutdown) ends the kiosk at once, though
-    lockdown refuses every way a villager could close it."""
+def _start_kiosk(tmp_path, config_text: str = "") -> tuple[subprocess.Popen, Path]:
+    """The kiosk as its own process (a small window under the tests' X
+    server), once its first frame is drawn."""
     ready = tmp_path / "ready"
-    env = dict(os.environ, VILLAGE_KIOSK_READY_FILE=str(ready), VILLAGE_KIOSK_CONFIG=str(tmp_path / "none.toml"),
+    config = tmp_path / "kiosk.toml"
+    config.write_text(config_text)
+    env = dict(os.environ, VILLAGE_KIOSK_READY_FILE=str(ready), VILLAGE_KIOSK_CONFIG=str(config),
                XDG_CACHE_HOME=str(tmp_path / "cache"))
     child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--windowed", "--size", "800x600"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while not (ready.exists() and ready.read_text()) and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if child.poll() is not None:
+        pytest.fail(child.stdout.read())
+    return child, ready
+
+
+def _terminate(child: subprocess.Popen, within: float) -> str:
     try:
-        deadline = time.monotonic() + 60
-        while not (ready.exists() and ready.read_text()) and child.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert child.poll() is None, child.stdout.read()
         child.send_signal(signal.SIGTERM)
-        output, _ = child.communicate(timeout=15)
+        output, _ = child.communicate(timeout=within)
+        return output
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
+    """SIGTERM (systemctl stop, a shutdown) ends the kiosk at once, though
+    lockdown refuses every way a villager could close it."""
+    child, _ = _start_kiosk(tmp_path)
+    output = _terminate(child, within=15)
     assert child.returncode == 0, output
     assert "event=stop_requested signal=SIGTERM" in output
+
+
+def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tmp_path, fault_server):
+    """A download the server has fallen silent in may last until its read
+    timeout (30 s): the kiosk must not wait for it to stop."""
+    feed = Feed(tmp_path / "feed", fault_server)
+    manifest = feed.publish(village_options={"media": 3, "media_size": 60_000}, pack=False).manifest
+    feed.store.close()
+    picture = next(e for e in manifest.files if e.kind is FileKind.MEDIA)
+    fault_server.fault(picture.sha256, Fault("stall", delay=40))
+    child, _ = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\n'
+                                      f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "store"}"\n')
+    try:
+        deadline = time.monotonic() + 30
+        while not any(picture.sha256 in path for path in fault_server.log) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert any(picture.sha256 in path for path in fault_server.log)  # the sync is inside that download
+    finally:
+        # Well before the stalled read's 30 s timeout (the unit allows 10 s;
+        # the sync thread is given 5).
+        output = _terminate(child, within=15)
+    assert child.returncode == 0, output

@@ -54,6 +54,7 @@ LAST_OUTCOME = "last_outcome"
 _BLOB = "blob/"
 _PACK = "pack/"  # a pack downloaded whole: one file
 _IN_PACK = "in-pack/"  # where a blob stored in a pack is
+_UNFLUSHED = "unflushed/"  # a file written whose bytes may not be on the disk yet (by name)
 _INCOMING = "incoming"  # packs being downloaded
 _INLINE_LIMIT = 32 * 1024  # smaller blobs live in SQLite itself, larger ones in files (diskcache's default)
 _WRITEBACK_EVERY = 8 * 1024 * 1024  # bytes of a pack between nudges to write it to disk
@@ -130,33 +131,6 @@ class _BlobDisk(diskcache.Disk):
     def __init__(self, directory, **settings):
         super().__init__(directory, **settings)
         self._local = threading.local()
-        self._written: set[str] = set()  # files created since the last flush
-        self._written_lock = threading.Lock()
-
-    def note_written(self, name: str) -> None:
-        with self._written_lock:
-            self._written.add(name)
-
-    def flush(self) -> None:
-        """Make durable the files this process created since the last flush,
-        the folder entries naming them and the database (SQLite syncs its
-        write-ahead log only at checkpoints): an fsync each when they are
-        few. For many (hundreds of blobs fetched one by one), one syncfs of
-        the whole filesystem costs less; it also writes out whatever else
-        is waiting there (another program's downloads: 40 ms of a first
-        sync in the benchmark), which is why it is not used for a few."""
-        with self._written_lock:
-            written = set(self._written)
-        if len(written) > _FSYNC_AT_MOST:
-            _flush_filesystem(Path(self._directory))
-        else:
-            paths = [os.path.join(self._directory, name) for name in sorted(written)]
-            database = os.path.join(self._directory, diskcache.core.DBNAME)
-            folders = {os.path.dirname(path) for path in paths} | {self._directory}
-            for path in [*paths, database, database + "-wal", *sorted(folders)]:
-                _fsync(path)
-        with self._written_lock:
-            self._written -= written
 
     def filename(self, key=diskcache.core.UNKNOWN, value=diskcache.core.UNKNOWN):
         for prefix, folder in ((_BLOB, "blob-"), (_PACK, "packs")):
@@ -172,7 +146,6 @@ class _BlobDisk(diskcache.Disk):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "xb") as file:
             file.write(data)
-        self.note_written(name)
         return _Placed(name, len(data))
 
     def store(self, value, read, key=diskcache.core.UNKNOWN):
@@ -359,10 +332,35 @@ class Store:
                 yield
         if doomed:
             try:
-                disk.flush()
+                self._make_durable()
                 disk.remove_now(doomed)
             except OSError as exc:  # committed: the files wait for the next sweep
                 log.warning("store: cannot remove old files now: %s", exc)
+
+    def _make_durable(self) -> None:
+        """Make durable the files written since the last flush, the folders
+        naming them and the database (SQLite syncs its write-ahead log only
+        at checkpoints): an fsync each when they are few. Each such file is
+        listed in the database, in the transaction of the row naming it, so
+        that files an earlier process wrote (a sync cut short, then resumed
+        after a restart) are flushed too. For many files (hundreds of blobs
+        fetched one by one) one syncfs of the whole filesystem costs less;
+        it also writes out whatever else is waiting there (another program's
+        downloads: 40 ms of a first sync in the benchmark), which is why it
+        is not used for a few."""
+        names = [row[0][len(_UNFLUSHED) :] for row in self._cache._sql("SELECT key FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", _key_range(_UNFLUSHED))]
+        if len(names) > _FSYNC_AT_MOST:
+            _flush_filesystem(self.directory)
+        else:
+            paths = [str(self.directory / name) for name in names]
+            database = str(self.directory / diskcache.core.DBNAME)
+            folders = {os.path.dirname(path) for path in paths} | {str(self.directory)}
+            for path in [*paths, database, database + "-wal", *sorted(folders)]:
+                _fsync(path)
+        if names:
+            with self._cache.transact(retry=True):  # rows without files: nothing to hold back
+                for name in names:
+                    self._cache.delete(_UNFLUSHED + name, retry=True)
 
     def leave_thread(self) -> None:
         """Close the calling thread's own connection (diskcache keeps one
@@ -557,8 +555,12 @@ class Store:
             with self._transaction():
                 for sha256, value in values:
                     # Never replace: another process may hold the same blob, durably.
-                    if not self._cache.add(_BLOB + sha256, value, retry=True) and isinstance(value, _Placed):
-                        disk.remove(value.filename)
+                    added = self._cache.add(_BLOB + sha256, value, retry=True)
+                    if isinstance(value, _Placed):
+                        if added:
+                            self._cache.set(_UNFLUSHED + value.filename, b"", retry=True)
+                        else:
+                            disk.remove(value.filename)
         except BaseException:
             for _, value in values:
                 if isinstance(value, _Placed):
@@ -577,10 +579,10 @@ class Store:
         name, final = disk.filename(_PACK + download)
         os.makedirs(os.path.dirname(final), exist_ok=True)
         os.replace(path, final)  # still locked: no sweep can take it on the way
-        disk.note_written(name)
         try:
             with self._transaction():
                 self._cache.set(_PACK + download, _Placed(name, os.path.getsize(final)), retry=True)
+                self._cache.set(_UNFLUSHED + name, b"", retry=True)
                 held = self._held_blobs()
                 now = time.time()
                 # One statement for the hundreds of member rows (a set each
@@ -639,7 +641,7 @@ class Store:
         """Switch to the new snapshot in one transaction. False when the
         store already holds this version or a newer one of the same village
         (another process got there first)."""
-        self._cache.disk.flush()
+        self._make_durable()
         with self._transaction():
             current = self._pointer(CURRENT)
             held = decode_manifest(current.manifest) if current is not None else None
@@ -682,7 +684,7 @@ class Store:
             doomed: list[str] = []
             packs: dict[str, dict[str, _InPack]] = {}  # pack -> its kept members
             # Where each member is, in one query (a get each was 5 ms of a first sync).
-            in_pack = dict(self._cache._sql("SELECT key, value FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", (_IN_PACK, _IN_PACK[:-1] + "0")))
+            in_pack = dict(self._cache._sql("SELECT key, value FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", _key_range(_IN_PACK)))
             for key in list(self._cache.iterkeys()):
                 if not isinstance(key, str):
                     continue
@@ -719,6 +721,11 @@ class Store:
                 self.put_blob(sha256, data)
             self._cache.delete(_IN_PACK + sha256, retry=True)
         self._cache.delete(_PACK + pack, retry=True)
+
+
+def _key_range(prefix: str) -> tuple[str, str]:
+    """Bounds of the keys starting with ``prefix`` (which ends in "/")."""
+    return prefix, prefix[:-1] + chr(ord("/") + 1)
 
 
 def _listed(pointer: _Pointer) -> Manifest:

@@ -88,14 +88,14 @@ class HttpFeed:
         with self._response(name, headers) as (response, started):
             if response.status_code == 304:
                 return None, response.headers.get("etag")
-            return b"".join(self._chunks(name, response, cap, expected, started)), response.headers.get("etag")
+            return b"".join(self._chunks(name, response, cap, expected, started, off_the_wire=False)), response.headers.get("etag")
 
     def stream(self, name: str, size: int) -> Iterator[bytes]:
         """A file of known size as it arrives, under the same bounds as ``get``."""
         with self._response(name, {}) as (response, started):
             if response.status_code == 304:
                 raise Failed(f"{name}: unexpected 304")
-            yield from self._chunks(name, response, size, size, started)
+            yield from self._chunks(name, response, size, size, started, off_the_wire=True)
 
     @contextlib.contextmanager
     def _response(self, name: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, float]]:
@@ -114,7 +114,7 @@ class HttpFeed:
         except httpx.HTTPError as exc:
             raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
 
-    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, started: float) -> Iterator[bytes]:
+    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, started: float, off_the_wire: bool) -> Iterator[bytes]:
         if response.status_code != 200:
             raise Failed(f"{name}: HTTP {response.status_code}")
         length = response.headers.get("content-length", "")
@@ -126,7 +126,7 @@ class HttpFeed:
         size = announced if announced is not None else expected if expected is not None else min(cap, _SIZE_HINT)
         budget = self.timeouts.budget(size)
         received = 0
-        for chunk in self._body(name, response, announced):
+        for chunk in self._body(name, response, announced if off_the_wire else None):
             received += len(chunk)
             if received > cap:
                 raise Rejected(f"{name} is larger than the {cap} bytes allowed")
@@ -138,14 +138,23 @@ class HttpFeed:
 
     def _body(self, name: str, response: httpx.Response, announced: int | None) -> Iterator[bytes]:
         """The body's bytes as they arrive. A large uncompressed body of
-        announced length is read straight off the connection once the HTTP
-        parser has handed over what it holds: through the parser (h11's
-        buffer), every byte is copied four more times, a third of a first
-        sync's time. The connection is then closed rather than reused, its
-        parser never having seen the end of the body."""
+        announced length (a pack: ``announced`` is None for anything else)
+        is read straight off the connection once the HTTP parser has handed
+        over what it holds: through the parser (h11's buffer), every byte is
+        copied four more times, a third of a first sync's time. The
+        connection is then closed rather than reused, its parser never
+        having seen the end of the body (one new connection per pack; a
+        picture of a megabyte keeps the connection for the next one)."""
         stream = response.extensions.get("network_stream")
-        # HTTP/1.1: the connection carries this one response (not HTTP/2's several).
-        if announced is None or announced < _OFF_THE_WIRE_FROM or stream is None or response.http_version != "HTTP/1.1":
+        # HTTP/1.1 carries one response at a time (not HTTP/2's several);
+        # chunked framing overrides an announced length.
+        if (
+            announced is None
+            or announced < _OFF_THE_WIRE_FROM
+            or stream is None
+            or response.http_version != "HTTP/1.1"
+            or "transfer-encoding" in response.headers
+        ):
             yield from response.iter_bytes()
             return
         parsed = response.iter_raw()  # kept: dropping it closes the connection
