@@ -211,8 +211,9 @@ def build(
     # The media in a blob of their own: the manifest every change costs
     # stays the size of the documents' list, however many pictures.
     index = encode_media_index(listed) if listed else None
+    index_ref = BlobRef(sha256=sha256_hex(index), size=len(index)) if index is not None else None
     if index is not None:
-        _write_blob(out, sha256_hex(index), index)
+        _write_blob(out, index_ref.sha256, index)
 
     signed = Manifest(
         # Format 2 only where it is needed: older terminals read format 1.
@@ -223,7 +224,7 @@ def build(
         expires_at=generated_at + dt.timedelta(days=expires_days),
         key_id=keys.key_id(private_key.public_key()),
         files=files,
-        media_index=BlobRef(sha256=sha256_hex(index), size=len(index)) if index is not None else None,
+        media_index=index_ref,
     )
     manifest = with_media_index(signed, index) if index is not None else signed
     if pack:

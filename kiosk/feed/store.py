@@ -13,11 +13,11 @@ Layout (all in one diskcache directory, safe across threads and processes):
 Why a reader never sees a mix: blobs are content-addressed and written
 before anything points at them; switching snapshots is one transaction
 that replaces ``current``; blobs are collected only after the switch.
-Why a power cut leaves the old or the new snapshot: the filesystem is
-flushed once after all blobs are written (before the switch) and once
-after the switch, before any blob is deleted (so only when some are), so
-``current`` never names a blob that is not on disk, whichever writes the
-cut loses.
+Why a power cut leaves the old or the new snapshot: the files written
+are made durable once after all blobs are written (before the switch) and
+once after the switch, before any blob is deleted (so only when some are),
+so ``current`` never names a blob that is not on disk, whichever writes
+the cut loses.
 """
 
 from __future__ import annotations
@@ -348,7 +348,7 @@ class Store:
         it also writes out whatever else is waiting there (another program's
         downloads: 40 ms of a first sync in the benchmark), which is why it
         is not used for a few."""
-        names = [row[0][len(_UNFLUSHED) :] for row in self._cache._sql("SELECT key FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", _key_range(_UNFLUSHED))]
+        names = [key[len(_UNFLUSHED) :] for key in self._rows_under(_UNFLUSHED)]
         if len(names) > _FSYNC_AT_MOST:
             _flush_filesystem(self.directory)
         else:
@@ -361,6 +361,12 @@ class Store:
             with self._cache.transact(retry=True):  # rows without files: nothing to hold back
                 for name in names:
                     self._cache.delete(_UNFLUSHED + name, retry=True)
+
+    def _rows_under(self, prefix: str) -> dict[str, bytes]:
+        """Key -> value of the small values (kept in SQLite) whose keys
+        start with ``prefix``, in one query."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return dict(self._cache._sql("SELECT key, value FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", (prefix, upper)))
 
     def leave_thread(self) -> None:
         """Close the calling thread's own connection (diskcache keeps one
@@ -444,10 +450,10 @@ class Store:
         be opened just now (too many open files) is not a lost one."""
         with self._transaction():
             alone = self._file_row(_BLOB + sha256)
-            raw = self._cache.get(_IN_PACK + sha256, retry=True)
-            in_pack = self._file_row(_PACK + _IN_PACK_DECODER.decode(raw).pack) if raw is not None else None
+            where = self._where_in_pack(sha256)
+            in_pack = self._file_row(_PACK + where.pack) if where is not None else None
             lost = [_BLOB + sha256] if alone is not None and not self._present(alone) else []
-            lost += [_IN_PACK + sha256] if raw is not None and not self._present(in_pack) else []
+            lost += [_IN_PACK + sha256] if where is not None and not self._present(in_pack) else []
             for key in lost:
                 log.warning("store: blob %s has no file; dropped", sha256)
                 self._cache.delete(key, retry=True)
@@ -464,11 +470,14 @@ class Store:
         """A file row (``_file_row``) whose file is there."""
         return row is not None and (self.directory / row[0]).exists()
 
-    def _read_in_pack(self, sha256: str) -> bytes | None:
+    def _where_in_pack(self, sha256: str) -> _InPack | None:
         raw = self._cache.get(_IN_PACK + sha256, retry=True)
-        if raw is None:
+        return _IN_PACK_DECODER.decode(raw) if raw is not None else None
+
+    def _read_in_pack(self, sha256: str) -> bytes | None:
+        where = self._where_in_pack(sha256)
+        if where is None:
             return None
-        where = _IN_PACK_DECODER.decode(raw)
         file = self._cache.get(_PACK + where.pack, read=True, retry=True)
         if file is None:
             return None
@@ -684,7 +693,7 @@ class Store:
             doomed: list[str] = []
             packs: dict[str, dict[str, _InPack]] = {}  # pack -> its kept members
             # Where each member is, in one query (a get each was 5 ms of a first sync).
-            in_pack = dict(self._cache._sql("SELECT key, value FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", _key_range(_IN_PACK)))
+            in_pack = self._rows_under(_IN_PACK)
             for key in list(self._cache.iterkeys()):
                 if not isinstance(key, str):
                     continue
@@ -721,11 +730,6 @@ class Store:
                 self.put_blob(sha256, data)
             self._cache.delete(_IN_PACK + sha256, retry=True)
         self._cache.delete(_PACK + pack, retry=True)
-
-
-def _key_range(prefix: str) -> tuple[str, str]:
-    """Bounds of the keys starting with ``prefix`` (which ends in "/")."""
-    return prefix, prefix[:-1] + chr(ord("/") + 1)
 
 
 def _listed(pointer: _Pointer) -> Manifest:

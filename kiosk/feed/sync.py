@@ -133,8 +133,11 @@ class HttpFeed:
             if time.monotonic() - started > budget:
                 raise Failed(f"{name}: too slow, gave up after {budget:.0f} s")
             yield chunk
-        if announced is None and expected is not None and received < expected:
-            raise Failed(f"{name}: body cut short ({received} of {expected} bytes)")
+        # An announced length the parser holds the body to (h11 raises);
+        # read off the wire, or unannounced, the count tells.
+        whole = announced if announced is not None else expected
+        if whole is not None and received < whole:
+            raise Failed(f"{name}: body cut short ({received} of {whole} bytes)")
 
     def _body(self, name: str, response: httpx.Response, announced: int | None) -> Iterator[bytes]:
         """The body's bytes as they arrive. A large uncompressed body of
@@ -161,7 +164,7 @@ class HttpFeed:
         chunk = next(parsed, b"")  # what the parser holds, or its first read
         received = len(chunk)
         try:
-            while chunk:
+            while chunk:  # empty: the server closed (the caller counts what came)
                 yield chunk
                 if received >= announced:
                     return
@@ -173,7 +176,6 @@ class HttpFeed:
             raise Failed(f"{name}: timed out") from None
         except httpcore.NetworkError as exc:
             raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
-        raise Failed(f"{name}: body cut short ({received} of {announced} bytes)")
 
     def fetch(self, entry: FileEntry) -> bytes:
         data, _ = self.get(blob_path(entry.sha256), entry.size, expected=entry.size)
