@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import weakref
 from pathlib import Path
 
 from kivy.animation import Animation
@@ -69,6 +70,7 @@ class Navigator:
         self.manager = manager
         self.history: list[tuple[ScreenName, dict]] = []
         self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first
+        self._dropped: weakref.WeakSet = weakref.WeakSet()  # dropped, not yet collected
         self.on_change = []  # callbacks(screen) after each move
 
     @property
@@ -136,6 +138,15 @@ class Navigator:
             screen = self._screens.pop(name)
             self.manager.remove_widget(screen)
             _stop_animations(screen)
+            self._dropped.add(screen)
+
+    def stop_dropped_animations(self) -> None:
+        """Cancel what dropped screens have started animating since (a list
+        fades its scroll bar out half a second after it last moved), just
+        before the collection that frees them."""
+        for screen in list(self._dropped):
+            _stop_animations(screen)
+        self._dropped.clear()
 
     def release_screens(self) -> None:
         """Drop every built screen but home and the one on show (the attract
@@ -150,7 +161,8 @@ class Navigator:
 def _stop_animations(screen) -> None:
     """A running animation holds its widget strongly until it ends (a list's
     scroll bar fades out over half a second): a dropped screen would stay
-    in memory past the collection that follows the next frame."""
+    in memory past the collection that follows the next frame, until some
+    full collection long after."""
     for widget in screen.walk(restrict=True):
         Animation.cancel_all(widget)
 

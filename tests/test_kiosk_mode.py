@@ -1,15 +1,11 @@
 """Idle reset, attract screen and lockdown on the real app, by touch."""
 
-import os
-import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-import pytest
 from feed_fixtures import VILLAGE, Feed
 from feedserver import Fault
+from kiosk_process import start_kiosk, terminate
 from kivy.core.window import Window
 
 from kiosk.feed.manifest import FileKind
@@ -102,40 +98,17 @@ def test_night_hours_show_a_dim_clock(ui):
         idle.wall_clock = dt.datetime.now
 
 
-def _start_kiosk(tmp_path, config_text: str = "") -> tuple[subprocess.Popen, Path]:
-    """The kiosk as its own process (a small window under the tests' X
-    server), once its first frame is drawn."""
-    ready = tmp_path / "ready"
+def _start_kiosk(tmp_path, config_text: str = "") -> subprocess.Popen:
     config = tmp_path / "kiosk.toml"
     config.write_text(config_text)
-    env = dict(os.environ, VILLAGE_KIOSK_READY_FILE=str(ready), VILLAGE_KIOSK_CONFIG=str(config),
-               XDG_CACHE_HOME=str(tmp_path / "cache"))
-    child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--windowed", "--size", "800x600"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while not (ready.exists() and ready.read_text()) and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if child.poll() is not None:
-        pytest.fail(child.stdout.read())
-    return child, ready
-
-
-def _terminate(child: subprocess.Popen, within: float) -> str:
-    try:
-        child.send_signal(signal.SIGTERM)
-        output, _ = child.communicate(timeout=within)
-        return output
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    return start_kiosk(tmp_path, config)
 
 
 def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
     """SIGTERM (systemctl stop, a shutdown) ends the kiosk at once, though
     lockdown refuses every way a villager could close it."""
-    child, _ = _start_kiosk(tmp_path)
-    output = _terminate(child, within=15)
+    child = _start_kiosk(tmp_path)
+    output = terminate(child, within=15)
     assert child.returncode == 0, output
     assert "event=stop_requested signal=SIGTERM" in output
 
@@ -148,7 +121,7 @@ def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tm
     feed.store.close()
     picture = next(e for e in manifest.files if e.kind is FileKind.MEDIA)
     fault_server.fault(picture.sha256, Fault("stall", delay=40))
-    child, _ = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
+    child = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
                                       f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "store"}"\n')
     try:
         deadline = time.monotonic() + 30
@@ -158,5 +131,5 @@ def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tm
     finally:
         # Well before the stalled read's 30 s timeout (the unit allows 10 s;
         # the sync thread is given 5).
-        output = _terminate(child, within=15)
+        output = terminate(child, within=15)
     assert child.returncode == 0, output
