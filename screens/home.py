@@ -40,6 +40,11 @@ class HomeScreen(KioskScreen):
                            self.ids.search, self.ids.hotlines, grid):
                 widget.bind(height=self._share_room, width=self._share_room)
 
+    def above_the_fold(self) -> list:
+        """What must be seen without scrolling (the layout check holds the
+        screen to it): every tile, 我要反映问题 among them."""
+        return list(self.ids.tiles.children)
+
     def _share_room(self, *_args) -> None:
         """Tiles fill the screen when there is room, and keep their own
         height (the page then scrolls) when there is not."""

@@ -93,5 +93,5 @@ def test_line_problems_name_what_is_wrong():
         "starts_with_closing", "ends_with_opening", "split_token"]
     assert kinds(["通知公告和典型案", "例"], title=True) == ["orphan"]
     assert kinds(["通知公告和典型案", "例"]) == []
-    assert kinds(["一行"], ems=[44.0]) == ["too_long"]
+    assert kinds(["一行"], ems=[46.0]) == ["too_long"]
     assert kinds(["通知公告和", "典型案例"], title=True, ems=[5, 4]) == []
