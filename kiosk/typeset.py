@@ -227,32 +227,45 @@ class LineProblem:
 MAX_LINE_EMS = 44  # "about 40" Chinese characters (10 % over): longer lines are hard to follow
 
 
-def line_problems(lines: Sequence[str], title: bool = False, ems: Sequence[float] = ()) -> list[LineProblem]:
-    """What is wrong with text as laid out in ``lines`` (the lines as
-    drawn, in order): 禁则 broken, a protected token split across lines,
-    an orphan last character in a title or button (when the line above
-    had a break to give), a line over ``MAX_LINE_EMS`` (``ems``: each
-    line's width in font sizes, when known)."""
+def line_problems(lines: Sequence[str], text: str | None = None, title: bool = False,
+                  ems: Sequence[float] = ()) -> list[LineProblem]:
+    """What is wrong with ``text`` as laid out in ``lines`` (the lines as
+    drawn, in order; ``text`` defaults to them joined): 禁则 broken, a
+    protected token split across lines, an orphan last character in a
+    title or button (when the line above had a break to give), a line
+    over ``MAX_LINE_EMS`` (``ems``: each line's width in font sizes)."""
     problems = []
     for number, line in enumerate(lines[1:], 1):
         if line[:1] in CLOSING:
             problems.append(LineProblem("starts_with_closing", f"line {number + 1} starts with {line[0]!r}: {_pair(lines, number)}"))
         if lines[number - 1].rstrip()[-1:] in OPENING:
             problems.append(LineProblem("ends_with_opening", f"line {number} ends with {lines[number - 1].rstrip()[-1]!r}: {_pair(lines, number)}"))
-    joined = "".join(lines)
-    ends, offset = set(), 0
-    for line in lines[:-1]:
-        offset += len(line)
-        ends.add(offset)
-    for start, end in protected_spans(joined):
+    text = "".join(lines) if text is None else text
+    ends = _line_ends(text, lines)
+    for start, end in protected_spans(text):
         if any(start < cut < end for cut in ends):
-            problems.append(LineProblem("split_token", f"{joined[start:end]!r} split across lines"))
+            problems.append(LineProblem("split_token", f"{text[start:end]!r} split across lines"))
     if title and len(lines) > 1 and _visible_length(lines[-1]) == 1 and len(segments(lines[-2].strip())) > 1:
         problems.append(LineProblem("orphan", f"last line is one character: {_pair(lines, len(lines) - 1)}"))
     for number, width in enumerate(ems, 1):
         if width > MAX_LINE_EMS + 0.5:
             problems.append(LineProblem("too_long", f"line {number} is {width:.0f} characters wide (at most {MAX_LINE_EMS})"))
     return problems
+
+
+def _line_ends(text: str, lines: Sequence[str]) -> list[int]:
+    """Where in ``text`` each line but the last ends (lines may have lost
+    the spaces at their ends; a shortened line, ending in "…", ends the search)."""
+    ends, cursor = [], 0
+    for line in lines[:-1]:
+        found = text.find(line, cursor)
+        if found < 0 or not line:
+            if line:
+                break
+            continue
+        cursor = found + len(line)
+        ends.append(cursor)
+    return ends
 
 
 def _pair(lines: Sequence[str], number: int) -> str:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics.texture import Texture
 from kivy.properties import (
@@ -23,6 +22,7 @@ from kivy.uix.stacklayout import StackLayout
 
 import screens.shapes  # noqa: F401 -- registers RoundBox, which the kv rules draw with
 from kiosk.images import DecodedImage
+from screens.typeset_label import TypesetLabel, typeset_lines
 
 
 def theme():
@@ -47,8 +47,9 @@ def after_next_frame(callback: Callable[[], object]) -> None:
     Window.bind(on_flip=on_flip)
 
 
-class KLabel(Label):
-    """Wrapped text that is always as tall as its content (never clipped)."""
+class KLabel(TypesetLabel):
+    """Wrapped text that is always as tall as its content (never clipped),
+    its lines broken by the rules of Chinese typesetting."""
 
     role = StringProperty("body")  # small / body / title / heading / display
 
@@ -87,8 +88,8 @@ class TapArea(ButtonBehavior):
             self.action()
 
 
-class KButton(TapArea, Label):
-    """A large button with a coloured face."""
+class KButton(TapArea, TypesetLabel):
+    """A large button with a coloured face (its words balanced, should they wrap)."""
 
     face = ColorProperty(None, allownone=True)
     ink = ColorProperty(None, allownone=True)
@@ -117,15 +118,13 @@ class RowButton(TapArea, BoxLayout):
     index = NumericProperty(0)
 
 
-class RowText(Label):
+class RowText(TypesetLabel):
     """A list row's title or subtitle: ``full_text`` in up to two lines of
     ``room``, ending in "…" if it needs more (the record's page has all of
     it), drawn from a texture only as wide as its text. Wrapped text gets a
     texture as wide as the room it wraps in, and a software renderer
     uploads and blends every pixel of it: a short title in an 884 px
-    texture was most of a result list's text pixels. (Kivy's own
-    ``max_lines`` drops the first lines, not the last, when the height is
-    free: kivy/kivy#8932.)"""
+    texture was most of a result list's text pixels."""
 
     full_text = StringProperty()
     room = NumericProperty(0)
@@ -138,38 +137,17 @@ class RowText(Label):
         self._fit()
 
     def _fit(self, *_args) -> None:
-        # Measured with a core label of its own: Kivy updates the label's
-        # own only after these handlers.
         text, room = self.full_text, self.room
         if not text or room <= 0:
             self.text, self.fit_width = text, 0
             return
-        measure = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
-        natural = measure.get_extents(text)[0] + 1  # one pixel spare for rounding
+        measure = self.measure()
+        natural = measure(text) + 1  # one pixel spare for rounding
         if natural <= room:
             self.text, self.fit_width = text, natural
             return
         self.fit_width = room
-        self.text = _within_lines(text, measure, room, ROW_TEXT_LINES)
-
-
-def _within_lines(text: str, measure: CoreLabel, room: float, lines: int) -> str:
-    """``text``, or as much of its start as Kivy wraps into ``lines`` lines
-    of ``room``, then "…"."""
-    line_height = measure.get_extents("汉")[1]  # before text_size is set: one line
-    keep = len(text)
-    for _attempt in range(6):
-        candidate = text if keep >= len(text) else text[:keep].rstrip() + "…"
-        measure.text = candidate
-        measure.text_size = (room, None)
-        _width, height = measure.render()
-        if height < (lines + 0.5) * line_height:
-            return candidate
-        # Characters in proportion to the lines that fit, then a little less.
-        keep = min(keep - 1, int(keep * lines * line_height / height) - 1)
-        if keep <= 1:
-            break
-    return text[:1] + "…"
+        self.text = "".join(typeset_lines(text, room, measure, max_lines=ROW_TEXT_LINES))
 
 
 class RowList(RecycleView):

@@ -88,10 +88,12 @@ def test_protected_spans_find_the_tokens():
 
 
 def test_line_problems_name_what_is_wrong():
-    kinds = lambda lines, **kw: [p.kind for p in line_problems(lines, **kw)]  # noqa: E731
+    kinds = lambda lines, *args, **kw: [p.kind for p in line_problems(lines, *args, **kw)]  # noqa: E731
     assert kinds(["停水通知：明天", "。17:0", "0停止供水（", "每户"]) == [
         "starts_with_closing", "ends_with_opening", "split_token"]
     assert kinds(["通知公告和典型案", "例"], title=True) == ["orphan"]
     assert kinds(["通知公告和典型案", "例"]) == []
     assert kinds(["一行"], ems=[46.0]) == ["too_long"]
     assert kinds(["通知公告和", "典型案例"], title=True, ems=[5, 4]) == []
+    # Lines that lost the spaces they broke at: numbers side by side are not one number.
+    assert kinds(["电话：12388   0738-0512388", "0738-0563388"], "电话：12388   0738-0512388   0738-0563388") == []
