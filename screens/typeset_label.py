@@ -83,7 +83,10 @@ class TypesetLabel(Label):
             # One line per written line: nothing to break.
             self.lines = self.text.split("\n") if self.text else []
             return super().texture_update(*largs)
-        room = max(1.0, width - self.padding[0] - self.padding[2])
+        room = width - self.padding[0] - self.padding[2]
+        if room < 1:  # a box folded away (a hidden header button): nothing to draw, no texture of no width
+            self.lines, self.texture, self.texture_size = [], None, [0, 0]
+            return
         self.lines = typeset_lines(self.text, room, self.measure(), self.balanced, self.max_lines)
         core = CoreLabel(
             text="\n".join(self.lines), font_name=self.font_name, font_size=self.font_size, bold=self.bold,

@@ -104,8 +104,10 @@ class Tile(TapArea, BoxLayout):
     title = StringProperty()
     subtitle = StringProperty()
     face = ColorProperty([0.5, 0.1, 0.1, 1])
+    full_height = NumericProperty(0)  # the height that shows title and subtitle
     min_height = NumericProperty(0)
     room = NumericProperty(0)  # height offered by the screen when it has space to spare
+    compact = BooleanProperty(False)  # title only: the screen has no room for the subtitle
 
 
 class RowButton(TapArea, BoxLayout):
