@@ -34,7 +34,7 @@ def theme():
 # many rows are tall (RowList).
 _SETTLING_CHARS = 4
 _SETTLING_ROWS = 3
-ROW_TEXT_LINES = 2  # a list row's title and subtitle each wrap to this many lines at most
+ROW_TEXT_LINES = 2  # a list row's title wraps to this many lines at most (its subtitle: one)
 
 
 def after_next_frame(callback: Callable[[], object]) -> None:
@@ -116,6 +116,7 @@ class RowButton(TapArea, BoxLayout):
     title = StringProperty()
     subtitle = StringProperty()
     value = StringProperty()
+    value_tone = StringProperty("")  # "ok" (money in) or "danger" (money out); plain text colour otherwise
     badge = StringProperty()  # short flag shown in warning colour, e.g. 公示中
     index = NumericProperty(0)
 
@@ -131,10 +132,11 @@ class RowText(TypesetLabel):
     full_text = StringProperty()
     room = NumericProperty(0)
     fit_width = NumericProperty(0)
+    lines_kept = NumericProperty(ROW_TEXT_LINES)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        for name in ("full_text", "room", "font_size", "bold"):  # what the fit depends on
+        for name in ("full_text", "room", "font_size", "bold", "lines_kept"):  # what the fit depends on
             self.fbind(name, self._fit)
         self._fit()
 
@@ -149,7 +151,7 @@ class RowText(TypesetLabel):
             self.text, self.fit_width = text, natural
             return
         self.fit_width = room
-        self.text = "".join(typeset_lines(text, room, measure, max_lines=ROW_TEXT_LINES))
+        self.text = "".join(typeset_lines(text, room, measure, max_lines=int(self.lines_kept)))
 
 
 class RowList(RecycleView):
