@@ -166,6 +166,7 @@ class RowList(RecycleView):
     def __init__(self, **kwargs):
         self._rows_pending = False
         self._rows_prepared = False
+        self._scroll_after_rows = 1.0
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
@@ -198,7 +199,14 @@ class RowList(RecycleView):
             return
         self._rows_pending = False
         self.data = [dict(row, index=i) for i, row in enumerate(self.rows)]
-        self.scroll_y = 1
+        self.scroll_y, self._scroll_after_rows = self._scroll_after_rows, 1.0
+
+    def keep_scroll(self, scroll_y: float) -> None:
+        """Scroll to ``scroll_y`` (going back to this list), now or once its rows are shown."""
+        if self._rows_pending:
+            self._scroll_after_rows = scroll_y
+        else:
+            self.scroll_y = scroll_y
 
     def prepare_rows(self) -> None:
         """Build the row widgets a screenful of rows will need, now, while
