@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.disclosure_view import notice_is_current
+from kiosk.disclosure_view import date_zh, notice_is_current
 from kiosk.privacy import mask_text
 from screens.base import KioskScreen
 
@@ -49,4 +49,6 @@ class AttractScreen(KioskScreen):
             return
         notice = notices[self._index % len(notices)]
         self.notice_title = notice.title
-        self.notice_body = mask_text(notice.body)  # as many lines as the screen holds, then "…"
+        # Its date and who issued it: the whole notice is read in 通知公告, not
+        # cut short here (a screen no one scrolls).
+        self.notice_body = " · ".join(filter(None, [date_zh(notice.date), mask_text(notice.issuer)]))

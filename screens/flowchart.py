@@ -670,6 +670,10 @@ class FlowchartScreen(KioskScreen):
             # The zoom buttons right under the mode buttons: in large font the
             # column scrolls, and actions must not be the part below its fold.
             main_parts, side_parts = ["stage"], ["mode_row", "zoom_row", "legend", "hint"]
+        # In the side column the buttons stand one under another: side by
+        # side there, "看流程图" wrapped to "看流程 / 图" in large font.
+        for row in ("mode_row", "zoom_row"):
+            self._parts[row].orientation = "vertical" if row in side_parts else "horizontal"
         main.clear_widgets()
         side.clear_widgets()
         for box, names in ((main, main_parts), (side, side_parts)):
