@@ -84,10 +84,16 @@ class DataHolder(EventDispatcher):
 
 
 class KioskRoot(BoxLayout):
-    """Header (back, home, title, data age, large-font toggle) over the screens."""
+    """Header (back, home, title, data age, large-font toggle) over the screens.
+
+    On home there is no 返回 and no 首页 (a button that does nothing, a blank
+    slot): the title takes their room. The attract screen, shown while
+    nobody is there, has no buttons at all: its first tap goes home."""
 
     screen_title = StringProperty("")
     can_go_back = BooleanProperty(False)
+    at_home = BooleanProperty(True)
+    attract = BooleanProperty(False)
     can_read = BooleanProperty(False)  # a read-aloud engine and something to read
     reading = BooleanProperty(False)
     notice = StringProperty("")  # a passing message (e.g. no sound for reading aloud)
@@ -96,7 +102,9 @@ class KioskRoot(BoxLayout):
         app = App.get_running_app()
         name, params = app.nav.current
         self.screen_title = HEADER_TITLES.get(name, screen.title)
-        self.can_go_back = len(app.nav.history) > 1
+        self.attract = name is ScreenName.ATTRACT
+        self.can_go_back = len(app.nav.history) > 1 and not self.attract
+        self.at_home = len(app.nav.history) == 1
         app.read_aloud.stop()  # a new screen never goes on reading the old one
         self.can_read = app.read_aloud.available and app.read_aloud.text_for(app.data.snapshot, name, params) is not None
 

@@ -1,5 +1,6 @@
 """Idle reset, attract screen and lockdown on the real app, by touch."""
 
+import datetime as dt
 import subprocess
 import time
 
@@ -44,14 +45,51 @@ def test_touch_during_countdown_continues_without_pressing(ui, demo):
     assert ui.app.nav.current[0] is ScreenName.PROJECTS and not _overlay_shown()
 
 
+def _on_day(ui, day):
+    ui.app.idle.wall_clock = lambda: dt.datetime.combine(day, dt.time(10, 0))
+
+
 def test_attract_screen_cycles_notices_and_wakes_on_touch(ui, demo):
-    ui.advance(301)
-    assert ui.app.nav.current[0] is ScreenName.ATTRACT
-    assert demo.notices[0].title in ui.texts()
-    tile = ui.app.root.ids.home  # a touch on a button wakes, it does not press it
-    ui.tap_at(Window.width / 2, Window.height / 2)
-    assert ui.app.nav.current[0] is ScreenName.HOME
-    assert tile.state == "normal"
+    _on_day(ui, demo.notices[0].date)
+    try:
+        ui.advance(301)
+        assert ui.app.nav.current[0] is ScreenName.ATTRACT
+        assert demo.notices[0].title in ui.texts()
+        ui.tap_at(Window.width / 2, Window.height / 2)
+        assert ui.app.nav.current[0] is ScreenName.HOME
+    finally:
+        ui.app.idle.wall_clock = dt.datetime.now
+
+
+def test_attract_screen_shows_no_passed_notice_and_no_buttons(ui, demo):
+    """On 12月1日 the 停水 notice for 11月21日 is news no more; and nobody
+    is there to press 返回, 首页 or 大字."""
+    water = next(n for n in demo.notices if n.title == "停水通知")
+    _on_day(ui, dt.date(2026, 12, 1))
+    try:
+        ui.tap_text("村级项目")
+        ui.advance(301)
+        assert ui.app.nav.current[0] is ScreenName.ATTRACT
+        header = ui.app.root.ids
+        assert not any(ui._is_on_screen(header[name]) for name in ("back", "home", "large_toggle"))
+        shown = set()
+        for _cycle in range(len(demo.notices) + 1):
+            shown.add(ui.screen.notice_title)
+            ui.screen._next()
+        assert water.title not in shown and shown - {""}
+    finally:
+        ui.app.idle.wall_clock = dt.datetime.now
+    _on_day(ui, dt.date(2026, 11, 18))
+    try:
+        ui.app.nav.home()
+        ui.advance(301)
+        seen = set()
+        for _cycle in range(len(demo.notices) + 1):
+            seen.add(ui.screen.notice_title)
+            ui.screen._next()
+        assert water.title in seen  # still to come on 11月18日
+    finally:
+        ui.app.idle.wall_clock = dt.datetime.now
 
 
 def test_escape_close_and_keys_do_nothing(ui):
