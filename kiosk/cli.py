@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.ops.cli import add_commands as add_ops_commands
 
     add_ops_commands(commands)
-    from kiosk.bench.cli import add_commands as add_bench_commands
+    from tooling.bench.cli import add_commands as add_bench_commands
 
     add_bench_commands(commands)
     return parser
@@ -93,7 +93,7 @@ def run_kiosk(args) -> int:
     data, so that a restart loop never leaves the terminal dark."""
     from kiosk.fonts import FontMissing
     from kiosk.live import open_terminal
-    from screens.xscreen import NoXServer, screen_size
+    from screens.shell.xscreen import NoXServer, screen_size
 
     try:
         screen = screen_size()
@@ -101,15 +101,15 @@ def run_kiosk(args) -> int:
         return _fail(EXIT_SETUP, str(exc))
     config, live = open_terminal(args.config, args.data)
     try:
-        from screens.runtime import prepare_kivy
+        from screens.shell.runtime import prepare_kivy
 
         prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed,
                      rotation=config.display.rotation)
     except FontMissing as exc:
         return _fail(EXIT_SETUP, str(exc))
     from kiosk.ops.stop import record_pid
-    from screens.app import KioskApp
-    from screens.kiosk_mode import stop_on_terminate
+    from screens.shell.app import KioskApp
+    from screens.shell.kiosk_mode import stop_on_terminate
 
     app = KioskApp(config, live)
     stop_on_terminate(app)
@@ -132,13 +132,13 @@ def _leave_now(status: int) -> NoReturn:
 
 def run_tour(args) -> int:
     from kiosk.fonts import FontMissing
-    from screens.display import DisplayError
+    from tooling.display import DisplayError
 
     config, live = _load(args)
     if live.snapshot is None:
         return _fail(EXIT_DATA, "no village data yet: sync or import first (village-kiosk sync --once)")
     try:
-        from screens.harness import Harness
+        from tooling.harness import Harness
 
         harness = Harness.start(config, live.snapshot, size=args.size, live=live)
     except (FontMissing, DisplayError) as exc:
@@ -146,7 +146,7 @@ def run_tour(args) -> int:
     if args.font_scale > 1:
         harness.app.theme.large_scale = args.font_scale
         harness.set_large(True)
-    from screens.tour import run_tour as tour
+    from tooling.tour import run_tour as tour
 
     for path in tour(harness, args.out):
         print(path)

@@ -22,7 +22,7 @@ DEFAULT_SIZE = (1080, 1920)
 def pytest_configure(config):
     if os.environ.get("KIVY_GL_BACKEND") == "mock":
         raise pytest.UsageError("KIVY_GL_BACKEND=mock draws nothing: UI tests need real GL (Xvfb + Mesa)")
-    from screens.display import DisplayError, ensure_display, x_server_alive
+    from tooling.display import DisplayError, ensure_display, x_server_alive
 
     try:
         display = ensure_display()
@@ -39,7 +39,7 @@ def demo():
 
 @pytest.fixture(scope="session")
 def _harness(demo):
-    from screens.harness import Harness, HarnessError
+    from tooling.harness import Harness, HarnessError
 
     try:
         return Harness.start(Config(), demo, size=DEFAULT_SIZE)

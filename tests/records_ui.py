@@ -28,7 +28,7 @@ def pump_until(ui, condition, what: str, timeout_s: float = DEADLINE_S):
 
 def open_tile(ui, title: str) -> None:
     """Tap a home-screen tile (after letting the home screen settle)."""
-    from screens.widgets import Tile
+    from screens.uix.widgets import Tile
 
     ui.pump(3)
     tiles = [tile for tile in of_type(ui, Tile) if tile.title == title]
@@ -41,7 +41,7 @@ def of_type(ui, cls) -> list:
 
 
 def row_list(ui):
-    from screens.widgets import RowList
+    from screens.uix.widgets import RowList
 
     lists = of_type(ui, RowList)
     assert len(lists) == 1, f"expected one list on screen, found {len(lists)}"

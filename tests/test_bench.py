@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.bench import memory, peer, report, serve, syncbench
-from kiosk.bench import run as bench_run
+from tooling.bench import memory, peer, report, serve, syncbench
+from tooling.bench import run as bench_run
 from kiosk.cli import main
-from kiosk.synthetic import build_synthetic
+from tooling.synthetic import build_synthetic
 
 
 # ------------------------------------------------------------ report

@@ -33,7 +33,7 @@ def test_importing_every_core_module_loads_no_kivy():
 def test_the_check_would_notice_kivy():
     # Guard against the test above passing vacuously.
     result = subprocess.run(
-        [sys.executable, "-c", "import screens.theme, sys; print('kivy' in sys.modules)"],
+        [sys.executable, "-c", "import screens.shell.theme, sys; print('kivy' in sys.modules)"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.stdout.strip().endswith("True"), result.stderr

@@ -105,7 +105,7 @@ def test_cli_rejects_bad_data_with_nonzero_exit(tmp_path):
 
 def test_app_keeps_what_it_had_on_bad_data(ui, demo, tmp_path):
     from kiosk.paths import DEMO_VILLAGE
-    from screens.registry import ScreenName
+    from screens.shell.registry import ScreenName
 
     ui.go(ScreenName.PROJECTS)
     folder, message = _broken_copy(DEMO_VILLAGE, tmp_path)

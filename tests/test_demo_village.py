@@ -1,5 +1,5 @@
 """The bundled demo village: loads, has the content the terminal must show,
-and is exactly what ``python -m kiosk.demo.build`` produces."""
+and is exactly what ``python -m tooling.demo.build`` produces."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from kiosk import model, money, paths
-from kiosk.demo.images import capital_amount
+from tooling.demo.images import capital_amount
 from kiosk.snapshot import Snapshot, load_folder
 
 DEMO = paths.DEMO_VILLAGE
@@ -286,12 +286,12 @@ def test_notices_and_typical_cases(snap):
 
 def test_build_reproduces_the_committed_tree_byte_for_byte(tmp_path):
     out = tmp_path / "demo"
-    subprocess.run([sys.executable, "-m", "kiosk.demo.build", "--out", str(out)], check=True, cwd=paths.PROJECT_ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "tooling.demo.build", "--out", str(out)], check=True, cwd=paths.PROJECT_ROOT, capture_output=True)
     assert _tree(out) == _tree(DEMO)
 
 
 def test_build_replaces_stale_files_and_keeps_others(tmp_path):
-    from kiosk.demo.build import write_folder
+    from tooling.demo.build import write_folder
 
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / ("cd" * 32)).write_bytes(b"stale")

@@ -10,8 +10,8 @@ from kiosk_process import start_kiosk, terminate
 from kivy.core.window import Window
 
 from kiosk.feed.manifest import FileKind
-from screens.kiosk_mode import CountdownOverlay
-from screens.registry import ScreenName
+from screens.shell.kiosk_mode import CountdownOverlay
+from screens.shell.registry import ScreenName
 
 
 def _overlay_shown() -> bool:
@@ -105,7 +105,7 @@ def test_escape_close_and_keys_do_nothing(ui):
 def test_no_system_keyboard_can_pop_up(ui, demo):
     from kivy.uix.textinput import TextInput
 
-    from screens.tour import tour_stops
+    from tooling.tour import tour_stops
 
     for stop in tour_stops(demo):
         ui.go(stop.screen, **stop.params)

@@ -8,8 +8,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from screens.layout_check import check_screen, contrast
-from screens.tour import tour_stops
+from tooling.layout_check import check_screen, contrast
+from tooling.tour import tour_stops
 
 SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
 
@@ -62,7 +62,7 @@ def test_layout_check_catches_what_a_person_sees(ui):
     from kivy.core.window import Window
     from kivy.graphics import Color, Rectangle
 
-    from screens.widgets import KButton
+    from screens.uix.widgets import KButton
 
     theme = ui.app.theme
     page = BoxLayout(orientation="vertical", size_hint=(None, None), size=(700, 1300), pos=(40, 300), spacing=20)

@@ -9,7 +9,7 @@ from feed_fixtures import VILLAGE, Feed
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.feed import Store
 from kiosk.live import LiveData
-from screens.registry import ScreenName
+from screens.shell.registry import ScreenName
 
 
 class WallClock:

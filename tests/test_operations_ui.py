@@ -4,8 +4,8 @@ import socket
 import time
 
 from kiosk.ops.watchdog import WatchdogPinger
-from screens.operations import Operations
-from screens.registry import ScreenName
+from screens.services.operations import Operations
+from screens.shell.registry import ScreenName
 
 
 def _drain(sock) -> list[bytes]:
@@ -62,7 +62,7 @@ def test_a_dropped_screen_is_collected_after_the_next_frame(ui):
     import gc
     import weakref
 
-    from screens.navigation import KEEP_RECENT_SCREENS
+    from screens.shell.navigation import KEEP_RECENT_SCREENS
 
     from kivy.animation import Animation
 

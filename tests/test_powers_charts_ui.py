@@ -9,8 +9,8 @@ import pytest
 
 from kiosk import model
 from kiosk.flowchart import boxes_overlap, edges_crossing_boxes, labels_over_boxes
-from screens.flowchart import ChartMetrics, chart_layout, text_texture
-from screens.registry import ScreenName
+from screens.ui_screens.flowchart import ChartMetrics, chart_layout, text_texture
+from screens.shell.registry import ScreenName
 
 Kind = model.NodeKind
 
@@ -114,7 +114,7 @@ def test_two_hundred_nodes_render(ui):
 
 
 def test_text_texture_cache_is_bounded_by_its_pixels(ui):
-    from screens.flowchart import _texture_bytes, _Textures
+    from screens.ui_screens.flowchart import _texture_bytes, _Textures
 
     cache = _Textures(max_bytes=2 * 1024 * 1024)
     kept = [cache.get(f"第{n}步 村民代表会议表决通过", ui.app.theme.title, 400) for n in range(200)]

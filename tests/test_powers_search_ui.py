@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 from kiosk.search import SearchIndex
-from screens.registry import ScreenName
-from screens.search import KIND_BADGES
+from screens.shell.registry import ScreenName
+from screens.ui_screens.search import KIND_BADGES
 
 
 def wait_for_index(ui, timeout_s: float = 5.0) -> None:

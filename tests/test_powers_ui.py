@@ -9,8 +9,8 @@ import time
 import pytest
 
 from kiosk.flowchart import steps_of
-from screens.flowchart import ZOOM_STEP, StepDetail, StepRow
-from screens.registry import ScreenName
+from screens.ui_screens.flowchart import ZOOM_STEP, StepDetail, StepRow
+from screens.shell.registry import ScreenName
 
 
 def wait_until(ui, condition, timeout_s: float = 3.0) -> None:
@@ -186,7 +186,7 @@ def test_the_next_record_reuses_the_page_and_shows_only_its_own_text(ui, demo):
 def test_preview_tap_opens_viewer_and_large_mode_relays_out(ui, demo):
     item = demo.power_items[0]
     ui.go(ScreenName.POWER_DETAIL, item_id=item.id)
-    from screens.flowchart import FlowchartPreview
+    from screens.ui_screens.flowchart import FlowchartPreview
 
     preview = next(w for w in ui.screen.ids.page.content.walk() if isinstance(w, FlowchartPreview))
     assert preview.chart_layout is not None and preview.height > 0

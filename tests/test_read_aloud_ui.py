@@ -6,8 +6,8 @@ import time
 import pytest
 
 from kiosk.speech import SpeechEngine
-from screens.read_aloud import ReadAloud
-from screens.registry import ScreenName
+from screens.services.read_aloud import ReadAloud
+from screens.shell.registry import ScreenName
 
 
 @pytest.fixture

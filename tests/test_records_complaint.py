@@ -10,7 +10,7 @@ import pytest
 from records_ui import bring_into_view, open_tile
 
 from kiosk.complaint import complaint_url
-from screens.registry import ScreenName
+from screens.shell.registry import ScreenName
 
 
 def decoded(ui, tmp_path) -> str:

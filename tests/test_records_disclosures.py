@@ -13,10 +13,10 @@ from kiosk import model
 from kiosk.disclosure_view import IN_PUBLICITY_BADGE, case_view, in_publicity, notice_view
 from kiosk.privacy import masked_disclosure, public_numbers
 from kiosk.snapshot import load_folder
-from screens.disclosures import ROWS_PER_PAGE, DisclosureTable
-from screens.notices import Lesson
-from screens.registry import ScreenName
-from screens.widgets import Pill
+from screens.ui_screens.disclosures import ROWS_PER_PAGE, DisclosureTable
+from screens.ui_screens.notices import Lesson
+from screens.shell.registry import ScreenName
+from screens.uix.widgets import Pill
 
 
 def test_badge_marks_exactly_the_lists_in_publicity(ui, demo):

@@ -17,8 +17,8 @@ from kiosk import model, money
 from kiosk.finance_summary import month_summary
 from kiosk.images import BROKEN, MISSING, TOO_BIG
 from kiosk.snapshot import load_folder
-from screens.registry import ScreenName
-from screens.widgets import InlineBarRow, PictureTile, RowButton
+from screens.shell.registry import ScreenName
+from screens.uix.widgets import InlineBarRow, PictureTile, RowButton
 
 
 def entry_with_receipts(demo, count: int = 1) -> model.FinanceEntry:

@@ -10,8 +10,8 @@ import re
 
 from kiosk.finance_summary import month_entries
 from kiosk.privacy import public_numbers
-from screens.registry import ScreenName
-from screens.tour import tour_stops
+from screens.shell.registry import ScreenName
+from tooling.tour import tour_stops
 
 PATTERNS = {
     "ID number": re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from kiosk import money
 from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags, stage_timeline
-from screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
-from screens.registry import ScreenName
-from screens.widgets import BarRow, MessageStrip, PictureTile
+from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
+from screens.shell.registry import ScreenName
+from screens.uix.widgets import BarRow, MessageStrip, PictureTile
 from records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
 

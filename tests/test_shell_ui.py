@@ -2,9 +2,9 @@
 
 import pytest
 
-from screens.home import TILES
-from screens.registry import ScreenName
-from screens.tour import run_tour, tour_stops
+from screens.ui_screens.home import TILES
+from screens.shell.registry import ScreenName
+from tooling.tour import run_tour, tour_stops
 
 
 def header_title(ui) -> str:
@@ -95,8 +95,8 @@ def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
     import time
     import weakref
 
-    from screens.navigation import KEEP_RECENT_SCREENS
-    from screens.widgets import pictures_pending
+    from screens.shell.navigation import KEEP_RECENT_SCREENS
+    from screens.services.pictures import pictures_pending
 
     # (The attract screen is shown by the idle timer, not navigated to: it has no 返回.)
     stops = [stop for stop in tour_stops(demo) if stop.screen not in (ScreenName.HOME, ScreenName.ATTRACT)]
@@ -151,7 +151,7 @@ def test_a_screen_change_is_drawn_in_one_frame(ui):
 
 def test_going_back_returns_to_the_place_on_the_page(ui, demo):
     """返回 from a record shows the list, or the page, where the villager left it, not its top."""
-    from screens.widgets import RowList, ScrollPage
+    from screens.uix.widgets import RowList, ScrollPage
 
     ui.resize(1280, 800)
     ui.set_large(True)

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from kiosk import model
-from kiosk.demo.flow import chart, decide, end, four_deliberations, start, step
+from tooling.demo.flow import chart, decide, end, four_deliberations, start, step
 from kiosk.privacy import public_numbers
 from kiosk.speech.numbers import MASKED_NUMBER
 from kiosk.speech.texts import (

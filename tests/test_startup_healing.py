@@ -22,7 +22,7 @@ from kiosk import paths
 from kiosk.live import open_terminal
 from kiosk.ops.pin import hash_pin
 from kiosk.problems import ProblemKind
-from screens.registry import ScreenName
+from screens.shell.registry import ScreenName
 
 PIN = "2468"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from PIL import Image
 
 from kiosk import paths
-from kiosk.demo import powers
+from tooling.demo import powers
 from kiosk.snapshot import load_folder
-from kiosk.synthetic import build_synthetic
+from tooling.synthetic import build_synthetic
 
 SMALL = {"entries": 600, "projects": 12, "media": 9, "media_kb": 20, "months": 6, "notices": 10, "disclosures": 4}
 
@@ -62,7 +62,7 @@ def test_media_size_follows_media_kb(tmp_path):
 def test_command_line(tmp_path):
     out = tmp_path / "cli"
     subprocess.run(
-        [sys.executable, "-m", "kiosk.synthetic", str(out), "--entries", "50", "--projects", "3", "--media", "2", "--months", "2"],
+        [sys.executable, "-m", "tooling.synthetic", str(out), "--entries", "50", "--projects", "3", "--media", "2", "--months", "2"],
         check=True,
         cwd=paths.PROJECT_ROOT,
         capture_output=True,

@@ -5,8 +5,8 @@ from kivy.core.window import Window
 
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.ops.pin import hash_pin
-from screens.registry import ScreenName
-from screens.technician import PinPad, TechnicianPanel
+from screens.shell.registry import ScreenName
+from screens.uix.dialogs.technician import PinPad, TechnicianPanel
 
 PIN = "246813"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screens.theme import TEXT_SIZES, Theme
+from screens.shell.theme import TEXT_SIZES, Theme
 
 ROLES = tuple(TEXT_SIZES)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 
-from screens.widgets import KLabel
+from screens.uix.widgets import KLabel
 
 PARAGRAPH = "村民代表会议决议后，在村务公开栏公示不少于五个工作日，公示期间无异议的，按程序组织实施。"
 
@@ -62,7 +62,7 @@ def _rows(count: int) -> list[dict]:
 
 
 def test_a_long_list_lays_out_its_rows_at_its_real_width_only(ui):
-    from screens.widgets import RowList
+    from screens.uix.widgets import RowList
 
     holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(900, 1200), padding=24)
     rows = RowList()
@@ -79,7 +79,7 @@ def test_a_long_list_lays_out_its_rows_at_its_real_width_only(ui):
 
 
 def test_a_list_that_really_is_narrow_still_shows_its_rows(ui):
-    from screens.widgets import RowList
+    from screens.uix.widgets import RowList
 
     holder = BoxLayout(size_hint=(None, None), size=(120, 800))
     rows = RowList()
@@ -96,7 +96,7 @@ def test_a_list_that_really_is_narrow_still_shows_its_rows(ui):
 def test_a_round_box_has_round_corners_and_a_filled_body(ui):
     from kivy.graphics import Color
 
-    from screens.shapes import RoundBox
+    from screens.uix.shapes import RoundBox
 
     width, height = Window.size
     x, y, w, h, radius = 100, 300, 400, 200, 60
@@ -124,7 +124,7 @@ def test_a_round_box_has_round_corners_and_a_filled_body(ui):
 def test_a_framed_box_draws_its_outline_and_face_in_one_box(ui):
     from kivy.graphics import Color
 
-    from screens.shapes import FramedBox
+    from screens.uix.shapes import FramedBox
 
     height = Window.height
     x, y, w, h, radius, edge = 100, 300, 400, 200, 30, 8
@@ -181,7 +181,7 @@ def test_a_scrolling_view_draws_nothing_outside_itself(ui):
 
 
 def test_a_row_text_is_as_wide_as_its_words_and_keeps_its_beginning(ui):
-    from screens.widgets import RowText
+    from screens.uix.widgets import RowText
 
     holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(700, 400))
     short = RowText(full_text="低保评定", font_size=40, room=700)

@@ -12,7 +12,7 @@ every object the kiosk holds (about 200,000 with a large village) and took
 building a screen is what allocates. Start-up's objects (Kivy, the kv
 rules, the home screen, the village) are frozen out of those walks, and
 full collections are left to the UI's quiet moments: right after a new
-screen's first frame (``screens.operations``) and when the villager
+screen's first frame (``screens.services.operations``) and when the villager
 pauses (``release_free_memory``).
 """
 

@@ -1,0 +1,90 @@
+"""Every work-around for Kivy this project needs, in one place.
+
+Each one names the upstream issue it works around and reaches past Kivy's
+public API only as far as it must; ``CHECKED_WITH`` is the Kivy version they
+were checked against, and tests/test_kivy_fixes.py fails on any other (and
+if what a work-around relies on is gone), so that an upgrade of Kivy is a
+decision, not an accident.
+"""
+
+from __future__ import annotations
+
+from kivy.lang import Builder, builder
+
+CHECKED_WITH = "2.3.1"
+
+# ---------------------------------------------------------------- kv bindings of discarded widgets
+
+_call_fn = builder.call_fn
+
+
+def _call_fn_alive(args, instance, value):
+    try:
+        _call_fn(args, instance, value)
+    except ReferenceError:
+        pass
+
+
+def guard_kv_bindings() -> None:
+    """Kv bindings that outlive their widget must not break the rest
+    (kivy/kivy#6865). A kv rule binds a widget's property to, say,
+    ``app.theme.text``; when the widget is discarded (a page refilled, a
+    popup closed) Kivy unbinds it only once the garbage collector has run
+    its destructor, and until then a change of the theme reaches a dead weak
+    proxy and raises ReferenceError. That aborts the whole property dispatch:
+    every later widget keeps its old colour or size, and an idle reset (which
+    leaves large mode) crashed the kiosk. A dead widget needs no update.
+    Kivy looks ``builder.call_fn`` up each time it creates a binding, so
+    every binding made after this uses the guarded version."""
+    builder.call_fn = _call_fn_alive
+
+
+# ---------------------------------------------------------------- clipping with the scissor test
+
+_SCISSOR_RULE = """
+<StencilView>:
+    canvas.before:
+        ScissorPush:
+            x: round(self.to_window(*self.pos)[0])
+            y: round(self.to_window(*self.pos)[1])
+            width: round(self.width)
+            height: round(self.height)
+    canvas.after:
+        ScissorPop
+"""
+
+
+def clip_with_scissor() -> None:
+    """Scrolling views clip with the scissor test, not the stencil buffer
+    (kivy/kivy#8997; #8405 only spares the stencil's clearing). Kivy's
+    StencilView (every ScrollView and RecycleView) draws its rectangle into
+    the stencil buffer before its content and again after it, and
+    stencil-tests every pixel in between: with a software renderer two more
+    passes over the view's area, about 3 ms a frame for a full-screen list
+    at 1080x1920. The kiosk only clips axis-aligned rectangles, which the
+    scissor test does at no cost per pixel. The box follows the view's own
+    window position; it would not follow an ancestor that moves or zooms
+    without moving the view (the kiosk has none: its screens never slide).
+
+    Kivy has no public way to replace one rule of its own style.kv (unloading
+    that file drops every widget's rule), so the StencilView rule is taken
+    out of ``Builder.rules`` and Builder's rule caches cleared, once, before
+    any view is built."""
+    if any(selector.key == "stencilview" and rule.ctx.filename == __file__ for selector, rule in Builder.rules):
+        return
+    Builder.rules = [(selector, rule) for selector, rule in Builder.rules if selector.key != "stencilview"]
+    Builder._match_cache.clear()
+    Builder._match_name_cache.clear()
+    Builder.load_string(_SCISSOR_RULE, filename=__file__)
+
+
+# ---------------------------------------------------------------- an App without its blocking loop (tooling)
+
+
+def start_without_loop(app) -> None:
+    """``App.run()`` minus its blocking loop, for the tour, the benchmark and
+    the tests, which pump frames themselves: Kivy has no public way to start
+    an App and drive its frames from the caller (kivy/kivy#3018; the async
+    ``App.async_run`` still owns the loop). ``App._run_prepare`` is exactly
+    ``run()`` up to its loop."""
+    app._run_prepare()

@@ -1,0 +1,94 @@
+"""The unattended terminal's duties towards its operators: systemd watchdog
+keep-alives from the UI loop, anonymous usage counts, the heartbeat, and
+giving freed memory back once the villager pauses.
+
+The keep-alive is sent from a Kivy Clock callback on purpose: if the UI
+loop freezes, the pings stop and systemd restarts the kiosk.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sqlite3
+
+import diskcache
+
+from kivy.clock import Clock
+
+from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStatus
+from kiosk.ops.memory import release_free_memory
+from kiosk.ops.usage import UsageCounter
+from kiosk.ops.watchdog import WatchdogPinger
+from screens.uix.widgets import after_next_frame
+
+log = logging.getLogger("village_kiosk.operations")
+
+# Seconds without a new screen before freed memory is handed back: the
+# collection and trim take tens of ms, so not between two quick taps.
+TRIM_AFTER_S = 1.0
+HEARTBEAT_RETRY_S = 300
+
+
+class Operations:
+    def __init__(self, app):
+        self.app = app
+        self.usage = UsageCounter()
+        self.watchdog = WatchdogPinger()
+        self._heartbeat: HeartbeatWorker | None = None
+        self._retry = None
+        self._beats = None
+        self._trim = Clock.create_trigger(lambda _dt: release_free_memory(), TRIM_AFTER_S)
+        # Leaving a screen makes its widgets cyclic garbage. Collected right
+        # after the new screen's first frame: the villager is reading then,
+        # and the collection never lands in the middle of the next tap.
+        self._collect = Clock.create_trigger(self._collect_dropped_screens, 0)
+
+    def start(self) -> None:
+        # READY once the first frame is drawn: systemd then knows the kiosk is up.
+        Clock.schedule_once(lambda _dt: self.watchdog.ready("home screen shown"), 0)
+        if self.watchdog.enabled:
+            self._beats = Clock.schedule_interval(lambda _dt: self.watchdog.beat(), self.watchdog.beat_interval)
+        self._start_heartbeat()
+
+    def _start_heartbeat(self, *_args) -> None:
+        live = self.app.live
+        if live.store is None or self._heartbeat is not None:
+            return
+        config = self.app.kiosk_config
+        try:
+            reporter = HeartbeatReporter(config, config.feed.store,
+                                         lambda: TerminalStatus.from_store(live.store), self.usage)
+        except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+            # A full disk: the kiosk goes on; the heartbeat starts once there is room.
+            log.warning("event=heartbeat_not_started reason=%s retry_s=%d", exc, HEARTBEAT_RETRY_S)
+            self._retry = Clock.schedule_once(self._start_heartbeat, HEARTBEAT_RETRY_S)
+            return
+        self._heartbeat = HeartbeatWorker(reporter, config.heartbeat.interval_s)
+        self._heartbeat.start()
+
+    def _collect_dropped_screens(self, *_args) -> None:
+        self.app.nav.stop_dropped_animations()
+        gc.collect()
+
+    def record_view(self, screen) -> None:
+        """Count a screen view (and the item on it): no personal data."""
+        name, params = self.app.nav.current
+        item = next(iter(params.values()), None) if params else None
+        self.usage.record_view(name.value, str(item) if item is not None else None)
+        after_next_frame(self._collect)
+        self._trim.cancel()  # from the last screen change on
+        self._trim()
+
+    def stop(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+        self._trim.cancel()
+        self._collect.cancel()
+        if self._beats is not None:
+            self._beats.cancel()
+        self.watchdog.stopping()
+        if self._heartbeat is not None:
+            self._heartbeat.stop(timeout=5)
+            self._heartbeat.reporter.close()
+            self._heartbeat = None

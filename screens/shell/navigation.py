@@ -1,0 +1,191 @@
+"""Moving between screens, with a history for the back button."""
+
+from __future__ import annotations
+
+import importlib
+import weakref
+from pathlib import Path
+
+from kivy.animation import Animation
+from kivy.lang import Builder
+from kivy.uix.screenmanager import ScreenManager, TransitionBase
+
+from screens.shell.registry import SCREEN_CLASSES, ScreenName
+
+_SCREENS = Path(__file__).resolve().parent.parent  # the screens package
+_loaded_kv: set[str] = set()
+
+# Screens kept built besides the home screen. Every built screen holds its
+# widgets and their text textures (in RAM, with a software renderer), so
+# all seventeen of them kept cost hundreds of MiB. Two cover the usual
+# round trip (a list, one of its records, back to the list); a screen left
+# longer ago is built again when needed. Measured with the benchmark's
+# crawl: keeping 2 rather than 4 saved 45 MiB and was no slower (showing
+# a record rebuilds its page anyway, and fewer live widgets make Python's
+# garbage collection cheaper).
+KEEP_RECENT_SCREENS = 2
+
+
+def load_kv(module: str) -> None:
+    """Import ``screens.<module>`` (dotted, e.g. ``uix.widgets``, so its
+    widget classes are known to the kv language) and load the ``.kv`` file
+    beside it once, by absolute path."""
+    if module not in _loaded_kv:
+        _loaded_kv.add(module)
+        importlib.import_module(f"screens.{module}")
+        path = _SCREENS.joinpath(*module.split(".")).with_suffix(".kv")
+        if path.exists():
+            Builder.load_file(str(path))
+
+
+class InstantTransition(TransitionBase):
+    """Switch screens within the frame. Kivy's NoTransition still runs a
+    zero-length animation: the old screen stays drawn under the new one
+    for the first frame and is removed in a second one (kivy/kivy#2691) --
+    a whole extra frame after every tap (20-40 ms with a software renderer).
+    The same events as a transition that ends at once, in the same order."""
+
+    def start(self, manager):
+        if self.is_active:
+            raise RuntimeError("InstantTransition.start() while a switch is under way")
+        self.manager = manager
+        self.add_screen(self.screen_in)
+        self.screen_in.dispatch("on_pre_enter")
+        self.screen_out.dispatch("on_pre_leave")
+        self.dispatch("on_complete")  # TransitionBase.on_complete removes the old screen
+        self.screen_in.dispatch("on_enter")
+        self.screen_out.dispatch("on_leave")
+
+
+class ScreenStack(ScreenManager):
+    """The screens, one at a time. Without the stencil Kivy's style gives a
+    ScreenManager (``<-ScreenStack>`` in app.kv) -- it clips sliding
+    transitions, and these screens never slide: it cost every frame 2-6 ms
+    of software rendering."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transition", InstantTransition())
+        super().__init__(**kwargs)
+
+
+class Navigator:
+    def __init__(self, manager: ScreenStack):
+        self.manager = manager
+        self.history: list[tuple[ScreenName, dict]] = []
+        self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first
+        self._dropped: weakref.WeakSet = weakref.WeakSet()  # dropped, not yet collected
+        self._scrolled: dict[int, list[float]] = {}  # history index -> its scroll positions when left
+        self.on_change = []  # callbacks(screen) after each move
+
+    @property
+    def current(self) -> tuple[ScreenName, dict]:
+        return self.history[-1]
+
+    @property
+    def current_screen(self):
+        return self._screens[self.current[0]]
+
+    def screen(self, name: ScreenName):
+        if name not in self._screens:
+            module, cls_name = SCREEN_CLASSES[name].split(":")
+            load_kv(module)
+            cls = getattr(importlib.import_module(f"screens.{module}"), cls_name)
+            screen = cls(name=name.value)
+            self._screens[name] = screen
+            self.manager.add_widget(screen)
+        return self._screens[name]
+
+    def go(self, name: ScreenName, **params) -> None:
+        if self.history:
+            self._scrolled[len(self.history) - 1] = [view.scroll_y for view in _scroll_views(self.current_screen)]
+        self._show(name, params)
+        if not self.history or self.history[-1] != (name, params):
+            self.history.append((name, params))
+        self._changed()
+
+    def back(self) -> None:
+        if len(self.history) > 1:
+            self.history.pop()
+            name, params = self.history[-1]
+            self._show(name, params)
+            # Back where the villager was on that page, not at its top.
+            for view, scroll_y in zip(_scroll_views(self.current_screen), self._scrolled.pop(len(self.history) - 1, [])):
+                view.keep_scroll(scroll_y) if hasattr(view, "keep_scroll") else setattr(view, "scroll_y", scroll_y)
+            self._changed()
+
+    def home(self) -> None:
+        self.history = self.history[:1]
+        self._scrolled.clear()
+        name, params = self.history[0]
+        self._show(name, params)
+        self._changed()
+
+    def reset(self, name: ScreenName) -> None:
+        """Start the history afresh at ``name`` (e.g. when first data arrives)."""
+        self.history = []
+        self._scrolled.clear()
+        self.go(name)
+
+    def refresh(self) -> None:
+        """Re-show the current screen (new snapshot), keeping the history."""
+        name, params = self.current
+        try:
+            self._show(name, params)
+        except LookupError:
+            # What the villager was looking at is gone from the new data.
+            self.home()
+
+    def _show(self, name: ScreenName, params: dict) -> None:
+        screen = self.screen(name)
+        screen.show(**params)
+        self.manager.current = name.value
+        self._screens[name] = self._screens.pop(name)  # most recently shown last
+        self._drop_old_screens()
+
+    def _drop_old_screens(self, keep_recent: int = KEEP_RECENT_SCREENS) -> None:
+        keep = {self.history[0][0]} if self.history else set()
+        recent = [name for name in self._screens if name not in keep]
+        for name in recent[: max(0, len(recent) - keep_recent)]:
+            screen = self._screens.pop(name)
+            self.manager.remove_widget(screen)
+            _stop_animations(screen)
+            self._dropped.add(screen)
+
+    def stop_dropped_animations(self) -> None:
+        """Cancel what dropped screens have started animating since (a list
+        fades its scroll bar out half a second after it last moved), just
+        before the collection that frees them."""
+        for screen in list(self._dropped):
+            _stop_animations(screen)
+        self._dropped.clear()
+
+    def release_screens(self) -> None:
+        """Drop every built screen but home and the one on show (the attract
+        screen: the terminal waits for the next villager at its base memory)."""
+        self._drop_old_screens(keep_recent=0 if self.current[0] is self.history[0][0] else 1)
+
+    def _changed(self) -> None:
+        for callback in self.on_change:
+            callback(self.current_screen)
+
+
+def _stop_animations(screen) -> None:
+    """A running animation holds its widget strongly until it ends (a list's
+    scroll bar fades out over half a second): a dropped screen would stay
+    in memory past the collection that follows the next frame, until some
+    full collection long after."""
+    for widget in screen.walk(restrict=True):
+        Animation.cancel_all(widget)
+
+
+def _scroll_views(screen) -> list:
+    from kivy.uix.scrollview import ScrollView
+
+    return [widget for widget in screen.walk(restrict=True) if isinstance(widget, ScrollView)]
+
+
+def go_to(name: ScreenName, **params):
+    """An action for a button: go to ``name`` with ``params`` when tapped."""
+    from kivy.app import App
+
+    return lambda: App.get_running_app().nav.go(name, **params)

@@ -1,0 +1,164 @@
+"""Results disclosure (办事结果公开): the lists, and one list as a table.
+
+The table is a real grid when its columns fit the screen at the current
+text size; otherwise (portrait, large text, many columns) each row becomes
+a small card, "column: value", so nothing is squeezed or cut. Long lists
+come in pages with big 上一页 / 下一页 buttons rather than endless scrolling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
+from kiosk.privacy import MaskedTable, public_numbers
+from screens.uix.lists import ListScreen, PageScreen
+from screens.shell.navigation import go_to
+from screens.shell.registry import ScreenName
+from screens.uix.widgets import FitRow, HintLabel, KLabel, Pill, Section
+
+ROWS_PER_PAGE = 20
+WIDEST_CELL_EM = 10  # a longer cell wraps rather than widening its column further
+
+
+def _public(screen) -> frozenset[str]:
+    return public_numbers(screen.snapshot.complaint.hotlines)
+
+
+def text_width_em(text: str) -> float:
+    """Rough width in font sizes: CJK and fullwidth characters are square,
+    digits and Latin letters about half as wide."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+class DisclosuresScreen(ListScreen):
+    def rows(self, **_params):
+        self.title = "办事结果公开"
+        self.intro = "低保、危房改造、救助、党员发展、宅基地等办理结果。标着“公示中”的，还可以提意见。"
+        today = dt.date.today()
+        public = _public(self)
+        rows = []
+        for disclosure in self.snapshot.disclosures:
+            view = disclosure_view(disclosure, today, public)
+            rows.append(dict(title=view.title, subtitle=f"{view.kind_zh} · {view.period_zh}",
+                             badge=IN_PUBLICITY_BADGE if view.in_publicity else "",
+                             value=f"{len(view.table.rows)}条",
+                             action=go_to(ScreenName.DISCLOSURE_DETAIL, disclosure_id=view.id)))
+        return rows
+
+
+class HeaderCell(KLabel):
+    """A column heading: light bold text on the dark header band."""
+
+
+class TableRow(FitRow):
+    """One row of the grid; the header row sits on a dark band."""
+
+    shaded = BooleanProperty(False)
+    header = BooleanProperty(False)
+
+
+class TableCard(BoxLayout):
+    """One row as a card: the first column as its title, then one
+    "column：value" per field, in one or two columns."""
+
+    shaded = BooleanProperty(False)
+
+
+class DisclosureTable(BoxLayout):
+    """The masked table, one page at a time, as a grid or as cards."""
+
+    table = ObjectProperty(None, allownone=True)
+    page = NumericProperty(0)
+    pages = NumericProperty(1)
+    as_cards = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._rebuild = Clock.create_trigger(self.rebuild)
+        self.bind(width=self._rebuild, table=self._rebuild, page=self._rebuild)
+
+    def show(self, table: MaskedTable) -> None:
+        self.pages = max(1, -(-len(table.rows) // ROWS_PER_PAGE))
+        self.page = 0
+        self.table = table  # drawn once laid out, when its width is known
+
+    def turn(self, delta: int) -> None:
+        self.page = min(max(self.page + delta, 0), self.pages - 1)
+
+    def rebuild(self, *_args) -> None:
+        box = self.ids.rows
+        box.clear_widgets()
+        table = self.table
+        if table is None or self.width <= 1:
+            return
+        theme = App.get_running_app().theme
+        cell_pad = theme.unit * 16
+        # Each column's natural width in pixels; a grid only when all fit.
+        widths = [max([text_width_em(column)] + [min(text_width_em(row[i]), WIDEST_CELL_EM)
+                                                 for row in table.rows if i < len(row)]) * theme.body + 2 * cell_pad
+                  for i, column in enumerate(table.columns)]
+        self.as_cards = sum(widths) > self.width
+        first = self.page * ROWS_PER_PAGE
+        rows = table.rows[first:first + ROWS_PER_PAGE]
+        if self.as_cards:
+            columns = 2 if self.width / theme.body > 36 else 1
+            numbered = all(row and row[0].isdigit() for row in table.rows)
+            for number, row in enumerate(rows):
+                box.add_widget(self._card(table.columns, row, columns, numbered, shaded=number % 2 == 1))
+        else:
+            box.add_widget(self._grid_row(table.columns, widths, cell_pad, header=True))
+            for number, row in enumerate(rows):
+                box.add_widget(self._grid_row(row, widths, cell_pad, shaded=number % 2 == 1))
+
+    @staticmethod
+    def _grid_row(cells, widths, cell_pad, header=False, shaded=False) -> TableRow:
+        row = TableRow(header=header, shaded=shaded)
+        cell_class = HeaderCell if header else KLabel
+        for text, weight in zip(cells, widths):
+            row.add_widget(cell_class(text=text, size_hint_x=weight, padding=(cell_pad, 0)))
+        return row
+
+    @staticmethod
+    def _card(columns, cells, field_columns: int, numbered: bool, shaded: bool) -> TableCard:
+        """``numbered``: the first column is a running number (序号), so the
+        card's title is "3．name" rather than "序号：3"."""
+        card = TableCard(shaded=shaded)
+        if numbered and len(cells) > 1:
+            title, skip = f"{cells[0]}．{cells[1]}", 2
+        else:
+            title, skip = f"{columns[0]}：{cells[0]}" if cells else "", 1
+        card.add_widget(KLabel(text=title, role="title"), index=len(card.children))  # above the fields
+        fields = card.ids.fields
+        fields.cols = field_columns
+        for column, cell in zip(columns[skip:], cells[skip:]):
+            fields.add_widget(KLabel(text=f"{column}：{cell}"))
+        return card
+
+
+class DisclosureDetailScreen(PageScreen):
+    def fill(self, content, disclosure_id: str):
+        view = disclosure_view(self.snapshot.disclosure(disclosure_id), dt.date.today(), _public(self))
+        self.title = view.title
+        self.add_heading(content, view.title)
+        line = FitRow()
+        line.add_widget(Pill(text=view.kind_zh, tone="primary"))
+        if view.in_publicity:
+            line.add_widget(Pill(text=IN_PUBLICITY_BADGE))
+        content.add_widget(line)
+        period = view.period_zh + ("（正在公示，有意见可以提）" if view.in_publicity else "（公示已结束）")
+        content.add_widget(KLabel(text=period, role="title"))
+        if view.note:
+            content.add_widget(HintLabel(text=view.note))
+        section = Section(title=f"名单（共{len(view.table.rows)}条）")
+        table = DisclosureTable()
+        table.show(view.table)
+        section.add_widget(table)
+        content.add_widget(section)
+        self.add_button(content, "对名单有意见？扫码反映", go_to(ScreenName.COMPLAINT, item_id=disclosure_id))

@@ -1,0 +1,146 @@
+"""Village finance screens: the months, one month (totals, a chart of
+spending by category, every entry), and one entry with its receipts."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from kivy.app import App
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+
+from kiosk import money
+from kiosk.finance_summary import entries_by_date, entry_row, month_summary, year_overview
+from kiosk.model import Direction
+from kiosk.privacy import mask_text, public_numbers
+from screens.ui_screens.base import KioskScreen
+from screens.uix.lists import ListScreen, PageScreen
+from screens.shell.navigation import go_to
+from screens.shell.registry import ScreenName
+from screens.uix.widgets import HintLabel, PictureGrid, RowButton, Section
+
+def _balance(fen: int | None) -> str:
+    return money.yuan(fen) if fen is not None else "没有数据"
+
+
+class FinanceScreen(ListScreen):
+    def rows(self, **_params):
+        self.title = "村级财务"
+        self.intro = "按月份查看村里的每一笔收入和支出，每一笔都能看到票据照片。"
+        return [
+            dict(title=summary.month_zh,
+                 # Spaces only between the parts: a line breaks there, not inside a figure.
+                 subtitle=f"收入{money.yuan_short(summary.income_fen)}  支出{money.yuan_short(summary.expense_fen)}"
+                          f"  共{summary.entry_count}笔",
+                 value="" if summary.balance_fen is None else f"结余 {money.yuan_short(summary.balance_fen)}",
+                 action=go_to(ScreenName.FINANCE_MONTH, month=summary.month))
+            for summary in year_overview(self.snapshot)
+        ]
+
+
+def chart_bars(by_category: list[tuple[str, int]]) -> list[dict]:
+    """A bar for every category (no "其他4类" that could not be opened)."""
+    return [dict(label=name, text=money.yuan_short(fen), value=fen, tone="danger") for name, fen in by_category]
+
+
+class FinanceMonthScreen(KioskScreen):
+    """One scrolling list: the month's totals and spending chart first, then
+    every entry. (The chart was a small scroll pane of its own inside the
+    page: elders did not find its end, and its last row stayed cut.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The summary is a view of its own, as tall as its words and bars;
+        # entries are rows.
+        self.ids.rows.key_viewclass = "viewclass"
+        self.ids.rows.layout_manager.key_size = "row_size"
+
+    def show(self, month: str) -> None:
+        summary = month_summary(self.snapshot, month)
+        self.title = f"{summary.month_zh}收支"
+        # One small dict per entry: the row's text is made (and masked) by
+        # the row itself, only for the few rows on screen -- a month may
+        # hold thousands of entries. Date order, as the books are kept.
+        self.ids.rows.rows = [dict(viewclass="MonthSummaryView", summary=summary, row_size=(None, self.height))] + [
+            {"entry": entry} for entry in entries_by_date(self.snapshot, month)]
+
+
+class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
+    """The month's head in its list: balances, income and expense, spending
+    by category, how many entries follow."""
+
+    def refresh_view_attrs(self, rv, index, data):
+        self._list, self._index = rv, index
+        summary = data["summary"]
+        if getattr(self, "_summary", None) is not summary:  # not rebuilt when only its height is told
+            self._summary = summary
+            ids = self.ids
+            ids.opening.value = _balance(summary.opening_fen)
+            ids.income.value = money.yuan(summary.income_fen)
+            ids.expense.value = money.yuan(summary.expense_fen)
+            ids.closing.value = _balance(summary.balance_fen)
+            ids.chart.bars = chart_bars(summary.by_category)
+            ids.no_chart.opacity = 0 if summary.by_category else 1
+            ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
+        return super().refresh_view_attrs(rv, index, data)
+
+    def on_minimum_height(self, _instance, height) -> None:
+        """Tell the list this row's height (it lays rows out from its data)."""
+        rv = getattr(self, "_list", None)
+        if rv is None or self._index >= len(rv.data):
+            return
+        row = rv.data[self._index]
+        if row.get("viewclass") == "MonthSummaryView" and abs(row["row_size"][1] - height) > 0.5:
+            rv.data[self._index] = dict(row, row_size=(None, height))
+
+
+class EntryRowView(RecycleDataViewBehavior, RowButton):
+    """One entry in the month's list, drawn from the entry when it scrolls
+    into view."""
+
+    def refresh_view_attrs(self, rv, index, data):
+        snapshot = App.get_running_app().data.snapshot
+        row = entry_row(data["entry"], public_numbers(snapshot.complaint.hotlines))
+        receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
+        self.index = index
+        self.title = row.purpose
+        self.subtitle = f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}"
+        income = row.direction is Direction.INCOME
+        self.value = ("+" if income else "-") + row.amount_text
+        self.value_tone = "ok" if income else "danger"  # money in and money out told apart at a glance
+        self.action = partial(_open_entry, row.id)
+        return super().refresh_view_attrs(rv, index, data)
+
+
+def _open_entry(entry_id: str) -> None:
+    App.get_running_app().nav.go(ScreenName.FINANCE_ENTRY, entry_id=entry_id)
+
+
+class FinanceEntryScreen(PageScreen):
+    def fill(self, content, entry_id: str):
+        public = public_numbers(self.snapshot.complaint.hotlines)
+        row = entry_row(self.snapshot.finance_entry(entry_id), public)
+        self.title = f"{row.direction_zh}：{row.purpose}"
+        self.add_heading(content, f"{row.direction_zh} {row.amount_text}")
+        self.add_section(content, "用途", [row.purpose])
+        details = [f"日期：{row.date.year}年{row.date_zh}", f"类别：{row.category}",
+                   f"{row.counterparty_label}：{row.counterparty or '没有填写'}"]
+        if row.approver:
+            details.append(f"审批人：{row.approver}")
+        if row.voucher_no:
+            details.append(f"凭证号：{row.voucher_no}")
+        self.add_section(content, "明细", details)
+        receipts = Section(title=f"票据照片（{len(row.receipts)}张）" if row.receipts else "票据照片")
+        if row.receipts:
+            receipts.add_widget(HintLabel(text="点一下照片，可以放大看。"))
+            grid = PictureGrid()
+            grid.show(row.receipts, lambda index: self.app.nav.go(
+                ScreenName.PICTURE_VIEWER, entry_id=entry_id, index=index))
+            receipts.add_widget(grid)
+        else:
+            receipts.add_widget(HintLabel(text="这一笔没有上传票据照片。"))
+        content.add_widget(receipts)
+        if row.project_id:
+            project = self.snapshot.project(row.project_id)
+            self.add_button(content, f"这笔钱属于项目：{mask_text(project.name, public)}",
+                            go_to(ScreenName.PROJECT_DETAIL, project_id=project.id))

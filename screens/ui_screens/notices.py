@@ -1,0 +1,77 @@
+"""Notices and typical cases: one list (cases marked 典型案例) and a reader
+with large text -- paragraphs, issuer and date; a case's lesson stands out."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.disclosure_view import case_view, notice_view
+from kiosk.privacy import public_numbers
+from screens.uix.lists import ListScreen, PageScreen
+from screens.shell.navigation import go_to
+from screens.shell.registry import ScreenName
+from screens.uix.widgets import HintLabel, KLabel, Section
+
+CASE_BADGE = "典型案例"
+
+
+def _public(screen) -> frozenset[str]:
+    return public_numbers(screen.snapshot.complaint.hotlines)
+
+
+class ReadingText(KLabel):
+    """Body text of the reader: a size up from ordinary text, not bold."""
+
+
+class ReadingColumn(BoxLayout):
+    """Lines no longer than about 36 characters, centred: long lines across
+    a landscape screen are hard to follow."""
+
+
+class Lesson(Section):
+    """A case's warning, on a coloured band so it is not missed."""
+
+
+class NoticesScreen(ListScreen):
+    def rows(self, **_params):
+        self.title = "通知公告和典型案例"
+        self.intro = "村里的通知在前面；后面标着“典型案例”的，是别处发生过的真事，引以为戒。"
+        public = _public(self)
+        notices = [
+            dict(title=view.title, subtitle=f"{view.date_zh} · {view.issuer}" if view.issuer else view.date_zh,
+                 action=go_to(ScreenName.NOTICE_DETAIL, notice_id=view.id))
+            for view in (notice_view(notice, public) for notice in self.snapshot.notices)
+        ]
+        cases = [
+            dict(title=view.title, subtitle=view.date_zh, badge=CASE_BADGE,
+                 action=go_to(ScreenName.NOTICE_DETAIL, case_id=view.id))
+            for view in (case_view(case, public) for case in self.snapshot.cases)
+        ]
+        return notices + cases
+
+
+class NoticeDetailScreen(PageScreen):
+    def fill(self, content, notice_id: str = "", case_id: str = ""):
+        column = ReadingColumn()
+        content.add_widget(column)
+        content = column
+        if notice_id:
+            view = notice_view(self.snapshot.notice(notice_id), _public(self))
+            self.title = "通知公告"
+            self._read(content, view.title, " · ".join(filter(None, [view.date_zh, view.issuer])), view.body)
+            if view.issuer:
+                content.add_widget(ReadingText(text=f"{view.issuer}\n{view.date_zh}", halign="right"))
+        else:
+            view = case_view(self.snapshot.case(case_id), _public(self))
+            self.title = CASE_BADGE
+            self._read(content, view.title, f"{CASE_BADGE} · {view.date_zh}", view.body)
+            if view.lesson:
+                lesson = Lesson(title="警示")
+                lesson.add_widget(ReadingText(text=view.lesson))
+                content.add_widget(lesson)
+
+    def _read(self, content, title: str, meta: str, body: str) -> None:
+        self.add_heading(content, title)
+        content.add_widget(HintLabel(text=meta))
+        for paragraph in filter(None, (line.strip() for line in body.split("\n"))):
+            content.add_widget(ReadingText(text=paragraph))

@@ -1,0 +1,384 @@
+"""Shared widgets: every screen builds from these, so sizes, colours and
+touch behaviour stay consistent and follow the theme."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import (
+    BooleanProperty, ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.recycleview import RecycleView
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.stacklayout import StackLayout
+
+import screens.uix.shapes  # noqa: F401 -- registers RoundBox, which the kv rules draw with
+from kiosk.images import DecodedImage
+from screens.services.pictures import picture_texture, request_picture
+from screens.uix.typeset_label import TypesetLabel, typeset_lines
+
+
+def theme():
+    return App.get_running_app().theme
+
+
+# A wrapped label narrower than this many characters has not found its
+# place yet (see KLabel.texture_update); nor has a list narrower than this
+# many rows are tall (RowList).
+_SETTLING_CHARS = 4
+_SETTLING_ROWS = 3
+ROW_TEXT_LINES = 2  # a list row's title wraps to this many lines at most (its subtitle: one)
+
+
+def after_next_frame(callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the UI thread once the next frame is on screen."""
+
+    def on_flip(window):
+        window.unbind(on_flip=on_flip)
+        Clock.schedule_once(lambda _dt: callback(), 0)  # the next frame, not inside this one's swap
+
+    Window.bind(on_flip=on_flip)
+
+
+class KLabel(TypesetLabel):
+    """Wrapped text that is always as tall as its content (never clipped),
+    its lines broken by the rules of Chinese typesetting."""
+
+    role = StringProperty("body")  # small / body / title / heading / display
+
+    def __init__(self, **kwargs):
+        self._deferred = False
+        super().__init__(**kwargs)
+
+    def texture_update(self, *largs):
+        # Layouts settle in passes within a frame, and a new label first gets
+        # the widths of half-built parents (52 px: a paragraph wrapped one
+        # character per line, measured and rasterised, then again at its real
+        # width). Too narrow to be real: wait for the width to change, or for
+        # the next frame, then render at whatever width it has.
+        if self.text and self.width < _SETTLING_CHARS * self.font_size:
+            if not self._deferred:
+                self._deferred = True
+                Clock.schedule_once(self._render_deferred, 0)
+            return
+        self._deferred = False
+        super().texture_update(*largs)
+
+    def _render_deferred(self, _dt) -> None:
+        if self._deferred:  # nothing rendered it meanwhile: the narrow width is its real one
+            self._deferred = False
+            super().texture_update()
+
+
+class TapArea(ButtonBehavior):
+    """A touch target: calls ``action`` on release. Kept as behaviour so any
+    layout can become tappable."""
+
+    action = ObjectProperty(None, allownone=True)
+
+    def on_release(self):
+        if self.action is not None:
+            self.action()
+
+
+class KButton(TapArea, TypesetLabel):
+    """A large button with a coloured face (its words balanced, should they wrap)."""
+
+    face = ColorProperty(None, allownone=True)
+    ink = ColorProperty(None, allownone=True)
+    role = StringProperty("body")
+    edge = ColorProperty([0, 0, 0, 0])  # outline colour, drawn when edge_width > 0
+    edge_width = NumericProperty(0)
+
+
+class Tile(TapArea, BoxLayout):
+    """A home-screen tile: big title, one plain line of what is inside."""
+
+    title = StringProperty()
+    subtitle = StringProperty()
+    face = ColorProperty([0.5, 0.1, 0.1, 1])
+    full_height = NumericProperty(0)  # the height that shows title and subtitle
+    min_height = NumericProperty(0)
+    room = NumericProperty(0)  # height offered by the screen when it has space to spare
+    compact = BooleanProperty(False)  # title only: the screen has no room for the subtitle
+
+
+class RowButton(TapArea, BoxLayout):
+    """One row of a list: title, a smaller line under it, a value at right."""
+
+    title = StringProperty()
+    subtitle = StringProperty()
+    value = StringProperty()
+    value_tone = StringProperty("")  # "ok" (money in) or "danger" (money out); plain text colour otherwise
+    badge = StringProperty()  # short flag shown in warning colour, e.g. 公示中
+    index = NumericProperty(0)
+
+
+class RowText(TypesetLabel):
+    """A list row's title or subtitle: ``full_text`` in up to two lines of
+    ``room``, ending in "…" if it needs more (the record's page has all of
+    it), drawn from a texture only as wide as its text. Wrapped text gets a
+    texture as wide as the room it wraps in, and a software renderer
+    uploads and blends every pixel of it: a short title in an 884 px
+    texture was most of a result list's text pixels."""
+
+    full_text = StringProperty()
+    room = NumericProperty(0)
+    fit_width = NumericProperty(0)
+    lines_kept = NumericProperty(ROW_TEXT_LINES)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for name in ("full_text", "room", "font_size", "bold", "lines_kept"):  # what the fit depends on
+            self.fbind(name, self._fit)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        text, room = self.full_text, self.room
+        if not text or room <= 0:
+            self.text, self.fit_width = text, 0
+            return
+        measure = self.measure()
+        natural = measure(text) + 1  # one pixel spare for rounding
+        if natural <= room:
+            self.text, self.fit_width = text, natural
+            return
+        self.fit_width = room
+        self.text = "".join(typeset_lines(text, room, measure, max_lines=int(self.lines_kept)))
+
+
+class RowList(RecycleView):
+    """A long list that stays smooth: only visible rows exist as widgets.
+
+    ``rows`` takes dicts with keys title, subtitle, value, badge, action.
+    """
+
+    rows = ListProperty()
+    row_height = NumericProperty(100)
+
+    def __init__(self, **kwargs):
+        self._rows_pending = False
+        self._rows_prepared = False
+        self._scroll_after_rows = 1.0
+        super().__init__(**kwargs)
+
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        self.layout_manager.bind(width=self._on_layout_width)
+
+    def on_rows(self, _instance, _rows):
+        # As with KLabel: a new list first gets the widths of half-built
+        # parents (100 px, 52 px), and RecycleView lays out every row at
+        # each of them: 6 ms a pass for a month of 5,000 entries. Rows wait
+        # for a width that can be real, or for this frame to be drawn (a
+        # timeout of 0 would come before the layout's last pass).
+        self._rows_pending = True
+        if self._laid_out():
+            self._show_rows()
+        else:
+            after_next_frame(self._show_rows)
+
+    def _laid_out(self) -> bool:
+        # The layout inside the list takes the list's width one pass later.
+        least = _SETTLING_ROWS * self.row_height
+        return self.width >= least and self.layout_manager.width >= least
+
+    def _on_layout_width(self, *_args) -> None:
+        if self._rows_pending and self._laid_out():
+            self._show_rows()
+
+    def _show_rows(self) -> None:
+        if not self._rows_pending:
+            return
+        self._rows_pending = False
+        self.data = [dict(row, index=i) for i, row in enumerate(self.rows)]
+        self.scroll_y, self._scroll_after_rows = self._scroll_after_rows, 1.0
+
+    def keep_scroll(self, scroll_y: float) -> None:
+        """Scroll to ``scroll_y`` (going back to this list), now or once its rows are shown."""
+        if self._rows_pending:
+            self._scroll_after_rows = scroll_y
+        else:
+            self.scroll_y = scroll_y
+
+    def prepare_rows(self) -> None:
+        """Build the row widgets a screenful of rows will need, now, while
+        nothing else happens: the first rows a list shows otherwise build
+        them in the frame that shows them (3 ms a row). They wait, empty and
+        off screen, in RecycleView's cache; no frame ever shows them. Once:
+        the cache keeps them for every later showing."""
+        if self._rows_prepared or self.data or self._rows_pending or not self._laid_out():
+            return
+        self._rows_prepared = True
+        count = math.ceil(self.height / self.row_height) + 1
+        self.data = [dict(title="", subtitle="", value="", badge="", action=None, index=i) for i in range(count)]
+        self.refresh_views()
+        self.data = []
+        self.refresh_views()
+
+
+class ScrollPage(ScrollView):
+    """A vertically scrolling page; add children to ``page.content``."""
+
+    content = ObjectProperty(None)
+
+
+class Section(BoxLayout):
+    """A titled block on a detail page (e.g. 所需材料, 政策依据)."""
+
+    title = StringProperty()
+
+
+class MessageStrip(BoxLayout):
+    """A calm coloured message strip (stale data, missing picture, …)."""
+
+    text = StringProperty()
+    shown = BooleanProperty(False)
+
+
+# ---------------------------------------------------------------- records (issue 6)
+
+
+class HintLabel(KLabel):
+    """Secondary text (a hint, a date line) in the muted colour. A class of
+    its own because a colour set from Python would not follow the palette
+    when large mode switches it."""
+
+
+class FitRow(BoxLayout):
+    """A horizontal row as tall as its tallest child (plus padding), for
+    rows of wrapped text or words whose size is known only once drawn."""
+
+    def add_widget(self, widget, *args, **kwargs):
+        widget.bind(height=self._fit)
+        super().add_widget(widget, *args, **kwargs)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        self.height = max((child.height for child in self.children), default=0) + self.padding[1] + self.padding[3]
+
+
+class Collapsible(BoxLayout):
+    """A row that can be taken off the screen entirely: while ``shown`` is
+    False it holds no children, so no hidden button covers a neighbour or
+    catches its touches (a zero-height box would still let them spill)."""
+
+    shown = BooleanProperty(True)
+
+    def __init__(self, **kwargs):
+        self._stash = []
+        super().__init__(**kwargs)
+
+    def add_widget(self, widget, *args, **kwargs):
+        if self.shown:
+            super().add_widget(widget, *args, **kwargs)
+        else:
+            self._stash.insert(0, widget)
+
+    def on_shown(self, _instance, shown):
+        if shown:
+            stash, self._stash = self._stash, []
+            for widget in reversed(stash):
+                super().add_widget(widget)
+        else:
+            self._stash = list(self.children) + self._stash
+            self.clear_widgets()
+
+
+class Pill(Label):
+    """A short word in a rounded box: ``tone`` warn (公示中, 超预算),
+    primary, ok or plain."""
+
+    tone = StringProperty("warn")
+
+
+class BarChart(BoxLayout):
+    """Horizontal bars, one per row: label and figure on a line, the bar
+    under them (so long labels wrap instead of squeezing the bar).
+
+    ``bars`` takes dicts with keys label, text (the figure as shown),
+    value (a number; bars are drawn relative to the largest) and tone
+    (a theme colour name: primary, muted, ok, danger).
+    ``inline`` puts label, bar and figure on one line, for many short rows.
+    """
+
+    bars = ListProperty()
+    inline = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        bars = kwargs.pop("bars", [])
+        super().__init__(**kwargs)
+        self.bars = bars  # rows are widgets: only once this one is built
+
+    def on_bars(self, _instance, bars):
+        self.clear_widgets()
+        largest = max((bar["value"] for bar in bars), default=0)
+        row_class = InlineBarRow if self.inline else BarRow
+        for bar in bars:
+            self.add_widget(row_class(label=bar["label"], text=bar["text"], tone=bar["tone"],
+                                      fraction=bar["value"] / largest if largest > 0 else 0))
+
+
+class _BarLine(BoxLayout):
+    label = StringProperty()
+    text = StringProperty()
+    fraction = NumericProperty(0)
+    tone = StringProperty("primary")  # a theme colour, so large mode's palette applies
+
+
+class BarRow(_BarLine):
+    """Label and figure on a line, the bar under them."""
+
+
+class InlineBarRow(_BarLine):
+    """Label, bar and figure on one line."""
+
+
+class PictureTile(TapArea, BoxLayout):
+    """A thumbnail with its caption; a reason in place of a broken picture."""
+
+    sha256 = StringProperty()
+    caption = StringProperty()
+    texture = ObjectProperty(None, allownone=True)
+    problem = StringProperty()  # reason shown instead of the picture
+
+    def on_sha256(self, _instance, sha256):
+        self.texture = None
+        self.problem = ""
+        request_picture(sha256, self._show)
+
+    def _show(self, sha256, result):
+        if sha256 != self.sha256:  # the tile shows another picture by now
+            return
+        if isinstance(result, DecodedImage):
+            self.texture = picture_texture(result)
+        else:
+            self.problem = result.reason_zh
+
+
+class PictureGrid(StackLayout):
+    """Thumbnails that wrap onto new lines (no sideways swipe needed);
+    tapping one calls ``open_picture(index)``."""
+
+    def show(self, refs, open_picture) -> None:
+        self.clear_widgets()
+        for index, ref in enumerate(refs):
+            self.add_widget(PictureTile(sha256=ref.sha256, caption=ref.caption,
+                                        action=lambda index=index: open_picture(index)))
+
+
+# ---------------------------------------------------------------- search (issue 5)
+
+
+class SearchButton(KButton):
+    """The way into search, the same wherever it is offered (home, power list)."""
+
+    icon = NumericProperty(0)  # width of the drawn magnifier's place
+

@@ -1,0 +1,441 @@
+"""The benchmark run: measure the kiosk on the demo village and on a large
+synthetic one, beside a browser kiosk showing the same data.
+
+Order: build the villages, serve their signed feeds from 127.0.0.1, the
+sync figures, the core search figures, cold starts of the real kiosk
+from a warm store, the UI measurements (``tooling.bench.ui`` in a child
+process), then the browser peer. A part that cannot run here is skipped
+with its reason and the rest still runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+from kiosk import paths
+from tooling.bench import peer, report, serve, syncbench
+from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
+
+READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"  # screens.shell.app writes the first frame's time there
+SIZE = (1080, 1920)  # portrait, the common terminal
+COLD_START_TIMEOUT_S = 120.0
+SEARCH_RECORDS = 10_000
+# Typed key by key, as villagers do: initials, full pinyin, Chinese.
+SEARCH_QUERIES = ("db", "dbpd", "dibao", "zjd", "zhaijidi", "cwgk", "tzgg", "ljqy", "glxm", "xm", "1z", "低保", "宅基地", "村部")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of everything: ``--quick`` for a few minutes, full for the record."""
+
+    sync_media: int
+    sync_media_kb: int
+    sync_runs: int
+    cold_runs: int
+    peer_runs: int
+    nav_reps: int
+    per_screen: int
+    soak_taps: int
+    gestures: int
+    receipts: int
+    search_rounds: int
+
+
+QUICK = Plan(sync_media=100, sync_media_kb=40, sync_runs=2, cold_runs=3, peer_runs=3, nav_reps=2, per_screen=3,
+             soak_taps=1_000, gestures=4, receipts=5, search_rounds=3)
+FULL = Plan(sync_media=500, sync_media_kb=110, sync_runs=5, cold_runs=7, peer_runs=7, nav_reps=5, per_screen=5,
+            soak_taps=10_000, gestures=12, receipts=20, search_rounds=10)
+
+
+# ------------------------------------------------------------ the villages
+
+
+def demo_source(work: Path) -> Path:
+    if (paths.DEMO_VILLAGE / "village.json").is_file():
+        return paths.DEMO_VILLAGE
+    from tooling.demo.build import build
+
+    build(work / "demo")  # the bundled copy is missing (e.g. a bare checkout): make it
+    return work / "demo"
+
+
+def large_source(work: Path) -> Path:
+    """10,000 finance entries in two 5,000-entry months (the longest list),
+    200 projects, 500 receipt images, and notices enough that search
+    covers 10,000 records."""
+    from tooling.demo import notices, powers
+    from tooling.synthetic import build_synthetic
+
+    projects, disclosures = 200, 50
+    others = len(powers.ITEMS) + projects + disclosures + len(notices.cases())
+    out = work / "large"
+    build_synthetic(out, entries=10_000, projects=projects, media=500, months=2, notices=SEARCH_RECORDS - others,
+                    disclosures=disclosures, seed=1)
+    return out
+
+
+def sync_source(work: Path, plan: Plan) -> Path:
+    """A village of realistic shape for sync: 24 monthly shards, and media
+    enough for the throughput figure (≥ 50 MB in the full run)."""
+    from tooling.synthetic import build_synthetic
+
+    out = work / "sync-village"
+    build_synthetic(out, entries=10_000, projects=200, media=plan.sync_media, media_kb=plan.sync_media_kb, seed=2)
+    return out
+
+
+def write_config(path: Path, feed: syncbench.ServedFeed, store: Path) -> Path:
+    path.write_text(
+        f"""[terminal]
+id = "BENCH-0001"
+
+[feed]
+platform = "{feed.base_url}"
+village = "{feed.village}"
+pubkeys = ["{feed.publisher.pub_path}"]
+store = "{store}"
+allow_http = true
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+# ------------------------------------------------------------ measurements
+
+
+def search_core(source: Path, rounds: int) -> dict:
+    """Key by key through typical queries over the large village, in the
+    core (no UI): what a key tap costs the search itself."""
+    from kiosk.search import SearchIndex, bench_queries
+    from kiosk.snapshot import load_folder
+
+    snapshot = load_folder(source)
+    started = time.perf_counter()
+    index = SearchIndex.build(snapshot)
+    build_s = time.perf_counter() - started
+    typed = [query[:end] for query in SEARCH_QUERIES for end in range(1, len(query) + 1)]
+    times = [ms for _ in range(rounds) for ms in bench_queries(index, typed)]
+    suggest = []
+    for text in typed:
+        started = time.perf_counter()
+        index.suggest_keys(text)
+        suggest.append((time.perf_counter() - started) * 1000)
+    return {
+        "records": len(index),
+        "index_build_s": round(build_s, 3),
+        "keys": len(typed),
+        "query_ms": report.summarize(times),
+        "suggest_keys_ms": report.summarize(suggest),
+    }
+
+
+def kiosk_command() -> list[str]:
+    script = Path(sys.executable).with_name("village-kiosk")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "kiosk.cli"]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Kill the kiosk and anything it started, at once: the measurement is
+    over, nothing needs a clean stop (its store is built to survive being
+    killed)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    process.wait(10)
+
+
+def cold_start_once(config: Path, env: dict, work: Path, log: Path) -> tuple[float, float | None]:
+    """Spawn the real kiosk; (seconds from spawn to its first frame on
+    screen, its PSS in MiB on the home screen a moment later)."""
+    ready = work / "ready"
+    ready.unlink(missing_ok=True)
+    command = [*kiosk_command(), "--windowed", "--size", f"{SIZE[0]}x{SIZE[1]}", "--config", str(config)]
+    with log.open("ab") as out:
+        spawned = time.time()
+        process = subprocess.Popen(command, env={**env, READY_FILE_ENV: str(ready)}, stdout=out, stderr=out,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + COLD_START_TIMEOUT_S
+            while not (ready.exists() and ready.read_text().endswith("\n")):
+                if process.poll() is not None:
+                    raise RuntimeError(f"the kiosk exited with status {process.returncode} before drawing (log: {log})")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the kiosk drew nothing within {COLD_START_TIMEOUT_S:.0f} s (log: {log})")
+                time.sleep(0.005)
+            drawn = float(ready.read_text()) - spawned
+            time.sleep(1.0)  # the home screen at rest
+            try:
+                pss = round(tree_pss_mib(process.pid)[0], 1)
+            except MemoryUnavailable:
+                pss = None
+        finally:
+            _stop(process)
+    return drawn, pss
+
+
+def compile_bytecode() -> None:
+    """Write the kiosk's up-to-date bytecode, as ``pip install`` does on a
+    terminal: a development checkout (or PYTHONDONTWRITEBYTECODE, set on
+    some machines) would otherwise compile 50 modules at every start."""
+    import compileall
+    import importlib.util
+
+    for package in ("kiosk", "screens"):  # found, not imported: the core never loads the UI
+        for folder in importlib.util.find_spec(package).submodule_search_locations:
+            compileall.compile_dir(folder, quiet=1)
+
+
+def cold_start(config: Path, runs: int, env: dict, work: Path, log: Path) -> dict:
+    compile_bytecode()
+    cold_start_once(config, env, work, log)  # warm-up: page cache, font cache, as on a terminal that has run before
+    samples = [cold_start_once(config, env, work, log) for _ in range(runs)]
+    pss = [p for _, p in samples if p is not None]
+    return {"seconds": report.summarize([s for s, _ in samples]), "pss_home_mib": report.summarize(pss, 1), "command": " ".join(kiosk_command())}
+
+
+def ui_session(args: list[str], env: dict, work: Path, name: str, timeout: float) -> dict:
+    """Run ``tooling.bench.ui`` in a child process; its JSON results."""
+    out, log = work / f"ui-{name}.json", work / f"ui-{name}.log"
+    with log.open("wb") as log_file:
+        result = subprocess.run([sys.executable, "-m", "tooling.bench.ui", "--json", str(out), *args], env=env,
+                                stdout=log_file, stderr=log_file, stdin=subprocess.DEVNULL, timeout=timeout)
+    if result.returncode != 0 or not out.exists():
+        tail = log.read_text(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"bench_ui ({name}) failed with status {result.returncode}: {' | '.join(tail)}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def machine() -> dict:
+    def first(path: str, prefix: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return ""
+
+    try:
+        debian = Path("/etc/debian_version").read_text().strip()
+    except OSError:
+        debian = ""
+
+    def version(package: str) -> str:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return ""
+
+    return {
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "cores": os.cpu_count(),
+        "memory_mib": int(first("/proc/meminfo", "MemTotal").split()[0]) // 1024 if first("/proc/meminfo", "MemTotal") else None,
+        "kernel": platform.release(),
+        "debian": debian,
+        "python": platform.python_version(),
+        "kivy": version("kivy"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# ------------------------------------------------------------ the run
+
+
+class Bench:
+    def __init__(self, plan: Plan, work: Path, skip: set[str]):
+        self.plan = plan
+        self.work = work
+        self.skip = skip
+        self.results: dict = {"skipped": {}}
+        self.env = dict(os.environ)
+        # A cache of our own: thumbnails made by an earlier run must not flatter this one.
+        self.env["XDG_CACHE_HOME"] = str(work / "cache")
+        self.env.pop(READY_FILE_ENV, None)
+
+    def skipped(self, key: str, reason: str) -> None:
+        self.results["skipped"][key] = reason
+        print(f"  skipped {key}: {reason}", file=sys.stderr, flush=True)
+
+    def step(self, text: str) -> None:
+        print(f"bench: {text}", file=sys.stderr, flush=True)
+
+    def run(self) -> dict:
+        r = self.results
+        r["machine"] = machine()
+        r["quick"] = self.plan is QUICK
+        r["plan"] = asdict(self.plan)
+        r["started_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        display = self._display()
+
+        self.step("building the villages")
+        demo, large = demo_source(self.work), large_source(self.work)
+        www = self.work / "www"
+        www.mkdir()
+        server = serve.start_server(www, self.work / "nginx")
+        r["server"] = server.name
+        try:
+            publisher = syncbench.Publisher(self.work / "keys")
+            if "sync" not in self.skip:
+                self._sync(publisher, www, server.url)
+            configs = self._warm_stores(publisher, www, server.url, {"demo": demo, "large": large})
+            if "search" not in self.skip:
+                self.step("search in the core")
+                r["search_core"] = search_core(large, self.plan.search_rounds)
+            if display is not None:
+                self._ui(configs)
+        finally:
+            server.stop()
+        if "peer" not in self.skip:
+            self._peer(demo, display)
+        self._derive()
+        r["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        r["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        r["targets"] = report.verdicts(r)
+        return r
+
+    def _display(self) -> str | None:
+        from tooling.display import DisplayError, ensure_display  # no Kivy in there
+
+        try:
+            display = ensure_display(*SIZE)
+        except DisplayError as exc:
+            for key in ("cold_start_s", "pss_mib", "peer"):
+                self.skipped(key, str(exc))
+            return None
+        self.env["DISPLAY"] = display
+        return display
+
+    def _sync(self, publisher, www: Path, url: str) -> None:
+        self.step("sync: unchanged poll, one-month change, first sync against curl")
+        source = sync_source(self.work, self.plan)
+        feed = syncbench.ServedFeed(publisher, www, url)
+        sync, _store = syncbench.run(feed, source, self.work / "sync", self.plan.sync_runs)
+        sync["village"] = syncbench.village_size(source)
+        sync["server"] = self.results["server"]
+        self.results["sync"] = sync
+        self.results["sync_unchanged_bytes"] = sync["unchanged"]["bytes"]
+
+    def _warm_stores(self, publisher, www: Path, url: str, sources: dict[str, Path]) -> dict[str, Path]:
+        """Each village synced into a store of its own, and a terminal
+        configuration pointing at it: the kiosk starts as in the field."""
+        configs = {}
+        for name, source in sources.items():
+            feed = syncbench.ServedFeed(publisher, www, url)
+            feed.publish(source)
+            store = self.work / "stores" / name
+            syncbench.sync_into(feed, store)
+            configs[name] = write_config(self.work / f"config-{name}.toml", feed, store)
+        return configs
+
+    def _ui(self, configs: dict[str, Path]) -> None:
+        r, plan = self.results, self.plan
+        if "cold" not in self.skip:
+            self.step("cold starts of the kiosk (demo, then large village)")
+            for name, key in (("demo", "cold_start"), ("large", "cold_start_large")):
+                try:
+                    r[key] = cold_start(configs[name], plan.cold_runs, self.env, self.work, self.work / f"kiosk-{name}.log")
+                except RuntimeError as exc:
+                    self.skipped(f"{key}_s", str(exc))
+            if "cold_start" in r:
+                r["cold_start_s"] = r["cold_start"]["seconds"]["median"]
+        if "ui" not in self.skip:
+            common = ["--reps", str(plan.nav_reps), "--per-screen", str(plan.per_screen)]
+            taps = 0 if "soak" in self.skip else plan.soak_taps
+            self.step(f"UI on the demo village: tour, navigation, {taps} soak taps")
+            try:
+                demo = ui_session(["--config", str(configs["demo"]), *common, "--taps", str(taps)], self.env, self.work, "demo", timeout=6 * 3600)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                self.skipped("pss_mib", str(exc))
+            else:
+                self._merge(demo, ("pss_mib", "tap_p95_ms", "power_detail_p95_ms", "soak_growth_mib"))
+                r["ui_demo"] = demo
+            self.step("UI on the large village: navigation, scrolling, receipts, search")
+            try:
+                large = ui_session(["--config", str(configs["large"]), *common, "--large", "--gestures", str(plan.gestures),
+                                    "--receipts", str(plan.receipts)], self.env, self.work, "large", timeout=3 * 3600)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                self.skipped("scroll_frame_p95_ms", str(exc))
+            else:
+                self._merge(large, ("finance_month_p95_ms", "scroll_frame_p95_ms", "search_p95_ms",
+                                    "receipt_thumbnail_p95_ms", "receipt_full_p95_ms"))
+                r["pss_large_mib"] = large.get("pss_mib")
+                r["ui_large"] = large
+
+    def _merge(self, session: dict, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            if session.get(key) is not None:
+                self.results[key] = session[key]
+        if "soak" in session:
+            self.results["soak"] = session["soak"]
+        for key, reason in session.get("skipped", {}).items():
+            self.results["skipped"].setdefault(key, reason)
+
+    def _peer(self, demo: Path, display: str | None) -> None:
+        from kiosk.snapshot import load_folder
+
+        self.step("the browser peer (Chromium --kiosk) on the demo village")
+        if display is None:
+            self.results["peer"] = {"first_paint_s": None, "pss_mib": None, "reason": self.results["skipped"]["peer"]}
+            return
+        try:
+            self.results["peer"] = peer.measure(load_folder(demo), self.work, self.plan.peer_runs, SIZE)
+        except peer.PeerUnavailable as exc:
+            self.results["peer"] = {"first_paint_s": None, "pss_mib": None, "reason": str(exc)}
+            self.skipped("peer", str(exc))
+
+    def _derive(self) -> None:
+        """Ratios to the peer, and search from the core when no search screen ran."""
+        r = self.results
+        ours_first = r.get("cold_start_s")
+        peer_figures = r.get("peer") or {}
+        ratios = r.setdefault("ratios", {})
+        if ours_first and peer_figures.get("first_paint_s"):
+            ratios["cold_start_vs_peer"] = round(ours_first / peer_figures["first_paint_s"], 3)
+        if r.get("pss_mib") and peer_figures.get("pss_mib"):
+            ratios["pss_vs_peer"] = round(r["pss_mib"] / peer_figures["pss_mib"], 3)
+        if r.get("search_p95_ms") is None and "search_core" in r:
+            r["search_p95_ms"] = r["search_core"]["query_ms"]["p95"]
+            r["search_measured_in"] = "core (SearchIndex.query; no search screen measured)"
+        elif r.get("search_p95_ms") is not None:
+            r["search_measured_in"] = "UI (key tap → results frame)"
+        for key in ("ratios.cold_start_vs_peer", "ratios.pss_vs_peer"):
+            if report.lookup(r, key) is None:
+                r["skipped"].setdefault(key, peer_figures.get("reason") or "a figure is missing")
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """The ``bench`` command: run, print the table, write the JSON."""
+    plan = QUICK if args.quick else FULL
+    work = Path(tempfile.mkdtemp(prefix="village-kiosk-bench-")) if args.work is None else args.work
+    work.mkdir(parents=True, exist_ok=True)
+    # The dozens of syncs below would each log a line amid the table.
+    feed_log = logging.getLogger("kiosk.feed")
+    level = feed_log.level
+    feed_log.setLevel(logging.WARNING)
+    try:
+        results = Bench(plan, work, set(args.skip or ())).run()
+    finally:
+        feed_log.setLevel(level)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(report.table(results["targets"]))
+    if args.json:
+        report.write_json(results, args.json)
+        print(f"results written to {args.json}")
+    return 0

@@ -1,0 +1,83 @@
+"""Every screen (and one detail view of each kind), for screenshots, the
+layout check and tests. Add a stop here when you add a screen."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.flags import project_flags
+from kiosk.snapshot import Snapshot
+from screens.shell.registry import ScreenName
+
+
+@dataclass(frozen=True)
+class Stop:
+    label: str  # file name stem, e.g. "power_detail"
+    screen: ScreenName
+    params: dict = field(default_factory=dict)
+
+
+def tour_stops(snapshot: Snapshot) -> list[Stop]:
+    category = snapshot.categories[0]
+    item = snapshot.items_in(category.id)[0]
+    month = snapshot.months()[0]
+    # Details that show the most: several receipts; a flagged project with photos.
+    entry = max(snapshot.finance_entries(), key=lambda e: len(e.receipts))
+    project = max(snapshot.projects, key=lambda p: (bool(project_flags(p)), bool(p.photos)))
+    stops = [
+        Stop("home", ScreenName.HOME),
+        Stop("power_categories", ScreenName.POWER_CATEGORIES),
+        Stop("power_list", ScreenName.POWER_LIST, {"category_id": category.id}),
+        Stop("power_detail", ScreenName.POWER_DETAIL, {"item_id": item.id}),
+        Stop("power_flowchart", ScreenName.POWER_FLOWCHART, {"item_id": item.id}),
+        Stop("power_flowchart_fit", ScreenName.POWER_FLOWCHART, {"item_id": item.id, "fit": True}),
+        Stop("power_steps", ScreenName.POWER_FLOWCHART, {"item_id": item.id, "steps": True}),
+        Stop("search", ScreenName.SEARCH, {"text": "DB"}),
+        Stop("search_empty", ScreenName.SEARCH),
+        Stop("projects", ScreenName.PROJECTS),
+        Stop("project_detail", ScreenName.PROJECT_DETAIL, {"project_id": project.id}),
+        Stop("finance", ScreenName.FINANCE),
+        Stop("finance_month", ScreenName.FINANCE_MONTH, {"month": month}),
+        Stop("finance_entry", ScreenName.FINANCE_ENTRY, {"entry_id": entry.id}),
+        *([Stop("picture_viewer", ScreenName.PICTURE_VIEWER, {"entry_id": entry.id, "index": 0})] if entry.receipts else []),
+        Stop("disclosures", ScreenName.DISCLOSURES),
+        Stop("disclosure_detail", ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": snapshot.disclosures[0].id}),
+        Stop("notices", ScreenName.NOTICES),
+        Stop("notice_detail", ScreenName.NOTICE_DETAIL, {"notice_id": snapshot.notices[0].id}),
+        Stop("complaint", ScreenName.COMPLAINT, {"item_id": item.id}),
+    ]
+    if snapshot.cases:
+        stops.append(Stop("case_detail", ScreenName.NOTICE_DETAIL, {"case_id": snapshot.cases[0].id}))
+    stops.append(Stop("attract", ScreenName.ATTRACT))
+    return stops
+
+
+def wait_for_pictures(harness, timeout_s: float = 5.0) -> None:
+    """Pictures are decoded on worker threads: pump frames until those asked
+    for are on screen (or the time is up), so screenshots show them."""
+    from screens.services.pictures import pictures_pending
+
+    deadline = time.monotonic() + timeout_s
+    while pictures_pending() and time.monotonic() < deadline:
+        time.sleep(0.01)
+        harness.pump(1)
+    harness.pump(1)
+
+
+def run_tour(harness, out: Path) -> list[Path]:
+    """Visit every stop and save a PNG named after it; return the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stop in tour_stops(harness.app.data.snapshot):
+        harness.app.nav.home()
+        if stop.screen is not ScreenName.HOME:
+            harness.go(stop.screen, **stop.params)
+        harness.pump()
+        wait_for_pictures(harness)
+        path = out / f"{stop.label}.png"
+        harness.screenshot().save(path, compress_level=1)  # fast; size matters less here
+        written.append(path)
+    harness.app.nav.home()
+    return written
