@@ -161,15 +161,24 @@ def test_verify_checks_the_pack(tmp_path):
         publish.verify_tree(out, publisher.keyring)
 
 
-def test_a_manifest_whose_pack_size_is_not_its_members_is_refused(tmp_path):
+def test_a_pack_whose_size_is_not_its_members_is_never_taken_and_verify_says_so(tmp_path):
+    """A pack is only a faster way to the blobs: one that does not add up
+    costs the terminal the pack, not the version (FEED-PROTOCOL section 4);
+    the publisher's own check refuses it."""
     publisher = Publisher(tmp_path)
     out = tmp_path / "out"
     publisher.build(out, write_village(tmp_path / "src"))
     signed = decode_manifest((out / "manifest.json").read_bytes())
     wrong = msgspec.structs.replace(signed, pack=msgspec.structs.replace(signed.pack, size=signed.pack.size + 1))
     index = (out / "blobs" / signed.media_index.sha256).read_bytes()
-    with pytest.raises(BadManifest, match="pack: .* its members make"):
-        with_media_index(decode_manifest(msgspec.json.encode(wrong)), index)
+    listed = with_media_index(decode_manifest(msgspec.json.encode(wrong)), index)
+    assert listed.pack_problem() == f"pack: {signed.pack.size + 1} bytes, its members make {signed.pack.size}"
+    assert not listed.takes_pack(listed.total_size())
+    raw = msgspec.json.encode(wrong)
+    (out / "manifest.json").write_bytes(raw)
+    (out / "manifest.sig").write_bytes(keys.sign(publisher.private, raw))
+    with pytest.raises(publish.Rejected, match="pack: .* its members make"):
+        publish.verify_tree(out, publisher.keyring)
 
 
 def test_a_manifest_with_a_media_index_lists_no_media_and_is_format_2(tmp_path):

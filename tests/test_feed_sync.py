@@ -14,6 +14,7 @@ import shutil
 import time
 
 import httpx
+import msgspec
 import pytest
 from feed_fixtures import (
     FAST,
@@ -29,7 +30,18 @@ from feed_fixtures import (
 from feedserver import Fault
 
 from kiosk.feed import keys, verify
-from kiosk.feed.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, SIGNATURE_NAME, FileEntry, FileKind, blob_path, decode_manifest, pack_path, sha256_hex
+from kiosk.feed.manifest import (
+    MANIFEST_NAME,
+    MAX_MANIFEST_BYTES,
+    SIGNATURE_NAME,
+    FileEntry,
+    FileKind,
+    PackEntry,
+    blob_path,
+    decode_manifest,
+    pack_path,
+    sha256_hex,
+)
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
@@ -483,6 +495,33 @@ def test_the_documents_are_in_hand_before_the_pack_has_brought_the_media(feed):
     assert count == len(manifest.blobs())
     documents = sum(e.size for e in manifest.documents())
     assert len(seen_at) == 1 and documents <= seen_at[0] < manifest.pack.size / 2  # long before the pictures are in
+
+
+def _resign(feed: Feed, **changes) -> None:
+    """Publish the served manifest again with ``changes``, validly signed."""
+    path = feed.served / MANIFEST_NAME
+    raw = msgspec.json.encode(msgspec.structs.replace(decode_manifest(path.read_bytes()), **changes))
+    path.write_bytes(raw)
+    (feed.served / SIGNATURE_NAME).write_bytes(keys.sign(feed.publisher.private, raw))
+    touch(path)
+
+
+def test_a_pack_that_does_not_add_up_is_given_up_not_the_version(faulty, caplog):
+    """An independent publisher put the media index in the pack too: the
+    pack is 754 bytes longer than its members. A pack is only a faster way
+    to the blobs, so the version is taken blob by blob."""
+    manifest = faulty.publish(village_options={"media": 6}).manifest
+    members = manifest.pack_members()
+    documents = [m for m in members if m.kind is FileKind.DOCUMENT]
+    blob = lambda sha256: (faulty.served / blob_path(sha256)).read_bytes()  # noqa: E731
+    pack = b"".join([*(blob(m.sha256) for m in documents), blob(manifest.media_index.sha256), *(blob(m.sha256) for m in members[len(documents) :])])
+    (faulty.served / pack_path(sha256_hex(pack))).write_bytes(pack)
+    _resign(faulty, pack=PackEntry(sha256=sha256_hex(pack), size=len(pack)))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert f"pack not usable (pack: {len(pack)} bytes, its members make {manifest.pack.size})" in caplog.text
+    assert not [p for p in faulty.server.log if "/packs/" in p]
+    faulty.assert_holds(1)
 
 
 def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):

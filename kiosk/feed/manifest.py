@@ -101,7 +101,8 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     def pack_members(self) -> list[FileEntry]:
         """What a pack holds, in order: each distinct blob once, the
         documents first (they decide whether the version is valid at all),
-        each kind in the order ``files`` lists them."""
+        each kind in the order ``files`` lists them (media: the media
+        index's order). Not the media index: it is read before the pack."""
         members: dict[str, FileEntry] = {}
         for kind in (FileKind.DOCUMENT, FileKind.MEDIA):
             for entry in self.files:
@@ -113,11 +114,21 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         """Every distinct blob, sha256 -> size."""
         return {entry.sha256: entry.size for entry in self.files}
 
+    def pack_problem(self) -> str | None:
+        """Why the pack cannot hold what it should (its size is not its
+        members'), or None. The media must be listed."""
+        if self.pack is None:
+            return None
+        members = sum(entry.size for entry in self.pack_members())
+        return None if self.pack.size == members else f"pack: {self.pack.size} bytes, its members make {members}"
+
     def takes_pack(self, missing_bytes: int) -> bool:
         """Whether a terminal lacking this many bytes of blobs fetches the
         pack: when they are at least half of it (the rest it already has
-        comes again, at most as much as it needs)."""
-        return self.pack is not None and missing_bytes >= PACK_WORTH * self.pack.size
+        comes again, at most as much as it needs). A pack that does not
+        add up is never taken: it is only a faster way to the blobs, so
+        the version stands without it."""
+        return self.pack is not None and missing_bytes >= PACK_WORTH * self.pack.size and self.pack_problem() is None
 
     def total_size(self) -> int:
         return sum(self.blobs().values())
@@ -193,7 +204,8 @@ def decode_manifest(raw: bytes) -> Manifest:
 
 def check_rules(manifest: Manifest, listed: bool = False) -> None:
     """Rules the types alone cannot say. ``listed``: the media of a media
-    index are in ``files`` (else a manifest with one must list none)."""
+    index are in ``files`` (else a manifest with one must list none). The
+    pack is not judged here (``Manifest.pack_problem``)."""
     if manifest.format > MANIFEST_FORMAT:
         raise BadManifest(f"format {manifest.format} is newer than this terminal understands ({MANIFEST_FORMAT})")
     if manifest.media_index is not None and manifest.format < 2:
@@ -215,7 +227,3 @@ def check_rules(manifest: Manifest, listed: bool = False) -> None:
     missing = [name for name in decode.REQUIRED_DOCS if name not in names]
     if missing:
         raise BadManifest(f"required document {missing[0]} is not listed")
-    if manifest.pack is not None and (listed or manifest.media_index is None):
-        members = sum(entry.size for entry in manifest.pack_members())
-        if manifest.pack.size != members:
-            raise BadManifest(f"pack: {manifest.pack.size} bytes, its members make {members}")

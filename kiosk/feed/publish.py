@@ -256,6 +256,8 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
                 documents[entry.name] = data
     # Media are checked above; the snapshot only needs to decode the documents.
     verify.build_snapshot(manifest, documents, DirectoryMedia(out / BLOB_DIR))
+    if manifest.pack_problem() is not None:
+        raise Rejected(manifest.pack_problem())
     if manifest.pack is not None and out.is_dir():
         _check_pack(out, manifest.pack, manifest.pack_members())
     if manifest.expires_at <= (now or dt.datetime.now(dt.UTC)):
