@@ -6,15 +6,19 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
+import json
 import os
 import stat
 
 import msgspec
 import pytest
 from feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
+from test_images import png_bomb
 
-from kiosk import paths
+from kiosk import limits, paths
 from kiosk.feed import cli, keys, publish
+from kiosk.feed.cli import EXIT_DATA
+from kiosk.images import TOO_BIG, ImageProblem, decode_image
 from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex, with_media_index
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
 
@@ -198,6 +202,47 @@ def test_verify_refuses_an_expired_tree(tmp_path):
     publisher.build(out, write_village(tmp_path / "src"), now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     with pytest.raises(publish.Rejected, match="expired"):
         publish.verify_tree(out, publisher.keyring)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shown"),
+    [(7000, 5000, True), (7500, 5500, False), (8000, 6000, False)],  # 35 MP, 41 MP, a 48 MP phone photo
+    ids=["7000x5000", "7500x5500", "48MP"],
+)
+def test_build_refuses_a_picture_a_terminal_would_not_show_in_its_words(tmp_path, keydir, capsys, width, height, shown):
+    src = write_village(tmp_path / "src")
+    picture = png_bomb(width, height, rows=10)  # the header is what counts
+    (src / "media" / sha256_hex(picture)).write_bytes(picture)
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    on_terminal = decode_image(picture)
+    if shown:
+        assert status == 0, err
+        assert not isinstance(on_terminal, ImageProblem) or on_terminal.reason_zh != TOO_BIG
+        return
+    assert on_terminal == ImageProblem(TOO_BIG)
+    assert status == EXIT_DATA and not (tmp_path / "out" / "manifest.json").exists()
+    expected = f"{width}×{height} pixels ({width * height / 1e6:.1f} megapixels), more than the 40 megapixels a terminal shows"
+    assert on_terminal.reason == expected
+    assert err == f"feed build: media/{sha256_hex(picture)}: {expected}"
+
+
+def test_build_refuses_media_that_is_no_picture(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src")
+    (src / "media" / sha256_hex(b"%PDF-1.4")).write_bytes(b"%PDF-1.4")
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    assert status == EXIT_DATA
+    assert err.endswith(f"media/{sha256_hex(b'%PDF-1.4')}: not a picture a terminal can open (JPEG, PNG, WebP, GIF or BMP)")
+
+
+def test_build_refuses_a_text_over_its_limit_with_the_terminals_message(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src")
+    notices = json.loads((src / "notices.json").read_bytes())
+    notices["notices"][0]["title"] = "焱" * (limits.LINE_CHARS + 1)
+    (src / "notices.json").write_text(json.dumps(notices, ensure_ascii=False), encoding="utf-8")
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    assert status == EXIT_DATA
+    # What a terminal says after "rejected: invalid data in vN: " (test_feed_sync).
+    assert err.endswith(f"notices.json: $.notices[0].title: expected str of length <= {limits.LINE_CHARS}")
 
 
 def test_build_demo_village(tmp_path, keydir, capsys):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
 import time
 
 import httpx
@@ -29,6 +31,7 @@ from feed_fixtures import (
 )
 from feedserver import Fault
 
+from kiosk import limits
 from kiosk.feed import keys, verify
 from kiosk.feed.manifest import (
     MANIFEST_NAME,
@@ -281,6 +284,68 @@ def test_signed_but_invalid_data_is_rejected(feed):
     touch(feed.served / "manifest.json")
     result = feed.sync()
     assert result.kind is REJECTED and "invalid data in v2: projects.json" in result.message
+    feed.assert_holds(1)
+
+
+def _sync_once_command(feed: Feed) -> subprocess.CompletedProcess:
+    """``village-kiosk sync --once`` in a process of its own, as a terminal's timer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "sync", "--once", "--platform", feed.server.url, "--village", VILLAGE,
+         "--pubkey", str(feed.publisher.pub_path), "--store", str(feed.base / "store")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_a_signed_document_nested_100000_deep_is_rejected_with_one_line(feed):
+    """Unknown fields are ignored, but not before their depth is known: the
+    decoder recurses, and sync --once crashed (exit 1, no outcome line)."""
+    synced(feed)
+    notices = json.loads((feed.src / "notices.json").read_bytes())
+    deep = json.dumps(notices, ensure_ascii=False)[:-1].encode() + b', "appendix": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    version = feed.publish_documents({"notices.json": deep})
+    feed.store.close()  # the command opens the store itself
+    done = _sync_once_command(feed)
+    assert done.returncode == EXIT_STATUS[REJECTED], done.stderr
+    assert done.stdout.splitlines()[-1] == f"rejected: invalid data in v{version}: notices.json: $: nested 100001 levels deep, more than the 32 allowed"
+    feed.store = Store(feed.base / "store")
+    feed.assert_holds(1)
+
+
+def test_a_signed_manifest_nested_deep_is_rejected(feed):
+    synced(feed)
+    raw = (feed.served / MANIFEST_NAME).read_bytes()
+    raw = raw[:-1] + b',"future":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    (feed.served / MANIFEST_NAME).write_bytes(raw)
+    (feed.served / SIGNATURE_NAME).write_bytes(keys.sign(feed.publisher.private, raw))
+    touch(feed.served / MANIFEST_NAME)
+    result = feed.sync()
+    assert result.kind is REJECTED
+    assert result.message == "rejected: bad manifest: no usable key_id (nested 50001 levels deep, more than the 32 allowed)"
+    feed.assert_holds(1)
+
+
+def test_a_document_larger_than_a_document_may_be_is_refused_before_it_is_fetched(faulty):
+    synced(faulty)
+    signed = decode_manifest((faulty.served / MANIFEST_NAME).read_bytes())
+    files = [msgspec.structs.replace(e, size=limits.MAX_DOCUMENT_BYTES + 1) if e.name == "notices.json" else e for e in signed.files]
+    _resign(faulty, files=files, version=2, pack=None)
+    faulty.server.log.clear()
+    result = faulty.sync()
+    assert result.kind is REJECTED
+    assert result.message == f"rejected: bad manifest: files[4] 'notices.json': {limits.MAX_DOCUMENT_BYTES + 1} bytes, more than the {limits.MAX_DOCUMENT_BYTES} a document may have"
+    assert not [p for p in faulty.server.log if "/blobs/" in p]
+    faulty.assert_holds(1)
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", limits.LINE_CHARS), ("body", limits.BODY_CHARS)])
+def test_a_signed_text_longer_than_its_limit_is_rejected_naming_document_and_field(feed, field, limit):
+    synced(feed)
+    notices = json.loads((feed.src / "notices.json").read_bytes())
+    notices["notices"][0][field] = "垚" * (limit + 1)
+    version = feed.publish_documents({"notices.json": json.dumps(notices, ensure_ascii=False).encode()})
+    result = feed.sync()
+    assert result.kind is REJECTED
+    assert result.message == f"rejected: invalid data in v{version}: notices.json: $.notices[0].{field}: expected str of length <= {limit}"
     feed.assert_holds(1)
 
 

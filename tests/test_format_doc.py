@@ -155,7 +155,13 @@ def test_fragments_decode():
 # ------------------------------------------------------------ field and enum tables
 
 _ALIASES: list[tuple[object, str]] = [
-    (model.Text, "text"),
+    (model.NameText, "text ≤ 50"),
+    (model.NameString, "string ≤ 50"),
+    (model.LineText, "text ≤ 200"),
+    (model.LineString, "string ≤ 200"),
+    (model.ParagraphText, "text ≤ 2000"),
+    (model.ParagraphString, "string ≤ 2000"),
+    (model.BodyText, "text ≤ 20000"),
     (model.Identifier, "id"),
     (model.Sha256, "sha256"),
     (model.VillageCode, "village code"),
@@ -236,7 +242,7 @@ def test_type_vocabulary_is_explained():
     for row in lines[start + 2 :]:
         if not row.startswith("|"):
             break
-        explained.add(row.strip("|").split("|")[0].strip())
+        explained.update(name.strip() for name in row.strip("|").split("|")[0].split(","))
     for _, label in _ALIASES:
         assert label in explained
     assert set(_PLAIN.values()) <= explained

@@ -27,7 +27,7 @@ from pathlib import Path
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk import decode, model
+from kiosk import decode, images, model
 from kiosk.feed import keys, verify
 from kiosk.feed.manifest import (
     BLOB_DIR,
@@ -101,9 +101,13 @@ def _source_media(src: Path) -> dict[str, Path]:
             continue  # editor and OS litter (.DS_Store)
         if not path.is_file():
             raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: not a file")
-        digest = sha256_hex(path.read_bytes())
+        data = path.read_bytes()
+        digest = sha256_hex(data)
         if path.name != digest:
             raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: media files are named by their SHA-256, this one's is {digest}")
+        problem = images.picture_problem(data)
+        if problem is not None:  # a terminal would show a placeholder instead
+            raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: {problem}")
         media[digest] = path
     return media
 
