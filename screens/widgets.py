@@ -23,6 +23,7 @@ from kivy.uix.stacklayout import StackLayout
 
 import screens.shapes  # noqa: F401 -- registers RoundBox, which the kv rules draw with
 from kiosk.images import DecodedImage
+from kiosk.reading import pieces
 
 
 def theme():
@@ -150,14 +151,18 @@ class RowText(Label):
             self.text, self.fit_width = text, natural
             return
         self.fit_width = room
-        self.text = _within_lines(text, measure, room, ROW_TEXT_LINES)
+        self.text = _within_lines(text, measure, room, ROW_TEXT_LINES, self.font_size)
 
 
-def _within_lines(text: str, measure: CoreLabel, room: float, lines: int) -> str:
+def _within_lines(text: str, measure: CoreLabel, room: float, lines: int, font_size: float) -> str:
     """``text``, or as much of its start as Kivy wraps into ``lines`` lines
     of ``room``, then "…"."""
     line_height = measure.get_extents("汉")[1]  # before text_size is set: one line
-    keep = len(text)
+    # No more than could fit, the narrowest glyphs being about a quarter
+    # of the font size wide: wrapping all of a 2,000-character summary to
+    # find its first two lines took 0.4 s a row (wrapping Chinese costs
+    # the square of the length).
+    keep = min(len(text), int(lines * room / (font_size / 4)) + 1)
     for _attempt in range(6):
         candidate = text if keep >= len(text) else text[:keep].rstrip() + "…"
         measure.text = candidate
@@ -260,6 +265,92 @@ class HintLabel(KLabel):
     """Secondary text (a hint, a date line) in the muted colour. A class of
     its own because a colour set from Python would not follow the palette
     when large mode switches it."""
+
+
+# Characters of long texts drawn a frame (about a third of a screen: 20-40 ms
+# of text on a software renderer).
+LONG_TEXT_FRAME_CHARS = 600
+
+
+class LongText(BoxLayout):
+    """A text as long as the limits allow (a 20,000-character notice),
+    drawn as pieces (``kiosk.reading``): one label for all of it would take
+    seconds and, past the GPU's largest texture, draw a black box. The
+    pieces are drawn ``LONG_TEXT_FRAME_CHARS`` characters a frame across
+    the screen's long texts, in the order they were given, so a page with a
+    long text opens as fast as one with a short one and the rest follows
+    below while the villager reads the top. Subclasses choose the label of
+    each piece (``piece_class``)."""
+
+    text = StringProperty()
+    piece_class: type[Label] = KLabel
+
+    def __init__(self, **kwargs):
+        self._rest: list[str] = []
+        self._waiting = False
+        self.given_at = 0  # Clock.frames when it got its text
+        self._built = False  # a text given to the constructor comes before the canvas
+        super().__init__(**kwargs)
+        self._built = True
+        self.on_text()
+
+    def on_text(self, *_args) -> None:
+        if not self._built:
+            return
+        self.clear_widgets()
+        self._rest = pieces(self.text)
+        self.given_at = Clock.frames
+        _feed.take(self)
+
+    @property
+    def pieces_left(self) -> int:
+        return len(self._rest)
+
+    def draw_next(self) -> int:
+        """Add the next piece; how many characters it has (0: none left)."""
+        if not self._rest:
+            return 0
+        piece = self._rest.pop(0)
+        self.add_widget(self.piece_class(text=piece))
+        return len(piece)
+
+
+class HintText(LongText):
+    piece_class = HintLabel
+
+
+class _PieceFeed:
+    """Draws the long texts' pieces, ``LONG_TEXT_FRAME_CHARS`` characters a
+    frame: the texts given last first (the page now on screen, not the one
+    just left), and those given together in order (top down)."""
+
+    def __init__(self):
+        self._waiting: list[LongText] = []
+        self._frame = -1  # Clock.frames when the allowance below was last renewed
+        self._spent = 0
+        self._scheduled = False
+
+    def take(self, text: LongText) -> None:
+        if Clock.frames != self._frame:
+            self._frame, self._spent = Clock.frames, 0
+        while text._rest and (self._spent == 0 or self._spent + len(text._rest[0]) <= LONG_TEXT_FRAME_CHARS):
+            self._spent += text.draw_next()
+        if text._rest and not text._waiting:
+            text._waiting = True
+            self._waiting.append(text)
+        if self._waiting and not self._scheduled:
+            self._scheduled = True
+            Clock.schedule_once(self._next_frame, 0)
+
+    def _next_frame(self, _dt) -> None:
+        self._scheduled = False
+        waiting, self._waiting = sorted(self._waiting, key=lambda text: -text.given_at), []
+        for text in waiting:
+            text._waiting = False
+            self.take(text)
+
+
+_feed = _PieceFeed()
 
 
 class FitRow(BoxLayout):
