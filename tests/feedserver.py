@@ -39,7 +39,8 @@ class Fault:
     (one byte every ``delay`` s), "stall" (headers, then silence for
     ``delay`` s), "pause" (half the body, then silence for ``delay`` s),
     "endless" (a body that never ends), "tamper" (flip one byte), "delay"
-    (wait ``delay`` s, then answer normally), "gzip" (the body compressed,
+    (wait ``delay`` s, then answer normally), "slow-headers" (the status line
+    and headers one byte every ``delay`` s, then the body), "gzip" (the body compressed,
     as a server may for any file), "chunked" (the body in chunked transfer
     encoding, its length announced as well, as a careless proxy may).
     ``times``: how many requests it applies to (None: all).
@@ -103,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        if fault and fault.kind == "slow-headers":
+            return self._send_headers_slowly(body, etag, fault.delay)
         self.send_response(200)
         self.send_header("ETag", etag)
         if fault and fault.kind == "chunked":
@@ -132,6 +135,18 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
         return None
+
+    def _send_headers_slowly(self, body: bytes, etag: str, delay: float) -> None:
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\nETag: {etag}\r\nX-Padding: {'x' * 200}\r\n\r\n"
+        self.close_connection = True
+        try:
+            for byte in head.encode():
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(delay)
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up
 
     def _send_chunked(self, body: bytes) -> None:
         self.send_header("Transfer-Encoding", "chunked")

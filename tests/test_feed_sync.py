@@ -449,6 +449,36 @@ def test_slow_server_is_bounded_by_timeouts(faulty, kind):
     assert faulty.sync().kind is UPDATED  # once the server behaves
 
 
+@pytest.mark.parametrize("target", ["manifest.json", "blob"])
+def test_headers_trickled_a_byte_at_a_time_are_bounded_by_the_whole_request_budget(faulty, target):
+    """Each byte comes well within the read timeout, so httpx alone waits
+    for as long as the server likes: the budget covers the whole request."""
+    synced(faulty)
+    faulty.publish(revision=1)
+    if target == "blob":
+        target = next(e for e in tree_manifest(faulty.served).files if e.name == "finance/2025-03.json").sha256
+    faulty.server.fault(target, Fault("slow-headers", delay=0.05))  # 13 s of headers
+    started = time.monotonic()
+    result = faulty.sync(timeouts=Timeouts(connect=0.5, read=1, min_rate=1e6))
+    elapsed = time.monotonic() - started
+    assert result.kind is FAILED and result.message.endswith(": too slow, gave up after 2 s"), result.message
+    assert elapsed < 8  # not a benchmark: unbounded, the headers alone took 13 s
+    faulty.assert_holds(1)
+
+
+def test_a_pack_far_slower_than_a_village_link_is_given_up_at_once_for_the_blobs(faulty, caplog):
+    """At 100 bytes/s the pack's own budget (size / 2 KiB/s) would be 20 s
+    here, 45 minutes for a 5 MB pack; below the pack rate it goes at once."""
+    manifest = faulty.publish(village_options={"media": 6, "media_size": 6000}).manifest
+    faulty.server.fault(manifest.pack.sha256, Fault("trickle", delay=0.01, times=1))
+    timeouts = Timeouts(connect=0.5, read=2, min_rate=2048, pack_rate=16384)
+    assert timeouts.budget(manifest.pack.size) > 20
+    result = faulty.sync(timeouts=timeouts)
+    assert result.kind is UPDATED, result.message
+    assert f"pack not usable ({pack_path(manifest.pack.sha256)}: too slow, below the 16384 bytes/s a pack must keep (after " in caplog.text
+    faulty.assert_holds(1)
+
+
 @pytest.mark.parametrize(
     ("fault", "where", "kind", "expected"),
     [
@@ -554,8 +584,7 @@ def test_the_documents_are_in_hand_before_the_pack_has_brought_the_media(feed):
         for entry in manifest.documents():
             assert sha256_hex(fresh[entry.sha256]) == entry.sha256
 
-    with httpx.Client() as client:
-        source = Counting(feed_url(feed.server.url, VILLAGE), client, FAST)
+    with Counting(feed_url(feed.server.url, VILLAGE), httpx.Client, FAST) as source:
         count, _ = update.fetch_missing(feed.store, manifest, source, on_documents=documents_ready)
     assert count == len(manifest.blobs())
     documents = sum(e.size for e in manifest.documents())
@@ -681,8 +710,7 @@ def test_large_pictures_fetched_one_by_one_keep_the_connection(faulty):
 
     manifest = faulty.publish(village_options={"media": 2, "media_size": 1_500_000}).manifest
     pictures = [e for e in manifest.files if e.kind is FileKind.MEDIA]
-    with httpx.Client() as client:
-        source = HttpFeed(feed_url(faulty.server.url, VILLAGE), client, FAST)
+    with HttpFeed(feed_url(faulty.server.url, VILLAGE), httpx.Client, FAST) as source:
         for entry in pictures:
             assert sha256_hex(source.fetch(entry)) == entry.sha256
     assert len(faulty.server.peers) == 2 and len(set(faulty.server.peers)) == 1
