@@ -95,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.server.read(path)
         if body is None:
             return self._send(404, b"not found\n")
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        etag = self.server.etag(path, body)
         if fault and fault.kind == "tamper":
             body = bytes([body[0] ^ 1]) + body[1:]
         if self.headers.get("If-None-Match") == etag and not fault:
@@ -172,6 +172,9 @@ class FeedServer(ThreadingHTTPServer):
     def __init__(self, root: Path):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.root = root
+        # The ETag: of the content, or as nginx (and Apache) make it, from
+        # the file's modification time in whole seconds and its length.
+        self.etag_like_nginx = False
         self.faults: dict[str, Fault] = {}
         self.log: list[str] = []
         self.peers: list[tuple[str, int]] = []  # the connection of each request in the log
@@ -207,6 +210,11 @@ class FeedServer(ThreadingHTTPServer):
                             del self.faults[suffix]
                     return fault
         return None
+
+    def etag(self, path: str, body: bytes) -> str:
+        if self.etag_like_nginx:
+            return f'"{int((self.root / path.lstrip("/")).stat().st_mtime):x}-{len(body):x}"'
+        return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
     def read(self, path: str) -> bytes | None:
         target = (self.root / path.lstrip("/")).resolve()

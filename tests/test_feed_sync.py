@@ -29,7 +29,7 @@ from feed_fixtures import (
     tree_manifest,
     write_village,
 )
-from feedserver import Fault
+from feedserver import Fault, FeedServer
 
 from kiosk import limits
 from kiosk.feed import keys, verify
@@ -149,6 +149,38 @@ def test_a_bad_media_index_is_rejected(feed, damage):
     result = feed.sync()
     assert result.kind is REJECTED and expected in result.message, result.message
     feed.assert_holds(1)
+
+
+def test_a_version_published_within_the_same_second_as_the_last_is_not_missed(tmp_path, feed_server):
+    """nginx's ETag is the file's mtime in whole seconds and its length: a
+    manifest of the same length built into the web root within the second
+    of the previous one was answered 304 and the terminal stayed behind."""
+    if isinstance(feed_server, FeedServer):
+        feed_server.etag_like_nginx = True  # the normal pass: as nginx would answer
+    for attempt in range(3):
+        feed = Feed(tmp_path / str(attempt), feed_server)
+        try:
+            write_village(feed.src)
+            time.sleep(1.02 - time.time() % 1)  # all of what follows inside one second
+            feed.publisher.build(feed.served, feed.src)  # straight into the web root
+            feed.revision_of[1] = 0
+            assert feed.sync().kind is UPDATED
+            notices = feed.src / "notices.json"
+            notices.write_bytes(notices.read_bytes().replace("村务公开日".encode(), "村务公开周".encode()))  # same length
+            first = feed.served / MANIFEST_NAME
+            first_written, first_length = first.stat().st_mtime, len(first.read_bytes())
+            feed.publisher.build(feed.served, feed.src)
+            if int(time.time()) != int(first_written):
+                continue  # the second ended before the second build: try again
+            feed.revision_of[2] = 0
+            assert len(first.read_bytes()) == first_length
+            result = feed.sync()
+            assert result.kind is UPDATED and result.message.startswith("updated v1 → v2"), result.message
+            feed.assert_holds(2)
+            return
+        finally:
+            feed.store.close()
+    pytest.fail("could not publish twice within one second here")
 
 
 def test_snapshot_switches_and_previous_media_stay_readable(feed):
