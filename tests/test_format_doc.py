@@ -311,6 +311,10 @@ _MUTATIONS: dict[str, Callable[[Documents], Documents]] = {
     "disclosures.json: $.disclosures[0].rows[1]: has 5 cells, expected 6 (one per column)": _edit("disclosures.json", lambda d: d["disclosures"][0]["rows"][1].pop()),
     "village.json: $.village.code: expected str matching regex '^\\\\d{12}$'": _edit("village.json", _set("village.code", "43139910120")),
     f"village.json: $.format: format {model.FORMAT_VERSION + 1} is newer than this terminal understands ({model.FORMAT_VERSION})": _edit("village.json", _set("format", model.FORMAT_VERSION + 1)),
+    "notices.json: $.notices[0].title: expected str of length <= 200": _edit("notices.json", _set("notices.0.title", "关于" * 101)),
+    "notices.json: $: nested 100001 levels deep, more than the 32 allowed": lambda documents: {
+        **documents, "notices.json": documents["notices.json"].rstrip()[:-1] + b', "appendix": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    },
     "projects.json: $: document is missing": lambda documents: {n: d for n, d in documents.items() if n != "projects.json"},
     "notices.json: $: not valid JSON (JSON is malformed: invalid character (byte 0))": lambda documents: {**documents, "notices.json": b"\xef\xbb\xbf" + documents["notices.json"]},
 }
