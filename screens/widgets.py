@@ -48,6 +48,37 @@ def after_next_frame(callback: Callable[[], object]) -> None:
     Window.bind(on_flip=on_flip)
 
 
+# Characters of long text drawn a frame, at most (about a third of a screen:
+# 20-40 ms on a software renderer), by labels longer than a short line.
+LONG_TEXT_FRAME_CHARS = 600
+_SHORT_LINE_CHARS = 24
+
+
+class _FrameText:
+    """What is left of this frame's allowance of long text. Kivy wraps a
+    line of Chinese in time growing with the square of its length: a page
+    whose every text was as long as the limits allow took 0.3-0.9 s to its
+    first frame. Drawn a frame's allowance at a time, in the order asked
+    (top down), the first frame comes as soon as a short page's and the
+    rest follows in the next ones."""
+
+    def __init__(self):
+        self._frame = -1  # Clock.frames when the allowance was last renewed
+        self._spent = 0
+
+    def take(self, chars: int) -> bool:
+        """Whether ``chars`` more may be drawn this frame (always, the first)."""
+        if Clock.frames != self._frame:
+            self._frame, self._spent = Clock.frames, 0
+        if self._spent and self._spent + chars > LONG_TEXT_FRAME_CHARS:
+            return False
+        self._spent += chars
+        return True
+
+
+_frame_text = _FrameText()
+
+
 class KLabel(Label):
     """Wrapped text that is always as tall as its content (never clipped)."""
 
@@ -55,6 +86,8 @@ class KLabel(Label):
 
     def __init__(self, **kwargs):
         self._deferred = False
+        self._waiting = False  # for the next frame's allowance of long text
+        self.counted = False  # its first drawing is counted already (a piece of a LongText)
         super().__init__(**kwargs)
 
     def texture_update(self, *largs):
@@ -69,12 +102,31 @@ class KLabel(Label):
                 Clock.schedule_once(self._render_deferred, 0)
             return
         self._deferred = False
+        if not self._allowed():
+            return
         super().texture_update(*largs)
 
     def _render_deferred(self, _dt) -> None:
         if self._deferred:  # nothing rendered it meanwhile: the narrow width is its real one
             self._deferred = False
-            super().texture_update()
+            if self._allowed():
+                super().texture_update()
+
+    def _allowed(self) -> bool:
+        """Whether to draw now; else it is drawn in a frame to come."""
+        if self.counted or len(self.text) <= _SHORT_LINE_CHARS:
+            self.counted = False
+            return True
+        if _frame_text.take(len(self.text)):
+            return True
+        if not self._waiting:
+            self._waiting = True
+            Clock.schedule_once(self._render_later, 0)
+        return False
+
+    def _render_later(self, _dt) -> None:
+        self._waiting = False
+        self.texture_update()
 
 
 class TapArea(ButtonBehavior):
@@ -267,17 +319,12 @@ class HintLabel(KLabel):
     when large mode switches it."""
 
 
-# Characters of long texts drawn a frame (about a third of a screen: 20-40 ms
-# of text on a software renderer).
-LONG_TEXT_FRAME_CHARS = 600
-
-
 class LongText(BoxLayout):
     """A text as long as the limits allow (a 20,000-character notice),
     drawn as pieces (``kiosk.reading``): one label for all of it would take
     seconds and, past the GPU's largest texture, draw a black box. The
-    pieces are drawn ``LONG_TEXT_FRAME_CHARS`` characters a frame across
-    the screen's long texts, in the order they were given, so a page with a
+    pieces are drawn ``LONG_TEXT_FRAME_CHARS`` characters a frame with the
+    screen's other long texts, in the order they were given, so a page with a
     long text opens as fast as one with a short one and the rest follows
     below while the villager reads the top. Subclasses choose the label of
     each piece (``piece_class``)."""
@@ -306,13 +353,11 @@ class LongText(BoxLayout):
     def pieces_left(self) -> int:
         return len(self._rest)
 
-    def draw_next(self) -> int:
-        """Add the next piece; how many characters it has (0: none left)."""
-        if not self._rest:
-            return 0
-        piece = self._rest.pop(0)
-        self.add_widget(self.piece_class(text=piece))
-        return len(piece)
+    def draw_next(self) -> None:
+        """Add the next piece."""
+        piece = self.piece_class(text=self._rest.pop(0))
+        piece.counted = True  # by the feed
+        self.add_widget(piece)
 
 
 class HintText(LongText):
@@ -320,21 +365,17 @@ class HintText(LongText):
 
 
 class _PieceFeed:
-    """Draws the long texts' pieces, ``LONG_TEXT_FRAME_CHARS`` characters a
-    frame: the texts given last first (the page now on screen, not the one
-    just left), and those given together in order (top down)."""
+    """Adds the long texts' pieces within the frames' allowance of long text
+    (``_FrameText``): the texts given last first (the page now on screen,
+    not the one just left), and those given together in order (top down)."""
 
     def __init__(self):
         self._waiting: list[LongText] = []
-        self._frame = -1  # Clock.frames when the allowance below was last renewed
-        self._spent = 0
         self._scheduled = False
 
     def take(self, text: LongText) -> None:
-        if Clock.frames != self._frame:
-            self._frame, self._spent = Clock.frames, 0
-        while text._rest and (self._spent == 0 or self._spent + len(text._rest[0]) <= LONG_TEXT_FRAME_CHARS):
-            self._spent += text.draw_next()
+        while text._rest and _frame_text.take(len(text._rest[0])):
+            text.draw_next()
         if text._rest and not text._waiting:
             text._waiting = True
             self._waiting.append(text)
