@@ -71,7 +71,7 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_
     """Decode, turn upright (EXIF orientation) and shrink to fit ``max_side``."""
     image = _open(data, max_pixels)
     if isinstance(image, ImageProblem):
-        return image
+        return _not_shown(image)
     try:
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale directly
         image = ImageOps.exif_transpose(image)
@@ -87,19 +87,20 @@ def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
     except Image.DecompressionBombError:  # Pillow's own limit, far above ours
-        return _too_big(f"more than {max_pixels / 1e6:g} megapixels")
+        return ImageProblem(TOO_BIG, f"more than {max_pixels / 1e6:g} megapixels")
     except Exception:  # not an image we can read
-        log.info("image data is not readable", exc_info=True)
+        log.debug("image data is not readable", exc_info=True)
         return ImageProblem(BROKEN, f"not a picture a terminal can open ({_FORMAT_NAMES})")
     width, height = image.size
     if width * height > max_pixels:
-        return _too_big(f"{width}×{height} pixels ({width * height / 1e6:.1f} megapixels), more than the {max_pixels / 1e6:g} megapixels a terminal shows")
+        reason = f"{width}×{height} pixels ({width * height / 1e6:.1f} megapixels), more than the {max_pixels / 1e6:g} megapixels a terminal shows"
+        return ImageProblem(TOO_BIG, reason)
     return image
 
 
-def _too_big(reason: str) -> ImageProblem:
-    log.info("picture not shown: %s", reason)
-    return ImageProblem(TOO_BIG, reason)
+def _not_shown(problem: ImageProblem) -> ImageProblem:
+    log.info("picture not shown: %s", problem.reason)
+    return problem
 
 
 def _decoded(image: Image.Image) -> DecodedImage:
@@ -185,7 +186,7 @@ class ThumbnailCache:
             return data
         image = _open(data, MAX_PIXELS)
         if isinstance(image, ImageProblem):
-            return image
+            return _not_shown(image)
         try:
             side = 2 * max(self.size)  # either way round: EXIF may turn the picture
             image.draft("RGB", (side, side))

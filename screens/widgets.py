@@ -3,7 +3,9 @@ touch behaviour stay consistent and follow the theme."""
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from collections.abc import Callable
 
 from kivy.app import App
@@ -121,12 +123,16 @@ class KLabel(Label):
             return True
         if not self._waiting:
             self._waiting = True
-            Clock.schedule_once(self._render_later, 0)
+            # Held weakly: a screen left meanwhile must go with its labels.
+            Clock.schedule_once(functools.partial(_render_later, weakref.ref(self)), 0)
         return False
 
-    def _render_later(self, _dt) -> None:
-        self._waiting = False
-        self.texture_update()
+
+def _render_later(ref: weakref.ref[KLabel], _dt) -> None:
+    label = ref()
+    if label is not None:
+        label._waiting = False
+        label.texture_update()
 
 
 class TapArea(ButtonBehavior):
@@ -370,7 +376,8 @@ class _PieceFeed:
     not the one just left), and those given together in order (top down)."""
 
     def __init__(self):
-        self._waiting: list[LongText] = []
+        # Held weakly: a screen left meanwhile must go with its texts.
+        self._waiting: list[weakref.ref[LongText]] = []
         self._scheduled = False
 
     def take(self, text: LongText) -> None:
@@ -378,15 +385,16 @@ class _PieceFeed:
             text.draw_next()
         if text._rest and not text._waiting:
             text._waiting = True
-            self._waiting.append(text)
+            self._waiting.append(weakref.ref(text))
         if self._waiting and not self._scheduled:
             self._scheduled = True
             Clock.schedule_once(self._next_frame, 0)
 
     def _next_frame(self, _dt) -> None:
         self._scheduled = False
-        waiting, self._waiting = sorted(self._waiting, key=lambda text: -text.given_at), []
-        for text in waiting:
+        alive = [text for text in (ref() for ref in self._waiting) if text is not None]
+        self._waiting = []
+        for text in sorted(alive, key=lambda text: -text.given_at):
             text._waiting = False
             self.take(text)
 
