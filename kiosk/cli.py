@@ -31,9 +31,9 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="configuration file (default /etc/village-kiosk/config.toml)")
-    parser.add_argument("--data", type=Path, metavar="DIR", help="show a source folder of village data instead")
+def _add_data_options(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument("--config", type=Path, default=default, help="configuration file (default /etc/village-kiosk/config.toml)")
+    parser.add_argument("--data", type=Path, default=default, metavar="DIR", help="show a source folder of village data instead")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,9 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     tour = commands.add_parser("tour", help="render every screen to PNG files (starts Xvfb if there is no DISPLAY)")
     tour.add_argument("--out", type=Path, required=True, metavar="DIR")
-    tour.add_argument("--size", type=_size, default=(1080, 1920), metavar="WxH")
+    # SUPPRESS: an option also given before the command name keeps its value
+    # (argparse would put the command's default over it).
+    tour.add_argument("--size", type=_size, default=argparse.SUPPRESS, metavar="WxH", help="default 1080x1920")
     tour.add_argument("--font-scale", type=float, default=1.0, metavar="S", help="1 = normal; 1.5 or more = large mode")
-    _add_data_options(tour)
+    _add_data_options(tour, default=argparse.SUPPRESS)
     tour.set_defaults(func=run_tour)
 
     try:
@@ -140,7 +142,7 @@ def run_tour(args) -> int:
     try:
         from tooling.harness import Harness
 
-        harness = Harness.start(config, live.snapshot, size=args.size, live=live)
+        harness = Harness.start(config, live.snapshot, size=args.size or (1080, 1920), live=live)
     except (FontMissing, DisplayError) as exc:
         return _fail(EXIT_SETUP, str(exc))
     if args.font_scale > 1:

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from kiosk import model
+from kiosk import limits, model
 
 VILLAGE_DOC = "village.json"
 POWERS_DOC = "powers.json"
@@ -60,6 +60,11 @@ def decode_document(name: str, data: bytes) -> Any:
     doc_type = model.FinanceMonthDoc if finance_month_of(name) else _DOC_TYPES.get(name)
     if doc_type is None:
         raise FeedError(name, "$", "not a known feed document name")
+    # Before decoding: the decoder recurses into nested arrays, even those
+    # of unknown fields it skips, and a signed document may nest 100,000 deep.
+    problem = limits.json_problem(data)
+    if problem is not None:
+        raise FeedError(name, "$", problem)
     try:
         doc = msgspec.json.decode(data, type=doc_type)
     except msgspec.ValidationError as exc:

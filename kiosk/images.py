@@ -24,19 +24,21 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from PIL import Image, ImageOps
 
+from kiosk import limits
 from kiosk.snapshot import MediaMissing, MediaSource
 
 log = logging.getLogger(__name__)
 
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is already more than any phone makes
+MAX_PIXELS = limits.MAX_PICTURE_PIXELS
 MAX_SIDE = 4096  # the largest texture low-end GPUs take; plenty to zoom a receipt
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
+_FORMAT_NAMES = "JPEG, PNG, WebP, GIF or BMP"
 
 TOO_BIG = "图片太大，无法显示"
 BROKEN = "图片已损坏，无法显示"
@@ -53,14 +55,23 @@ class DecodedImage:
 
 @dataclass(frozen=True)
 class ImageProblem:
-    reason_zh: str
+    reason_zh: str  # shown in place of the picture
+    reason: str = field(default="", compare=False)  # for the log, and for the publisher (``picture_problem``)
+
+
+def picture_problem(data: bytes) -> str | None:
+    """Why a terminal will not show this picture, or None: what ``feed
+    build`` refuses a source folder for, in the words the terminal logs.
+    Reads the header only (format and size), not the pixels."""
+    opened = _open(data, MAX_PIXELS)
+    return opened.reason if isinstance(opened, ImageProblem) else None
 
 
 def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> DecodedImage | ImageProblem:
     """Decode, turn upright (EXIF orientation) and shrink to fit ``max_side``."""
     image = _open(data, max_pixels)
     if isinstance(image, ImageProblem):
-        return image
+        return _not_shown(image)
     try:
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale directly
         image = ImageOps.exif_transpose(image)
@@ -75,15 +86,21 @@ def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
     """Open without decoding pixels, and refuse what is too large."""
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
-    except Image.DecompressionBombError:
-        return ImageProblem(TOO_BIG)
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        return ImageProblem(TOO_BIG, f"more than {max_pixels / 1e6:g} megapixels")
     except Exception:  # not an image we can read
-        log.info("image data is not readable", exc_info=True)
-        return ImageProblem(BROKEN)
+        log.debug("image data is not readable", exc_info=True)
+        return ImageProblem(BROKEN, f"not a picture a terminal can open ({_FORMAT_NAMES})")
     width, height = image.size
     if width * height > max_pixels:
-        return ImageProblem(TOO_BIG)
+        reason = f"{width}×{height} pixels ({width * height / 1e6:.1f} megapixels), more than the {max_pixels / 1e6:g} megapixels a terminal shows"
+        return ImageProblem(TOO_BIG, reason)
     return image
+
+
+def _not_shown(problem: ImageProblem) -> ImageProblem:
+    log.info("picture not shown: %s", problem.reason)
+    return problem
 
 
 def _decoded(image: Image.Image) -> DecodedImage:
@@ -169,7 +186,7 @@ class ThumbnailCache:
             return data
         image = _open(data, MAX_PIXELS)
         if isinstance(image, ImageProblem):
-            return image
+            return _not_shown(image)
         try:
             side = 2 * max(self.size)  # either way round: EXIF may turn the picture
             image.draft("RGB", (side, side))

@@ -8,7 +8,9 @@ team in ``docs/FEED-FORMAT.md`` -- keep the two in step.
 Conventions:
 - money is integer fen (1 yuan = 100 fen), never float;
 - dates are ISO ``YYYY-MM-DD`` strings on the wire, ``datetime.date`` here;
-- media (receipts, photos) are referenced by the SHA-256 of their bytes.
+- media (receipts, photos) are referenced by the SHA-256 of their bytes;
+- every text has a length limit (``kiosk.limits``): "text" may not be
+  empty, "string" may.
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from kiosk import limits
+
 FORMAT_VERSION = 1
 
 VillageCode = Annotated[str, Meta(pattern=r"^\d{12}$", description="12-digit statistical division code")]
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 Identifier = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-Text = Annotated[str, Meta(min_length=1)]
+NameText = Annotated[str, Meta(min_length=1, max_length=limits.NAME_CHARS)]
+NameString = Annotated[str, Meta(max_length=limits.NAME_CHARS)]
+LineText = Annotated[str, Meta(min_length=1, max_length=limits.LINE_CHARS)]
+LineString = Annotated[str, Meta(max_length=limits.LINE_CHARS)]
+ParagraphText = Annotated[str, Meta(min_length=1, max_length=limits.PARAGRAPH_CHARS)]
+ParagraphString = Annotated[str, Meta(max_length=limits.PARAGRAPH_CHARS)]
+BodyText = Annotated[str, Meta(min_length=1, max_length=limits.BODY_CHARS)]
 Fen = Annotated[int, Meta(ge=0, le=10**13)]
 PositiveFen = Annotated[int, Meta(gt=0, le=10**13)]
 MonthKey = Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -38,7 +48,7 @@ class Struct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Fa
 
 class MediaRef(Struct, kw_only=True):
     sha256: Sha256
-    caption: str = ""
+    caption: LineString = ""
 
 
 # ---------------------------------------------------------------- village
@@ -46,15 +56,15 @@ class MediaRef(Struct, kw_only=True):
 
 class Village(Struct, kw_only=True):
     code: VillageCode
-    name: Text
-    township: Text
-    county: Text
-    city: Text
-    province: Text = "湖南省"
+    name: NameText
+    township: NameText
+    county: NameText
+    city: NameText
+    province: NameText = "湖南省"
 
 
 class Hotline(Struct, kw_only=True):
-    name: Text
+    name: NameText
     number: Annotated[str, Meta(pattern=r"^[0-9-]{3,20}$")]
 
 
@@ -86,14 +96,14 @@ class NodeKind(enum.Enum):
 class FlowNode(Struct, kw_only=True):
     id: Identifier
     kind: NodeKind
-    label: Text
-    detail: str = ""
+    label: NameText
+    detail: ParagraphString = ""
 
 
 class FlowEdge(Struct, kw_only=True):
     source: Identifier = msgspec.field(name="from")
     target: Identifier = msgspec.field(name="to")
-    label: str = ""
+    label: NameString = ""
 
 
 class Flowchart(Struct, kw_only=True):
@@ -107,31 +117,31 @@ class Flowchart(Struct, kw_only=True):
 
 
 class PolicyBasis(Struct, kw_only=True):
-    document: Text
-    clause: str = ""
-    excerpt: str = ""
+    document: LineText
+    clause: LineString = ""
+    excerpt: ParagraphString = ""
 
 
 class RiskPoint(Struct, kw_only=True):
-    risk: Text
-    control: Text
-    level: str = ""  # e.g. 高 / 中 / 低, shown as given
+    risk: ParagraphText
+    control: ParagraphText
+    level: NameString = ""  # e.g. 高 / 中 / 低, shown as given
 
 
 class PowerCategory(Struct, kw_only=True):
     id: Identifier
-    name: Text
-    description: str = ""
+    name: NameText
+    description: LineString = ""
 
 
 class PowerItem(Struct, kw_only=True):
     id: Identifier
     category: Identifier
-    name: Text
-    summary: Text
-    responsible: Text
-    time_limit: str = ""
-    materials: list[str] = []
+    name: LineText
+    summary: ParagraphText
+    responsible: LineText
+    time_limit: LineString = ""
+    materials: list[LineString] = []
     basis: list[PolicyBasis] = []
     risks: list[RiskPoint] = []
     flowchart: Flowchart
@@ -165,20 +175,20 @@ class StageKind(enum.Enum):
 class Stage(Struct, kw_only=True):
     kind: StageKind
     date: dt.date
-    note: str = ""
+    note: LineString = ""
 
 
 class Project(Struct, kw_only=True):
     id: Identifier
-    name: Text
-    summary: str = ""
+    name: LineText
+    summary: ParagraphString = ""
     major: bool = False  # major matters must follow 四议两公开
     status: ProjectStatus
     budget_fen: Fen
     settlement_fen: Fen | None = None
-    funding_source: str = ""
-    tendering: str = ""
-    contractor: str = ""
+    funding_source: LineString = ""
+    tendering: ParagraphString = ""
+    contractor: LineString = ""
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     stages: list[Stage] = []
@@ -202,11 +212,11 @@ class FinanceEntry(Struct, kw_only=True):
     date: dt.date
     direction: Direction
     amount_fen: PositiveFen
-    category: Text
-    counterparty: str = ""  # payee for an expense, payer for an income
-    purpose: Text
-    approver: str = ""
-    voucher_no: str = ""
+    category: NameText
+    counterparty: LineString = ""  # payee for an expense, payer for an income
+    purpose: LineText
+    approver: LineString = ""
+    voucher_no: LineString = ""
     receipts: list[MediaRef] = []
     project_id: Identifier | None = None
 
@@ -235,12 +245,12 @@ class DisclosureKind(enum.Enum):
 class Disclosure(Struct, kw_only=True):
     id: Identifier
     kind: DisclosureKind
-    title: Text
+    title: LineText
     publicity_start: dt.date
     publicity_end: dt.date
-    columns: list[Text]
-    rows: list[list[str]]
-    note: str = ""
+    columns: list[NameText]
+    rows: list[list[NameString]]
+    note: ParagraphString = ""
 
 
 class DisclosuresDoc(Struct, kw_only=True):
@@ -252,18 +262,18 @@ class DisclosuresDoc(Struct, kw_only=True):
 
 class Notice(Struct, kw_only=True):
     id: Identifier
-    title: Text
+    title: LineText
     date: dt.date
-    issuer: str = ""
-    body: Text
+    issuer: LineString = ""
+    body: BodyText
 
 
 class Case(Struct, kw_only=True):
     id: Identifier
-    title: Text
+    title: LineText
     date: dt.date
-    body: Text
-    lesson: str = ""  # the warning drawn from the case
+    body: BodyText
+    lesson: ParagraphString = ""  # the warning drawn from the case
 
 
 class NoticesDoc(Struct, kw_only=True):

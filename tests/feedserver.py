@@ -39,7 +39,8 @@ class Fault:
     (one byte every ``delay`` s), "stall" (headers, then silence for
     ``delay`` s), "pause" (half the body, then silence for ``delay`` s),
     "endless" (a body that never ends), "tamper" (flip one byte), "delay"
-    (wait ``delay`` s, then answer normally), "gzip" (the body compressed,
+    (wait ``delay`` s, then answer normally), "slow-headers" (the status line
+    and headers one byte every ``delay`` s, then the body), "gzip" (the body compressed,
     as a server may for any file), "chunked" (the body in chunked transfer
     encoding, its length announced as well, as a careless proxy may).
     ``times``: how many requests it applies to (None: all).
@@ -94,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.server.read(path)
         if body is None:
             return self._send(404, b"not found\n")
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        etag = self.server.etag(path, body)
         if fault and fault.kind == "tamper":
             body = bytes([body[0] ^ 1]) + body[1:]
         if self.headers.get("If-None-Match") == etag and not fault:
@@ -103,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        if fault and fault.kind == "slow-headers":
+            return self._send_headers_slowly(body, etag, fault.delay)
         self.send_response(200)
         self.send_header("ETag", etag)
         if fault and fault.kind == "chunked":
@@ -133,6 +136,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         return None
 
+    def _send_headers_slowly(self, body: bytes, etag: str, delay: float) -> None:
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\nETag: {etag}\r\nX-Padding: {'x' * 200}\r\n\r\n"
+        self.close_connection = True
+        try:
+            for byte in head.encode():
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(delay)
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up
+
     def _send_chunked(self, body: bytes) -> None:
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Content-Length", str(len(body)))  # wrong beside chunked: ignored
@@ -157,6 +172,9 @@ class FeedServer(ThreadingHTTPServer):
     def __init__(self, root: Path):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.root = root
+        # The ETag: of the content, or as nginx (and Apache) make it, from
+        # the file's modification time in whole seconds and its length.
+        self.etag_like_nginx = False
         self.faults: dict[str, Fault] = {}
         self.log: list[str] = []
         self.peers: list[tuple[str, int]] = []  # the connection of each request in the log
@@ -192,6 +210,11 @@ class FeedServer(ThreadingHTTPServer):
                             del self.faults[suffix]
                     return fault
         return None
+
+    def etag(self, path: str, body: bytes) -> str:
+        if self.etag_like_nginx:
+            return f'"{int((self.root / path.lstrip("/")).stat().st_mtime):x}-{len(body):x}"'
+        return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
     def read(self, path: str) -> bytes | None:
         target = (self.root / path.lstrip("/")).resolve()

@@ -6,15 +6,19 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
+import json
 import os
 import stat
 
 import msgspec
 import pytest
 from feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
+from test_images import png_bomb
 
-from kiosk import paths
+from kiosk import limits, paths
 from kiosk.feed import cli, keys, publish
+from kiosk.feed.cli import EXIT_DATA
+from kiosk.images import TOO_BIG, ImageProblem, decode_image
 from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex, with_media_index
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
 
@@ -161,15 +165,24 @@ def test_verify_checks_the_pack(tmp_path):
         publish.verify_tree(out, publisher.keyring)
 
 
-def test_a_manifest_whose_pack_size_is_not_its_members_is_refused(tmp_path):
+def test_a_pack_whose_size_is_not_its_members_is_never_taken_and_verify_says_so(tmp_path):
+    """A pack is only a faster way to the blobs: one that does not add up
+    costs the terminal the pack, not the version (FEED-PROTOCOL section 4);
+    the publisher's own check refuses it."""
     publisher = Publisher(tmp_path)
     out = tmp_path / "out"
     publisher.build(out, write_village(tmp_path / "src"))
     signed = decode_manifest((out / "manifest.json").read_bytes())
     wrong = msgspec.structs.replace(signed, pack=msgspec.structs.replace(signed.pack, size=signed.pack.size + 1))
     index = (out / "blobs" / signed.media_index.sha256).read_bytes()
-    with pytest.raises(BadManifest, match="pack: .* its members make"):
-        with_media_index(decode_manifest(msgspec.json.encode(wrong)), index)
+    listed = with_media_index(decode_manifest(msgspec.json.encode(wrong)), index)
+    assert listed.pack_problem() == f"pack: {signed.pack.size + 1} bytes, its members make {signed.pack.size}"
+    assert not listed.takes_pack(listed.total_size())
+    raw = msgspec.json.encode(wrong)
+    (out / "manifest.json").write_bytes(raw)
+    (out / "manifest.sig").write_bytes(keys.sign(publisher.private, raw))
+    with pytest.raises(publish.Rejected, match="pack: .* its members make"):
+        publish.verify_tree(out, publisher.keyring)
 
 
 def test_a_manifest_with_a_media_index_lists_no_media_and_is_format_2(tmp_path):
@@ -189,6 +202,47 @@ def test_verify_refuses_an_expired_tree(tmp_path):
     publisher.build(out, write_village(tmp_path / "src"), now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     with pytest.raises(publish.Rejected, match="expired"):
         publish.verify_tree(out, publisher.keyring)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shown"),
+    [(7000, 5000, True), (7500, 5500, False), (8000, 6000, False)],  # 35 MP, 41 MP, a 48 MP phone photo
+    ids=["7000x5000", "7500x5500", "48MP"],
+)
+def test_build_refuses_a_picture_a_terminal_would_not_show_in_its_words(tmp_path, keydir, capsys, width, height, shown):
+    src = write_village(tmp_path / "src")
+    picture = png_bomb(width, height, rows=10)  # the header is what counts
+    (src / "media" / sha256_hex(picture)).write_bytes(picture)
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    on_terminal = decode_image(picture)
+    if shown:
+        assert status == 0, err
+        assert not isinstance(on_terminal, ImageProblem) or on_terminal.reason_zh != TOO_BIG
+        return
+    assert on_terminal == ImageProblem(TOO_BIG)
+    assert status == EXIT_DATA and not (tmp_path / "out" / "manifest.json").exists()
+    expected = f"{width}×{height} pixels ({width * height / 1e6:.1f} megapixels), more than the 40 megapixels a terminal shows"
+    assert on_terminal.reason == expected
+    assert err == f"feed build: media/{sha256_hex(picture)}: {expected}"
+
+
+def test_build_refuses_media_that_is_no_picture(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src")
+    (src / "media" / sha256_hex(b"%PDF-1.4")).write_bytes(b"%PDF-1.4")
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    assert status == EXIT_DATA
+    assert err.endswith(f"media/{sha256_hex(b'%PDF-1.4')}: not a picture a terminal can open (JPEG, PNG, WebP, GIF or BMP)")
+
+
+def test_build_refuses_a_text_over_its_limit_with_the_terminals_message(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src")
+    notices = json.loads((src / "notices.json").read_bytes())
+    notices["notices"][0]["title"] = "焱" * (limits.LINE_CHARS + 1)
+    (src / "notices.json").write_text(json.dumps(notices, ensure_ascii=False), encoding="utf-8")
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    assert status == EXIT_DATA
+    # What a terminal says after "rejected: invalid data in vN: " (test_feed_sync).
+    assert err.endswith(f"notices.json: $.notices[0].title: expected str of length <= {limits.LINE_CHARS}")
 
 
 def test_build_demo_village(tmp_path, keydir, capsys):

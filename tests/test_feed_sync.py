@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
+import sys
 import time
 
 import httpx
+import msgspec
 import pytest
 from feed_fixtures import (
     FAST,
@@ -27,10 +30,22 @@ from feed_fixtures import (
     tree_manifest,
     write_village,
 )
-from feedserver import Fault
+from feedserver import Fault, FeedServer
 
+from kiosk import limits
 from kiosk.feed import keys, verify
-from kiosk.feed.manifest import MANIFEST_NAME, MAX_MANIFEST_BYTES, SIGNATURE_NAME, FileEntry, FileKind, blob_path, decode_manifest, pack_path, sha256_hex
+from kiosk.feed.manifest import (
+    MANIFEST_NAME,
+    MAX_MANIFEST_BYTES,
+    SIGNATURE_NAME,
+    FileEntry,
+    FileKind,
+    PackEntry,
+    blob_path,
+    decode_manifest,
+    pack_path,
+    sha256_hex,
+)
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
@@ -135,6 +150,38 @@ def test_a_bad_media_index_is_rejected(feed, damage):
     result = feed.sync()
     assert result.kind is REJECTED and expected in result.message, result.message
     feed.assert_holds(1)
+
+
+def test_a_version_published_within_the_same_second_as_the_last_is_not_missed(tmp_path, feed_server):
+    """nginx's ETag is the file's mtime in whole seconds and its length: a
+    manifest of the same length built into the web root within the second
+    of the previous one was answered 304 and the terminal stayed behind."""
+    if isinstance(feed_server, FeedServer):
+        feed_server.etag_like_nginx = True  # the normal pass: as nginx would answer
+    for attempt in range(3):
+        feed = Feed(tmp_path / str(attempt), feed_server)
+        try:
+            write_village(feed.src)
+            time.sleep(1.02 - time.time() % 1)  # all of what follows inside one second
+            feed.publisher.build(feed.served, feed.src)  # straight into the web root
+            feed.revision_of[1] = 0
+            assert feed.sync().kind is UPDATED
+            notices = feed.src / "notices.json"
+            notices.write_bytes(notices.read_bytes().replace("村务公开日".encode(), "村务公开周".encode()))  # same length
+            first = feed.served / MANIFEST_NAME
+            first_written, first_length = first.stat().st_mtime, len(first.read_bytes())
+            feed.publisher.build(feed.served, feed.src)
+            if int(time.time()) != int(first_written):
+                continue  # the second ended before the second build: try again
+            feed.revision_of[2] = 0
+            assert len(first.read_bytes()) == first_length
+            result = feed.sync()
+            assert result.kind is UPDATED and result.message.startswith("updated v1 → v2"), result.message
+            feed.assert_holds(2)
+            return
+        finally:
+            feed.store.close()
+    pytest.fail("could not publish twice within one second here")
 
 
 def test_snapshot_switches_and_previous_media_stay_readable(feed):
@@ -273,6 +320,68 @@ def test_signed_but_invalid_data_is_rejected(feed):
     feed.assert_holds(1)
 
 
+def _sync_once_command(feed: Feed) -> subprocess.CompletedProcess:
+    """``village-kiosk sync --once`` in a process of its own, as a terminal's timer runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "sync", "--once", "--platform", feed.server.url, "--village", VILLAGE,
+         "--pubkey", str(feed.publisher.pub_path), "--store", str(feed.base / "store")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_a_signed_document_nested_100000_deep_is_rejected_with_one_line(feed):
+    """Unknown fields are ignored, but not before their depth is known: the
+    decoder recurses, and sync --once crashed (exit 1, no outcome line)."""
+    synced(feed)
+    notices = json.loads((feed.src / "notices.json").read_bytes())
+    deep = json.dumps(notices, ensure_ascii=False)[:-1].encode() + b', "appendix": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    version = feed.publish_documents({"notices.json": deep})
+    feed.store.close()  # the command opens the store itself
+    done = _sync_once_command(feed)
+    assert done.returncode == EXIT_STATUS[REJECTED], done.stderr
+    assert done.stdout.splitlines()[-1] == f"rejected: invalid data in v{version}: notices.json: $: nested 100001 levels deep, more than the 32 allowed"
+    feed.store = Store(feed.base / "store")
+    feed.assert_holds(1)
+
+
+def test_a_signed_manifest_nested_deep_is_rejected(feed):
+    synced(feed)
+    raw = (feed.served / MANIFEST_NAME).read_bytes()
+    raw = raw[:-1] + b',"future":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    (feed.served / MANIFEST_NAME).write_bytes(raw)
+    (feed.served / SIGNATURE_NAME).write_bytes(keys.sign(feed.publisher.private, raw))
+    touch(feed.served / MANIFEST_NAME)
+    result = feed.sync()
+    assert result.kind is REJECTED
+    assert result.message == "rejected: bad manifest: no usable key_id (nested 50001 levels deep, more than the 32 allowed)"
+    feed.assert_holds(1)
+
+
+def test_a_document_larger_than_a_document_may_be_is_refused_before_it_is_fetched(faulty):
+    synced(faulty)
+    signed = decode_manifest((faulty.served / MANIFEST_NAME).read_bytes())
+    files = [msgspec.structs.replace(e, size=limits.MAX_DOCUMENT_BYTES + 1) if e.name == "notices.json" else e for e in signed.files]
+    _resign(faulty, files=files, version=2, pack=None)
+    faulty.server.log.clear()
+    result = faulty.sync()
+    assert result.kind is REJECTED
+    assert result.message == f"rejected: bad manifest: files[4] 'notices.json': {limits.MAX_DOCUMENT_BYTES + 1} bytes, more than the {limits.MAX_DOCUMENT_BYTES} a document may have"
+    assert not [p for p in faulty.server.log if "/blobs/" in p]
+    faulty.assert_holds(1)
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", limits.LINE_CHARS), ("body", limits.BODY_CHARS)])
+def test_a_signed_text_longer_than_its_limit_is_rejected_naming_document_and_field(feed, field, limit):
+    synced(feed)
+    notices = json.loads((feed.src / "notices.json").read_bytes())
+    notices["notices"][0][field] = "垚" * (limit + 1)
+    version = feed.publish_documents({"notices.json": json.dumps(notices, ensure_ascii=False).encode()})
+    result = feed.sync()
+    assert result.kind is REJECTED
+    assert result.message == f"rejected: invalid data in v{version}: notices.json: $.notices[0].{field}: expected str of length <= {limit}"
+    feed.assert_holds(1)
+
+
 def test_freeze_expired_feed_is_refused_and_old_data_goes_stale(tmp_path, feed_server):
     start = dt.datetime.now(dt.UTC).replace(microsecond=0)
     clock = {"now": start}
@@ -371,6 +480,36 @@ def test_slow_server_is_bounded_by_timeouts(faulty, kind):
     assert elapsed < 15  # not a benchmark: a hang would take 30 s (stall) or ~60 s (trickle)
     faulty.assert_holds(1)
     assert faulty.sync().kind is UPDATED  # once the server behaves
+
+
+@pytest.mark.parametrize("target", ["manifest.json", "blob"])
+def test_headers_trickled_a_byte_at_a_time_are_bounded_by_the_whole_request_budget(faulty, target):
+    """Each byte comes well within the read timeout, so httpx alone waits
+    for as long as the server likes: the budget covers the whole request."""
+    synced(faulty)
+    faulty.publish(revision=1)
+    if target == "blob":
+        target = next(e for e in tree_manifest(faulty.served).files if e.name == "finance/2025-03.json").sha256
+    faulty.server.fault(target, Fault("slow-headers", delay=0.05))  # 13 s of headers
+    started = time.monotonic()
+    result = faulty.sync(timeouts=Timeouts(connect=0.5, read=1, min_rate=1e6))
+    elapsed = time.monotonic() - started
+    assert result.kind is FAILED and result.message.endswith(": too slow, gave up after 2 s"), result.message
+    assert elapsed < 8  # not a benchmark: unbounded, the headers alone took 13 s
+    faulty.assert_holds(1)
+
+
+def test_a_pack_far_slower_than_a_village_link_is_given_up_at_once_for_the_blobs(faulty, caplog):
+    """At 100 bytes/s the pack's own budget (size / 2 KiB/s) would be 20 s
+    here, 45 minutes for a 5 MB pack; below the pack rate it goes at once."""
+    manifest = faulty.publish(village_options={"media": 6, "media_size": 6000}).manifest
+    faulty.server.fault(manifest.pack.sha256, Fault("trickle", delay=0.01, times=1))
+    timeouts = Timeouts(connect=0.5, read=2, min_rate=2048, pack_rate=16384)
+    assert timeouts.budget(manifest.pack.size) > 20
+    result = faulty.sync(timeouts=timeouts)
+    assert result.kind is UPDATED, result.message
+    assert f"pack not usable ({pack_path(manifest.pack.sha256)}: too slow, below the 16384 bytes/s a pack must keep (after " in caplog.text
+    faulty.assert_holds(1)
 
 
 @pytest.mark.parametrize(
@@ -478,12 +617,38 @@ def test_the_documents_are_in_hand_before_the_pack_has_brought_the_media(feed):
         for entry in manifest.documents():
             assert sha256_hex(fresh[entry.sha256]) == entry.sha256
 
-    with httpx.Client() as client:
-        source = Counting(feed_url(feed.server.url, VILLAGE), client, FAST)
+    with Counting(feed_url(feed.server.url, VILLAGE), httpx.Client, FAST) as source:
         count, _ = update.fetch_missing(feed.store, manifest, source, on_documents=documents_ready)
     assert count == len(manifest.blobs())
     documents = sum(e.size for e in manifest.documents())
     assert len(seen_at) == 1 and documents <= seen_at[0] < manifest.pack.size / 2  # long before the pictures are in
+
+
+def _resign(feed: Feed, **changes) -> None:
+    """Publish the served manifest again with ``changes``, validly signed."""
+    path = feed.served / MANIFEST_NAME
+    raw = msgspec.json.encode(msgspec.structs.replace(decode_manifest(path.read_bytes()), **changes))
+    path.write_bytes(raw)
+    (feed.served / SIGNATURE_NAME).write_bytes(keys.sign(feed.publisher.private, raw))
+    touch(path)
+
+
+def test_a_pack_that_does_not_add_up_is_given_up_not_the_version(faulty, caplog):
+    """An independent publisher put the media index in the pack too: the
+    pack is 754 bytes longer than its members. A pack is only a faster way
+    to the blobs, so the version is taken blob by blob."""
+    manifest = faulty.publish(village_options={"media": 6}).manifest
+    members = manifest.pack_members()
+    documents = [m for m in members if m.kind is FileKind.DOCUMENT]
+    blob = lambda sha256: (faulty.served / blob_path(sha256)).read_bytes()  # noqa: E731
+    pack = b"".join([*(blob(m.sha256) for m in documents), blob(manifest.media_index.sha256), *(blob(m.sha256) for m in members[len(documents) :])])
+    (faulty.served / pack_path(sha256_hex(pack))).write_bytes(pack)
+    _resign(faulty, pack=PackEntry(sha256=sha256_hex(pack), size=len(pack)))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert f"pack not usable (pack: {len(pack)} bytes, its members make {manifest.pack.size})" in caplog.text
+    assert not [p for p in faulty.server.log if "/packs/" in p]
+    faulty.assert_holds(1)
 
 
 def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):
@@ -578,8 +743,7 @@ def test_large_pictures_fetched_one_by_one_keep_the_connection(faulty):
 
     manifest = faulty.publish(village_options={"media": 2, "media_size": 1_500_000}).manifest
     pictures = [e for e in manifest.files if e.kind is FileKind.MEDIA]
-    with httpx.Client() as client:
-        source = HttpFeed(feed_url(faulty.server.url, VILLAGE), client, FAST)
+    with HttpFeed(feed_url(faulty.server.url, VILLAGE), httpx.Client, FAST) as source:
         for entry in pictures:
             assert sha256_hex(source.fetch(entry)) == entry.sha256
     assert len(faulty.server.peers) == 2 and len(set(faulty.server.peers)) == 1

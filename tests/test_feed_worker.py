@@ -10,6 +10,7 @@ from feed_fixtures import Feed
 from feedserver import Fault
 
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
+from kiosk.feed.sync import Timeouts
 from kiosk.feed.worker import RetryPolicy, SyncWorker
 
 
@@ -68,4 +69,23 @@ def test_worker_survives_a_crashing_attempt_and_a_crashing_callback():
         assert seen.get(timeout=10).message == "up to date v3"
     finally:
         worker.stop(timeout=10)
+    assert not worker.is_alive()
+
+
+def test_a_server_trickling_its_headers_does_not_hold_the_worker(tmp_path, fault_server):
+    """The kiosk's worker waits for each attempt: one held by a server that
+    sends its headers a byte at a time (13 s here) would hold its syncing."""
+    feed = Feed(tmp_path, fault_server)
+    feed.publish()
+    fault_server.fault("manifest.json", Fault("slow-headers", delay=0.05))
+    results: queue.Queue[SyncOutcome] = queue.Queue()
+    syncer = feed.syncer(Timeouts(connect=0.5, read=1, min_rate=1e6))
+    worker = SyncWorker(syncer.sync_once, results.put, RetryPolicy(interval=600, base=60))
+    worker.start()
+    try:
+        result = results.get(timeout=8)
+        assert result.kind is OutcomeKind.FAILED and result.message == "failed: manifest.json: too slow, gave up after 2 s"
+    finally:
+        worker.stop(timeout=10)
+        feed.store.close()
     assert not worker.is_alive()

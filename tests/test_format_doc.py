@@ -155,7 +155,13 @@ def test_fragments_decode():
 # ------------------------------------------------------------ field and enum tables
 
 _ALIASES: list[tuple[object, str]] = [
-    (model.Text, "text"),
+    (model.NameText, "text ≤ 50"),
+    (model.NameString, "string ≤ 50"),
+    (model.LineText, "text ≤ 200"),
+    (model.LineString, "string ≤ 200"),
+    (model.ParagraphText, "text ≤ 2000"),
+    (model.ParagraphString, "string ≤ 2000"),
+    (model.BodyText, "text ≤ 20000"),
     (model.Identifier, "id"),
     (model.Sha256, "sha256"),
     (model.VillageCode, "village code"),
@@ -236,7 +242,7 @@ def test_type_vocabulary_is_explained():
     for row in lines[start + 2 :]:
         if not row.startswith("|"):
             break
-        explained.add(row.strip("|").split("|")[0].strip())
+        explained.update(name.strip() for name in row.strip("|").split("|")[0].split(","))
     for _, label in _ALIASES:
         assert label in explained
     assert set(_PLAIN.values()) <= explained
@@ -305,6 +311,10 @@ _MUTATIONS: dict[str, Callable[[Documents], Documents]] = {
     "disclosures.json: $.disclosures[0].rows[1]: has 5 cells, expected 6 (one per column)": _edit("disclosures.json", lambda d: d["disclosures"][0]["rows"][1].pop()),
     "village.json: $.village.code: expected str matching regex '^\\\\d{12}$'": _edit("village.json", _set("village.code", "43139910120")),
     f"village.json: $.format: format {model.FORMAT_VERSION + 1} is newer than this terminal understands ({model.FORMAT_VERSION})": _edit("village.json", _set("format", model.FORMAT_VERSION + 1)),
+    "notices.json: $.notices[0].title: expected str of length <= 200": _edit("notices.json", _set("notices.0.title", "关于" * 101)),
+    "notices.json: $: nested 100001 levels deep, more than the 32 allowed": lambda documents: {
+        **documents, "notices.json": documents["notices.json"].rstrip()[:-1] + b', "appendix": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    },
     "projects.json: $: document is missing": lambda documents: {n: d for n, d in documents.items() if n != "projects.json"},
     "notices.json: $: not valid JSON (JSON is malformed: invalid character (byte 0))": lambda documents: {**documents, "notices.json": b"\xef\xbb\xbf" + documents["notices.json"]},
 }

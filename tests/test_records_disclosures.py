@@ -7,16 +7,18 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
+from maximal_village import write_maximal_village
 from records_ui import bring_into_view, copy_demo, of_type, open_tile, row_list, show_row
 
-from kiosk import model
+from kiosk import limits, model
 from kiosk.disclosure_view import IN_PUBLICITY_BADGE, case_view, in_publicity, notice_view
-from kiosk.privacy import masked_disclosure, public_numbers
+from kiosk.privacy import mask_text, masked_disclosure, public_numbers
+from kiosk.reading import PIECE_CHARS
 from kiosk.snapshot import load_folder
 from screens.ui_screens.disclosures import ROWS_PER_PAGE, DisclosureTable
-from screens.ui_screens.notices import Lesson
+from screens.ui_screens.notices import Lesson, ReadingPassage, ReadingText
 from screens.shell.registry import ScreenName
-from screens.uix.widgets import Pill
+from screens.uix.widgets import LONG_TEXT_FRAME_CHARS, Pill
 
 
 def test_badge_marks_exactly_the_lists_in_publicity(ui, demo):
@@ -105,7 +107,7 @@ def test_notice_and_case_reader(ui, demo):
     for paragraph in filter(None, (line.strip() for line in notice.body.split("\n"))):
         assert paragraph in words
     assert notice.date_zh in " ".join(words)
-    body = next(w for w in ui.screen.walk() if getattr(w, "text", "") == notice.body.split("\n")[0].strip())
+    body = next(w for w in ui.screen.walk() if isinstance(w, ReadingText) and notice.body.split("\n")[0].strip().startswith(w.text))
     assert body.font_size > ui.app.theme.body  # a reader's text is a size up
 
     ui.tap(ui.app.root.ids.back)
@@ -117,3 +119,29 @@ def test_notice_and_case_reader(ui, demo):
     lessons = [w for w in ui.screen.walk() if isinstance(w, Lesson)]
     assert len(lessons) == 1
     assert case.lesson in [w.text for w in lessons[0].walk() if getattr(w, "text", "")]
+
+
+def test_a_notice_as_long_as_the_limits_allow_opens_at_once_and_draws_in_pieces(ui, demo, tmp_path):
+    """A 20,000-character body in one label took minutes and drew a black
+    box (past the GPU's largest texture): it comes in pieces, the top in
+    the first frames and the rest while the villager reads."""
+    village = load_folder(write_maximal_village(tmp_path / "village"))
+    notice = village.notices[0]
+    assert len(notice.body) == limits.BODY_CHARS and "\n" not in notice.body
+    ui.app.replace_snapshot(village)
+    try:
+        ui.go(ScreenName.NOTICE_DETAIL, notice_id=notice.id)  # and three frames
+        [passage] = [w for w in ui.screen.walk() if isinstance(w, ReadingPassage)]
+        drawn = [w for w in passage.children if isinstance(w, ReadingText)]
+        assert drawn and sum(len(w.text) for w in drawn) <= 4 * LONG_TEXT_FRAME_CHARS  # the top, not all of it
+        assert ui.find_text(drawn[-1].text)  # on screen
+        for _frame in range(200):
+            if not passage.pieces_left:
+                break
+            ui.pump(1)
+        pieces = list(reversed(passage.children))
+        assert "".join(w.text for w in pieces) == mask_text(notice.body, public_numbers(village.complaint.hotlines))
+        assert max(len(w.text) for w in pieces) <= PIECE_CHARS
+        assert all(w.texture is not None and w.texture.height < 4096 for w in pieces)
+    finally:
+        ui.app.replace_snapshot(demo)

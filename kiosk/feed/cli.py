@@ -260,6 +260,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "and size, the documents' validity, the expiry.\n\n" + _VERIFY_STATUS_HELP,
     )
     verify.add_argument("out", metavar="OUT", help="the tree: a folder, .tar, .tar.gz or .zip")
+    _config_option(verify)
     verify.add_argument("--pubkey", action="append", metavar="PUB", help="trusted public key file or text (repeatable; default: configured keys)")
     verify.set_defaults(func=_verify)
 
@@ -291,9 +292,16 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _terminal_options(parser: argparse.ArgumentParser, network: bool) -> None:
+    _config_option(parser)
     if network:
         parser.add_argument("--platform", metavar="URL", help="platform base URL; the feed is at URL/<village>/ (default: [feed] platform)")
     parser.add_argument("--village", type=_village_code, metavar="CODE", help="12-digit village code (default: [feed] village)")
     parser.add_argument("--pubkey", action="append", metavar="FILE", help="trusted public key file or text (repeatable; default: [feed] pubkeys)")
     parser.add_argument("--store", metavar="DIR", help="the store folder (default: [feed] store)")
 
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config``, which ``village-kiosk`` also takes before the command
+    name: the same meaning in either place (SUPPRESS: not given here, the
+    value given there stays)."""
+    parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help="configuration file (default /etc/village-kiosk/config.toml)")

@@ -19,7 +19,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from kiosk import decode
+from kiosk import decode, limits
 from kiosk.model import Sha256, VillageCode
 
 MANIFEST_FORMAT = 2  # 2: the media may be listed in a blob of their own (media_index)
@@ -101,7 +101,8 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     def pack_members(self) -> list[FileEntry]:
         """What a pack holds, in order: each distinct blob once, the
         documents first (they decide whether the version is valid at all),
-        each kind in the order ``files`` lists them."""
+        each kind in the order ``files`` lists them (media: the media
+        index's order). Not the media index: it is read before the pack."""
         members: dict[str, FileEntry] = {}
         for kind in (FileKind.DOCUMENT, FileKind.MEDIA):
             for entry in self.files:
@@ -113,11 +114,21 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         """Every distinct blob, sha256 -> size."""
         return {entry.sha256: entry.size for entry in self.files}
 
+    def pack_problem(self) -> str | None:
+        """Why the pack cannot hold what it should (its size is not its
+        members'), or None. The media must be listed."""
+        if self.pack is None:
+            return None
+        members = sum(entry.size for entry in self.pack_members())
+        return None if self.pack.size == members else f"pack: {self.pack.size} bytes, its members make {members}"
+
     def takes_pack(self, missing_bytes: int) -> bool:
         """Whether a terminal lacking this many bytes of blobs fetches the
         pack: when they are at least half of it (the rest it already has
-        comes again, at most as much as it needs)."""
-        return self.pack is not None and missing_bytes >= PACK_WORTH * self.pack.size
+        comes again, at most as much as it needs). A pack that does not
+        add up is never taken: it is only a faster way to the blobs, so
+        the version stands without it."""
+        return self.pack is not None and missing_bytes >= PACK_WORTH * self.pack.size and self.pack_problem() is None
 
     def total_size(self) -> int:
         return sum(self.blobs().values())
@@ -160,13 +171,22 @@ def encode_media_index(media: list[FileEntry]) -> bytes:
     return msgspec.json.encode([_IndexedMedia(entry.sha256, entry.size) for entry in media])
 
 
+def _decode_json(raw: bytes, shape: type, what: str = ""):
+    """Decode, once the size and depth are known to be sane: the decoder
+    recurses into nested arrays even where it skips an unknown field."""
+    problem = limits.json_problem(raw, MAX_MANIFEST_BYTES)
+    try:
+        if problem is not None:
+            raise BadManifest(problem)
+        return msgspec.json.decode(raw, type=shape)
+    except (msgspec.ValidationError, msgspec.DecodeError, BadManifest) as exc:
+        raise BadManifest(f"{what}{exc}") from None
+
+
 def with_media_index(manifest: Manifest, data: bytes) -> Manifest:
     """The manifest with its media listed, from its media index's bytes
     (already checked against ``manifest.media_index``)."""
-    try:
-        listed = msgspec.json.decode(data, type=list[_IndexedMedia])
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise BadManifest(f"{MEDIA_INDEX_NAME}: {exc}") from None
+    listed = _decode_json(data, list[_IndexedMedia], f"{MEDIA_INDEX_NAME}: ")
     media = [FileEntry(name=media_name(item.sha256), sha256=item.sha256, size=item.size, kind=FileKind.MEDIA) for item in listed]
     full = msgspec.structs.replace(manifest, files=[*manifest.files, *media])
     check_rules(full, listed=True)
@@ -177,23 +197,21 @@ def read_key_id(raw: bytes) -> str:
     """The key id a raw (not yet verified) manifest claims, to pick the key
     its signature must be checked with. Nothing else is trusted yet."""
     try:
-        return msgspec.json.decode(raw, type=_KeyIdOnly).key_id
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        return _decode_json(raw, _KeyIdOnly).key_id
+    except BadManifest as exc:
         raise BadManifest(f"no usable key_id ({exc})") from None
 
 
 def decode_manifest(raw: bytes) -> Manifest:
-    try:
-        manifest = msgspec.json.decode(raw, type=Manifest)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise BadManifest(str(exc)) from None
+    manifest = _decode_json(raw, Manifest)
     check_rules(manifest)
     return manifest
 
 
 def check_rules(manifest: Manifest, listed: bool = False) -> None:
     """Rules the types alone cannot say. ``listed``: the media of a media
-    index are in ``files`` (else a manifest with one must list none)."""
+    index are in ``files`` (else a manifest with one must list none). The
+    pack is not judged here (``Manifest.pack_problem``)."""
     if manifest.format > MANIFEST_FORMAT:
         raise BadManifest(f"format {manifest.format} is newer than this terminal understands ({MANIFEST_FORMAT})")
     if manifest.media_index is not None and manifest.format < 2:
@@ -210,12 +228,11 @@ def check_rules(manifest: Manifest, listed: bool = False) -> None:
         names.add(entry.name)
         if entry.kind is FileKind.DOCUMENT and not decode.is_document_name(entry.name):
             raise BadManifest(f"{where}: not a feed document name")
+        if entry.kind is FileKind.DOCUMENT and entry.size > limits.MAX_DOCUMENT_BYTES:
+            # Refused before it is fetched: the terminal would refuse to decode it.
+            raise BadManifest(f"{where}: {entry.size} bytes, more than the {limits.MAX_DOCUMENT_BYTES} a document may have")
         if entry.kind is FileKind.MEDIA and entry.name != media_name(entry.sha256):
             raise BadManifest(f"{where}: a media file must be named {media_name(entry.sha256)}")
     missing = [name for name in decode.REQUIRED_DOCS if name not in names]
     if missing:
         raise BadManifest(f"required document {missing[0]} is not listed")
-    if manifest.pack is not None and (listed or manifest.media_index is None):
-        members = sum(entry.size for entry in manifest.pack_members())
-        if manifest.pack.size != members:
-            raise BadManifest(f"pack: {manifest.pack.size} bytes, its members make {members}")

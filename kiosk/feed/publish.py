@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from pathlib import Path
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk import decode, model
+from kiosk import decode, images, model
 from kiosk.feed import keys, verify
 from kiosk.feed.manifest import (
     BLOB_DIR,
@@ -101,9 +102,13 @@ def _source_media(src: Path) -> dict[str, Path]:
             continue  # editor and OS litter (.DS_Store)
         if not path.is_file():
             raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: not a file")
-        digest = sha256_hex(path.read_bytes())
+        data = path.read_bytes()
+        digest = sha256_hex(data)
         if path.name != digest:
             raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: media files are named by their SHA-256, this one's is {digest}")
+        problem = images.picture_problem(data)
+        if problem is not None:  # a terminal would show a placeholder instead
+            raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: {problem}")
         media[digest] = path
     return media
 
@@ -118,13 +123,24 @@ def read_previous(out: Path) -> Manifest | None:
         raise PublishError(f"{path}: existing manifest is unreadable ({exc}); pass --version") from None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, later_than: float | None = None) -> None:
+    """``later_than``: a modification time (seconds) the file's must be
+    at least a second past, set before the file appears under its name."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with temporary.open("wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
+    if later_than is not None and int(temporary.stat().st_mtime) <= int(later_than):
+        os.utime(temporary, (time.time(), int(later_than) + 1))
     os.replace(temporary, path)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return None
 
 
 def _write_blob(out: Path, digest: str, data: bytes) -> bool:
@@ -235,7 +251,12 @@ def build(
     # polling in between sees a mismatched pair, refuses it, and simply
     # gets the whole new version at its next poll.
     _write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
-    _write_atomically(out / MANIFEST_NAME, raw)
+    # Terminals poll with If-None-Match, and nginx's and Apache's ETag is the
+    # file's modification time in whole seconds and its length: a manifest
+    # of the same length published within the same second as the one before
+    # was answered 304, and terminals stayed on the old version until the
+    # next change. Each new manifest is at least a second younger.
+    _write_atomically(out / MANIFEST_NAME, raw, later_than=_mtime(out / MANIFEST_NAME))
     _prune_packs(out, {m.pack.sha256 for m in (manifest, previous) if m is not None and m.pack is not None})
     return Built(manifest, new_blobs)
 
@@ -256,6 +277,8 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
                 documents[entry.name] = data
     # Media are checked above; the snapshot only needs to decode the documents.
     verify.build_snapshot(manifest, documents, DirectoryMedia(out / BLOB_DIR))
+    if manifest.pack_problem() is not None:
+        raise Rejected(manifest.pack_problem())
     if manifest.pack is not None and out.is_dir():
         _check_pack(out, manifest.pack, manifest.pack_members())
     if manifest.expires_at <= (now or dt.datetime.now(dt.UTC)):

@@ -3,19 +3,21 @@
 An unchanged feed costs one conditional GET of ``manifest.json`` answered
 ``304 Not Modified``. A changed one costs the manifest, its signature and
 the blobs the store does not have yet (a first sync: one pack of them
-all). Every read is bounded: connect and
-read timeouts, a byte cap (the manifest's size for a blob), and a time
-budget per file so a server trickling bytes cannot hold the sync forever.
+all). Every request is bounded: connect and read timeouts, a byte cap
+(the manifest's size for a blob), and a time budget for the whole request
+-- connection, headers and body -- so a server trickling bytes cannot hold
+the sync for ever; a pack must also keep up a rate a village link gives.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpcore
@@ -53,11 +55,132 @@ class Timeouts:
     connect: float = 10.0  # to open a connection
     read: float = 30.0  # longest silence while waiting for bytes
     # Slowest average rate accepted for a whole file, in bytes per second:
-    # a file may take ``connect + read + size / min_rate`` seconds in all.
+    # a request may take ``connect + read + size / min_rate`` seconds in all,
+    # from the moment it is made (connection, headers and body).
     min_rate: float = 2048.0
+    # Slowest average rate accepted for a pack, which is only a faster way
+    # to the blobs: ``connect`` seconds after it is asked for, it must have
+    # brought ``pack_rate`` bytes for each further second, or it is given
+    # up for the blobs (docs/FEED-PROTOCOL.md section 8 says why 16 KiB/s).
+    pack_rate: float = 16 * 1024.0
 
     def budget(self, size: int) -> float:
         return self.connect + self.read + size / self.min_rate
+
+
+class _Deadline:
+    """When one request must be over: its file's budget, and for a pack also
+    the time its rate falls below ``Timeouts.pack_rate`` (which moves later
+    as bytes arrive). Passed, the sockets of its lane are shut down."""
+
+    def __init__(self, lane: _Lane, budget: float):
+        self.lane = lane
+        self.started = time.monotonic()
+        self.budget = budget
+        self.rate_at = float("inf")  # not a pack: no rate to keep
+        self.passed = False  # and the lane's sockets were shut down
+
+    def at(self) -> float:
+        return min(self.started + self.budget, self.rate_at)
+
+    def pass_now(self) -> None:
+        self.passed = True
+        self.lane.shut()
+
+    def why(self, name: str, pack_rate: float) -> str:
+        if self.rate_at < self.started + self.budget:
+            elapsed = time.monotonic() - self.started
+            return f"{name}: too slow, below the {pack_rate:.0f} bytes/s a pack must keep (after {elapsed:.0f} s)"
+        return f"{name}: too slow, gave up after {self.budget:.0f} s"
+
+
+class _Watchdog:
+    """Ends requests that run out of time, from a thread of its own.
+    httpx bounds each operation (a connection, each read), not a request:
+    a server that sends its status line and headers a byte at a time, each
+    well within the read timeout, held ``sync --once`` for as long as it
+    liked. A socket shut down wakes the read blocked on it."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._watched: set[_Deadline] = set()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: _Deadline) -> None:
+        with self._changed:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="feed-deadlines", daemon=True)
+                self._thread.start()
+            self._watched.add(deadline)
+            self._changed.notify()
+
+    def changed(self) -> None:
+        """A deadline came earlier."""
+        with self._changed:
+            self._changed.notify()
+
+    def forget(self, deadline: _Deadline) -> None:
+        with self._changed:
+            self._watched.discard(deadline)
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        with self._changed:
+            while not self._closed:
+                now = time.monotonic()
+                for deadline in [d for d in self._watched if d.at() <= now]:
+                    self._watched.discard(deadline)
+                    deadline.pass_now()
+                soonest = min((d.at() for d in self._watched), default=now + 60)
+                self._changed.wait(max(soonest - now, 0.001))
+
+
+class _Lane:
+    """An HTTP client used by one request at a time, and the sockets it
+    opened (its connection, a redirect's): when that request runs out of
+    time, all of them can be shut down without touching other requests."""
+
+    def __init__(self, client: httpx.Client):
+        self.client = client
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._shut = False
+
+    def trace(self, event: str, info: dict) -> None:
+        """httpx's ``trace`` extension: learns each socket as it connects."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                self._sockets.append(sock)
+                shut = self._shut
+            if shut:  # the time ran out while it connected
+                _shut_down(sock)
+
+    def shut(self) -> None:
+        with self._lock:
+            self._shut = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut_down(sock)
+
+    @property
+    def usable(self) -> bool:
+        return not self._shut
+
+
+def _shut_down(sock: socket.socket) -> None:
+    # The plain socket's own shutdown, also for a TLS one: it wakes a read
+    # blocked in another thread, and leaves the TLS state to that thread.
+    # A plain socket wrapped for TLS since has given its descriptor away.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def feed_url(platform: str, village: str) -> str:
@@ -66,15 +189,43 @@ def feed_url(platform: str, village: str) -> str:
 
 
 class HttpFeed:
-    """Reads files of one village's published tree, counting the traffic."""
+    """Reads files of one village's published tree, counting the traffic.
+    ``connect`` makes an HTTP client; one is made for each request running
+    at a time (blobs are fetched several at a time), and kept for the next."""
 
-    def __init__(self, base_url: str, client: httpx.Client, timeouts: Timeouts):
+    def __init__(self, base_url: str, connect: Callable[[], httpx.Client], timeouts: Timeouts):
         self.base_url = base_url
-        self.client = client
         self.timeouts = timeouts
         self.requests = 0
         self.bytes_received = 0
         self._counting = threading.Lock()  # blobs are fetched from several threads
+        self._connect = connect
+        self._idle: list[_Lane] = []
+        self._lanes: list[_Lane] = []
+        self._watchdog = _Watchdog()
+
+    def __enter__(self) -> HttpFeed:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._watchdog.close()
+        for lane in self._lanes:
+            lane.client.close()
+
+    @contextlib.contextmanager
+    def _lane(self) -> Iterator[_Lane]:
+        with self._counting:
+            lane = self._idle.pop() if self._idle else None
+        if lane is None:
+            lane = _Lane(self._connect())
+            with self._counting:
+                self._lanes.append(lane)
+        try:
+            yield lane
+        finally:
+            if lane.usable:  # else its connections are gone; the next request makes a new one
+                with self._counting:
+                    self._idle.append(lane)
 
     def get(self, name: str, cap: int, expected: int | None = None, etag: str | None = None) -> tuple[bytes | None, str | None]:
         """The file's bytes and ETag; (None, etag) when unchanged (304).
@@ -85,36 +236,49 @@ class HttpFeed:
         complete response of the wrong length is the wrong file, for the
         caller to reject."""
         headers = {"If-None-Match": etag} if etag else {}
-        with self._response(name, headers) as (response, started):
+        with self._response(name, headers, cap, expected) as (response, deadline):
             if response.status_code == 304:
                 return None, response.headers.get("etag")
-            return b"".join(self._chunks(name, response, cap, expected, started, off_the_wire=False)), response.headers.get("etag")
+            return b"".join(self._chunks(name, response, cap, expected, deadline, off_the_wire=False)), response.headers.get("etag")
 
-    def stream(self, name: str, size: int) -> Iterator[bytes]:
-        """A file of known size as it arrives, under the same bounds as ``get``."""
-        with self._response(name, {}) as (response, started):
+    def stream(self, name: str, size: int, pack: bool = False) -> Iterator[bytes]:
+        """A file of known size as it arrives, under the same bounds as
+        ``get``; ``pack``: also under the rate a pack must keep."""
+        with self._response(name, {}, size, size, pack) as (response, deadline):
             if response.status_code == 304:
                 raise Failed(f"{name}: unexpected 304")
-            yield from self._chunks(name, response, size, size, started, off_the_wire=True)
+            yield from self._chunks(name, response, size, size, deadline, off_the_wire=True)
 
     @contextlib.contextmanager
-    def _response(self, name: str, headers: dict[str, str]) -> Iterator[tuple[httpx.Response, float]]:
-        started = time.monotonic()
+    def _response(self, name: str, headers: dict[str, str], cap: int, expected: int | None, pack: bool = False) -> Iterator[tuple[httpx.Response, _Deadline]]:
         with self._counting:
             self.requests += 1
-        try:
-            with self.client.stream("GET", self.base_url + name, headers=headers) as response:
-                try:
-                    yield response, started
-                finally:
-                    with self._counting:
-                        self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
-        except httpx.TimeoutException:
-            raise Failed(f"{name}: timed out") from None
-        except httpx.HTTPError as exc:
-            raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
+        with self._lane() as lane:
+            # The size the server will announce is not known yet: the
+            # manifest's, else a guess, until the headers say (``_chunks``).
+            deadline = _Deadline(lane, self.timeouts.budget(expected if expected is not None else min(cap, _SIZE_HINT)))
+            if pack:
+                deadline.rate_at = deadline.started + self.timeouts.connect
+            self._watchdog.watch(deadline)
+            try:
+                with lane.client.stream("GET", self.base_url + name, headers=headers, extensions={"trace": lane.trace}) as response:
+                    try:
+                        yield response, deadline
+                    finally:
+                        with self._counting:
+                            self.bytes_received += _header_bytes(response) + response.num_bytes_downloaded
+            except (httpx.HTTPError, Failed) as exc:
+                if deadline.passed:  # what the shut-down socket made of it
+                    raise Failed(deadline.why(name, self.timeouts.pack_rate)) from None
+                if isinstance(exc, Failed):
+                    raise
+                if isinstance(exc, httpx.TimeoutException):
+                    raise Failed(f"{name}: timed out") from None
+                raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
+            finally:
+                self._watchdog.forget(deadline)
 
-    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, started: float, off_the_wire: bool) -> Iterator[bytes]:
+    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, deadline: _Deadline, off_the_wire: bool) -> Iterator[bytes]:
         if response.status_code != 200:
             raise Failed(f"{name}: HTTP {response.status_code}")
         length = response.headers.get("content-length", "")
@@ -124,14 +288,18 @@ class HttpFeed:
         if announced is not None and announced > cap:
             raise Rejected(f"{name} is {announced} bytes, more than the {cap} allowed")
         size = announced if announced is not None else expected if expected is not None else min(cap, _SIZE_HINT)
-        budget = self.timeouts.budget(size)
+        deadline.budget = self.timeouts.budget(size)
+        self._watchdog.changed()
+        pack = deadline.rate_at != float("inf")
         received = 0
         for chunk in self._body(name, response, announced if off_the_wire else None):
             received += len(chunk)
             if received > cap:
                 raise Rejected(f"{name} is larger than the {cap} bytes allowed")
-            if time.monotonic() - started > budget:
-                raise Failed(f"{name}: too slow, gave up after {budget:.0f} s")
+            if pack:
+                deadline.rate_at = deadline.started + self.timeouts.connect + received / self.timeouts.pack_rate
+            if time.monotonic() > deadline.at():
+                raise Failed(deadline.why(name, self.timeouts.pack_rate))
             yield chunk
         # An announced length the parser holds the body to (h11 raises);
         # read off the wire, or unannounced, the count tells.
@@ -184,7 +352,7 @@ class HttpFeed:
         return data
 
     def stream_pack(self, pack: PackEntry) -> Iterator[bytes]:
-        return self.stream(pack_path(pack.sha256), pack.size)
+        return self.stream(pack_path(pack.sha256), pack.size, pack=True)
 
 
 @functools.cache
@@ -249,8 +417,7 @@ class Syncer:
         )
 
     def sync_once(self) -> SyncOutcome:
-        with self._client() as client:
-            feed = HttpFeed(self.url, client, self.timeouts)
+        with HttpFeed(self.url, self._client, self.timeouts) as feed:
             result = update.attempt(self.store, lambda: self._poll(feed))
         return result.with_traffic(feed.requests, feed.bytes_received)
 

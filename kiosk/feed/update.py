@@ -123,6 +123,9 @@ def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel
     fresh: dict[str, bytes] = {}
     announce = _Once(on_documents, fresh)
     taken: list[FileEntry] = []
+    pack_problem = manifest.pack_problem() if entries else None
+    if pack_problem is not None:
+        log.warning("feed: pack not usable (%s); fetching the blobs one by one", pack_problem)
     with _Writer(store) as writer:
         if manifest.takes_pack(sum(e.size for e in entries)):
             in_pack = _fetch_pack(manifest, source, store, fresh, announce)

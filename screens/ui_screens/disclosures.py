@@ -21,7 +21,7 @@ from kiosk.privacy import MaskedTable, public_numbers
 from screens.uix.lists import ListScreen, PageScreen
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
-from screens.uix.widgets import FitRow, HintLabel, KLabel, Pill, Section
+from screens.uix.widgets import FitRow, HintText, KLabel, Pill, Section
 
 ROWS_PER_PAGE = 20
 WIDEST_CELL_EM = 10  # a longer cell wraps rather than widening its column further
@@ -155,7 +155,7 @@ class DisclosureDetailScreen(PageScreen):
         period = view.period_zh + ("（正在公示，有意见可以提）" if view.in_publicity else "（公示已结束）")
         content.add_widget(KLabel(text=period, role="title"))
         if view.note:
-            content.add_widget(HintLabel(text=view.note))
+            content.add_widget(HintText(text=view.note))
         section = Section(title=f"名单（共{len(view.table.rows)}条）")
         table = DisclosureTable()
         table.show(view.table)

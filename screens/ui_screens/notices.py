@@ -10,7 +10,7 @@ from kiosk.privacy import public_numbers
 from screens.uix.lists import ListScreen, PageScreen
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
-from screens.uix.widgets import HintLabel, KLabel, Section
+from screens.uix.widgets import HintLabel, KLabel, LongText, Section
 
 CASE_BADGE = "典型案例"
 
@@ -21,6 +21,13 @@ def _public(screen) -> frozenset[str]:
 
 class ReadingText(KLabel):
     """Body text of the reader: a size up from ordinary text, not bold."""
+
+
+class ReadingPassage(LongText):
+    """A paragraph of the reader, however long (a notice may have 20,000
+    characters): drawn in pieces of reading text."""
+
+    piece_class = ReadingText
 
 
 class ReadingColumn(BoxLayout):
@@ -67,11 +74,11 @@ class NoticeDetailScreen(PageScreen):
             self._read(content, view.title, f"{CASE_BADGE} · {view.date_zh}", view.body)
             if view.lesson:
                 lesson = Lesson(title="警示")
-                lesson.add_widget(ReadingText(text=view.lesson))
+                lesson.add_widget(ReadingPassage(text=view.lesson))
                 content.add_widget(lesson)
 
     def _read(self, content, title: str, meta: str, body: str) -> None:
         self.add_heading(content, title)
         content.add_widget(HintLabel(text=meta))
         for paragraph in filter(None, (line.strip() for line in body.split("\n"))):
-            content.add_widget(ReadingText(text=paragraph))
+            content.add_widget(ReadingPassage(text=paragraph))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from screens.ui_screens.base import KioskScreen
-from screens.uix.widgets import KButton, KLabel, Section
+from screens.uix.widgets import KButton, KLabel, LongText, Section
 
 
 class ListScreen(KioskScreen):
@@ -74,7 +74,7 @@ class PageScreen(KioskScreen):
     def add_section(self, content, title: str, paragraphs: list[str]) -> Section:
         section = self.make(Section, title=title)
         for text in paragraphs:
-            section.add_widget(self.make(KLabel, text=text))
+            section.add_widget(self.make(LongText, text=text))
         content.add_widget(section)
         return section
 

@@ -3,7 +3,9 @@ touch behaviour stay consistent and follow the theme."""
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from collections.abc import Callable
 
 from kivy.app import App
@@ -21,6 +23,7 @@ from kivy.uix.stacklayout import StackLayout
 
 import screens.uix.shapes  # noqa: F401 -- registers RoundBox, which the kv rules draw with
 from kiosk.images import DecodedImage
+from kiosk.reading import pieces
 from screens.services.pictures import picture_texture, request_picture
 from screens.uix.typeset_label import TypesetLabel, typeset_lines
 
@@ -47,6 +50,37 @@ def after_next_frame(callback: Callable[[], object]) -> None:
     Window.bind(on_flip=on_flip)
 
 
+# Characters of long text drawn a frame, at most (about a third of a screen:
+# 20-40 ms on a software renderer), by labels longer than a short line.
+LONG_TEXT_FRAME_CHARS = 600
+_SHORT_LINE_CHARS = 24
+
+
+class _FrameText:
+    """What is left of this frame's allowance of long text. Breaking,
+    measuring and rasterising a text costs time in proportion to its length:
+    a page whose every text was as long as the limits allow took far longer
+    than a frame to its first one. Drawn a frame's allowance at a time, in
+    the order asked (top down), the first frame comes as soon as a short
+    page's and the rest follows in the next ones."""
+
+    def __init__(self):
+        self._frame = -1  # Clock.frames when the allowance was last renewed
+        self._spent = 0
+
+    def take(self, chars: int) -> bool:
+        """Whether ``chars`` more may be drawn this frame (always, the first)."""
+        if Clock.frames != self._frame:
+            self._frame, self._spent = Clock.frames, 0
+        if self._spent and self._spent + chars > LONG_TEXT_FRAME_CHARS:
+            return False
+        self._spent += chars
+        return True
+
+
+_frame_text = _FrameText()
+
+
 class KLabel(TypesetLabel):
     """Wrapped text that is always as tall as its content (never clipped),
     its lines broken by the rules of Chinese typesetting."""
@@ -55,6 +89,8 @@ class KLabel(TypesetLabel):
 
     def __init__(self, **kwargs):
         self._deferred = False
+        self._waiting = False  # for the next frame's allowance of long text
+        self.counted = False  # its first drawing is counted already (a piece of a LongText)
         super().__init__(**kwargs)
 
     def texture_update(self, *largs):
@@ -69,12 +105,35 @@ class KLabel(TypesetLabel):
                 Clock.schedule_once(self._render_deferred, 0)
             return
         self._deferred = False
+        if not self._allowed():
+            return
         super().texture_update(*largs)
 
     def _render_deferred(self, _dt) -> None:
         if self._deferred:  # nothing rendered it meanwhile: the narrow width is its real one
             self._deferred = False
-            super().texture_update()
+            if self._allowed():
+                super().texture_update()
+
+    def _allowed(self) -> bool:
+        """Whether to draw now; else it is drawn in a frame to come."""
+        if self.counted or len(self.text) <= _SHORT_LINE_CHARS:
+            self.counted = False
+            return True
+        if _frame_text.take(len(self.text)):
+            return True
+        if not self._waiting:
+            self._waiting = True
+            # Held weakly: a screen left meanwhile must go with its labels.
+            Clock.schedule_once(functools.partial(_render_later, weakref.ref(self)), 0)
+        return False
+
+
+def _render_later(ref: weakref.ref[KLabel], _dt) -> None:
+    label = ref()
+    if label is not None:
+        label._waiting = False
+        label.texture_update()
 
 
 class TapArea(ButtonBehavior):
@@ -250,6 +309,83 @@ class HintLabel(KLabel):
     """Secondary text (a hint, a date line) in the muted colour. A class of
     its own because a colour set from Python would not follow the palette
     when large mode switches it."""
+
+
+class LongText(BoxLayout):
+    """A text as long as the limits allow (a 20,000-character notice),
+    drawn as pieces (``kiosk.reading``): one label for all of it would take
+    seconds and, past the GPU's largest texture, draw a black box. The
+    pieces are drawn ``LONG_TEXT_FRAME_CHARS`` characters a frame with the
+    screen's other long texts, in the order they were given, so a page with a
+    long text opens as fast as one with a short one and the rest follows
+    below while the villager reads the top. Subclasses choose the label of
+    each piece (``piece_class``)."""
+
+    text = StringProperty()
+    piece_class: type[Label] = KLabel
+
+    def __init__(self, **kwargs):
+        self._rest: list[str] = []
+        self._waiting = False
+        self.given_at = 0  # Clock.frames when it got its text
+        self._built = False  # a text given to the constructor comes before the canvas
+        super().__init__(**kwargs)
+        self._built = True
+        self.on_text()
+
+    def on_text(self, *_args) -> None:
+        if not self._built:
+            return
+        self.clear_widgets()
+        self._rest = pieces(self.text)
+        self.given_at = Clock.frames
+        _feed.take(self)
+
+    @property
+    def pieces_left(self) -> int:
+        return len(self._rest)
+
+    def draw_next(self) -> None:
+        """Add the next piece."""
+        piece = self.piece_class(text=self._rest.pop(0))
+        piece.counted = True  # by the feed
+        self.add_widget(piece)
+
+
+class HintText(LongText):
+    piece_class = HintLabel
+
+
+class _PieceFeed:
+    """Adds the long texts' pieces within the frames' allowance of long text
+    (``_FrameText``): the texts given last first (the page now on screen,
+    not the one just left), and those given together in order (top down)."""
+
+    def __init__(self):
+        # Held weakly: a screen left meanwhile must go with its texts.
+        self._waiting: list[weakref.ref[LongText]] = []
+        self._scheduled = False
+
+    def take(self, text: LongText) -> None:
+        while text._rest and _frame_text.take(len(text._rest[0])):
+            text.draw_next()
+        if text._rest and not text._waiting:
+            text._waiting = True
+            self._waiting.append(weakref.ref(text))
+        if self._waiting and not self._scheduled:
+            self._scheduled = True
+            Clock.schedule_once(self._next_frame, 0)
+
+    def _next_frame(self, _dt) -> None:
+        self._scheduled = False
+        alive = [text for text in (ref() for ref in self._waiting) if text is not None]
+        self._waiting = []
+        for text in sorted(alive, key=lambda text: -text.given_at):
+            text._waiting = False
+            self.take(text)
+
+
+_feed = _PieceFeed()
 
 
 class FitRow(BoxLayout):
