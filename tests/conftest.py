@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import os
 
-import pytest
+# Before anything imports Kivy (a test module at collection): Kivy's records
+# through the tests' own logging, not Kivy's handlers hooked into the root
+# logger, and no command line of pytest's read as Kivy's.
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+
+import pytest  # noqa: E402
 
 from kiosk import datasource
 from kiosk.config import Config

@@ -15,7 +15,7 @@ from xsession import colour_box, start_session
 
 from kiosk import cli
 from kiosk.feed.manifest import MANIFEST_NAME
-from screens.shell.theme import NORMAL, TILE_COLOURS
+from screens.shell.palette import NORMAL, TILE_COLOURS
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("xinit") or not shutil.which("xdotool") or not shutil.which("unshare"),

@@ -323,7 +323,7 @@ def test_signed_but_invalid_data_is_rejected(feed):
 def _sync_once_command(feed: Feed) -> subprocess.CompletedProcess:
     """``village-kiosk sync --once`` in a process of its own, as a terminal's timer runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "sync", "--once", "--platform", feed.server.url, "--village", VILLAGE,
+        [sys.executable, "-m", "kiosk.cli", "sync", "--once", "--allow-http", "--platform", feed.server.url, "--village", VILLAGE,
          "--pubkey", str(feed.publisher.pub_path), "--store", str(feed.base / "store")],
         capture_output=True, text=True, timeout=120, check=False,
     )

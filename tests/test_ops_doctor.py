@@ -10,6 +10,7 @@ import re
 import msgspec
 import pytest
 from feed_fixtures import VILLAGE, Publisher, damage_blob, write_village
+from xsession import free_display
 from ops_fixtures import heartbeat_server, platform, provision_args, run_cli, store_of  # noqa: F401 - fixtures
 
 from kiosk.config import Config, load_config
@@ -146,7 +147,7 @@ def test_stale_and_missing_data(terminal):
 
 
 def test_no_display(terminal):
-    found = {check.name: check for check in doctor.checks(terminal, display=":97")}
+    found = {check.name: check for check in doctor.checks(terminal, display=f":{free_display()}")}
     assert found["display"].level is Level.FAIL and "systemctl status village-kiosk.service" in found["display"].line()
     assert found["gl"].level is Level.WARN and "not checked" in found["gl"].detail
 
@@ -154,7 +155,7 @@ def test_no_display(terminal):
 def test_x_handshake_tells_x_from_other_listeners(tmp_path):
     assert doctor.x_answers(os.environ["DISPLAY"]) is None
     assert "not a local display" in doctor.x_answers("example.invalid:0")
-    assert "nothing listens" in doctor.x_answers(":97")
+    assert "nothing listens" in doctor.x_answers(f":{free_display()}")
 
 
 def test_missing_pin_and_token_are_warnings(tmp_path, platform, capsys):

@@ -129,21 +129,35 @@ class Session:
         return result.stdout + result.stderr
 
     def terminate(self, timeout: float = units.STOP_TIMEOUT_SEC) -> int:
-        """SIGTERM to every process of the session; the status of xinit."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        """SIGTERM to every process of the session (the X server, which xinit
+        puts in a process group of its own, too: systemd signals the unit's
+        whole cgroup); the status of xinit."""
+        server = self._server_pid()
+        for group in (self.process.pid, server):
+            with contextlib.suppress(ProcessLookupError, TypeError):
+                os.killpg(group, signal.SIGTERM)
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            self.close()
             raise AssertionError(f"the session did not stop within {timeout} s of SIGTERM:\n{self.output()}") from None
 
+    def _server_pid(self) -> int | None:
+        """The X server's pid, from its lock file (gone once it has stopped)."""
+        try:
+            return int(Path(f"/tmp/.X{self.display[1:]}-lock").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
     def close(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        server = self._server_pid()
+        for group in (self.process.pid, server):
+            with contextlib.suppress(ProcessLookupError, TypeError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
+        self.process.wait()
+        if server is not None:  # killed: it left its socket and lock behind
+            for leftover in (f"/tmp/.X11-unix/X{self.display[1:]}", f"/tmp/.X{self.display[1:]}-lock"):
+                Path(leftover).unlink(missing_ok=True)
         if self.notify is not None:
             self.notify.close()
         shutil.rmtree(self.work, ignore_errors=True)
