@@ -1,7 +1,12 @@
 """Test harness: the real app on a real X server with real GL.
 
-The suite refuses to run (loudly) without them: Kivy's 'mock' GL backend
-would let UI tests pass while drawing nothing.
+Tests that need a window say so: they ask for ``ui`` (the running kiosk) or
+``x_display`` (an X server for a kiosk process, the doctor's display check),
+or are marked ``ui`` themselves; all those are marked ``ui`` and the rest
+run without X: ``pytest -m "not ui"``. For a run with UI tests the suite
+starts Xvfb itself when there is no DISPLAY, and refuses to run (loudly)
+without real GL: Kivy's 'mock' backend would let UI tests pass while
+drawing nothing.
 """
 
 from __future__ import annotations
@@ -20,22 +25,45 @@ from kiosk import datasource
 from kiosk.config import Config
 
 # The feed tests' servers (feed_server, fault_server fixtures).
-pytest_plugins = ["feedserver"]
+pytest_plugins = ["support.feedserver", "support.ops_fixtures", "support.disk_fixtures"]
 
 DEFAULT_SIZE = (1080, 1920)
 
 
+_WINDOW_FIXTURES = {"ui", "_harness", "x_display"}
+
+
 def pytest_configure(config):
+    config.addinivalue_line("markers", "ui: needs an X server with GL (the app's window, a kiosk process, the deployed session)")
     if os.environ.get("KIVY_GL_BACKEND") == "mock":
         raise pytest.UsageError("KIVY_GL_BACKEND=mock draws nothing: UI tests need real GL (Xvfb + Mesa)")
+    if config.option.markexpr.replace(" ", "") == "notui":
+        return  # no X server: nothing selected needs one
     from tooling.display import DisplayError, ensure_display, x_server_alive
 
+    # Now, before collection: UI test modules import Kivy, whose window
+    # must find its X server.
     try:
         display = ensure_display()
     except DisplayError as exc:
         raise pytest.UsageError(str(exc)) from None
     if not x_server_alive(display):
         raise pytest.UsageError(f"DISPLAY={display} but no X server answers there")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if _WINDOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.ui)
+
+
+@pytest.fixture(scope="session")
+def x_display() -> str:
+    """The X server the UI tests run on (for a kiosk in a process of its own)."""
+    display = os.environ.get("DISPLAY")
+    if not display:
+        pytest.fail("this test needs an X server: it is marked ui; run it without -m 'not ui'")
+    return display
 
 
 @pytest.fixture(scope="session")

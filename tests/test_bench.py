@@ -202,7 +202,7 @@ def test_peer_page_holds_the_village_data_masked(demo):
         assert name.endswith(".jpg") and data
 
 
-def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys):
+def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys, x_display):
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     out = tmp_path / "bench.json"
     status = main(["bench", "--quick", "--json", str(out), "--work", str(tmp_path / "work"),
@@ -220,7 +220,7 @@ def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypat
 # ------------------------------------------------------------ the kiosk's first-frame probe
 
 
-def test_cold_start_probe_reports_the_first_frame(tmp_path):
+def test_cold_start_probe_reports_the_first_frame(tmp_path, x_display):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     drawn, pss = bench_run.cold_start_once(tmp_path / "no-config.toml", env, tmp_path, tmp_path / "kiosk.log")
     assert 0 < drawn < 120

@@ -77,7 +77,7 @@ def test_commands_that_read_the_configuration_take_config_after_their_name_too(c
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
-def test_tour_with_data_given_before_or_after_its_name_shows_that_data(tmp_path, where):
+def test_tour_with_data_given_before_or_after_its_name_shows_that_data(tmp_path, where, x_display):
     """In a process of its own, as it is run: the folder given is used
     (here it holds no village, so the tour stops before drawing anything)."""
     empty = tmp_path / "empty"

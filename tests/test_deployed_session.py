@@ -10,17 +10,17 @@ import shutil
 import time
 
 import pytest
-from ops_fixtures import PIN, platform  # noqa: F401 - fixture
-from xsession import colour_box, start_session
+from support.ops_fixtures import PIN
+from support.xsession import colour_box, start_session
 
 from kiosk import cli
 from kiosk.feed.manifest import MANIFEST_NAME
 from screens.shell.palette import NORMAL, TILE_COLOURS
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.ui, pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("xinit") or not shutil.which("xdotool") or not shutil.which("unshare"),
     reason="the deployed session needs root (mounts, the kiosk user), xinit, xdotool and unshare",
-)
+)]
 
 POWERS_TILE = tuple(int(TILE_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))  # 权力清单, the first tile
 HEADER = tuple(int(NORMAL["header"][i : i + 2], 16) for i in (1, 3, 5))

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from feed_fixtures import VILLAGE, Feed
-from feedserver import Fault, FeedServer
+from support.feed_fixtures import VILLAGE, Feed
+from support.feedserver import Fault, FeedServer
 
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from feed_fixtures import VILLAGE, Publisher, tree_manifest, write_village
+from support.feed_fixtures import VILLAGE, Publisher, tree_manifest, write_village
 
 from kiosk.feed import import_tree
 from kiosk.feed.manifest import decode_manifest

@@ -12,7 +12,7 @@ import stat
 
 import msgspec
 import pytest
-from feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
 from test_images import png_bomb
 
 from kiosk import limits, paths

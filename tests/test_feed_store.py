@@ -14,8 +14,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from disk_fixtures import tiny_disk  # noqa: F401 - fixture
-from feed_fixtures import Feed
+from support.feed_fixtures import Feed
 
 from kiosk.config import parse_config
 from kiosk.feed.outcome import OutcomeKind

@@ -18,7 +18,7 @@ import time
 import httpx
 import msgspec
 import pytest
-from feed_fixtures import (
+from support.feed_fixtures import (
     FAST,
     Feed,
     OTHER_VILLAGE,
@@ -30,7 +30,7 @@ from feed_fixtures import (
     tree_manifest,
     write_village,
 )
-from feedserver import Fault, FeedServer
+from support.feedserver import Fault, FeedServer
 
 from kiosk import limits
 from kiosk.feed import keys, verify

@@ -6,8 +6,8 @@ from __future__ import annotations
 import queue
 
 import pytest
-from feed_fixtures import Feed
-from feedserver import Fault
+from support.feed_fixtures import Feed
+from support.feedserver import Fault
 
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
 from kiosk.feed.sync import Timeouts

@@ -36,7 +36,7 @@ def test_no_cjk_font_names_the_package(no_fonts):
     assert FONT_PACKAGE in str(info.value)
 
 
-def test_kiosk_exits_with_a_clear_message_without_font(no_fonts):
+def test_kiosk_exits_with_a_clear_message_without_font(no_fonts, x_display):
     result = subprocess.run([sys.executable, "-m", "kiosk.cli", "--windowed"], capture_output=True, text=True,
                             timeout=60, env=dict(os.environ, FONTCONFIG_FILE=str(no_fonts)))
     assert result.returncode == 3

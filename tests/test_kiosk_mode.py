@@ -4,9 +4,9 @@ import datetime as dt
 import subprocess
 import time
 
-from feed_fixtures import VILLAGE, Feed
-from feedserver import Fault
-from kiosk_process import start_kiosk, terminate
+from support.feed_fixtures import VILLAGE, Feed
+from support.feedserver import Fault
+from support.kiosk_process import start_kiosk, terminate
 from kivy.core.window import Window
 
 from kiosk.feed.manifest import FileKind
@@ -142,7 +142,7 @@ def _start_kiosk(tmp_path, config_text: str = "") -> subprocess.Popen:
     return start_kiosk(tmp_path, config)
 
 
-def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
+def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path, x_display):
     """SIGTERM (systemctl stop, a shutdown) ends the kiosk at once, though
     lockdown refuses every way a villager could close it."""
     child = _start_kiosk(tmp_path)
@@ -151,7 +151,7 @@ def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
     assert "event=stop_requested signal=SIGTERM" in output
 
 
-def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tmp_path, fault_server):
+def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tmp_path, fault_server, x_display):
     """A download the server has fallen silent in may last until its read
     timeout (30 s): the kiosk must not wait for it to stop."""
     feed = Feed(tmp_path / "feed", fault_server)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from maximal_village import longest_text_fields, write_maximal_village
+from support.maximal_village import longest_text_fields, write_maximal_village
 
 from kiosk import decode, limits
 from kiosk.snapshot import load_folder, read_folder_documents

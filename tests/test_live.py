@@ -2,7 +2,7 @@
 
 import os
 
-from feed_fixtures import VILLAGE, Feed
+from support.feed_fixtures import VILLAGE, Feed
 
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.live import LiveData, find_feed_on_usb

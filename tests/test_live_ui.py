@@ -4,7 +4,7 @@ empty terminal, a live update that keeps the villager's place, staleness."""
 import datetime as dt
 import time
 
-from feed_fixtures import VILLAGE, Feed
+from support.feed_fixtures import VILLAGE, Feed
 
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.feed import Store

@@ -9,9 +9,9 @@ import re
 
 import msgspec
 import pytest
-from feed_fixtures import VILLAGE, Publisher, damage_blob, write_village
-from xsession import free_display
-from ops_fixtures import heartbeat_server, platform, provision_args, run_cli, store_of  # noqa: F401 - fixtures
+from support.feed_fixtures import VILLAGE, Publisher, damage_blob, write_village
+from support.xsession import free_display
+from support.ops_fixtures import provision_args, run_cli, store_of
 
 from kiosk.config import Config, load_config
 from kiosk.feed.import_ import import_tree
@@ -33,7 +33,7 @@ def terminal(tmp_path, platform, capsys):
 
 
 def _levels(root, **options) -> dict[str, tuple[Level, str]]:
-    return {check.name: (check.level, check.line()) for check in doctor.checks(root, display=os.environ["DISPLAY"], **options)}
+    return {check.name: (check.level, check.line()) for check in doctor.checks(root, display=os.environ.get("DISPLAY") or f":{free_display()}", **options)}
 
 
 def _report(root, heartbeat_server) -> None:
@@ -45,7 +45,7 @@ def _report(root, heartbeat_server) -> None:
     reporter.close()
 
 
-def test_a_healthy_terminal(terminal, heartbeat_server, capsys):
+def test_a_healthy_terminal(terminal, heartbeat_server, capsys, x_display):
     _report(terminal, heartbeat_server)
     status, out, _ = run_cli(capsys, "doctor", "--root", str(terminal))
     lines = out.splitlines()
@@ -146,13 +146,13 @@ def test_stale_and_missing_data(terminal):
     assert not (store_of(terminal) / "store.db").exists()  # the doctor created nothing
 
 
-def test_no_display(terminal):
+def test_no_display(terminal, x_display):
     found = {check.name: check for check in doctor.checks(terminal, display=f":{free_display()}")}
     assert found["display"].level is Level.FAIL and "systemctl status village-kiosk.service" in found["display"].line()
     assert found["gl"].level is Level.WARN and "not checked" in found["gl"].detail
 
 
-def test_x_handshake_tells_x_from_other_listeners(tmp_path):
+def test_x_handshake_tells_x_from_other_listeners(tmp_path, x_display):
     assert doctor.x_answers(os.environ["DISPLAY"]) is None
     assert "not a local display" in doctor.x_answers("example.invalid:0")
     assert "nothing listens" in doctor.x_answers(f":{free_display()}")

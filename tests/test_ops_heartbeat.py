@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import msgspec
-from feed_fixtures import VILLAGE, Publisher, write_village
-from feedserver import FeedServer
-from ops_fixtures import TOKEN, heartbeat_server  # noqa: F401 - fixture
+from support.feed_fixtures import VILLAGE, Publisher, write_village
+from support.feedserver import FeedServer
+from support.ops_fixtures import TOKEN
 
 import kiosk
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig

@@ -15,12 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from feed_fixtures import OTHER_VILLAGE, VILLAGE, Publisher, write_village
-from ops_fixtures import (  # noqa: F401
+from support.feed_fixtures import OTHER_VILLAGE, VILLAGE, Publisher, write_village
+from support.ops_fixtures import (
     KIOSK_BIN,
     PIN,
     TOKEN,
-    platform,
     provision_args,
     run_cli,
     store_of,
@@ -134,7 +133,7 @@ def test_generated_units_pass_systemd_analyze_verify(tmp_path, platform, capsys)
     assert "alwys" in broken.stdout + broken.stderr
 
 
-def test_session_script_runs_on_a_real_x_server(tmp_path, platform, capsys):
+def test_session_script_runs_on_a_real_x_server(tmp_path, platform, capsys, x_display):
     if shutil.which("xset") is None:
         pytest.skip("needs x11-xserver-utils (provisioning/dev.sh installs it)")
     root = tmp_path / "root"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from maximal_village import text_of
+from support.maximal_village import text_of
 
 from kiosk import limits, reading
 

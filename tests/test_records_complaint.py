@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from records_ui import bring_into_view, open_tile
+from support.records_ui import bring_into_view, open_tile
 
 from kiosk.complaint import complaint_url
 from screens.shell.registry import ScreenName

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-from maximal_village import write_maximal_village
-from records_ui import bring_into_view, copy_demo, of_type, open_tile, row_list, show_row
+from support.maximal_village import write_maximal_village
+from support.records_ui import bring_into_view, copy_demo, of_type, open_tile, row_list, show_row
 
 from kiosk import limits, model
 from kiosk.disclosure_view import IN_PUBLICITY_BADGE, case_view, in_publicity, notice_view

@@ -11,7 +11,7 @@ import json
 
 import msgspec
 import pytest
-from records_ui import copy_demo, drag, of_type, open_tile, pump_until, row_list, show_row
+from support.records_ui import copy_demo, drag, of_type, open_tile, pump_until, row_list, show_row
 
 from kiosk import model, money
 from kiosk.finance_summary import month_summary

@@ -9,7 +9,7 @@ from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags
 from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
 from screens.shell.registry import ScreenName
 from screens.uix.widgets import BarRow, MessageStrip, PictureTile
-from records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
+from support.records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
 
 def flagged(demo, kind: FlagKind, threshold: float):

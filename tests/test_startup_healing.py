@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from disk_fixtures import fill, resize, tiny_disk  # noqa: F401 - fixture
-from feed_fixtures import VILLAGE, Publisher, install_tree, write_village
-from feedserver import FeedServer
-from kiosk_process import keeps_running, start_kiosk, village_kiosk
+from support.disk_fixtures import fill, resize
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from support.feedserver import FeedServer
+from support.kiosk_process import keeps_running, start_kiosk, village_kiosk
 
 from kiosk import paths
 from kiosk.live import open_terminal
@@ -25,6 +25,7 @@ from kiosk.problems import ProblemKind
 from screens.shell.registry import ScreenName
 
 PIN = "2468"
+pytestmark = pytest.mark.ui  # the kiosk's own start-up, in a process and on screen
 
 
 @dataclass

@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from feed_fixtures import VILLAGE, Publisher, install_tree, write_village
-from feedserver import FeedServer
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from support.feedserver import FeedServer
 
 from kiosk import cli
 
