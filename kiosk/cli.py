@@ -79,7 +79,7 @@ def _load(args):
     try:
         live = LiveData.open(config, args.data)
     except FeedError as exc:
-        raise SystemExit(_fail(EXIT_DATA, f"village data rejected: {exc}"))
+        raise SystemExit(_fail(EXIT_DATA, f"village data rejected: {exc}")) from None
     return config, live
 
 
@@ -105,8 +105,7 @@ def run_kiosk(args) -> int:
     try:
         from screens.shell.runtime import prepare_kivy
 
-        prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed,
-                     rotation=config.display.rotation)
+        prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed, rotation=config.display.rotation)
     except FontMissing as exc:
         return _fail(EXIT_SETUP, str(exc))
     from kiosk.ops.stop import record_pid

@@ -345,8 +345,10 @@ def _place(rows: list[list[int]], widths: list[float], gap_x: float, above: list
     for _ in range(_PLACEMENT_ROUNDS):
         for layer_rows, neighbours in ((rows[1:], above), (rows[-2::-1], below)):
             for row in layer_rows:
-                wanted = [sum(centre[n] for n in neighbours[slot]) / len(neighbours[slot]) if neighbours[slot] else centre[slot] for slot in row]
-                for slot, x in zip(row, _closest_in_order(wanted, [widths[slot] for slot in row], gap_x)):
+                wanted = [
+                    sum(centre[n] for n in neighbours[slot]) / len(neighbours[slot]) if neighbours[slot] else centre[slot] for slot in row
+                ]
+                for slot, x in zip(row, _closest_in_order(wanted, [widths[slot] for slot in row], gap_x), strict=False):
                     centre[slot] = x
     return centre
 
@@ -398,7 +400,7 @@ def _closest_in_order(wanted: list[float], widths: list[float], gap: float) -> l
             offset += widths[i - 1] / 2 + gap + width / 2
         offsets.append(offset)
     blocks: list[list[float]] = []  # [mean, count]
-    for want, offset in zip(wanted, offsets):
+    for want, offset in zip(wanted, offsets, strict=False):
         blocks.append([want - offset, 1])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
             mean, count = blocks.pop()
@@ -406,10 +408,12 @@ def _closest_in_order(wanted: list[float], widths: list[float], gap: float) -> l
             previous[0] = (previous[0] * previous[1] + mean * count) / (previous[1] + count)
             previous[1] += count
     values = [mean for mean, count in blocks for _ in range(int(count))]
-    return [value + offset for value, offset in zip(values, offsets)]
+    return [value + offset for value, offset in zip(values, offsets, strict=False)]
 
 
-def _box_size(node: model.FlowNode, measure: Measure, max_box_width: float, min_box_width: float, padding: float) -> tuple[float, float, float]:
+def _box_size(
+    node: model.FlowNode, measure: Measure, max_box_width: float, min_box_width: float, padding: float
+) -> tuple[float, float, float]:
     """(w, h, text_width) of a node's box. A decision is taller and leaves room
     left and right for a pointed outline (diamond-ish or hexagon: the UI's choice)."""
     if node.kind is model.NodeKind.DECISION:
@@ -536,14 +540,16 @@ def layout_chart(
         else:
             label_box = None
         routes.append(EdgeRoute(nodes[edge.source].id, nodes[edge.target].id, edge.label, _simplify(points), edge.back, label_box))
-    return ChartLayout(tuple(boxes[slot] for row in rows for slot in row if slot in boxes), tuple(routes), width, y, tuple(arranged.problems))
+    return ChartLayout(
+        tuple(boxes[slot] for row in rows for slot in row if slot in boxes), tuple(routes), width, y, tuple(arranged.problems)
+    )
 
 
 def _plan_gaps(arranged: _Arrangement, centre: list[float], rightmost: set[int], label_sizes: list[tuple[float, float]]) -> list[_Gap]:
     """Which sideways runs and labels each gap between layers carries."""
     layer_of = arranged.layer_of
     gaps = [_Gap() for _ in range(len(arranged.rows) + 1)]
-    for number, (edge, chain) in enumerate(zip(arranged.edges, arranged.chains)):
+    for number, (edge, chain) in enumerate(zip(arranged.edges, arranged.chains, strict=False)):
         if edge.back:
             if edge.source not in rightmost:
                 gaps[layer_of[edge.source] + 1].track(("out", number))
@@ -601,7 +607,9 @@ def _route_forward(frame: _Frame, number: int, label_size: tuple[float, float]) 
     return points, label_box
 
 
-def _route_back(frame: _Frame, number: int, lane: float, label_size: tuple[float, float]) -> tuple[list[Point], tuple[float, float, float, float]]:
+def _route_back(
+    frame: _Frame, number: int, lane: float, label_size: tuple[float, float]
+) -> tuple[list[Point], tuple[float, float, float, float]]:
     """Out of the source, up its lane right of every box, into the target.
 
     A box with nothing to its right is left / entered through its right
@@ -812,4 +820,3 @@ def _segment_enters(a: Point, b: Point, rect: Sequence[float]) -> bool:
         if low > high:
             return False
     return high - low > _EPSILON
-

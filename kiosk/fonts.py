@@ -24,10 +24,7 @@ class FontMissing(RuntimeError):
     """No font that can show Simplified Chinese is installed."""
 
     def __init__(self, detail: str):
-        super().__init__(
-            f"No Chinese (CJK) font found ({detail}). Install one with: "
-            f"apt-get install {FONT_PACKAGE}"
-        )
+        super().__init__(f"No Chinese (CJK) font found ({detail}). Install one with: apt-get install {FONT_PACKAGE}")
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,10 @@ def _fc_match(pattern: str) -> tuple[Path, int, str] | None:
         raise FontMissing("fontconfig's fc-match is not installed")
     result = subprocess.run(
         ["fc-match", "-f", "%{file}\t%{index}\t%{family[0]}\t%{lang}", pattern],
-        capture_output=True, text=True, timeout=10, check=False,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
     )
     parts = result.stdout.split("\t")
     if result.returncode != 0 or len(parts) < 4:

@@ -84,7 +84,7 @@ class NightSchedule:
         self.end = end
 
     @classmethod
-    def parse(cls, text: str) -> "NightSchedule":
+    def parse(cls, text: str) -> NightSchedule:
         if not text.strip():
             return cls()
         try:

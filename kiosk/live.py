@@ -61,7 +61,9 @@ class LiveData:
             return cls(config, None, None, problem or Problem(kind, f"the store {config.feed.store} cannot be opened: {exc}"))
         if store.healing.healed:
             log.error("event=store_set_aside store=%s kept=%s reason=%s", store.directory, store.healing.set_aside, store.healing.reason)
-            problem = problem or Problem(ProblemKind.STORE_DAMAGED, f"the store's database was damaged and set aside ({store.healing.reason})")
+            problem = problem or Problem(
+                ProblemKind.STORE_DAMAGED, f"the store's database was damaged and set aside ({store.healing.reason})"
+            )
         elif store.read_only:
             problem = problem or Problem(ProblemKind.DISK_FULL, f"the disk of {store.directory} is full: the store is read-only")
         snapshot = store.snapshot()
@@ -82,7 +84,7 @@ class LiveData:
     def now(self) -> dt.datetime:
         """Trusted "now": never before the newest verified generation time,
         so a terminal booting with a clock in the past still sees staleness."""
-        return self.store.now() if self.store is not None else dt.datetime.now(dt.timezone.utc)
+        return self.store.now() if self.store is not None else dt.datetime.now(dt.UTC)
 
     def status(self) -> DataStatus | None:
         if self.snapshot is None:
@@ -191,9 +193,9 @@ def find_feed_on_usb(roots: tuple[Path, ...]) -> Path | None:
             continue
         for depth in ("*", "*/*", "*/*/*"):
             for path in root.glob(depth):
-                if path.is_dir() and (path / "manifest.json").is_file():
-                    found.append(path)
-                elif path.is_file() and path.name.endswith((".tar", ".tar.gz", ".tgz", ".zip")):
+                if (path.is_dir() and (path / "manifest.json").is_file()) or (
+                    path.is_file() and path.name.endswith((".tar", ".tar.gz", ".tgz", ".zip"))
+                ):
                     found.append(path)
     found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     return found[0] if found else None
@@ -226,8 +228,8 @@ def open_terminal(config_path: Path | None = None, folder: Path | None = None) -
 
 
 def _has_store(config: Config) -> bool:
-    from kiosk.feed.storedb import DB_NAME
     from kiosk.feed.store_v1 import LEGACY_DB
+    from kiosk.feed.storedb import DB_NAME
 
     store = Path(config.feed.store)
     return (store / DB_NAME).exists() or (store / LEGACY_DB).exists()

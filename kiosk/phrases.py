@@ -57,8 +57,12 @@ def _convert_in_child(runs: list[str], style: Style) -> list[list[str]]:
     request = json.dumps({"style": style, "runs": runs}, ensure_ascii=False).encode()
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD_PROGRAM], input=request, capture_output=True,
-            env=env, timeout=CHILD_TIMEOUT_S, check=False,
+            [sys.executable, "-c", _CHILD_PROGRAM],
+            input=request,
+            capture_output=True,
+            env=env,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PhraseError(f"phrase pinyin child failed: {exc}") from exc

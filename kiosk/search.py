@@ -104,9 +104,12 @@ def _records_of(snapshot: Snapshot) -> list[_Record]:
         return _Record(kind, ident, privacy.mask_text(title, public), subtitle, privacy.mask_text(secondary, public))
 
     category_names = {category.id: category.name for category in snapshot.categories}
-    records = [record(HitKind.POWER, item.id, item.name, category_names.get(item.category, ""), item.summary) for item in snapshot.power_items]
+    records = [
+        record(HitKind.POWER, item.id, item.name, category_names.get(item.category, ""), item.summary) for item in snapshot.power_items
+    ]
     records += [
-        record(HitKind.PROJECT, project.id, project.name, f"村级项目 · {_PROJECT_STATUS_NAMES[project.status]}") for project in snapshot.projects
+        record(HitKind.PROJECT, project.id, project.name, f"村级项目 · {_PROJECT_STATUS_NAMES[project.status]}")
+        for project in snapshot.projects
     ]
     records += [record(HitKind.NOTICE, notice.id, notice.title, f"通知公告 · {date_zh(notice.date)}") for notice in snapshot.notices]
     records += [record(HitKind.CASE, case.id, case.title, f"典型案例 · {date_zh(case.date)}") for case in snapshot.cases]
@@ -182,7 +185,7 @@ def _units(text: str, context: dict[str, list[str]]) -> str:
         if not is_han:
             units.extend(run)
             continue
-        for char, in_context in zip(run, context.get(run) or [""] * len(run)):
+        for char, in_context in zip(run, context.get(run) or [""] * len(run), strict=False):
             alternatives = [char, *_readings(char)[:_EXTRA_READINGS]]
             if in_context not in alternatives and in_context.isascii() and in_context.isalpha():
                 alternatives.append(in_context)
@@ -382,7 +385,7 @@ class SearchIndex:
             _lazily(lambda: (self._secondaries.owners[line] for line in self._secondaries.lines(compiled.secondary))),
         )
         scores: dict[int, int] = {}  # record index (= title line) -> its best score, in rank order
-        for score, found in zip((EXACT, NAME_PREFIX, INITIALS_PREFIX, NAME_SUBSTRING, SECONDARY), levels):
+        for score, found in zip((EXACT, NAME_PREFIX, INITIALS_PREFIX, NAME_SUBSTRING, SECONDARY), levels, strict=False):
             for index in found:
                 if index not in scores:  # already found at a better level
                     scores[index] = score
@@ -399,8 +402,11 @@ class SearchIndex:
         for record in self._records:
             if record.kind is not HitKind.POWER:
                 continue
-            letters = "".join(syllable[0][0] for syllable in pinyin(record.title, style=Style.FIRST_LETTER)
-                              if syllable and syllable[0][:1].isascii() and syllable[0][:1].isalpha()).upper()
+            letters = "".join(
+                syllable[0][0]
+                for syllable in pinyin(record.title, style=Style.FIRST_LETTER)
+                if syllable and syllable[0][:1].isascii() and syllable[0][:1].isalpha()
+            ).upper()
             if letters and any(hit.id == record.id for hit in self.query(letters, limit=5)):
                 found.append((letters, SearchHit(record.kind, record.id, record.title, record.subtitle, EXACT)))
                 if len(found) == limit:

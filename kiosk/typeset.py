@@ -37,23 +37,29 @@ OPENING = frozenset("（《“‘「『【〔〈(")
 
 _NUMBER = r"[+\-－]?\d+(?:,\d{3})*(?:\.\d+)?"
 # Units and measure words that follow a number in village records.
-_UNITS = ("万元|亿元|元|万|亿|个月|小时|分钟|平方米|平米|公里|千米|千克|公斤|千瓦时|公顷|"
-          "年|月|日|天|周|时|点|分|秒|岁|人|户|名|位|次|项|条|笔|张|份|间|栋|层|楼|号|组|届|期|"
-          "步|页|类|倍|台|辆|个|家|所|本|亩|米|斤|克|吨|度|元|%|％|‰|℃|㎡")
+_UNITS = (
+    "万元|亿元|元|万|亿|个月|小时|分钟|平方米|平米|公里|千米|千克|公斤|千瓦时|公顷|"
+    "年|月|日|天|周|时|点|分|秒|岁|人|户|名|位|次|项|条|笔|张|份|间|栋|层|楼|号|组|届|期|"
+    "步|页|类|倍|台|辆|个|家|所|本|亩|米|斤|克|吨|度|元|%|％|‰|℃|㎡"
+)
 _DAYTIME = r"(?:上午|下午|中午|晚上|早上|凌晨)"
 # Longest forms first: a date before the number-with-unit that would take its first part.
-PROTECTED = re.compile("|".join([
-    r"\d{4}年\d{1,2}月\d{1,2}日",  # 2026年3月1日
-    r"\d{4}年\d{1,2}月",  # 2026年3月
-    r"\d{1,2}月\d{1,2}日",  # 11月21日
-    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",  # 2026-03-01
-    _DAYTIME + r"?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?",  # 17:00, 上午9:30
-    _DAYTIME + r"?\d{1,2}[时点](?:\d{1,2}分|半)?",  # 上午9时, 9点半
-    r"\d{3,4}-\d{7,8}",  # 0738-0512388
-    r"\d{3,4}\*+\d{4}",  # masked: 138****5678, 4313**********1234
-    r"第" + _NUMBER + f"(?:{_UNITS})?",  # 第3步
-    _NUMBER + r"(?:[至到~～\-－]" + _NUMBER + r")?\s?" + f"(?:{_UNITS})",  # 38天, 1,234.50元, 3-5天
-]))
+PROTECTED = re.compile(
+    "|".join(
+        [
+            r"\d{4}年\d{1,2}月\d{1,2}日",  # 2026年3月1日
+            r"\d{4}年\d{1,2}月",  # 2026年3月
+            r"\d{1,2}月\d{1,2}日",  # 11月21日
+            r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",  # 2026-03-01
+            _DAYTIME + r"?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?",  # 17:00, 上午9:30
+            _DAYTIME + r"?\d{1,2}[时点](?:\d{1,2}分|半)?",  # 上午9时, 9点半
+            r"\d{3,4}-\d{7,8}",  # 0738-0512388
+            r"\d{3,4}\*+\d{4}",  # masked: 138****5678, 4313**********1234
+            r"第" + _NUMBER + f"(?:{_UNITS})?",  # 第3步
+            _NUMBER + r"(?:[至到~～\-－]" + _NUMBER + r")?\s?" + f"(?:{_UNITS})",  # 38天, 1,234.50元, 3-5天
+        ]
+    )
+)
 
 
 @lru_cache(maxsize=8192)
@@ -103,7 +109,7 @@ def break_points(paragraph: str) -> tuple[int, ...]:
 def segments(paragraph: str) -> tuple[str, ...]:
     """``paragraph`` cut at every break point: the pieces a line is built of."""
     points = break_points(paragraph)
-    return tuple(paragraph[start:end] for start, end in zip((0, *points), points) if end > start)
+    return tuple(paragraph[start:end] for start, end in zip((0, *points), points, strict=False) if end > start)
 
 
 # ------------------------------------------------------------------ laying out
@@ -227,8 +233,7 @@ class LineProblem:
 MAX_LINE_EMS = 44  # "about 40" Chinese characters (10 % over): longer lines are hard to follow
 
 
-def line_problems(lines: Sequence[str], text: str | None = None, title: bool = False,
-                  ems: Sequence[float] = ()) -> list[LineProblem]:
+def line_problems(lines: Sequence[str], text: str | None = None, title: bool = False, ems: Sequence[float] = ()) -> list[LineProblem]:
     """What is wrong with ``text`` as laid out in ``lines`` (the lines as
     drawn, in order; ``text`` defaults to them joined): 禁则 broken, a
     protected token split across lines, an orphan last character in a
@@ -239,7 +244,9 @@ def line_problems(lines: Sequence[str], text: str | None = None, title: bool = F
         if line[:1] in CLOSING:
             problems.append(LineProblem("starts_with_closing", f"line {number + 1} starts with {line[0]!r}: {_pair(lines, number)}"))
         if lines[number - 1].rstrip()[-1:] in OPENING:
-            problems.append(LineProblem("ends_with_opening", f"line {number} ends with {lines[number - 1].rstrip()[-1]!r}: {_pair(lines, number)}"))
+            problems.append(
+                LineProblem("ends_with_opening", f"line {number} ends with {lines[number - 1].rstrip()[-1]!r}: {_pair(lines, number)}")
+            )
     text = "".join(lines) if text is None else text
     ends = _line_ends(text, lines)
     for start, end in protected_spans(text):

@@ -9,6 +9,8 @@ decision, not an accident.
 
 from __future__ import annotations
 
+import contextlib
+
 from kivy.lang import Builder, builder
 
 CHECKED_WITH = "2.3.1"
@@ -19,10 +21,8 @@ _call_fn = builder.call_fn
 
 
 def _call_fn_alive(args, instance, value):
-    try:
+    with contextlib.suppress(ReferenceError):
         _call_fn(args, instance, value)
-    except ReferenceError:
-        pass
 
 
 def guard_kv_bindings() -> None:

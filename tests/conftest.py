@@ -19,7 +19,7 @@ import os
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
-import pytest  # noqa: E402
+import pytest
 
 from kiosk import datasource
 from kiosk.config import Config

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli import main
 from tooling.bench import memory, peer, report, serve, syncbench
 from tooling.bench import run as bench_run
-from kiosk.cli import main
 from tooling.synthetic import build_synthetic
-
 
 # ------------------------------------------------------------ report
 
@@ -76,8 +75,9 @@ def test_pss_of_this_process_and_of_a_process_tree():
     own = memory.pss_kib(os.getpid())
     rss = int(next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmRSS:")).split()[1])
     assert 0 < own <= rss
-    child = subprocess.Popen([sys.executable, "-c", "import time; data = bytearray(32 * 1024 * 1024); time.sleep(30)"],
-                             stdin=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; data = bytearray(32 * 1024 * 1024); time.sleep(30)"], stdin=subprocess.DEVNULL
+    )
     try:
         for _ in range(200):  # until the child has touched its 32 MiB
             if memory.pss_kib(child.pid) > 32 * 1024:
@@ -205,8 +205,24 @@ def test_peer_page_holds_the_village_data_masked(demo):
 def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys, x_display):
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     out = tmp_path / "bench.json"
-    status = main(["bench", "--quick", "--json", str(out), "--work", str(tmp_path / "work"),
-                   "--skip", "sync", "--skip", "search", "--skip", "cold", "--skip", "ui"])
+    status = main(
+        [
+            "bench",
+            "--quick",
+            "--json",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+            "--skip",
+            "sync",
+            "--skip",
+            "search",
+            "--skip",
+            "cold",
+            "--skip",
+            "ui",
+        ]
+    )
     assert status == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["peer"]["first_paint_s"] is None and results["peer"]["pss_mib"] is None

@@ -21,45 +21,49 @@ def channel(template: str) -> model.ComplaintChannel:
     return model.ComplaintChannel(url_template=template, hotlines=[model.Hotline(name="全国", number="12388")])
 
 
-@pytest.mark.parametrize(("template", "terminal", "item", "expected"), [
-    (TEMPLATE, "LD-0001", "p-001", "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001&i=p-001"),
-    (TEMPLATE, "LD-0001", None, "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001&i="),
-    (TEMPLATE, "LD-0001", "", "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001&i="),
-    # values cannot change the URL's shape
-    (TEMPLATE, "a/b?c&d=e#f g", "x.y_z", "https://jd.example.gov.cn/ts?v=431322106201&t=a%2Fb%3Fc%26d%3De%23f%20g&i=x.y_z"),
-    (TEMPLATE, "终端1", None, "https://jd.example.gov.cn/ts?v=431322106201&t=%E7%BB%88%E7%AB%AF1&i="),
-    # placeholders anywhere, any number of times, or not at all
-    ("http://10.0.0.5:8080/c/{village}/{terminal}", "T1", "p", "http://10.0.0.5:8080/c/431322106201/T1"),
-    ("https://jd.example.gov.cn/{village}?again={village}", "T1", None,
-     "https://jd.example.gov.cn/431322106201?again=431322106201"),
-    ("https://jd.example.gov.cn/complaint", "T1", "p", "https://jd.example.gov.cn/complaint"),
-    # a Chinese path in the template is sent UTF-8 encoded; existing escapes stay
-    ("https://jd.example.gov.cn/反映?x=%41&t={terminal}", "T1", None,
-     "https://jd.example.gov.cn/%E5%8F%8D%E6%98%A0?x=%41&t=T1"),
-    ("HTTPS://JD.EXAMPLE.GOV.CN/?t={terminal}", "T1", None, "HTTPS://JD.EXAMPLE.GOV.CN/?t=T1"),
-])
+@pytest.mark.parametrize(
+    ("template", "terminal", "item", "expected"),
+    [
+        (TEMPLATE, "LD-0001", "p-001", "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001&i=p-001"),
+        (TEMPLATE, "LD-0001", None, "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001&i="),
+        (TEMPLATE, "LD-0001", "", "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001&i="),
+        # values cannot change the URL's shape
+        (TEMPLATE, "a/b?c&d=e#f g", "x.y_z", "https://jd.example.gov.cn/ts?v=431322106201&t=a%2Fb%3Fc%26d%3De%23f%20g&i=x.y_z"),
+        (TEMPLATE, "终端1", None, "https://jd.example.gov.cn/ts?v=431322106201&t=%E7%BB%88%E7%AB%AF1&i="),
+        # placeholders anywhere, any number of times, or not at all
+        ("http://10.0.0.5:8080/c/{village}/{terminal}", "T1", "p", "http://10.0.0.5:8080/c/431322106201/T1"),
+        ("https://jd.example.gov.cn/{village}?again={village}", "T1", None, "https://jd.example.gov.cn/431322106201?again=431322106201"),
+        ("https://jd.example.gov.cn/complaint", "T1", "p", "https://jd.example.gov.cn/complaint"),
+        # a Chinese path in the template is sent UTF-8 encoded; existing escapes stay
+        ("https://jd.example.gov.cn/反映?x=%41&t={terminal}", "T1", None, "https://jd.example.gov.cn/%E5%8F%8D%E6%98%A0?x=%41&t=T1"),
+        ("HTTPS://JD.EXAMPLE.GOV.CN/?t={terminal}", "T1", None, "HTTPS://JD.EXAMPLE.GOV.CN/?t=T1"),
+    ],
+)
 def test_builds_the_url(template, terminal, item, expected):
     assert complaint_url(channel(template), VILLAGE, terminal, item) == expected
 
 
-@pytest.mark.parametrize(("template", "terminal", "complaint"), [
-    ("javascript:alert(1)//{village}", "T1", "only http and https"),
-    ("JavaScript:alert(1)", "T1", "only http and https"),
-    ("ftp://jd.example.gov.cn/{village}", "T1", "only http and https"),
-    ("file:///etc/passwd", "T1", "only http and https"),
-    ("data:text/html,<b>{village}</b>", "T1", "only http and https"),
-    ("jd.example.gov.cn/ts?v={village}", "T1", "only http and https"),
-    ("https:///ts?v={village}", "T1", "no host"),
-    ("https://jd.example.gov.cn@evil.example/?v={village}", "T1", "user name"),
-    ("https://[::1/?v={village}", "T1", "cannot be parsed"),
-    ("https://jd.example.gov.cn/ts?v={village} &t={terminal}", "T1", "white space"),
-    ("https://jd.example.gov.cn/ts?v={village}\n&t={terminal}", "T1", "white space"),
-    (" https://jd.example.gov.cn/ts?v={village}", "T1", "white space"),
-    ("https://jd.example.gov.cn/ts?v={village}\x00", "T1", "cannot carry"),
-    ("https://jd.example.gov.cn/ts?v={villages}", "T1", "unknown placeholder"),
-    ("https://jd.example.gov.cn/ts?" + "x" * (MAX_URL_LENGTH - 28), "T1", "characters long"),
-    ("https://jd.example.gov.cn/ts?t={terminal}", "T" * 200, "characters long"),
-])
+@pytest.mark.parametrize(
+    ("template", "terminal", "complaint"),
+    [
+        ("javascript:alert(1)//{village}", "T1", "only http and https"),
+        ("JavaScript:alert(1)", "T1", "only http and https"),
+        ("ftp://jd.example.gov.cn/{village}", "T1", "only http and https"),
+        ("file:///etc/passwd", "T1", "only http and https"),
+        ("data:text/html,<b>{village}</b>", "T1", "only http and https"),
+        ("jd.example.gov.cn/ts?v={village}", "T1", "only http and https"),
+        ("https:///ts?v={village}", "T1", "no host"),
+        ("https://jd.example.gov.cn@evil.example/?v={village}", "T1", "user name"),
+        ("https://[::1/?v={village}", "T1", "cannot be parsed"),
+        ("https://jd.example.gov.cn/ts?v={village} &t={terminal}", "T1", "white space"),
+        ("https://jd.example.gov.cn/ts?v={village}\n&t={terminal}", "T1", "white space"),
+        (" https://jd.example.gov.cn/ts?v={village}", "T1", "white space"),
+        ("https://jd.example.gov.cn/ts?v={village}\x00", "T1", "cannot carry"),
+        ("https://jd.example.gov.cn/ts?v={villages}", "T1", "unknown placeholder"),
+        ("https://jd.example.gov.cn/ts?" + "x" * (MAX_URL_LENGTH - 28), "T1", "characters long"),
+        ("https://jd.example.gov.cn/ts?t={terminal}", "T" * 200, "characters long"),
+    ],
+)
 def test_rejects_unusable_urls(template, terminal, complaint):
     with pytest.raises(ComplaintUrlError, match=complaint):
         complaint_url(channel(template), VILLAGE, terminal, None)
@@ -82,12 +86,15 @@ def zbar_decode(path) -> str:
     return result.stdout.rstrip("\n")
 
 
-@pytest.mark.parametrize(("terminal", "item", "module_px"), [
-    ("LD-0001", None, 4),
-    ("LD-0001", "flood-relief_2026.03", 2),
-    ("终端 1/#?&", "p-001", 3),
-    ("T" * (MAX_URL_LENGTH + 12 - len(TEMPLATE)), "p", 3),  # the longest URL allowed
-])
+@pytest.mark.parametrize(
+    ("terminal", "item", "module_px"),
+    [
+        ("LD-0001", None, 4),
+        ("LD-0001", "flood-relief_2026.03", 2),
+        ("终端 1/#?&", "p-001", 3),
+        ("T" * (MAX_URL_LENGTH + 12 - len(TEMPLATE)), "p", 3),  # the longest URL allowed
+    ],
+)
 def test_qr_round_trip_through_zbar(tmp_path, terminal, item, module_px):
     url = complaint_url(channel(TEMPLATE), VILLAGE, terminal, item)
     assert len(url) <= MAX_URL_LENGTH

@@ -9,7 +9,7 @@ import kiosk
 
 
 def _core_modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.walk_packages(kiosk.__path__, "kiosk.")) + ["kiosk"]
+    return [*sorted(m.name for m in pkgutil.walk_packages(kiosk.__path__, "kiosk.")), "kiosk"]
 
 
 def test_core_modules_are_found():
@@ -34,6 +34,8 @@ def test_the_check_would_notice_kivy():
     # Guard against the test above passing vacuously.
     result = subprocess.run(
         [sys.executable, "-c", "import screens.shell.theme, sys; print('kivy' in sys.modules)"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.stdout.strip().endswith("True"), result.stderr

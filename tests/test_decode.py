@@ -10,8 +10,7 @@ import pytest
 from kiosk import decode
 from kiosk.snapshot import load_folder
 
-ENTRY = {"id": "e1", "date": "2025-03-02", "direction": "expense", "amount_fen": 1200,
-         "category": "办公费", "purpose": "买墨盒"}
+ENTRY = {"id": "e1", "date": "2025-03-02", "direction": "expense", "amount_fen": 1200, "category": "办公费", "purpose": "买墨盒"}
 
 
 def _month(*entries):
@@ -32,17 +31,19 @@ def test_good_month_decodes():
 def test_wrong_type_names_document_and_path():
     entries = [dict(ENTRY, id=f"e{i}") for i in range(13)]
     entries[12]["amount_fen"] = "1200"
-    assert _error("finance/2025-03.json", _month(*entries)) == \
-        "finance/2025-03.json: $.entries[12].amount_fen: expected int, got str"
+    assert _error("finance/2025-03.json", _month(*entries)) == "finance/2025-03.json: $.entries[12].amount_fen: expected int, got str"
 
 
-@pytest.mark.parametrize("change, fragment", [
-    ({"amount_fen": 12.5}, "$.entries[0].amount_fen: expected int, got float"),
-    ({"amount_fen": 0}, "$.entries[0].amount_fen: expected int >= 1"),
-    ({"date": "2025-04-01"}, "$.entries[0].date: 2025-04-01 is not in 2025-03"),
-    ({"direction": "sideways"}, "$.entries[0].direction: invalid enum value 'sideways'"),
-    ({"receipts": [{"sha256": "abc"}]}, "$.entries[0].receipts[0].sha256"),
-])
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        ({"amount_fen": 12.5}, "$.entries[0].amount_fen: expected int, got float"),
+        ({"amount_fen": 0}, "$.entries[0].amount_fen: expected int >= 1"),
+        ({"date": "2025-04-01"}, "$.entries[0].date: 2025-04-01 is not in 2025-03"),
+        ({"direction": "sideways"}, "$.entries[0].direction: invalid enum value 'sideways'"),
+        ({"receipts": [{"sha256": "abc"}]}, "$.entries[0].receipts[0].sha256"),
+    ],
+)
 def test_field_rules(change, fragment):
     assert fragment in _error("finance/2025-03.json", _month(dict(ENTRY, **change)))
 
@@ -51,20 +52,34 @@ def test_missing_field_and_bad_json():
     entry = dict(ENTRY)
     del entry["purpose"]
     assert "$.entries[0]: object missing required field purpose" in _error("finance/2025-03.json", _month(entry))
-    assert "finance/2025-03.json: $: not valid JSON" in _error("finance/2025-03.json", b"{\"month\": ")
+    assert "finance/2025-03.json: $: not valid JSON" in _error("finance/2025-03.json", b'{"month": ')
 
 
 def test_duplicate_ids_and_unknown_category():
-    powers = {"categories": [{"id": "major", "name": "重大决策"}],
-              "items": [{"id": "a", "category": "minor", "name": "x", "summary": "x", "responsible": "x",
-                         "flowchart": {"nodes": [], "edges": []}}]}
-    assert "powers.json: $.items[0].category: unknown category 'minor'" == _error("powers.json", msgspec.json.encode(powers))
+    powers = {
+        "categories": [{"id": "major", "name": "重大决策"}],
+        "items": [
+            {"id": "a", "category": "minor", "name": "x", "summary": "x", "responsible": "x", "flowchart": {"nodes": [], "edges": []}}
+        ],
+    }
+    assert _error("powers.json", msgspec.json.encode(powers)) == "powers.json: $.items[0].category: unknown category 'minor'"
     assert "duplicate id 'e1'" in _error("finance/2025-03.json", _month(ENTRY, ENTRY))
 
 
 def test_disclosure_row_width_is_checked():
-    doc = {"disclosures": [{"id": "d", "kind": "allowance", "title": "低保", "publicity_start": "2026-11-01",
-                            "publicity_end": "2026-11-08", "columns": ["姓名", "人数"], "rows": [["张某", "3", "x"]]}]}
+    doc = {
+        "disclosures": [
+            {
+                "id": "d",
+                "kind": "allowance",
+                "title": "低保",
+                "publicity_start": "2026-11-01",
+                "publicity_end": "2026-11-08",
+                "columns": ["姓名", "人数"],
+                "rows": [["张某", "3", "x"]],
+            }
+        ]
+    }
     assert "$.disclosures[0].rows[0]: has 3 cells, expected 2" in _error("disclosures.json", msgspec.json.encode(doc))
 
 
@@ -96,8 +111,12 @@ def test_cli_rejects_bad_data_with_nonzero_exit(tmp_path):
     from kiosk.paths import DEMO_VILLAGE
 
     folder, message = _broken_copy(DEMO_VILLAGE, tmp_path)
-    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "tour", "--data", str(folder), "--out", str(tmp_path / "o")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "tour", "--data", str(folder), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 4
     assert message in result.stderr
     assert not (tmp_path / "o").exists()

@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 
 from kiosk import model, money, paths
-from tooling.demo.images import capital_amount
 from kiosk.snapshot import Snapshot, load_folder
+from tooling.demo.images import capital_amount
 
 DEMO = paths.DEMO_VILLAGE
 AS_OF = dt.date(2026, 11, 20)
@@ -138,7 +138,13 @@ def test_projects_cover_every_case_the_terminal_flags(snap):
     assert any(p.status is model.ProjectStatus.PLANNED for p in projects)
     full = [p for p in settled if p.major and [s.kind for s in p.stages] == list(model.StageKind)]
     assert len(full) >= 3
-    assert any(p.major and p.status is not model.ProjectStatus.PLANNED and len(p.stages) < 6 and p.stages[-1].kind is model.StageKind.RESULT_PUBLICITY for p in projects), "a major project with a missing stage"
+    assert any(
+        p.major
+        and p.status is not model.ProjectStatus.PLANNED
+        and len(p.stages) < 6
+        and p.stages[-1].kind is model.StageKind.RESULT_PUBLICITY
+        for p in projects
+    ), "a major project with a missing stage"
     assert {p.tendering.split("（")[0] for p in projects if p.tendering} >= {"公开招标", "邀请招标", "竞争性谈判", "询价采购", "村民自建"}
     for project in projects:
         kinds = [s.kind for s in project.stages]
@@ -300,4 +306,8 @@ def test_build_replaces_stale_files_and_keeps_others(tmp_path):
     (tmp_path / "README.txt").write_text("keep me")
     doc = model.NoticesDoc(notices=[])
     write_folder(tmp_path, {"notices.json": doc}, {"ab" * 32: b"blob"})
-    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == ["README.txt", f"media/{'ab' * 32}", "notices.json"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        "README.txt",
+        f"media/{'ab' * 32}",
+        "notices.json",
+    ]

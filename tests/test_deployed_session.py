@@ -5,22 +5,26 @@ test looks at the root window and taps with real X input (xdotool)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import time
 
 import pytest
-from support.ops_fixtures import PIN
-from support.xsession import colour_box, start_session
 
 from kiosk import cli
 from kiosk.feed.manifest import MANIFEST_NAME
 from screens.shell.palette import NORMAL, TILE_COLOURS
+from support.ops_fixtures import PIN
+from support.xsession import colour_box, start_session
 
-pytestmark = [pytest.mark.ui, pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("xinit") or not shutil.which("xdotool") or not shutil.which("unshare"),
-    reason="the deployed session needs root (mounts, the kiosk user), xinit, xdotool and unshare",
-)]
+pytestmark = [
+    pytest.mark.ui,
+    pytest.mark.skipif(
+        os.geteuid() != 0 or not shutil.which("xinit") or not shutil.which("xdotool") or not shutil.which("unshare"),
+        reason="the deployed session needs root (mounts, the kiosk user), xinit, xdotool and unshare",
+    ),
+]
 
 POWERS_TILE = tuple(int(TILE_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))  # 权力清单, the first tile
 HEADER = tuple(int(NORMAL["header"][i : i + 2], 16) for i in (1, 3, 5))
@@ -29,22 +33,38 @@ WARNING_STRIP = tuple(int(NORMAL["warn_bg"][i : i + 2], 16) for i in (1, 3, 5))
 
 
 @pytest.fixture
-def provisioned(tmp_path, platform):  # noqa: F811 - fixture
+def provisioned(tmp_path, platform):
     def provision(rotation: int = 0):
         root = tmp_path / f"root-{rotation}"
         root.mkdir()
-        status = cli.main([
-            "provision", "--root", str(root), "--non-interactive", "--village", platform_village(platform),
-            "--platform", platform.url, "--allow-http", "--pubkey", str(platform.publisher.pub_path),
-            "--pin", PIN, "--rotation", str(rotation), "--kiosk-bin", shutil.which("village-kiosk") or _venv_kiosk(),
-        ])
+        status = cli.main(
+            [
+                "provision",
+                "--root",
+                str(root),
+                "--non-interactive",
+                "--village",
+                platform_village(platform),
+                "--platform",
+                platform.url,
+                "--allow-http",
+                "--pubkey",
+                str(platform.publisher.pub_path),
+                "--pin",
+                PIN,
+                "--rotation",
+                str(rotation),
+                "--kiosk-bin",
+                shutil.which("village-kiosk") or _venv_kiosk(),
+            ]
+        )
         assert status == 0
         return root
 
     return provision
 
 
-def platform_village(platform) -> str:  # noqa: F811 - fixture type
+def platform_village(platform) -> str:
     return next(path.name for path in platform.server.root.iterdir() if (path / MANIFEST_NAME).exists())
 
 
@@ -84,8 +104,11 @@ def test_the_session_fills_the_whole_screen_and_taps_move_between_screens(provis
         back = _header_button(powers, leftmost=True)
         assert back[0] < width // 4, _save(tmp_path, powers=powers)  # 返回, top left, now that there is somewhere to go back to
         session.click(*back)
-        session.wait_for(lambda: _nearly_same_picture(session.screenshot(), home), timeout=15,
-                         what=f"the home screen after 返回 ({_save(tmp_path, home=home, powers=powers)})")
+        session.wait_for(
+            lambda: _nearly_same_picture(session.screenshot(), home),
+            timeout=15,
+            what=f"the home screen after 返回 ({_save(tmp_path, home=home, powers=powers)})",
+        )
 
         # Stopped as systemd stops the unit; raises unless all is over within TimeoutStopSec.
         assert "stopped" in session.stop_like_systemd()
@@ -177,7 +200,7 @@ def _header_button(image, leftmost: bool) -> tuple[int, int]:
     xs = [x for x in range(width) if sum(rgb.getpixel((x, row))) > 600]
     assert xs, "no button in the header"
     runs, start = [], xs[0]
-    for previous, x in zip(xs, xs[1:]):
+    for previous, x in itertools.pairwise(xs):
         if x != previous + 1:
             runs.append((start, previous))
             start = x

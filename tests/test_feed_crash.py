@@ -15,12 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from support.feed_fixtures import VILLAGE, Feed
-from support.feedserver import Fault, FeedServer
 
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
+from support.feed_fixtures import VILLAGE, Feed
+from support.feedserver import Fault, FeedServer
 
 RUNS = 52
 PARALLEL = 4

@@ -9,12 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support.feed_fixtures import VILLAGE, Publisher, tree_manifest, write_village
 
 from kiosk.feed import import_tree
-from kiosk.feed.manifest import decode_manifest
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
+from support.feed_fixtures import VILLAGE, Publisher, tree_manifest, write_village
 
 
 @pytest.fixture

@@ -12,15 +12,15 @@ import stat
 
 import msgspec
 import pytest
-from support.feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
 from test_images import png_bomb
 
 from kiosk import limits, paths
 from kiosk.feed import cli, keys, publish
 from kiosk.feed.cli import EXIT_DATA
-from kiosk.images import TOO_BIG, ImageProblem, decode_image
 from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex, with_media_index
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
+from kiosk.images import TOO_BIG, ImageProblem, decode_image
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -161,7 +161,7 @@ def test_verify_checks_the_pack(tmp_path):
     with pytest.raises(publish.Rejected, match=f"{last.name}: content does not match"):
         publish.verify_tree(out, publisher.keyring)
     pack.unlink()
-    with pytest.raises(publish.Failed, match="packs/.* is missing"):
+    with pytest.raises(publish.Failed, match=r"packs/.* is missing"):
         publish.verify_tree(out, publisher.keyring)
 
 
@@ -181,7 +181,7 @@ def test_a_pack_whose_size_is_not_its_members_is_never_taken_and_verify_says_so(
     raw = msgspec.json.encode(wrong)
     (out / "manifest.json").write_bytes(raw)
     (out / "manifest.sig").write_bytes(keys.sign(publisher.private, raw))
-    with pytest.raises(publish.Rejected, match="pack: .* its members make"):
+    with pytest.raises(publish.Rejected, match=r"pack: .* its members make"):
         publish.verify_tree(out, publisher.keyring)
 
 

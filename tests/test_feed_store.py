@@ -14,14 +14,14 @@ import weakref
 from pathlib import Path
 
 import pytest
-from support.feed_fixtures import Feed
 
 from kiosk.config import parse_config
-from kiosk.feed.outcome import OutcomeKind
-from kiosk.feed.manifest import sha256_hex
 from kiosk.feed import store as store_module
+from kiosk.feed.manifest import sha256_hex
+from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
 from kiosk.snapshot import MediaMissing
+from support.feed_fixtures import Feed
 
 
 @pytest.fixture
@@ -64,6 +64,7 @@ def test_blobs_are_kept_in_a_few_fixed_folders_and_read_back_after_reopening(tmp
 def test_blobs_whose_rows_cannot_be_written_leave_no_files(tmp_path, monkeypatch):
     data = b"x" * 40_000
     with Store(tmp_path / "store") as store:
+
         def refuse(*args, **kwargs):
             raise sqlite3.OperationalError("database or disk is full")
 
@@ -72,7 +73,7 @@ def test_blobs_whose_rows_cannot_be_written_leave_no_files(tmp_path, monkeypatch
             store.put_blobs([(hashlib.sha256(data).hexdigest(), data)])
         monkeypatch.undo()
         assert not store.has_blob(hashlib.sha256(data).hexdigest())
-    assert not [p for p in (tmp_path / "store").rglob("*.val")]
+    assert not list((tmp_path / "store").rglob("*.val"))
 
 
 def _fsynced(monkeypatch) -> list[str]:
@@ -217,7 +218,7 @@ def test_a_first_sync_keeps_its_media_in_one_pack_file(feed):
     assert feed.sync().kind is OutcomeKind.UPDATED
     manifest = feed.store.current()
     assert _packs(feed.store) == {manifest.pack.sha256}
-    files = [p for p in (feed.store.directory).rglob("*.val")]
+    files = list((feed.store.directory).rglob("*.val"))
     assert len(files) == 1 and files[0].parent.name == "packs"  # not a file per picture
     for entry in manifest.pack_members():
         assert sha256_hex(feed.store.read_blob(entry.sha256)) == entry.sha256

@@ -15,7 +15,7 @@ LEGACY = Path(__file__).parent / "data" / "legacy-store"
 def test_the_first_formats_snapshot_is_carried_over_with_its_files_in_place(tmp_path):
     directory = tmp_path / "store"
     shutil.copytree(LEGACY / "store", directory)
-    files_before = {path for path in directory.rglob("*.val")}
+    files_before = set(directory.rglob("*.val"))
     with Store.open(directory) as store:
         keyring = keys.Keyring.load([LEGACY / "store-key.pub"])
         manifest = store.verify(keyring)  # every blob there and intact, the signature good
@@ -27,7 +27,7 @@ def test_the_first_formats_snapshot_is_carried_over_with_its_files_in_place(tmp_
         assert store.last_outcome() is not None and store.last_outcome().version == 2
         assert store.clock.lower_bound() is not None
     assert not (directory / "cache.db").exists()
-    assert {path for path in directory.rglob("*.val")} == files_before  # reused, not copied
+    assert set(directory.rglob("*.val")) == files_before  # reused, not copied
     with Store.open(directory) as again:  # and it stays carried over
         assert again.current().version == 2
 

@@ -18,19 +18,6 @@ import time
 import httpx
 import msgspec
 import pytest
-from support.feed_fixtures import (
-    FAST,
-    Feed,
-    OTHER_VILLAGE,
-    Publisher,
-    damage_blob,
-    VILLAGE,
-    install_tree,
-    touch,
-    tree_manifest,
-    write_village,
-)
-from support.feedserver import Fault, FeedServer
 
 from kiosk import limits
 from kiosk.feed import keys, verify
@@ -50,6 +37,19 @@ from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
 from kiosk.snapshot import MediaMissing
+from support.feed_fixtures import (
+    FAST,
+    OTHER_VILLAGE,
+    VILLAGE,
+    Feed,
+    Publisher,
+    damage_blob,
+    install_tree,
+    touch,
+    tree_manifest,
+    write_village,
+)
+from support.feedserver import Fault, FeedServer
 
 UPDATED, UP_TO_DATE, REJECTED, FAILED = OutcomeKind.UPDATED, OutcomeKind.UP_TO_DATE, OutcomeKind.REJECTED, OutcomeKind.FAILED
 
@@ -116,7 +116,9 @@ def test_the_manifest_lists_documents_and_the_media_index_the_media(feed):
     assert len((feed.served / "manifest.json").read_bytes()) < 2500  # 40 pictures or 4,000: the same
     index = (feed.served / "blobs" / signed.media_index.sha256).read_bytes()
     assert sha256_hex(index) == signed.media_index.sha256 and len(json.loads(index)) == 40
-    assert [e for e in built.manifest.files if e.kind.value == "media"] == [e for e in tree_manifest(feed.served).files if e.kind.value == "media"]
+    assert [e for e in built.manifest.files if e.kind.value == "media"] == [
+        e for e in tree_manifest(feed.served).files if e.kind.value == "media"
+    ]
     assert feed.sync().kind is UPDATED
     feed.server.log.clear()
     feed.publish(revision=1, village_options={"media": 40})  # a day's bookkeeping, no new picture
@@ -323,9 +325,26 @@ def test_signed_but_invalid_data_is_rejected(feed):
 def _sync_once_command(feed: Feed) -> subprocess.CompletedProcess:
     """``village-kiosk sync --once`` in a process of its own, as a terminal's timer runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "sync", "--once", "--allow-http", "--platform", feed.server.url, "--village", VILLAGE,
-         "--pubkey", str(feed.publisher.pub_path), "--store", str(feed.base / "store")],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli",
+            "sync",
+            "--once",
+            "--allow-http",
+            "--platform",
+            feed.server.url,
+            "--village",
+            VILLAGE,
+            "--pubkey",
+            str(feed.publisher.pub_path),
+            "--store",
+            str(feed.base / "store"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -339,7 +358,10 @@ def test_a_signed_document_nested_100000_deep_is_rejected_with_one_line(feed):
     feed.store.close()  # the command opens the store itself
     done = _sync_once_command(feed)
     assert done.returncode == EXIT_STATUS[REJECTED], done.stderr
-    assert done.stdout.splitlines()[-1] == f"rejected: invalid data in v{version}: notices.json: $: nested 100001 levels deep, more than the 32 allowed"
+    assert (
+        done.stdout.splitlines()[-1]
+        == f"rejected: invalid data in v{version}: notices.json: $: nested 100001 levels deep, more than the 32 allowed"
+    )
     feed.store = Store(feed.base / "store")
     feed.assert_holds(1)
 
@@ -365,7 +387,10 @@ def test_a_document_larger_than_a_document_may_be_is_refused_before_it_is_fetche
     faulty.server.log.clear()
     result = faulty.sync()
     assert result.kind is REJECTED
-    assert result.message == f"rejected: bad manifest: files[4] 'notices.json': {limits.MAX_DOCUMENT_BYTES + 1} bytes, more than the {limits.MAX_DOCUMENT_BYTES} a document may have"
+    assert (
+        result.message
+        == f"rejected: bad manifest: files[4] 'notices.json': {limits.MAX_DOCUMENT_BYTES + 1} bytes, more than the {limits.MAX_DOCUMENT_BYTES} a document may have"
+    )
     assert not [p for p in faulty.server.log if "/blobs/" in p]
     faulty.assert_holds(1)
 
@@ -641,7 +666,9 @@ def test_a_pack_that_does_not_add_up_is_given_up_not_the_version(faulty, caplog)
     members = manifest.pack_members()
     documents = [m for m in members if m.kind is FileKind.DOCUMENT]
     blob = lambda sha256: (faulty.served / blob_path(sha256)).read_bytes()  # noqa: E731
-    pack = b"".join([*(blob(m.sha256) for m in documents), blob(manifest.media_index.sha256), *(blob(m.sha256) for m in members[len(documents) :])])
+    pack = b"".join(
+        [*(blob(m.sha256) for m in documents), blob(manifest.media_index.sha256), *(blob(m.sha256) for m in members[len(documents) :])]
+    )
     (faulty.served / pack_path(sha256_hex(pack))).write_bytes(pack)
     _resign(faulty, pack=PackEntry(sha256=sha256_hex(pack), size=len(pack)))
     result = faulty.sync()

@@ -6,12 +6,12 @@ from __future__ import annotations
 import queue
 
 import pytest
-from support.feed_fixtures import Feed
-from support.feedserver import Fault
 
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
 from kiosk.feed.sync import Timeouts
 from kiosk.feed.worker import RetryPolicy, SyncWorker
+from support.feed_fixtures import Feed
+from support.feedserver import Fault
 
 
 def test_retry_delays_grow_exponentially_up_to_the_interval_with_jitter():

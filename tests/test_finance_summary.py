@@ -17,25 +17,42 @@ INCOME, EXPENSE = Direction.INCOME, Direction.EXPENSE
 
 
 def entry(ident, day, direction, fen, category, purpose="日常开支", **extra):
-    return model.FinanceEntry(id=ident, date=dt.date.fromisoformat(day), direction=direction,
-                              amount_fen=fen, category=category, purpose=purpose, **extra)
+    return model.FinanceEntry(
+        id=ident, date=dt.date.fromisoformat(day), direction=direction, amount_fen=fen, category=category, purpose=purpose, **extra
+    )
 
 
 MONTHS = {
-    "2025-12": model.FinanceMonthDoc(month="2025-12", opening_balance_fen=100_000_000, entries=[
-        entry("e1", "2025-12-03", INCOME, 5_000_000, "上级补助"),
-        entry("e2", "2025-12-10", EXPENSE, 1_234_550, "工程支出"),
-        entry("e3", "2025-12-11", EXPENSE, 1, "办公费"),
-    ]),
+    "2025-12": model.FinanceMonthDoc(
+        month="2025-12",
+        opening_balance_fen=100_000_000,
+        entries=[
+            entry("e1", "2025-12-03", INCOME, 5_000_000, "上级补助"),
+            entry("e2", "2025-12-10", EXPENSE, 1_234_550, "工程支出"),
+            entry("e3", "2025-12-11", EXPENSE, 1, "办公费"),
+        ],
+    ),
     # no opening stated: carried forward from December
-    "2026-01": model.FinanceMonthDoc(month="2026-01", entries=[
-        entry("e4", "2026-01-20", EXPENSE, 300_000, "办公费"),
-        entry("e5", "2026-01-05", EXPENSE, 700_099, "工程支出", counterparty="张三 13812345678",
-              purpose="付款至卡号6222021234567890123", approver="李四", voucher_no="记-2026-01-005",
-              receipts=[model.MediaRef(sha256="b" * 64, caption="收据 身份证430000199001011234")]),
-        entry("e6", "2026-01-05", EXPENSE, 300_000, "误工补贴"),
-        entry("e7", "2026-01-31", INCOME, 99, "利息收入", counterparty="娄底农商银行"),
-    ]),
+    "2026-01": model.FinanceMonthDoc(
+        month="2026-01",
+        entries=[
+            entry("e4", "2026-01-20", EXPENSE, 300_000, "办公费"),
+            entry(
+                "e5",
+                "2026-01-05",
+                EXPENSE,
+                700_099,
+                "工程支出",
+                counterparty="张三 13812345678",
+                purpose="付款至卡号6222021234567890123",
+                approver="李四",
+                voucher_no="记-2026-01-005",
+                receipts=[model.MediaRef(sha256="b" * 64, caption="收据 身份证430000199001011234")],
+            ),
+            entry("e6", "2026-01-05", EXPENSE, 300_000, "误工补贴"),
+            entry("e7", "2026-01-31", INCOME, 99, "利息收入", counterparty="娄底农商银行"),
+        ],
+    ),
     # a stated opening wins over the carried figure
     "2026-02": model.FinanceMonthDoc(month="2026-02", opening_balance_fen=50_000_000, entries=[]),
     # March is missing: April's balance cannot be known, nor May's
@@ -47,11 +64,15 @@ MONTHS = {
 def build_snapshot(tmp_path, months) -> Snapshot:
     encode = msgspec.json.encode
     documents = {
-        "village.json": encode(model.VillageDoc(
-            village=model.Village(code="431322106201", name="青山村", township="桃花镇", county="新化县", city="娄底市"),
-            as_of=dt.date(2026, 5, 31),
-            complaint=model.ComplaintChannel(url_template="https://jd.example.gov.cn/ts?v={village}",
-                                             hotlines=[model.Hotline(name="全国", number="12388")]))),
+        "village.json": encode(
+            model.VillageDoc(
+                village=model.Village(code="431322106201", name="青山村", township="桃花镇", county="新化县", city="娄底市"),
+                as_of=dt.date(2026, 5, 31),
+                complaint=model.ComplaintChannel(
+                    url_template="https://jd.example.gov.cn/ts?v={village}", hotlines=[model.Hotline(name="全国", number="12388")]
+                ),
+            )
+        ),
         "powers.json": encode(model.PowersDoc(categories=[], items=[])),
         "projects.json": encode(model.ProjectsDoc(projects=[])),
         "disclosures.json": encode(model.DisclosuresDoc(disclosures=[])),
@@ -98,8 +119,7 @@ def test_year_overview_is_newest_first(snapshot):
     overview = year_overview(snapshot)
     assert [m.month for m in overview] == ["2026-05", "2026-04", "2026-02", "2026-01", "2025-12"]
     assert overview[3] == month_summary(snapshot, "2026-01")
-    assert sum(m.income_fen for m in overview) == sum(
-        e.amount_fen for e in snapshot.finance_entries() if e.direction is INCOME)
+    assert sum(m.income_fen for m in overview) == sum(e.amount_fen for e in snapshot.finance_entries() if e.direction is INCOME)
 
 
 def test_entry_rows_are_in_date_order_and_masked(snapshot):
@@ -123,8 +143,16 @@ def test_public_numbers_pass_through_entry_rows():
 
 
 def test_five_thousand_entries_sum_exactly(tmp_path):
-    entries = [entry(f"x{i}", f"2026-03-{i % 28 + 1:02d}", EXPENSE if i % 3 else INCOME, 1 + i * 7919 % 1_000_000,
-                     ["工程支出", "办公费", "误工补贴", "水电费"][i % 4]) for i in range(5000)]
+    entries = [
+        entry(
+            f"x{i}",
+            f"2026-03-{i % 28 + 1:02d}",
+            EXPENSE if i % 3 else INCOME,
+            1 + i * 7919 % 1_000_000,
+            ["工程支出", "办公费", "误工补贴", "水电费"][i % 4],
+        )
+        for i in range(5000)
+    ]
     snapshot = build_snapshot(tmp_path, {"2026-03": model.FinanceMonthDoc(month="2026-03", opening_balance_fen=0, entries=entries)})
     summary = month_summary(snapshot, "2026-03")
     expected_expense = sum(e.amount_fen for e in entries if e.direction is EXPENSE)

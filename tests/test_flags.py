@@ -24,9 +24,13 @@ ALL_STAGES = list(StageKind)
 def project(status=ProjectStatus.SETTLED, budget=16_000_000, settlement=15_800_000, major=True, stages=ALL_STAGES, **extra):
     day = dt.date(2026, 1, 5)
     return model.Project(
-        id="p1", name="村部办公楼维修", status=status, major=major, budget_fen=budget, settlement_fen=settlement,
-        stages=[model.Stage(kind=kind, date=day + dt.timedelta(days=7 * i), note=f"第{i + 1}步")
-                for i, kind in enumerate(stages)],
+        id="p1",
+        name="村部办公楼维修",
+        status=status,
+        major=major,
+        budget_fen=budget,
+        settlement_fen=settlement,
+        stages=[model.Stage(kind=kind, date=day + dt.timedelta(days=7 * i), note=f"第{i + 1}步") for i, kind in enumerate(stages)],
         **extra,
     )
 
@@ -133,10 +137,13 @@ def test_minor_projects_have_no_stage_duty(status):
 
 
 def test_both_flags_together_and_a_duplicate_stage_shows_its_earliest_date():
-    stages = [model.Stage(kind=StageKind.PROPOSAL, date=dt.date(2026, 3, 1), note="第二次"),
-              model.Stage(kind=StageKind.PROPOSAL, date=dt.date(2026, 2, 1), note="电话13812345678")]
-    p = model.Project(id="p2", name="饮水工程", status=ProjectStatus.SETTLED, major=True,
-                      budget_fen=100_000_00, settlement_fen=200_000_00, stages=stages)
+    stages = [
+        model.Stage(kind=StageKind.PROPOSAL, date=dt.date(2026, 3, 1), note="第二次"),
+        model.Stage(kind=StageKind.PROPOSAL, date=dt.date(2026, 2, 1), note="电话13812345678"),
+    ]
+    p = model.Project(
+        id="p2", name="饮水工程", status=ProjectStatus.SETTLED, major=True, budget_fen=100_000_00, settlement_fen=200_000_00, stages=stages
+    )
     assert kinds(project_flags(p)) == [FlagKind.OVER_BUDGET, FlagKind.MISSING_STAGES]
     first = stage_timeline(p)[0]
     assert (first.date, first.note) == (dt.date(2026, 2, 1), "电话138****5678")
@@ -148,8 +155,11 @@ def test_stage_names_cover_every_stage():
 
 
 def test_project_view_masks_feed_text():
-    p = project(contractor="娄底市某建筑公司（联系人13812345678）", tendering="公开招标",
-                photos=[model.MediaRef(sha256="a" * 64, caption="收款人卡号6222021234567890123")])
+    p = project(
+        contractor="娄底市某建筑公司（联系人13812345678）",
+        tendering="公开招标",
+        photos=[model.MediaRef(sha256="a" * 64, caption="收款人卡号6222021234567890123")],
+    )
     view = project_view(p, threshold_pct=10.0)
     assert view.contractor == "娄底市某建筑公司（联系人138****5678）"
     assert view.photos[0].caption == "收款人卡号6222***********0123"

@@ -53,15 +53,15 @@ def assert_clean(layout: ChartLayout) -> None:
     assert edges_crossing_boxes(layout) == []
     assert labels_over_boxes(layout) == []
     for box in layout.boxes:  # everything inside the chart's extent, y down from 0
-        assert 0 <= box.x and box.x + box.w <= layout.width + 1e-6
-        assert 0 <= box.y and box.y + box.h <= layout.height + 1e-6
+        assert box.x >= 0 and box.x + box.w <= layout.width + 1e-6
+        assert box.y >= 0 and box.y + box.h <= layout.height + 1e-6
     for route in layout.edges:
         assert len(route.points) >= 2
         for x, y in route.points:
             assert 0 <= x <= layout.width + 1e-6 and 0 <= y <= layout.height + 1e-6
         if route.label_box is not None:
             x, y, w, h = route.label_box
-            assert 0 <= x and x + w <= layout.width + 1e-6 and 0 <= y and y + h <= layout.height + 1e-6
+            assert x >= 0 and x + w <= layout.width + 1e-6 and y >= 0 and y + h <= layout.height + 1e-6
 
 
 FOUR_DELIBERATIONS = model.Flowchart(
@@ -249,7 +249,12 @@ def test_duplicate_ids_keep_the_first():
 
 def test_self_loop_goes_round_the_side():
     chart = model.Flowchart(
-        nodes=[node("a", "开始", Kind.START), node("b", "检查", Kind.DECISION), node("side", "另一条路上的步骤"), node("c", "结束", Kind.END)],
+        nodes=[
+            node("a", "开始", Kind.START),
+            node("b", "检查", Kind.DECISION),
+            node("side", "另一条路上的步骤"),
+            node("c", "结束", Kind.END),
+        ],
         edges=[edge("a", "b"), edge("a", "side"), edge("b", "b", "不合格，再查"), edge("b", "c", "合格"), edge("side", "c")],
     )
     layout = lay_out(chart)
@@ -287,7 +292,9 @@ def test_single_node():
 
 
 def test_parallel_edges_become_one_arrow_with_both_labels():
-    chart = model.Flowchart(nodes=[node("a", "审核", Kind.DECISION), node("b", "办理")], edges=[edge("a", "b", "符合"), edge("a", "b", "基本符合")])
+    chart = model.Flowchart(
+        nodes=[node("a", "审核", Kind.DECISION), node("b", "办理")], edges=[edge("a", "b", "符合"), edge("a", "b", "基本符合")]
+    )
     (route,) = lay_out(chart).edges
     assert route.label == "符合／基本符合"
 
@@ -331,7 +338,17 @@ def test_checks_catch_overlaps_and_crossings():
 def test_steps_read_each_branch_to_its_end():
     steps = steps_of(APPLICATION)
     assert [step.node_id for step in steps] == [
-        "apply", "urgent", "check", "town", "public", "objection", "approve", "recheck", "refuse", "first_aid", "done",
+        "apply",
+        "urgent",
+        "check",
+        "town",
+        "public",
+        "objection",
+        "approve",
+        "recheck",
+        "refuse",
+        "first_aid",
+        "done",
     ]
     assert [step.number for step in steps] == list(range(1, 12))
     by_id = {step.node_id: step for step in steps}
@@ -347,7 +364,11 @@ def test_steps_read_each_branch_to_its_end():
 def test_steps_of_four_deliberations():
     steps = steps_of(FOUR_DELIBERATIONS)
     assert [(step.number, step.label) for step in steps][:5] == [
-        (1, "收集党员、群众意见建议"), (2, "党支部会议提议"), (3, "村两委会议商议"), (4, "党员大会审议"), (5, "村民会议或村民代表会议决议"),
+        (1, "收集党员、群众意见建议"),
+        (2, "党支部会议提议"),
+        (3, "村两委会议商议"),
+        (4, "党员大会审议"),
+        (5, "村民会议或村民代表会议决议"),
     ]
     assert [b.text for b in steps[4].branches] == ["同意 → 转到第6步", "不同意：退回重新提议 → 回到第2步"]
     assert steps[-1].label == "资料归档备查" and steps[-1].number == 9

@@ -37,7 +37,12 @@ def test_no_cjk_font_names_the_package(no_fonts):
 
 
 def test_kiosk_exits_with_a_clear_message_without_font(no_fonts, x_display):
-    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "--windowed"], capture_output=True, text=True,
-                            timeout=60, env=dict(os.environ, FONTCONFIG_FILE=str(no_fonts)))
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "--windowed"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, FONTCONFIG_FILE=str(no_fonts)),
+    )
     assert result.returncode == 3
     assert f"apt-get install {FONT_PACKAGE}" in result.stderr

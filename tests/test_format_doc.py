@@ -54,7 +54,9 @@ def _json_blocks() -> list[tuple[str, str, str]]:
     while index < len(lines):
         if lines[index].strip() == "```json":
             label = _label_before(lines, index)
-            assert label and label["kind"] in ("doc", "fragment"), f"line {index + 1}: ```json block without <!-- doc: ... --> or <!-- fragment: ... -->"
+            assert label and label["kind"] in ("doc", "fragment"), (
+                f"line {index + 1}: ```json block without <!-- doc: ... --> or <!-- fragment: ... -->"
+            )
             end = lines.index("```", index + 1)
             blocks.append((label["kind"], label["name"], "\n".join(lines[index + 1 : end])))
             index = end
@@ -202,7 +204,11 @@ def _type_label(tp: object) -> str:
 
 
 def _model_classes(base: type) -> list[type]:
-    return [obj for obj in vars(model).values() if isinstance(obj, type) and issubclass(obj, base) and obj is not base and obj.__module__ == model.__name__]
+    return [
+        obj
+        for obj in vars(model).values()
+        if isinstance(obj, type) and issubclass(obj, base) and obj is not base and obj.__module__ == model.__name__
+    ]
 
 
 def _default_cell(field: msgspec.structs.FieldInfo) -> str:
@@ -288,35 +294,71 @@ def _drop(path: str) -> Callable[[dict], None]:
 def _february_with(entry_id: str) -> Callable[[Documents], Documents]:
     def mutate(documents: Documents) -> Documents:
         march = _edit("finance/2025-03.json", _set("entries.0.id", entry_id))(documents)
-        february = {"month": "2025-02", "entries": [{"id": entry_id, "date": "2025-02-28", "direction": "expense", "amount_fen": 5000, "category": "办公费", "purpose": "打印纸"}]}
+        february = {
+            "month": "2025-02",
+            "entries": [
+                {
+                    "id": entry_id,
+                    "date": "2025-02-28",
+                    "direction": "expense",
+                    "amount_fen": 5000,
+                    "category": "办公费",
+                    "purpose": "打印纸",
+                }
+            ],
+        }
         return {**march, "finance/2025-02.json": json.dumps(february).encode("utf-8")}
 
     return mutate
 
 
 _MUTATIONS: dict[str, Callable[[Documents], Documents]] = {
-    "finance/2025-03.json: $.entries[1].amount_fen: expected int, got float": _edit("finance/2025-03.json", _set("entries.1.amount_fen", 31600.00)),
-    "finance/2025-03.json: $.entries[1].amount_fen: expected int, got str": _edit("finance/2025-03.json", _set("entries.1.amount_fen", "3160000")),
-    "finance/2025-03.json: $.entries[1].counterparty: expected str, got null": _edit("finance/2025-03.json", _set("entries.1.counterparty", None)),
-    "finance/2025-03.json: $.entries[0].date: 2025-02-28 is not in 2025-03": _edit("finance/2025-03.json", _set("entries.0.date", "2025-02-28")),
-    "finance/2025-03.json: $.month: document is named for 2025-03 but says 2025-04": _edit("finance/2025-03.json", _set("month", "2025-04")),
+    "finance/2025-03.json: $.entries[1].amount_fen: expected int, got float": _edit(
+        "finance/2025-03.json", _set("entries.1.amount_fen", 31600.00)
+    ),
+    "finance/2025-03.json: $.entries[1].amount_fen: expected int, got str": _edit(
+        "finance/2025-03.json", _set("entries.1.amount_fen", "3160000")
+    ),
+    "finance/2025-03.json: $.entries[1].counterparty: expected str, got null": _edit(
+        "finance/2025-03.json", _set("entries.1.counterparty", None)
+    ),
+    "finance/2025-03.json: $.entries[0].date: 2025-02-28 is not in 2025-03": _edit(
+        "finance/2025-03.json", _set("entries.0.date", "2025-02-28")
+    ),
+    "finance/2025-03.json: $.month: document is named for 2025-03 but says 2025-04": _edit(
+        "finance/2025-03.json", _set("month", "2025-04")
+    ),
     "finance/2025-02.json: $.entries[0].id: duplicate id '2025-02-031' (also in another month)": _february_with("2025-02-031"),
-    "finance/2025-03.json: $.entries[1].project_id: unknown project 'road-2025'": _edit("finance/2025-03.json", _set("entries.1.project_id", "road-2025")),
+    "finance/2025-03.json: $.entries[1].project_id: unknown project 'road-2025'": _edit(
+        "finance/2025-03.json", _set("entries.1.project_id", "road-2025")
+    ),
     "notices.json: $.notices[0].date: invalid RFC3339 encoded date": _edit("notices.json", _set("notices.0.date", "2025/03/12")),
     "notices.json: $.notices[0]: object missing required field body": _edit("notices.json", _drop("notices.0.body")),
     "projects.json: $.projects[0].status: invalid enum value 'done'": _edit("projects.json", _set("projects.0.status", "done")),
-    "projects.json: $.projects[0].settlement_fen: a settled project needs its settlement amount": _edit("projects.json", _drop("projects.0.settlement_fen")),
+    "projects.json: $.projects[0].settlement_fen: a settled project needs its settlement amount": _edit(
+        "projects.json", _drop("projects.0.settlement_fen")
+    ),
     "powers.json: $.items[0].category: unknown category 'daily'": _edit("powers.json", _set("items.0.category", "daily")),
-    "powers.json: $.categories[1].id: duplicate id 'major'": _edit("powers.json", lambda d: d["categories"].append(dict(d["categories"][0]))),
-    "disclosures.json: $.disclosures[0].rows[1]: has 5 cells, expected 6 (one per column)": _edit("disclosures.json", lambda d: d["disclosures"][0]["rows"][1].pop()),
+    "powers.json: $.categories[1].id: duplicate id 'major'": _edit(
+        "powers.json", lambda d: d["categories"].append(dict(d["categories"][0]))
+    ),
+    "disclosures.json: $.disclosures[0].rows[1]: has 5 cells, expected 6 (one per column)": _edit(
+        "disclosures.json", lambda d: d["disclosures"][0]["rows"][1].pop()
+    ),
     "village.json: $.village.code: expected str matching regex '^\\\\d{12}$'": _edit("village.json", _set("village.code", "43139910120")),
-    f"village.json: $.format: format {model.FORMAT_VERSION + 1} is newer than this terminal understands ({model.FORMAT_VERSION})": _edit("village.json", _set("format", model.FORMAT_VERSION + 1)),
+    f"village.json: $.format: format {model.FORMAT_VERSION + 1} is newer than this terminal understands ({model.FORMAT_VERSION})": _edit(
+        "village.json", _set("format", model.FORMAT_VERSION + 1)
+    ),
     "notices.json: $.notices[0].title: expected str of length <= 200": _edit("notices.json", _set("notices.0.title", "关于" * 101)),
     "notices.json: $: nested 100001 levels deep, more than the 32 allowed": lambda documents: {
-        **documents, "notices.json": documents["notices.json"].rstrip()[:-1] + b', "appendix": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        **documents,
+        "notices.json": documents["notices.json"].rstrip()[:-1] + b', "appendix": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
     },
     "projects.json: $: document is missing": lambda documents: {n: d for n, d in documents.items() if n != "projects.json"},
-    "notices.json: $: not valid JSON (JSON is malformed: invalid character (byte 0))": lambda documents: {**documents, "notices.json": b"\xef\xbb\xbf" + documents["notices.json"]},
+    "notices.json: $: not valid JSON (JSON is malformed: invalid character (byte 0))": lambda documents: {
+        **documents,
+        "notices.json": b"\xef\xbb\xbf" + documents["notices.json"],
+    },
 }
 
 
@@ -338,7 +380,10 @@ def test_documented_error_is_what_the_terminal_says(expected, tmp_path):
 
 
 def test_headline_error_example_is_real():
-    entries = [{"id": f"e{i}", "date": "2025-03-01", "direction": "expense", "amount_fen": 100, "category": "办公费", "purpose": "文具"} for i in range(13)]
+    entries = [
+        {"id": f"e{i}", "date": "2025-03-01", "direction": "expense", "amount_fen": 100, "category": "办公费", "purpose": "文具"}
+        for i in range(13)
+    ]
     entries[12]["amount_fen"] = "100"
     data = json.dumps({"month": "2025-03", "entries": entries}).encode("utf-8")
     with pytest.raises(decode.FeedError) as caught:

@@ -93,13 +93,16 @@ def test_exif_orientation_turns_the_picture_upright():
     assert (decoded.width, decoded.height) == (200, 400)
 
 
-@pytest.mark.parametrize("data", [
-    b"",
-    b"not an image at all",
-    jpeg_bytes()[:600],  # cut short
-    jpeg_bytes()[:20] + b"\x00" * 3000,  # header, then garbage
-    png_bomb(100, 100)[:-30] + b"\xff" * 30,  # bad checksum and end
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not an image at all",
+        jpeg_bytes()[:600],  # cut short
+        jpeg_bytes()[:20] + b"\x00" * 3000,  # header, then garbage
+        png_bomb(100, 100)[:-30] + b"\xff" * 30,  # bad checksum and end
+    ],
+)
 def test_broken_data_gives_a_reason(data):
     assert decode_image(data) == ImageProblem(BROKEN)
 

@@ -4,14 +4,14 @@ import datetime as dt
 import subprocess
 import time
 
-from support.feed_fixtures import VILLAGE, Feed
-from support.feedserver import Fault
-from support.kiosk_process import start_kiosk, terminate
 from kivy.core.window import Window
 
 from kiosk.feed.manifest import FileKind
 from screens.shell.kiosk_mode import CountdownOverlay
 from screens.shell.registry import ScreenName
+from support.feed_fixtures import VILLAGE, Feed
+from support.feedserver import Fault
+from support.kiosk_process import start_kiosk, terminate
 
 
 def _overlay_shown() -> bool:
@@ -94,7 +94,16 @@ def test_attract_screen_shows_no_passed_notice_and_no_buttons(ui, demo):
 
 def test_escape_close_and_keys_do_nothing(ui):
     ui.tap_text("村级财务")
-    assert Window.dispatch("on_keyboard", 27, 9, None, [], ) is True  # Escape
+    assert (
+        Window.dispatch(
+            "on_keyboard",
+            27,
+            9,
+            None,
+            [],
+        )
+        is True
+    )  # Escape
     assert Window.dispatch("on_key_down", 285, 0, None, ["alt"]) is True  # Alt+F4
     assert Window.dispatch("on_request_close") is True
     ui.pump()
@@ -159,8 +168,11 @@ def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tm
     feed.store.close()
     picture = next(e for e in manifest.files if e.kind is FileKind.MEDIA)
     fault_server.fault(picture.sha256, Fault("stall", delay=40))
-    child = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
-                                      f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "store"}"\n')
+    child = _start_kiosk(
+        tmp_path,
+        f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
+        f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "store"}"\n',
+    )
     try:
         deadline = time.monotonic() + 30
         while not any(picture.sha256 in path for path in fault_server.log) and time.monotonic() < deadline:

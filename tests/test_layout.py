@@ -39,8 +39,11 @@ def test_layout_check_catches_a_broken_layout(ui):
 
     theme = ui.app.theme
     broken = BoxLayout(orientation="vertical", size_hint=(None, None), size=(600, 400), pos=(100, 300))
-    broken.add_widget(Label(text="这一行字太长了，放不下" * 4, size_hint_y=None, height=40,
-                            text_size=(600, None), color=(0, 0, 0, 1), font_size=theme.body))
+    broken.add_widget(
+        Label(
+            text="这一行字太长了，放不下" * 4, size_hint_y=None, height=40, text_size=(600, None), color=(0, 0, 0, 1), font_size=theme.body
+        )
+    )
     row = BoxLayout(size_hint_y=None, height=40)
     row.add_widget(Button(text="小", color=(0.6, 0.6, 0.6, 1), background_color=(0.6, 0.6, 0.6, 1)))
     row.add_widget(Button(text="挤"))
@@ -71,8 +74,16 @@ def test_layout_check_catches_what_a_person_sees(ui):
         Rectangle(pos=page.pos, size=page.size)
     width = theme.body * 9.5  # nine characters a line
     for text in ("村里的通知在这里看。请大家", "停水通知：明天17:00停止供水"):
-        page.add_widget(Label(text=text, font_size=theme.body, color=(0, 0, 0, 1), text_size=(width, None),
-                              size_hint=(None, None), size=(width, theme.body * 3)))
+        page.add_widget(
+            Label(
+                text=text,
+                font_size=theme.body,
+                color=(0, 0, 0, 1),
+                text_size=(width, None),
+                size_hint=(None, None),
+                size=(width, theme.body * 3),
+            )
+        )
     page.add_widget(KButton(text="看整张流程图", size_hint_x=None, width=theme.body * 4))
     grid = GridLayout(cols=2, size_hint_y=None, height=300, spacing=20)
     grid.add_widget(Button(text="高", size_hint_y=None, height=300))
@@ -92,5 +103,4 @@ def test_layout_check_catches_what_a_person_sees(ui):
     finally:
         Window.remove_widget(page)
         ui.pump()
-    assert {"starts_with_closing", "split_token", "kivy_wrap", "button_wraps", "misaligned", "invisible",
-            "cut_off"} <= kinds, sorted(kinds)
+    assert {"starts_with_closing", "split_token", "kivy_wrap", "button_wraps", "misaligned", "invisible", "cut_off"} <= kinds, sorted(kinds)

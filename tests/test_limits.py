@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from support.maximal_village import longest_text_fields, write_maximal_village
 
 from kiosk import decode, limits
 from kiosk.snapshot import load_folder, read_folder_documents
+from support.maximal_village import longest_text_fields, write_maximal_village
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -61,7 +61,9 @@ def test_nesting_is_measured_without_decoding_and_brackets_in_strings_do_not_cou
 
 def test_a_document_too_large_is_refused_before_decoding():
     data = b'{"notices": [], "padding": "' + b" " * limits.MAX_DOCUMENT_BYTES + b'"}'
-    with pytest.raises(decode.FeedError, match=rf"^notices.json: \$: {len(data)} bytes, more than the {limits.MAX_DOCUMENT_BYTES} allowed$"):
+    with pytest.raises(
+        decode.FeedError, match=rf"^notices.json: \$: {len(data)} bytes, more than the {limits.MAX_DOCUMENT_BYTES} allowed$"
+    ):
         decode.decode_document("notices.json", data)
 
 

@@ -2,16 +2,18 @@
 
 import os
 
-from support.feed_fixtures import VILLAGE, Feed
-
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.live import LiveData, find_feed_on_usb
+from support.feed_fixtures import VILLAGE, Feed
 
 
 def _config(feed: Feed, store) -> Config:
-    return Config(terminal=TerminalConfig(id="T-USB-01"),
-                  feed=FeedConfig(platform="https://platform.example.cn/feeds", village=VILLAGE,
-                                  pubkeys=[str(feed.publisher.pub_path)], store=str(store)))
+    return Config(
+        terminal=TerminalConfig(id="T-USB-01"),
+        feed=FeedConfig(
+            platform="https://platform.example.cn/feeds", village=VILLAGE, pubkeys=[str(feed.publisher.pub_path)], store=str(store)
+        ),
+    )
 
 
 def test_demo_without_platform():
@@ -72,6 +74,8 @@ def test_store_of_another_village_is_not_shown(tmp_path, feed_server):
     feed.publish(revision=0)
     LiveData.open(_config(feed, tmp_path / "store")).import_usb((feed.tree.parent,))
     other = _config(feed, tmp_path / "store")
-    other = Config(terminal=other.terminal, feed=FeedConfig(platform=other.feed.platform, village="431322000000",
-                                                            pubkeys=other.feed.pubkeys, store=other.feed.store))
+    other = Config(
+        terminal=other.terminal,
+        feed=FeedConfig(platform=other.feed.platform, village="431322000000", pubkeys=other.feed.pubkeys, store=other.feed.store),
+    )
     assert LiveData.open(other).snapshot is None

@@ -4,26 +4,32 @@ empty terminal, a live update that keeps the villager's place, staleness."""
 import datetime as dt
 import time
 
-from support.feed_fixtures import VILLAGE, Feed
-
 from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.feed import Store
 from kiosk.live import LiveData
 from screens.shell.registry import ScreenName
+from support.feed_fixtures import VILLAGE, Feed
 
 
 class WallClock:
     def __init__(self):
-        self.now = dt.datetime.now(dt.timezone.utc)
+        self.now = dt.datetime.now(dt.UTC)
 
     def __call__(self):
         return self.now
 
 
 def _config(feed: Feed) -> Config:
-    return Config(terminal=TerminalConfig(id="T-LIVE-01"),
-                  feed=FeedConfig(platform=feed.server.url, village=VILLAGE, allow_http=True,
-                                  pubkeys=[str(feed.publisher.pub_path)], store=str(feed.base / "terminal-store")))
+    return Config(
+        terminal=TerminalConfig(id="T-LIVE-01"),
+        feed=FeedConfig(
+            platform=feed.server.url,
+            village=VILLAGE,
+            allow_http=True,
+            pubkeys=[str(feed.publisher.pub_path)],
+            store=str(feed.base / "terminal-store"),
+        ),
+    )
 
 
 def _pump_until(ui, condition, seconds=20.0):

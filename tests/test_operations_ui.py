@@ -62,9 +62,9 @@ def test_a_dropped_screen_is_collected_after_the_next_frame(ui):
     import gc
     import weakref
 
-    from screens.shell.navigation import KEEP_RECENT_SCREENS
-
     from kivy.animation import Animation
+
+    from screens.shell.navigation import KEEP_RECENT_SCREENS
 
     ui.go(ScreenName.NOTICES)
     # Something on it still animating when it is left (a scroll bar fading

@@ -9,9 +9,6 @@ import re
 
 import msgspec
 import pytest
-from support.feed_fixtures import VILLAGE, Publisher, damage_blob, write_village
-from support.xsession import free_display
-from support.ops_fixtures import provision_args, run_cli, store_of
 
 from kiosk.config import Config, load_config
 from kiosk.feed.import_ import import_tree
@@ -19,6 +16,9 @@ from kiosk.feed.store import Store
 from kiosk.ops import doctor
 from kiosk.ops.doctor import Level
 from kiosk.ops.heartbeat import HeartbeatReporter, TerminalStatus
+from support.feed_fixtures import VILLAGE, Publisher, damage_blob, write_village
+from support.ops_fixtures import provision_args, run_cli, store_of
+from support.xsession import free_display
 
 LINE = re.compile(r"^(OK  |WARN|FAIL)  (?P<name>[a-z-]+): \S.*$")
 
@@ -33,7 +33,10 @@ def terminal(tmp_path, platform, capsys):
 
 
 def _levels(root, **options) -> dict[str, tuple[Level, str]]:
-    return {check.name: (check.level, check.line()) for check in doctor.checks(root, display=os.environ.get("DISPLAY") or f":{free_display()}", **options)}
+    return {
+        check.name: (check.level, check.line())
+        for check in doctor.checks(root, display=os.environ.get("DISPLAY") or f":{free_display()}", **options)
+    }
 
 
 def _report(root, heartbeat_server) -> None:
@@ -52,8 +55,21 @@ def test_a_healthy_terminal(terminal, heartbeat_server, capsys, x_display):
     checks = lines[:-1]
     assert all(LINE.match(line) for line in checks), out
     by_name = {LINE.match(line)["name"]: line for line in checks}
-    assert list(by_name) == ["display", "gl", "font", "config", "keys", "data", "signature", "disk", "clock",
-                             "network", "read-aloud", "heartbeat", "boot"]
+    assert list(by_name) == [
+        "display",
+        "gl",
+        "font",
+        "config",
+        "keys",
+        "data",
+        "signature",
+        "disk",
+        "clock",
+        "network",
+        "read-aloud",
+        "heartbeat",
+        "boot",
+    ]
     for name in ("display", "font", "config", "keys", "data", "signature", "disk", "clock", "network", "heartbeat", "boot"):
         assert by_name[name].startswith("OK  "), by_name[name]
     assert f"v1 for village {VILLAGE}" in by_name["data"] and "all 11 files intact" in by_name["signature"]

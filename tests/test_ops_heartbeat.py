@@ -12,9 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import msgspec
-from support.feed_fixtures import VILLAGE, Publisher, write_village
-from support.feedserver import FeedServer
-from support.ops_fixtures import TOKEN
 
 import kiosk
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig
@@ -29,6 +26,9 @@ from kiosk.ops.heartbeat import (
 )
 from kiosk.ops.logs import setup_logging
 from kiosk.ops.usage import UsageCounter
+from support.feed_fixtures import VILLAGE, Publisher, write_village
+from support.feedserver import FeedServer
+from support.ops_fixtures import TOKEN
 
 
 def _config(platform: str, token: str = TOKEN, allow_http: bool = True, url: str = "") -> Config:

@@ -54,7 +54,9 @@ def test_json_lines(captured):
 def test_secrets_are_masked(captured):
     setup_logging(stream=captured)
     log = logging.getLogger("kiosk.ops")
-    log_event(log, "provision.done", token="tok-0123456789abcdef", pin_hash="scrypt$1$2$3$s$h", pinyin="cun2", url="https://u:pw@p.example.cn/")
+    log_event(
+        log, "provision.done", token="tok-0123456789abcdef", pin_hash="scrypt$1$2$3$s$h", pinyin="cun2", url="https://u:pw@p.example.cn/"
+    )
     log.info("posting with Authorization: Bearer tok-0123456789abcdef")
     log.info("config %r", Config(terminal=TerminalConfig(token="tok-0123456789abcdef", pin_hash="scrypt$x")))
     text = captured.getvalue()
@@ -63,11 +65,14 @@ def test_secrets_are_masked(captured):
     assert text.count("***") >= 5
 
 
-@pytest.mark.parametrize("text, hidden", [
-    ("token=abc123&x=1", "abc123"),
-    ('{"token": "abc123"}', "abc123"),
-    ("password: hunter2", "hunter2"),
-    ("Bearer abc.def", "abc.def"),
-])
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        ("token=abc123&x=1", "abc123"),
+        ('{"token": "abc123"}', "abc123"),
+        ("password: hunter2", "hunter2"),
+        ("Bearer abc.def", "abc.def"),
+    ],
+)
 def test_redact_text(text, hidden):
     assert hidden not in redact_text(text)

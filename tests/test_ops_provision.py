@@ -15,6 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+
+from kiosk.config import load_config
+from kiosk.feed import keys
+from kiosk.feed.store import Store
+from kiosk.ops import provision, units
+from kiosk.ops.pin import verify_pin
 from support.feed_fixtures import OTHER_VILLAGE, VILLAGE, Publisher, write_village
 from support.ops_fixtures import (
     KIOSK_BIN,
@@ -26,12 +32,6 @@ from support.ops_fixtures import (
     systemd_ready_root,
     tree_state,
 )
-
-from kiosk.config import load_config
-from kiosk.feed import keys
-from kiosk.feed.store import Store
-from kiosk.ops import provision, units
-from kiosk.ops.pin import verify_pin
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -78,9 +78,18 @@ def test_provision_writes_every_file(tmp_path, platform, capsys):
 
     # The kiosk service: notify + watchdog + always restart, as the kiosk user on a bare X.
     service = (root / "etc/systemd/system/village-kiosk.service").read_text()
-    for line in ("Type=notify", "NotifyAccess=all", "WatchdogSec=30", "Restart=always", "RestartSec=2", "User=kiosk",
-                 f"ExecStart=/usr/bin/xinit {units.SESSION_SCRIPT} -- /usr/bin/X :0 vt1", f"ExecStop={KIOSK_BIN} stop",
-                 "RuntimeDirectory=village-kiosk", "WantedBy=graphical.target"):
+    for line in (
+        "Type=notify",
+        "NotifyAccess=all",
+        "WatchdogSec=30",
+        "Restart=always",
+        "RestartSec=2",
+        "User=kiosk",
+        f"ExecStart=/usr/bin/xinit {units.SESSION_SCRIPT} -- /usr/bin/X :0 vt1",
+        f"ExecStop={KIOSK_BIN} stop",
+        "RuntimeDirectory=village-kiosk",
+        "WantedBy=graphical.target",
+    ):
         assert any(candidate.startswith(line) for candidate in service.splitlines()), line
     session = root / units.SESSION_SCRIPT.lstrip("/")
     script = session.read_text()
@@ -121,7 +130,10 @@ def test_generated_units_pass_systemd_analyze_verify(tmp_path, platform, capsys)
     systemd_ready_root(root)
     result = subprocess.run(
         ["systemd-analyze", "verify", f"--root={root}", units.KIOSK_UNIT],
-        check=False, capture_output=True, text=True, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     # verify exits 0 even for unknown keys or bad values: it must also say nothing.
     assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
@@ -129,7 +141,9 @@ def test_generated_units_pass_systemd_analyze_verify(tmp_path, platform, capsys)
     # The check would notice a mistake.
     service = root / "etc/systemd/system" / units.KIOSK_UNIT
     service.write_text(service.read_text().replace("Restart=always", "Restart=alwys"))
-    broken = subprocess.run(["systemd-analyze", "verify", f"--root={root}", units.KIOSK_UNIT], check=False, capture_output=True, text=True, timeout=60)
+    broken = subprocess.run(
+        ["systemd-analyze", "verify", f"--root={root}", units.KIOSK_UNIT], check=False, capture_output=True, text=True, timeout=60
+    )
     assert "alwys" in broken.stdout + broken.stderr
 
 
@@ -141,7 +155,7 @@ def test_session_script_runs_on_a_real_x_server(tmp_path, platform, capsys, x_di
     report = tmp_path / "report"
     kiosk = tmp_path / "fake-kiosk"
     # Stands in for the kiosk: reports what the session set up, from inside the session.
-    kiosk.write_text(f"#!/bin/sh\n{{ echo \"WATCHDOG_PID=${{WATCHDOG_PID:-unset}}\"; xset q; }} > {report} 2>&1\n")
+    kiosk.write_text(f'#!/bin/sh\n{{ echo "WATCHDOG_PID=${{WATCHDOG_PID:-unset}}"; xset q; }} > {report} 2>&1\n')
     kiosk.chmod(0o755)
     args = provision_args(root, platform, "--skip-sync", "--rotation", "180")
     args[args.index("--kiosk-bin") + 1] = str(kiosk)
@@ -458,7 +472,12 @@ def test_questions_are_not_asked_through_a_pipe(tmp_path, platform):
     root.mkdir()
     result = subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "provision", "--root", str(root)],
-        input=f"{VILLAGE}\n", check=False, capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO)},
+        input=f"{VILLAGE}\n",
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert result.returncode == provision.EXIT_INVALID
     assert "missing --village (no terminal to ask on" in result.stderr

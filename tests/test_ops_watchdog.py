@@ -4,6 +4,7 @@ in for systemd's notify socket: pings come from the loop that calls
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -52,10 +53,8 @@ class Listener(threading.Thread):
     def run(self):
         self.sock.settimeout(0.1)
         while not self.done.is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 self.messages.append(self.sock.recv(4096).decode())
-            except TimeoutError:
-                pass
 
     def stop(self) -> list[str]:
         self.done.set()

@@ -9,8 +9,8 @@ import pytest
 
 from kiosk import model
 from kiosk.flowchart import boxes_overlap, edges_crossing_boxes, labels_over_boxes
-from screens.ui_screens.flowchart import ChartMetrics, chart_layout, text_texture
 from screens.shell.registry import ScreenName
+from screens.ui_screens.flowchart import ChartMetrics, chart_layout, text_texture
 
 Kind = model.NodeKind
 
@@ -59,13 +59,17 @@ def test_every_demo_chart_opens_in_the_viewer(ui, demo):
 
 MALFORMED = {
     "edge to a missing node": (
-        model.Flowchart(nodes=[node("a", "提出申请", Kind.START), node("b", "村委会审核"), node("c", "办结", Kind.END)],
-                        edges=[edge("a", "b"), edge("b", "ghost", "同意"), edge("b", "c")]),
+        model.Flowchart(
+            nodes=[node("a", "提出申请", Kind.START), node("b", "村委会审核"), node("c", "办结", Kind.END)],
+            edges=[edge("a", "b"), edge("b", "ghost", "同意"), edge("b", "c")],
+        ),
         "不存在",
     ),
     "cycle with no entry": (
-        model.Flowchart(nodes=[node("a", "审核"), node("b", "公示", Kind.PUBLICITY), node("c", "复核", Kind.DECISION)],
-                        edges=[edge("a", "b"), edge("b", "c"), edge("c", "a", "有异议")]),
+        model.Flowchart(
+            nodes=[node("a", "审核"), node("b", "公示", Kind.PUBLICITY), node("c", "复核", Kind.DECISION)],
+            edges=[edge("a", "b"), edge("b", "c"), edge("c", "a", "有异议")],
+        ),
         "找不到开始",
     ),
     "no nodes": (model.Flowchart(nodes=[], edges=[edge("x", "y")]), "没有步骤"),

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from kiosk.flowchart import steps_of
-from screens.ui_screens.flowchart import ZOOM_STEP, StepDetail, StepRow
 from screens.shell.registry import ScreenName
+from screens.ui_screens.flowchart import ZOOM_STEP, StepDetail, StepRow
 
 
 def wait_until(ui, condition, timeout_s: float = 3.0) -> None:
@@ -153,8 +153,14 @@ def test_detail_shows_every_part_and_complaint_button(ui, demo):
         ui.pump()
         seen.update(ui.texts())
     every = " ".join(seen)
-    for text in [item.summary, item.responsible, item.time_limit, *item.materials,
-                 *(b.document + b.clause for b in item.basis), *(r.control for r in item.risks)]:
+    for text in [
+        item.summary,
+        item.responsible,
+        item.time_limit,
+        *item.materials,
+        *(b.document + b.clause for b in item.basis),
+        *(r.control for r in item.risks),
+    ]:
         assert text in every, text
     assert "风险" in seen and "防范" in seen  # each risk paired with its control
     ui.tap_text("对这件事有意见？扫码反映")
@@ -216,7 +222,7 @@ def test_landscape_viewer_keeps_buttons_reachable(ui, demo, size):
     left, bottom = column.to_window(column.x, column.y)
     for name in ("zoom_in", "zoom_out", "fit", "show_steps", "show_chart"):
         button = ui.screen.ids[name]
-        x0, y0 = button.to_window(button.x, button.y)
+        _x0, y0 = button.to_window(button.x, button.y)
         x1, y1 = button.to_window(button.right, button.top)
         assert bottom <= y0 and y1 <= bottom + column.height, name
         assert x1 <= left + column.width - column.bar_width, name

@@ -101,40 +101,45 @@ def test_leaves_other_numbers_alone(text):
 
 
 def test_published_hotlines_are_kept_in_full():
-    hotlines = [model.Hotline(name="县纪委监委举报电话", number="0738-8312388"),
-                model.Hotline(name="镇纪委", number="13812345678"),
-                model.Hotline(name="全国", number="12388")]
+    hotlines = [
+        model.Hotline(name="县纪委监委举报电话", number="0738-8312388"),
+        model.Hotline(name="镇纪委", number="13812345678"),
+        model.Hotline(name="全国", number="12388"),
+    ]
     public = public_numbers(hotlines)
     assert public == {"07388312388", "13812345678", "12388"}
     text = "举报电话0738-8312388或（0738）8312388，镇纪委138 1234 5678；村民张三0738-8312389"
-    assert mask_text(text, public) == (
-        "举报电话0738-8312388或（0738）8312388，镇纪委138 1234 5678；村民张三0738-***2389"
-    )
+    assert mask_text(text, public) == ("举报电话0738-8312388或（0738）8312388，镇纪委138 1234 5678；村民张三0738-***2389")
     # long numbers are never public
     assert mask_text("430000199001011234", frozenset({"430000199001011234"})) == "4300**********1234"
 
 
 def test_masked_disclosure_masks_every_cell():
     disclosure = model.Disclosure(
-        id="d1", kind=model.DisclosureKind.ALLOWANCE, title="2026年第一季度低保名单",
-        publicity_start=dt.date(2026, 3, 1), publicity_end=dt.date(2026, 3, 7),
+        id="d1",
+        kind=model.DisclosureKind.ALLOWANCE,
+        title="2026年第一季度低保名单",
+        publicity_start=dt.date(2026, 3, 1),
+        publicity_end=dt.date(2026, 3, 7),
         columns=["姓名", "身份证号", "联系电话", "金额"],
-        rows=[["张三", "430000199001011234", "13812345678", "1,200.00元"],
-              ["李四", "43000019900101123X", "0738-1234567", "980.00元"]],
+        rows=[["张三", "430000199001011234", "13812345678", "1,200.00元"], ["李四", "43000019900101123X", "0738-1234567", "980.00元"]],
     )
     table = masked_disclosure(disclosure)
     assert table == MaskedTable(
         columns=("姓名", "身份证号", "联系电话", "金额"),
-        rows=(("张三", "4300**********1234", "138****5678", "1,200.00元"),
-              ("李四", "4300**********123X", "0738-***4567", "980.00元")),
+        rows=(("张三", "4300**********1234", "138****5678", "1,200.00元"), ("李四", "4300**********123X", "0738-***4567", "980.00元")),
     )
 
 
 def test_disclosure_view_masks_and_badges():
     disclosure = model.Disclosure(
-        id="d2", kind=model.DisclosureKind.HOUSING, title="危房改造对象公示（咨询电话13812345678）",
-        publicity_start=dt.date(2026, 3, 1), publicity_end=dt.date(2026, 3, 7),
-        columns=["户主", "身份证号"], rows=[["赵六", "430000199001011234"]],
+        id="d2",
+        kind=model.DisclosureKind.HOUSING,
+        title="危房改造对象公示（咨询电话13812345678）",
+        publicity_start=dt.date(2026, 3, 1),
+        publicity_end=dt.date(2026, 3, 7),
+        columns=["户主", "身份证号"],
+        rows=[["赵六", "430000199001011234"]],
         note="有异议请拨打0738-8312388或联系村委会0738-1234567",
     )
     public = frozenset({"07388312388"})
@@ -151,13 +156,23 @@ def test_disclosure_view_masks_and_badges():
 
 
 def test_notice_and_case_views_mask_every_text():
-    notice = model.Notice(id="n1", title="关于13812345678的通知", date=dt.date(2026, 5, 4),
-                          issuer="村委会（电话0738-1234567）", body="低保户王某，卡号6222 0212 3456 7890。")
+    notice = model.Notice(
+        id="n1",
+        title="关于13812345678的通知",
+        date=dt.date(2026, 5, 4),
+        issuer="村委会（电话0738-1234567）",
+        body="低保户王某，卡号6222 0212 3456 7890。",
+    )
     view = notice_view(notice)
     assert (view.title, view.issuer, view.date_zh) == ("关于138****5678的通知", "村委会（电话0738-***4567）", "2026年5月4日")
     assert view.body == "低保户王某，卡号6222********7890。"
-    case = model.Case(id="c1", title="某村会计挪用案", date=dt.date(2025, 12, 1),
-                      body="涉案人身份证430000199001011234", lesson="举报电话12388，手机19912345678")
+    case = model.Case(
+        id="c1",
+        title="某村会计挪用案",
+        date=dt.date(2025, 12, 1),
+        body="涉案人身份证430000199001011234",
+        lesson="举报电话12388，手机19912345678",
+    )
     cview = case_view(case)
     assert (cview.body, cview.lesson) == ("涉案人身份证4300**********1234", "举报电话12388，手机199****5678")
     assert cview.date_zh == "2025年12月1日"
@@ -197,7 +212,7 @@ def _digits(rng: random.Random, count: int) -> str:
 def _groups(number: str, sizes: list[int], sep: str) -> str:
     parts, at = [], 0
     for size in sizes:
-        parts.append(number[at:at + size])
+        parts.append(number[at : at + size])
         at += size
     if at < len(number):
         parts.append(number[at:])
@@ -208,8 +223,7 @@ def _resident_id(rng):
     birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(30000))
     number = str(rng.randint(110000, 659999)) + f"{birth:%Y%m%d}" + _digits(rng, 3) + rng.choice("0123456789Xx")
     shape = rng.choice(["plain", "6-8-4", "4s"])
-    text = {"plain": number, "6-8-4": _groups(number, [6, 8], rng.choice(" -")),
-            "4s": _groups(number, [4, 4, 4, 4], " ")}[shape]
+    text = {"plain": number, "6-8-4": _groups(number, [6, 8], rng.choice(" -")), "4s": _groups(number, [4, 4, 4, 4], " ")}[shape]
     return number, text
 
 
@@ -243,15 +257,17 @@ SENSITIVE = [_resident_id, _old_id, _mobile, _landline, _bank]
 
 
 def _safe(rng):
-    return rng.choice([
-        lambda: f"{rng.randint(0, 10**9):,}.{rng.randint(0, 99):02d}元",
-        lambda: f"{rng.randint(1, 99999)}.{rng.randint(0, 99):02d}",
-        lambda: f"{rng.randint(2000, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        lambda: f"记-{rng.randint(2000, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 999):03d}",
-        lambda: str(rng.randint(110000000000, 659999999999)),  # village code
-        lambda: "12388",
-        lambda: f"{rng.randint(0, 200)}.{rng.randint(0, 9)}%",
-    ])()
+    return rng.choice(
+        [
+            lambda: f"{rng.randint(0, 10**9):,}.{rng.randint(0, 99):02d}元",
+            lambda: f"{rng.randint(1, 99999)}.{rng.randint(0, 99):02d}",
+            lambda: f"{rng.randint(2000, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            lambda: f"记-{rng.randint(2000, 2030)}-{rng.randint(1, 12):02d}-{rng.randint(1, 999):03d}",
+            lambda: str(rng.randint(110000000000, 659999999999)),  # village code
+            lambda: "12388",
+            lambda: f"{rng.randint(0, 200)}.{rng.randint(0, 9)}%",
+        ]
+    )()
 
 
 FILLERS = ["，", "。", "：", "、", "\n", " 元，", "张三", "电话", "身份证号", "（", "）", "账号 ", "ok ", "第", "号"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from support.maximal_village import text_of
 
 from kiosk import limits, reading
+from support.maximal_village import text_of
 
 
 @pytest.mark.parametrize("size", [7, 30, 300])

@@ -7,17 +7,16 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from support.records_ui import bring_into_view, open_tile
 
 from kiosk.complaint import complaint_url
 from screens.shell.registry import ScreenName
+from support.records_ui import bring_into_view, open_tile
 
 
 def decoded(ui, tmp_path) -> str:
     path = tmp_path / "complaint.png"
     ui.screenshot().save(path)
-    result = subprocess.run(["zbarimg", "--raw", "-q", str(path)], check=False,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(["zbarimg", "--raw", "-q", str(path)], check=False, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"zbar found no code (exit {result.returncode}): {result.stderr}"
     return result.stdout.rstrip("\n")
 

@@ -11,7 +11,6 @@ import json
 
 import msgspec
 import pytest
-from support.records_ui import copy_demo, drag, of_type, open_tile, pump_until, row_list, show_row
 
 from kiosk import model, money
 from kiosk.finance_summary import month_summary
@@ -19,11 +18,11 @@ from kiosk.images import BROKEN, MISSING, TOO_BIG
 from kiosk.snapshot import load_folder
 from screens.shell.registry import ScreenName
 from screens.uix.widgets import InlineBarRow, PictureTile, RowButton
+from support.records_ui import copy_demo, drag, of_type, open_tile, pump_until, row_list, show_row
 
 
 def entry_with_receipts(demo, count: int = 1) -> model.FinanceEntry:
-    return next(e for e in sorted(demo.finance_entries(), key=lambda e: e.date, reverse=True)
-                if len(e.receipts) >= count)
+    return next(e for e in sorted(demo.finance_entries(), key=lambda e: e.date, reverse=True) if len(e.receipts) >= count)
 
 
 def month_zh(entry) -> str:
@@ -68,8 +67,8 @@ def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
     ui.tap_text("－ 缩小")
     assert scatter.scale == pytest.approx(1.5)
     stage = viewer.ids.stage
-    left, bottom = scatter.bbox[0]
-    width, height = scatter.bbox[1]
+    left, _bottom = scatter.bbox[0]
+    width, _height = scatter.bbox[1]
     assert left <= stage.x + 1 and left + width >= stage.right - 1  # zoomed: covers the stage
     ui.tap_text("适合屏幕")
     assert scatter.scale == pytest.approx(1)
@@ -92,7 +91,7 @@ def test_pictures_that_cannot_be_shown_get_a_reason(ui, demo, tmp_path):
     bomb = _png_header_only(30_000, 30_000)
     replacements = {BROKEN: garbage, TOO_BIG: bomb, MISSING: None}
     new_shas = []
-    for entry, content in zip(entries, replacements.values()):
+    for entry, content in zip(entries, replacements.values(), strict=False):
         new_sha = hashlib.sha256(content or tmp_path.name.encode() + b" never stored").hexdigest()
         new_shas.append(new_sha)
         if content is not None:
@@ -102,15 +101,15 @@ def test_pictures_that_cannot_be_shown_get_a_reason(ui, demo, tmp_path):
         month_file.write_text(text.replace(entry.receipts[0].sha256, new_sha), encoding="utf-8")
     ui.app.replace_snapshot(load_folder(folder))
 
-    for entry, reason, sha in zip(entries, replacements, new_shas):
+    for entry, reason, sha in zip(entries, replacements, new_shas, strict=False):
         ui.go(ScreenName.FINANCE_ENTRY, entry_id=entry.id)
         tile = next(t for t in of_type(ui, PictureTile) if t.sha256 == sha)
-        pump_until(ui, lambda: tile.problem, f"the placeholder for {reason}")
+        pump_until(ui, lambda tile=tile: tile.problem, f"the placeholder for {reason}")
         assert tile.problem == reason and tile.texture is None
         assert reason in ui.texts()
         ui.tap(tile)
         viewer = ui.screen
-        pump_until(ui, lambda: viewer.problem, f"the viewer's placeholder for {reason}")
+        pump_until(ui, lambda viewer=viewer: viewer.problem, f"the viewer's placeholder for {reason}")
         assert viewer.texture is None
         assert any(reason in text for text in ui.texts())
         assert "＋ 放大" not in ui.texts()  # nothing to zoom
@@ -137,10 +136,15 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
     categories = ["办公费", "水电费", "工程款", "保洁工资", "误工补贴", "公益事业", "党建活动", "招待费"]
     entries = [
         model.FinanceEntry(
-            id=f"big-{n:05d}", date=dt.date(2026, 12, 1 + n % 28),
+            id=f"big-{n:05d}",
+            date=dt.date(2026, 12, 1 + n % 28),
             direction=model.Direction.INCOME if n % 7 == 0 else model.Direction.EXPENSE,
-            amount_fen=1000 + n * 37, category=categories[n % len(categories)],
-            counterparty=f"第{n % 9 + 1}组", purpose=f"测试支出第{n}笔", voucher_no=f"记-2026-12-{n:04d}")
+            amount_fen=1000 + n * 37,
+            category=categories[n % len(categories)],
+            counterparty=f"第{n % 9 + 1}组",
+            purpose=f"测试支出第{n}笔",
+            voucher_no=f"记-2026-12-{n:04d}",
+        )
         for n in range(BIG_COUNT)
     ]
     doc = model.FinanceMonthDoc(month=BIG_MONTH, entries=entries)

@@ -121,8 +121,9 @@ def test_the_scan_catches_an_unmasked_table(ui, demo, monkeypatch):
     import kiosk.disclosure_view
     from kiosk.privacy import MaskedTable
 
-    monkeypatch.setattr(kiosk.disclosure_view, "masked_disclosure",
-                        lambda d, _public: MaskedTable(tuple(d.columns), tuple(map(tuple, d.rows))))
+    monkeypatch.setattr(
+        kiosk.disclosure_view, "masked_disclosure", lambda d, _public: MaskedTable(tuple(d.columns), tuple(map(tuple, d.rows)))
+    )
     disclosure = max(demo.disclosures, key=lambda d: len(d.rows))
     ui.app.nav.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=disclosure.id)
     settle()

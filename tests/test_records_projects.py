@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from kiosk import money
 from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags, stage_timeline
-from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
 from screens.shell.registry import ScreenName
+from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
 from screens.uix.widgets import BarRow, MessageStrip, PictureTile
 from support.records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
@@ -64,7 +64,7 @@ def test_missing_stage_is_shown_as_missing_in_the_timeline(ui, demo):
     timeline = stage_timeline(project)
     steps = [w for w in ui.screen.walk() if isinstance(w, TimelineStep)]
     assert [s.name for s in steps] == [row.name_zh for row in timeline]
-    for step, row in zip(steps, timeline):
+    for step, row in zip(steps, timeline, strict=False):
         assert step.state == ("missing" if row.missing else "done" if row.date else "pending")
         if row.date:
             assert f"{row.date.year}年{row.date.month}月{row.date.day}日" in step.when

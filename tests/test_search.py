@@ -37,7 +37,9 @@ def _snapshot(tmp_path: Path) -> Snapshot:
     village = model.VillageDoc(
         village=model.Village(code="431399101299", name="青石镇试验村", township="青石镇", county="某县", city="娄底市"),
         as_of=DAY,
-        complaint=model.ComplaintChannel(url_template="https://example.invalid/c?v={village}", hotlines=[model.Hotline(name="纪委举报电话", number="12388")]),
+        complaint=model.ComplaintChannel(
+            url_template="https://example.invalid/c?v={village}", hotlines=[model.Hotline(name="纪委举报电话", number="12388")]
+        ),
     )
     powers = model.PowersDoc(
         categories=[model.PowerCategory(id="major", name="重大决策"), model.PowerCategory(id="service", name="便民服务")],
@@ -66,12 +68,22 @@ def _snapshot(tmp_path: Path) -> Snapshot:
     disclosures = model.DisclosuresDoc(
         disclosures=[
             model.Disclosure(
-                id="d-allowance", kind=model.DisclosureKind.ALLOWANCE, title="2025年第一季度低保对象名单公示",
-                publicity_start=DAY, publicity_end=DAY + dt.timedelta(days=7), columns=["姓名"], rows=[["莫秋菊"]],
+                id="d-allowance",
+                kind=model.DisclosureKind.ALLOWANCE,
+                title="2025年第一季度低保对象名单公示",
+                publicity_start=DAY,
+                publicity_end=DAY + dt.timedelta(days=7),
+                columns=["姓名"],
+                rows=[["莫秋菊"]],
             ),
             model.Disclosure(
-                id="d-party", kind=model.DisclosureKind.PARTY, title="发展对象公示",
-                publicity_start=DAY, publicity_end=DAY + dt.timedelta(days=5), columns=["姓名"], rows=[["彭立新"]],
+                id="d-party",
+                kind=model.DisclosureKind.PARTY,
+                title="发展对象公示",
+                publicity_start=DAY,
+                publicity_end=DAY + dt.timedelta(days=5),
+                columns=["姓名"],
+                rows=[["彭立新"]],
             ),
         ]
     )

@@ -2,8 +2,8 @@
 
 import pytest
 
-from screens.ui_screens.home import TILES
 from screens.shell.registry import ScreenName
+from screens.ui_screens.home import TILES
 from tooling.tour import run_tour, tour_stops
 
 
@@ -20,10 +20,17 @@ def test_home_shows_village_and_every_tile(ui, demo):
     assert any("12388" in t for t in texts)
 
 
-@pytest.mark.parametrize("tile, title", [
-    ("权力清单", "权力清单"), ("村级项目", "村级项目"), ("村级财务", "村级财务"),
-    ("办事结果公开", "办事结果公开"), ("通知公告", "通知公告和典型案例"), ("我要反映问题", "我要反映问题"),
-])
+@pytest.mark.parametrize(
+    "tile, title",
+    [
+        ("权力清单", "权力清单"),
+        ("村级项目", "村级项目"),
+        ("村级财务", "村级财务"),
+        ("办事结果公开", "办事结果公开"),
+        ("通知公告", "通知公告和典型案例"),
+        ("我要反映问题", "我要反映问题"),
+    ],
+)
 def test_each_tile_leads_somewhere_and_back(ui, tile, title):
     ui.tap_text(tile)
     assert header_title(ui) == title
@@ -87,7 +94,6 @@ def test_tour_renders_every_screen(ui, tmp_path, size, large):
     assert not _clipped_labels(ui)
 
 
-
 def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
     """Every screen kept would hold its widgets and text textures for good;
     only home and the last few stay built, and "back" still works."""
@@ -95,8 +101,8 @@ def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
     import time
     import weakref
 
-    from screens.shell.navigation import KEEP_RECENT_SCREENS
     from screens.services.pictures import pictures_pending
+    from screens.shell.navigation import KEEP_RECENT_SCREENS
 
     # (The attract screen is shown by the idle timer, not navigated to: it has no 返回.)
     stops = [stop for stop in tour_stops(demo) if stop.screen not in (ScreenName.HOME, ScreenName.ATTRACT)]

@@ -9,7 +9,6 @@ import msgspec
 import pytest
 
 from kiosk import model
-from tooling.demo.flow import chart, decide, end, four_deliberations, start, step
 from kiosk.privacy import public_numbers
 from kiosk.speech.numbers import MASKED_NUMBER
 from kiosk.speech.texts import (
@@ -23,6 +22,7 @@ from kiosk.speech.texts import (
     project_text,
     spoken_text,
 )
+from tooling.demo.flow import chart, decide, end, four_deliberations, start, step
 
 # Fictional people and numbers.
 ID_NUMBER = "431322198803151234"

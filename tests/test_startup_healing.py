@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.disk_fixtures import fill, resize
-from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
-from support.feedserver import FeedServer
-from support.kiosk_process import keeps_running, start_kiosk, village_kiosk
 
 from kiosk import paths
 from kiosk.live import open_terminal
 from kiosk.ops.pin import hash_pin
 from kiosk.problems import ProblemKind
 from screens.shell.registry import ScreenName
+from support.disk_fixtures import fill, resize
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from support.feedserver import FeedServer
+from support.kiosk_process import keeps_running, start_kiosk, village_kiosk
 
 PIN = "2468"
 pytestmark = pytest.mark.ui  # the kiosk's own start-up, in a process and on screen
@@ -85,7 +85,7 @@ def terminal(tmp_path):
 
 
 @pytest.fixture
-def terminal_on_tiny_disk(tmp_path, tiny_disk):  # noqa: F811 - fixture
+def terminal_on_tiny_disk(tmp_path, tiny_disk):
     resize(tiny_disk, "4m")
     made = _terminal(tmp_path, tiny_disk / "store")
     yield made, tiny_disk

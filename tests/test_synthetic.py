@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image
 
 from kiosk import paths
-from tooling.demo import powers
 from kiosk.snapshot import load_folder
+from tooling.demo import powers
 from tooling.synthetic import build_synthetic
 
 SMALL = {"entries": 600, "projects": 12, "media": 9, "media_kb": 20, "months": 6, "notices": 10, "disclosures": 4}

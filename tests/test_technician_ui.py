@@ -14,8 +14,7 @@ PIN = "246813"
 @pytest.fixture
 def technician(ui, tmp_path):
     previous = ui.app.kiosk_config
-    config = Config(terminal=TerminalConfig(id="T-TECH-01", pin_hash=hash_pin(PIN)),
-                    feed=FeedConfig(store=str(tmp_path / "store")))
+    config = Config(terminal=TerminalConfig(id="T-TECH-01", pin_hash=hash_pin(PIN)), feed=FeedConfig(store=str(tmp_path / "store")))
     ui.app.kiosk_config = ui.app.live.config = config
     yield ui
     for child in list(Window.children):
@@ -58,8 +57,14 @@ def test_five_quick_corner_taps_ask_for_the_pin(technician):
 def test_hurrying_back_does_not_open_it(technician):
     """返回 sits in the corner: five quick taps on it only go back."""
     ui = technician
-    for name in (ScreenName.POWER_CATEGORIES, ScreenName.PROJECTS, ScreenName.FINANCE,
-                 ScreenName.NOTICES, ScreenName.DISCLOSURES, ScreenName.COMPLAINT):
+    for name in (
+        ScreenName.POWER_CATEGORIES,
+        ScreenName.PROJECTS,
+        ScreenName.FINANCE,
+        ScreenName.NOTICES,
+        ScreenName.DISCLOSURES,
+        ScreenName.COMPLAINT,
+    ):
         ui.go(name)
     for _ in range(5):
         ui.tap(ui.app.root.ids.back)

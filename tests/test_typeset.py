@@ -31,10 +31,26 @@ def test_a_line_never_ends_with_opening_punctuation():
             assert line[-1] not in "（《“", (width, lines)
 
 
-@pytest.mark.parametrize("token", [
-    "2025年10月", "2026年3月", "11月21日", "2026年11月25日", "17:00", "上午9时", "38天", "1,234.50元",
-    "20.00万元", "-81.00元", "0738-0512388", "138****5678", "46.7%", "第3步", "12388",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "2025年10月",
+        "2026年3月",
+        "11月21日",
+        "2026年11月25日",
+        "17:00",
+        "上午9时",
+        "38天",
+        "1,234.50元",
+        "20.00万元",
+        "-81.00元",
+        "0738-0512388",
+        "138****5678",
+        "46.7%",
+        "第3步",
+        "12388",
+    ],
+)
 def test_numbers_dates_times_amounts_and_phones_stay_whole(token):
     text = f"本村通知：{token}请大家知悉并转告"
     for width in range(int(measure(token)) + 3, 16):  # room for the token and its punctuation
@@ -44,13 +60,16 @@ def test_numbers_dates_times_amounts_and_phones_stay_whole(token):
 
 def test_the_issues_splits_no_longer_happen():
     # The case page, the attract screen and a finance row, as the issue saw them split.
-    for text, token in [("2025年10月至2026年3月开展专项整治", "2026年3月"),
-                        ("明天8:00至17:00停止供水", "17:00"), ("张某某出工38天", "38天")]:
+    for text, token in [
+        ("2025年10月至2026年3月开展专项整治", "2026年3月"),
+        ("明天8:00至17:00停止供水", "17:00"),
+        ("张某某出工38天", "38天"),
+    ]:
         start = text.index(token)
         for width in range(5, 14):
             lines = lay_out(text, width, measure)
             assert not line_problems(lines), lines
-            assert token in "".join(lines)[start:start + len(token)]
+            assert token in "".join(lines)[start : start + len(token)]
 
 
 def test_titles_are_balanced_and_keep_no_orphan():
@@ -89,8 +108,7 @@ def test_protected_spans_find_the_tokens():
 
 def test_line_problems_name_what_is_wrong():
     kinds = lambda lines, *args, **kw: [p.kind for p in line_problems(lines, *args, **kw)]  # noqa: E731
-    assert kinds(["停水通知：明天", "。17:0", "0停止供水（", "每户"]) == [
-        "starts_with_closing", "ends_with_opening", "split_token"]
+    assert kinds(["停水通知：明天", "。17:0", "0停止供水（", "每户"]) == ["starts_with_closing", "ends_with_opening", "split_token"]
     assert kinds(["通知公告和典型案", "例"], title=True) == ["orphan"]
     assert kinds(["通知公告和典型案", "例"]) == []
     assert kinds(["一行"], ems=[46.0]) == ["too_long"]

@@ -58,7 +58,7 @@ def _laid_out_widths(row_list) -> list[int]:
 
 
 def _rows(count: int) -> list[dict]:
-    return [dict(title=f"第{i}笔", subtitle="", value="", badge="", action=None) for i in range(count)]
+    return [{"title": f"第{i}笔", "subtitle": "", "value": "", "badge": "", "action": None} for i in range(count)]
 
 
 def test_a_long_list_lays_out_its_rows_at_its_real_width_only(ui):
@@ -98,7 +98,7 @@ def test_a_round_box_has_round_corners_and_a_filled_body(ui):
 
     from screens.uix.shapes import RoundBox
 
-    width, height = Window.size
+    _width, height = Window.size
     x, y, w, h, radius = 100, 300, 400, 200, 60
     with Window.canvas.after:
         colour = Color(1, 0, 0, 1)
@@ -139,7 +139,12 @@ def test_a_framed_box_draws_its_outline_and_face_in_one_box(ui):
 
         red, blue = (255, 0, 0), (0, 0, 255)
         assert at(x + w // 2, y + h // 2) == blue  # face
-        for ring in ((x + edge // 2, y + h // 2), (x + w - 1 - edge // 2, y + h // 2), (x + w // 2, y + edge // 2), (x + w // 2, y + h - 1 - edge // 2)):
+        for ring in (
+            (x + edge // 2, y + h // 2),
+            (x + w - 1 - edge // 2, y + h // 2),
+            (x + w // 2, y + edge // 2),
+            (x + w // 2, y + h - 1 - edge // 2),
+        ):
             assert at(*ring) == red, ring  # outline on every side, edge_width wide
         assert at(x + edge + 2, y + h // 2) == blue and at(x + w // 2, y + edge + 2) == blue
         assert at(x + 1, y + 1) not in (red, blue)  # corner cut away

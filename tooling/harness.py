@@ -39,8 +39,9 @@ class Harness:
         self.fingers = fingers
 
     @classmethod
-    def start(cls, config: Config, snapshot: Snapshot | None, size: tuple[int, int] = (1080, 1920),
-              live: LiveData | None = None) -> "Harness":
+    def start(
+        cls, config: Config, snapshot: Snapshot | None, size: tuple[int, int] = (1080, 1920), live: LiveData | None = None
+    ) -> Harness:
         """The app on ``snapshot`` (or on ``live`` data with its store and sync)."""
         ensure_display()
         prepare_kivy(size=size, fullscreen=False, max_fps=0)
@@ -138,7 +139,7 @@ class Harness:
         fingers = [self.fingers.down(*path[0]) for path in paths]
         self.pump(1)
         for step in range(1, len(paths[0])):
-            for finger, path in zip(fingers, paths):
+            for finger, path in zip(fingers, paths, strict=False):
                 self.fingers.move(finger, *path[step])
             self.pump(1)
         for finger in fingers:

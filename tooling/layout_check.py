@@ -26,8 +26,6 @@ normal, 7:1 large (WCAG AA / AAA).
 
 from __future__ import annotations
 
-from screens.uix.typeset_label import measurer
-
 from collections import Counter
 from dataclasses import dataclass
 
@@ -37,6 +35,7 @@ from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 
+from screens.uix.typeset_label import measurer
 from tooling.text_check import text_problems
 
 MIN_TARGET = {False: 80, True: 100}
@@ -109,9 +108,17 @@ def _clipped(label) -> str | None:
         # out again without the limit and compare.
         from kivy.core.text import Label as CoreLabel
 
-        full = CoreLabel(text=label.text, font_name=label.font_name, font_size=label.font_size, bold=label.bold,
-                         text_size=label.text_size, padding=label.padding, halign=label.halign,
-                         line_height=label.line_height, max_lines=0)
+        full = CoreLabel(
+            text=label.text,
+            font_name=label.font_name,
+            font_size=label.font_size,
+            bold=label.bold,
+            text_size=label.text_size,
+            padding=label.padding,
+            halign=label.halign,
+            line_height=label.line_height,
+            max_lines=0,
+        )
         full.refresh()
         if full.texture.height > th + TOLERANCE:
             return f"max_lines drops text: needs {full.texture.height:.0f} px, shows {th:.0f}"
@@ -144,7 +151,7 @@ def _background(image, rect, window_height) -> tuple[float, float, float] | None
     if box.width < 2 or box.height < 2:
         return None
     box = box.resize((min(box.width, 64), min(box.height, 24)))
-    (colour, _count), = Counter(box.getdata()).most_common(1)
+    ((colour, _count),) = Counter(box.getdata()).most_common(1)
     return tuple(c / 255 for c in colour[:3])
 
 
@@ -175,14 +182,19 @@ def check_screen(harness) -> list[Problem]:
     for label in labels:
         rect = _text_rect(label)
         in_scroll = any(isinstance(p, ScrollView) for p in _ancestors(label))
-        if not in_scroll and (rect[0] < -TOLERANCE or rect[1] < -TOLERANCE
-                              or rect[2] > Window.width + TOLERANCE or rect[3] > Window.height + TOLERANCE):
+        if not in_scroll and (
+            rect[0] < -TOLERANCE or rect[1] < -TOLERANCE or rect[2] > Window.width + TOLERANCE or rect[3] > Window.height + TOLERANCE
+        ):
             problems.append(Problem("clipped", describe(label), f"runs off the screen at {tuple(round(v) for v in rect)}"))
         boxes.append((label, _visible_rect(label) and rect))
     for i, (a, ra) in enumerate(boxes):
-        for b, rb in boxes[i + 1:]:
-            if ra and rb and min(ra[2], rb[2]) - max(ra[0], rb[0]) > TOLERANCE * 2 \
-                    and min(ra[3], rb[3]) - max(ra[1], rb[1]) > TOLERANCE * 2:
+        for b, rb in boxes[i + 1 :]:
+            if (
+                ra
+                and rb
+                and min(ra[2], rb[2]) - max(ra[0], rb[0]) > TOLERANCE * 2
+                and min(ra[3], rb[3]) - max(ra[1], rb[1]) > TOLERANCE * 2
+            ):
                 problems.append(Problem("overlap", f"{describe(a)} & {describe(b)}", "text on text"))
 
     targets = []
@@ -192,15 +204,16 @@ def check_screen(harness) -> list[Problem]:
             if rect is not None:
                 targets.append((widget, rect))
     minimum = MIN_TARGET[large] * unit
-    for widget, (left, bottom, right, top) in targets:
+    for widget, (_left, _bottom, _right, _top) in targets:
         whole = _rect(widget)
         # Rows cut by a scroll view's edge are reachable by scrolling; judge their full size.
         if min(whole[2] - whole[0], whole[3] - whole[1]) < minimum - TOLERANCE:
-            problems.append(Problem("too_small", describe(widget),
-                                    f"{whole[2] - whole[0]:.0f}×{whole[3] - whole[1]:.0f} px, minimum {minimum:.0f}"))
+            problems.append(
+                Problem("too_small", describe(widget), f"{whole[2] - whole[0]:.0f}×{whole[3] - whole[1]:.0f} px, minimum {minimum:.0f}")
+            )
     gap = MIN_GAP * unit
     for i, (a, ra) in enumerate(targets):
-        for b, rb in targets[i + 1:]:
+        for b, rb in targets[i + 1 :]:
             if a in b.walk(restrict=True) or b in a.walk(restrict=True):
                 continue  # a button inside a tappable row is one target
             dx = max(rb[0] - ra[2], ra[0] - rb[2])
@@ -208,8 +221,7 @@ def check_screen(harness) -> list[Problem]:
             if dx < -TOLERANCE and dy < -TOLERANCE:
                 problems.append(Problem("overlap", f"{describe(a)} & {describe(b)}", f"overlap {-dx:.0f}×{-dy:.0f} px"))
             elif max(dx, dy) < gap - TOLERANCE:
-                problems.append(Problem("too_close", f"{describe(a)} & {describe(b)}",
-                                        f"{max(dx, dy):.0f} px apart, minimum {gap:.0f}"))
+                problems.append(Problem("too_close", f"{describe(a)} & {describe(b)}", f"{max(dx, dy):.0f} px apart, minimum {gap:.0f}"))
 
     image = harness.screenshot()
     problems += _invisible_text(image, [w for w in shown if isinstance(w, Label) and w.text.strip()], Window.height)
@@ -224,8 +236,9 @@ def check_screen(harness) -> list[Problem]:
             continue
         ratio = contrast(label.color, background)
         if ratio < need - 0.05:
-            problems.append(Problem("contrast", describe(label),
-                                    f"{ratio:.2f}:1 (text {_hex(label.color)} on {_hex(background)}), minimum {need}:1"))
+            problems.append(
+                Problem("contrast", describe(label), f"{ratio:.2f}:1 (text {_hex(label.color)} on {_hex(background)}), minimum {need}:1")
+            )
     return problems
 
 
@@ -237,13 +250,14 @@ def _scroll_problems(shown) -> list[Problem]:
     views = [w for w in shown if isinstance(w, ScrollView) and not _inside_scroll(w)]
     scrolling = [v for v in views if v.children and v.children[0].height > v.height + TOLERANCE]
     if len(scrolling) > 1:
-        problems.append(Problem("two_scroll_areas", " & ".join(describe(v) for v in scrolling),
-                                "more than one area scrolls on this screen"))
+        problems.append(
+            Problem("two_scroll_areas", " & ".join(describe(v) for v in scrolling), "more than one area scrolls on this screen")
+        )
     for view in (w for w in shown if isinstance(w, ScrollView) and not isinstance(w, RecycleView)):
         if not view.children:
             continue
         content = view.children[0]
-        left, bottom, right, top = _rect(content)
+        _left, bottom, _right, top = _rect(content)
         view_left, _vb, view_right, _vt = _rect(view)
         for widget in content.walk(restrict=True):
             if widget is content or widget.width <= 1 or widget.height <= 1 or widget.opacity == 0:
@@ -252,9 +266,14 @@ def _scroll_problems(shown) -> list[Problem]:
                 continue
             wl, wb, wr, wt = _rect(widget)
             if wb < bottom - TOLERANCE or wt > top + TOLERANCE or wl < view_left - TOLERANCE or wr > view_right + TOLERANCE:
-                problems.append(Problem("cut_off", describe(widget),
-                                        f"outside its scroll area's content ({wb - bottom:.0f} px below, "
-                                        f"{wt - top:.0f} px above, {wr - view_right:.0f} px right): never scrolled into view"))
+                problems.append(
+                    Problem(
+                        "cut_off",
+                        describe(widget),
+                        f"outside its scroll area's content ({wb - bottom:.0f} px below, "
+                        f"{wt - top:.0f} px above, {wr - view_right:.0f} px right): never scrolled into view",
+                    )
+                )
     return problems
 
 
@@ -268,12 +287,17 @@ def _misaligned(shown) -> list[Problem]:
     for grid in (w for w in shown if isinstance(w, GridLayout)):
         tiles = [c for c in grid.children if isinstance(c, ButtonBehavior)]
         for i, a in enumerate(tiles):
-            for b in tiles[i + 1:]:
+            for b in tiles[i + 1 :]:
                 if min(a.top, b.top) - max(a.y, b.y) <= 0:  # not in the same row
                     continue
                 if abs(a.top - b.top) > TOLERANCE or abs(a.y - b.y) > TOLERANCE:
-                    problems.append(Problem("misaligned", f"{describe(a)} & {describe(b)}",
-                                            f"tops {a.top - b.top:+.0f} px, bottoms {a.y - b.y:+.0f} px apart"))
+                    problems.append(
+                        Problem(
+                            "misaligned",
+                            f"{describe(a)} & {describe(b)}",
+                            f"tops {a.top - b.top:+.0f} px, bottoms {a.y - b.y:+.0f} px apart",
+                        )
+                    )
     return problems
 
 
@@ -282,7 +306,7 @@ def _below_the_fold(screen) -> list[Problem]:
     from kivy.core.window import Window
 
     problems = []
-    for widget in getattr(screen, "above_the_fold", lambda: [])():
+    for widget in getattr(screen, "above_the_fold", list)():
         left, bottom, right, top = _rect(widget)
         visible = _visible_rect(widget)
         whole = visible is not None and visible == (left, bottom, right, top)
@@ -292,7 +316,7 @@ def _below_the_fold(screen) -> list[Problem]:
 
 
 def _box_colours(image, rect, window_height):
-    left, bottom, right, top = (int(round(v)) for v in rect)
+    left, bottom, right, top = (round(v) for v in rect)
     box = image.crop((max(0, left), max(0, window_height - top), max(0, right), max(0, window_height - bottom)))
     return box if box.width >= 1 and box.height >= 1 else None
 
@@ -306,17 +330,19 @@ def _invisible_text(image, labels, window_height) -> list[Problem]:
         if rect is None or label.opacity == 0:
             continue
         left, bottom, right, top = _text_rect(label)
-        box = _box_colours(image, (max(left, rect[0]), max(bottom, rect[1]), min(right, rect[2]), min(top, rect[3])),
-                           window_height)
+        box = _box_colours(image, (max(left, rect[0]), max(bottom, rect[1]), min(right, rect[2]), min(top, rect[3])), window_height)
         if box is None or box.width < 2 or box.height < 2:
             continue
-        (background, _count), = Counter(box.getdata()).most_common(1)
+        ((background, _count),) = Counter(box.getdata()).most_common(1)
         background = tuple(c / 255 for c in background[:3])
-        ink = max((tuple(c / 255 for c in colour[:3]) for _n, colour in box.getcolors(box.width * box.height)),
-                  key=lambda colour: contrast(colour, background))
+        ink = max(
+            (tuple(c / 255 for c in colour[:3]) for _n, colour in box.getcolors(box.width * box.height)),
+            key=lambda colour: contrast(colour, background),
+        )
         if contrast(ink, background) < MIN_VISIBLE:
-            problems.append(Problem("invisible", describe(label),
-                                    f"text drawn in the colour of its background ({_hex(ink)} on {_hex(background)})"))
+            problems.append(
+                Problem("invisible", describe(label), f"text drawn in the colour of its background ({_hex(ink)} on {_hex(background)})")
+            )
     return problems
 
 
@@ -334,9 +360,14 @@ def _blending_targets(image, targets, window_height) -> list[Problem]:
             continue
         ring_in = _ring(inside, EDGE_BAND)
         ring_out = _ring(outside, EDGE_BAND)
-        if ring_in and ring_out and max(abs(a - b) for a, b in zip(ring_in, ring_out)) < 8:
-            problems.append(Problem("blends_in", describe(widget), f"face {_hex([c / 255 for c in ring_in])} "
-                                    f"on {_hex([c / 255 for c in ring_out])} with no edge"))
+        if ring_in and ring_out and max(abs(a - b) for a, b in zip(ring_in, ring_out, strict=False)) < 8:
+            problems.append(
+                Problem(
+                    "blends_in",
+                    describe(widget),
+                    f"face {_hex([c / 255 for c in ring_in])} on {_hex([c / 255 for c in ring_out])} with no edge",
+                )
+            )
     return problems
 
 

@@ -48,8 +48,30 @@ _INCOMES = (
     ("集体经营收益", ("光伏电站发电收益", "油茶基地分红")),
     ("一事一议奖补", ("一事一议财政奖补",)),
 )
-_COUNTERPARTIES = ("青石镇文华文具店", "青石供电所", "青石镇环卫服务站", "青石镇建兴五金建材店", "青石镇惠民超市", "新化县通达路桥建设有限公司", "青石镇财政所", "新化县水利局")
-_PROJECT_WORDS = ("通组公路硬化", "山塘清淤", "安全饮水管网延伸", "路灯安装", "渠道修复", "村部修缮", "文化广场建设", "便民桥加固", "垃圾收集池建设", "户厕改造", "油茶林垦复", "产业路修建")
+_COUNTERPARTIES = (
+    "青石镇文华文具店",
+    "青石供电所",
+    "青石镇环卫服务站",
+    "青石镇建兴五金建材店",
+    "青石镇惠民超市",
+    "新化县通达路桥建设有限公司",
+    "青石镇财政所",
+    "新化县水利局",
+)
+_PROJECT_WORDS = (
+    "通组公路硬化",
+    "山塘清淤",
+    "安全饮水管网延伸",
+    "路灯安装",
+    "渠道修复",
+    "村部修缮",
+    "文化广场建设",
+    "便民桥加固",
+    "垃圾收集池建设",
+    "户厕改造",
+    "油茶林垦复",
+    "产业路修建",
+)
 _TENDERING = ("公开招标", "邀请招标", "竞争性谈判", "询价采购", "村民自建")
 _NOTICE_TOPICS = (
     ("村级财务收支公开", "本月收支明细和票据照片已在查询机公开，请村民查看监督。"),
@@ -87,7 +109,9 @@ def build_synthetic(
     project_list = _projects(rng, projects, shas)
     documents: dict[str, msgspec.Struct] = {
         decode.VILLAGE_DOC: model.VillageDoc(
-            village=model.Village(code=f"4313229{seed % 100_000:05d}", name=f"样本村{seed}", township="测试镇", county="新化县", city="娄底市"),
+            village=model.Village(
+                code=f"4313229{seed % 100_000:05d}", name=f"样本村{seed}", township="测试镇", county="新化县", city="娄底市"
+            ),
             as_of=AS_OF,
             complaint=content.COMPLAINT,
         ),
@@ -150,8 +174,14 @@ def _projects(rng: random.Random, count: int, shas: list[str]) -> list[model.Pro
         budget = rng.randrange(20_000, 800_000) * 100
         start = AS_OF - dt.timedelta(days=rng.randrange(30, 700))
         stage_count = 6 if status is model.ProjectStatus.SETTLED else rng.randrange(0, 6)
-        stages = [model.Stage(kind=kind, date=start - dt.timedelta(days=60 - 7 * n)) for n, kind in enumerate(list(model.StageKind)[:stage_count])]
-        photos = [model.MediaRef(sha256=shas[(index * 3 + n) % len(shas)], caption="施工现场") for n in range(rng.randrange(0, 3))] if shas else []
+        stages = [
+            model.Stage(kind=kind, date=start - dt.timedelta(days=60 - 7 * n)) for n, kind in enumerate(list(model.StageKind)[:stage_count])
+        ]
+        photos = (
+            [model.MediaRef(sha256=shas[(index * 3 + n) % len(shas)], caption="施工现场") for n in range(rng.randrange(0, 3))]
+            if shas
+            else []
+        )
         projects.append(
             model.Project(
                 id=f"p{index:05d}",
@@ -199,7 +229,9 @@ def _finance(rng: random.Random, count: int, month_count: int, project_ids: list
             )
         )
     return [
-        model.FinanceMonthDoc(month=f"{start:%Y-%m}", opening_balance_fen=50_000_000 if n == 0 else None, entries=sorted(entries, key=lambda e: e.date))
+        model.FinanceMonthDoc(
+            month=f"{start:%Y-%m}", opening_balance_fen=50_000_000 if n == 0 else None, entries=sorted(entries, key=lambda e: e.date)
+        )
         for n, (start, entries) in enumerate(zip(starts, by_month, strict=True))
     ]
 
@@ -213,7 +245,16 @@ def _disclosures(rng: random.Random, count: int) -> list[model.Disclosure]:
         for row in range(rng.randrange(20, 60)):
             male = rng.random() < 0.5
             birth = dt.date(rng.randint(1930, 2000), rng.randint(1, 12), rng.randint(1, 28))
-            rows.append([str(row + 1), people.name(rng, male, people.SURNAMES), people.id_number(birth, rng.randrange(500), male), f"{rng.randint(1, 12)}组", f"{rng.randrange(500, 40_000):,}", people.mobile(rng)])
+            rows.append(
+                [
+                    str(row + 1),
+                    people.name(rng, male, people.SURNAMES),
+                    people.id_number(birth, rng.randrange(500), male),
+                    f"{rng.randint(1, 12)}组",
+                    f"{rng.randrange(500, 40_000):,}",
+                    people.mobile(rng),
+                ]
+            )
         result.append(
             model.Disclosure(
                 id=f"d{index:05d}",
@@ -232,7 +273,15 @@ def _notices(rng: random.Random, count: int) -> list[model.Notice]:
     result = []
     for index in range(count):
         title, body = _NOTICE_TOPICS[index % len(_NOTICE_TOPICS)]
-        result.append(model.Notice(id=f"n{index:05d}", title=f"{title}（第{index + 1}期）", date=AS_OF - dt.timedelta(days=rng.randrange(0, 700)), issuer="样本村民委员会", body=body))
+        result.append(
+            model.Notice(
+                id=f"n{index:05d}",
+                title=f"{title}（第{index + 1}期）",
+                date=AS_OF - dt.timedelta(days=rng.randrange(0, 700)),
+                issuer="样本村民委员会",
+                body=body,
+            )
+        )
     return result
 
 

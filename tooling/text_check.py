@@ -65,8 +65,10 @@ def text_problems(label, theme) -> list[tuple[str, str]]:
     """(kind, detail) for each way the label's lines break the rules."""
     measure = _measure_with(label)
     lines = shown_lines(label, measure)
-    problems = [(p.kind, p.detail) for p in line_problems(
-        lines, label.text, title=is_title(label, theme), ems=[measure(line) / label.font_size for line in lines])]
+    problems = [
+        (p.kind, p.detail)
+        for p in line_problems(lines, label.text, title=is_title(label, theme), ems=[measure(line) / label.font_size for line in lines])
+    ]
     if len(lines) > 1 and not getattr(label, "typeset", False):
         problems.append(("kivy_wrap", f"wrapped by Kivy, which breaks Chinese anywhere: {lines[0][-6:]!r} / {lines[1][:6]!r}"))
     if len(lines) > 1 and isinstance(label, ButtonBehavior):

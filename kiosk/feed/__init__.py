@@ -49,7 +49,7 @@ def __getattr__(name: str):
 # prints its own one line, so no second copy on stderr by default).
 logging.getLogger("kiosk.feed").addHandler(logging.NullHandler())
 
-__all__ = [  # noqa: F822 - provided by __getattr__
+__all__ = [
     "EXIT_STATUS",
     "ConfigurationError",
     "FileEntry",

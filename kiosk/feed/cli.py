@@ -114,7 +114,9 @@ def _verify(args: argparse.Namespace) -> int:
     except Failed as exc:
         print(f"failed: {exc}")
         return EXIT_STATUS[OutcomeKind.FAILED]
-    print(f"ok v{manifest.version} for village {manifest.village}, {len(manifest.files)} files, expires {stamp(manifest.expires_at)}, key {manifest.key_id}")
+    print(
+        f"ok v{manifest.version} for village {manifest.village}, {len(manifest.files)} files, expires {stamp(manifest.expires_at)}, key {manifest.key_id}"
+    )
     return EXIT_OK
 
 
@@ -246,7 +248,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--key", required=True, metavar="KEY", help=f"the private key ({keys.PRIVATE_KEY_NAME})")
     build.add_argument("--version", type=_positive_int, metavar="N", help="the version to publish (default: previous + 1)")
     build.add_argument(
-        "--expires-days", type=float, default=publish.DEFAULT_EXPIRES_DAYS, metavar="D",
+        "--expires-days",
+        type=float,
+        default=publish.DEFAULT_EXPIRES_DAYS,
+        metavar="D",
         help=f"days until terminals call this data stale (default {publish.DEFAULT_EXPIRES_DAYS:g})",
     )
     build.add_argument("--no-pack", action="store_true", help="no packs/ (a tree for a USB stick: import reads the blobs)")
@@ -261,7 +266,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     verify.add_argument("out", metavar="OUT", help="the tree: a folder, .tar, .tar.gz or .zip")
     _config_option(verify)
-    verify.add_argument("--pubkey", action="append", metavar="PUB", help="trusted public key file or text (repeatable; default: configured keys)")
+    verify.add_argument(
+        "--pubkey", action="append", metavar="PUB", help="trusted public key file or text (repeatable; default: configured keys)"
+    )
     verify.set_defaults(func=_verify)
 
     importer = commands.add_parser(
@@ -281,7 +288,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=formatter,
         description="Fetch the newest signed feed into the store and print one line per attempt\n"
         "('up to date v42', 'updated v41 → v42, 3 files, 184 KB', 'rejected: …', 'failed: …').\n"
-        "Without --once, keeps polling (retrying failures with backoff) until stopped.\n\n" + _STATUS_HELP
+        "Without --once, keeps polling (retrying failures with backoff) until stopped.\n\n"
+        + _STATUS_HELP
         + "\n(without --once the status is 0 when stopped)",
     )
     sync.add_argument("--once", action="store_true", help="one attempt, then exit with its status")
@@ -296,7 +304,9 @@ def _terminal_options(parser: argparse.ArgumentParser, network: bool) -> None:
     if network:
         parser.add_argument("--platform", metavar="URL", help="platform base URL; the feed is at URL/<village>/ (default: [feed] platform)")
     parser.add_argument("--village", type=_village_code, metavar="CODE", help="12-digit village code (default: [feed] village)")
-    parser.add_argument("--pubkey", action="append", metavar="FILE", help="trusted public key file or text (repeatable; default: [feed] pubkeys)")
+    parser.add_argument(
+        "--pubkey", action="append", metavar="FILE", help="trusted public key file or text (repeatable; default: [feed] pubkeys)"
+    )
     parser.add_argument("--store", metavar="DIR", help="the store folder (default: [feed] store)")
 
 
@@ -304,4 +314,6 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
     """``--config``, which ``village-kiosk`` also takes before the command
     name: the same meaning in either place (SUPPRESS: not given here, the
     value given there stays)."""
-    parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help="configuration file (default /etc/village-kiosk/config.toml)")
+    parser.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, metavar="FILE", help="configuration file (default /etc/village-kiosk/config.toml)"
+    )

@@ -87,7 +87,14 @@ class SyncOutcome:
 
 def up_to_date(version: int, repaired: int = 0, repaired_bytes: int = 0) -> SyncOutcome:
     note = f" (repaired {repaired} files, {human_size(repaired_bytes)})" if repaired else ""
-    return SyncOutcome(OutcomeKind.UP_TO_DATE, f"up to date v{version}{note}", version=version, previous_version=version, files=repaired, bytes_fetched=repaired_bytes)
+    return SyncOutcome(
+        OutcomeKind.UP_TO_DATE,
+        f"up to date v{version}{note}",
+        version=version,
+        previous_version=version,
+        files=repaired,
+        bytes_fetched=repaired_bytes,
+    )
 
 
 def updated(previous: int | None, version: int, files: int, size: int, snapshot: Snapshot | None) -> SyncOutcome:

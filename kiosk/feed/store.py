@@ -364,8 +364,9 @@ class Store:
         return _Pointer(bytes(row[0]), bytes(row[1]), row[2], bytes(row[3]) if row[3] is not None else None) if row else None
 
     def _set_pointer(self, name: str, pointer: _Pointer) -> None:
-        self._db.execute("INSERT OR REPLACE INTO pointer(name, manifest, signature, etag, media_index) VALUES (?, ?, ?, ?, ?)",
-                         (name, *pointer))
+        self._db.execute(
+            "INSERT OR REPLACE INTO pointer(name, manifest, signature, etag, media_index) VALUES (?, ?, ?, ?, ?)", (name, *pointer)
+        )
 
     # ------------------------------------------------------------ reading
 
@@ -586,8 +587,16 @@ class Store:
                     file.write(data)
                 rows.append((sha256, len(data), None, name))
             with self._transaction():
-                held = {row[0] for row in self._db.execute(
-                    f"SELECT sha256 FROM blob WHERE sha256 IN ({','.join('?' * len(rows))})", [row[0] for row in rows])} if rows else set()
+                held = (
+                    {
+                        row[0]
+                        for row in self._db.execute(
+                            f"SELECT sha256 FROM blob WHERE sha256 IN ({','.join('?' * len(rows))})", [row[0] for row in rows]
+                        )
+                    }
+                    if rows
+                    else set()
+                )
                 fresh = [row for row in rows if row[0] not in held]
                 self._db.executemany("INSERT OR IGNORE INTO blob(sha256, size, data, file) VALUES (?, ?, ?, ?)", fresh)
                 self._db.executemany("INSERT OR IGNORE INTO unflushed(file) VALUES (?)", [(row[3],) for row in fresh if row[3]])
@@ -610,7 +619,9 @@ class Store:
         os.replace(path, final)  # still locked: no sweep can take it on the way
         try:
             with self._transaction():
-                self._db.execute("INSERT INTO pack(id, sha256, file, size) VALUES (?, ?, ?, ?)", (download, pack, name, final.stat().st_size))
+                self._db.execute(
+                    "INSERT INTO pack(id, sha256, file, size) VALUES (?, ?, ?, ?)", (download, pack, name, final.stat().st_size)
+                )
                 self._db.execute("INSERT OR IGNORE INTO unflushed(file) VALUES (?)", (name,))
                 self._db.executemany(
                     "INSERT OR IGNORE INTO blob(sha256, size, pack, offset) VALUES (?, ?, ?, ?)",
@@ -653,7 +664,9 @@ class Store:
         keep = _blob_sizes([current, manifest])
         needed = sum(keep.values())
         if needed > self.limit_bytes:
-            raise Failed(f"store limit too small: v{manifest.version} needs {human_size(needed)} beside the current data, limit {human_size(self.limit_bytes)}")
+            raise Failed(
+                f"store limit too small: v{manifest.version} needs {human_size(needed)} beside the current data, limit {human_size(self.limit_bytes)}"
+            )
         incoming = sum(self.missing(manifest).values())
         if manifest.takes_pack(incoming):
             incoming = manifest.pack.size  # the pack comes whole
@@ -745,7 +758,7 @@ def _carry_over_first_format(store: Store) -> None:
     try:
         if store_v1.migrate(store):
             store.clock = store._load_clock()
-    except Exception as exc:  # noqa: BLE001 - whatever it is, the data is fetched again
+    except Exception as exc:
         log.warning("store: cannot carry the first format's data over (%s); it is fetched again", exc)
         set_aside(store.directory, f"first-format store not carried over: {exc}", names=(store_v1.LEGACY_DB,))
 
@@ -768,4 +781,3 @@ def open_store_snapshot(config: Config) -> Snapshot | None:
     is still empty (nothing synced or imported yet). The store stays open:
     the snapshot reads its media from it."""
     return Store.from_config(config).snapshot()
-

@@ -92,11 +92,15 @@ def _carry(store: Store, old, pointer: _Pointer) -> None:
     store.put_blobs(inline)
     with store._transaction():
         store._db.executemany("INSERT OR IGNORE INTO blob(sha256, size, file) VALUES (?, ?, ?)", files)
-        store._db.executemany("INSERT OR IGNORE INTO pack(id, sha256, file, size) VALUES (?, ?, ?, ?)",
-                              [(pack, pack.partition(".")[0], file, size) for pack, (file, size) in packs.items()])
+        store._db.executemany(
+            "INSERT OR IGNORE INTO pack(id, sha256, file, size) VALUES (?, ?, ?, ?)",
+            [(pack, pack.partition(".")[0], file, size) for pack, (file, size) in packs.items()],
+        )
         store._db.executemany("INSERT OR IGNORE INTO blob(sha256, size, pack, offset) VALUES (?, ?, ?, ?)", members)
-        store._db.execute("INSERT OR REPLACE INTO pointer(name, manifest, signature, etag, media_index) VALUES ('current', ?, ?, ?, ?)",
-                          (pointer.manifest, pointer.signature, pointer.etag, pointer.media_index))
+        store._db.execute(
+            "INSERT OR REPLACE INTO pointer(name, manifest, signature, etag, media_index) VALUES ('current', ?, ?, ?, ?)",
+            (pointer.manifest, pointer.signature, pointer.etag, pointer.media_index),
+        )
 
 
 def _relative(directory: Path, path: str) -> str:

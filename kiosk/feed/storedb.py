@@ -111,7 +111,7 @@ class Database:
                 connection.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
             # Every table read once: a page of garbage shows up here, not in the UI.
             for table in ("blob", "pack", "pointer", "setting", "unflushed"):
-                connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608 - fixed names
+                connection.execute(f"SELECT count(*) FROM {table}").fetchone()
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 self.close()
@@ -153,8 +153,9 @@ class Database:
         last: sqlite3.Error | None = None
         for mode in ("mode=ro", "immutable=1"):
             try:
-                connection = sqlite3.connect(f"file:{self.path}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S,
-                                             isolation_level=None, check_same_thread=False)
+                connection = sqlite3.connect(
+                    f"file:{self.path}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                )
                 connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 return connection
             except sqlite3.OperationalError as exc:

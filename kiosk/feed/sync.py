@@ -250,7 +250,9 @@ class HttpFeed:
             yield from self._chunks(name, response, size, size, deadline, off_the_wire=True)
 
     @contextlib.contextmanager
-    def _response(self, name: str, headers: dict[str, str], cap: int, expected: int | None, pack: bool = False) -> Iterator[tuple[httpx.Response, _Deadline]]:
+    def _response(
+        self, name: str, headers: dict[str, str], cap: int, expected: int | None, pack: bool = False
+    ) -> Iterator[tuple[httpx.Response, _Deadline]]:
         with self._counting:
             self.requests += 1
         with self._lane() as lane:
@@ -278,7 +280,9 @@ class HttpFeed:
             finally:
                 self._watchdog.forget(deadline)
 
-    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, deadline: _Deadline, off_the_wire: bool) -> Iterator[bytes]:
+    def _chunks(
+        self, name: str, response: httpx.Response, cap: int, expected: int | None, deadline: _Deadline, off_the_wire: bool
+    ) -> Iterator[bytes]:
         if response.status_code != 200:
             raise Failed(f"{name}: HTTP {response.status_code}")
         length = response.headers.get("content-length", "")

@@ -75,7 +75,9 @@ def install(
     # overlaps the download of the media: they come first.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-decode") as pool:
         decoding: list[Future[Snapshot]] = []
-        count, size = fetch_missing(store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh)))
+        count, size = fetch_missing(
+            store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh))
+        )
         snapshot = decoding[0].result()
     if not store.commit(raw_manifest, signature, manifest, etag, media_index):
         now_held = store.current()
@@ -110,7 +112,9 @@ def _decode(store: Store, manifest: Manifest, fresh: Mapping[str, bytes]) -> Sna
 DocumentsReady = Callable[[Mapping[str, bytes]], None]
 
 
-def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1, on_documents: DocumentsReady | None = None) -> tuple[int, int]:
+def fetch_missing(
+    store: Store, manifest: Manifest, source: BlobSource, parallel: int = 1, on_documents: DocumentsReady | None = None
+) -> tuple[int, int]:
     """Fetch, check and store every blob the store lacks, documents first:
     in one pack when the store lacks at least half of its bytes (a first
     sync), else one by one, ``parallel`` at a time (hides network latency:
@@ -119,7 +123,9 @@ def fetch_missing(store: Store, manifest: Manifest, source: BlobSource, parallel
     documents fetched now (by sha256). Blobs already fetched stay on
     failure, so the next attempt resumes. Returns (count, bytes) stored."""
     missing = store.missing(manifest)
-    entries = sorted({entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values(), key=lambda e: e.kind is not FileKind.DOCUMENT)
+    entries = sorted(
+        {entry.sha256: entry for entry in manifest.files if entry.sha256 in missing}.values(), key=lambda e: e.kind is not FileKind.DOCUMENT
+    )
     fresh: dict[str, bytes] = {}
     announce = _Once(on_documents, fresh)
     taken: list[FileEntry] = []
@@ -203,7 +209,10 @@ class _Behind:
 
     def __init__(self, *works: Callable[[bytes], None]):
         self._queues: list[queue.Queue[bytes | None]] = [queue.Queue(maxsize=self._DEPTH) for _ in works]
-        self._threads = [threading.Thread(target=self._run, args=(work, line), name="feed-pack", daemon=True) for work, line in zip(works, self._queues)]
+        self._threads = [
+            threading.Thread(target=self._run, args=(work, line), name="feed-pack", daemon=True)
+            for work, line in zip(works, self._queues, strict=False)
+        ]
         self._gathered: list[bytes] = []
         self._size = 0
         self._error: BaseException | None = None
@@ -322,7 +331,7 @@ class _Writer:
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        for thread in self._threads:
+        for _ in self._threads:
             self._queue.put(None)
         for thread in self._threads:
             thread.join()
@@ -401,8 +410,6 @@ def _held_version(store: Store) -> int | None:
     except (OSError, sqlite3.Error):
         return None
     return manifest.version if manifest else None
-
-
 
 
 def _free_space(store: Store) -> None:

@@ -152,8 +152,21 @@ def ensure_system_account() -> Account:
     """Create the kiosk user on the running system (idempotent)."""
     commands = []
     if system_account() is None:
-        commands.append(["useradd", "--system", "--user-group", "--home-dir", STATE_DIR, "--no-create-home",
-                         "--shell", SHELL, "--comment", GECOS, KIOSK_USER])
+        commands.append(
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--home-dir",
+                STATE_DIR,
+                "--no-create-home",
+                "--shell",
+                SHELL,
+                "--comment",
+                GECOS,
+                KIOSK_USER,
+            ]
+        )
     missing = [name for name in DEVICE_GROUPS if _group_exists(name) and not _has_member(name)]
     if missing:
         commands.append(["usermod", "--append", "--groups", ",".join(missing), KIOSK_USER])

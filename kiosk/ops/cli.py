@@ -50,7 +50,9 @@ def _run_doctor(args: argparse.Namespace) -> int:
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     formatter = argparse.RawDescriptionHelpFormatter
-    prov = subparsers.add_parser("provision", help="set up a kiosk terminal (technicians)", description=_PROVISION_HELP, formatter_class=formatter)
+    prov = subparsers.add_parser(
+        "provision", help="set up a kiosk terminal (technicians)", description=_PROVISION_HELP, formatter_class=formatter
+    )
     prov.add_argument("--village", metavar="CODE", help="12-digit village code")
     prov.add_argument("--platform", metavar="URL", help="platform base URL (https); the feed is at URL/<village>/")
     prov.add_argument("--pubkey", action="append", metavar="KEY", help="platform public key: a file or its base64 text (repeatable)")
@@ -58,7 +60,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     prov.add_argument("--pin", metavar="PIN", help="technician PIN, 4-12 digits (stored only as a salted hash)")
     prov.add_argument("--token", metavar="TOKEN", help="the terminal's heartbeat token from the platform")
     prov.add_argument("--rotation", metavar="DEG", help="screen rotation, degrees clockwise: 0, 90, 180 or 270")
-    prov.add_argument("--allow-http", action=argparse.BooleanOptionalAction, default=None, help="allow a plain http:// platform (test bench)")
+    prov.add_argument(
+        "--allow-http", action=argparse.BooleanOptionalAction, default=None, help="allow a plain http:// platform (test bench)"
+    )
     prov.add_argument("--usb", metavar="PATH", help="import the data from this tree (folder, .tar, .tar.gz, .zip) instead of syncing")
     prov.add_argument("--skip-sync", action="store_true", help="no first sync (pre-staging an image)")
     prov.add_argument("--non-interactive", action="store_true", help="never ask; fail on a missing answer")
@@ -66,14 +70,21 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     prov.add_argument("--kiosk-bin", metavar="PATH", help="the village-kiosk command on the target (default: this one)")
     prov.set_defaults(func=_run_provision)
 
-    stop = subparsers.add_parser("stop", help="stop the running kiosk cleanly (the service's ExecStop)",
-                                 description="Ask the kiosk of this service to stop (SIGTERM) and wait for it, "
-                                             "while X is still up. exit status: 0 stopped or not running, 1 still running")
+    stop = subparsers.add_parser(
+        "stop",
+        help="stop the running kiosk cleanly (the service's ExecStop)",
+        description="Ask the kiosk of this service to stop (SIGTERM) and wait for it, "
+        "while X is still up. exit status: 0 stopped or not running, 1 still running",
+    )
     stop.add_argument("--wait", type=float, default=8.0, metavar="S", help="seconds to wait (default 8)")
     stop.set_defaults(func=_run_stop)
 
-    doc = subparsers.add_parser("doctor", help="check this terminal and say how to fix what is wrong", description=_DOCTOR_HELP, formatter_class=formatter)
+    doc = subparsers.add_parser(
+        "doctor", help="check this terminal and say how to fix what is wrong", description=_DOCTOR_HELP, formatter_class=formatter
+    )
     # SUPPRESS: do not overwrite a --config given before the command name.
-    doc.add_argument("--config", default=argparse.SUPPRESS, metavar="PATH", help=f"configuration file (default {units.CONFIG_PATH} under --root)")
+    doc.add_argument(
+        "--config", default=argparse.SUPPRESS, metavar="PATH", help=f"configuration file (default {units.CONFIG_PATH} under --root)"
+    )
     doc.add_argument("--root", metavar="DIR", help="check the terminal installed in this tree (a device image)")
     doc.set_defaults(func=_run_doctor)

@@ -125,8 +125,11 @@ def x_answers(display: str, timeout: float = 3.0) -> str | None:
 def check_display(display: str) -> Check:
     problem = x_answers(display)
     if problem:
-        return _fail("display", f"no X server on {display}: {problem}",
-                     f"is the kiosk running? systemctl status {units.KIOSK_UNIT}; journalctl -u {units.KIOSK_UNIT}")
+        return _fail(
+            "display",
+            f"no X server on {display}: {problem}",
+            f"is the kiosk running? systemctl status {units.KIOSK_UNIT}; journalctl -u {units.KIOSK_UNIT}",
+        )
     return _ok("display", f"X server answers on {display}")
 
 
@@ -137,18 +140,24 @@ def check_gl(display: str, x_up: bool) -> Check:
     if glxinfo is None:
         return _warn("gl", "glxinfo is not installed, so GL was not checked", "apt-get install mesa-utils")
     try:
-        result = subprocess.run([glxinfo, "-B"], capture_output=True, text=True, timeout=20, check=False,
-                                env={**os.environ, "DISPLAY": display})
+        result = subprocess.run(
+            [glxinfo, "-B"], capture_output=True, text=True, timeout=20, check=False, env={**os.environ, "DISPLAY": display}
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return _fail("gl", f"glxinfo failed: {exc}", "check the GPU driver (journalctl -b | grep -i drm)")
     info = dict(line.strip().split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
     renderer = info.get("OpenGL renderer string", "")
     if result.returncode != 0 or not renderer:
-        return _fail("gl", f"no OpenGL on {display}: {result.stderr.strip()[:200]}", "apt-get install libgl1-mesa-dri; check the GPU driver")
+        return _fail(
+            "gl", f"no OpenGL on {display}: {result.stderr.strip()[:200]}", "apt-get install libgl1-mesa-dri; check the GPU driver"
+        )
     version = info.get("OpenGL version string", "?")
     if any(soft in renderer.lower() for soft in ("llvmpipe", "softpipe", "swrast")):
-        return _warn("gl", f"software rendering ({renderer}, OpenGL {version}): works, but slowly",
-                     "install the GPU's driver/firmware (e.g. firmware-misc-nonfree) and reboot")
+        return _warn(
+            "gl",
+            f"software rendering ({renderer}, OpenGL {version}): works, but slowly",
+            "install the GPU's driver/firmware (e.g. firmware-misc-nonfree) and reboot",
+        )
     return _ok("gl", f"{renderer}, OpenGL {version}")
 
 
@@ -169,12 +178,17 @@ def check_speech() -> Check:
     if engine is not None:
         problem = engine.audio_problem()
         if problem:
-            return _warn("read-aloud", f"espeak-ng cannot play: {problem}; the read-aloud button tells villagers it cannot speak",
-                         "connect the speakers or check the sound card (cat /proc/asound/cards; aplay -l from alsa-utils)")
+            return _warn(
+                "read-aloud",
+                f"espeak-ng cannot play: {problem}; the read-aloud button tells villagers it cannot speak",
+                "connect the speakers or check the sound card (cat /proc/asound/cards; aplay -l from alsa-utils)",
+            )
         return _ok("read-aloud", f"espeak-ng with the {VOICE} voice, sound device opens")
     if shutil.which("espeak-ng") is None:
         return _warn("read-aloud", "espeak-ng is not installed: the read-aloud button is hidden", "apt-get install espeak-ng")
-    return _warn("read-aloud", f"espeak-ng has no {VOICE} voice: the read-aloud button is hidden", "apt-get install --reinstall espeak-ng-data")
+    return _warn(
+        "read-aloud", f"espeak-ng has no {VOICE} voice: the read-aloud button is hidden", "apt-get install --reinstall espeak-ng-data"
+    )
 
 
 # ------------------------------------------------------------ terminal state
@@ -208,7 +222,9 @@ def check_config(t: Terminal) -> Check:
         return _fail("config", f"{path} does not exist: the kiosk shows the demo village", "run: village-kiosk provision")
     if not os.access(path, os.R_OK):
         t.config_problem = "configuration unreadable"
-        return _fail("config", f"{path} is not readable by this user (it holds secrets)", "run the doctor as root: sudo village-kiosk doctor")
+        return _fail(
+            "config", f"{path} is not readable by this user (it holds secrets)", "run the doctor as root: sudo village-kiosk doctor"
+        )
     try:
         t.config = load_config(path)
     except ConfigError as exc:
@@ -224,8 +240,11 @@ def check_config(t: Terminal) -> Check:
     missing = [name for name, ok in (("PIN", is_pin_hash(t.config.terminal.pin_hash)), ("token", bool(t.config.terminal.token))) if not ok]
     detail = f"{path}: village {feed.village}, terminal {t.config.terminal.id}, platform {feed.platform}"
     if missing:
-        return _warn("config", f"{detail}; no {' and no '.join(missing)} set",
-                     "provision again with " + " ".join(f"--{name.lower()} …" for name in missing))
+        return _warn(
+            "config",
+            f"{detail}; no {' and no '.join(missing)} set",
+            "provision again with " + " ".join(f"--{name.lower()} …" for name in missing),
+        )
     return _ok("config", detail)
 
 
@@ -254,20 +273,28 @@ def check_data(t: Terminal) -> Check:
         # Not Store.open: the doctor only looks, it sets nothing aside.
         t.store = Store(directory, t.config.feed.store_limit_mb * 1024 * 1024)
     except StoreDamaged as exc:
-        return _fail("data", f"the store's database is damaged ({exc}); villagers see no data",
-                     f"restart the kiosk (systemctl restart {units.KIOSK_UNIT}): it sets the damaged file aside and fetches "
-                     "the data again; or run: sudo -u kiosk village-kiosk sync --once")
+        return _fail(
+            "data",
+            f"the store's database is damaged ({exc}); villagers see no data",
+            f"restart the kiosk (systemctl restart {units.KIOSK_UNIT}): it sets the damaged file aside and fetches "
+            "the data again; or run: sudo -u kiosk village-kiosk sync --once",
+        )
     manifest = t.store.current()
     if manifest is None:
         return _fail("data", f"the store at {directory} holds no data yet", _SYNC_FIX)
     if manifest.village != t.config.feed.village:
-        return _fail("data", f"the store holds village {manifest.village}, the configuration says {t.config.feed.village}",
-                     f"remove {directory} and sync again")
+        return _fail(
+            "data",
+            f"the store holds village {manifest.village}, the configuration says {t.config.feed.village}",
+            f"remove {directory} and sync again",
+        )
     detail = f"v{manifest.version} for village {manifest.village}, published {manifest.generated_at:%Y-%m-%d %H:%M}Z ({_ago(t.now - manifest.generated_at)})"
     last = t.store.last_outcome()
     last_note = f"; last sync {_ago(t.now - last.at)}: {last.message}" if last else ""
     if t.now >= manifest.expires_at:
-        return _warn("data", f"{detail}: out of date since {manifest.expires_at:%Y-%m-%d %H:%M}Z, villagers see a warning{last_note}", _SYNC_FIX)
+        return _warn(
+            "data", f"{detail}: out of date since {manifest.expires_at:%Y-%m-%d %H:%M}Z, villagers see a warning{last_note}", _SYNC_FIX
+        )
     return _ok("data", f"{detail}, expires {manifest.expires_at:%Y-%m-%d}{last_note}")
 
 
@@ -279,8 +306,11 @@ def check_signature(t: Terminal) -> Check:
     try:
         manifest = t.store.verify(t.keyring)
     except (Rejected, Failed) as exc:
-        return _fail("signature", f"the stored data fails verification: {exc}",
-                     "sync again to repair it (sudo -u kiosk village-kiosk sync --once) or import a good USB tree")
+        return _fail(
+            "signature",
+            f"the stored data fails verification: {exc}",
+            "sync again to repair it (sudo -u kiosk village-kiosk sync --once) or import a good USB tree",
+        )
     return _ok("signature", f"v{manifest.version} signed by key {manifest.key_id}; all {len(manifest.files)} files intact")
 
 
@@ -299,14 +329,22 @@ def check_disk(t: Terminal) -> Check:
 def check_clock(t: Terminal) -> Check:
     now = t.now
     if now.year < EARLIEST_SANE_YEAR:
-        return _fail("clock", f"the system clock says {now:%Y-%m-%d %H:%M}Z", "set it: timedatectl set-ntp true (network), or date -s 'YYYY-MM-DD HH:MM'")
+        return _fail(
+            "clock",
+            f"the system clock says {now:%Y-%m-%d %H:%M}Z",
+            "set it: timedatectl set-ntp true (network), or date -s 'YYYY-MM-DD HH:MM'",
+        )
     newest = None
     if t.store is not None:
         manifest = t.store.current()
         newest = max(filter(None, [t.store.clock.lower_bound(), manifest.generated_at if manifest else None]), default=None)
     if newest is not None and now + CLOCK_SLACK < newest:
-        return _warn("clock", f"the system clock ({now:%Y-%m-%d %H:%M}Z) is behind data published at {newest:%Y-%m-%d %H:%M}Z "
-                              "(the kiosk compensates, but logs and reports are off)", "timedatectl set-ntp true, or date -s")
+        return _warn(
+            "clock",
+            f"the system clock ({now:%Y-%m-%d %H:%M}Z) is behind data published at {newest:%Y-%m-%d %H:%M}Z "
+            "(the kiosk compensates, but logs and reports are off)",
+            "timedatectl set-ntp true, or date -s",
+        )
     return _ok("clock", f"{now:%Y-%m-%d %H:%M}Z" + (f", not behind the newest verified data ({newest:%Y-%m-%d %H:%M}Z)" if newest else ""))
 
 
@@ -319,14 +357,20 @@ def check_network(t: Terminal, timeout: float = NETWORK_TIMEOUT) -> Check:
         with httpx.Client(timeout=timeout, trust_env=False, follow_redirects=True) as client, client.stream("GET", url) as response:
             status = response.status_code  # the body is not needed
     except httpx.HTTPError as exc:
-        return _warn("network", f"cannot reach {url}: {type(exc).__name__} ({exc}); the kiosk shows its stored data meanwhile",
-                     "check the cable / 4G router; or bring data on a USB stick: village-kiosk feed import PATH")
+        return _warn(
+            "network",
+            f"cannot reach {url}: {type(exc).__name__} ({exc}); the kiosk shows its stored data meanwhile",
+            "check the cable / 4G router; or bring data on a USB stick: village-kiosk feed import PATH",
+        )
     elapsed = time.monotonic() - started
     if status == 200:
         return _ok("network", f"platform answers: HTTP 200 in {elapsed:.1f} s for {url}")
     if status == 404:
-        return _fail("network", f"the platform has no feed for village {t.config.feed.village} ({url}: HTTP 404)",
-                     "check the village code and platform address; provision again")
+        return _fail(
+            "network",
+            f"the platform has no feed for village {t.config.feed.village} ({url}: HTTP 404)",
+            "check the village code and platform address; provision again",
+        )
     return _warn("network", f"{url}: HTTP {status}", "the platform may be down; the kiosk retries by itself")
 
 
@@ -352,7 +396,9 @@ def check_boot(t: Terminal) -> Check:
     unit = t.host(f"{units.UNIT_DIR}/{units.KIOSK_UNIT}")
     enabled = t.host(next(iter(units.enable_links())))
     if not unit.exists() or not enabled.is_symlink():
-        return _fail("boot", f"{units.KIOSK_UNIT} is not installed and enabled: the kiosk does not start at boot", "run: village-kiosk provision")
+        return _fail(
+            "boot", f"{units.KIOSK_UNIT} is not installed and enabled: the kiosk does not start at boot", "run: village-kiosk provision"
+        )
     return _ok("boot", f"{units.KIOSK_UNIT} enabled (watchdog {units.WATCHDOG_SEC} s, restart always)")
 
 
@@ -375,8 +421,10 @@ def checks(
     steps: list[tuple[str, Callable[[], Check]]] = [
         ("gl", lambda: check_gl(display, display_check.level is Level.OK)),
         ("font", check_font),
-        *((step.__name__.removeprefix("check_"), lambda step=step: step(terminal))
-          for step in (check_config, check_keys, check_data, check_signature, check_disk, check_clock)),
+        *(
+            (step.__name__.removeprefix("check_"), lambda step=step: step(terminal))
+            for step in (check_config, check_keys, check_data, check_signature, check_disk, check_clock)
+        ),
         ("network", lambda: check_network(terminal, network_timeout)),
         ("read-aloud", check_speech),
         ("heartbeat", lambda: check_heartbeat(terminal)),
@@ -396,7 +444,7 @@ def _guarded(name: str, step: Callable[[], Check]) -> Check:
     other checks."""
     try:
         return step()
-    except Exception as exc:  # noqa: BLE001 - reported as the check's result
+    except Exception as exc:
         return _fail(name, f"could not check: {type(exc).__name__}: {exc}", _fix_for(exc))
 
 

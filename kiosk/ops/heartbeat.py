@@ -227,7 +227,9 @@ class HeartbeatReporter:
         self._period_start = end
 
     def _persist(self, counts: UsageCounts, start: dt.datetime, end: dt.datetime) -> None:
-        views = [View(screen, item, count) for (screen, item), count in sorted(counts.views.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
+        views = [
+            View(screen, item, count) for (screen, item), count in sorted(counts.views.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        ]
         period = Period(id=secrets.token_hex(8), start=start, end=end, views=views, dropped_views=counts.dropped)
         with self.state.transact(retry=True):
             sequence = self.state.incr(_SEQUENCE, retry=True)

@@ -99,8 +99,7 @@ class Target:
             if terminal_id_given:
                 return None  # replaced whole; the id is given
             raise ProvisionError(
-                f"the existing configuration is unusable ({exc}); pass --terminal-id to keep this terminal's id, "
-                f"or remove {path}"
+                f"the existing configuration is unusable ({exc}); pass --terminal-id to keep this terminal's id, or remove {path}"
             ) from None
 
     def existing_keys(self, config: Config | None) -> list[Ed25519PublicKey]:
@@ -140,7 +139,11 @@ def _collect(args, target: Target, asker: Asker) -> tuple[Config, list[Ed25519Pu
     allow_http = args.allow_http if args.allow_http is not None else base.feed.allow_http
     village = asker.value("Village code (12 digits)", "--village", args.village, parse_village, base.feed.village or None)
     platform = asker.value(
-        "Platform address (https://…)", "--platform", args.platform, lambda text: parse_platform(text, allow_http), base.feed.platform or None
+        "Platform address (https://…)",
+        "--platform",
+        args.platform,
+        lambda text: parse_platform(text, allow_http),
+        base.feed.platform or None,
     )
     platform = parse_platform(platform, allow_http)  # a kept address too: --no-allow-http may have changed
     existing_keys = target.existing_keys(existing) if not args.pubkey else []
@@ -155,12 +158,22 @@ def _collect(args, target: Target, asker: Asker) -> tuple[Config, list[Ed25519Pu
     kept_id = base.terminal.id if existing and base.terminal.id != _DEFAULT_TERMINAL_ID else None
     terminal_id = asker.value("Terminal id", "--terminal-id", args.terminal_id, parse_terminal_id, kept_id or new_terminal_id(village))
     pin_hash = _pin_hash(args.pin, base.terminal.pin_hash, asker)
-    token = asker.value(
-        "Terminal token from the platform", "--token", args.token, parse_token, base.terminal.token or None,
-        shown_default="blank keeps the current one" if base.terminal.token else "blank: no heartbeat",
-        required=False, secret=True,
-    ) or ""
-    rotation = asker.value("Screen rotation, degrees clockwise (0/90/180/270)", "--rotation", args.rotation, parse_rotation, base.display.rotation)
+    token = (
+        asker.value(
+            "Terminal token from the platform",
+            "--token",
+            args.token,
+            parse_token,
+            base.terminal.token or None,
+            shown_default="blank keeps the current one" if base.terminal.token else "blank: no heartbeat",
+            required=False,
+            secret=True,
+        )
+        or ""
+    )
+    rotation = asker.value(
+        "Screen rotation, degrees clockwise (0/90/180/270)", "--rotation", args.rotation, parse_rotation, base.display.rotation
+    )
     config = msgspec.structs.replace(
         base,
         terminal=msgspec.structs.replace(base.terminal, id=terminal_id, pin_hash=pin_hash, token=token),
@@ -254,14 +267,18 @@ def make_plan(args, asker: Asker) -> Plan:
         files[f"{units.KEYS_DIR}/{keys.key_id(key)}.pub"] = FileSpec((keys.public_key_text(key) + "\n").encode(), 0o644)
     keys_dir = target.host(units.KEYS_DIR)
     stale = sorted(
-        f"{units.KEYS_DIR}/{path.name}" for path in (keys_dir.glob("*.pub") if keys_dir.is_dir() else []) if f"{units.KEYS_DIR}/{path.name}" not in files
+        f"{units.KEYS_DIR}/{path.name}"
+        for path in (keys_dir.glob("*.pub") if keys_dir.is_dir() else [])
+        if f"{units.KEYS_DIR}/{path.name}" not in files
     )
     plan = Plan(target, config, keyring, files, units.enable_links(), stale, usb, not args.skip_sync, kiosk_bin)
     if not config.terminal.token:
         plan.warnings.append("no terminal token: the heartbeat is off until one is provisioned")
     missing = [path for path in (units.XINIT, kiosk_bin) if not target.host(path).exists()]
     if missing:
-        plan.warnings.append(f"not on the target yet: {', '.join(missing)} (apt-get install {units.SESSION_PACKAGES}; install village-kiosk)")
+        plan.warnings.append(
+            f"not on the target yet: {', '.join(missing)} (apt-get install {units.SESSION_PACKAGES}; install village-kiosk)"
+        )
     if not target.is_live and os.geteuid() != 0:
         plan.warnings.append("not root: file owners not set; in the image chown config.toml to root:kiosk and the store to kiosk")
     return plan

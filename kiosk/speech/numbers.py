@@ -61,7 +61,7 @@ def _section_words(number: int) -> str:
     """Words for 1..9999, with inner zeros as one 零."""
     words = []
     pending_zero = False
-    for digit_char, unit in zip(f"{number:04d}", _SECTION_UNITS):
+    for digit_char, unit in zip(f"{number:04d}", _SECTION_UNITS, strict=False):
         digit = int(digit_char)
         if digit == 0:
             pending_zero = bool(words)

@@ -13,7 +13,6 @@ import logging
 import sqlite3
 
 import diskcache
-
 from kivy.clock import Clock
 
 from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStatus
@@ -57,8 +56,7 @@ class Operations:
             return
         config = self.app.kiosk_config
         try:
-            reporter = HeartbeatReporter(config, config.feed.store,
-                                         lambda: TerminalStatus.from_store(live.store), self.usage)
+            reporter = HeartbeatReporter(config, config.feed.store, lambda: TerminalStatus.from_store(live.store), self.usage)
         except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
             # A full disk: the kiosk goes on; the heartbeat starts once there is room.
             log.warning("event=heartbeat_not_started reason=%s retry_s=%d", exc, HEARTBEAT_RETRY_S)

@@ -17,26 +17,26 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk import paths
 from kiosk.config import Config
 from kiosk.decode import FeedError
+from kiosk.idle import IdlePolicy, NightSchedule
 from kiosk.images import ImageWorker, ThumbnailCache
 from kiosk.live import LiveData
 from kiosk.ops.memory import settle_collector
 from kiosk.ops.pin import PinGuard
-from kiosk import paths
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
-from kiosk.idle import IdlePolicy, NightSchedule
 from screens.kivy_fixes import clip_with_scissor
+from screens.services.operations import Operations
+from screens.services.read_aloud import ReadAloud
+from screens.services.search import SearchService
 from screens.shell.kiosk_mode import IdleWatcher, lock_down
 from screens.shell.navigation import Navigator, load_kv
-from screens.services.operations import Operations
-from screens.uix.dialogs.technician import CornerTaps, PinPad, TechnicianPanel
-from screens.services.read_aloud import ReadAloud
-from screens.uix.widgets import after_next_frame
 from screens.shell.registry import HEADER_TITLES, ScreenName
-from screens.services.search import SearchService
 from screens.shell.theme import Theme
+from screens.uix.dialogs.technician import CornerTaps, PinPad, TechnicianPanel
+from screens.uix.widgets import after_next_frame
 
 log = logging.getLogger("village_kiosk.app")
 # The benchmark's cold-start probe: when set, the wall-clock time of the
@@ -144,9 +144,12 @@ class KioskApp(App):
         lock_down()
         display = self.kiosk_config.display
         Clock.schedule_interval(self._poll_reading, 0.5)
-        self.idle = IdleWatcher(self, IdlePolicy(reset_after_s=display.idle_reset_s,
-                                                 attract_after_s=display.attract_after_s),
-                                self.clock, NightSchedule.parse(display.night))
+        self.idle = IdleWatcher(
+            self,
+            IdlePolicy(reset_after_s=display.idle_reset_s, attract_after_s=display.attract_after_s),
+            self.clock,
+            NightSchedule.parse(display.night),
+        )
         self.idle.reset_hooks.append(self.read_aloud.stop)
         self._clear_notice = Clock.create_trigger(self._end_notice, NOTICE_S)
         self.idle.reset_hooks.append(self._end_notice)
@@ -205,11 +208,14 @@ class KioskApp(App):
         PinPad(PinGuard.from_config(self.kiosk_config), on_accepted=self._open_technician_panel).open(animation=False)
 
     def _open_technician_panel(self) -> None:
-        TechnicianPanel(status=self.live.status_lines, actions={
-            "sync": self.live.sync_now,
-            "usb": self._import_usb,
-            "exit": self.exit_to_desktop,
-        }).open(animation=False)
+        TechnicianPanel(
+            status=self.live.status_lines,
+            actions={
+                "sync": self.live.sync_now,
+                "usb": self._import_usb,
+                "exit": self.exit_to_desktop,
+            },
+        ).open(animation=False)
 
     def _import_usb(self) -> str:
         outcome, message = self.live.import_usb()

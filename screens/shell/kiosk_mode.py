@@ -62,10 +62,10 @@ class CountdownOverlay(FloatLayout):
 class IdleWatcher:
     """Asks an ``IdleTracker`` twice a second what to show, and shows it."""
 
-    def __init__(self, app, policy: IdlePolicy, clock=time.monotonic, night: NightSchedule = NightSchedule()):
+    def __init__(self, app, policy: IdlePolicy, clock=time.monotonic, night: NightSchedule | None = None):
         self.app = app
         self.clock = clock
-        self.night = night
+        self.night = night or NightSchedule()
         self.wall_clock = dt.datetime.now  # local time of day, for quiet hours
         self.tracker = IdleTracker(policy, clock())
         self.overlay = CountdownOverlay()
@@ -79,8 +79,11 @@ class IdleWatcher:
 
     def needs_reset(self) -> bool:
         nav = self.app.nav
-        return len(nav.history) > 1 or self.app.theme.large or self.app.read_aloud.is_speaking() or any(
-            isinstance(child, ModalView) for child in Window.children
+        return (
+            len(nav.history) > 1
+            or self.app.theme.large
+            or self.app.read_aloud.is_speaking()
+            or any(isinstance(child, ModalView) for child in Window.children)
         )
 
     def tick(self, *_args) -> None:

@@ -109,7 +109,7 @@ class Navigator:
             name, params = self.history[-1]
             self._show(name, params)
             # Back where the villager was on that page, not at its top.
-            for view, scroll_y in zip(_scroll_views(self.current_screen), self._scrolled.pop(len(self.history) - 1, [])):
+            for view, scroll_y in zip(_scroll_views(self.current_screen), self._scrolled.pop(len(self.history) - 1, []), strict=False):
                 view.keep_scroll(scroll_y) if hasattr(view, "keep_scroll") else setattr(view, "scroll_y", scroll_y)
             self._changed()
 

@@ -9,10 +9,12 @@ import os
 from kiosk import paths
 from kiosk.fonts import find_cjk_font
 
+
 def kivy_rotation(clockwise_degrees: int) -> int:
     """Kivy turns its picture counter-clockwise; the configuration (like
     xrandr's "right" for 90) says how far the screen is turned clockwise."""
     return (360 - clockwise_degrees) % 360
+
 
 def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int = 60, rotation: int = 0) -> None:
     """``fullscreen``: a borderless window at 0,0 as large as the X screen
@@ -66,4 +68,3 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
     guard_kv_bindings()
 
     LabelBase.register(DEFAULT_FONT, str(fonts.regular), None, str(fonts.bold), None)
-

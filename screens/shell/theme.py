@@ -16,7 +16,7 @@ from screens.shell.palette import HIGH_CONTRAST, NORMAL, TILE_COLOURS
 
 def _hex(code: str) -> tuple[float, float, float, float]:
     code = code.lstrip("#")
-    return tuple(int(code[i : i + 2], 16) / 255 for i in (0, 2, 4)) + (1.0,)
+    return (*tuple(int(code[i : i + 2], 16) / 255 for i in (0, 2, 4)), 1.0)
 
 
 # Text sizes on a 1080-wide screen in normal mode.
@@ -74,8 +74,7 @@ class Theme(EventDispatcher):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.bind(window_width=self._recompute, window_height=self._recompute,
-                  large=self._recompute, large_scale=self._recompute)
+        self.bind(window_width=self._recompute, window_height=self._recompute, large=self._recompute, large_scale=self._recompute)
         self._recompute()
 
     def tile_colour(self, index: int) -> tuple[float, float, float, float]:

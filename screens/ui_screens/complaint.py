@@ -60,8 +60,7 @@ class ComplaintScreen(KioskScreen):
         self.about = f"您要反映的事项：{mask_text(name, public)}" if name else "发现村里的事办得不对，可以在手机上告诉上级。"
         self.hotlines = "\n".join(f"{h.name}：{h.number}" for h in snapshot.complaint.hotlines)
         try:
-            self.url = complaint_url(snapshot.complaint, snapshot.village.code,
-                                     self.app.kiosk_config.terminal.id, item_id or None)
+            self.url = complaint_url(snapshot.complaint, snapshot.village.code, self.app.kiosk_config.terminal.id, item_id or None)
         except ComplaintUrlError:
             self.url = ""
             self.qr_texture = None

@@ -18,9 +18,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
 from kiosk.privacy import MaskedTable, public_numbers
-from screens.uix.lists import ListScreen, PageScreen
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.uix.lists import ListScreen, PageScreen
 from screens.uix.widgets import FitRow, HintText, KLabel, Pill, Section
 
 ROWS_PER_PAGE = 20
@@ -46,10 +46,15 @@ class DisclosuresScreen(ListScreen):
         rows = []
         for disclosure in self.snapshot.disclosures:
             view = disclosure_view(disclosure, today, public)
-            rows.append(dict(title=view.title, subtitle=f"{view.kind_zh} · {view.period_zh}",
-                             badge=IN_PUBLICITY_BADGE if view.in_publicity else "",
-                             value=f"{len(view.table.rows)}条",
-                             action=go_to(ScreenName.DISCLOSURE_DETAIL, disclosure_id=view.id)))
+            rows.append(
+                {
+                    "title": view.title,
+                    "subtitle": f"{view.kind_zh} · {view.period_zh}",
+                    "badge": IN_PUBLICITY_BADGE if view.in_publicity else "",
+                    "value": f"{len(view.table.rows)}条",
+                    "action": go_to(ScreenName.DISCLOSURE_DETAIL, disclosure_id=view.id),
+                }
+            )
         return rows
 
 
@@ -101,12 +106,14 @@ class DisclosureTable(BoxLayout):
         theme = App.get_running_app().theme
         cell_pad = theme.unit * 16
         # Each column's natural width in pixels; a grid only when all fit.
-        widths = [max([text_width_em(column)] + [min(text_width_em(row[i]), WIDEST_CELL_EM)
-                                                 for row in table.rows if i < len(row)]) * theme.body + 2 * cell_pad
-                  for i, column in enumerate(table.columns)]
+        widths = [
+            max([text_width_em(column)] + [min(text_width_em(row[i]), WIDEST_CELL_EM) for row in table.rows if i < len(row)]) * theme.body
+            + 2 * cell_pad
+            for i, column in enumerate(table.columns)
+        ]
         self.as_cards = sum(widths) > self.width
         first = self.page * ROWS_PER_PAGE
-        rows = table.rows[first:first + ROWS_PER_PAGE]
+        rows = table.rows[first : first + ROWS_PER_PAGE]
         if self.as_cards:
             columns = 2 if self.width / theme.body > 36 else 1
             numbered = all(row and row[0].isdigit() for row in table.rows)
@@ -121,7 +128,7 @@ class DisclosureTable(BoxLayout):
     def _grid_row(cells, widths, cell_pad, header=False, shaded=False) -> TableRow:
         row = TableRow(header=header, shaded=shaded)
         cell_class = HeaderCell if header else KLabel
-        for text, weight in zip(cells, widths):
+        for text, weight in zip(cells, widths, strict=False):
             row.add_widget(cell_class(text=text, size_hint_x=weight, padding=(cell_pad, 0)))
         return row
 
@@ -137,7 +144,7 @@ class DisclosureTable(BoxLayout):
         card.add_widget(KLabel(text=title, role="title"), index=len(card.children))  # above the fields
         fields = card.ids.fields
         fields.cols = field_columns
-        for column, cell in zip(columns[skip:], cells[skip:]):
+        for column, cell in zip(columns[skip:], cells[skip:], strict=False):
             fields.add_widget(KLabel(text=f"{column}：{cell}"))
         return card
 

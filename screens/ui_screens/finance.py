@@ -13,11 +13,12 @@ from kiosk import money
 from kiosk.finance_summary import entries_by_date, entry_row, month_summary, year_overview
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
-from screens.ui_screens.base import KioskScreen
-from screens.uix.lists import ListScreen, PageScreen
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.ui_screens.base import KioskScreen
+from screens.uix.lists import ListScreen, PageScreen
 from screens.uix.widgets import HintLabel, PictureGrid, RowButton, Section
+
 
 def _balance(fen: int | None) -> str:
     return money.yuan(fen) if fen is not None else "没有数据"
@@ -28,19 +29,21 @@ class FinanceScreen(ListScreen):
         self.title = "村级财务"
         self.intro = "按月份查看村里的每一笔收入和支出，每一笔都能看到票据照片。"
         return [
-            dict(title=summary.month_zh,
-                 # Spaces only between the parts: a line breaks there, not inside a figure.
-                 subtitle=f"收入{money.yuan_short(summary.income_fen)}  支出{money.yuan_short(summary.expense_fen)}"
-                          f"  共{summary.entry_count}笔",
-                 value="" if summary.balance_fen is None else f"结余 {money.yuan_short(summary.balance_fen)}",
-                 action=go_to(ScreenName.FINANCE_MONTH, month=summary.month))
+            {
+                "title": summary.month_zh,
+                # Spaces only between the parts: a line breaks there, not inside a figure.
+                "subtitle": f"收入{money.yuan_short(summary.income_fen)}  支出{money.yuan_short(summary.expense_fen)}"
+                f"  共{summary.entry_count}笔",
+                "value": "" if summary.balance_fen is None else f"结余 {money.yuan_short(summary.balance_fen)}",
+                "action": go_to(ScreenName.FINANCE_MONTH, month=summary.month),
+            }
             for summary in year_overview(self.snapshot)
         ]
 
 
 def chart_bars(by_category: list[tuple[str, int]]) -> list[dict]:
     """A bar for every category (no "其他4类" that could not be opened)."""
-    return [dict(label=name, text=money.yuan_short(fen), value=fen, tone="danger") for name, fen in by_category]
+    return [{"label": name, "text": money.yuan_short(fen), "value": fen, "tone": "danger"} for name, fen in by_category]
 
 
 class FinanceMonthScreen(KioskScreen):
@@ -61,8 +64,9 @@ class FinanceMonthScreen(KioskScreen):
         # One small dict per entry: the row's text is made (and masked) by
         # the row itself, only for the few rows on screen -- a month may
         # hold thousands of entries. Date order, as the books are kept.
-        self.ids.rows.rows = [dict(viewclass="MonthSummaryView", summary=summary, row_size=(None, self.height))] + [
-            {"entry": entry} for entry in entries_by_date(self.snapshot, month)]
+        self.ids.rows.rows = [{"viewclass": "MonthSummaryView", "summary": summary, "row_size": (None, self.height)}] + [
+            {"entry": entry} for entry in entries_by_date(self.snapshot, month)
+        ]
 
 
 class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
@@ -123,8 +127,11 @@ class FinanceEntryScreen(PageScreen):
         self.title = f"{row.direction_zh}：{row.purpose}"
         self.add_heading(content, f"{row.direction_zh} {row.amount_text}")
         self.add_section(content, "用途", [row.purpose])
-        details = [f"日期：{row.date.year}年{row.date_zh}", f"类别：{row.category}",
-                   f"{row.counterparty_label}：{row.counterparty or '没有填写'}"]
+        details = [
+            f"日期：{row.date.year}年{row.date_zh}",
+            f"类别：{row.category}",
+            f"{row.counterparty_label}：{row.counterparty or '没有填写'}",
+        ]
         if row.approver:
             details.append(f"审批人：{row.approver}")
         if row.voucher_no:
@@ -134,13 +141,13 @@ class FinanceEntryScreen(PageScreen):
         if row.receipts:
             receipts.add_widget(HintLabel(text="点一下照片，可以放大看。"))
             grid = PictureGrid()
-            grid.show(row.receipts, lambda index: self.app.nav.go(
-                ScreenName.PICTURE_VIEWER, entry_id=entry_id, index=index))
+            grid.show(row.receipts, lambda index: self.app.nav.go(ScreenName.PICTURE_VIEWER, entry_id=entry_id, index=index))
             receipts.add_widget(grid)
         else:
             receipts.add_widget(HintLabel(text="这一笔没有上传票据照片。"))
         content.add_widget(receipts)
         if row.project_id:
             project = self.snapshot.project(row.project_id)
-            self.add_button(content, f"这笔钱属于项目：{mask_text(project.name, public)}",
-                            go_to(ScreenName.PROJECT_DETAIL, project_id=project.id))
+            self.add_button(
+                content, f"这笔钱属于项目：{mask_text(project.name, public)}", go_to(ScreenName.PROJECT_DETAIL, project_id=project.id)
+            )

@@ -28,7 +28,8 @@ from collections import OrderedDict
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config
-from kivy.core.text import DEFAULT_FONT, Label as CoreLabel
+from kivy.core.text import DEFAULT_FONT
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics import (
     Color,
@@ -99,8 +100,9 @@ class _Textures:
         if texture is None:
             if width is not None:  # lines broken by the rules of Chinese typesetting, not by Kivy
                 text = "\n".join(typeset_lines(text, width, measurer(DEFAULT_FONT, font_size, bold)))
-            label = CoreLabel(text=text, font_size=font_size, bold=bold, text_size=(width, None),
-                              halign="center", valign="top", line_height=line_height)
+            label = CoreLabel(
+                text=text, font_size=font_size, bold=bold, text_size=(width, None), halign="center", valign="top", line_height=line_height
+            )
             label.refresh()
             texture = label.texture
             self._entries[key] = texture
@@ -166,9 +168,16 @@ class ChartMetrics:
 
 
 def chart_layout(chart_id: str, chart: model.Flowchart, metrics: ChartMetrics) -> ChartLayout:
-    return _layouts.layout(chart_id, chart, measure_with(metrics.font), font_scale=metrics.scale,
-                           max_box_width=metrics.max_box_width, gap_x=metrics.gap_x, gap_y=metrics.gap_y,
-                           padding=metrics.padding)
+    return _layouts.layout(
+        chart_id,
+        chart,
+        measure_with(metrics.font),
+        font_scale=metrics.scale,
+        max_box_width=metrics.max_box_width,
+        gap_x=metrics.gap_x,
+        gap_y=metrics.gap_y,
+        padding=metrics.padding,
+    )
 
 
 LOOP_BACK = "back"  # not a node kind: the colours of loop-back arrows, for the legend
@@ -316,8 +325,9 @@ def _draw_edge(edge, flip: float, colour, m: ChartMetrics) -> None:
     Color(*colour)
     Line(points=[c for point in points for c in point], width=m.line, joint="round", cap="none")
     half = m.head * 0.55
-    Triangle(points=[bx, by, bx - ux * head - uy * half, by - uy * head + ux * half,
-                     bx - ux * head + uy * half, by - uy * head - ux * half])
+    Triangle(
+        points=[bx, by, bx - ux * head - uy * half, by - uy * head + ux * half, bx - ux * head + uy * half, by - uy * head - ux * half]
+    )
 
 
 def _draw_edge_label(edge, flip: float, theme, m: ChartMetrics) -> None:
@@ -585,9 +595,13 @@ class StepDetail(ModalView):
 
 
 def _step_texts(step: Step, public: frozenset[str]) -> dict:
-    return dict(number=step.number, kind=step.kind.value, label=mask_text(step.label, public),
-                detail=mask_text(step.detail, public),
-                branches="\n".join(f"如果{b.text}" if b.label else b.text for b in step.branches))
+    return {
+        "number": step.number,
+        "kind": step.kind.value,
+        "label": mask_text(step.label, public),
+        "detail": mask_text(step.detail, public),
+        "branches": "\n".join(f"如果{b.text}" if b.label else b.text for b in step.branches),
+    }
 
 
 def open_step(step: Step, public: frozenset[str]) -> StepDetail:
@@ -633,7 +647,9 @@ class FlowchartScreen(KioskScreen):
         stage.on_box_tap = self.open_box
         stage.show(chart_id, chart, fit=fit)
         problems = stage.chart.chart_layout.problems
-        self.problems = ("这张流程图有些地方不完整：" + "；".join(problems) + "。下面画出了能画的部分，可以到村委会问清楚。") if problems else ""
+        self.problems = (
+            ("这张流程图有些地方不完整：" + "；".join(problems) + "。下面画出了能画的部分，可以到村委会问清楚。") if problems else ""
+        )
         self._steps = steps_of(chart)
         self._fill_steps()
         self.set_mode(steps, remember=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
-from screens.ui_screens.base import KioskScreen
 from screens.shell.registry import ScreenName
+from screens.ui_screens.base import KioskScreen
 from screens.uix.widgets import Tile
 
 # (title, what a villager finds inside, where it leads)
@@ -34,12 +34,15 @@ class HomeScreen(KioskScreen):
         grid = self.ids.tiles
         if not grid.children:
             for index, (title, subtitle, target) in enumerate(TILES):
-                grid.add_widget(Tile(
-                    title=title, subtitle=subtitle, face=self.app.theme.tile_colour(index),
-                    action=lambda target=target: self.app.nav.go(target),
-                ))
-            for widget in (self.ids.scroll, self.ids.page, self.ids.welcome, self.ids.hint,
-                           self.ids.search, self.ids.hotlines, grid):
+                grid.add_widget(
+                    Tile(
+                        title=title,
+                        subtitle=subtitle,
+                        face=self.app.theme.tile_colour(index),
+                        action=lambda target=target: self.app.nav.go(target),
+                    )
+                )
+            for widget in (self.ids.scroll, self.ids.page, self.ids.welcome, self.ids.hint, self.ids.search, self.ids.hotlines, grid):
                 widget.bind(height=self._share_room_soon, width=self._share_room_soon)
             for tile in grid.children:
                 tile.bind(full_height=self._share_room_soon)

@@ -7,9 +7,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
-from screens.uix.lists import ListScreen, PageScreen
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.uix.lists import ListScreen, PageScreen
 from screens.uix.widgets import HintLabel, KLabel, LongText, Section
 
 CASE_BADGE = "典型案例"
@@ -45,13 +45,15 @@ class NoticesScreen(ListScreen):
         self.intro = "村里的通知在前面；后面标着“典型案例”的，是别处发生过的真事，引以为戒。"
         public = _public(self)
         notices = [
-            dict(title=view.title, subtitle=f"{view.date_zh} · {view.issuer}" if view.issuer else view.date_zh,
-                 action=go_to(ScreenName.NOTICE_DETAIL, notice_id=view.id))
+            {
+                "title": view.title,
+                "subtitle": f"{view.date_zh} · {view.issuer}" if view.issuer else view.date_zh,
+                "action": go_to(ScreenName.NOTICE_DETAIL, notice_id=view.id),
+            }
             for view in (notice_view(notice, public) for notice in self.snapshot.notices)
         ]
         cases = [
-            dict(title=view.title, subtitle=view.date_zh, badge=CASE_BADGE,
-                 action=go_to(ScreenName.NOTICE_DETAIL, case_id=view.id))
+            {"title": view.title, "subtitle": view.date_zh, "badge": CASE_BADGE, "action": go_to(ScreenName.NOTICE_DETAIL, case_id=view.id)}
             for view in (case_view(case, public) for case in self.snapshot.cases)
         ]
         return notices + cases

@@ -11,11 +11,11 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.privacy import mask_text, public_numbers
+from screens.shell.navigation import go_to, load_kv
+from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.flowchart import FlowchartPreview
 from screens.uix.lists import ListScreen, PageScreen
-from screens.shell.navigation import go_to, load_kv
-from screens.shell.registry import ScreenName
 from screens.uix.widgets import HintLabel, KButton, Section, TapArea
 
 load_kv("ui_screens.flowchart")  # the rules of the flowchart preview on the detail page
@@ -60,9 +60,12 @@ class PowerCategoriesScreen(KioskScreen):
         tiles.clear_widgets()
         for index, category in enumerate(self.snapshot.categories):
             tile = CategoryTile(
-                title=category.name, count=len(self.snapshot.items_in(category.id)),
-                description=category.description, index=index,
-                action=go_to(ScreenName.POWER_LIST, category_id=category.id))
+                title=category.name,
+                count=len(self.snapshot.items_in(category.id)),
+                description=category.description,
+                index=index,
+                action=go_to(ScreenName.POWER_LIST, category_id=category.id),
+            )
             tile.bind(minimum_height=self._size_tiles)
             tiles.add_widget(tile)
         self._size_tiles()
@@ -75,8 +78,7 @@ class PowerListScreen(ListScreen):
         self.intro = f"{category.description}共{len(self.snapshot.items_in(category_id))}项，点一项看怎么办。"
         public = public_numbers(self.snapshot.complaint.hotlines)
         return [
-            dict(title=item.name, subtitle=mask_text(item.summary, public),
-                 action=go_to(ScreenName.POWER_DETAIL, item_id=item.id))
+            {"title": item.name, "subtitle": mask_text(item.summary, public), "action": go_to(ScreenName.POWER_DETAIL, item_id=item.id)}
             for item in self.snapshot.items_in(category_id)
         ]
 
@@ -138,5 +140,6 @@ class PowerDetailScreen(PageScreen):
             for entry in item.risks:
                 risks.add_widget(self.make(RiskCard, risk=say(entry.risk), control=say(entry.control), level=entry.level))
             content.add_widget(risks)
-        content.add_widget(self.make(KButton, text="对这件事有意见？扫码反映", role="title",
-                                     action=go_to(ScreenName.COMPLAINT, item_id=item.id)))
+        content.add_widget(
+            self.make(KButton, text="对这件事有意见？扫码反映", role="title", action=go_to(ScreenName.COMPLAINT, item_id=item.id))
+        )

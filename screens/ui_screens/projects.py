@@ -11,10 +11,10 @@ from kiosk import money
 from kiosk.flags import FlagKind, TimelineRow, project_view
 from kiosk.model import ProjectStatus
 from kiosk.privacy import public_numbers
-from screens.ui_screens.base import KioskScreen
-from screens.uix.lists import PageScreen
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.ui_screens.base import KioskScreen
+from screens.uix.lists import PageScreen
 from screens.uix.widgets import BarChart, FitRow, HintLabel, KLabel, MessageStrip, PictureGrid, Pill, Section, TapArea
 
 # The few words a flag shows on a list row; the full sentence is on the detail page.
@@ -24,8 +24,9 @@ STATUS_TONES = {ProjectStatus.PLANNED: "plain", ProjectStatus.IN_PROGRESS: "prim
 
 
 def _view(screen, project):
-    return project_view(project, screen.app.kiosk_config.records.over_budget_threshold_pct,
-                        public_numbers(screen.snapshot.complaint.hotlines))
+    return project_view(
+        project, screen.app.kiosk_config.records.over_budget_threshold_pct, public_numbers(screen.snapshot.complaint.hotlines)
+    )
 
 
 def _date(day) -> str:
@@ -56,11 +57,16 @@ class ProjectsScreen(KioskScreen):
         for project in self.snapshot.projects:
             view = _view(self, project)
             shown_fen = view.budget.settlement_fen if view.budget.settlement_fen is not None else view.budget.budget_fen
-            rows.append(dict(
-                title=view.name, status=view.status_zh, status_tone=STATUS_TONES[project.status],
-                value=("结算 " if view.budget.settlement_fen is not None else "预算 ") + money.yuan_short(shown_fen),
-                flags=[FLAG_WORDS[flag.kind] for flag in view.flags],
-                action=go_to(ScreenName.PROJECT_DETAIL, project_id=project.id)))
+            rows.append(
+                {
+                    "title": view.name,
+                    "status": view.status_zh,
+                    "status_tone": STATUS_TONES[project.status],
+                    "value": ("结算 " if view.budget.settlement_fen is not None else "预算 ") + money.yuan_short(shown_fen),
+                    "flags": [FLAG_WORDS[flag.kind] for flag in view.flags],
+                    "action": go_to(ScreenName.PROJECT_DETAIL, project_id=project.id),
+                }
+            )
         self.ids.rows.rows = rows
 
 
@@ -106,12 +112,17 @@ class ProjectDetailScreen(PageScreen):
             content.add_widget(MessageStrip(shown=True, text="请注意：" + flag.message_zh))
 
         money_part = Section(title="钱花了多少")
-        bars = [dict(label="预算", text=money.yuan(view.budget.budget_fen), value=view.budget.budget_fen,
-                     tone="muted")]
+        bars = [{"label": "预算", "text": money.yuan(view.budget.budget_fen), "value": view.budget.budget_fen, "tone": "muted"}]
         if view.budget.settlement_fen is not None:
             over = any(flag.kind is FlagKind.OVER_BUDGET for flag in view.flags)
-            bars.append(dict(label="结算（实际花的钱）", text=money.yuan(view.budget.settlement_fen),
-                             value=view.budget.settlement_fen, tone="danger" if over else "ok"))
+            bars.append(
+                {
+                    "label": "结算（实际花的钱）",
+                    "text": money.yuan(view.budget.settlement_fen),
+                    "value": view.budget.settlement_fen,
+                    "tone": "danger" if over else "ok",
+                }
+            )
         money_part.add_widget(BarChart(bars=bars))
         money_part.add_widget(KLabel(text=view.budget.text_zh, role="title"))
         if view.funding_source:
@@ -120,9 +131,14 @@ class ProjectDetailScreen(PageScreen):
 
         if view.summary:
             self.add_section(content, "做什么", [view.summary])
-        self.add_section(content, "谁来做", [
-            f"招标方式：{view.tendering or '没有填写'}", f"施工单位：{view.contractor or '没有填写'}",
-        ])
+        self.add_section(
+            content,
+            "谁来做",
+            [
+                f"招标方式：{view.tendering or '没有填写'}",
+                f"施工单位：{view.contractor or '没有填写'}",
+            ],
+        )
 
         stages = Section(title="四议两公开：六个步骤")
         stages.add_widget(HintLabel(text="村里的大事要按这六步来办，每一步都有日期。"))
@@ -133,8 +149,7 @@ class ProjectDetailScreen(PageScreen):
         if view.photos:
             photos = Section(title=f"照片（{len(view.photos)}张，点一下看大图）")
             grid = PictureGrid()
-            grid.show(view.photos, lambda index: self.app.nav.go(
-                ScreenName.PICTURE_VIEWER, project_id=project_id, index=index))
+            grid.show(view.photos, lambda index: self.app.nav.go(ScreenName.PICTURE_VIEWER, project_id=project_id, index=index))
             photos.add_widget(grid)
             content.add_widget(photos)
         self.add_button(content, "对这个项目有疑问？扫码反映", go_to(ScreenName.COMPLAINT, item_id=project_id))

@@ -25,15 +25,18 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.search import HitKind, SearchHit, SearchIndex
 from screens.services.search import SearchService
-from screens.ui_screens.base import KioskScreen
 from screens.shell.registry import ScreenName
+from screens.ui_screens.base import KioskScreen
 from screens.uix.widgets import KButton, after_next_frame
 
 log = logging.getLogger("village_kiosk.search")
 
 KIND_BADGES = {
-    HitKind.POWER: "权力", HitKind.PROJECT: "项目", HitKind.NOTICE: "通知",
-    HitKind.CASE: "案例", HitKind.DISCLOSURE: "公示",
+    HitKind.POWER: "权力",
+    HitKind.PROJECT: "项目",
+    HitKind.NOTICE: "通知",
+    HitKind.CASE: "案例",
+    HitKind.DISCLOSURE: "公示",
 }
 LETTER_ROWS = ("ABCDEFG", "HIJKLMN", "OPQRSTU", "VWXYZ")
 MAX_TYPED = 12  # no title needs more initials; keeps the typed line on one line
@@ -188,5 +191,9 @@ class SearchScreen(KioskScreen):
     @staticmethod
     def _row(hit: SearchHit) -> dict:
         name, params = hit_target(hit)
-        return dict(title=hit.title, subtitle=hit.subtitle, badge=KIND_BADGES[hit.kind],
-                    action=lambda: App.get_running_app().nav.go(name, **params))
+        return {
+            "title": hit.title,
+            "subtitle": hit.subtitle,
+            "badge": KIND_BADGES[hit.kind],
+            "action": lambda: App.get_running_app().nav.go(name, **params),
+        }

@@ -20,8 +20,8 @@ from kiosk.finance_summary import entry_row
 from kiosk.flags import project_view
 from kiosk.images import DecodedImage
 from kiosk.privacy import public_numbers
-from screens.ui_screens.base import KioskScreen
 from screens.services.pictures import picture_texture, request_picture
+from screens.ui_screens.base import KioskScreen
 
 ZOOM_STEP = 1.5
 MAX_ZOOM = 8.0  # times the fitted size; a receipt's small print is readable well before
@@ -46,8 +46,7 @@ class PictureStage(StencilView):
     def fit(self) -> None:
         """Scale 1, centred: the whole picture as large as the stage allows."""
         scatter = self.scatter
-        scatter.transform = Matrix().translate(self.center_x - scatter.width / 2,
-                                               self.center_y - scatter.height / 2, 0)
+        scatter.transform = Matrix().translate(self.center_x - scatter.width / 2, self.center_y - scatter.height / 2, 0)
 
     def zoom(self, factor: float) -> None:
         scatter = self.scatter
@@ -62,14 +61,8 @@ class PictureStage(StencilView):
         left, bottom = scatter.bbox[0]
         width, height = scatter.bbox[1]
         x, y = left, bottom
-        if width <= self.width:
-            x = self.center_x - width / 2
-        else:
-            x = min(self.x, max(self.right - width, x))
-        if height <= self.height:
-            y = self.center_y - height / 2
-        else:
-            y = min(self.y, max(self.top - height, y))
+        x = self.center_x - width / 2 if width <= self.width else min(self.x, max(self.right - width, x))
+        y = self.center_y - height / 2 if height <= self.height else min(self.y, max(self.top - height, y))
         if (x, y) != (left, bottom):
             scatter.pos = (scatter.x + x - left, scatter.y + y - bottom)
 
@@ -98,7 +91,7 @@ class PictureViewerScreen(KioskScreen):
             view = project_view(self.snapshot.project(project_id), public=public)
             self.title = f"照片：{view.name}"
             self._refs, self._kind = view.photos, "照片"
-        self._place = dict(entry_id=entry_id, project_id=project_id)
+        self._place = {"entry_id": entry_id, "project_id": project_id}
         self.count = len(self._refs)
         if not self._refs:  # e.g. the pictures went with a data update
             self.caption, self.counter, self.texture, self.problem = "", "", None, "没有照片"

@@ -89,9 +89,16 @@ class TypesetLabel(Label):
             return
         self.lines = typeset_lines(self.text, room, self.measure(), self.balanced, self.max_lines)
         core = CoreLabel(
-            text="\n".join(self.lines), font_name=self.font_name, font_size=self.font_size, bold=self.bold,
-            italic=self.italic, color=self.disabled_color if self.disabled else self.color,
-            halign=self.halign, valign=self.valign, line_height=self.line_height, padding=self.padding,
+            text="\n".join(self.lines),
+            font_name=self.font_name,
+            font_size=self.font_size,
+            bold=self.bold,
+            italic=self.italic,
+            color=self.disabled_color if self.disabled else self.color,
+            halign=self.halign,
+            valign=self.valign,
+            line_height=self.line_height,
+            padding=self.padding,
             text_size=self.text_size,
         )
         core.refresh()

@@ -12,7 +12,12 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import (
-    BooleanProperty, ColorProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty,
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -277,7 +282,7 @@ class RowList(RecycleView):
             return
         self._rows_prepared = True
         count = math.ceil(self.height / self.row_height) + 1
-        self.data = [dict(title="", subtitle="", value="", badge="", action=None, index=i) for i in range(count)]
+        self.data = [{"title": "", "subtitle": "", "value": "", "badge": "", "action": None, "index": i} for i in range(count)]
         self.refresh_views()
         self.data = []
         self.refresh_views()
@@ -458,8 +463,9 @@ class BarChart(BoxLayout):
         largest = max((bar["value"] for bar in bars), default=0)
         row_class = InlineBarRow if self.inline else BarRow
         for bar in bars:
-            self.add_widget(row_class(label=bar["label"], text=bar["text"], tone=bar["tone"],
-                                      fraction=bar["value"] / largest if largest > 0 else 0))
+            self.add_widget(
+                row_class(label=bar["label"], text=bar["text"], tone=bar["tone"], fraction=bar["value"] / largest if largest > 0 else 0)
+            )
 
 
 class _BarLine(BoxLayout):
@@ -506,8 +512,7 @@ class PictureGrid(StackLayout):
     def show(self, refs, open_picture) -> None:
         self.clear_widgets()
         for index, ref in enumerate(refs):
-            self.add_widget(PictureTile(sha256=ref.sha256, caption=ref.caption,
-                                        action=lambda index=index: open_picture(index)))
+            self.add_widget(PictureTile(sha256=ref.sha256, caption=ref.caption, action=lambda index=index: open_picture(index)))
 
 
 # ---------------------------------------------------------------- search (issue 5)
@@ -517,4 +522,3 @@ class SearchButton(KButton):
     """The way into search, the same wherever it is offered (home, power list)."""
 
     icon = NumericProperty(0)  # width of the drawn magnifier's place
-

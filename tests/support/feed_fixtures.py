@@ -92,7 +92,9 @@ def write_village(
         folder / "powers.json",
         model.PowersDoc(
             categories=[model.PowerCategory(id="daily", name="日常管理")],
-            items=[model.PowerItem(id="p1", category="daily", name="村级财务开支", summary="开支审批", responsible="村委会", flowchart=flow)],
+            items=[
+                model.PowerItem(id="p1", category="daily", name="村级财务开支", summary="开支审批", responsible="村委会", flowchart=flow)
+            ],
         ),
     )
     _write(
@@ -110,7 +112,10 @@ def write_village(
         ),
     )
     _write(folder / "disclosures.json", model.DisclosuresDoc(disclosures=[]))
-    _write(folder / "notices.json", model.NoticesDoc(notices=[model.Notice(id="n1", title="通知", date=dt.date(2025, 3, 1), body="村务公开日。")]))
+    _write(
+        folder / "notices.json",
+        model.NoticesDoc(notices=[model.Notice(id="n1", title="通知", date=dt.date(2025, 3, 1), body="村务公开日。")]),
+    )
     for index, month in enumerate(months):
         year, mon = (int(part) for part in month.split("-"))
         count = 2 + (revision if index == len(months) - 1 else 0)

@@ -15,8 +15,14 @@ import pytest
 
 def village_kiosk(*argv: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """``village-kiosk ARGV`` in a fresh process; its status, stdout, stderr."""
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", *argv], env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *argv],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def start_kiosk(tmp_path: Path, config: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -24,10 +30,20 @@ def start_kiosk(tmp_path: Path, config: Path, *extra: str, env: dict[str, str] |
     once its first frame is drawn."""
     ready = tmp_path / "ready"
     ready.unlink(missing_ok=True)
-    env = {**os.environ, "VILLAGE_KIOSK_READY_FILE": str(ready), "VILLAGE_KIOSK_CONFIG": str(config),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"), **(env or {})}
-    child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--windowed", "--size", "800x600", *extra], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "VILLAGE_KIOSK_READY_FILE": str(ready),
+        "VILLAGE_KIOSK_CONFIG": str(config),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        **(env or {}),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "--windowed", "--size", "800x600", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not (ready.exists() and ready.read_text()) and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)

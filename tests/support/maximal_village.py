@@ -13,8 +13,8 @@ from pathlib import Path
 import msgspec
 
 from kiosk import decode, model, paths
-from tooling.demo.build import write_folder
 from kiosk.snapshot import read_folder_documents
+from tooling.demo.build import write_folder
 
 # Real sentences with what typesetting must keep together (amounts, dates,
 # phone numbers), closing punctuation to place, and rare characters.

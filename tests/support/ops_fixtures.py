@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
-from support.feedserver import FeedServer
 
 from kiosk import cli
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from support.feedserver import FeedServer
 
 PIN = "2468"
 TOKEN = "tok-0123456789abcdef0123"
@@ -63,11 +63,23 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 def provision_args(root: Path, platform: Platform, *extra: str, token: bool = True) -> list[str]:
     return [
-        "provision", "--root", str(root), "--non-interactive",
-        "--village", VILLAGE, "--platform", platform.url, "--allow-http",
-        "--pubkey", str(platform.publisher.pub_path), "--pin", PIN,
+        "provision",
+        "--root",
+        str(root),
+        "--non-interactive",
+        "--village",
+        VILLAGE,
+        "--platform",
+        platform.url,
+        "--allow-http",
+        "--pubkey",
+        str(platform.publisher.pub_path),
+        "--pin",
+        PIN,
         *(["--token", TOKEN] if token else []),
-        "--kiosk-bin", KIOSK_BIN, *extra,
+        "--kiosk-bin",
+        KIOSK_BIN,
+        *extra,
     ]
 
 

@@ -84,8 +84,7 @@ def bring_into_view(ui, widget) -> None:
 
 def drag(ui, start: tuple[float, float], end: tuple[float, float], steps: int = 12) -> None:
     """A one-finger drag through the event loop, like a villager's swipe."""
-    path = [(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps)
-            for i in range(steps + 1)]
+    path = [(start[0] + (end[0] - start[0]) * i / steps, start[1] + (end[1] - start[1]) * i / steps) for i in range(steps + 1)]
     ui.gesture([path])
 
 

@@ -73,8 +73,9 @@ class Session:
         return ImageGrab.grab(xdisplay=self.display)
 
     def xdotool(self, *args: str) -> str:
-        result = subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": self.display},
-                                capture_output=True, text=True, timeout=20, check=True)
+        result = subprocess.run(
+            ["xdotool", *args], env={**os.environ, "DISPLAY": self.display}, capture_output=True, text=True, timeout=20, check=True
+        )
         return result.stdout
 
     def click(self, x: int, y: int) -> None:
@@ -123,8 +124,14 @@ class Session:
         uid, gid = kiosk_ids(self.root)
         stop = unit_line(self.root, "ExecStop")
         started = time.monotonic()
-        result = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop],
-                                env=self.env, capture_output=True, text=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         self.terminate(timeout - (time.monotonic() - started))
         return result.stdout + result.stderr
 
@@ -184,8 +191,19 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
         (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
     setup = " && ".join(f"mkdir -p {shlex.quote(path)}" for path in _MOUNTED)
     command = [
-        "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--",
-        xinit, script, "--", "/usr/bin/Xvfb", f":{number}", "-screen", "0", f"{size[0]}x{size[1]}x24",
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={gid}",
+        "--clear-groups",
+        "--",
+        xinit,
+        script,
+        "--",
+        "/usr/bin/Xvfb",
+        f":{number}",
+        "-screen",
+        "0",
+        f"{size[0]}x{size[1]}x24",
         *(option for option in server_options if option != ":0"),
     ]
     env = {
@@ -211,8 +229,11 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     log = work / f"session-{number}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            ["unshare", "--mount", "--propagation", "private", "sh", "-c", f"{setup} && {mounts} && exec \"$@\"", "session", *command],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{setup} && {mounts} && exec "$@"', "session", *command],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
     return Session(root, f":{number}", process, log, env, work, notify)
 
@@ -221,7 +242,11 @@ def colour_box(image: Image.Image, rgb: tuple[int, int, int]) -> tuple[int, int,
     """The bounding box (left, top, right, bottom) of the pixels of exactly
     ``rgb``, or None; found on a quarter-size copy, in full-size pixels."""
     small = image.convert("RGB").reduce(4)
-    mask = Image.eval(Image.merge("RGB", [band.point(lambda v, c=c: 255 if v == c else 0) for band, c in zip(small.split(), rgb)]).convert("L"),
-                      lambda v: 255 if v == 255 else 0)
+    mask = Image.eval(
+        Image.merge("RGB", [band.point(lambda v, c=c: 255 if v == c else 0) for band, c in zip(small.split(), rgb, strict=False)]).convert(
+            "L"
+        ),
+        lambda v: 255 if v == 255 else 0,
+    )
     box = mask.getbbox()
     return tuple(side * 4 for side in box) if box else None

@@ -28,8 +28,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.split("\n\n")[0].replace("``", "") + " Starts Xvfb if there is no DISPLAY. "
         "On 2 cores with software GL the full run takes one to two hours, --quick about 15 minutes.",
     )
-    bench.add_argument("--quick", action="store_true", help="smaller and shorter: 1,000 soak taps instead of 10,000, 4 MB of media instead of 55, fewer repetitions")
+    bench.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller and shorter: 1,000 soak taps instead of 10,000, 4 MB of media instead of 55, fewer repetitions",
+    )
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write every figure as JSON")
-    bench.add_argument("--work", type=Path, metavar="DIR", help="keep the villages, stores and logs in DIR (default: a temporary folder, removed)")
+    bench.add_argument(
+        "--work", type=Path, metavar="DIR", help="keep the villages, stores and logs in DIR (default: a temporary folder, removed)"
+    )
     bench.add_argument("--skip", action="append", choices=PARTS, help="leave a part out (repeatable)")
     bench.set_defaults(func=_run)

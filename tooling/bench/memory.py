@@ -4,6 +4,7 @@ memory it really takes (RSS would count shared libraries many times)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -75,10 +76,8 @@ def total_pss_kib(pids: Iterable[int]) -> int:
     """Summed PSS of the processes still alive among ``pids``."""
     total = 0
     for pid in pids:
-        try:
+        with contextlib.suppress(MemoryUnavailable):  # a helper process that just exited holds no memory
             total += pss_kib(pid)
-        except MemoryUnavailable:
-            pass  # a helper process that just exited holds no memory
     return total
 
 

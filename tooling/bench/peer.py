@@ -25,10 +25,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from kiosk import model, money, privacy
-from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
-from tooling.bench.report import summarize
 from kiosk.disclosure_view import KIND_NAMES, date_zh
 from kiosk.snapshot import MediaMissing, Snapshot
+from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
+from tooling.bench.report import summarize
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
 CHROMIUM_PACKAGE = "chromium"  # Debian's package
@@ -120,17 +120,23 @@ def render_page(snapshot: Snapshot) -> Page:
     the receipts the kiosk's tour shows, results disclosures and notices."""
     public = privacy.public_numbers(snapshot.complaint.hotlines)
     page = Page()
-    page.add(f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>村务公开查询</title>{_REPORTER}<style>{_STYLE}</style></head><body>')
+    page.add(
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>村务公开查询</title>{_REPORTER}<style>{_STYLE}</style></head><body>'
+    )
     village = snapshot.village
     page.add(f"<header><h1>{_esc(village.name, public)} 村务公开</h1><div class='small'>数据截至 {date_zh(snapshot.as_of)}</div></header>")
-    page.add('<nav><a href="#powers">权力清单</a><a href="#projects">村级项目</a><a href="#finance">村级财务</a>'
-             '<a href="#disclosures">结果公开</a><a href="#notices">通知公告</a><a href="#complaint">我要反映问题</a></nav>')
+    page.add(
+        '<nav><a href="#powers">权力清单</a><a href="#projects">村级项目</a><a href="#finance">村级财务</a>'
+        '<a href="#disclosures">结果公开</a><a href="#notices">通知公告</a><a href="#complaint">我要反映问题</a></nav>'
+    )
 
     page.add('<section id="powers"><h2>权力清单</h2>')
     for category in snapshot.categories:
         page.add(f"<h3>{_esc(category.name, public)}</h3>")
         for item in snapshot.items_in(category.id):
-            page.add(f"<h3>{_esc(item.name, public)}</h3><p>{_esc(item.summary, public)}</p><p class='small'>责任主体：{_esc(item.responsible, public)} · 时限：{_esc(item.time_limit, public)}</p>")
+            page.add(
+                f"<h3>{_esc(item.name, public)}</h3><p>{_esc(item.summary, public)}</p><p class='small'>责任主体：{_esc(item.responsible, public)} · 时限：{_esc(item.time_limit, public)}</p>"
+            )
             if item.materials:
                 page.add("<p>所需材料：" + "、".join(_esc(m, public) for m in item.materials) + "</p>")
             for basis in item.basis:
@@ -141,11 +147,16 @@ def render_page(snapshot: Snapshot) -> Page:
     page.add("</section>")
 
     page.add('<section id="projects"><h2>村级项目</h2>')
-    page.add(_table(
-        ["项目", "预算", "结算", "承建单位"],
-        [[p.name, money.yuan(p.budget_fen), money.yuan(p.settlement_fen) if p.settlement_fen is not None else "未结算", p.contractor] for p in snapshot.projects],
-        public,
-    ))
+    page.add(
+        _table(
+            ["项目", "预算", "结算", "承建单位"],
+            [
+                [p.name, money.yuan(p.budget_fen), money.yuan(p.settlement_fen) if p.settlement_fen is not None else "未结算", p.contractor]
+                for p in snapshot.projects
+            ],
+            public,
+        )
+    )
     if snapshot.projects:
         for ref in snapshot.projects[0].photos:
             page.image(snapshot, ref, public)
@@ -155,11 +166,22 @@ def render_page(snapshot: Snapshot) -> Page:
     for month in snapshot.months():
         entries = snapshot.finance_month(month).entries
         page.add(f"<h3>{month}</h3>")
-        page.add(_table(
-            ["日期", "收支", "金额", "类别", "事由"],
-            [[date_zh(e.date), "收入" if e.direction is model.Direction.INCOME else "支出", money.yuan(e.amount_fen), e.category, e.purpose] for e in entries],
-            public,
-        ))
+        page.add(
+            _table(
+                ["日期", "收支", "金额", "类别", "事由"],
+                [
+                    [
+                        date_zh(e.date),
+                        "收入" if e.direction is model.Direction.INCOME else "支出",
+                        money.yuan(e.amount_fen),
+                        e.category,
+                        e.purpose,
+                    ]
+                    for e in entries
+                ],
+                public,
+            )
+        )
     with_receipts = next((e for e in snapshot.finance_entries() if e.receipts), None)
     if with_receipts is not None:
         for ref in with_receipts.receipts:
@@ -168,7 +190,9 @@ def render_page(snapshot: Snapshot) -> Page:
 
     page.add('<section id="disclosures"><h2>结果公开</h2>')
     for disclosure in snapshot.disclosures:
-        page.add(f"<h3>{_esc(disclosure.title, public)}</h3><p class='small'>{KIND_NAMES[disclosure.kind]} · 公示期 {date_zh(disclosure.publicity_start)}至{date_zh(disclosure.publicity_end)}</p>")
+        page.add(
+            f"<h3>{_esc(disclosure.title, public)}</h3><p class='small'>{KIND_NAMES[disclosure.kind]} · 公示期 {date_zh(disclosure.publicity_start)}至{date_zh(disclosure.publicity_end)}</p>"
+        )
         page.add(_table(disclosure.columns, disclosure.rows, public))
     page.add("</section>")
 
@@ -197,10 +221,10 @@ def write_page(page: Page, folder: Path) -> Path:
 class _PageHandler(SimpleHTTPRequestHandler):
     server: _PageServer
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         parts = urlsplit(self.path)
         if parts.path.startswith("/report/"):
             stamp = parse_qs(parts.query).get("t", [""])[0]
@@ -281,13 +305,18 @@ def _stop(process: subprocess.Popen) -> None:
             continue
 
 
-def run_once(binary: str, url: str, server: _PageServer, profile: Path, size: tuple[int, int], extra: tuple[str, ...], log: Path) -> BrowserRun:
+def run_once(
+    binary: str, url: str, server: _PageServer, profile: Path, size: tuple[int, int], extra: tuple[str, ...], log: Path
+) -> BrowserRun:
     server.reports.clear()
     with log.open("ab") as log_file:
         spawned = time.time()
         process = subprocess.Popen(
             chromium_command(binary, profile, url, size, extra),
-            stdout=log_file, stderr=log_file, stdin=subprocess.DEVNULL, start_new_session=True,
+            stdout=log_file,
+            stderr=log_file,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             if not server.wait_for(("first-contentful-paint", "load"), PAINT_TIMEOUT_S):

@@ -81,7 +81,13 @@ TARGETS = (
     Target("sync unchanged: bytes received", "sync_unchanged_bytes", 1023, "B"),
     Target("sync one-month change ÷ changed blobs", "sync.month_change.ratio", 1.2, "×"),
     Target("first sync throughput ÷ curl (the village's files)", "sync.first_sync.ratio_to_curl", 0.8, "×", higher_is_better=True),
-    Target("first sync throughput ÷ curl (the sync's own requests)", "sync.first_sync.ratio_to_curl_same_requests", 0.8, "×", higher_is_better=True),
+    Target(
+        "first sync throughput ÷ curl (the sync's own requests)",
+        "sync.first_sync.ratio_to_curl_same_requests",
+        0.8,
+        "×",
+        higher_is_better=True,
+    ),
 )
 
 

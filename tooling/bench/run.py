@@ -55,10 +55,32 @@ class Plan:
     search_rounds: int
 
 
-QUICK = Plan(sync_media=100, sync_media_kb=40, sync_runs=2, cold_runs=3, peer_runs=3, nav_reps=2, per_screen=3,
-             soak_taps=1_000, gestures=4, receipts=5, search_rounds=3)
-FULL = Plan(sync_media=500, sync_media_kb=110, sync_runs=5, cold_runs=7, peer_runs=7, nav_reps=5, per_screen=5,
-            soak_taps=10_000, gestures=12, receipts=20, search_rounds=10)
+QUICK = Plan(
+    sync_media=100,
+    sync_media_kb=40,
+    sync_runs=2,
+    cold_runs=3,
+    peer_runs=3,
+    nav_reps=2,
+    per_screen=3,
+    soak_taps=1_000,
+    gestures=4,
+    receipts=5,
+    search_rounds=3,
+)
+FULL = Plan(
+    sync_media=500,
+    sync_media_kb=110,
+    sync_runs=5,
+    cold_runs=7,
+    peer_runs=7,
+    nav_reps=5,
+    per_screen=5,
+    soak_taps=10_000,
+    gestures=12,
+    receipts=20,
+    search_rounds=10,
+)
 
 
 # ------------------------------------------------------------ the villages
@@ -83,8 +105,9 @@ def large_source(work: Path) -> Path:
     projects, disclosures = 200, 50
     others = len(powers.ITEMS) + projects + disclosures + len(notices.cases())
     out = work / "large"
-    build_synthetic(out, entries=10_000, projects=projects, media=500, months=2, notices=SEARCH_RECORDS - others,
-                    disclosures=disclosures, seed=1)
+    build_synthetic(
+        out, entries=10_000, projects=projects, media=500, months=2, notices=SEARCH_RECORDS - others, disclosures=disclosures, seed=1
+    )
     return out
 
 
@@ -168,8 +191,9 @@ def cold_start_once(config: Path, env: dict, work: Path, log: Path) -> tuple[flo
     command = [*kiosk_command(), "--windowed", "--size", f"{SIZE[0]}x{SIZE[1]}", "--config", str(config)]
     with log.open("ab") as out:
         spawned = time.time()
-        process = subprocess.Popen(command, env={**env, READY_FILE_ENV: str(ready)}, stdout=out, stderr=out,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command, env={**env, READY_FILE_ENV: str(ready)}, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         try:
             deadline = time.monotonic() + COLD_START_TIMEOUT_S
             while not (ready.exists() and ready.read_text().endswith("\n")):
@@ -206,15 +230,25 @@ def cold_start(config: Path, runs: int, env: dict, work: Path, log: Path) -> dic
     cold_start_once(config, env, work, log)  # warm-up: page cache, font cache, as on a terminal that has run before
     samples = [cold_start_once(config, env, work, log) for _ in range(runs)]
     pss = [p for _, p in samples if p is not None]
-    return {"seconds": report.summarize([s for s, _ in samples]), "pss_home_mib": report.summarize(pss, 1), "command": " ".join(kiosk_command())}
+    return {
+        "seconds": report.summarize([s for s, _ in samples]),
+        "pss_home_mib": report.summarize(pss, 1),
+        "command": " ".join(kiosk_command()),
+    }
 
 
 def ui_session(args: list[str], env: dict, work: Path, name: str, timeout: float) -> dict:
     """Run ``tooling.bench.ui`` in a child process; its JSON results."""
     out, log = work / f"ui-{name}.json", work / f"ui-{name}.log"
     with log.open("wb") as log_file:
-        result = subprocess.run([sys.executable, "-m", "tooling.bench.ui", "--json", str(out), *args], env=env,
-                                stdout=log_file, stderr=log_file, stdin=subprocess.DEVNULL, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "-m", "tooling.bench.ui", "--json", str(out), *args],
+            env=env,
+            stdout=log_file,
+            stderr=log_file,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+        )
     if result.returncode != 0 or not out.exists():
         tail = log.read_text(errors="replace").strip().splitlines()[-3:]
         raise RuntimeError(f"bench_ui ({name}) failed with status {result.returncode}: {' | '.join(tail)}")
@@ -359,7 +393,9 @@ class Bench:
             taps = 0 if "soak" in self.skip else plan.soak_taps
             self.step(f"UI on the demo village: tour, navigation, {taps} soak taps")
             try:
-                demo = ui_session(["--config", str(configs["demo"]), *common, "--taps", str(taps)], self.env, self.work, "demo", timeout=6 * 3600)
+                demo = ui_session(
+                    ["--config", str(configs["demo"]), *common, "--taps", str(taps)], self.env, self.work, "demo", timeout=6 * 3600
+                )
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 self.skipped("pss_mib", str(exc))
             else:
@@ -367,13 +403,29 @@ class Bench:
                 r["ui_demo"] = demo
             self.step("UI on the large village: navigation, scrolling, receipts, search")
             try:
-                large = ui_session(["--config", str(configs["large"]), *common, "--large", "--gestures", str(plan.gestures),
-                                    "--receipts", str(plan.receipts)], self.env, self.work, "large", timeout=3 * 3600)
+                large = ui_session(
+                    [
+                        "--config",
+                        str(configs["large"]),
+                        *common,
+                        "--large",
+                        "--gestures",
+                        str(plan.gestures),
+                        "--receipts",
+                        str(plan.receipts),
+                    ],
+                    self.env,
+                    self.work,
+                    "large",
+                    timeout=3 * 3600,
+                )
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 self.skipped("scroll_frame_p95_ms", str(exc))
             else:
-                self._merge(large, ("finance_month_p95_ms", "scroll_frame_p95_ms", "search_p95_ms",
-                                    "receipt_thumbnail_p95_ms", "receipt_full_p95_ms"))
+                self._merge(
+                    large,
+                    ("finance_month_p95_ms", "scroll_frame_p95_ms", "search_p95_ms", "receipt_thumbnail_p95_ms", "receipt_full_p95_ms"),
+                )
                 r["pss_large_mib"] = large.get("pss_mib")
                 r["ui_large"] = large
 

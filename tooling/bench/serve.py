@@ -99,10 +99,10 @@ class _StaticHandler(BaseHTTPRequestHandler):
         # delayed ACKs add 40 ms to every response.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self):
         target = (self.server.root / self.path.split("?", 1)[0].lstrip("/")).resolve()
         if not target.is_relative_to(self.server.root) or not target.is_file():
             body = b"not found\n"

@@ -18,12 +18,12 @@ from pathlib import Path
 import msgspec
 
 from kiosk import decode, model
-from tooling.bench.report import summarize
 from kiosk.feed import keys, publish
 from kiosk.feed.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest, blob_path, pack_path
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer
+from tooling.bench.report import summarize
 
 
 class SyncBenchError(RuntimeError):
@@ -166,11 +166,15 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
         "seconds": summarize(sync_times),
         "mb_per_s": round(sync_rate, 2),
     }
-    for name, (urls, times) in curls.items():
+    for name, (_urls, times) in curls.items():
         suffix = "" if name == "curl" else "_same_requests"
         if times and curl_error is None:
             curl_rate = total / _median(times) / 1e6
-            figures |= {f"{name}_seconds": summarize(times), f"{name}_mb_per_s": round(curl_rate, 2), f"ratio_to_curl{suffix}": round(sync_rate / curl_rate, 3)}
+            figures |= {
+                f"{name}_seconds": summarize(times),
+                f"{name}_mb_per_s": round(curl_rate, 2),
+                f"ratio_to_curl{suffix}": round(sync_rate / curl_rate, 3),
+            }
         else:
             figures |= {f"{name}_seconds": None, f"{name}_mb_per_s": None, f"ratio_to_curl{suffix}": None}
     if curl_error is not None:
@@ -254,7 +258,7 @@ def run(feed: ServedFeed, src: Path, work: Path, runs: int, polls: int = 5) -> t
 
 def village_size(src: Path) -> dict:
     """What the benchmarked village holds, for the report."""
-    media = [p for p in (src / decode.MEDIA_DIR).iterdir()] if (src / decode.MEDIA_DIR).is_dir() else []
+    media = list((src / decode.MEDIA_DIR).iterdir()) if (src / decode.MEDIA_DIR).is_dir() else []
     months = sorted((src / decode.FINANCE_DIR).glob("*.json")) if (src / decode.FINANCE_DIR).is_dir() else []
     entries = sum(len(msgspec.json.decode(p.read_bytes(), type=model.FinanceMonthDoc).entries) for p in months)
     return {
@@ -263,4 +267,3 @@ def village_size(src: Path) -> dict:
         "media_files": len(media),
         "media_bytes": sum(p.stat().st_size for p in media),
     }
-

@@ -22,9 +22,9 @@ import traceback
 from collections import defaultdict
 from pathlib import Path
 
+from kiosk.config import load_config
 from tooling.bench.memory import own_pss_mib
 from tooling.bench.report import summarize, write_json
-from kiosk.config import load_config
 
 SETTLE_FRAMES = 30  # a screen still redrawing after this many frames is animating: stop there
 PICTURE_TIMEOUT_S = 10.0
@@ -120,7 +120,8 @@ class Driver:
         from kivy.uix.behaviors import ButtonBehavior
 
         found = [
-            w for w in self.harness.widgets()
+            w
+            for w in self.harness.widgets()
             if (getattr(w, "action", None) is not None or isinstance(w, ButtonBehavior)) and not w.disabled
         ]
         return sorted(found, key=lambda w: (-round(w.to_window(*w.center)[1]), w.to_window(*w.center)[0]))
@@ -317,7 +318,7 @@ def receipts(driver: Driver, snapshot, count: int) -> dict:
         driver.nav.go(ScreenName.FINANCE_ENTRY, entry_id=entry.id)
         driver.frame()
         waiting = pending()
-        if not _wait_for(driver, lambda: pending() < waiting):
+        if not _wait_for(driver, lambda waiting=waiting: pending() < waiting):
             continue
         thumbs.append((time.perf_counter() - started) * 1000)
         driver.wait_pictures()
@@ -371,7 +372,7 @@ def search_keys(driver: Driver, queries: list[str]) -> dict:
             # As a villager does: the next key once the keyboard shows which
             # keys still find something (worked out a few letters a frame).
             search = driver.nav.current_screen
-            _wait_for(driver, lambda: getattr(search, "suggested_for", search.typed) == search.typed, timeout=10)
+            _wait_for(driver, lambda search=search: getattr(search, "suggested_for", search.typed) == search.typed, timeout=10)
             keys = [w for w in driver.targets() if getattr(w, "text", "").strip().lower() == char]
             if not keys:
                 break  # greyed out: nothing more would be found

@@ -63,7 +63,13 @@ class MediaStore:
 def demo_documents() -> tuple[dict[str, msgspec.Struct], dict[str, bytes]]:
     media = MediaStore()
     project_list = [
-        msgspec.structs.replace(project, photos=[media.add(images.draw_photo(scene, caption, f"{project.id}:{index}"), caption) for index, (scene, caption) in enumerate(projects.PHOTOS.get(project.id, []))])
+        msgspec.structs.replace(
+            project,
+            photos=[
+                media.add(images.draw_photo(scene, caption, f"{project.id}:{index}"), caption)
+                for index, (scene, caption) in enumerate(projects.PHOTOS.get(project.id, []))
+            ],
+        )
         for project in projects.PROJECTS
     ]
     months = finance.ledger()
@@ -80,7 +86,9 @@ def demo_documents() -> tuple[dict[str, msgspec.Struct], dict[str, bytes]]:
             if receipt is not None:
                 entry = msgspec.structs.replace(entry, receipts=[media.add(images.draw_receipt(receipt), RECEIPT_CAPTIONS[receipt.kind])])
             entries.append(entry)
-        documents[f"{decode.FINANCE_DIR}/{month.key}.json"] = model.FinanceMonthDoc(month=month.key, opening_balance_fen=month.opening_balance_fen, entries=entries)
+        documents[f"{decode.FINANCE_DIR}/{month.key}.json"] = model.FinanceMonthDoc(
+            month=month.key, opening_balance_fen=month.opening_balance_fen, entries=entries
+        )
     return documents, media.blobs
 
 

@@ -60,7 +60,19 @@ def _allowance_q4(rng: random.Random, pool: list[people.Villager]) -> model.Disc
         kind = rng.choice(("A类", "B类", "B类", "C类"))
         per_head = {"A类": 420, "B类": 350, "C类": 260}[kind]
         change = "新申请" if index in (3, 9, 12) else "继续保障"
-        rows.append([str(index), person.name, person.id_number, f"{person.group}组", str(members), kind, _yuan(per_head * members), change, person.mobile])
+        rows.append(
+            [
+                str(index),
+                person.name,
+                person.id_number,
+                f"{person.group}组",
+                str(members),
+                kind,
+                _yuan(per_head * members),
+                change,
+                person.mobile,
+            ]
+        )
     return model.Disclosure(
         id="allowance-2026q4",
         kind=K.ALLOWANCE,
@@ -95,7 +107,9 @@ def _housing(rng: random.Random, pool: list[people.Villager]) -> model.Disclosur
     rows = []
     for index, (person, kind) in enumerate(zip(_pick(rng, pool, 6), kinds, strict=True), start=1):
         grade = rng.choice(("C级", "D级"))
-        method, amount = ("修缮加固", rng.choice((12_000, 14_000, 15_000))) if grade == "C级" else ("拆除重建", rng.choice((35_000, 38_000)))
+        method, amount = (
+            ("修缮加固", rng.choice((12_000, 14_000, 15_000))) if grade == "C级" else ("拆除重建", rng.choice((35_000, 38_000)))
+        )
         rows.append([str(index), person.name, person.id_number, f"{person.group}组", kind, grade, method, _yuan(amount), person.bank_card])
     return model.Disclosure(
         id="housing-2026",
@@ -144,7 +158,19 @@ def _party(rng: random.Random, pool: list[people.Villager]) -> model.Disclosure:
     for index, (person, job, school) in enumerate(zip(_pick(rng, pool, 3), jobs, education, strict=True), start=1):
         applied = dt.date(2023 + index % 2, rng.randint(1, 12), rng.randint(1, 28))
         activist = applied.replace(year=applied.year + 1) if applied.month < 12 else dt.date(applied.year + 1, 3, 15)
-        rows.append([str(index), person.name, person.sex, f"{person.birth:%Y年%m月}", "汉族", school, job, f"{applied:%Y年%m月}", f"{activist:%Y年%m月}"])
+        rows.append(
+            [
+                str(index),
+                person.name,
+                person.sex,
+                f"{person.birth:%Y年%m月}",
+                "汉族",
+                school,
+                job,
+                f"{applied:%Y年%m月}",
+                f"{activist:%Y年%m月}",
+            ]
+        )
     return model.Disclosure(
         id="party-2026-candidates",
         kind=K.PARTY,
@@ -165,7 +191,19 @@ def _homestead(rng: random.Random, pool: list[people.Villager], count: int, land
         members = rng.randint(3, 6)
         area = 120 if members <= 3 else (140 if members <= 5 else 160)  # 湖南省定标准之内
         phone = f"0738-0{rng.randint(500_000, 599_999)}" if index == landline_row else person.mobile
-        rows.append([str(index), person.name, person.id_number, f"{person.group}组", str(members), rng.choice(reasons), str(area - rng.choice((0, 10, 20))), rng.choice(places), phone])
+        rows.append(
+            [
+                str(index),
+                person.name,
+                person.id_number,
+                f"{person.group}组",
+                str(members),
+                rng.choice(reasons),
+                str(area - rng.choice((0, 10, 20))),
+                rng.choice(places),
+                phone,
+            ]
+        )
     return rows
 
 

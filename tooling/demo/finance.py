@@ -226,7 +226,9 @@ def _total(lines: list[Line] | tuple[Line, ...]) -> int:
 
 def _contract_payment(project_id: str, contractor: str, day: str, amount_yuan: int, what: str, work: str) -> Draft:
     amount = amount_yuan * 100
-    plan = _invoice((contractor, CONTRACTOR_TAX_IDS[contractor]), Line(name=work, amount_fen=amount, quantity="1", unit="项", price_fen=amount))
+    plan = _invoice(
+        (contractor, CONTRACTOR_TAX_IDS[contractor]), Line(name=work, amount_fen=amount, quantity="1", unit="项", price_fen=amount)
+    )
     return Draft(D(day), EXPENSE, amount, "工程款", contractor, what, project_id=project_id, receipt=plan)
 
 
@@ -236,17 +238,26 @@ def _grant(day: str, amount_yuan: int, payer: str, purpose: str, category: str =
 
 def _project_drafts(staff: Staff) -> list[Draft]:
     office, water, road = "新化县梅岭建筑工程有限公司", "娄底市湘源水利水电工程有限公司", "新化县通达路桥建设有限公司"
-    pond, lights, oil, elder = "新化县禾丰农业水利工程有限公司", "湖南星耀光电科技有限公司", "新化县青山林业专业合作社", "新化县安居建筑装饰工程有限公司"
+    pond, lights, oil, elder = (
+        "新化县禾丰农业水利工程有限公司",
+        "湖南星耀光电科技有限公司",
+        "新化县青山林业专业合作社",
+        "新化县安居建筑装饰工程有限公司",
+    )
     drafts = [
         # 村部办公楼修缮: 158,000 settled, 5% retention due in 2027
         _contract_payment("office-renovation", office, "2026-04-20", 48_000, "村部办公楼修缮工程预付款（合同价30%）", "村部办公楼修缮工程"),
         _contract_payment("office-renovation", office, "2026-06-30", 60_000, "村部办公楼修缮工程进度款", "村部办公楼修缮工程"),
-        _contract_payment("office-renovation", office, "2026-09-28", 42_100, "村部办公楼修缮工程结算款（留5%质保金）", "村部办公楼修缮工程"),
+        _contract_payment(
+            "office-renovation", office, "2026-09-28", 42_100, "村部办公楼修缮工程结算款（留5%质保金）", "村部办公楼修缮工程"
+        ),
         _grant("2026-05-12", 100_000, "新化县财政局", "村级组织活动场所建设补助", project_id="office-renovation"),
         # 安全饮水巩固提升工程: 474,600 settled
         _contract_payment("drinking-water", water, "2026-01-15", 120_000, "安全饮水工程预付款", "农村供水管网工程"),
         _contract_payment("drinking-water", water, "2026-03-30", 150_000, "安全饮水工程进度款", "农村供水管网工程"),
-        _contract_payment("drinking-water", water, "2026-06-26", 180_870, "安全饮水工程结算款（含6组加压泵站，留5%质保金）", "农村供水管网工程"),
+        _contract_payment(
+            "drinking-water", water, "2026-06-26", 180_870, "安全饮水工程结算款（含6组加压泵站，留5%质保金）", "农村供水管网工程"
+        ),
         _grant("2026-01-09", 350_000, "新化县水利局", "农村供水保障项目资金", project_id="drinking-water"),
         _grant("2026-04-16", 50_000, "新化县财政局", "安全饮水工程一事一议财政奖补", category="一事一议奖补", project_id="drinking-water"),
         # 通组公路硬化: under way
@@ -258,7 +269,9 @@ def _project_drafts(staff: Staff) -> list[Draft]:
         _contract_payment("pond-dredging", pond, "2026-02-11", 60_975, "长冲山塘清淤工程结算款（留5%质保金）", "山塘清淤扩容工程"),
         _grant("2026-01-20", 80_000, "新化县水利局", "小型水利设施维修养护补助", project_id="pond-dredging"),
         # 太阳能路灯: 124,800 settled
-        _contract_payment("street-lights", lights, "2026-08-05", 118_560, "太阳能路灯采购安装款（留5%质保金）", "太阳能路灯120盏（含安装）"),
+        _contract_payment(
+            "street-lights", lights, "2026-08-05", 118_560, "太阳能路灯采购安装款（留5%质保金）", "太阳能路灯120盏（含安装）"
+        ),
         _grant("2026-07-08", 80_000, "新化县乡村振兴局", "村庄亮化补助资金", project_id="street-lights"),
         # 油茶基地: 176,500 settled
         _contract_payment("oil-tea-base", oil, "2026-01-22", 50_000, "油茶基地垦复工程首期款", "低产油茶林垦复"),
@@ -276,25 +289,96 @@ def _project_drafts(staff: Staff) -> list[Draft]:
         Line("红砖", 525_000, "15000", "块", 35),
         Line("河沙", 288_000, "36", "方", 8_000),
     )
-    drafts.append(Draft(D("2026-03-06"), EXPENSE, _total(materials), "材料费", HARDWARE[0], "垃圾收集池建设材料", "garbage-pools", _invoice(HARDWARE, *materials)))
+    drafts.append(
+        Draft(
+            D("2026-03-06"),
+            EXPENSE,
+            _total(materials),
+            "材料费",
+            HARDWARE[0],
+            "垃圾收集池建设材料",
+            "garbage-pools",
+            _invoice(HARDWARE, *materials),
+        )
+    )
     covers = (Line("镀锌铁皮盖板", 256_000, "8", "套", 32_000), Line("钢筋", 151_000, "0.4", "吨", 377_500))
-    drafts.append(Draft(D("2026-03-20"), EXPENSE, _total(covers), "材料费", HARDWARE[0], "垃圾收集池盖板和钢筋", "garbage-pools", _invoice(HARDWARE, *covers)))
+    drafts.append(
+        Draft(
+            D("2026-03-20"),
+            EXPENSE,
+            _total(covers),
+            "材料费",
+            HARDWARE[0],
+            "垃圾收集池盖板和钢筋",
+            "garbage-pools",
+            _invoice(HARDWARE, *covers),
+        )
+    )
     crew = _per_person([p.name for p in staff.households[:4]], 10, "天", 17_000, "垃圾池砌筑")
-    drafts.append(Draft(D("2026-03-30"), EXPENSE, _total(crew), "劳务费", f"{crew[0].name}等{len(crew)}人", "垃圾收集池砌筑工资", "garbage-pools", _payout(crew)))
+    drafts.append(
+        Draft(
+            D("2026-03-30"),
+            EXPENSE,
+            _total(crew),
+            "劳务费",
+            f"{crew[0].name}等{len(crew)}人",
+            "垃圾收集池砌筑工资",
+            "garbage-pools",
+            _payout(crew),
+        )
+    )
     drafts.append(_grant("2026-04-22", 20_000, "青石镇人民政府", "人居环境整治奖补资金", project_id="garbage-pools"))
     # 水毁渠道修复
-    canal_materials = (Line("水泥（32.5级）", 903_000, "21", "吨", 43_000), Line("片石", 720_000, "90", "方", 8_000), Line("河沙", 240_000, "30", "方", 8_000))
-    drafts.append(Draft(D("2026-08-12"), EXPENSE, _total(canal_materials), "材料费", HARDWARE[0], "水毁渠道修复材料", "canal-repair", _invoice(HARDWARE, *canal_materials)))
+    canal_materials = (
+        Line("水泥（32.5级）", 903_000, "21", "吨", 43_000),
+        Line("片石", 720_000, "90", "方", 8_000),
+        Line("河沙", 240_000, "30", "方", 8_000),
+    )
+    drafts.append(
+        Draft(
+            D("2026-08-12"),
+            EXPENSE,
+            _total(canal_materials),
+            "材料费",
+            HARDWARE[0],
+            "水毁渠道修复材料",
+            "canal-repair",
+            _invoice(HARDWARE, *canal_materials),
+        )
+    )
     canal_crew = _per_person([p.name for p in staff.households[8:17]], 12, "天", 16_000, "渠道挡土墙砌筑")
-    drafts.append(Draft(D("2026-09-08"), EXPENSE, _total(canal_crew), "劳务费", f"{canal_crew[0].name}等{len(canal_crew)}人", "水毁渠道修复工资", "canal-repair", _payout(canal_crew)))
+    drafts.append(
+        Draft(
+            D("2026-09-08"),
+            EXPENSE,
+            _total(canal_crew),
+            "劳务费",
+            f"{canal_crew[0].name}等{len(canal_crew)}人",
+            "水毁渠道修复工资",
+            "canal-repair",
+            _payout(canal_crew),
+        )
+    )
     remaining = 3_620_000 - _total(canal_materials) - _total(canal_crew)
     drafts.append(Draft(D("2026-09-10"), EXPENSE, remaining, "机械台班费", "青石镇宏发机械租赁部", "渠道清淤挖机台班费", "canal-repair"))
-    drafts.append(_grant("2026-10-15", 30_000, "新化县财政局", "水毁渠道修复一事一议财政奖补", category="一事一议奖补", project_id="canal-repair"))
+    drafts.append(
+        _grant("2026-10-15", 30_000, "新化县财政局", "水毁渠道修复一事一议财政奖补", category="一事一议奖补", project_id="canal-repair")
+    )
     # 农村户厕改造: 45 households x 1,160 yuan, paid in two batches
     households = [p.name for p in staff.households[17:]] + [p.name for p in staff.representatives]
     for day, batch in (("2026-05-08", households[:24]), ("2026-06-12", households[24:45])):
         amount = len(batch) * 116_000  # paid by bank transfer against the acceptance list
-        drafts.append(Draft(D(day), EXPENSE, amount, "补助发放", f"{batch[0]}等{len(batch)}户", f"农村户厕改造补助发放（{len(batch)}户）", "toilet-renovation"))
+        drafts.append(
+            Draft(
+                D(day),
+                EXPENSE,
+                amount,
+                "补助发放",
+                f"{batch[0]}等{len(batch)}户",
+                f"农村户厕改造补助发放（{len(batch)}户）",
+                "toilet-renovation",
+            )
+        )
     drafts.append(_grant("2026-04-28", 54_000, "新化县农业农村局", "农村户厕改造奖补资金", project_id="toilet-renovation"))
     return drafts
 
@@ -321,47 +405,158 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
     for day, fen, payer, purpose in rents:
         drafts.append(Draft(D(day), INCOME, fen, "集体资产租金", payer, purpose, receipt=ReceiptPlan(kind="receipt")))
     for day in ("2026-01-06", "2026-04-08", "2026-07-06", "2026-10-09"):
-        drafts.append(Draft(D(day), INCOME, 300_000, "集体资产租金", "谢美华", "村部一楼门面租金（季度）", receipt=ReceiptPlan(kind="receipt")))
+        drafts.append(
+            Draft(D(day), INCOME, 300_000, "集体资产租金", "谢美华", "村部一楼门面租金（季度）", receipt=ReceiptPlan(kind="receipt"))
+        )
     # group leaders' allowance, quarterly, 300 yuan a month
     leaders = [p.name for p in staff.group_leaders]
-    for day, quarter in (("2026-01-12", "2025年第四季度"), ("2026-04-13", "2026年第一季度"), ("2026-07-10", "2026年第二季度"), ("2026-10-14", "2026年第三季度")):
+    for day, quarter in (
+        ("2026-01-12", "2025年第四季度"),
+        ("2026-04-13", "2026年第一季度"),
+        ("2026-07-10", "2026年第二季度"),
+        ("2026-10-14", "2026年第三季度"),
+    ):
         lines = _per_person(leaders, 3, "个月", 30_000, f"{quarter}误工补贴")
-        drafts.append(Draft(D(day), EXPENSE, _total(lines), "误工补贴", f"{leaders[0]}等{len(leaders)}人", f"村民小组长{quarter}误工补贴", receipt=_payout(lines)))
+        drafts.append(
+            Draft(
+                D(day),
+                EXPENSE,
+                _total(lines),
+                "误工补贴",
+                f"{leaders[0]}等{len(leaders)}人",
+                f"村民小组长{quarter}误工补贴",
+                receipt=_payout(lines),
+            )
+        )
     # villagers' representatives paid for the days of the decisive meetings
-    meetings = (("2025-11-02", "2025-12-05", 29), ("2025-11-26", "2025-12-05", 31), ("2026-03-10", "2026-03-16", 33), ("2026-04-20", "2026-04-27", 30), ("2026-07-03", "2026-07-09", 34), ("2026-08-19", "2026-08-25", 32))
+    meetings = (
+        ("2025-11-02", "2025-12-05", 29),
+        ("2025-11-26", "2025-12-05", 31),
+        ("2026-03-10", "2026-03-16", 33),
+        ("2026-04-20", "2026-04-27", 30),
+        ("2026-07-03", "2026-07-09", 34),
+        ("2026-08-19", "2026-08-25", 32),
+    )
     for meeting, day, present in meetings:
         names = [p.name for p in staff.representatives[:present]]
         purpose = f"村民代表会议误工补贴（{D(meeting).month}月{D(meeting).day}日，{present}人）"
         drafts.append(Draft(D(day), EXPENSE, present * 5_000, "误工补贴", f"{names[0]}等{present}人", purpose))
     # festivals: Spring Festival visits (17 Feb 2026), Double Ninth (18 Oct 2026)
-    visits = [p.name for p in people.population(random.Random(SEED + 2), 9, content.GROUPS, born_from=1932, born_to=1950, exclude=content.CADRES)]
+    visits = [
+        p.name for p in people.population(random.Random(SEED + 2), 9, content.GROUPS, born_from=1932, born_to=1950, exclude=content.CADRES)
+    ]
     lines = _per_person(visits, 1, "户", 50_000, "春节慰问困难群众")
-    drafts.append(Draft(D("2026-02-10"), EXPENSE, _total(lines), "慰问救助", f"{visits[0]}等{len(visits)}户", "春节慰问困难群众、老党员", receipt=_payout(lines)))
+    drafts.append(
+        Draft(
+            D("2026-02-10"),
+            EXPENSE,
+            _total(lines),
+            "慰问救助",
+            f"{visits[0]}等{len(visits)}户",
+            "春节慰问困难群众、老党员",
+            receipt=_payout(lines),
+        )
+    )
     elders = _per_person(visits[:6], 1, "人", 20_000, "重阳节慰问80岁以上老人")
-    drafts.append(Draft(D("2026-10-16"), EXPENSE, _total(elders), "慰问救助", f"{visits[0]}等6人", "重阳节慰问高龄老人", receipt=_payout(elders)))
+    drafts.append(
+        Draft(D("2026-10-16"), EXPENSE, _total(elders), "慰问救助", f"{visits[0]}等6人", "重阳节慰问高龄老人", receipt=_payout(elders))
+    )
     gifts = (Line("食用油（5升）", 88_000, "16", "桶", 5_500), Line("大米（25公斤）", 120_000, "16", "袋", 7_500))
-    drafts.append(Draft(D("2026-02-06"), EXPENSE, _total(gifts), "慰问救助", SUPERMARKET[0], "春节慰问物资（食用油、大米）", receipt=_invoice(SUPERMARKET, *gifts)))
+    drafts.append(
+        Draft(
+            D("2026-02-06"),
+            EXPENSE,
+            _total(gifts),
+            "慰问救助",
+            SUPERMARKET[0],
+            "春节慰问物资（食用油、大米）",
+            receipt=_invoice(SUPERMARKET, *gifts),
+        )
+    )
     # Party: papers for the year, 1 July, member activity days
     drafts.append(Draft(D("2025-12-16"), EXPENSE, 186_000, "报刊订阅", "新化县邮政分公司青石支局", "2026年度党报党刊订阅"))
-    july = (Line("党员学习笔记本", 41_000, "41", "本", 1_000), Line("党旗党徽", 36_000, "1", "套", 36_000), Line("学习资料印制", 52_000, "200", "份", 260))
-    drafts.append(Draft(D("2026-06-26"), EXPENSE, _total(july), "党建活动", STATIONER[0], "“七一”主题党日活动用品", receipt=_invoice(STATIONER, *july)))
+    july = (
+        Line("党员学习笔记本", 41_000, "41", "本", 1_000),
+        Line("党旗党徽", 36_000, "1", "套", 36_000),
+        Line("学习资料印制", 52_000, "200", "份", 260),
+    )
+    drafts.append(
+        Draft(
+            D("2026-06-26"), EXPENSE, _total(july), "党建活动", STATIONER[0], "“七一”主题党日活动用品", receipt=_invoice(STATIONER, *july)
+        )
+    )
     drafts.append(Draft(D("2026-07-01"), EXPENSE, 240_000, "党建活动", "刘德昌等8人", "“七一”慰问老党员、困难党员"))
     # the July flood
-    flood = (Line("编织袋", 90_000, "1500", "条", 60), Line("雨衣雨靴", 64_000, "20", "套", 3_200), Line("强光手电", 38_000, "10", "把", 3_800))
-    drafts.append(Draft(D("2026-07-06"), EXPENSE, _total(flood), "防汛抢险", HARDWARE[0], "防汛物资（编织袋、雨衣、手电）", receipt=_invoice(HARDWARE, *flood)))
+    flood = (
+        Line("编织袋", 90_000, "1500", "条", 60),
+        Line("雨衣雨靴", 64_000, "20", "套", 3_200),
+        Line("强光手电", 38_000, "10", "把", 3_800),
+    )
+    drafts.append(
+        Draft(
+            D("2026-07-06"),
+            EXPENSE,
+            _total(flood),
+            "防汛抢险",
+            HARDWARE[0],
+            "防汛物资（编织袋、雨衣、手电）",
+            receipt=_invoice(HARDWARE, *flood),
+        )
+    )
     rescue = _per_person([p.name for p in staff.representatives[:8]] + [content.MILITIA], 3, "天", 15_000, "7月防汛抢险")
-    drafts.append(Draft(D("2026-07-15"), EXPENSE, _total(rescue), "防汛抢险", f"{rescue[0].name}等{len(rescue)}人", "7月洪涝灾害抢险误工补贴", receipt=_payout(rescue)))
+    drafts.append(
+        Draft(
+            D("2026-07-15"),
+            EXPENSE,
+            _total(rescue),
+            "防汛抢险",
+            f"{rescue[0].name}等{len(rescue)}人",
+            "7月洪涝灾害抢险误工补贴",
+            receipt=_payout(rescue),
+        )
+    )
     drafts.append(_grant("2026-07-24", 20_000, "新化县应急管理局", "防汛抢险经费补助"))
     # hospitality: rare, small, each with a reason
-    for day, fen, purpose in (("2026-05-29", 28_600, "县水利局安全饮水工程验收组工作餐（6人）"), ("2026-09-24", 34_200, "镇农经站油茶基地收益核查工作餐（7人）")):
+    for day, fen, purpose in (
+        ("2026-05-29", 28_600, "县水利局安全饮水工程验收组工作餐（6人）"),
+        ("2026-09-24", 34_200, "镇农经站油茶基地收益核查工作餐（7人）"),
+    ):
         meal = Line("餐费", fen, "1", "次", fen)
         drafts.append(Draft(D(day), EXPENSE, fen, "招待费", RESTAURANT[0], purpose, receipt=_invoice(RESTAURANT, meal)))
     # one-off purchases and repairs
-    drafts.append(Draft(D("2026-05-18"), EXPENSE, 429_900, "办公费", COMPUTERS[0], "便民服务大厅台式电脑1台", receipt=_invoice(COMPUTERS, Line("台式电脑", 429_900, "1", "台", 429_900))))
-    drafts.append(Draft(D("2026-09-14"), EXPENSE, 156_000, "办公费", OFFICE_SUPPLY[0], "档案柜2组", receipt=_invoice(OFFICE_SUPPLY, Line("钢制档案柜", 156_000, "2", "组", 78_000))))
+    drafts.append(
+        Draft(
+            D("2026-05-18"),
+            EXPENSE,
+            429_900,
+            "办公费",
+            COMPUTERS[0],
+            "便民服务大厅台式电脑1台",
+            receipt=_invoice(COMPUTERS, Line("台式电脑", 429_900, "1", "台", 429_900)),
+        )
+    )
+    drafts.append(
+        Draft(
+            D("2026-09-14"),
+            EXPENSE,
+            156_000,
+            "办公费",
+            OFFICE_SUPPLY[0],
+            "档案柜2组",
+            receipt=_invoice(OFFICE_SUPPLY, Line("钢制档案柜", 156_000, "2", "组", 78_000)),
+        )
+    )
     board = (Line("村务公开栏更换面板", 168_000, "1", "块", 168_000), Line("防火宣传标牌", 72_000, "6", "块", 12_000))
-    drafts.append(Draft(D("2026-09-30"), EXPENSE, _total(board), "宣传费", SIGNS[0], "村务公开栏面板更换、防火标牌制作", receipt=_invoice(SIGNS, *board)))
-    for day, fen, what in (("2026-02-24", 38_500, "村部水管冻裂维修"), ("2026-06-03", 65_000, "3组路灯线路维修"), ("2026-08-20", 24_000, "蓄水池浮球阀更换")):
+    drafts.append(
+        Draft(
+            D("2026-09-30"), EXPENSE, _total(board), "宣传费", SIGNS[0], "村务公开栏面板更换、防火标牌制作", receipt=_invoice(SIGNS, *board)
+        )
+    )
+    for day, fen, what in (
+        ("2026-02-24", 38_500, "村部水管冻裂维修"),
+        ("2026-06-03", 65_000, "3组路灯线路维修"),
+        ("2026-08-20", 24_000, "蓄水池浮球阀更换"),
+    ):
         drafts.append(Draft(D(day), EXPENSE, fen, "维修费", HARDWARE[0], what, receipt=_invoice(HARDWARE, Line(what, fen, "1", "项", fen))))
     return drafts
 
@@ -385,42 +580,146 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
     winter = m in (12, 1, 2)
     summer = m in (6, 7, 8, 9)
     drafts = [
-        Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(38_000, 52_000) + (30_000 if winter else 0), "水电费", POWER_OFFICE, f"村部{(month_start - dt.timedelta(days=1)).month}月电费"),
+        Draft(
+            _day_in(rng, month_start, 5, 12),
+            EXPENSE,
+            rng.randint(38_000, 52_000) + (30_000 if winter else 0),
+            "水电费",
+            POWER_OFFICE,
+            f"村部{(month_start - dt.timedelta(days=1)).month}月电费",
+        ),
         Draft(_day_in(rng, month_start, 10, 15), EXPENSE, 19_900, "通讯费", TELECOM, "村部宽带及固定电话费"),
         Draft(_day_in(rng, month_start, 20, 26), EXPENSE, rng.choice((1_200, 1_500, 1_800)), "银行手续费", BANK, "账户管理费、短信服务费"),
         Draft(_day_in(rng, month_start, 15, 25), EXPENSE, 150_000, "环境卫生", SANITATION, f"{m}月垃圾清运费"),
         # the village solar plant, paid by the grid a month in arrears
-        Draft(_day_in(rng, month_start, 14, 22), INCOME, rng.randint(420_000, 620_000) if summer else rng.randint(210_000, 360_000), "集体经营收益", "县电力公司（光伏电费结算）", "村级光伏电站上月发电收益"),
+        Draft(
+            _day_in(rng, month_start, 14, 22),
+            INCOME,
+            rng.randint(420_000, 620_000) if summer else rng.randint(210_000, 360_000),
+            "集体经营收益",
+            "县电力公司（光伏电费结算）",
+            "村级光伏电站上月发电收益",
+        ),
     ]
     cleaners = _per_person([p.name for p in staff.cleaners], 1, "个月", 120_000, f"{m}月保洁工资")
     with_sheet = m in (1, 4, 7, 10)
-    drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, _total(cleaners), "环境卫生", f"{cleaners[0].name}等3人", f"{m}月村道保洁员工资", receipt=_payout(cleaners) if with_sheet else None))
+    drafts.append(
+        Draft(
+            _day_in(rng, month_start, 26, 28),
+            EXPENSE,
+            _total(cleaners),
+            "环境卫生",
+            f"{cleaners[0].name}等3人",
+            f"{m}月村道保洁员工资",
+            receipt=_payout(cleaners) if with_sheet else None,
+        )
+    )
     if month_start < dt.date(2026, 8, 1):  # the old street lights ran on mains power until the solar ones came
-        drafts.append(Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(26_000, 41_000), "水电费", POWER_OFFICE, "主干道路灯电费"))
+        drafts.append(
+            Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(26_000, 41_000), "水电费", POWER_OFFICE, "主干道路灯电费")
+        )
     if month_start >= dt.date(2026, 6, 1):  # the new water system: keeper, pump power, households' water fees
-        drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, 60_000, "误工补贴", staff.water_keeper.name, f"{m}月供水管理员补贴"))
-        drafts.append(Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(32_000, 61_000), "水电费", POWER_OFFICE, "6组加压泵站电费"))
+        drafts.append(
+            Draft(_day_in(rng, month_start, 26, 28), EXPENSE, 60_000, "误工补贴", staff.water_keeper.name, f"{m}月供水管理员补贴")
+        )
+        drafts.append(
+            Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(32_000, 61_000), "水电费", POWER_OFFICE, "6组加压泵站电费")
+        )
         households = rng.randint(158, 168)
-        drafts.append(Draft(_day_in(rng, month_start, 3, 8), INCOME, households * rng.choice((1_200, 1_350, 1_500)), "供水收费", f"3、5、6组用水户（{households}户）", "上月农户水费（按户收取）", receipt=ReceiptPlan(kind="receipt")))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start, 3, 8),
+                INCOME,
+                households * rng.choice((1_200, 1_350, 1_500)),
+                "供水收费",
+                f"3、5、6组用水户（{households}户）",
+                "上月农户水费（按户收取）",
+                receipt=ReceiptPlan(kind="receipt"),
+            )
+        )
     if m in (10, 11, 12, 1, 2, 3, 4):  # forest fire season
         rangers = _per_person([p.name for p in staff.rangers], 1, "个月", 80_000, f"{m}月护林防火补贴")
-        drafts.append(Draft(_day_in(rng, month_start, 26, 28), EXPENSE, _total(rangers), "护林防火", f"{rangers[0].name}等2人", f"{m}月护林员防火巡山补贴", receipt=_payout(rangers) if m in (12, 3) else None))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start, 26, 28),
+                EXPENSE,
+                _total(rangers),
+                "护林防火",
+                f"{rangers[0].name}等2人",
+                f"{m}月护林员防火巡山补贴",
+                receipt=_payout(rangers) if m in (12, 3) else None,
+            )
+        )
     for _ in range(rng.randint(3, 5)):
         drafts.append(_office_purchase(rng, month_start))
-    drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 12_000, 58_000), "党建活动", rng.choice((STATIONER[0], PRINT_SHOP)), f"{m}月主题党日活动资料"))
+    drafts.append(
+        Draft(
+            _day_in(rng, month_start),
+            EXPENSE,
+            _whole_yuan(rng, 12_000, 58_000),
+            "党建活动",
+            rng.choice((STATIONER[0], PRINT_SHOP)),
+            f"{m}月主题党日活动资料",
+        )
+    )
     for _ in range(rng.randint(1, 3)):
         what = rng.choice(("清扫工具", "垃圾袋", "垃圾桶更换", "消杀药品", "公厕保洁用品"))
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 8_000, 46_000), "环境卫生", SUPERMARKET[0] if what != "垃圾桶更换" else HARDWARE[0], what))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start),
+                EXPENSE,
+                _whole_yuan(rng, 8_000, 46_000),
+                "环境卫生",
+                SUPERMARKET[0] if what != "垃圾桶更换" else HARDWARE[0],
+                what,
+            )
+        )
     for _ in range(rng.randint(1, 2)):
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 5_000, 18_000), "差旅费", rng.choice((content.DEPUTY, content.BOOKKEEPER)), rng.choice(("到县里报送项目资料车费", "到镇三资管理中心报账车费", "到县民政局办理低保复核车费"))))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start),
+                EXPENSE,
+                _whole_yuan(rng, 5_000, 18_000),
+                "差旅费",
+                rng.choice((content.DEPUTY, content.BOOKKEEPER)),
+                rng.choice(("到县里报送项目资料车费", "到镇三资管理中心报账车费", "到县民政局办理低保复核车费")),
+            )
+        )
     if rng.random() < 0.4:
         drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 1_200, 4_500), "办公费", "青石镇邮政所", "邮寄项目资料"))
     if rng.random() < 0.4:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 20_000, 90_000), "公益事业", HARDWARE[0], rng.choice(("村道坑洼修补材料", "组道边沟清理", "村部前绿化补植", "文化室桌椅维修"))))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start),
+                EXPENSE,
+                _whole_yuan(rng, 20_000, 90_000),
+                "公益事业",
+                HARDWARE[0],
+                rng.choice(("村道坑洼修补材料", "组道边沟清理", "村部前绿化补植", "文化室桌椅维修")),
+            )
+        )
     if rng.random() < 0.5:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 6_000, 32_000), "宣传费", rng.choice((SIGNS[0], PRINT_SHOP)), rng.choice(("政策宣传资料印制", "村务公开资料打印", "防诈骗宣传横幅", "医保缴费宣传单"))))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start),
+                EXPENSE,
+                _whole_yuan(rng, 6_000, 32_000),
+                "宣传费",
+                rng.choice((SIGNS[0], PRINT_SHOP)),
+                rng.choice(("政策宣传资料印制", "村务公开资料打印", "防诈骗宣传横幅", "医保缴费宣传单")),
+            )
+        )
     if rng.random() < 0.5:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 6_000, 28_000), "维修费", HARDWARE[0], rng.choice(("村部门锁更换", "会议室照明维修", "公厕水箱维修", "打印机维修"))))
+        drafts.append(
+            Draft(
+                _day_in(rng, month_start),
+                EXPENSE,
+                _whole_yuan(rng, 6_000, 28_000),
+                "维修费",
+                HARDWARE[0],
+                rng.choice(("村部门锁更换", "会议室照明维修", "公厕水箱维修", "打印机维修")),
+            )
+        )
     return drafts
 
 

@@ -120,7 +120,10 @@ def application(
         main.append((label, "publicity"))
         label = ""
         if objection:
-            nodes += [decide("objection", "公示期内有无异议"), step("recheck", "调查核实异议", "由镇里会同村务监督委员会核实，结果告知异议人。")]
+            nodes += [
+                decide("objection", "公示期内有无异议"),
+                step("recheck", "调查核实异议", "由镇里会同村务监督委员会核实，结果告知异议人。"),
+            ]
             main.append("objection")
             label = "无异议"
             extra += [("objection", "recheck", "有异议"), ("recheck", "review", "重新审核")]

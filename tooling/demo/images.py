@@ -209,7 +209,12 @@ def _draw_invoice(page: Image.Image, r: Receipt, rng: random.Random) -> None:
     value_font = font(19)
     buyer_code = "54431322MF" + hashlib.sha256(r.payer.encode()).hexdigest()[:8].upper()  # same buyer, same code
     buyer = (("名        称", r.payer), ("纳税人识别号", buyer_code), ("地 址、电 话", "新化县"), ("开户行及账号", "新化农商银行"))
-    seller = (("名        称", r.payee), ("纳税人识别号", r.tax_id), ("地 址、电 话", _place(r.payee)), ("开户行及账号", f"新化农商银行 8201{rng.randrange(10**12):012d}"))
+    seller = (
+        ("名        称", r.payee),
+        ("纳税人识别号", r.tax_id),
+        ("地 址、电 话", _place(r.payee)),
+        ("开户行及账号", f"新化农商银行 8201{rng.randrange(10**12):012d}"),
+    )
     for y0, rows in ((top, buyer), (boxes[4], seller)):
         for index, (label, value) in enumerate(rows):
             y = y0 + 10 + index * 25
@@ -222,7 +227,16 @@ def _draw_invoice(page: Image.Image, r: Receipt, rng: random.Random) -> None:
     for index in range(0, min(len(r.purpose), 54), 18):  # remarks wrap inside their box
         d.text((752, boxes[4] + 14 + index // 18 * 26), r.purpose[index : index + 18], font=font(17), fill=PRINT_BLACK)
 
-    columns = ((left, "货物或应税劳务、服务名称"), (330, "规格型号"), (440, "单位"), (510, "数量"), (600, "单价"), (760, "金额"), (930, "税率"), (1010, "税额"))
+    columns = (
+        (left, "货物或应税劳务、服务名称"),
+        (330, "规格型号"),
+        (440, "单位"),
+        (510, "数量"),
+        (600, "单价"),
+        (760, "金额"),
+        (930, "税率"),
+        (1010, "税额"),
+    )
     for x, header in columns:
         if x > left:
             d.line((x, boxes[1], x, boxes[3]), fill=form, width=1)
@@ -273,7 +287,9 @@ def _draw_cash_receipt(page: Image.Image, r: Receipt, rng: random.Random) -> Non
     d.line((width // 2 - 190, 140, width // 2 + 130, 140), fill=form, width=2)
     d.text((860, 84), "NO.", font=font(20), fill=form)
     d.text((905, 78), r.serial, font=font(26), fill=(190, 40, 40))
-    d.text((width // 2 - 30, 178), f"{r.date.year}  年  {r.date.month:02d}  月  {r.date.day:02d}  日", font=font(22), fill=form, anchor="mm")
+    d.text(
+        (width // 2 - 30, 178), f"{r.date.year}  年  {r.date.month:02d}  月  {r.date.day:02d}  日", font=font(22), fill=form, anchor="mm"
+    )
     hand = font(30, serif=True)
     rows = (("今收到", r.payer), ("交  来", r.purpose), ("人民币（大写）", capital_amount(r.total_fen)))
     for index, (label, value) in enumerate(rows):
@@ -331,7 +347,13 @@ def _draw_payout(page: Image.Image, r: Receipt, rng: random.Random) -> None:
     y = top + row_h * (len(rows) + 1) + (10 if row_h > 40 else 6)
     d.text((140, y), "合计", font=value_font, fill=form)
     d.text((1000, y), figures(r.total_fen), font=value_font, fill=form, anchor="ra")
-    d.text((70, bottom + row_h // 2), f"合计人民币（大写）：{capital_amount(r.total_fen)}      ¥{figures(r.total_fen)}", font=font(21), fill=form, anchor="lm")
+    d.text(
+        (70, bottom + row_h // 2),
+        f"合计人民币（大写）：{capital_amount(r.total_fen)}      ¥{figures(r.total_fen)}",
+        font=font(21),
+        fill=form,
+        anchor="lm",
+    )
     y = bottom + row_h + (40 if row_h > 40 else 28)
     signatures = (("审批人", r.approver), ("村务监督委员会", r.supervisor), ("经办人", r.handler), ("报账员", r.bookkeeper))
     x = 60
@@ -362,14 +384,16 @@ def _vertical_text(d: ImageDraw.ImageDraw, center: tuple[int, int], text: str, f
         y += step
 
 
-def _seal(page: Image.Image, name: str, center: tuple[int, int], rng: random.Random, *, oval: bool = False, bottom: str = "", middle: str = "") -> None:
+def _seal(
+    page: Image.Image, name: str, center: tuple[int, int], rng: random.Random, *, oval: bool = False, bottom: str = "", middle: str = ""
+) -> None:
     """A red seal: the name around the rim, a star (or a tax code) inside."""
     rx, ry = (130, 88) if oval else (100, 100)
     size = 2 * max(rx, ry) + 20
     layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
     c = size // 2
-    ink = SEAL_RED + (215,)
+    ink = (*SEAL_RED, 215)
     d.ellipse((c - rx, c - ry, c + rx, c + ry), outline=ink, width=6 if not oval else 4)
     arc_font = font(26 if len(name) <= 12 else 22, bold=True)
     chars = list(name)
@@ -505,8 +529,14 @@ def _scene_pond(d, rng, horizon, width, height) -> None:
 
 
 def _scene_canal(d, rng, horizon, width, height) -> None:
-    d.polygon(((width // 2 - 30, horizon + 22), (width // 2 + 30, horizon + 22), (width // 2 + 260, height), (width // 2 - 260, height)), fill=(200, 198, 190))
-    d.polygon(((width // 2 - 18, horizon + 22), (width // 2 + 18, horizon + 22), (width // 2 + 200, height), (width // 2 - 200, height)), fill=(96, 140, 160))
+    d.polygon(
+        ((width // 2 - 30, horizon + 22), (width // 2 + 30, horizon + 22), (width // 2 + 260, height), (width // 2 - 260, height)),
+        fill=(200, 198, 190),
+    )
+    d.polygon(
+        ((width // 2 - 18, horizon + 22), (width // 2 + 18, horizon + 22), (width // 2 + 200, height), (width // 2 - 200, height)),
+        fill=(96, 140, 160),
+    )
 
 
 def _scene_square(d, rng, horizon, width, height) -> None:

@@ -15,8 +15,36 @@ from dataclasses import dataclass
 REGION = "431322"  # the county part of the ID number: 新化县
 
 SURNAMES = (
-    "刘", "李", "王", "曾", "罗", "谢", "邓", "彭", "肖", "袁", "伍", "周", "陈", "张", "杨",
-    "戴", "孙", "吴", "胡", "邹", "梁", "段", "龚", "苏", "颜", "康", "晏", "奉", "欧阳", "陶",
+    "刘",
+    "李",
+    "王",
+    "曾",
+    "罗",
+    "谢",
+    "邓",
+    "彭",
+    "肖",
+    "袁",
+    "伍",
+    "周",
+    "陈",
+    "张",
+    "杨",
+    "戴",
+    "孙",
+    "吴",
+    "胡",
+    "邹",
+    "梁",
+    "段",
+    "龚",
+    "苏",
+    "颜",
+    "康",
+    "晏",
+    "奉",
+    "欧阳",
+    "陶",
 )
 # Fewer surnames per village than in the country: rural villages are clan-heavy.
 VILLAGE_SURNAMES = ("刘", "刘", "刘", "曾", "曾", "罗", "谢", "谢", "邓", "彭", "肖", "伍", "陈", "袁", "欧阳")
@@ -28,7 +56,28 @@ _FEMALE_SECOND = "英兰芳华梅莲娥珍娟霞琴花香凤云莉平丽秀"
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_MOBILE_PREFIXES = ("130", "132", "135", "137", "138", "139", "150", "151", "152", "157", "158", "159", "173", "177", "180", "182", "186", "187", "189", "199")
+_MOBILE_PREFIXES = (
+    "130",
+    "132",
+    "135",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "173",
+    "177",
+    "180",
+    "182",
+    "186",
+    "187",
+    "189",
+    "199",
+)
 
 
 def id_check_digit(first17: str) -> str:
@@ -80,7 +129,9 @@ class Villager:
         return day.year - self.birth.year - ((day.month, day.day) < (self.birth.month, self.birth.day))
 
 
-def population(rng: random.Random, count: int, groups: int, born_from: int = 1930, born_to: int = 2004, exclude: Collection[str] = ()) -> list[Villager]:
+def population(
+    rng: random.Random, count: int, groups: int, born_from: int = 1930, born_to: int = 2004, exclude: Collection[str] = ()
+) -> list[Villager]:
     """``count`` villagers with distinct names, none of them in ``exclude``,
     spread over ``groups`` villager groups."""
     people: list[Villager] = []

@@ -22,7 +22,7 @@ def _stages(*dates: str, missing: tuple[model.StageKind, ...] = (), notes: dict[
     """Stages in 四议两公开 order, one date each; ``missing`` ones are skipped."""
     kinds = [kind for kind in _STAGE_ORDER if kind not in missing]
     notes = notes or {}
-    return [model.Stage(kind=kind, date=D(day), note=notes.get(kind, "")) for kind, day in zip(kinds, dates)]
+    return [model.Stage(kind=kind, date=D(day), note=notes.get(kind, "")) for kind, day in zip(kinds, dates, strict=False)]
 
 
 def _yuan(amount: int) -> int:
@@ -44,7 +44,12 @@ PROJECTS: list[model.Project] = [
         start_date=D("2026-04-15"),
         end_date=D("2026-08-28"),
         stages=_stages(
-            "2026-02-26", "2026-03-02", "2026-03-06", "2026-03-10", "2026-03-11", "2026-09-25",
+            "2026-02-26",
+            "2026-03-02",
+            "2026-03-06",
+            "2026-03-10",
+            "2026-03-11",
+            "2026-09-25",
             notes={
                 model.StageKind.REVIEW: "应到党员41人，实到35人，同意34人。",
                 model.StageKind.RESOLUTION: "应到村民代表38人，实到33人，同意31人，不同意2人。",
@@ -66,7 +71,12 @@ PROJECTS: list[model.Project] = [
         start_date=D("2026-01-08"),
         end_date=D("2026-05-30"),
         stages=_stages(
-            "2025-10-20", "2025-10-23", "2025-10-28", "2025-11-02", "2025-11-03", "2026-06-20",
+            "2025-10-20",
+            "2025-10-23",
+            "2025-10-28",
+            "2025-11-02",
+            "2025-11-03",
+            "2026-06-20",
             notes={
                 model.StageKind.PROPOSAL: "原方案未经决策程序被镇纪委叫停后，重新提议。",
                 model.StageKind.RESULT_PUBLICITY: "增加6组加压泵站，经2026年3月18日村民代表会议同意，增加投资5.46万元。",
