@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from tooling.bench import memory, peer, report, serve, syncbench
+from tooling import serve
+from tooling.bench import memory, peer, report, syncbench
 from tooling.bench import run as bench_run
 from tooling.synthetic import build_synthetic
 

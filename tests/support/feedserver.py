@@ -17,7 +17,6 @@ import os
 import shutil
 import socket
 import struct
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tooling import serve
 
 NGINX = "/usr/sbin/nginx"
 USE_NGINX = os.environ.get("VILLAGE_KIOSK_TEST_NGINX") == "1"
@@ -223,70 +224,15 @@ class FeedServer(ThreadingHTTPServer):
         return target.read_bytes()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class NginxServer(serve.NginxServer):
+    """Debian's nginx serving a feed, as a platform would (tooling.serve's);
+    faults are the Python server's alone."""
 
-
-class NginxServer:
     supports_faults = False
 
     def __init__(self, root: Path, workdir: Path):
-        self.root = root
-        self.workdir = workdir
-        self.port = _free_port()
-        self.process: subprocess.Popen | None = None
+        super().__init__(root, workdir, NGINX)
         self.log: list[str] = []  # nginx keeps its own access log; not collected
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> NginxServer:
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        conf = self.workdir / "nginx.conf"
-        conf.write_text(
-            f"""
-daemon off;
-master_process off;
-worker_processes 1;
-user root;
-pid {self.workdir}/nginx.pid;
-error_log {self.workdir}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {self.workdir}/body;
-    proxy_temp_path {self.workdir}/proxy;
-    fastcgi_temp_path {self.workdir}/fastcgi;
-    uwsgi_temp_path {self.workdir}/uwsgi;
-    scgi_temp_path {self.workdir}/scgi;
-    default_type application/octet-stream;
-    server {{
-        listen 127.0.0.1:{self.port};
-        root {self.root};
-        etag on;
-    }}
-}}
-"""
-        )
-        self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(self.workdir)], stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not start listening")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
 
 
 @pytest.fixture

@@ -27,7 +27,8 @@ from importlib import metadata
 from pathlib import Path
 
 from kiosk import paths
-from tooling.bench import peer, report, serve, syncbench
+from tooling import serve
+from tooling.bench import peer, report, syncbench
 from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
 
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"  # screens.shell.app writes the first frame's time there
