@@ -13,8 +13,8 @@ import pytest
 from kiosk import datasource
 from kiosk.config import Config
 
-# The feed tests' servers (feed_server, fault_server fixtures).
-pytest_plugins = ["feedserver"]
+# The feed tests' servers (feed_server, fault_server fixtures); the hub and its PostgreSQL.
+pytest_plugins = ["feedserver", "hub_fixtures"]
 
 DEFAULT_SIZE = (1080, 1920)
 
