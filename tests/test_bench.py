@@ -206,7 +206,7 @@ def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypat
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     out = tmp_path / "bench.json"
     status = main(["bench", "--quick", "--json", str(out), "--work", str(tmp_path / "work"),
-                   "--skip", "sync", "--skip", "search", "--skip", "cold", "--skip", "ui"])
+                   "--skip", "sync", "--skip", "search", "--skip", "cold", "--skip", "ui", "--skip", "hub"])
     assert status == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["peer"]["first_paint_s"] is None and results["peer"]["pss_mib"] is None

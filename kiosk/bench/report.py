@@ -82,6 +82,14 @@ TARGETS = (
     Target("sync one-month change ÷ changed blobs", "sync.month_change.ratio", 1.2, "×"),
     Target("first sync throughput ÷ curl (the village's files)", "sync.first_sync.ratio_to_curl", 0.8, "×", higher_is_better=True),
     Target("first sync throughput ÷ curl (the sync's own requests)", "sync.first_sync.ratio_to_curl_same_requests", 0.8, "×", higher_is_better=True),
+    # Issue 20: the hub, 10,000 terminals reporting every 5 minutes (compressed in time).
+    Target("hub reports/s sustained (SQLite)", "hub.sqlite.sustained_per_s", 10_000 / 300, "/s", higher_is_better=True),
+    Target("hub report p95 (SQLite)", "hub.sqlite.p95_ms", 50, "ms"),
+    Target("hub cores for 10,000 terminals (SQLite)", "hub.sqlite.cores_for_10k", 1.0, "cores"),
+    Target("hub reports/s sustained (PostgreSQL)", "hub.postgresql.sustained_per_s", 10_000 / 300, "/s", higher_is_better=True),
+    Target("hub report p95 (PostgreSQL)", "hub.postgresql.p95_ms", 50, "ms"),
+    Target("hub + PostgreSQL cores for 10,000 terminals", "hub.postgresql.cores_for_10k", 1.0, "cores"),
+    Target("hub views lost or counted twice across a restart", "hub.lost_views", 0, ""),
 )
 
 
@@ -94,6 +102,8 @@ def _number(value, unit: str) -> str:
         return f"{value:.2f}×"
     if unit == "s":
         return f"{value:.2f} s"
+    if unit == "cores":
+        return f"{value:.3f} cores"
     return f"{value:.1f} {unit}".strip()
 
 

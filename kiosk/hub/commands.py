@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import signal
 import sys
 import time
 
@@ -67,6 +68,10 @@ def _when(epoch: int | None) -> str:
 # ------------------------------------------------------------ serve
 
 
+def _stopped(signum, frame):
+    raise SystemExit(EXIT_OK)
+
+
 @_with_store
 def serve(args, store: Store, config: HubConfig) -> int:
     from kiosk.hub.app import Hub, create_app
@@ -76,6 +81,9 @@ def serve(args, store: Store, config: HubConfig) -> int:
     print(f"hub: listening on {scheme}://{config.listen} (database {config.database.split('://')[0]}); Ctrl-C stops it", flush=True)
     if not store.users():
         print("hub: no user can log in yet: village-kiosk hub user add NAME", flush=True)
+    # uvicorn passes SIGTERM on once it has stopped serving (and it may come
+    # before it starts): leave with status 0, closing the database on the way.
+    signal.signal(signal.SIGTERM, _stopped)
     run_server(create_app(Hub(store, config)), config)
     return EXIT_OK
 

@@ -215,11 +215,10 @@ def start_demo(work: Path, listen: str) -> tuple[HubServer, list[LiveTerminal], 
     store = open_store(config.database)
     for name, township in USERS:
         store.add_user(name, accounts.hash_password(PASSWORD), township, int(now.timestamp()))
+    issued = {terminal.id: tokens.new_token() for terminal in TERMINALS}
+    store.add_terminals([(t.id, t.village, tokens.token_hash(issued[t.id])) for t in TERMINALS], int(now.timestamp()) - 30 * DAY)
     rng = random.Random(20)
-    issued = {}
     for terminal in TERMINALS:
-        issued[terminal.id] = tokens.new_token()
-        store.put_terminal(terminal.id, terminal.village, tokens.token_hash(issued[terminal.id]), int(now.timestamp()) - 30 * DAY)
         backfill(store, terminal, held[terminal.village][0], int(now.timestamp()), config.zone, rng)
     server = HubServer(create_app(Hub(store, config)), config, host=host, port=int(port)).start()
     live = [LiveTerminal(t, held[t.village][0], issued[t.id], server.url, work / "terminals" / t.id)

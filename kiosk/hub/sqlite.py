@@ -2,9 +2,16 @@
 
 One connection, one transaction at a time (SQLite writes one at a time
 anyway); WAL lets the command-line tools (``hub token new`` …) read and
-write the same file while the hub runs. ``synchronous=FULL``: a heartbeat
-acknowledged is on disk, even across a power cut, since the terminal
-deletes what was acknowledged.
+write the same file while the hub runs.
+
+``synchronous=NORMAL``: a commit is in the operating system's hands, not
+yet flushed to the disk. A hub process that crashes or is killed loses
+nothing; a power cut of the server can lose the last half-minute or so of
+acknowledged reports (their usage counts: the terminal has let them go).
+Flushing every commit (FULL) cost 1-5 ms of disk wait per heartbeat here,
+all in series, and more than doubled the p95 under load (docs/OPERATIONS.md
+§9). A province that needs every count through a power cut runs PostgreSQL,
+which flushes every commit and shares each flush among concurrent ones.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ class SqliteStore(Store):
             # isolation_level=None: transactions are begun and ended here, explicitly.
             self._connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
             self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=FULL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
         self._lock = threading.Lock()

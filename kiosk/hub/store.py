@@ -263,6 +263,12 @@ class Store(abc.ABC):
                        (village, token_hash, now, terminal_id))
         return existing is None
 
+    def add_terminals(self, terminals: Sequence[tuple[str, str, str]], now: int) -> None:
+        """Register many new terminals at once: (id, village, token hash) each."""
+        with self.transaction() as tx:
+            tx.many("INSERT INTO terminals (id, village, token_hash, token_issued_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                    ((terminal_id, village, token_hash, now, now) for terminal_id, village, token_hash in terminals))
+
     def revoke_token(self, terminal_id: str) -> bool:
         """The terminal's token stops working; its history stays. False when
         no such terminal holds a token."""

@@ -1,0 +1,373 @@
+"""The hub under load: heartbeats of 10,000 simulated terminals against
+``village-kiosk hub serve`` on this machine, on SQLite and on PostgreSQL.
+
+Each terminal reports once per 300 s / speedup (the field's 5 minutes,
+compressed in time), the terminals spread evenly over the interval; each
+report is a real format-1 body (the terminal's own wire structs) with a
+new usage period of a few views, plus every period not yet acknowledged,
+on a new connection, as a terminal sends it. Measured: heartbeats per
+second sustained, the latency seen by the terminals (p50/p95/max), and the
+CPU of the hub's process (and of the PostgreSQL server), from which the
+cores that 10,000 terminals at the real pace need follow.
+
+Half-way through, the hub is killed (SIGKILL) and started again: the
+terminals whose reports failed keep their periods and send them with the
+next report, as the real ones do; at the end every view sent is compared
+with what the hub stored: nothing may be lost or counted twice.
+
+The hub runs in its own process (one core); the load comes from this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import msgspec
+
+import kiosk
+from kiosk.bench import report
+from kiosk.bench.memory import process_tree
+from kiosk.bench.postgres import PostgresUnavailable, ThrowawayCluster
+from kiosk.bench.serve import free_port
+from kiosk.hub import tokens
+from kiosk.hub.store import opened
+from kiosk.ops.heartbeat import BODY_FORMAT, MAX_BATCH, Heartbeat, Period, Usage, View
+
+FIELD_INTERVAL_S = 300.0  # a terminal's heartbeat interval in the field
+REFERENCE_TERMINALS = 10_000  # the target: this many terminals on one core
+TARGET_P95_MS = 50.0
+IN_FLIGHT = 256  # requests under way at once, at most (the hub's backlog is 2048)
+REQUEST_TIMEOUT_S = 10.0
+START_TIMEOUT_S = 60.0
+DRAIN_TRIES = 5
+BACKENDS = ("sqlite", "postgresql")
+SCREENS = ("home", "finance", "finance_month", "projects", "project_detail", "power_detail", "notices", "complaint")
+
+
+@dataclass(frozen=True)
+class HubPlan:
+    terminals: int = REFERENCE_TERMINALS
+    speedup: float = 10.0
+    rounds: int = 2
+    restart: bool = True
+
+    @property
+    def interval_s(self) -> float:
+        return FIELD_INTERVAL_S / self.speedup
+
+
+QUICK_HUB = HubPlan(speedup=20.0, rounds=1)
+FULL_HUB = HubPlan()
+
+
+# ------------------------------------------------------------ simulated terminals
+
+
+@dataclass
+class Terminal:
+    id: str
+    village: str
+    token: str
+    started: float
+    pending: list[Period] = field(default_factory=list)
+    sequence: int = 0
+
+    def new_period(self, rng: random.Random, now: float, interval: float, sent: Counter) -> None:
+        views: Counter = Counter()
+        for _ in range(rng.randint(1, 6)):
+            views[rng.choice(SCREENS)] += 1
+        for screen, count in views.items():
+            sent[screen] += count
+        self.sequence += 1
+        end = _moment(now)
+        self.pending.append(Period(id=f"{self.sequence:08x}{rng.getrandbits(32):08x}", start=_moment(now - interval), end=end,
+                                   views=[View(screen, None, count) for screen, count in sorted(views.items())]))
+
+    def body(self, now: float) -> tuple[bytes, int]:
+        """The report, and how many periods it carries (the oldest first)."""
+        periods = self.pending[:MAX_BATCH]
+        heartbeat = Heartbeat(
+            format=BODY_FORMAT, terminal_id=self.id, village=self.village, software_version=kiosk.__version__, sent_at=_moment(now),
+            uptime_s=int(now - self.started), system_uptime_s=int(now - self.started) + 60, disk_free_bytes=12 * 1024**3, data=None,
+            last_sync=None, usage=Usage(periods=periods, dropped_periods=0),
+        )
+        return msgspec.json.encode(heartbeat), len(periods)
+
+
+def _moment(epoch: float):
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+
+
+def _terminals(count: int) -> list[Terminal]:
+    now = time.time()
+    # Spread over 50 townships of 20 villages, ten terminals a village at most.
+    return [Terminal(id=f"BENCH-{index:05d}", village=f"4313{index // 200 % 100:02d}{index // 20 % 10 + 100:03d}{index % 20 + 200:03d}",
+                     token=tokens.new_token(), started=now - 3600) for index in range(count)]
+
+
+# ------------------------------------------------------------ the hub's process
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """CPU time (user + system) of these processes and of their reaped children."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
+class HubProcess:
+    def __init__(self, database: str, work: Path):
+        self.database = database
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = work / "hub.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "kiosk.cli", "hub", "serve", "--database", self.database, "--listen",
+                   f"127.0.0.1:{self.port}", "--config", os.devnull]
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=out, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the hub exited with {self.process.returncode} (log: {self.log})")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"the hub did not answer within {START_TIMEOUT_S:.0f} s (log: {self.log})")
+
+    def cpu_s(self) -> float:
+        return _cpu_s([self.process.pid]) if self.process else 0.0
+
+    def kill(self) -> float:
+        """SIGKILL; the CPU time it used up to then."""
+        used = self.cpu_s()
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+        return used
+
+    def stop(self) -> float:
+        used = self.cpu_s()
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(30)
+        return used
+
+
+# ------------------------------------------------------------ the load
+
+
+@dataclass
+class LoadResult:
+    latencies_ms: list[float] = field(default_factory=list)
+    delivered: int = 0
+    failed: int = 0
+    late_s: float = 0.0  # how far behind its schedule the load ran at worst
+
+
+class Load:
+    def __init__(self, terminals: list[Terminal], hub: HubProcess, plan: HubPlan, rng: random.Random):
+        self.terminals = terminals
+        self.hub = hub
+        self.plan = plan
+        self.rng = rng
+        self.sent: Counter = Counter()  # views, by screen, put into periods
+        self.result = LoadResult()
+        self.restart_window: tuple[float, float] | None = None
+
+    async def _send(self, client: httpx.AsyncClient, terminal: Terminal, gate: asyncio.Semaphore, measured: bool) -> bool:
+        async with gate:
+            body, carried = terminal.body(time.time())
+            started = time.perf_counter()
+            try:
+                response = await client.post(f"{self.hub.url}/terminals/{terminal.id}/heartbeat", content=body,
+                                             headers={"Authorization": f"Bearer {terminal.token}", "Content-Type": "application/json"})
+            except httpx.HTTPError:
+                self.result.failed += 1
+                return False
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if not 200 <= response.status_code < 300:
+                self.result.failed += 1
+                return False
+            del terminal.pending[:carried]
+            self.result.delivered += 1
+            now = time.monotonic()
+            window = self.restart_window
+            if measured and not (window and window[0] <= now <= window[1]):
+                self.result.latencies_ms.append(elapsed_ms)
+            return True
+
+    async def run(self, on_half_way) -> None:
+        """Every terminal reports ``rounds`` times on its schedule; at half
+        way ``on_half_way`` (the restart) runs beside the load."""
+        interval = self.plan.interval_s
+        count = len(self.terminals)
+        gate = asyncio.Semaphore(IN_FLIGHT)
+        limits = httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=0)  # a new connection per report, as terminals do
+        async with httpx.AsyncClient(limits=limits, timeout=REQUEST_TIMEOUT_S, trust_env=False) as client:
+            tasks = set()
+            begin = time.monotonic()
+            total = self.plan.rounds * count
+            restart = None
+            for index in range(total):
+                due = begin + index * interval / count
+                delay = due - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                else:
+                    self.result.late_s = max(self.result.late_s, -delay)
+                if index == total // 2 and self.plan.restart:
+                    restart = asyncio.ensure_future(asyncio.to_thread(on_half_way))
+                terminal = self.terminals[index % count]
+                terminal.new_period(self.rng, time.time(), FIELD_INTERVAL_S, self.sent)
+                task = asyncio.ensure_future(self._send(client, terminal, gate, measured=True))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            await asyncio.gather(*tasks)
+            if restart is not None:
+                await restart
+            # What failed is sent again, as each terminal would at its next report.
+            for _ in range(DRAIN_TRIES):
+                waiting = [t for t in self.terminals if t.pending]
+                if not waiting:
+                    break
+                await asyncio.gather(*(self._send(client, t, gate, measured=False) for t in waiting))
+
+
+def _postgres_cpu(cluster: ThrowawayCluster | None) -> float:
+    return _cpu_s(process_tree(cluster.server_pid)) if cluster else 0.0
+
+
+def measure_backend(backend: str, plan: HubPlan, work: Path) -> dict:
+    """One backend: the load with a restart half-way, and what was stored."""
+    work.mkdir(parents=True, exist_ok=True)
+    cluster = None
+    if backend == "postgresql":
+        cluster = ThrowawayCluster().start()  # fsync on, as a real server (its folder in /tmp: the postgres user must reach it)
+        database = cluster.new_database("hub")
+    else:
+        database = f"sqlite:///{work / 'hub.db'}"
+    try:
+        terminals = _terminals(plan.terminals)
+        with opened(database) as store:
+            store.add_terminals([(t.id, t.village, tokens.token_hash(t.token)) for t in terminals], int(time.time()))
+        hub = HubProcess(database, work)
+        hub.start()
+        load = Load(terminals, hub, plan, random.Random(1))
+        cpu_before_kill = 0.0
+        database_cpu = _postgres_cpu(cluster)
+
+        def restart() -> None:
+            nonlocal cpu_before_kill
+            killed_at = time.monotonic()
+            cpu_before_kill = hub.kill()
+            hub.start()
+            load.restart_window = (killed_at, time.monotonic() + 1.0)
+
+        wall = time.monotonic()
+        asyncio.run(load.run(restart))
+        wall = time.monotonic() - wall
+        hub_cpu = cpu_before_kill + hub.stop()
+        database_cpu = _postgres_cpu(cluster) - database_cpu
+        with opened(database) as store:
+            stored = Counter()
+            for screens in store.usage_by_screen("2000-01-01").values():
+                stored.update(screens)
+        figures = _figures(load, plan, wall, hub_cpu, database_cpu)
+        figures["sent_views"] = sum(load.sent.values())
+        figures["stored_views"] = sum(stored.values())
+        figures["lost_views"] = sum((load.sent - stored).values())
+        figures["counted_twice_views"] = sum((stored - load.sent).values())
+        figures["undelivered_terminals"] = sum(bool(t.pending) for t in terminals)
+        return figures
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def _figures(load: Load, plan: HubPlan, wall: float, hub_cpu: float, database_cpu: float) -> dict:
+    result = load.result
+    reports = result.delivered
+    per_report_ms = (hub_cpu + database_cpu) / reports * 1000 if reports else None
+    reference_rate = REFERENCE_TERMINALS / FIELD_INTERVAL_S
+    return {
+        "terminals": plan.terminals,
+        "speedup": plan.speedup,
+        "offered_per_s": round(plan.terminals / plan.interval_s, 1),
+        "sustained_per_s": round(reports / wall, 1),
+        "reports_delivered": reports,
+        "reports_failed": result.failed,
+        "latency_ms": report.summarize(result.latencies_ms, 2),
+        "p95_ms": round(report.percentile(result.latencies_ms, 95), 2) if result.latencies_ms else None,
+        "late_s": round(result.late_s, 3),
+        "wall_s": round(wall, 1),
+        "hub_cpu_s": round(hub_cpu, 2),
+        "database_cpu_s": round(database_cpu, 2),
+        "hub_cores": round(hub_cpu / wall, 3),
+        "cpu_ms_per_report": round(per_report_ms, 3) if per_report_ms else None,
+        # 10,000 terminals at the field's pace: 33.3 reports a second.
+        "cores_for_10k": round(reference_rate * per_report_ms / 1000, 3) if per_report_ms else None,
+    }
+
+
+def measure(plan: HubPlan, work: Path, backends: tuple[str, ...] = BACKENDS, step=print) -> dict:
+    """Every backend's figures, and the worst of them for the targets."""
+    results: dict = {"skipped": {}}  # by the report's keys (hub.<backend>.<figure>)
+    for backend in backends:
+        step(f"hub on {backend}: {plan.terminals:,} terminals, one report every {plan.interval_s:.0f} s each, {plan.rounds} rounds")
+        try:
+            results[backend] = measure_backend(backend, plan, work / backend)
+        except (PostgresUnavailable, RuntimeError) as exc:
+            results["skipped"].update({f"hub.{backend}.{figure}": str(exc) for figure in ("sustained_per_s", "p95_ms", "cores_for_10k")})
+            step(f"  skipped {backend}: {exc}")
+    measured = [results[b] for b in backends if b in results]
+    if measured:
+        results["lost_views"] = sum(r["lost_views"] + r["counted_twice_views"] + r["undelivered_terminals"] for r in measured)
+    return results
+
+
+def run_hub_bench(args: argparse.Namespace) -> int:
+    """``village-kiosk hub bench``: the hub part alone."""
+    plan = HubPlan(terminals=args.terminals, speedup=args.speedup, rounds=args.rounds, restart=not args.no_restart)
+    work = args.work or Path(tempfile.mkdtemp(prefix="village-kiosk-hub-bench-"))
+    try:
+        results = {"hub": measure(plan, work, tuple(args.backend or BACKENDS), step=lambda text: print(f"bench: {text}", file=sys.stderr, flush=True))}
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    results["skipped"] = results["hub"].pop("skipped")
+    rows = [row for row in report.verdicts(results) if row["key"].startswith("hub.")]
+    print(report.table(rows))
+    if args.json:
+        report.write_json(results, args.json)
+        print(f"results written to {args.json}")
+    return 0
