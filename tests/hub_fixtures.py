@@ -9,10 +9,6 @@ Registered as a plugin in conftest.py, so the cluster is started once.
 from __future__ import annotations
 
 import itertools
-import os
-import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,53 +126,3 @@ def sqlite_hub(tmp_path):
     running = start_hub(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path)
     yield running
     running.close()
-
-
-# ------------------------------------------------------------ the hub as its own process
-
-
-def free_port() -> int:
-    from kiosk.bench.serve import free_port as pick
-
-    return pick()
-
-
-class HubProcess:
-    """``village-kiosk hub serve`` in a fresh process, as a county runs it."""
-
-    def __init__(self, database: str, work: Path, port: int | None = None):
-        self.database = database
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = work / f"hub-{self.port}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> HubProcess:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "kiosk.cli", "hub", "serve", "--database", self.database, "--listen", f"127.0.0.1:{self.port}",
-                 "--config", os.devnull],
-                stdout=out, stderr=out, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the hub exited with {self.process.returncode}: {self.log.read_text()[-800:]}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"the hub did not answer within {timeout} s: {self.log.read_text()[-800:]}")
-
-    def kill(self) -> None:
-        """As a crash or a power cut of the process: no chance to finish anything."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(30)
-
-    def stop(self) -> int:
-        if self.process is None or self.process.poll() is not None:
-            return self.process.returncode if self.process else 0
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(30)

@@ -9,8 +9,9 @@ import subprocess
 import sys
 
 import httpx
-from hub_fixtures import HubProcess, make_reporter
+from hub_fixtures import make_reporter
 
+from kiosk.bench.hubload import HubProcess
 from kiosk.hub.store import opened
 
 VILLAGE = "431322199206"

@@ -16,8 +16,9 @@ from pathlib import Path
 import httpx
 import msgspec
 import pytest
-from hub_fixtures import HubProcess, make_reporter, start_hub
+from hub_fixtures import make_reporter, start_hub
 
+from kiosk.bench.hubload import HubProcess
 from kiosk.bench.postgres import ThrowawayCluster
 from kiosk.hub import tokens
 from kiosk.hub.store import opened

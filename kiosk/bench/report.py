@@ -82,13 +82,14 @@ TARGETS = (
     Target("sync one-month change ÷ changed blobs", "sync.month_change.ratio", 1.2, "×"),
     Target("first sync throughput ÷ curl (the village's files)", "sync.first_sync.ratio_to_curl", 0.8, "×", higher_is_better=True),
     Target("first sync throughput ÷ curl (the sync's own requests)", "sync.first_sync.ratio_to_curl_same_requests", 0.8, "×", higher_is_better=True),
-    # Issue 20: the hub, 10,000 terminals reporting every 5 minutes (compressed in time).
-    Target("hub reports/s sustained (SQLite)", "hub.sqlite.sustained_per_s", 10_000 / 300, "/s", higher_is_better=True),
-    Target("hub report p95 (SQLite)", "hub.sqlite.p95_ms", 50, "ms"),
+    # Issue 20: the hub and 10,000 terminals reporting every 5 minutes (33.3 a second); the
+    # sustained rate is measured time-compressed, the rest at the field's pace.
+    Target("hub report p95, 10,000 terminals (SQLite)", "hub.sqlite.p95_ms", 50, "ms"),
     Target("hub cores for 10,000 terminals (SQLite)", "hub.sqlite.cores_for_10k", 1.0, "cores"),
-    Target("hub reports/s sustained (PostgreSQL)", "hub.postgresql.sustained_per_s", 10_000 / 300, "/s", higher_is_better=True),
-    Target("hub report p95 (PostgreSQL)", "hub.postgresql.p95_ms", 50, "ms"),
+    Target("hub reports/s sustained, compressed (SQLite)", "hub.sqlite.sustained_per_s", 10_000 / 300, "/s", higher_is_better=True),
+    Target("hub report p95, 10,000 terminals (PostgreSQL)", "hub.postgresql.p95_ms", 50, "ms"),
     Target("hub + PostgreSQL cores for 10,000 terminals", "hub.postgresql.cores_for_10k", 1.0, "cores"),
+    Target("hub reports/s sustained, compressed (PostgreSQL)", "hub.postgresql.sustained_per_s", 10_000 / 300, "/s", higher_is_better=True),
     Target("hub views lost or counted twice across a restart", "hub.lost_views", 0, ""),
 )
 

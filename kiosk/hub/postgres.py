@@ -17,7 +17,7 @@ import psycopg_pool
 
 from kiosk.hub.store import Store, StoreError, StoreUnavailable, Tx
 
-POOL_SIZE = 4
+POOL_SIZE = 10
 CONNECT_TIMEOUT_S = 10.0
 
 

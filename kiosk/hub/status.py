@@ -100,24 +100,17 @@ class Overview:
 # ------------------------------------------------------------ wording
 
 
-def ago(seconds: float) -> str:
-    if seconds < 0:
-        return "刚刚"  # the terminal's report is dated a moment ahead of ours
-    if seconds < 60:
-        return "刚刚"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} 分钟前"
-    if seconds < 2 * 86400:
-        return f"{int(seconds // 3600)} 小时前"
-    return f"{int(seconds // 86400)} 天前"
-
-
 def duration(seconds: float) -> str:
     if seconds < 3600:
         return f"{max(1, int(seconds // 60))} 分钟"
     if seconds < 2 * 86400:
         return f"{int(seconds // 3600)} 小时"
     return f"{int(seconds // 86400)} 天"
+
+
+def ago(seconds: float) -> str:
+    # Under a minute, or a report dated a moment ahead of our clock.
+    return "刚刚" if seconds < 60 else f"{duration(seconds)}前"
 
 
 def clock(epoch: int, zone: zoneinfo.ZoneInfo, now: int | None = None) -> str:
