@@ -145,3 +145,23 @@ def test_the_configuration_file_is_checked(tmp_path):
             parse_hub_config(text)
     with pytest.raises(ConfigError, match="no such file"):
         load_hub_config(tmp_path / "missing.toml")
+
+
+def test_usage_is_counted_on_the_day_its_period_began_unless_the_clock_is_wrong():
+    from kiosk.hub.ingest import periods_of
+    from kiosk.ops.heartbeat import Heartbeat, Period, Usage, View
+
+    def period(start: dt.datetime) -> Period:
+        return Period(id="p", start=start, end=start + dt.timedelta(minutes=5), views=[View("home", None, 2), View("finance", "x", 0)])
+
+    received = dt.datetime(2025, 3, 18, 1, 0, tzinfo=dt.UTC)  # 09:00 on the 18th in China
+    starts = [received - dt.timedelta(hours=12), dt.datetime(1970, 1, 1, tzinfo=dt.UTC), received + dt.timedelta(days=2)]
+    heartbeat = Heartbeat(format=1, terminal_id="T-1", village="431322199206", software_version="0.1.0", sent_at=received, uptime_s=1,
+                          system_uptime_s=None, disk_free_bytes=None, data=None, last_sync=None,
+                          usage=Usage(periods=[period(start) for start in starts], dropped_periods=0))
+    records = periods_of(heartbeat, int(received.timestamp()), CONFIG.zone)
+    # 13:00 UTC on the 17th is 21:00 that day in China; 1970 and two days ahead: the day it arrived.
+    assert [r.day for r in records] == ["2025-03-17", "2025-03-18", "2025-03-18"]
+    assert records[0].views == (("home", "", 2),)  # an empty count is not stored
+    yesterday = periods_of(heartbeat, int((received + dt.timedelta(days=1)).timestamp()), CONFIG.zone)
+    assert yesterday[0].day == "2025-03-17" and yesterday[1].day == "2025-03-19"

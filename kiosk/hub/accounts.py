@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+import threading
 from dataclasses import dataclass
 
 from kiosk.hub.store import Store, User
@@ -26,6 +27,9 @@ SCRYPT_N = 2**17
 MAX_FAILURES = 5
 LOCK_S = 15 * 60
 MIN_PASSWORD = 8
+# Each check takes 128 MiB for a moment: a burst of logins (or of guesses)
+# waits its turn rather than taking the server's memory.
+_CHECKS_AT_ONCE = threading.BoundedSemaphore(2)
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 TOWNSHIP = re.compile(r"^\d{9}$")
 
@@ -75,7 +79,9 @@ def log_in(store: Store, name: str, password: str, now: int) -> LoginResult:
     user = store.user(name)
     if user is not None and user.locked_until > now:
         return LoginResult(Login.LOCKED, locked_for_s=min(user.locked_until - now, LOCK_S))
-    if not verify_secret(password, user.password_hash if user else _dummy_hash()) or user is None:
+    with _CHECKS_AT_ONCE:
+        matches = verify_secret(password, user.password_hash if user else _dummy_hash())
+    if not matches or user is None:
         locked = store.login_failed(name, now, MAX_FAILURES, LOCK_S) if user else 0
         return LoginResult(Login.LOCKED, locked_for_s=locked) if locked else LoginResult(Login.REJECTED)
     store.login_succeeded(name)

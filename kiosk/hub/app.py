@@ -66,7 +66,7 @@ class Hub:
     def prune(self) -> int:
         now = self.now()
         before = now - self.config.keep_days * 86400
-        return self.store.prune(before, status.week_start(before, self.config.zone), now)
+        return self.store.prune(before, status.day_of(before, self.config.zone), now)
 
 
 # ------------------------------------------------------------ heartbeats

@@ -15,6 +15,7 @@ import zoneinfo
 
 import msgspec
 
+from kiosk.hub.status import day_of
 from kiosk.hub.store import NO_ITEM, Beat, PeriodRecord, SyncError
 from kiosk.ops.heartbeat import BODY_FORMAT, Heartbeat
 
@@ -56,7 +57,7 @@ def _seconds(moment: dt.datetime | None) -> int | None:
 
 def _day(start: dt.datetime, received: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
     when = start if received - _PLAUSIBLE_PAST <= start <= received + _PLAUSIBLE_FUTURE else received
-    return when.astimezone(zone).date().isoformat()
+    return day_of(int(when.timestamp()), zone)
 
 
 def beat_of(heartbeat: Heartbeat, received_at: int) -> Beat:

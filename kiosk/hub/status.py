@@ -127,9 +127,14 @@ def size(nbytes: int | None) -> str:
     return f"{nbytes // 1024**2} MB"
 
 
+def day_of(epoch: int, zone: zoneinfo.ZoneInfo) -> str:
+    """The day, as usage is stored."""
+    return dt.datetime.fromtimestamp(epoch, zone).date().isoformat()
+
+
 def week_start(now: int, zone: zoneinfo.ZoneInfo) -> str:
     """The first of the last seven days (today included), as stored."""
-    today = dt.datetime.fromtimestamp(now, zone).date()
+    today = dt.date.fromisoformat(day_of(now, zone))
     return (today - dt.timedelta(days=WEEK_DAYS - 1)).isoformat()
 
 
