@@ -90,21 +90,35 @@ def _fail(code: int, message: str) -> int:
 
 
 def run_kiosk(args) -> int:
+    """The kiosk. It stops only for what no screen can work around (no X
+    server, no Chinese font): anything wrong with the configuration, the
+    keys or the stored data is shown on screen instead, over the last good
+    data, so that a restart loop never leaves the terminal dark."""
     from kiosk.fonts import FontMissing
+    from kiosk.live import open_terminal
+    from screens.xscreen import NoXServer, screen_size
 
-    config, live = _load(args)
+    try:
+        screen = screen_size()
+    except NoXServer as exc:
+        return _fail(EXIT_SETUP, str(exc))
+    config, live = open_terminal(args.config, args.data)
     try:
         from screens.runtime import prepare_kivy
 
-        prepare_kivy(size=args.size if args.windowed else None, fullscreen=not args.windowed)
+        prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed,
+                     rotation=config.display.rotation)
     except FontMissing as exc:
         return _fail(EXIT_SETUP, str(exc))
+    from kiosk.ops.stop import record_pid
     from screens.app import KioskApp
     from screens.kiosk_mode import stop_on_terminate
 
     app = KioskApp(config, live)
     stop_on_terminate(app)
+    record_pid()
     app.run()
+    logging.getLogger("village_kiosk.app").info("event=stopped status=%d", app.exit_status)
     _leave_now(app.exit_status)
 
 

@@ -47,6 +47,14 @@ class FeedConfig(_Section, kw_only=True):
     # A plain http:// platform is refused unless allowed (test bench, intranet).
     allow_http: bool = False
 
+    def refuses(self, platform: str | None = None) -> str | None:
+        """Why the terminal must not talk to ``platform`` (default: its own),
+        or None: plain http is refused unless ``allow_http`` is on."""
+        platform = self.platform if platform is None else platform
+        if platform.lower().startswith("http://") and not self.allow_http:
+            return f"platform {platform} is plain http and [feed] allow_http is off: use https (or allow_http for a test bench)"
+        return None
+
 
 class DisplayConfig(_Section, kw_only=True):
     idle_reset_s: Annotated[int, Meta(ge=10)] = 60
@@ -98,9 +106,13 @@ def load_config(path: Path | None = None) -> Config:
     defaults when that file does not exist."""
     path = path or paths.DEFAULT_CONFIG
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return Config()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
     return parse_config(text, str(path))

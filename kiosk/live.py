@@ -15,9 +15,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk import datasource
-from kiosk.config import Config
+from kiosk import datasource, paths
+from kiosk.config import Config, ConfigError, load_config
 from kiosk.datasource import DataStatus
+from kiosk.problems import SOLVED_BY_NEW_DATA, Problem, ProblemKind
 from kiosk.snapshot import Snapshot
 
 log = logging.getLogger("village_kiosk.live")
@@ -26,30 +27,50 @@ USB_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
 
 
 class LiveData:
-    def __init__(self, config: Config, snapshot: Snapshot | None, store=None):
+    def __init__(self, config: Config, snapshot: Snapshot | None, store=None, problem: Problem | None = None):
         self.config = config
         self.snapshot = snapshot
         self.store = store  # kiosk.feed.Store when a platform is configured
+        self.problem = problem  # what the screen must say is wrong, if anything
         self._worker = None
         self.last_outcome = ""
 
     @classmethod
-    def open(cls, config: Config, folder: Path | None = None) -> "LiveData":
+    def open(cls, config: Config, folder: Path | None = None) -> LiveData:
         """The data the terminal is configured to show."""
         if folder is not None:
             return cls(config, datasource.open_folder(folder))
         if not config.uses_platform:
             return cls(config, datasource.open_demo())
-        from kiosk.feed import Store
+        return cls._from_store(config, config.feed.village)
 
-        store = Store.from_config(config)
+    @classmethod
+    def _from_store(cls, config: Config, village: str | None, problem: Problem | None = None) -> LiveData:
+        """The store's last good data (of ``village``, when given), healed
+        if need be; never raises: what is wrong becomes the ``problem``."""
+        import sqlite3
+
+        from kiosk.feed import Store
+        from kiosk.feed.storedb import is_disk_full
+
+        try:
+            store = Store.from_config(config)
+        except (sqlite3.Error, OSError) as exc:
+            kind = ProblemKind.DISK_FULL if is_disk_full(exc) else ProblemKind.STORE_UNREADABLE
+            log.error("event=store_unusable store=%s error=%s", config.feed.store, exc)
+            return cls(config, None, None, problem or Problem(kind, f"the store {config.feed.store} cannot be opened: {exc}"))
+        if store.healing.healed:
+            log.error("event=store_set_aside store=%s kept=%s reason=%s", store.directory, store.healing.set_aside, store.healing.reason)
+            problem = problem or Problem(ProblemKind.STORE_DAMAGED, f"the store's database was damaged and set aside ({store.healing.reason})")
+        elif store.read_only:
+            problem = problem or Problem(ProblemKind.DISK_FULL, f"the disk of {store.directory} is full: the store is read-only")
         snapshot = store.snapshot()
-        if snapshot is not None and snapshot.village.code != config.feed.village:
+        if snapshot is not None and village and snapshot.village.code != village:
             # Re-provisioned for another village: the old village's data must
             # not be shown as this one's until the first sync brings it.
-            log.warning("event=store_other_village stored=%s configured=%s", snapshot.village.code, config.feed.village)
+            log.warning("event=store_other_village stored=%s configured=%s", snapshot.village.code, village)
             snapshot = None
-        live = cls(config, snapshot, store)
+        live = cls(config, snapshot, store, problem)
         record = store.last_outcome()
         live.last_outcome = record.message if record else ""
         return live
@@ -72,12 +93,22 @@ class LiveData:
 
     def start_sync(self, on_result: Callable) -> None:
         """Start polling the platform; ``on_result(outcome)`` runs on the
-        worker thread after every attempt."""
-        if self.store is None or self._worker is not None:
+        worker thread after every attempt. A terminal whose configuration or
+        keys do not allow syncing goes on showing what it has."""
+        if self.store is None or self._worker is not None or not self.config.uses_platform:
             return
-        from kiosk.feed import RetryPolicy, Syncer, SyncWorker
+        if self.problem is not None and self.problem.kind is ProblemKind.CONFIG:
+            return
+        from kiosk.feed import ConfigurationError, RetryPolicy, Syncer, SyncWorker
 
-        syncer = Syncer.from_config(self.config, self.store)
+        try:
+            syncer = Syncer.from_config(self.config, self.store)
+        except ConfigurationError as exc:
+            kind = ProblemKind.PLAIN_HTTP if self.config.feed.refuses() else ProblemKind.KEYS
+            self.problem = Problem(kind, f"no sync: {exc}")
+            self.last_outcome = f"not syncing: {exc}"
+            log.error("event=sync_not_started reason=%s", exc)
+            return
         self._worker = SyncWorker(syncer.sync_once, on_result, RetryPolicy(interval=self.config.feed.sync_interval_s))
         self._worker.start()
 
@@ -99,6 +130,10 @@ class LiveData:
         snapshot = getattr(outcome, "snapshot", None)
         if snapshot is not None:
             self.snapshot = snapshot
+        if outcome.ok and self.problem is not None and self.problem.kind in SOLVED_BY_NEW_DATA:
+            self.problem = None
+        elif not outcome.ok and "disk full" in outcome.message:
+            self.problem = Problem(ProblemKind.DISK_FULL, outcome.message)
         return snapshot
 
     # ------------------------------------------------------------ technician
@@ -118,7 +153,7 @@ class LiveData:
         except OSError as exc:
             disk = f"无法读取（{exc.strerror}）"
         platform = self.config.feed.platform or "未配置（演示数据）"
-        return [
+        lines = [
             f"终端编号：{self.config.terminal.id}",
             f"软件版本：{__version__}",
             f"数据：{data}",
@@ -126,6 +161,9 @@ class LiveData:
             f"磁盘：{disk}",
             f"上级平台：{platform}",
         ]
+        if self.problem is not None:
+            lines.append(f"故障：{self.problem.technician}")
+        return lines
 
     # ------------------------------------------------------------ USB
 
@@ -159,3 +197,37 @@ def find_feed_on_usb(roots: tuple[Path, ...]) -> Path | None:
                     found.append(path)
     found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     return found[0] if found else None
+
+
+def open_terminal(config_path: Path | None = None, folder: Path | None = None) -> tuple[Config, LiveData]:
+    """The kiosk's data at start-up, whatever state the terminal is in; never
+    raises. A machine with no configuration file (development, a
+    showroom) shows the demo village. A configured terminal never does:
+    with its configuration unreadable, invalid or missing its village it
+    shows the data in the store where its configuration would keep it, or
+    says what is wrong, while the doctor names the fix."""
+    path = config_path or paths.DEFAULT_CONFIG
+    try:
+        config = load_config(path)
+        problem = None if config.uses_platform else Problem(ProblemKind.CONFIG, f"{path}: no platform or village set")
+    except ConfigError as exc:
+        config, problem = Config(), Problem(ProblemKind.CONFIG, str(exc))
+    if folder is not None or problem is None:
+        return config, LiveData.open(config, folder)
+    has_store = _has_store(config)
+    if not path.exists():
+        if not has_store:
+            return config, LiveData.open(config)  # not a terminal: the demo
+        problem = Problem(ProblemKind.CONFIG, f"{path} is missing")
+    log.error("event=config_problem detail=%s", problem.technician)
+    if has_store:
+        return config, LiveData._from_store(config, None, problem)
+    return config, LiveData(config, None, None, problem)
+
+
+def _has_store(config: Config) -> bool:
+    from kiosk.feed.storedb import DB_NAME
+    from kiosk.feed.store_v1 import LEGACY_DB
+
+    store = Path(config.feed.store)
+    return (store / DB_NAME).exists() or (store / LEGACY_DB).exists()

@@ -16,7 +16,8 @@ APT_PACKAGES=(
     espeak-ng                           # offline read-aloud
     nginx                               # serves the feed in one test pass
     systemd                             # systemd-analyze verify for the unit files
-    x11-xserver-utils xinput            # xset/xrandr/xinput in the kiosk session script
+    x11-xserver-utils                   # xset in the kiosk session script
+    xinit xdotool util-linux            # the deployed-session test: xinit, real X input, unshare/setpriv
     chromium                            # the browser-kiosk peer in the benchmark; the hub's pages in the tests
     chromium-driver                     # WebDriver for that Chromium (the hub's page tests, Selenium)
     postgresql                          # the hub on PostgreSQL: tests and bench start a throwaway cluster
@@ -33,8 +34,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+# Debian's own Python: the kiosk user of the deployed-session test (and of a
+# terminal) must be able to run it, which a Python under /root is not.
+if [ ! -x .venv/bin/python ] || [ "$(readlink -f .venv/bin/python)" != "$(readlink -f /usr/bin/python3)" ]; then
+    rm -rf .venv
+    /usr/bin/python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'

@@ -54,7 +54,8 @@ class DataHolder(EventDispatcher):
     village_name = StringProperty("")
     status_text = StringProperty("")
     stale = BooleanProperty(False)
-    warning = StringProperty("")
+    warning = StringProperty("")  # the strip under the header: what is wrong with the data on show
+    problem = StringProperty("")  # what is wrong with the terminal, in the villagers' words
     last_sync = StringProperty("")  # one line: the last sync or import outcome
 
     def __init__(self, live: LiveData, **kwargs):
@@ -70,12 +71,14 @@ class DataHolder(EventDispatcher):
     def update_status(self, *_args) -> None:
         status = self.live.status()
         self.last_sync = self.live.last_outcome
+        self.problem = self.live.problem.villager if self.live.problem else ""
         if status is None:
-            self.status_text, self.stale, self.warning = "还没有数据", True, "这台查询机还没有收到村里的数据，正在和上级平台联系。"
+            # The no-data screen says it all, in large type: no strip.
+            self.status_text, self.stale, self.warning = "还没有数据", True, ""
             return
         self.status_text = status.text
         self.stale = status.stale
-        self.warning = status.warning
+        self.warning = self.problem or status.warning
 
 
 class KioskRoot(BoxLayout):
@@ -157,6 +160,7 @@ class KioskApp(App):
     def _start_sync(self) -> None:
         # Outcomes arrive on the sync thread; the UI is only touched from its own.
         self.live.start_sync(lambda outcome: Clock.schedule_once(lambda _dt: self.on_sync(outcome)))
+        self.data.update_status()  # a sync that could not start is a problem to show
 
     def switch_live(self, live: LiveData) -> None:
         """Show another data source, from its start screen (tests use it; so

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from kivy.animation import Animation
 from kivy.lang import Builder
 from kivy.uix.screenmanager import ScreenManager, TransitionBase
 
@@ -132,7 +133,9 @@ class Navigator:
         keep = {self.history[0][0]} if self.history else set()
         recent = [name for name in self._screens if name not in keep]
         for name in recent[: max(0, len(recent) - keep_recent)]:
-            self.manager.remove_widget(self._screens.pop(name))
+            screen = self._screens.pop(name)
+            self.manager.remove_widget(screen)
+            _stop_animations(screen)
 
     def release_screens(self) -> None:
         """Drop every built screen but home and the one on show (the attract
@@ -142,6 +145,14 @@ class Navigator:
     def _changed(self) -> None:
         for callback in self.on_change:
             callback(self.current_screen)
+
+
+def _stop_animations(screen) -> None:
+    """A running animation holds its widget strongly until it ends (a list's
+    scroll bar fades out over half a second): a dropped screen would stay
+    in memory past the collection that follows the next frame."""
+    for widget in screen.walk(restrict=True):
+        Animation.cancel_all(widget)
 
 
 def go_to(name: ScreenName, **params):

@@ -8,10 +8,22 @@ import os
 from kiosk import paths
 from kiosk.fonts import find_cjk_font
 
+def kivy_rotation(clockwise_degrees: int) -> int:
+    """Kivy turns its picture counter-clockwise; the configuration (like
+    xrandr's "right" for 90) says how far the screen is turned clockwise."""
+    return (360 - clockwise_degrees) % 360
 
-def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int = 60) -> None:
+def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int = 60, rotation: int = 0) -> None:
+    """``fullscreen``: a borderless window at 0,0 as large as the X screen
+    ``size`` (the terminal has no window manager, and SDL's own fullscreen
+    needs one). ``rotation``: clockwise degrees the screen is turned; Kivy
+    turns the picture and the touches together, on any X server (xrandr
+    rotation depends on the graphics driver, and Xvfb has none)."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # X11 or nothing: without an X server SDL would fall back to an
+    # offscreen driver and the kiosk would run with nothing on screen.
+    os.environ.setdefault("SDL_VIDEODRIVER", "x11")
     # Keep Kivy's own config away from the user's home, so a stray
     # ~/.kivy/config.ini can never change how the terminal behaves.
     kivy_home = paths.cache_dir() / "kivy"
@@ -30,8 +42,14 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
     # buffers: measured 104 -> 38 ms a full 1080x1920 frame and 66 MiB less
     # memory without it. Text is anti-aliased by FreeType either way.
     Config.set("graphics", "multisamples", "0")
+    Config.set("graphics", "fullscreen", "0")
     Config.set("graphics", "resizable", "0" if fullscreen else "1")
-    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "borderless", "1" if fullscreen else "0")
+    if fullscreen:
+        Config.set("graphics", "position", "custom")
+        Config.set("graphics", "left", "0")
+        Config.set("graphics", "top", "0")
+    Config.set("graphics", "rotation", str(kivy_rotation(rotation)))
     if size:
         Config.set("graphics", "width", str(size[0]))
         Config.set("graphics", "height", str(size[1]))
@@ -43,3 +61,4 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
     kv_guard.install()
 
     LabelBase.register(DEFAULT_FONT, str(fonts.regular), None, str(fonts.bold), None)
+

@@ -123,8 +123,14 @@ class PictureViewerScreen(KioskScreen):
         self._full_shown = False
         self.ids.stage.fit()
         sha256 = ref.sha256
-        request_picture(sha256, lambda result: self._arrived(sha256, result, full=False))
-        request_picture(sha256, lambda result: self._arrived(sha256, result, full=True), full=True)
+        request_picture(sha256, self._thumbnail_arrived)
+        request_picture(sha256, self._full_arrived, full=True)
+
+    def _thumbnail_arrived(self, sha256: str, result) -> None:
+        self._arrived(sha256, result, full=False)
+
+    def _full_arrived(self, sha256: str, result) -> None:
+        self._arrived(sha256, result, full=True)
 
     def _arrived(self, sha256: str, result, full: bool) -> None:
         if sha256 != self._refs[self.index].sha256 or self._full_shown:

@@ -4,6 +4,7 @@ touch behaviour stay consistent and follow the theme."""
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 
 from kivy.app import App
@@ -362,18 +363,23 @@ def picture_texture(image: DecodedImage) -> Texture:
 _pictures_pending = 0
 
 
-def request_picture(sha256: str, callback, full: bool = False) -> None:
+def request_picture(sha256: str, receiver: Callable[[str, object], None], full: bool = False) -> None:
     """Ask the app's image worker for a thumbnail (or the full picture);
-    ``callback(result)`` then runs on the UI thread with a DecodedImage or
-    an ImageProblem."""
+    ``receiver(sha256, result)``, a widget's method, then runs on the UI
+    thread with a DecodedImage or an ImageProblem -- unless the widget is
+    gone by then: it is held weakly, so a picture still being decoded never
+    keeps a screen the villager has left (and its textures) in memory."""
     global _pictures_pending
     app = App.get_running_app()
     _pictures_pending += 1
+    held = weakref.WeakMethod(receiver)
 
     def deliver(_dt, result):
         global _pictures_pending
         _pictures_pending -= 1
-        callback(result)
+        target = held()
+        if target is not None:
+            target(sha256, result)
 
     def done(_sha, result):  # on a worker thread: touch no widget here
         Clock.schedule_once(lambda dt: deliver(dt, result))
@@ -401,7 +407,7 @@ class PictureTile(TapArea, BoxLayout):
     def on_sha256(self, _instance, sha256):
         self.texture = None
         self.problem = ""
-        request_picture(sha256, lambda result: self._show(sha256, result))
+        request_picture(sha256, self._show)
 
     def _show(self, sha256, result):
         if sha256 != self.sha256:  # the tile shows another picture by now

@@ -199,3 +199,19 @@ class Feed:
         # The last month grows by one entry per revision: content matches version.
         last = snapshot.finance_month(snapshot.months()[0])
         assert len(last.entries) == 2 + self.revision_of[version]
+
+
+def damage_blob(store: Store, sha256: str) -> None:
+    """Damage a stored blob in place (bit rot): one byte flipped, in the
+    database for a small blob, else in its own file or its pack's."""
+    where = store._where(sha256)
+    assert where is not None, f"{sha256} is not in the store"
+    if where.data is not None:
+        damaged = bytes([where.data[0] ^ 0xFF]) + where.data[1:]
+        store._db.execute("UPDATE blob SET data = ? WHERE sha256 = ?", (damaged, sha256))
+        return
+    with open(store.directory / where.file, "r+b") as file:
+        file.seek((where.offset or 0) + where.size // 2)
+        byte = file.read(1)
+        file.seek(-1, os.SEEK_CUR)
+        file.write(bytes([byte[0] ^ 0xFF]))

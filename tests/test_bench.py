@@ -160,7 +160,7 @@ def test_sync_bench_on_a_tiny_feed(server, tmp_path):
             lowest, highest = (rate - 0.005) / (curl + 0.005), (rate + 0.005) / (curl - 0.005)
             assert lowest - 0.0005 <= first[f"ratio_to_curl{suffix}"] <= highest + 0.0005
 
-    assert (store / "cache.db").exists()  # the store left holding v2, for the kiosk to start from
+    assert (store / "store.db").exists()  # the store left holding v2, for the kiosk to start from
 
 
 def test_month_change_adds_one_entry_to_the_newest_month_only(tmp_path):

@@ -210,6 +210,7 @@ def test_sync_once_and_import_commands(tmp_path, keydir, capsys, feed_server):
     store = tmp_path / "store"
     config.write_text(
         f'[feed]\nplatform = "{feed_server.url}"\nvillage = "{VILLAGE}"\npubkeys = ["{keydir / "feed.pub"}"]\nstore = "{store}"\n'
+        "allow_http = true\n"
     )
     status, line, _ = run(capsys, "--config", str(config), "sync", "--once")
     assert (status, line.split(",")[0]) == (10, "updated empty store → v1")

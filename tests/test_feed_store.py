@@ -1,4 +1,4 @@
-"""The diskcache store: atomic switching, garbage collection, its size
+"""The store: atomic switching, garbage collection, its size
 limit, a full disk, and what it remembers across restarts."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _blob_keys(store: Store) -> set[str]:
 
 def _packs(store: Store) -> set[str]:
     """The packs held, by their sha256 (each download has a key of its own)."""
-    return {key[len("pack/") :].partition(".")[0] for key in store._cache.iterkeys() if isinstance(key, str) and key.startswith("pack/")}
+    return {row[0] for row in store._db.execute("SELECT sha256 FROM pack")}
 
 
 def test_empty_store_has_no_snapshot(tmp_path):
@@ -64,12 +64,10 @@ def test_blobs_are_kept_in_a_few_fixed_folders_and_read_back_after_reopening(tmp
 def test_blobs_whose_rows_cannot_be_written_leave_no_files(tmp_path, monkeypatch):
     data = b"x" * 40_000
     with Store(tmp_path / "store") as store:
-        cache = store._cache
-
         def refuse(*args, **kwargs):
             raise sqlite3.OperationalError("database or disk is full")
 
-        monkeypatch.setattr(cache, "add", refuse)
+        monkeypatch.setattr(store._db, "executemany", refuse)
         with pytest.raises(sqlite3.OperationalError):
             store.put_blobs([(hashlib.sha256(data).hexdigest(), data)])
         monkeypatch.undo()
@@ -106,7 +104,7 @@ def test_an_update_makes_its_own_new_files_durable_before_the_switch(feed, monke
     files = {os.path.join(directory, name) for name in _file_names(feed.store) if name.partition(".")[0].rsplit("/", 1)[1] in new}
     assert files and files <= set(synced)  # the new picture's file (the month lives in SQLite)
     assert {os.path.dirname(path) for path in files} | {directory} <= set(synced)
-    assert os.path.join(directory, "cache.db-wal") in synced
+    assert os.path.join(directory, "store.db-wal") in synced
     assert not flushed_filesystem
 
 
@@ -145,7 +143,7 @@ def test_an_update_of_many_files_flushes_the_disk_once(feed, monkeypatch):
 
 
 def _file_names(store: Store) -> list[str]:
-    return [row[0] for row in store._cache._sql("SELECT filename FROM Cache WHERE filename IS NOT NULL")]
+    return [row[0] for row in store._db.execute("SELECT file FROM blob WHERE file IS NOT NULL UNION SELECT file FROM pack")]
 
 
 def test_a_closed_store_and_its_snapshots_go_without_the_cycle_collector(feed):
@@ -236,7 +234,7 @@ def test_a_pack_mostly_out_of_use_gives_its_last_members_up_as_blobs(feed):
         assert feed.sync().kind is OutcomeKind.UPDATED
     assert first_pack not in _packs(feed.store)
     kept = {e.sha256 for e in feed.store.current().files if e.kind.value == "media"}
-    assert len(kept) == 2 and kept <= {key.partition("/")[2] for key in feed.store._cache.iterkeys() if key.startswith("blob/")}
+    assert len(kept) == 2 and kept <= {row[0] for row in feed.store._db.execute("SELECT sha256 FROM blob WHERE pack IS NULL")}
     for sha256 in kept:
         assert sha256_hex(feed.store.read_blob(sha256)) == sha256
     feed.assert_holds(3)
@@ -259,8 +257,8 @@ def test_a_pack_download_left_by_a_killed_sync_is_swept_but_not_a_running_one(tm
 
 def test_a_large_snapshot_pointer_stays_inside_sqlite(feed):
     """With 520 pictures the media index, kept with the pointer, is over
-    diskcache's 32 KiB for values in files: a pointer in a file could be
-    lost (or read back empty) after a power cut, and the store look empty."""
+    the 32 KiB of blobs kept in files: a pointer in a file could be lost
+    (or read back empty) after a power cut, and the store look empty."""
     feed.publish(village_options={"media": 520, "media_size": 64})
     assert feed.sync().kind is OutcomeKind.UPDATED
     assert feed.store.current().media_index.size > 32 * 1024
@@ -270,18 +268,17 @@ def test_a_large_snapshot_pointer_stays_inside_sqlite(feed):
 
 
 def test_a_rolled_back_transaction_loses_no_file(tmp_path):
-    """diskcache deletes the file of a value deleted inside a transaction at
-    once; the store holds such deletions until the transaction committed."""
+    """A file whose row a transaction drops is deleted only once that
+    transaction has committed."""
     data = b"p" * 40_000
     sha = hashlib.sha256(data).hexdigest()
     with Store(tmp_path / "store") as store:
         store.put_blob(sha, data)
         with pytest.raises(RuntimeError), store._transaction():
-            store._cache.delete("blob/" + sha, retry=True)
+            store._collect(keep_previous=False)  # no snapshot keeps it
             raise RuntimeError("killed before COMMIT")
         assert store.read_blob(sha) == data  # the row came back, and so did its file
-        with store._transaction():
-            store._cache.delete("blob/" + sha, retry=True)
+        store._collect(keep_previous=False)
         assert not list((tmp_path / "store").rglob("*.val"))  # committed: the file went after
 
 

@@ -20,6 +20,7 @@ from feed_fixtures import (
     Feed,
     OTHER_VILLAGE,
     Publisher,
+    damage_blob,
     VILLAGE,
     install_tree,
     touch,
@@ -633,7 +634,7 @@ def test_damaged_store_blob_is_repaired_by_the_next_poll(feed):
     synced(feed)
     snapshot = feed.store.snapshot()
     photo = snapshot.projects[0].photos[0].sha256
-    feed.store.put_blob(photo, b"bit rot")
+    damage_blob(feed.store, photo)  # bit rot
     with pytest.raises(MediaMissing):
         snapshot.media.read(photo)
     result = feed.sync()

@@ -148,7 +148,7 @@ def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tm
     feed.store.close()
     picture = next(e for e in manifest.files if e.kind is FileKind.MEDIA)
     fault_server.fault(picture.sha256, Fault("stall", delay=40))
-    child, _ = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\n'
+    child, _ = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
                                       f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "store"}"\n')
     try:
         deadline = time.monotonic() + 30

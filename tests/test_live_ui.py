@@ -22,7 +22,7 @@ class WallClock:
 
 def _config(feed: Feed) -> Config:
     return Config(terminal=TerminalConfig(id="T-LIVE-01"),
-                  feed=FeedConfig(platform=feed.server.url, village=VILLAGE,
+                  feed=FeedConfig(platform=feed.server.url, village=VILLAGE, allow_http=True,
                                   pubkeys=[str(feed.publisher.pub_path)], store=str(feed.base / "terminal-store")))
 
 

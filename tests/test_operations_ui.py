@@ -56,13 +56,20 @@ def test_usage_counts_follow_the_screens_shown(ui, demo):
 
 def test_a_dropped_screen_is_collected_after_the_next_frame(ui):
     """Leaving screens makes cyclic garbage; the UI collects it right after
-    the new screen is drawn, not in the middle of a later tap."""
+    the new screen is drawn, not in the middle of a later tap -- also a
+    screen left while its list's scroll bar was still fading out (a running
+    animation holds its widget)."""
     import gc
     import weakref
 
     from screens.navigation import KEEP_RECENT_SCREENS
 
+    from kivy.animation import Animation
+
     ui.go(ScreenName.NOTICES)
+    # Something on it still animating when it is left (a scroll bar fading
+    # out, on a machine too busy to have finished it).
+    Animation(opacity=0.5, d=60).start(next(iter(ui.screen.walk(restrict=True))))
     dropped = weakref.ref(ui.screen)
     for name in (ScreenName.COMPLAINT, ScreenName.POWER_CATEGORIES, ScreenName.PROJECTS)[: KEEP_RECENT_SCREENS + 1]:
         ui.go(name)

@@ -9,7 +9,7 @@ import re
 
 import msgspec
 import pytest
-from feed_fixtures import VILLAGE, Publisher, write_village
+from feed_fixtures import VILLAGE, Publisher, damage_blob, write_village
 from ops_fixtures import heartbeat_server, platform, provision_args, run_cli, store_of  # noqa: F401 - fixtures
 
 from kiosk.config import Config, load_config
@@ -88,7 +88,7 @@ def test_an_unprovisioned_machine(tmp_path):
 def test_tampered_store(terminal, platform):
     with Store(store_of(terminal)) as store:
         entry = store.current().files[0]
-        store.put_blob(entry.sha256, b"forged content")  # the bytes on disk no longer match their hash
+        damage_blob(store, entry.sha256)  # the bytes on disk no longer match their hash
     level, line = _levels(terminal)["signature"]
     assert level is Level.FAIL and "fails verification" in line and "sync again to repair it" in line
 
@@ -142,7 +142,7 @@ def test_stale_and_missing_data(terminal):
     found = _levels(terminal)
     assert found["data"][0] is Level.FAIL and "sync --once" in found["data"][1]
     assert found["signature"][0] is Level.WARN
-    assert not (store_of(terminal) / "cache.db").exists()  # the doctor created nothing
+    assert not (store_of(terminal) / "store.db").exists()  # the doctor created nothing
 
 
 def test_no_display(terminal):

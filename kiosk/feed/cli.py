@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 import re
 import signal
+import sqlite3
 import sys
 import threading
 from pathlib import Path
+
+import msgspec
 
 from kiosk import config as kiosk_config
 from kiosk import paths
@@ -21,6 +24,7 @@ from kiosk.feed import keys, publish
 from kiosk.feed.manifest import stamp
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected, SyncOutcome
 from kiosk.feed.store import Store
+from kiosk.feed.update import store_error
 
 # As the main ``village-kiosk`` command: 2 usage, 3 setup, 4 invalid village data.
 EXIT_OK = 0
@@ -118,7 +122,21 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _open_store(args: argparse.Namespace, config: kiosk_config.Config) -> Store:
-    return Store(Path(args.store or config.feed.store), config.feed.store_limit_mb * 1024 * 1024)
+    """The store, healed if need be (a damaged database is set aside: the
+    data is fetched again). A store that cannot be opened at all raises
+    Failed with the reason (a full disk)."""
+    try:
+        store = Store.open(Path(args.store or config.feed.store), config.feed.store_limit_mb * 1024 * 1024)
+    except sqlite3.Error as exc:
+        raise Failed(store_error(exc)) from None
+    if store.healing.healed:
+        print(f"store: damaged database set aside ({store.healing.set_aside or 'deleted'}): {store.healing.reason}", file=sys.stderr)
+    return store
+
+
+def _failed(exc: Failed) -> int:
+    print(f"failed: {exc}", flush=True)
+    return EXIT_STATUS[OutcomeKind.FAILED]
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -130,6 +148,8 @@ def _import(args: argparse.Namespace) -> int:
         store = _open_store(args, config)
     except (keys.KeyFileError, kiosk_config.ConfigError, OSError) as exc:
         return _error("feed import", str(exc))
+    except Failed as exc:
+        return _failed(exc)
     from kiosk.feed.import_ import import_tree
 
     with store:
@@ -147,10 +167,15 @@ def _sync(args: argparse.Namespace) -> int:
         keyring = _keyring(args, config)
         if not (platform and village and len(keyring)):
             raise ConfigurationError("no platform address, village code or trusted key configured")
+        refused = msgspec.structs.replace(config.feed, allow_http=config.feed.allow_http or args.allow_http).refuses(platform)
+        if refused:
+            return _error("sync", refused)
         # Opened only once the rest is known good: a mistyped command must not create a store.
         store = _open_store(args, config)
     except (kiosk_config.ConfigError, keys.KeyFileError, ConfigurationError, OSError) as exc:
         return _error("sync", f"{exc} (set [feed] in the configuration or pass --platform, --village, --pubkey)")
+    except Failed as exc:
+        return _failed(exc)
     with store:
         syncer = Syncer(store, platform, village, keyring)
         if args.once:
@@ -260,6 +285,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     sync.add_argument("--once", action="store_true", help="one attempt, then exit with its status")
     sync.add_argument("--interval", type=_positive_int, metavar="SECONDS", help="poll interval (default: [feed] sync_interval_s)")
+    sync.add_argument("--allow-http", action="store_true", help="allow a plain http:// platform (test bench; default: [feed] allow_http)")
     _terminal_options(sync, network=True)
     sync.set_defaults(func=_sync)
 

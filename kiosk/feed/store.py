@@ -1,23 +1,25 @@
-"""The terminal's offline copy of its village feed, in a diskcache store.
+"""The terminal's offline copy of its village feed.
 
-Layout (all in one diskcache directory, safe across threads and processes):
-- ``blob/<sha256>``: the bytes of a document or media file;
-- ``pack/<sha256>``: a pack downloaded whole, one file; ``in-pack/<sha256>``:
-  where in a pack a blob is (read in place, like a blob of its own);
-- ``current``: the committed manifest, its signature, ETag and media index;
-- ``previous``: the one before, whose blobs are kept until the next update
-  so a snapshot still on screen can read its media;
-- ``clock_floor``: the lower bound for "now" (see ``kiosk.feed.clock``);
-- ``last_outcome``: the last sync or import outcome.
+Blobs (documents and media, by their SHA-256) live in files and in a small
+SQLite database of the store's own (``kiosk.feed.storedb``): small blobs
+inside the database, larger ones in files of their own in 16 fixed folders
+(``blob-0`` … ``blob-f``), or inside a pack downloaded whole (``packs/``).
+The database also holds the snapshot pointers ``current`` and ``previous``
+(the manifest, its signature, ETag and media index), the clock floor and
+the last outcome.
 
 Why a reader never sees a mix: blobs are content-addressed and written
 before anything points at them; switching snapshots is one transaction
 that replaces ``current``; blobs are collected only after the switch.
-Why a power cut leaves the old or the new snapshot: the files written
-are made durable once after all blobs are written (before the switch) and
-once after the switch, before any blob is deleted (so only when some are),
-so ``current`` never names a blob that is not on disk, whichever writes
-the cut loses.
+Why a power cut leaves the old or the new snapshot: the files written are
+made durable once after all blobs are written (before the switch) and once
+after the switch, before any file is deleted (so only when some are), so
+``current`` never names a blob that is not on disk, whichever writes the
+cut loses. A file is deleted only after the transaction that dropped its
+row has committed and been made durable.
+
+A damaged database is set aside (``Store.open``) and the data fetched again;
+a disk too full to write leaves the store readable.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Self
 
-import diskcache
 import msgspec
 
 from kiosk.config import Config
@@ -43,6 +45,7 @@ from kiosk.feed import keys, verify
 from kiosk.feed.clock import TrustedClock, system_now
 from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex, with_media_index
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
+from kiosk.feed.storedb import DB_NAME, Database, StoreDamaged, set_aside
 from kiosk.snapshot import DataInfo, MediaMissing, Snapshot
 
 log = logging.getLogger("kiosk.feed")
@@ -51,12 +54,9 @@ CURRENT = "current"
 PREVIOUS = "previous"
 CLOCK_FLOOR = "clock_floor"
 LAST_OUTCOME = "last_outcome"
-_BLOB = "blob/"
-_PACK = "pack/"  # a pack downloaded whole: one file
-_IN_PACK = "in-pack/"  # where a blob stored in a pack is
-_UNFLUSHED = "unflushed/"  # a file written whose bytes may not be on the disk yet (by name)
 _INCOMING = "incoming"  # packs being downloaded
-_INLINE_LIMIT = 32 * 1024  # smaller blobs live in SQLite itself, larger ones in files (diskcache's default)
+_PACKS = "packs"
+_INLINE_LIMIT = 32 * 1024  # smaller blobs live in the database itself, larger ones in files
 _WRITEBACK_EVERY = 8 * 1024 * 1024  # bytes of a pack between nudges to write it to disk
 _FSYNC_AT_MOST = 64  # files written since the last flush: more, and one syncfs flushes them
 _REPACK_BELOW = 0.5  # a pack whose kept members are less of it than this gives them up as blobs
@@ -106,91 +106,9 @@ def _fsync(path: str) -> None:
         os.close(fd)
 
 
-class _Placed(NamedTuple):
-    """A blob's file, written before its row: what ``_BlobDisk.store`` records."""
-
-    filename: str  # relative to the store's directory
-    size: int
-
-
-class _BlobDisk(diskcache.Disk):
-    """diskcache's files, with blobs in 16 fixed folders (by the first digit
-    of their hash) and packs in one, instead of a new random two-level path
-    each (creating those folders took a third of a first sync's time); the
-    files are written before their rows, outside the store's write lock
-    (``place``, ``Store.receive_pack``).
-
-    Two rules keep a cut power or a killed process from losing data:
-    everything but blobs and packs (the snapshot pointers above all) stays
-    inside SQLite, whose transactions are atomic, whatever its size; and
-    within ``Store._transaction`` a file is deleted only once the rows that
-    named it are gone for good (diskcache itself deletes the file of a
-    value replaced or deleted inside a transaction at once, before COMMIT).
-    """
-
-    def __init__(self, directory, **settings):
-        super().__init__(directory, **settings)
-        self._local = threading.local()
-
-    def filename(self, key=diskcache.core.UNKNOWN, value=diskcache.core.UNKNOWN):
-        for prefix, folder in ((_BLOB, "blob-"), (_PACK, "packs")):
-            if isinstance(key, str) and key.startswith(prefix):
-                name = key[len(prefix) :]
-                # Unique per write: diskcache deletes a replaced value's file after the new one is in.
-                name = os.path.join(folder + (name[0] if prefix == _BLOB else ""), f"{name}.{os.urandom(4).hex()}.val")
-                return name, os.path.join(self._directory, name)
-        return super().filename(key, value)
-
-    def place(self, sha256: str, data: bytes) -> _Placed:
-        name, path = self.filename(_BLOB + sha256)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "xb") as file:
-            file.write(data)
-        return _Placed(name, len(data))
-
-    def store(self, value, read, key=diskcache.core.UNKNOWN):
-        if isinstance(value, _Placed):
-            return value.size, diskcache.core.MODE_BINARY, value.filename, None
-        if isinstance(value, bytes) and not (isinstance(key, str) and key.startswith((_BLOB, _PACK))):
-            return 0, diskcache.core.MODE_RAW, None, sqlite3.Binary(value)
-        return super().store(value, read, key=key)
-
-    def remove(self, file_path) -> None:
-        pending = getattr(self._local, "pending", None)
-        if pending is not None:
-            pending.append(file_path)
-            return
-        # The folders are fixed: never removed (diskcache removes emptied
-        # ones, which another writer may be about to use).
-        with contextlib.suppress(OSError):
-            os.remove(os.path.join(self._directory, file_path))
-
-    def holding_removals(self) -> bool:
-        return getattr(self._local, "pending", None) is not None
-
-    @contextlib.contextmanager
-    def removals_held(self) -> Iterator[list[str]]:
-        """Files removed within the ``with`` are only listed; the caller
-        removes them once its transaction has committed (and not at all if
-        it rolled back: the rows naming them are back)."""
-        self._local.pending = pending = []
-        try:
-            yield pending
-        finally:
-            self._local.pending = None
-
-    def remove_now(self, file_paths: Iterable[str]) -> None:
-        for path in file_paths:
-            self.remove(path)
-
-
-class _InPack(msgspec.Struct, array_like=True, frozen=True):
-    pack: str  # the pack's sha256
-    offset: int
-    size: int
-
-
-_IN_PACK_DECODER = msgspec.msgpack.Decoder(_InPack)
+def _unique_name(folder: str, sha256: str) -> str:
+    # Unique per write: two processes storing the same blob never share a file.
+    return os.path.join(folder, f"{sha256}.{os.urandom(4).hex()}.val")
 
 
 class IncomingPack:
@@ -258,14 +176,23 @@ def _age(path: Path) -> float:
         return 0.0
 
 
-class _Pointer(msgspec.Struct, frozen=True):
+class _Pointer(NamedTuple):
     manifest: bytes  # exactly the signed bytes
     signature: bytes
     etag: str | None = None
     media_index: bytes | None = None  # the bytes the manifest's media_index names, checked
 
 
-_POINTER = msgspec.msgpack.Decoder(_Pointer)
+class _Where(NamedTuple):
+    """Where a blob's bytes are: inline, a file of its own, or a pack's file."""
+
+    size: int
+    data: bytes | None
+    file: str | None  # relative to the store, its own or its pack's
+    offset: int | None  # in the pack
+    pack: str | None
+
+
 _RECORD = msgspec.msgpack.Decoder(OutcomeRecord)
 
 
@@ -285,6 +212,19 @@ class StoreMedia:
         return self._store.read_blob(sha256)
 
 
+@dataclass(frozen=True)
+class Healing:
+    """What opening the store had to do: for the log, the doctor and the
+    terminal's own screen."""
+
+    set_aside: Path | None = None  # a damaged database was moved here (or deleted: see reason)
+    reason: str = ""
+
+    @property
+    def healed(self) -> bool:
+        return bool(self.reason)
+
+
 class Store:
     def __init__(
         self,
@@ -295,47 +235,98 @@ class Store:
     ):
         self.directory = Path(directory)
         self.limit_bytes = limit_bytes
-        # Eviction is ours to decide (a blob of the current snapshot must
-        # never be evicted), so diskcache's own policy is off.
-        self._cache = diskcache.Cache(str(self.directory), eviction_policy="none", size_limit=2**62, timeout=30, disk=_BlobDisk)
-        floor = self._cache.get(CLOCK_FLOOR)
-        self.clock = TrustedClock(dt.datetime.fromisoformat(floor) if floor else None, wall, monotonic)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._db = Database(self.directory)  # raises StoreDamaged
+        self.healing = Healing()
+        self._wall, self._monotonic = wall, monotonic
+        self.clock = self._load_clock()
         self._snapshots: dict[str, Snapshot] = {}  # by manifest digest
         self._lock = threading.Lock()
+        self._doomed = threading.local()  # files to delete once the transaction is durable
+
+    @classmethod
+    def open(cls, directory: Path, limit_bytes: int = 2048 * 1024 * 1024, **kwargs) -> Store:
+        """The store, whatever state it was left in: a damaged database is
+        set aside (kept for inspection) and a fresh one made, so the data can
+        be fetched again; ``store.healing`` says what happened."""
+        try:
+            store = cls(directory, limit_bytes, **kwargs)
+        except StoreDamaged as exc:
+            kept = set_aside(Path(directory), str(exc))
+            store = cls(directory, limit_bytes, **kwargs)
+            store.healing = Healing(kept, str(exc))
+        if not store.read_only and store._pointer(CURRENT) is None:
+            _carry_over_first_format(store)
+        return store
+
+    def _load_clock(self) -> TrustedClock:
+        floor = self._setting(CLOCK_FLOOR)
+        return TrustedClock(dt.datetime.fromisoformat(floor.decode()) if floor else None, self._wall, self._monotonic)
 
     @classmethod
     def from_config(cls, config: Config) -> Store:
-        return cls(Path(config.feed.store), config.feed.store_limit_mb * 1024 * 1024)
+        return cls.open(Path(config.feed.store), config.feed.store_limit_mb * 1024 * 1024)
+
+    @property
+    def read_only(self) -> bool:
+        """The disk was too full to open the store for writing."""
+        return self._db.read_only
+
+    def retry_writing(self) -> bool:
+        return self._db.retry_writing()
 
     def close(self) -> None:
         # The snapshots' media read through this store: dropping them here
         # lets a closed store and the tens of thousands of objects of its
-        # snapshots go at once, instead of waiting for a full collection
-        # (45 ms of a later sync, in the benchmark).
+        # snapshots go at once, instead of waiting for a full collection.
         self._snapshots.clear()
-        self._cache.close()
+        self._db.close()
+
+    def leave_thread(self) -> None:
+        """Close the calling thread's own connection: for helper threads
+        that end before the store closes."""
+        self._db.leave_thread()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One SQLite transaction; the files of values it replaced or
-        deleted are removed after it committed, and after a flush: after a
-        power cut, the rows that named them must not come back without them,
-        nor anything written before (a blob copied out of a pack) be lost
-        while they are gone."""
-        disk: _BlobDisk = self._cache.disk
-        if disk.holding_removals():  # inside another: it removes them
-            with self._cache.transact(retry=True):
+        """One write transaction; the files whose rows it dropped are deleted
+        after it committed and after a flush: after a power cut, the rows
+        that named them must not come back without them, nor anything
+        written before (a blob copied out of a pack) be lost while they are gone."""
+        if self._db.in_transaction:
+            with self._db.transaction():
                 yield
             return
-        with disk.removals_held() as doomed:
-            with self._cache.transact(retry=True):
+        self._doomed.files = doomed = []
+        try:
+            with self._db.transaction():
                 yield
+        finally:
+            self._doomed.files = None
         if doomed:
             try:
                 self._make_durable()
-                disk.remove_now(doomed)
-            except OSError as exc:  # committed: the files wait for the next sweep
+                self._remove_files(doomed)
+            except OSError as exc:  # committed: the files wait for the orphan sweep
                 log.warning("store: cannot remove old files now: %s", exc)
+
+    def _drop_file_later(self, name: str | None) -> None:
+        if name is not None:
+            self._doomed.files.append(name)
+
+    def _remove_files(self, names: Iterable[str]) -> None:
+        # The folders are fixed: never removed (another writer may be about to use one).
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.remove(self.directory / name)
 
     def _make_durable(self) -> None:
         """Make durable the files written since the last flush, the folders
@@ -345,50 +336,41 @@ class Store:
         that files an earlier process wrote (a sync cut short, then resumed
         after a restart) are flushed too. For many files (hundreds of blobs
         fetched one by one) one syncfs of the whole filesystem costs less;
-        it also writes out whatever else is waiting there (another program's
-        downloads: 40 ms of a first sync in the benchmark), which is why it
+        it also writes out whatever else is waiting there, which is why it
         is not used for a few."""
-        names = [key[len(_UNFLUSHED) :] for key in self._rows_under(_UNFLUSHED)]
+        names = [row[0] for row in self._db.execute("SELECT file FROM unflushed")]
         if len(names) > _FSYNC_AT_MOST:
             _flush_filesystem(self.directory)
         else:
             paths = [str(self.directory / name) for name in names]
-            database = str(self.directory / diskcache.core.DBNAME)
+            database = str(self.directory / DB_NAME)
             folders = {os.path.dirname(path) for path in paths} | {str(self.directory)}
             for path in [*paths, database, database + "-wal", *sorted(folders)]:
                 _fsync(path)
         if names:
-            with self._cache.transact(retry=True):  # rows without files: nothing to hold back
-                for name in names:
-                    self._cache.delete(_UNFLUSHED + name, retry=True)
+            self._db.executemany("DELETE FROM unflushed WHERE file = ?", [(name,) for name in names])
 
-    def _rows_under(self, prefix: str) -> dict[str, bytes]:
-        """Key -> value of the small values (kept in SQLite) whose keys
-        start with ``prefix``, in one query."""
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return dict(self._cache._sql("SELECT key, value FROM Cache WHERE raw = 1 AND key >= ? AND key < ?", (prefix, upper)))
+    # ------------------------------------------------------------ small values
 
-    def leave_thread(self) -> None:
-        """Close the calling thread's own connection (diskcache keeps one
-        per thread): for helper threads that end before the store closes,
-        whose connections would otherwise linger until garbage collection
-        and keep SQLite's write-ahead log open."""
-        self._cache.close()
+    def _setting(self, name: str) -> bytes | None:
+        row = self._db.one("SELECT value FROM setting WHERE name = ?", (name,))
+        return bytes(row[0]) if row else None
 
-    def __enter__(self) -> Self:
-        return self
+    def _set(self, name: str, value: bytes) -> None:
+        self._db.execute("INSERT OR REPLACE INTO setting(name, value) VALUES (?, ?)", (name, value))
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def _pointer(self, name: str) -> _Pointer | None:
+        row = self._db.one("SELECT manifest, signature, etag, media_index FROM pointer WHERE name = ?", (name,))
+        return _Pointer(bytes(row[0]), bytes(row[1]), row[2], bytes(row[3]) if row[3] is not None else None) if row else None
+
+    def _set_pointer(self, name: str, pointer: _Pointer) -> None:
+        self._db.execute("INSERT OR REPLACE INTO pointer(name, manifest, signature, etag, media_index) VALUES (?, ?, ?, ?, ?)",
+                         (name, *pointer))
 
     # ------------------------------------------------------------ reading
 
-    def _pointer(self, key: str) -> _Pointer | None:
-        raw = self._cache.get(key, retry=True)
-        return _POINTER.decode(raw) if raw is not None else None
-
-    def _manifest(self, key: str) -> Manifest | None:
-        pointer = self._pointer(key)
+    def _manifest(self, name: str) -> Manifest | None:
+        pointer = self._pointer(name)
         # Verified before it was committed; decoded again for its fields only.
         return _listed(pointer) if pointer else None
 
@@ -396,8 +378,8 @@ class Store:
         """The bytes of a media index the current or previous manifest
         names, or an update that failed fetched: an update whose media did
         not change need not fetch it."""
-        for key in (CURRENT, PREVIOUS):
-            pointer = self._pointer(key)
+        for name in (CURRENT, PREVIOUS):
+            pointer = self._pointer(name)
             if pointer is not None and pointer.media_index is not None and sha256_hex(pointer.media_index) == sha256:
                 return pointer.media_index
         try:
@@ -417,73 +399,99 @@ class Store:
         return pointer.etag if pointer else None
 
     def has_blob(self, sha256: str) -> bool:
-        return _BLOB + sha256 in self._cache or _IN_PACK + sha256 in self._cache
-
-    def missing(self, manifest: Manifest) -> dict[str, int]:
-        """Blobs the manifest lists that the store lacks, sha256 -> size."""
-        held = self._held_blobs()  # one pass over the keys, not a query per blob
-        return {sha: size for sha, size in manifest.blobs().items() if sha not in held}
+        return self._db.one("SELECT 1 FROM blob WHERE sha256 = ?", (sha256,)) is not None
 
     def _held_blobs(self) -> set[str]:
-        return {key.partition("/")[2] for key in self._cache.iterkeys() if isinstance(key, str) and key.startswith((_BLOB, _IN_PACK))}
+        return {row[0] for row in self._db.execute("SELECT sha256 FROM blob")}
+
+    def missing(self, manifest: Manifest) -> dict[str, int]:
+        """Blobs the manifest lists that the store lacks, sha256 -> size.
+        A blob whose file is gone or shorter than the blob (a pack cut short
+        by a disk error) counts as missing, and its row is dropped so that
+        fetching it again stores it: found by the files' sizes, all at once."""
+        listed = manifest.blobs()
+        where = self._where_all()
+        file_sizes: dict[str, int] = {}
+        unusable = [sha for sha in listed if sha in where and not self._whole(where[sha], file_sizes)]
+        if unusable:
+            log.warning("store: %d blobs have lost their bytes on disk; dropped to be fetched again", len(unusable))
+            self._forget(unusable)
+            for sha in unusable:
+                del where[sha]
+        return {sha: size for sha, size in listed.items() if sha not in where}
+
+    def _where_all(self) -> dict[str, _Where]:
+        rows = self._db.execute(
+            "SELECT b.sha256, b.size, b.data IS NOT NULL, coalesce(b.file, p.file), b.offset, b.pack"
+            " FROM blob b LEFT JOIN pack p ON p.id = b.pack"
+        )
+        return {sha: _Where(size, b"" if inline else None, file, offset, pack) for sha, size, inline, file, offset, pack in rows}
+
+    def _whole(self, where: _Where, file_sizes: dict[str, int]) -> bool:
+        """The blob's bytes are all there, as far as the file's size tells
+        (``file_sizes``: sizes seen so far, a pack's file is looked at once)."""
+        if where.data is not None:
+            return True
+        if where.file is None:
+            return False  # a member of a pack whose row is gone
+        if where.file not in file_sizes:
+            try:
+                file_sizes[where.file] = os.path.getsize(self.directory / where.file)
+            except OSError:
+                file_sizes[where.file] = -1
+        return file_sizes[where.file] >= (where.offset or 0) + where.size
+
+    def _where(self, sha256: str) -> _Where | None:
+        row = self._db.one(
+            "SELECT b.size, b.data, coalesce(b.file, p.file), b.offset, b.pack FROM blob b LEFT JOIN pack p ON p.id = b.pack"
+            " WHERE b.sha256 = ?",
+            (sha256,),
+        )
+        return _Where(row[0], bytes(row[1]) if row[1] is not None else None, row[2], row[3], row[4]) if row else None
 
     def read_blob(self, sha256: str) -> bytes:
-        data = self._cache.get(_BLOB + sha256, retry=True)
-        if data is None:
-            data = self._read_in_pack(sha256)
-        if data is None:
-            self._drop_if_fileless(sha256)
+        where = self._where(sha256)
+        if where is None:
             raise MediaMissing(sha256)
-        if sha256_hex(data) != sha256:
+        try:
+            data = where.data if where.data is not None else self._read_file(where)
+        except FileNotFoundError:
+            self._drop_if_fileless(sha256, where)
+            raise MediaMissing(sha256) from None
+        if len(data) != where.size or sha256_hex(data) != sha256:
             # Damaged on disk: drop it so the next sync fetches it again.
             log.warning("store: blob %s is damaged; dropped", sha256)
-            self._cache.delete(_BLOB + sha256, retry=True)
-            self._cache.delete(_IN_PACK + sha256, retry=True)
+            self._forget([sha256])
             raise MediaMissing(sha256)
         return data
 
-    def _drop_if_fileless(self, sha256: str) -> None:
-        """A blob listed but whose file is gone (a disk error) is dropped so
-        that the next sync fetches it again. Decided under the write lock,
-        from the rows' own file names: a pack being thinned moves its
-        members to files of their own in one commit, and a file that cannot
-        be opened just now (too many open files) is not a lost one."""
-        with self._transaction():
-            alone = self._file_row(_BLOB + sha256)
-            where = self._where_in_pack(sha256)
-            in_pack = self._file_row(_PACK + where.pack) if where is not None else None
-            lost = [_BLOB + sha256] if alone is not None and not self._present(alone) else []
-            lost += [_IN_PACK + sha256] if where is not None and not self._present(in_pack) else []
-            for key in lost:
-                log.warning("store: blob %s has no file; dropped", sha256)
-                self._cache.delete(key, retry=True)
+    def _forget(self, shas: list[str]) -> None:
+        """Drop blobs found damaged or lost, so that the next sync fetches
+        them again. Reading goes on when the store cannot be written now
+        (a full disk): the next reading finds them again."""
+        try:
+            with self._transaction():
+                self._db.executemany("DELETE FROM blob WHERE sha256 = ?", [(sha,) for sha in shas])
+        except sqlite3.Error as exc:
+            log.warning("store: cannot drop %d damaged blobs now: %s", len(shas), exc)
 
-    def _file_row(self, key: str) -> tuple[str, int] | None:
-        """(file name relative to the store, size) of a value kept in a
-        file; None for no such row or a value inside SQLite. Read from
-        diskcache's table itself: opening the file could fail for reasons
-        that do not mean it is lost."""
-        row = self._cache._sql("SELECT filename, size FROM Cache WHERE key = ? AND raw = 1", (key,)).fetchone()
-        return (row[0], row[1]) if row is not None and row[0] is not None else None
-
-    def _present(self, row: tuple[str, int] | None) -> bool:
-        """A file row (``_file_row``) whose file is there."""
-        return row is not None and (self.directory / row[0]).exists()
-
-    def _where_in_pack(self, sha256: str) -> _InPack | None:
-        raw = self._cache.get(_IN_PACK + sha256, retry=True)
-        return _IN_PACK_DECODER.decode(raw) if raw is not None else None
-
-    def _read_in_pack(self, sha256: str) -> bytes | None:
-        where = self._where_in_pack(sha256)
-        if where is None:
-            return None
-        file = self._cache.get(_PACK + where.pack, read=True, retry=True)
-        if file is None:
-            return None
-        with file:
-            file.seek(where.offset)
+    def _read_file(self, where: _Where) -> bytes:
+        if where.file is None:
+            raise FileNotFoundError(where.pack)
+        with open(self.directory / where.file, "rb") as file:
+            if where.offset:
+                file.seek(where.offset)
             return file.read(where.size)
+
+    def _drop_if_fileless(self, sha256: str, seen: _Where) -> None:
+        """A blob listed but whose file is gone (a disk error) is dropped so
+        that the next sync fetches it again. Looked up once more first: a
+        pack being thinned moves its members to files of their own in one
+        commit, so the row may name another file by now."""
+        where = self._where(sha256)
+        if where is not None and where.file == seen.file and not (self.directory / (where.file or "")).is_file():
+            log.warning("store: blob %s has no file; dropped", sha256)
+            self._forget([sha256])
 
     def snapshot_of(self, manifest: Manifest, fresh: Mapping[str, bytes] | None = None) -> Snapshot:
         """The validated snapshot for a manifest whose documents are stored
@@ -511,14 +519,14 @@ class Store:
         """The newest usable snapshot: the current one, or the previous one
         if the current one was damaged (it is then repaired by the next
         sync); None for an empty store."""
-        for key in (CURRENT, PREVIOUS):
-            manifest = self._manifest(key)
+        for name in (CURRENT, PREVIOUS):
+            manifest = self._manifest(name)
             if manifest is None:
                 continue
             try:
                 return self.snapshot_of(manifest)
             except (Failed, Rejected) as exc:
-                log.warning("store: %s snapshot v%s unusable: %s", key, manifest.version, exc)
+                log.warning("store: %s snapshot v%s unusable: %s", name, manifest.version, exc)
         return None
 
     def now(self) -> dt.datetime:
@@ -528,22 +536,28 @@ class Store:
         return is_stale(info, self.now())
 
     def last_outcome(self) -> OutcomeRecord | None:
-        raw = self._cache.get(LAST_OUTCOME, retry=True)
+        raw = self._setting(LAST_OUTCOME)
         return _RECORD.decode(raw) if raw is not None else None
 
     def verify(self, keyring: keys.Keyring) -> Manifest:
         """Check the committed snapshot in full: signature, every blob present
-        and matching its hash, documents valid. Raises Rejected/Failed."""
+        and matching its hash, documents valid. Every damaged or missing file
+        is found (and dropped, so that one sync fetches them all again), not
+        only the first. Raises Rejected/Failed."""
         pointer = self._pointer(CURRENT)
         if pointer is None:
             raise Failed("the store holds no snapshot")
         manifest = verify.check_signed(pointer.manifest, pointer.signature, keyring)
         manifest, _ = verify.list_media(manifest, lambda entry: pointer.media_index or b"")
-        for entry in manifest.files:
+        lost = []
+        for entry in {entry.sha256: entry for entry in manifest.files}.values():
             try:
                 verify.check_blob(entry, self.read_blob(entry.sha256))
             except MediaMissing:
-                raise Failed(f"{entry.name} is missing from the store") from None
+                lost.append(entry.name)
+        if lost:
+            shown = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+            raise Failed(f"{len(lost)} files missing or damaged in the store: {shown}")
         self.snapshot_of(manifest)
         return manifest
 
@@ -555,25 +569,31 @@ class Store:
     def put_blobs(self, blobs: Iterable[tuple[str, bytes]]) -> None:
         """Several blobs: the files of the larger ones written first, with no
         lock held (other writers and readers go on), then every row in one
-        transaction (one SQLite commit, not one each)."""
-        disk: _BlobDisk = self._cache.disk
-        values: list[tuple[str, bytes | _Placed]] = []
+        transaction (one commit, not one each). A blob the store holds
+        already is never replaced (another process may hold it, durably)."""
+        rows: list[tuple[str, int, bytes | None, str | None]] = []
+        written: list[str] = []
         try:
             for sha256, data in blobs:
-                values.append((sha256, disk.place(sha256, data) if len(data) >= _INLINE_LIMIT else data))
+                if len(data) < _INLINE_LIMIT:
+                    rows.append((sha256, len(data), data, None))
+                    continue
+                name = _unique_name(f"blob-{sha256[0]}", sha256)
+                path = self.directory / name
+                path.parent.mkdir(exist_ok=True)
+                with open(path, "xb") as file:
+                    written.append(name)
+                    file.write(data)
+                rows.append((sha256, len(data), None, name))
             with self._transaction():
-                for sha256, value in values:
-                    # Never replace: another process may hold the same blob, durably.
-                    added = self._cache.add(_BLOB + sha256, value, retry=True)
-                    if isinstance(value, _Placed):
-                        if added:
-                            self._cache.set(_UNFLUSHED + value.filename, b"", retry=True)
-                        else:
-                            disk.remove(value.filename)
+                held = {row[0] for row in self._db.execute(
+                    f"SELECT sha256 FROM blob WHERE sha256 IN ({','.join('?' * len(rows))})", [row[0] for row in rows])} if rows else set()
+                fresh = [row for row in rows if row[0] not in held]
+                self._db.executemany("INSERT OR IGNORE INTO blob(sha256, size, data, file) VALUES (?, ?, ?, ?)", fresh)
+                self._db.executemany("INSERT OR IGNORE INTO unflushed(file) VALUES (?)", [(row[3],) for row in fresh if row[3]])
+            self._remove_files(row[3] for row in rows if row[0] in held and row[3])
         except BaseException:
-            for _, value in values:
-                if isinstance(value, _Placed):
-                    disk.remove(value.filename)
+            self._remove_files(written)
             raise
 
     def receive_pack(self, pack: PackEntry) -> IncomingPack:
@@ -581,34 +601,23 @@ class Store:
         return IncomingPack(self, pack)
 
     def _register_pack(self, pack: str, path: Path, members: list[tuple[FileEntry, int]]) -> None:
-        # A key per download: a pack fetched again (after a cut) never
+        # An id per download: a pack fetched again (after a cut) never
         # replaces one whose members are already in use.
         download = f"{pack}.{os.urandom(4).hex()}"
-        disk: _BlobDisk = self._cache.disk
-        name, final = disk.filename(_PACK + download)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
+        name = os.path.join(_PACKS, f"{download}.val")
+        final = self.directory / name
+        final.parent.mkdir(exist_ok=True)
         os.replace(path, final)  # still locked: no sweep can take it on the way
         try:
             with self._transaction():
-                self._cache.set(_PACK + download, _Placed(name, os.path.getsize(final)), retry=True)
-                self._cache.set(_UNFLUSHED + name, b"", retry=True)
-                held = self._held_blobs()
-                now = time.time()
-                # One statement for the hundreds of member rows (a set each
-                # was 9 ms of a first sync): rows as diskcache's own set
-                # writes a small bytes value (raw key, MODE_RAW, no file);
-                # its triggers keep the count.
-                self._cache._con.executemany(
-                    "INSERT OR IGNORE INTO Cache(key, raw, store_time, expire_time, access_time, access_count, tag, size, mode, filename, value)"
-                    " VALUES (?, 1, ?, NULL, ?, 0, NULL, 0, ?, NULL, ?)",
-                    [
-                        (_IN_PACK + entry.sha256, now, now, diskcache.core.MODE_RAW, msgspec.msgpack.encode(_InPack(download, offset, entry.size)))
-                        for entry, offset in members
-                        if entry.sha256 not in held
-                    ],
+                self._db.execute("INSERT INTO pack(id, sha256, file, size) VALUES (?, ?, ?, ?)", (download, pack, name, final.stat().st_size))
+                self._db.execute("INSERT OR IGNORE INTO unflushed(file) VALUES (?)", (name,))
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO blob(sha256, size, pack, offset) VALUES (?, ?, ?, ?)",
+                    [(entry.sha256, entry.size, download, offset) for entry, offset in members],
                 )
         except BaseException:
-            disk.remove(name)
+            self._remove_files([name])
             raise
 
     def observe_time(self, verified_time: dt.datetime) -> None:
@@ -618,10 +627,10 @@ class Store:
     def save_clock(self) -> None:
         bound = self.clock.lower_bound()
         if bound is not None:
-            self._cache.set(CLOCK_FLOOR, bound.isoformat(), retry=True)
+            self._set(CLOCK_FLOOR, bound.isoformat().encode())
 
     def record(self, outcome: SyncOutcome) -> None:
-        self._cache.set(LAST_OUTCOME, msgspec.msgpack.encode(OutcomeRecord.of(outcome)), retry=True)
+        self._set(LAST_OUTCOME, msgspec.msgpack.encode(OutcomeRecord.of(outcome)))
 
     def remember_etag(self, version: int, etag: str | None) -> None:
         """Keep the ETag of a manifest equal to the committed one, so the
@@ -629,7 +638,14 @@ class Store:
         with self._transaction():
             pointer = self._pointer(CURRENT)
             if pointer and etag and pointer.etag != etag and decode_manifest(pointer.manifest).version == version:
-                self._cache.set(CURRENT, msgspec.msgpack.encode(msgspec.structs.replace(pointer, etag=etag)), retry=True)
+                self._set_pointer(CURRENT, pointer._replace(etag=etag))
+
+    def _volume(self) -> int:
+        """Bytes the store takes: its database and the files its rows name."""
+        alone = self._db.one("SELECT total(size) FROM blob WHERE file IS NOT NULL")[0]
+        packs = self._db.one("SELECT total(size) FROM pack")[0]
+        database = sum(os.path.getsize(path) for path in self.directory.glob(DB_NAME + "*") if path.is_file())
+        return int(alone + packs) + database
 
     def make_room(self, manifest: Manifest) -> None:
         """Make sure the new snapshot fits beside the current one."""
@@ -641,7 +657,7 @@ class Store:
         incoming = sum(self.missing(manifest).values())
         if manifest.takes_pack(incoming):
             incoming = manifest.pack.size  # the pack comes whole
-        if self._cache.volume() + incoming > self.limit_bytes:
+        if self._volume() + incoming > self.limit_bytes:
             # Give up the previous snapshot's grace and leftovers of
             # abandoned updates before refusing.
             self._collect(keep_previous=False, also_keep=manifest)
@@ -660,14 +676,14 @@ class Store:
             if absent:
                 raise Failed(f"{len(absent)} files vanished from the store before the switch")
             if current is not None:
-                self._cache.set(PREVIOUS, msgspec.msgpack.encode(current), retry=True)
-            self._cache.set(CURRENT, msgspec.msgpack.encode(_Pointer(raw_manifest, signature, etag, media_index)), retry=True)
+                self._set_pointer(PREVIOUS, current)
+            self._set_pointer(CURRENT, _Pointer(raw_manifest, signature, etag, media_index))
         return True
 
     def collect_garbage(self) -> int:
         """Delete blobs neither the current nor the previous snapshot uses,
         and files no row names (left by a killed sync)."""
-        # Downloads first: that needs no SQLite, which a full disk may refuse.
+        # Downloads first: that needs no database write, which a full disk may refuse.
         _sweep_incoming(self.directory / _INCOMING)
         removed = self._collect(keep_previous=True)
         self._sweep_orphans()
@@ -677,10 +693,8 @@ class Store:
         """Files of blobs and packs whose rows never committed (a sync killed
         between writing a file and its row). Only old ones: another process
         may be between the two right now."""
-        # The names from diskcache's table itself: a file that cannot be
-        # opened just now is not unnamed.
-        named = {row[0] for row in self._cache._sql("SELECT filename FROM Cache WHERE filename IS NOT NULL")}
-        for folder in [*self.directory.glob("blob-?"), self.directory / "packs"]:
+        named = {row[0] for row in self._db.execute("SELECT file FROM blob WHERE file IS NOT NULL UNION SELECT file FROM pack")}
+        for folder in [*self.directory.glob("blob-?"), self.directory / _PACKS]:
             for path in folder.glob("*.val") if folder.is_dir() else ():
                 if str(path.relative_to(self.directory)) not in named and _age(path) > _ORPHAN_AGE_S:
                     with contextlib.suppress(OSError):
@@ -690,46 +704,50 @@ class Store:
         with self._transaction():
             # Decided inside the lock: another process may just have committed.
             keep = _blob_sizes([self.current(), self._manifest(PREVIOUS) if keep_previous else None, also_keep])
-            doomed: list[str] = []
-            packs: dict[str, dict[str, _InPack]] = {}  # pack -> its kept members
-            # Where each member is, in one query (a get each was 5 ms of a first sync).
-            in_pack = self._rows_under(_IN_PACK)
-            for key in list(self._cache.iterkeys()):
-                if not isinstance(key, str):
-                    continue
-                if key.startswith((_BLOB, _IN_PACK)) and key.partition("/")[2] not in keep:
-                    doomed.append(key)
-                elif key in in_pack:
-                    where = _IN_PACK_DECODER.decode(in_pack[key])
-                    packs.setdefault(where.pack, {})[key.partition("/")[2]] = where
-                elif key.startswith(_PACK):
-                    packs.setdefault(key[len(_PACK) :], {})
-            thin = {pack: members for pack, members in packs.items() if self._underused(pack, members)}
-            # The files go after this transaction, and after a flush that also
-            # makes the switch that made them garbage durable (section 9).
-            for key in doomed:
-                self._cache.delete(key, retry=True)
-            for pack, members in thin.items():
-                self._thin_pack(pack, members)
+            rows = self._db.execute("SELECT sha256, size, file, pack FROM blob").fetchall()
+            doomed = [(sha, file) for sha, _size, file, _pack in rows if sha not in keep]
+            kept_in: dict[str, dict[str, int]] = {}  # pack -> its kept members' sizes
+            for sha, size, _file, pack in rows:
+                if pack is not None and sha in keep:
+                    kept_in.setdefault(pack, {})[sha] = size
+            packs = self._db.execute("SELECT id, file, size FROM pack").fetchall()
+            self._db.executemany("DELETE FROM blob WHERE sha256 = ?", [(sha,) for sha, _ in doomed])
+            for _, file in doomed:
+                self._drop_file_later(file)
+            for pack, file, size in packs:
+                members = kept_in.get(pack, {})
+                if not members or not (self.directory / file).is_file() or sum(members.values()) < _REPACK_BELOW * size:
+                    self._thin_pack(pack, file, members)
         return len(doomed)
 
-    def _underused(self, pack: str, members: dict[str, _InPack]) -> bool:
-        """None of the pack's members is kept, or less than half of it is
-        (or its file is gone)."""
-        row = self._file_row(_PACK + pack)
-        if not self._present(row):
-            return True
-        return not members or sum(where.size for where in members.values()) < _REPACK_BELOW * row[1]
-
-    def _thin_pack(self, pack: str, members: dict[str, _InPack]) -> None:
+    def _thin_pack(self, pack: str, file: str, members: Mapping[str, int]) -> None:
         """Drop a pack, its kept members copied out as blobs first: a first
-        sync's pack may not weigh much more than what the terminal shows."""
+        sync's pack may not weigh much more than what the terminal shows.
+        A damaged member is dropped instead, to be fetched again."""
+        copies: list[tuple[str, bytes]] = []
         for sha256 in members:
-            data = self._read_in_pack(sha256)
-            if data is not None and sha256_hex(data) == sha256:  # a damaged one is fetched again instead
-                self.put_blob(sha256, data)
-            self._cache.delete(_IN_PACK + sha256, retry=True)
-        self._cache.delete(_PACK + pack, retry=True)
+            where = self._where(sha256)
+            try:
+                data = self._read_file(where) if where is not None else b""
+            except OSError:
+                data = b""
+            if sha256_hex(data) == sha256:
+                copies.append((sha256, data))
+        self._db.execute("DELETE FROM blob WHERE pack = ?", (pack,))
+        self.put_blobs(copies)  # joins this transaction
+        self._db.execute("DELETE FROM pack WHERE id = ?", (pack,))
+        self._drop_file_later(file)
+
+
+def _carry_over_first_format(store: Store) -> None:
+    from kiosk.feed import store_v1
+
+    try:
+        if store_v1.migrate(store):
+            store.clock = store._load_clock()
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the data is fetched again
+        log.warning("store: cannot carry the first format's data over (%s); it is fetched again", exc)
+        set_aside(store.directory, f"first-format store not carried over: {exc}", names=(store_v1.LEGACY_DB,))
 
 
 def _listed(pointer: _Pointer) -> Manifest:
@@ -745,9 +763,9 @@ def _blob_sizes(manifests: Iterable[Manifest | None]) -> dict[str, int]:
     return sizes
 
 
-
 def open_store_snapshot(config: Config) -> Snapshot | None:
     """The configured store's newest usable snapshot; None while the store
     is still empty (nothing synced or imported yet). The store stays open:
     the snapshot reads its media from it."""
     return Store.from_config(config).snapshot()
+

@@ -226,6 +226,9 @@ class Syncer:
 
     @classmethod
     def from_config(cls, config: Config, store: Store, timeouts: Timeouts = Timeouts()) -> Syncer:
+        refused = config.feed.refuses()
+        if refused:
+            raise ConfigurationError(refused)
         try:
             keyring = keys.Keyring.load(config.feed.pubkeys)
         except keys.KeyFileError as exc:

@@ -9,7 +9,6 @@ Any failure leaves the last good snapshot in place.
 from __future__ import annotations
 
 import contextlib
-import errno
 import itertools
 import logging
 import queue
@@ -19,12 +18,11 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
-import diskcache
-
 from kiosk.feed import keys, outcome, verify
 from kiosk.feed.manifest import FileEntry, FileKind, Manifest, PackEntry, stamp
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
+from kiosk.feed.storedb import is_disk_full
 from kiosk.snapshot import Snapshot
 
 log = logging.getLogger("kiosk.feed")
@@ -84,9 +82,9 @@ def install(
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
     try:
         store.collect_garbage()
-    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+    except (OSError, sqlite3.Error) as exc:
         # The update is in; what it left over goes at the next one.
-        log.warning("store: cannot collect old files now: %s", _store_error(exc))
+        log.warning("store: cannot collect old files now: %s", store_error(exc))
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
@@ -379,15 +377,15 @@ def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
         result = outcome.rejected(str(exc), held)
     except Failed as exc:
         result = outcome.failed(str(exc), held)
-    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
-        result = outcome.failed(_store_error(exc), held)
-        if _disk_full(exc):
+    except (OSError, sqlite3.Error) as exc:
+        result = outcome.failed(store_error(exc), held)
+        if is_disk_full(exc):
             _free_space(store)
     try:
         store.save_clock()
         store.record(result)
-    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
-        log.warning("store: cannot record the outcome: %s", _store_error(exc))
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("store: cannot record the outcome: %s", store_error(exc))
     log.log(logging.INFO if result.ok else logging.WARNING, "feed: %s", result.message)
     return result
 
@@ -395,13 +393,11 @@ def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
 def _held_version(store: Store) -> int | None:
     try:
         manifest = store.current()
-    except (OSError, sqlite3.Error, diskcache.Timeout):
+    except (OSError, sqlite3.Error):
         return None
     return manifest.version if manifest else None
 
 
-def _disk_full(exc: BaseException) -> bool:
-    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc)
 
 
 def _free_space(store: Store) -> None:
@@ -409,13 +405,14 @@ def _free_space(store: Store) -> None:
     worth less than a disk with room: SQLite needs some to even open."""
     try:
         store.collect_garbage()
-    except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+    except (OSError, sqlite3.Error) as exc:
         log.warning("store: cannot free space: %s", exc)
 
 
-def _store_error(exc: BaseException) -> str:
-    if _disk_full(exc):
+def store_error(exc: BaseException) -> str:
+    """One line for a storage error, in the outcome's words."""
+    if is_disk_full(exc):
         return "disk full: cannot write the store"
-    if isinstance(exc, diskcache.Timeout):
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return "store busy (locked by another process)"
     return f"store error: {exc}"

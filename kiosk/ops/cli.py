@@ -36,6 +36,12 @@ def _run_provision(args: argparse.Namespace) -> int:
     return provision.run(args)
 
 
+def _run_stop(args: argparse.Namespace) -> int:
+    from kiosk.ops import stop
+
+    return stop.run(args)
+
+
 def _run_doctor(args: argparse.Namespace) -> int:
     from kiosk.ops import doctor
 
@@ -59,6 +65,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     prov.add_argument("--root", metavar="DIR", help="write into this tree (a device image) instead of /")
     prov.add_argument("--kiosk-bin", metavar="PATH", help="the village-kiosk command on the target (default: this one)")
     prov.set_defaults(func=_run_provision)
+
+    stop = subparsers.add_parser("stop", help="stop the running kiosk cleanly (the service's ExecStop)",
+                                 description="Ask the kiosk of this service to stop (SIGTERM) and wait for it, "
+                                             "while X is still up. exit status: 0 stopped or not running, 1 still running")
+    stop.add_argument("--wait", type=float, default=8.0, metavar="S", help="seconds to wait (default 8)")
+    stop.set_defaults(func=_run_stop)
 
     doc = subparsers.add_parser("doctor", help="check this terminal and say how to fix what is wrong", description=_DOCTOR_HELP, formatter_class=formatter)
     # SUPPRESS: do not overwrite a --config given before the command name.

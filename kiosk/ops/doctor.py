@@ -33,6 +33,7 @@ from kiosk.feed import keys
 from kiosk.feed.manifest import MANIFEST_NAME
 from kiosk.feed.outcome import Failed, Rejected, human_size
 from kiosk.feed.store import Store
+from kiosk.feed.storedb import DB_NAME, StoreDamaged, is_damage, is_disk_full
 from kiosk.feed.sync import feed_url
 from kiosk.ops import units
 from kiosk.ops.heartbeat import heartbeat_url, last_result
@@ -44,6 +45,7 @@ DISK_WARN_BYTES = 500 * 1024 * 1024
 CLOCK_SLACK = dt.timedelta(minutes=5)
 EARLIEST_SANE_YEAR = 2024
 NETWORK_TIMEOUT = 5.0
+_FREE_SPACE = "free space: journalctl --vacuum-size=50M; apt-get clean; remove files under /var/tmp and /home"
 _SYNC_FIX = "connect the network and run: sudo -u kiosk village-kiosk sync --once (or import a USB tree: village-kiosk feed import PATH)"
 
 
@@ -210,8 +212,8 @@ def check_config(t: Terminal) -> Check:
     feed = t.config.feed
     if not t.config.uses_platform:
         return _fail("config", f"{path}: no platform or village set: the kiosk shows the demo village", "run: village-kiosk provision")
-    if feed.platform.startswith("http://") and not feed.allow_http:
-        return _fail("config", f"platform {feed.platform} is plain http and allow_http is off", "use the https address, or provision with --allow-http")
+    if feed.refuses():
+        return _fail("config", feed.refuses(), "use the https address, or provision with --allow-http")
     if not feed.platform.startswith(("https://", "http://")):
         return _fail("config", f"platform {feed.platform!r} is not an http(s) URL", "provision again with --platform https://…")
     missing = [name for name, ok in (("PIN", is_pin_hash(t.config.terminal.pin_hash)), ("token", bool(t.config.terminal.token))) if not ok]
@@ -241,9 +243,15 @@ def check_data(t: Terminal) -> Check:
     if t.config is None:
         return _warn("data", f"not checked ({t.config_problem})")
     directory = t.host(t.config.feed.store)
-    if not (directory / "cache.db").exists():
+    if not (directory / DB_NAME).exists():
         return _fail("data", f"no data store at {directory}", _SYNC_FIX)
-    t.store = Store(directory, t.config.feed.store_limit_mb * 1024 * 1024)
+    try:
+        # Not Store.open: the doctor only looks, it sets nothing aside.
+        t.store = Store(directory, t.config.feed.store_limit_mb * 1024 * 1024)
+    except StoreDamaged as exc:
+        return _fail("data", f"the store's database is damaged ({exc}); villagers see no data",
+                     f"restart the kiosk (systemctl restart {units.KIOSK_UNIT}): it sets the damaged file aside and fetches "
+                     "the data again; or run: sudo -u kiosk village-kiosk sync --once")
     manifest = t.store.current()
     if manifest is None:
         return _fail("data", f"the store at {directory} holds no data yet", _SYNC_FIX)
@@ -277,9 +285,9 @@ def check_disk(t: Terminal) -> Check:
     usage = shutil.disk_usage(where)
     detail = f"{_size(usage.free)} free of {_size(usage.total)} at {where}"
     if usage.free < DISK_FAIL_BYTES:
-        return _fail("disk", detail + ": too little for the next data update", "free space: journalctl --vacuum-size=50M; apt-get clean")
+        return _fail("disk", detail + ": too little for the next data update", _FREE_SPACE)
     if usage.free < DISK_WARN_BYTES:
-        return _warn("disk", detail, "free space soon: journalctl --vacuum-size=50M; apt-get clean")
+        return _warn("disk", detail, "soon " + _FREE_SPACE)
     return _ok("disk", detail)
 
 
@@ -379,11 +387,22 @@ def checks(
 
 def _guarded(name: str, step: Callable[[], Check]) -> Check:
     """A check that cannot run (unreadable store, permissions) is a FAIL
-    line, not a traceback that hides the other checks."""
+    line naming the cause and its fix, not a traceback that hides the
+    other checks."""
     try:
         return step()
     except Exception as exc:  # noqa: BLE001 - reported as the check's result
-        return _fail(name, f"could not check: {type(exc).__name__}: {exc}", "run the doctor as root (sudo village-kiosk doctor)")
+        return _fail(name, f"could not check: {type(exc).__name__}: {exc}", _fix_for(exc))
+
+
+def _fix_for(exc: Exception) -> str:
+    if is_disk_full(exc):
+        return "the disk is full: " + _FREE_SPACE
+    if is_damage(exc):
+        return f"a data file is damaged: restart the kiosk (systemctl restart {units.KIOSK_UNIT}) to have it set aside and fetched again"
+    if isinstance(exc, PermissionError) or "readonly" in str(exc) or "unable to open" in str(exc):
+        return "run the doctor as root (sudo village-kiosk doctor)"
+    return "report this line to the platform's support"
 
 
 def run(args, out=None) -> int:

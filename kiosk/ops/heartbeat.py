@@ -318,7 +318,7 @@ class HeartbeatReporter:
             return "no platform or heartbeat url configured"
         if not self.config.terminal.token:
             return "no terminal token configured"
-        if self.url.startswith("http://") and not self.config.feed.allow_http:
+        if self.config.feed.refuses(self.url):
             return "refusing to send the token over plain http (set [feed] allow_http)"
         if not self.url.startswith(("https://", "http://")):
             return f"heartbeat url is not http(s): {self.url}"

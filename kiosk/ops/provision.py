@@ -42,6 +42,7 @@ from kiosk.feed.import_ import import_tree
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.publish import verify_tree
 from kiosk.feed.store import Store
+from kiosk.feed.storedb import DB_NAME
 from kiosk.ops import accounts, units
 from kiosk.ops.answers import (
     Asker,
@@ -207,9 +208,9 @@ def _check_usb(path: Path, keyring: keys.Keyring, village: str) -> None:
 def _check_store_village(target: Target, config: Config) -> None:
     """Moving a terminal to another village must not mix two villages' data."""
     directory = target.host(config.feed.store)
-    if not (directory / "cache.db").exists():
+    if not (directory / DB_NAME).exists():
         return
-    with Store(directory) as store:
+    with Store.open(directory) as store:
         held = store.village()
     if held and held != config.feed.village:
         raise ProvisionError(
@@ -245,8 +246,8 @@ def make_plan(args, asker: Asker) -> Plan:
 
     files = {
         units.CONFIG_PATH: FileSpec(render_config(config).encode(), 0o640, "root:kiosk"),
-        units.SESSION_SCRIPT: FileSpec(units.session_script(config.display.rotation, kiosk_bin).encode(), 0o755),
-        f"{units.UNIT_DIR}/{units.KIOSK_UNIT}": FileSpec(units.kiosk_service().encode(), 0o644),
+        units.SESSION_SCRIPT: FileSpec(units.session_script(kiosk_bin).encode(), 0o755),
+        f"{units.UNIT_DIR}/{units.KIOSK_UNIT}": FileSpec(units.kiosk_service(kiosk_bin).encode(), 0o644),
         units.JOURNALD_DROPIN: FileSpec(units.journald_dropin().encode(), 0o644),
     }
     for key in pubkeys:
@@ -315,7 +316,7 @@ def apply(plan: Plan) -> Result:
     writer.directory(store_path, 0o750, "kiosk")
 
     outcome = None
-    with Store(plan.target.host(store_path), plan.config.feed.store_limit_mb * 1024 * 1024) as store:
+    with Store.open(plan.target.host(store_path), plan.config.feed.store_limit_mb * 1024 * 1024) as store:
         if plan.usb is not None:
             outcome = import_tree(store, plan.usb, plan.keyring, plan.config.feed.village)
         elif plan.sync:
@@ -346,7 +347,6 @@ def apply(plan: Plan) -> Result:
 def summary(result: Result, now: dt.datetime | None = None) -> str:
     plan, config = result.plan, result.plan.config
     now = now or dt.datetime.now(dt.UTC)
-    xrandr, _ = units.ROTATIONS[config.display.rotation]
     account = result.account
     rows = [
         ("village", config.feed.village),
@@ -354,7 +354,7 @@ def summary(result: Result, now: dt.datetime | None = None) -> str:
         ("platform", config.feed.platform + ("  (plain http allowed)" if config.feed.allow_http else "")),
         ("keys", ", ".join(plan.keyring.ids())),
         ("data", result.data),
-        ("rotation", f"{config.display.rotation} degrees clockwise (xrandr {xrandr})"),
+        ("rotation", f"{config.display.rotation} degrees clockwise (the kiosk turns picture and touch)"),
         ("PIN / token", f"{'set' if config.terminal.pin_hash else 'NOT SET'} / {'set' if config.terminal.token else 'not set'}"),
         ("root", str(plan.target.root)),
         (

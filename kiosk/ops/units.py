@@ -2,10 +2,9 @@
 
 Boot-to-kiosk design: a bare X server started by ``xinit`` from a system
 service on tty1, running only the kiosk (no desktop, no display manager,
-no window manager: Kivy draws fullscreen). Chosen over a Wayland kiosk
-compositor (cage) because rotation and touch mapping are then the
-well-known ``xrandr --rotate`` and ``xinput`` matrix, Kivy's SDL2 backend
-is most at home on X11, and the same session runs under Xvfb in tests.
+no window manager: the kiosk's window covers the screen). Chosen over a
+Wayland kiosk compositor (cage) because Kivy's SDL2 backend is most at home
+on X11, and the very same session runs under Xvfb in tests.
 
 - ``village-kiosk.service``: ``Type=notify`` with ``WatchdogSec=``; the app
   sends READY=1 and keep-alives from its UI loop (kiosk.ops.watchdog), so a
@@ -17,7 +16,16 @@ is most at home on X11, and the same session runs under Xvfb in tests.
   second syncing process could collect blobs the other is about to commit.
   Technicians run ``village-kiosk sync --once`` or use the technician menu.
 - a journald drop-in bounding the journal on small disks.
-- ``kiosk-session``: the X client script: blanking off, rotation, touch.
+- ``kiosk-session``: the X client script: blanking off, then the kiosk.
+  Rotation is the kiosk's own (``[display] rotation``): it turns its picture
+  and the touches with it, on any X server and graphics driver (xrandr's
+  rotation depends on the driver, and turning touches needs a matching
+  xinput matrix per device).
+- stopping: systemd first runs ``ExecStop=village-kiosk stop``, which asks
+  the kiosk to stop (SIGTERM, by the pid it keeps in its runtime directory)
+  and waits for it, while X is still up; only then does every process of
+  the unit get SIGTERM. Sent to all at once, X went first and took the
+  kiosk down with it before it could stop cleanly.
 """
 
 from __future__ import annotations
@@ -39,23 +47,15 @@ JOURNALD_DROPIN = "/etc/systemd/journald.conf.d/village-kiosk.conf"
 GRAPHICAL_TARGET = "/lib/systemd/system/graphical.target"
 WATCHDOG_SEC = 30
 JOURNAL_MAX_USE = "100M"
+STOP_TIMEOUT_SEC = 10
+ROTATIONS = (0, 90, 180, 270)  # clockwise degrees the screen may be turned
 # Packages the session needs on the terminal (Debian names).
-SESSION_PACKAGES = "xinit xserver-xorg x11-xserver-utils xinput"
-
-# Clockwise degrees the picture is turned -> xrandr rotation and the touch
-# "Coordinate Transformation Matrix" that turns touches the same way.
-ROTATIONS: dict[int, tuple[str, str]] = {
-    0: ("normal", "1 0 0 0 1 0 0 0 1"),
-    90: ("right", "0 1 0 -1 0 1 0 0 1"),
-    180: ("inverted", "-1 0 1 0 -1 1 0 0 1"),
-    270: ("left", "0 -1 1 1 0 0 0 0 1"),
-}
+SESSION_PACKAGES = "xinit xserver-xorg x11-xserver-utils"
 
 _HEADER = "# Written by `village-kiosk provision`; provisioning again rewrites this file.\n"
 
 
-def session_script(rotation: int, kiosk_bin: str) -> str:
-    xrandr_rotation, matrix = ROTATIONS[rotation]
+def session_script(kiosk_bin: str) -> str:
     return f"""#!/bin/sh
 {_HEADER.rstrip()}
 # The whole X session of the kiosk, run by xinit as the kiosk user on :0.
@@ -67,22 +67,14 @@ xset s off
 xset s noblank
 xset -dpms
 
-# Turn the picture {rotation} degrees clockwise on every connected screen...
-for output in $(xrandr --query | awk '$2 == "connected" {{ print $1 }}'); do
-    xrandr --output "$output" --rotate {xrandr_rotation}
-done
-# ...and touches with it, or a tap would land somewhere else.
-for id in $(xinput list | sed -n 's/.*id=\\([0-9]*\\).*slave  pointer.*/\\1/p'); do
-    xinput set-prop "$id" "Coordinate Transformation Matrix" {matrix} 2>/dev/null
-done
-
 # WATCHDOG_PID names xinit; the kiosk pings for the service (NotifyAccess=all).
+# The kiosk turns its picture and touches itself ([display] rotation).
 unset WATCHDOG_PID
 exec {shlex.quote(kiosk_bin)}
 """
 
 
-def kiosk_service() -> str:
+def kiosk_service(kiosk_bin: str) -> str:
     return f"""{_HEADER}
 [Unit]
 Description=Village disclosure kiosk (fullscreen on tty1, no desktop)
@@ -96,7 +88,9 @@ Type=notify
 NotifyAccess=all
 WatchdogSec={WATCHDOG_SEC}
 TimeoutStartSec=120
-TimeoutStopSec=10
+TimeoutStopSec={STOP_TIMEOUT_SEC}
+# The kiosk first, while X is still up (see kiosk.ops.units); then the rest.
+ExecStop={shlex.quote(kiosk_bin)} stop
 Restart=always
 RestartSec=2
 # 64: the technician chose "退出到桌面" in the technician menu.
@@ -116,6 +110,7 @@ UtmpIdentifier=tty1
 UtmpMode=user
 StateDirectory=village-kiosk
 CacheDirectory=village-kiosk
+RuntimeDirectory=village-kiosk
 Environment=HOME={STATE_DIR} XDG_CACHE_HOME={CACHE_DIR}
 ExecStart={XINIT} {SESSION_SCRIPT} -- {X_SERVER} :0 vt1 -keeptty -nolisten tcp -nocursor -novtswitch -s 0 -dpms
 

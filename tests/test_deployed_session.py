@@ -1,0 +1,174 @@
+"""The terminal as it is really started: ``provision`` into a tree, then
+the session script it wrote, run by xinit as the kiosk user on a bare X
+server (Xvfb, no window manager) with the unit's own server options. The
+test looks at the root window and taps with real X input (xdotool)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from ops_fixtures import PIN, platform  # noqa: F401 - fixture
+from xsession import colour_box, start_session
+
+from kiosk import cli
+from kiosk.feed.manifest import MANIFEST_NAME
+from screens.theme import NORMAL, TILE_COLOURS
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("xinit") or not shutil.which("xdotool") or not shutil.which("unshare"),
+    reason="the deployed session needs root (mounts, the kiosk user), xinit, xdotool and unshare",
+)
+
+POWERS_TILE = tuple(int(TILE_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))  # 权力清单, the first tile
+HEADER = tuple(int(NORMAL["header"][i : i + 2], 16) for i in (1, 3, 5))
+BACKGROUND = tuple(int(NORMAL["bg"][i : i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.fixture
+def provisioned(tmp_path, platform):  # noqa: F811 - fixture
+    def provision(rotation: int = 0):
+        root = tmp_path / f"root-{rotation}"
+        root.mkdir()
+        status = cli.main([
+            "provision", "--root", str(root), "--non-interactive", "--village", platform_village(platform),
+            "--platform", platform.url, "--allow-http", "--pubkey", str(platform.publisher.pub_path),
+            "--pin", PIN, "--rotation", str(rotation), "--kiosk-bin", shutil.which("village-kiosk") or _venv_kiosk(),
+        ])
+        assert status == 0
+        return root
+
+    return provision
+
+
+def platform_village(platform) -> str:  # noqa: F811 - fixture type
+    return next(path.name for path in platform.server.root.iterdir() if (path / MANIFEST_NAME).exists())
+
+
+def _venv_kiosk() -> str:
+    import sys
+    from pathlib import Path
+
+    return str(Path(sys.executable).parent / "village-kiosk")
+
+
+def _home_drawn(session):
+    image = session.screenshot()
+    return image if colour_box(image, POWERS_TILE) else None
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_session_fills_the_whole_screen_and_taps_move_between_screens(provisioned, tmp_path, size):
+    root = provisioned()
+    session = start_session(root, size)
+    try:
+        home = session.wait_for(lambda: _home_drawn(session), what="the home screen")
+        assert session.window_geometry() == (0, 0, *size)  # the whole screen, no window manager to ask
+        width, height = home.size
+        assert (width, height) == size
+        rgb = home.convert("RGB")
+        # Edge to edge: the header across the whole top row, the page's paper at the bottom corners.
+        assert rgb.getpixel((0, 2)) == rgb.getpixel((width - 1, 2)) == HEADER
+        assert rgb.getpixel((2, height - 2)) == rgb.getpixel((width - 3, height - 2)) == BACKGROUND
+
+        left, top, right, bottom = colour_box(home, POWERS_TILE)
+        session.click((left + right) // 2, (top + bottom) // 2)
+        powers = session.wait_for(lambda: _changed_from(session, home), what="the power list after the tap")
+        back = _header_button(powers, leftmost=True)
+        assert back[0] < width // 4  # 返回, top left, now that there is somewhere to go back to
+        session.click(*back)
+        session.wait_for(lambda: _nearly_same_picture(session.screenshot(), home), timeout=15,
+                         what=f"the home screen after 返回 ({_save(tmp_path, home=home, powers=powers)})")
+
+        # Stopped as systemd stops the unit; raises unless all is over within TimeoutStopSec.
+        assert "stopped" in session.stop_like_systemd()
+        log = session.output()
+        assert "event=stop_requested signal=SIGTERM" in log and "event=stopped status=0" in log
+        assert "Traceback" not in log
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_a_rotated_terminal_turns_the_picture_and_the_touches_with_it(provisioned, tmp_path, rotation):
+    """A 1920×1080 panel mounted upright: the kiosk lays out for 1080×1920,
+    the picture turned; a tap lands where the tile is drawn."""
+    root = provisioned(rotation)
+    session = start_session(root, (1920, 1080))
+    try:
+        home = session.wait_for(lambda: _home_drawn(session), what="the home screen")
+        rgb = home.convert("RGB")
+        # The picture's top (the header) runs along the right edge for 90°
+        # clockwise, along the left edge for 270°; the physical top row is not all header.
+        edge_x = 1919 - 2 if rotation == 90 else 2
+        assert all(rgb.getpixel((edge_x, y)) == HEADER for y in (5, 540, 1075))
+        assert [rgb.getpixel((x, 2)) for x in (5, 960, 1915)].count(HEADER) == 1
+        left, top, right, bottom = colour_box(home, POWERS_TILE)
+        assert bottom - top > right - left  # a portrait tile lies on its side: taller than wide on the panel
+        session.click((left + right) // 2, (top + bottom) // 2)
+        session.wait_for(lambda: _changed_from(session, home), what="the power list after the tap")
+    finally:
+        session.close()
+
+
+def test_the_session_tells_systemd_it_is_ready_and_alive(provisioned, tmp_path):
+    """Type=notify with WatchdogSec: READY=1 once the home screen is drawn,
+    then WATCHDOG=1 keep-alives from the UI loop, sent through the session
+    (NotifyAccess=all; the script unsets WATCHDOG_PID, which names xinit)."""
+    root = provisioned()
+    session = start_session(root, (1080, 1920), watchdog_s=3)
+    try:
+        session.wait_for(lambda: _home_drawn(session), what="the home screen")
+        session.wait_for(lambda: "READY=1" in session.read_notifications(), what="READY=1")
+        session.wait_for(lambda: session.read_notifications().count("WATCHDOG=1") >= 3, timeout=10, what="three keep-alives")
+    finally:
+        session.close()
+
+
+def _save(folder, **images) -> str:
+    for name, image in images.items():
+        image.save(folder / f"{name}.png")
+    return f"pictures in {folder}"
+
+
+def _changed_from(session, before):
+    """The screen's picture once it is no longer ``before`` (and has settled)."""
+    image = session.screenshot()
+    if _same_picture(image, before):
+        return None
+    return image if _same_picture(image, session.screenshot()) else None
+
+
+def _header_button(image, leftmost: bool) -> tuple[int, int]:
+    """The centre of the leftmost (or rightmost) light button in the header band."""
+    rgb = image.convert("RGB")
+    width = rgb.width
+    row = 40 if rgb.height > rgb.width else 30
+    xs = [x for x in range(width) if sum(rgb.getpixel((x, row))) > 600]
+    assert xs, "no button in the header"
+    runs, start = [], xs[0]
+    for previous, x in zip(xs, xs[1:]):
+        if x != previous + 1:
+            runs.append((start, previous))
+            start = x
+    runs.append((start, xs[-1]))
+    first, last = runs[0] if leftmost else runs[-1]
+    return (first + last) // 2, row
+
+
+def _nearly_same_picture(a, b) -> bool:
+    """The same screen: at most 1 % of the pixels differ (a scroll bar
+    fading in or out), the rest exactly the same."""
+    from PIL import ImageChops
+
+    difference = ImageChops.difference(a.convert("L"), b.convert("L")).point(lambda v: 255 if v else 0)
+    return difference.histogram()[255] <= 0.01 * a.width * a.height
+
+
+def _same_picture(a, b) -> bool:
+    from PIL import ImageChops
+
+    difference = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
+    return difference is None

@@ -1,0 +1,213 @@
+"""The terminal's real session for the tests: what ``provision`` wrote,
+started the way its systemd unit starts it.
+
+The provisioned files are bind-mounted at their real paths in a private
+mount namespace (so the session script, the configuration and the store
+are where the unit and the configuration name them), and ``xinit`` runs
+the session script as the provisioned kiosk user, with Xvfb in place of
+the terminal's X server and the unit's own server options. No window
+manager, no harness: the test sees the root window and sends real X input
+with xdotool. Needs root (mounts, another user).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageGrab
+
+from kiosk.ops import units
+
+# The unit's server options an X server of any kind understands (the rest
+# -- vt1, -keeptty, -novtswitch -- are about a real console).
+_PORTABLE_SERVER_OPTIONS = ("-nolisten", "tcp", "-nocursor", "-s", "0", "-dpms")
+_MOUNTED = (units.CONFIG_DIR, units.STATE_DIR, units.CACHE_DIR, str(Path(units.SESSION_SCRIPT).parent))
+
+
+def free_display() -> int:
+    for number in range(40, 400):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            return number
+    raise RuntimeError("no free X display number")
+
+
+def unit_line(root: Path, key: str) -> list[str]:
+    """A command line of the provisioned unit (``ExecStart``, ``ExecStop``), split."""
+    text = (root / units.UNIT_DIR.lstrip("/") / units.KIOSK_UNIT).read_text()
+    line = next(line for line in text.splitlines() if line.startswith(f"{key}="))
+    return shlex.split(line.removeprefix(f"{key}="))
+
+
+def kiosk_ids(root: Path) -> tuple[int, int]:
+    """The kiosk user's uid and gid in the provisioned tree."""
+    for line in (root / "etc/passwd").read_text().splitlines():
+        name, _, uid, gid, *_ = line.split(":")
+        if name == units.KIOSK_USER:
+            return int(uid), int(gid)
+    raise LookupError("no kiosk user in the tree")
+
+
+@dataclass
+class Session:
+    root: Path
+    display: str
+    process: subprocess.Popen
+    log: Path
+    env: dict[str, str]
+    work: Path
+    notify: socket.socket | None = None
+    notified: list[str] = field(default_factory=list)
+
+    def screenshot(self) -> Image.Image:
+        return ImageGrab.grab(xdisplay=self.display)
+
+    def xdotool(self, *args: str) -> str:
+        result = subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": self.display},
+                                capture_output=True, text=True, timeout=20, check=True)
+        return result.stdout
+
+    def click(self, x: int, y: int) -> None:
+        """A finger's tap: there, down, a moment, up."""
+        self.xdotool("mousemove", str(x), str(y), "sleep", "0.2", "mousedown", "1", "sleep", "0.1", "mouseup", "1")
+
+    def window_geometry(self) -> tuple[int, int, int, int]:
+        """Position and size of the kiosk's top-level window: x, y, width, height."""
+        # The one visible top-level window (there is no window manager to frame it).
+        (window,) = self.xdotool("search", "--maxdepth", "1", "--onlyvisible", "--name", "").split()
+        out = self.xdotool("getwindowgeometry", window)
+        x, y = map(int, re.search(r"Position: (\d+),(\d+)", out).groups())
+        width, height = map(int, re.search(r"Geometry: (\d+)x(\d+)", out).groups())
+        return x, y, width, height
+
+    def wait_for(self, condition, timeout: float = 60.0, what: str = "the kiosk"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the session ended (status {self.process.returncode}) waiting for {what}:\n{self.output()}")
+            try:
+                found = condition()
+            except (subprocess.CalledProcessError, OSError, IndexError, AttributeError):
+                found = None
+            if found:
+                return found
+            time.sleep(0.3)
+        raise AssertionError(f"timed out waiting for {what}:\n{self.output()}")
+
+    def read_notifications(self) -> list[str]:
+        if self.notify is not None:
+            while True:
+                try:
+                    self.notified.extend(self.notify.recv(4096).decode().splitlines())
+                except BlockingIOError:
+                    break
+        return self.notified
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
+
+    def stop_like_systemd(self, timeout: float = units.STOP_TIMEOUT_SEC) -> str:
+        """Stop the service as systemd does: its ExecStop as the kiosk user,
+        then SIGTERM to every process left (KillMode=control-group). What
+        ExecStop printed."""
+        uid, gid = kiosk_ids(self.root)
+        stop = unit_line(self.root, "ExecStop")
+        started = time.monotonic()
+        result = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop],
+                                env=self.env, capture_output=True, text=True, timeout=timeout, check=False)
+        self.terminate(timeout - (time.monotonic() - started))
+        return result.stdout + result.stderr
+
+    def terminate(self, timeout: float = units.STOP_TIMEOUT_SEC) -> int:
+        """SIGTERM to every process of the session; the status of xinit."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            raise AssertionError(f"the session did not stop within {timeout} s of SIGTERM:\n{self.output()}") from None
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        if self.notify is not None:
+            self.notify.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = None) -> Session:
+    """Run the provisioned session under xinit on a new Xvfb of ``size``."""
+    # The service's runtime directory and systemd's notify socket: where the
+    # kiosk user can reach them (pytest's own temporary folders are root's alone).
+    work = Path(tempfile.mkdtemp(prefix="kiosk-session-"))
+    work.chmod(0o755)
+    exec_start = unit_line(root, "ExecStart")
+    xinit, script = exec_start[0], exec_start[1]
+    assert xinit == units.XINIT and script == units.SESSION_SCRIPT, exec_start
+    server_options = [option for option in exec_start[exec_start.index("--") + 2 :] if option not in ("vt1", "-keeptty", "-novtswitch")]
+    assert set(server_options) <= set(_PORTABLE_SERVER_OPTIONS) | {":0"}, server_options
+    number = free_display()
+    uid, gid = kiosk_ids(root)
+    cache = root / units.CACHE_DIR.lstrip("/")
+    cache.mkdir(parents=True, exist_ok=True)
+    os.chown(cache, uid, gid)
+    mounts = " && ".join(f"mount --bind {shlex.quote(str(root / path.lstrip('/')))} {shlex.quote(path)}" for path in _MOUNTED)
+    for path in _MOUNTED:
+        (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    setup = " && ".join(f"mkdir -p {shlex.quote(path)}" for path in _MOUNTED)
+    command = [
+        "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--",
+        xinit, script, "--", "/usr/bin/Xvfb", f":{number}", "-screen", "0", f"{size[0]}x{size[1]}x24",
+        *(option for option in server_options if option != ":0"),
+    ]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # The unit's Environment= line.
+        "HOME": units.STATE_DIR,
+        "XDG_CACHE_HOME": units.CACHE_DIR,
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "RUNTIME_DIRECTORY": str(work / "run"),  # RuntimeDirectory=
+    }
+    (work / "run").mkdir(exist_ok=True)
+    os.chown(work / "run", uid, gid)
+    notify = None
+    if watchdog_s is not None:
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify_path = work / "notify.sock"
+        notify.bind(str(notify_path))
+        notify.setblocking(False)
+        os.chmod(notify_path, 0o777)
+        # As systemd sets them for the main process (xinit).
+        env.update(NOTIFY_SOCKET=str(notify_path), WATCHDOG_USEC=str(watchdog_s * 1_000_000), WATCHDOG_PID="1")
+    log = work / f"session-{number}.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", f"{setup} && {mounts} && exec \"$@\"", "session", *command],
+            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        )
+    return Session(root, f":{number}", process, log, env, work, notify)
+
+
+def colour_box(image: Image.Image, rgb: tuple[int, int, int]) -> tuple[int, int, int, int] | None:
+    """The bounding box (left, top, right, bottom) of the pixels of exactly
+    ``rgb``, or None; found on a quarter-size copy, in full-size pixels."""
+    small = image.convert("RGB").reduce(4)
+    mask = Image.eval(Image.merge("RGB", [band.point(lambda v, c=c: 255 if v == c else 0) for band, c in zip(small.split(), rgb)]).convert("L"),
+                      lambda v: 255 if v == 255 else 0)
+    box = mask.getbbox()
+    return tuple(side * 4 for side in box) if box else None
