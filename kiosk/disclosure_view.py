@@ -4,6 +4,7 @@ every feed string already masked (see ``kiosk.privacy``)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from kiosk import model
@@ -19,6 +20,22 @@ KIND_NAMES = {
     DisclosureKind.OTHER: "其他",
 }
 IN_PUBLICITY_BADGE = "公示中"
+
+
+_DATE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def notice_is_current(notice: model.Notice, today: dt.date) -> bool:
+    """False once every date the notice speaks of has passed (a 停水 notice
+    for 11月21日 is news no more on 12月1日); a notice naming no date stays
+    current."""
+    days = []
+    for year, month, day in _DATE_IN_TEXT.findall(f"{notice.title}\n{notice.body}"):
+        try:
+            days.append(dt.date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return not days or max(days) >= today
 
 
 def date_zh(day: dt.date) -> str:

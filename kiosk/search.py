@@ -391,6 +391,22 @@ class SearchIndex:
         self._narrowing = _Narrowing(query, anchored, substring_seen)  # every level ran to its end
         return self._hits(scores)
 
+    def examples(self, limit: int = 8) -> list[tuple[str, SearchHit]]:
+        """Power items with the letters that find them, for the empty search
+        screen ("点 D B 就能找到低保评定"); only letters that really find
+        their item (a reading pypinyin gives may not be the one indexed)."""
+        found = []
+        for record in self._records:
+            if record.kind is not HitKind.POWER:
+                continue
+            letters = "".join(syllable[0][0] for syllable in pinyin(record.title, style=Style.FIRST_LETTER)
+                              if syllable and syllable[0][:1].isascii() and syllable[0][:1].isalpha()).upper()
+            if letters and any(hit.id == record.id for hit in self.query(letters, limit=5)):
+                found.append((letters, SearchHit(record.kind, record.id, record.title, record.subtitle, EXACT)))
+                if len(found) == limit:
+                    break
+        return found
+
     def _exact_lines(self, query: str, compiled: _Compiled) -> list[int]:
         """The titles the query covers unit for unit, in record order."""
         short = self._by_units[: bisect.bisect_right(self._sorted_counts, len(query))]

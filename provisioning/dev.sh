@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
     python3 python3-venv python3-dev
+    libicu-dev pkg-config g++          # PyICU (line breaking) builds against the system's ICU
     xvfb xauth libgl1 libgl1-mesa-dri   # a real X server and GL for rendering and tests
     mesa-utils                          # glxinfo, for village-kiosk doctor
     libmtdev1                           # multitouch input from real touchscreens

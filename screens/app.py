@@ -44,6 +44,8 @@ log = logging.getLogger("village_kiosk.app")
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"
 _HERE = Path(__file__).resolve().parent
 EXIT_TO_DESKTOP = 64  # "the technician closed the kiosk": systemd must not restart it
+NOTICE_S = 8.0
+CANNOT_SPEAK = "这台机器现在发不出声音，不能朗读。请看屏幕上的字，或者请工作人员帮忙。"
 
 
 class DataHolder(EventDispatcher):
@@ -82,18 +84,27 @@ class DataHolder(EventDispatcher):
 
 
 class KioskRoot(BoxLayout):
-    """Header (back, home, title, data age, large-font toggle) over the screens."""
+    """Header (back, home, title, data age, large-font toggle) over the screens.
+
+    On home there is no 返回 and no 首页 (a button that does nothing, a blank
+    slot): the title takes their room. The attract screen, shown while
+    nobody is there, has no buttons at all: its first tap goes home."""
 
     screen_title = StringProperty("")
     can_go_back = BooleanProperty(False)
+    at_home = BooleanProperty(True)
+    attract = BooleanProperty(False)
     can_read = BooleanProperty(False)  # a read-aloud engine and something to read
     reading = BooleanProperty(False)
+    notice = StringProperty("")  # a passing message (e.g. no sound for reading aloud)
 
     def on_screen_changed(self, screen) -> None:
         app = App.get_running_app()
         name, params = app.nav.current
         self.screen_title = HEADER_TITLES.get(name, screen.title)
-        self.can_go_back = len(app.nav.history) > 1
+        self.attract = name is ScreenName.ATTRACT
+        self.can_go_back = len(app.nav.history) > 1 and not self.attract
+        self.at_home = len(app.nav.history) == 1
         app.read_aloud.stop()  # a new screen never goes on reading the old one
         self.can_read = app.read_aloud.available and app.read_aloud.text_for(app.data.snapshot, name, params) is not None
 
@@ -137,6 +148,8 @@ class KioskApp(App):
                                                  attract_after_s=display.attract_after_s),
                                 self.clock, NightSchedule.parse(display.night))
         self.idle.reset_hooks.append(self.read_aloud.stop)
+        self._clear_notice = Clock.create_trigger(self._end_notice, NOTICE_S)
+        self.idle.reset_hooks.append(self._end_notice)
         load_kv("technician")
         self.corner = CornerTaps(self.clock, self.open_technician_menu)
         Window.fbind("on_touch_down", self._corner_touch)
@@ -218,6 +231,19 @@ class KioskApp(App):
 
     def _poll_reading(self, *_args) -> None:
         self.root.reading = self.read_aloud.is_speaking()
+        if self.read_aloud.failed():
+            self.root.reading = False
+            self.say(CANNOT_SPEAK)
+
+    def say(self, text: str, seconds: float = NOTICE_S) -> None:
+        """A short message under the header, gone after ``seconds``."""
+        self.root.notice = text
+        self._clear_notice.cancel()
+        self._clear_notice.timeout = seconds
+        self._clear_notice()
+
+    def _end_notice(self, *_args) -> None:
+        self.root.notice = ""
 
     def _on_window_size(self, _window, size) -> None:
         self.theme.window_width, self.theme.window_height = size

@@ -1,10 +1,11 @@
-"""The attract screen of an idle terminal: cycles the notices, invites a tap."""
+"""The attract screen of an idle terminal: cycles the notices still current, invites a tap."""
 
 from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.disclosure_view import date_zh, notice_is_current
 from kiosk.privacy import mask_text
 from screens.base import KioskScreen
 
@@ -41,11 +42,13 @@ class AttractScreen(KioskScreen):
     def _show_notice(self) -> None:
         if self.snapshot is None:  # the data source changed under a leaving screen
             return
-        notices = self.snapshot.notices
+        today = self.app.idle.wall_clock().date()
+        notices = [notice for notice in self.snapshot.notices if notice_is_current(notice, today)]
         if not notices:
             self.notice_title = self.notice_body = ""
             return
         notice = notices[self._index % len(notices)]
         self.notice_title = notice.title
-        body = mask_text(notice.body)
-        self.notice_body = body if len(body) <= 160 else body[:160] + "……"
+        # Its date and who issued it: the whole notice is read in 通知公告, not
+        # cut short here (a screen no one scrolls).
+        self.notice_body = " · ".join(filter(None, [date_zh(notice.date), mask_text(notice.issuer)]))

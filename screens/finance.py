@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from kivy.app import App
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import money
@@ -17,9 +18,6 @@ from screens.lists import ListScreen, PageScreen
 from screens.navigation import go_to
 from screens.registry import ScreenName
 from screens.widgets import HintLabel, PictureGrid, RowButton, Section
-
-CHART_BARS = 6  # the largest categories get a bar each; the rest share one
-
 
 def _balance(fen: int | None) -> str:
     return money.yuan(fen) if fen is not None else "没有数据"
@@ -41,31 +39,59 @@ class FinanceScreen(ListScreen):
 
 
 def chart_bars(by_category: list[tuple[str, int]]) -> list[dict]:
-    """Bars for the largest categories, then one for all the others."""
-    shown, rest = by_category[:CHART_BARS], by_category[CHART_BARS:]
-    bars = [dict(label=name, text=money.yuan_short(fen), value=fen, tone="primary") for name, fen in shown]
-    if rest:
-        fen = sum(fen for _name, fen in rest)
-        bars.append(dict(label=f"其他{len(rest)}类", text=money.yuan_short(fen), value=fen, tone="primary"))
-    return bars
+    """A bar for every category (no "其他4类" that could not be opened)."""
+    return [dict(label=name, text=money.yuan_short(fen), value=fen, tone="danger") for name, fen in by_category]
 
 
 class FinanceMonthScreen(KioskScreen):
+    """One scrolling list: the month's totals and spending chart first, then
+    every entry. (The chart was a small scroll pane of its own inside the
+    page: elders did not find its end, and its last row stayed cut.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The summary is a view of its own, as tall as its words and bars;
+        # entries are rows.
+        self.ids.rows.key_viewclass = "viewclass"
+        self.ids.rows.layout_manager.key_size = "row_size"
+
     def show(self, month: str) -> None:
         summary = month_summary(self.snapshot, month)
         self.title = f"{summary.month_zh}收支"
-        ids = self.ids
-        ids.opening.value = _balance(summary.opening_fen)
-        ids.income.value = money.yuan(summary.income_fen)
-        ids.expense.value = money.yuan(summary.expense_fen)
-        ids.closing.value = _balance(summary.balance_fen)
-        ids.chart.bars = chart_bars(summary.by_category)
-        ids.no_chart.opacity = 0 if summary.by_category else 1
-        ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
         # One small dict per entry: the row's text is made (and masked) by
         # the row itself, only for the few rows on screen -- a month may
         # hold thousands of entries. Date order, as the books are kept.
-        ids.rows.rows = [{"entry": entry} for entry in entries_by_date(self.snapshot, month)]
+        self.ids.rows.rows = [dict(viewclass="MonthSummaryView", summary=summary, row_size=(None, self.height))] + [
+            {"entry": entry} for entry in entries_by_date(self.snapshot, month)]
+
+
+class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
+    """The month's head in its list: balances, income and expense, spending
+    by category, how many entries follow."""
+
+    def refresh_view_attrs(self, rv, index, data):
+        self._list, self._index = rv, index
+        summary = data["summary"]
+        if getattr(self, "_summary", None) is not summary:  # not rebuilt when only its height is told
+            self._summary = summary
+            ids = self.ids
+            ids.opening.value = _balance(summary.opening_fen)
+            ids.income.value = money.yuan(summary.income_fen)
+            ids.expense.value = money.yuan(summary.expense_fen)
+            ids.closing.value = _balance(summary.balance_fen)
+            ids.chart.bars = chart_bars(summary.by_category)
+            ids.no_chart.opacity = 0 if summary.by_category else 1
+            ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
+        return super().refresh_view_attrs(rv, index, data)
+
+    def on_minimum_height(self, _instance, height) -> None:
+        """Tell the list this row's height (it lays rows out from its data)."""
+        rv = getattr(self, "_list", None)
+        if rv is None or self._index >= len(rv.data):
+            return
+        row = rv.data[self._index]
+        if row.get("viewclass") == "MonthSummaryView" and abs(row["row_size"][1] - height) > 0.5:
+            rv.data[self._index] = dict(row, row_size=(None, height))
 
 
 class EntryRowView(RecycleDataViewBehavior, RowButton):
@@ -79,7 +105,9 @@ class EntryRowView(RecycleDataViewBehavior, RowButton):
         self.index = index
         self.title = row.purpose
         self.subtitle = f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}"
-        self.value = ("+" if row.direction is Direction.INCOME else "-") + row.amount_text
+        income = row.direction is Direction.INCOME
+        self.value = ("+" if income else "-") + row.amount_text
+        self.value_tone = "ok" if income else "danger"  # money in and money out told apart at a glance
         self.action = partial(_open_entry, row.id)
         return super().refresh_view_attrs(rv, index, data)
 

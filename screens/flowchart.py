@@ -28,7 +28,7 @@ from collections import OrderedDict
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config
-from kivy.core.text import Label as CoreLabel
+from kivy.core.text import DEFAULT_FONT, Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics import (
     Color,
@@ -62,6 +62,7 @@ from kiosk.flowchart import Box, ChartLayout, ChartLayoutCache, Step, steps_of
 from kiosk.privacy import mask_text, public_numbers
 from screens.base import KioskScreen
 from screens.shapes import RoundBox
+from screens.typeset_label import measurer, typeset_lines
 from screens.widgets import TapArea
 
 Kind = model.NodeKind
@@ -96,6 +97,8 @@ class _Textures:
         key = (text, font_size, width, bold, line_height)
         texture = self._entries.get(key)
         if texture is None:
+            if width is not None:  # lines broken by the rules of Chinese typesetting, not by Kivy
+                text = "\n".join(typeset_lines(text, width, measurer(DEFAULT_FONT, font_size, bold)))
             label = CoreLabel(text=text, font_size=font_size, bold=bold, text_size=(width, None),
                               halign="center", valign="top", line_height=line_height)
             label.refresh()
@@ -667,6 +670,10 @@ class FlowchartScreen(KioskScreen):
             # The zoom buttons right under the mode buttons: in large font the
             # column scrolls, and actions must not be the part below its fold.
             main_parts, side_parts = ["stage"], ["mode_row", "zoom_row", "legend", "hint"]
+        # In the side column the buttons stand one under another: side by
+        # side there, "看流程图" wrapped to "看流程 / 图" in large font.
+        for row in ("mode_row", "zoom_row"):
+            self._parts[row].orientation = "vertical" if row in side_parts else "horizontal"
         main.clear_widgets()
         side.clear_widgets()
         for box, names in ((main, main_parts), (side, side_parts)):

@@ -246,12 +246,27 @@ class Harness:
         return True
 
     def screenshot(self):
-        """The window as a Pillow image (top row first)."""
+        """The window as a Pillow image (top row first): the next frame,
+        read from the back buffer just before it is swapped to the screen
+        (after the swap the back buffer is undefined: after a resize Mesa
+        hands back black or stale pixels there)."""
         from kivy.core.window import Window
         from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
         from PIL import Image
 
-        self.pump(2)
-        width, height = Window.size
-        data = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+        self.pump(1)  # layouts triggered by the last change settle first
+        frames = []
+
+        def read(window):
+            frames.append((window.size, glReadPixels(0, 0, window.width, window.height, GL_RGB, GL_UNSIGNED_BYTE)))
+
+        Window.bind(on_flip=read)
+        try:
+            Window.canvas.ask_update()  # a frame is drawn even if nothing changed
+            self.pump(1)
+        finally:
+            Window.unbind(on_flip=read)
+        if not frames:
+            raise HarnessError("no frame was drawn for the screenshot")
+        (width, height), data = frames[-1]
         return Image.frombytes("RGB", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)

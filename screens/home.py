@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
 
 from screens.base import KioskScreen
 from screens.registry import ScreenName
@@ -22,6 +23,7 @@ TILES = [
 class HomeScreen(KioskScreen):
     welcome = StringProperty("")
     hotlines = StringProperty("")
+    show_hint = BooleanProperty(True)
 
     def show(self, **_params) -> None:
         village = self.snapshot.village
@@ -38,16 +40,44 @@ class HomeScreen(KioskScreen):
                 ))
             for widget in (self.ids.scroll, self.ids.page, self.ids.welcome, self.ids.hint,
                            self.ids.search, self.ids.hotlines, grid):
-                widget.bind(height=self._share_room, width=self._share_room)
+                widget.bind(height=self._share_room_soon, width=self._share_room_soon)
+            for tile in grid.children:
+                tile.bind(full_height=self._share_room_soon)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Once a frame, after the sizes it depends on have settled.
+        self._share_room_soon = Clock.create_trigger(self._share_room)
+
+    def above_the_fold(self) -> list:
+        """What must be seen without scrolling (the layout check holds the
+        screen to it): every tile, 我要反映问题 among them."""
+        return list(self.ids.tiles.children)
 
     def _share_room(self, *_args) -> None:
-        """Tiles fill the screen when there is room, and keep their own
-        height (the page then scrolls) when there is not."""
+        """Tiles fill the screen when there is room, all of one height (so
+        tiles side by side line up). Where the screen is short, the hint
+        line goes first, then the tiles' subtitles: all six tiles,
+        我要反映问题 among them, are seen without scrolling at every size."""
+        ids = self.ids
+        tiles = ids.tiles.children
+        needed = max(tile.full_height for tile in tiles)
+        self.show_hint = self._tile_room(with_hint=True) >= needed
+        room = self._tile_room(with_hint=self.show_hint)
+        compact = needed > room
+        for tile in tiles:
+            tile.compact = compact
+        height = max(room, *(tile.min_height for tile in tiles))
+        for tile in tiles:
+            tile.room = height
+
+    def _tile_room(self, with_hint: bool) -> float:
+        """The height of a tile when the tiles share what the screen leaves them."""
         ids = self.ids
         page = ids.page
-        fixed = sum(ids[name].height for name in ("welcome", "hint", "search", "hotlines"))
+        fixed = sum(ids[name].height for name in ("welcome", "search", "hotlines"))
+        if with_hint:
+            fixed += ids.hint.texture_size[1]
         spare = ids.scroll.height - page.padding[1] - page.padding[3] - page.spacing * 4 - fixed
         rows = -(-len(ids.tiles.children) // ids.tiles.cols)
-        room = (spare - ids.tiles.spacing[1] * (rows - 1)) / rows
-        for tile in ids.tiles.children:
-            tile.room = room
+        return (spare - ids.tiles.spacing[1] * (rows - 1)) / rows

@@ -6,7 +6,18 @@ For the screen on show it reports
 - touch targets that overlap or stand closer than the minimum gap,
 - touch targets smaller than the minimum,
 - text whose colour against what is really behind it (read back from the
-  framebuffer) is below the contrast minimum.
+  framebuffer) is below the contrast minimum, and text (greyed out or
+  not) drawn in the colour of what it stands on;
+- lines that break the rules of Chinese typesetting (``screens.text_check``:
+  禁则, split numbers, orphans in titles and buttons, lines over about 40
+  characters, Kivy's own wrapping) and buttons whose words wrap;
+- what a scroll view cuts off even at the end of its scroll (content
+  hanging out of the scrolling area), and more than one scroll area on a
+  screen;
+- tiles in a row that do not line up, and targets whose face melts into
+  what is around them (white cards on a white page);
+- what a screen says must be seen without scrolling (``above_the_fold``:
+  home's six tiles) lying below the fold.
 
 Minimums (on a 1080-wide screen; scaled with the shorter side): targets
 80 px normal, 100 px large; 8 px between neighbours; contrast 4.5:1
@@ -19,18 +30,24 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
+
+from screens.text_check import text_problems
 
 MIN_TARGET = {False: 80, True: 100}
 MIN_GAP = 8
 MIN_CONTRAST = {False: 4.5, True: 7.0}
+MIN_VISIBLE = 1.5  # contrast of text a villager cannot see at all, greyed out or not
 TOLERANCE = 1.5  # px: rounding in layouts
+EDGE_BAND = 3  # px either side of a target's edge compared to see the edge
 
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # clipped / overlap / too_close / too_small / contrast
+    kind: str  # clipped / overlap / too_close / too_small / contrast / invisible / a kind of text_check / ...
     widget: str
     detail: str
 
@@ -137,13 +154,18 @@ def check_screen(harness) -> list[Problem]:
     unit = theme.unit
     large = theme.large
     problems: list[Problem] = []
-    widgets = [w for w in harness.widgets() if not getattr(w, "disabled", False)]
+    shown = list(harness.widgets())
+    widgets = [w for w in shown if not getattr(w, "disabled", False)]
 
     labels = [w for w in widgets if isinstance(w, Label) and w.text.strip() and w.opacity > 0]
     for label in labels:
         reason = _clipped(label)
         if reason:
             problems.append(Problem("clipped", describe(label), reason))
+        problems += [Problem(kind, describe(label), detail) for kind, detail in text_problems(label, theme)]
+    problems += _scroll_problems(shown)
+    problems += _misaligned(shown)
+    problems += _below_the_fold(harness.screen)
 
     # Text that runs off the screen, or onto other text, is as lost as clipped
     # text (a scroll view's content may run past its edge: it scrolls).
@@ -188,6 +210,8 @@ def check_screen(harness) -> list[Problem]:
                                         f"{max(dx, dy):.0f} px apart, minimum {gap:.0f}"))
 
     image = harness.screenshot()
+    problems += _invisible_text(image, [w for w in shown if isinstance(w, Label) and w.text.strip()], Window.height)
+    problems += _blending_targets(image, targets, Window.height)
     need = MIN_CONTRAST[large]
     for label in labels:
         rect = _visible_rect(label)
@@ -201,6 +225,131 @@ def check_screen(harness) -> list[Problem]:
             problems.append(Problem("contrast", describe(label),
                                     f"{ratio:.2f}:1 (text {_hex(label.color)} on {_hex(background)}), minimum {need}:1"))
     return problems
+
+
+def _scroll_problems(shown) -> list[Problem]:
+    """What a scroll view never shows: parts of its content that hang out
+    of the scrolling area (even scrolled to its end, they stay cut), and
+    more scroll areas than one on a screen (elders do not find the second)."""
+    problems = []
+    views = [w for w in shown if isinstance(w, ScrollView) and not _inside_scroll(w)]
+    scrolling = [v for v in views if v.children and v.children[0].height > v.height + TOLERANCE]
+    if len(scrolling) > 1:
+        problems.append(Problem("two_scroll_areas", " & ".join(describe(v) for v in scrolling),
+                                "more than one area scrolls on this screen"))
+    for view in (w for w in shown if isinstance(w, ScrollView) and not isinstance(w, RecycleView)):
+        if not view.children:
+            continue
+        content = view.children[0]
+        left, bottom, right, top = _rect(content)
+        view_left, _vb, view_right, _vt = _rect(view)
+        for widget in content.walk(restrict=True):
+            if widget is content or widget.width <= 1 or widget.height <= 1 or widget.opacity == 0:
+                continue
+            if not (isinstance(widget, ButtonBehavior) or (isinstance(widget, Label) and widget.text.strip())):
+                continue
+            wl, wb, wr, wt = _rect(widget)
+            if wb < bottom - TOLERANCE or wt > top + TOLERANCE or wl < view_left - TOLERANCE or wr > view_right + TOLERANCE:
+                problems.append(Problem("cut_off", describe(widget),
+                                        f"outside its scroll area's content ({wb - bottom:.0f} px below, "
+                                        f"{wt - top:.0f} px above, {wr - view_right:.0f} px right): never scrolled into view"))
+    return problems
+
+
+def _inside_scroll(widget) -> bool:
+    return any(isinstance(p, ScrollView) for p in _ancestors(widget))
+
+
+def _misaligned(shown) -> list[Problem]:
+    """Tiles side by side in a grid that do not share their top and bottom."""
+    problems = []
+    for grid in (w for w in shown if isinstance(w, GridLayout)):
+        tiles = [c for c in grid.children if isinstance(c, ButtonBehavior)]
+        for i, a in enumerate(tiles):
+            for b in tiles[i + 1:]:
+                if min(a.top, b.top) - max(a.y, b.y) <= 0:  # not in the same row
+                    continue
+                if abs(a.top - b.top) > TOLERANCE or abs(a.y - b.y) > TOLERANCE:
+                    problems.append(Problem("misaligned", f"{describe(a)} & {describe(b)}",
+                                            f"tops {a.top - b.top:+.0f} px, bottoms {a.y - b.y:+.0f} px apart"))
+    return problems
+
+
+def _below_the_fold(screen) -> list[Problem]:
+    """What the screen names as needing no scroll, wholly on screen as it opens."""
+    from kivy.core.window import Window
+
+    problems = []
+    for widget in getattr(screen, "above_the_fold", lambda: [])():
+        left, bottom, right, top = _rect(widget)
+        visible = _visible_rect(widget)
+        whole = visible is not None and visible == (left, bottom, right, top)
+        if not whole or bottom < -TOLERANCE or top > Window.height + TOLERANCE:
+            problems.append(Problem("below_the_fold", describe(widget), "must be seen without scrolling"))
+    return problems
+
+
+def _box_colours(image, rect, window_height):
+    left, bottom, right, top = (int(round(v)) for v in rect)
+    box = image.crop((max(0, left), max(0, window_height - top), max(0, right), max(0, window_height - bottom)))
+    return box if box.width >= 1 and box.height >= 1 else None
+
+
+def _invisible_text(image, labels, window_height) -> list[Problem]:
+    """Text whose strongest pixel barely differs from what it stands on:
+    a label in the colour of its background (greyed out or not)."""
+    problems = []
+    for label in labels:
+        rect = _visible_rect(label)
+        if rect is None or label.opacity == 0:
+            continue
+        left, bottom, right, top = _text_rect(label)
+        box = _box_colours(image, (max(left, rect[0]), max(bottom, rect[1]), min(right, rect[2]), min(top, rect[3])),
+                           window_height)
+        if box is None or box.width < 2 or box.height < 2:
+            continue
+        (background, _count), = Counter(box.getdata()).most_common(1)
+        background = tuple(c / 255 for c in background[:3])
+        ink = max((tuple(c / 255 for c in colour[:3]) for _n, colour in box.getcolors(box.width * box.height)),
+                  key=lambda colour: contrast(colour, background))
+        if contrast(ink, background) < MIN_VISIBLE:
+            problems.append(Problem("invisible", describe(label),
+                                    f"text drawn in the colour of its background ({_hex(ink)} on {_hex(background)})"))
+    return problems
+
+
+def _blending_targets(image, targets, window_height) -> list[Problem]:
+    """Targets whose face is the colour of what is around them on every
+    side, with no edge drawn: the villager cannot see where to tap."""
+    problems = []
+    for widget, rect in targets:
+        left, bottom, right, top = rect
+        if right - left < 4 * EDGE_BAND or top - bottom < 4 * EDGE_BAND or rect != _rect(widget):
+            continue
+        inside = _box_colours(image, (left, bottom, right, top), window_height)
+        outside = _box_colours(image, (left - EDGE_BAND, bottom - EDGE_BAND, right + EDGE_BAND, top + EDGE_BAND), window_height)
+        if inside is None or outside is None:
+            continue
+        ring_in = _ring(inside, EDGE_BAND)
+        ring_out = _ring(outside, EDGE_BAND)
+        if ring_in and ring_out and max(abs(a - b) for a, b in zip(ring_in, ring_out)) < 8:
+            problems.append(Problem("blends_in", describe(widget), f"face {_hex([c / 255 for c in ring_in])} "
+                                    f"on {_hex([c / 255 for c in ring_out])} with no edge"))
+    return problems
+
+
+def _ring(box, band: int):
+    """The most common colour of the ``band`` px along a box's edges."""
+    width, height = box.size
+    pixels = box.load()
+    counts = Counter()
+    for x in range(width):
+        for y in (*range(band), *range(height - band, height)):
+            counts[pixels[x, y][:3]] += 1
+    for y in range(band, height - band):
+        for x in (*range(band), *range(width - band, width)):
+            counts[pixels[x, y][:3]] += 1
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _hex(colour) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import weakref
 from pathlib import Path
 
 from kivy.animation import Animation
@@ -69,6 +70,8 @@ class Navigator:
         self.manager = manager
         self.history: list[tuple[ScreenName, dict]] = []
         self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first
+        self._dropped: weakref.WeakSet = weakref.WeakSet()  # dropped, not yet collected
+        self._scrolled: dict[int, list[float]] = {}  # history index -> its scroll positions when left
         self.on_change = []  # callbacks(screen) after each move
 
     @property
@@ -90,6 +93,8 @@ class Navigator:
         return self._screens[name]
 
     def go(self, name: ScreenName, **params) -> None:
+        if self.history:
+            self._scrolled[len(self.history) - 1] = [view.scroll_y for view in _scroll_views(self.current_screen)]
         self._show(name, params)
         if not self.history or self.history[-1] != (name, params):
             self.history.append((name, params))
@@ -100,10 +105,14 @@ class Navigator:
             self.history.pop()
             name, params = self.history[-1]
             self._show(name, params)
+            # Back where the villager was on that page, not at its top.
+            for view, scroll_y in zip(_scroll_views(self.current_screen), self._scrolled.pop(len(self.history) - 1, [])):
+                view.keep_scroll(scroll_y) if hasattr(view, "keep_scroll") else setattr(view, "scroll_y", scroll_y)
             self._changed()
 
     def home(self) -> None:
         self.history = self.history[:1]
+        self._scrolled.clear()
         name, params = self.history[0]
         self._show(name, params)
         self._changed()
@@ -111,6 +120,7 @@ class Navigator:
     def reset(self, name: ScreenName) -> None:
         """Start the history afresh at ``name`` (e.g. when first data arrives)."""
         self.history = []
+        self._scrolled.clear()
         self.go(name)
 
     def refresh(self) -> None:
@@ -136,6 +146,15 @@ class Navigator:
             screen = self._screens.pop(name)
             self.manager.remove_widget(screen)
             _stop_animations(screen)
+            self._dropped.add(screen)
+
+    def stop_dropped_animations(self) -> None:
+        """Cancel what dropped screens have started animating since (a list
+        fades its scroll bar out half a second after it last moved), just
+        before the collection that frees them."""
+        for screen in list(self._dropped):
+            _stop_animations(screen)
+        self._dropped.clear()
 
     def release_screens(self) -> None:
         """Drop every built screen but home and the one on show (the attract
@@ -150,9 +169,16 @@ class Navigator:
 def _stop_animations(screen) -> None:
     """A running animation holds its widget strongly until it ends (a list's
     scroll bar fades out over half a second): a dropped screen would stay
-    in memory past the collection that follows the next frame."""
+    in memory past the collection that follows the next frame, until some
+    full collection long after."""
     for widget in screen.walk(restrict=True):
         Animation.cancel_all(widget)
+
+
+def _scroll_views(screen) -> list:
+    from kivy.uix.scrollview import ScrollView
+
+    return [widget for widget in screen.walk(restrict=True) if isinstance(widget, ScrollView)]
 
 
 def go_to(name: ScreenName, **params):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import sqlite3
+
+import diskcache
 
 from kivy.clock import Clock
 
@@ -24,6 +27,7 @@ log = logging.getLogger("village_kiosk.operations")
 # Seconds without a new screen before freed memory is handed back: the
 # collection and trim take tens of ms, so not between two quick taps.
 TRIM_AFTER_S = 1.0
+HEARTBEAT_RETRY_S = 300
 
 
 class Operations:
@@ -32,25 +36,40 @@ class Operations:
         self.usage = UsageCounter()
         self.watchdog = WatchdogPinger()
         self._heartbeat: HeartbeatWorker | None = None
+        self._retry = None
         self._beats = None
         self._trim = Clock.create_trigger(lambda _dt: release_free_memory(), TRIM_AFTER_S)
         # Leaving a screen makes its widgets cyclic garbage. Collected right
         # after the new screen's first frame: the villager is reading then,
         # and the collection never lands in the middle of the next tap.
-        self._collect = Clock.create_trigger(lambda _dt: gc.collect(), 0)
+        self._collect = Clock.create_trigger(self._collect_dropped_screens, 0)
 
     def start(self) -> None:
         # READY once the first frame is drawn: systemd then knows the kiosk is up.
         Clock.schedule_once(lambda _dt: self.watchdog.ready("home screen shown"), 0)
         if self.watchdog.enabled:
             self._beats = Clock.schedule_interval(lambda _dt: self.watchdog.beat(), self.watchdog.beat_interval)
+        self._start_heartbeat()
+
+    def _start_heartbeat(self, *_args) -> None:
         live = self.app.live
-        if live.store is not None:
-            config = self.app.kiosk_config
+        if live.store is None or self._heartbeat is not None:
+            return
+        config = self.app.kiosk_config
+        try:
             reporter = HeartbeatReporter(config, config.feed.store,
                                          lambda: TerminalStatus.from_store(live.store), self.usage)
-            self._heartbeat = HeartbeatWorker(reporter, config.heartbeat.interval_s)
-            self._heartbeat.start()
+        except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
+            # A full disk: the kiosk goes on; the heartbeat starts once there is room.
+            log.warning("event=heartbeat_not_started reason=%s retry_s=%d", exc, HEARTBEAT_RETRY_S)
+            self._retry = Clock.schedule_once(self._start_heartbeat, HEARTBEAT_RETRY_S)
+            return
+        self._heartbeat = HeartbeatWorker(reporter, config.heartbeat.interval_s)
+        self._heartbeat.start()
+
+    def _collect_dropped_screens(self, *_args) -> None:
+        self.app.nav.stop_dropped_animations()
+        gc.collect()
 
     def record_view(self, screen) -> None:
         """Count a screen view (and the item on it): no personal data."""
@@ -62,6 +81,8 @@ class Operations:
         self._trim()
 
     def stop(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
         self._trim.cancel()
         self._collect.cancel()
         if self._beats is not None:

@@ -73,5 +73,9 @@ class ReadAloud:
         if self.engine is not None:
             self.engine.stop()
 
+    def failed(self) -> bool:
+        """The last reading could not be heard (no sound device): once."""
+        return self.engine is not None and self.engine.take_failure() is not None
+
     def is_speaking(self) -> bool:
         return self.engine is not None and self.engine.is_speaking()

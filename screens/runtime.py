@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from kiosk import paths
@@ -21,6 +22,10 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
     rotation depends on the graphics driver, and Xvfb has none)."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # Kivy's records go through the application's one structured handler
+    # (kiosk.ops.logs), not a console format of Kivy's own beside it.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    logging.getLogger("kivy").setLevel(os.environ.get("VILLAGE_KIOSK_KIVY_LOG", "warning").upper())
     # X11 or nothing: without an X server SDL would fall back to an
     # offscreen driver and the kiosk would run with nothing on screen.
     os.environ.setdefault("SDL_VIDEODRIVER", "x11")

@@ -187,7 +187,9 @@ class SearchScreen(KioskScreen):
         if index is None:
             self.status = "正在准备搜索，请稍等……"
         elif not self.typed:
-            self.status = "用拼音的头一个字母找。比如找“低保评定”：点 D，再点 B。"
+            self.status = "用拼音的头一个字母找。比如找“低保评定”：点 D，再点 B。常查的事在下面，点一下就能看："
+            # The screen is not left empty: what villagers look up most, with the letters that find it.
+            rows = [dict(self._row(hit), subtitle="点 " + " ".join(letters) + " 就能找到") for letters, hit in index.examples()]
         else:
             hits = index.query(self.typed)
             rows = [self._row(hit) for hit in hits]

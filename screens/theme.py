@@ -24,9 +24,11 @@ NORMAL = {
     "line": "#C9C1B3", "warn_bg": "#FFF1C2", "warn": "#5C3D00", "danger": "#A1251B",
     "ok": "#1E5E2E", "pressed": "#E4DCCB",
 }
-# Large mode raises contrast too: >= 7:1 (WCAG AAA).
+# Large mode raises contrast too: >= 7:1 (WCAG AAA). The page is a light
+# grey, so white cards and rows on it are seen as cards (white on white
+# showed no row at all).
 HIGH_CONTRAST = {
-    "bg": "#FFFFFF", "surface": "#FFFFFF", "text": "#000000", "muted": "#262626",
+    "bg": "#E3E3E3", "surface": "#FFFFFF", "text": "#000000", "muted": "#262626",
     "primary": "#7A150D", "primary_ink": "#FFFFFF", "header": "#5E0F09", "header_ink": "#FFFFFF",
     "line": "#595959", "warn_bg": "#FFE9A0", "warn": "#3A2600", "danger": "#7A150D",
     "ok": "#0E3E1A", "pressed": "#D9D9D9",

@@ -35,6 +35,7 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
         Stop("power_flowchart_fit", ScreenName.POWER_FLOWCHART, {"item_id": item.id, "fit": True}),
         Stop("power_steps", ScreenName.POWER_FLOWCHART, {"item_id": item.id, "steps": True}),
         Stop("search", ScreenName.SEARCH, {"text": "DB"}),
+        Stop("search_empty", ScreenName.SEARCH),
         Stop("projects", ScreenName.PROJECTS),
         Stop("project_detail", ScreenName.PROJECT_DETAIL, {"project_id": project.id}),
         Stop("finance", ScreenName.FINANCE),
@@ -49,6 +50,7 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
     ]
     if snapshot.cases:
         stops.append(Stop("case_detail", ScreenName.NOTICE_DETAIL, {"case_id": snapshot.cases[0].id}))
+    stops.append(Stop("attract", ScreenName.ATTRACT))
     return stops
 
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics.texture import Texture
 from kivy.properties import (
@@ -24,6 +23,7 @@ from kivy.uix.stacklayout import StackLayout
 
 import screens.shapes  # noqa: F401 -- registers RoundBox, which the kv rules draw with
 from kiosk.images import DecodedImage
+from screens.typeset_label import TypesetLabel, typeset_lines
 
 
 def theme():
@@ -35,7 +35,7 @@ def theme():
 # many rows are tall (RowList).
 _SETTLING_CHARS = 4
 _SETTLING_ROWS = 3
-ROW_TEXT_LINES = 2  # a list row's title and subtitle each wrap to this many lines at most
+ROW_TEXT_LINES = 2  # a list row's title wraps to this many lines at most (its subtitle: one)
 
 
 def after_next_frame(callback: Callable[[], object]) -> None:
@@ -48,8 +48,9 @@ def after_next_frame(callback: Callable[[], object]) -> None:
     Window.bind(on_flip=on_flip)
 
 
-class KLabel(Label):
-    """Wrapped text that is always as tall as its content (never clipped)."""
+class KLabel(TypesetLabel):
+    """Wrapped text that is always as tall as its content (never clipped),
+    its lines broken by the rules of Chinese typesetting."""
 
     role = StringProperty("body")  # small / body / title / heading / display
 
@@ -88,8 +89,8 @@ class TapArea(ButtonBehavior):
             self.action()
 
 
-class KButton(TapArea, Label):
-    """A large button with a coloured face."""
+class KButton(TapArea, TypesetLabel):
+    """A large button with a coloured face (its words balanced, should they wrap)."""
 
     face = ColorProperty(None, allownone=True)
     ink = ColorProperty(None, allownone=True)
@@ -104,8 +105,10 @@ class Tile(TapArea, BoxLayout):
     title = StringProperty()
     subtitle = StringProperty()
     face = ColorProperty([0.5, 0.1, 0.1, 1])
+    full_height = NumericProperty(0)  # the height that shows title and subtitle
     min_height = NumericProperty(0)
     room = NumericProperty(0)  # height offered by the screen when it has space to spare
+    compact = BooleanProperty(False)  # title only: the screen has no room for the subtitle
 
 
 class RowButton(TapArea, BoxLayout):
@@ -114,63 +117,42 @@ class RowButton(TapArea, BoxLayout):
     title = StringProperty()
     subtitle = StringProperty()
     value = StringProperty()
+    value_tone = StringProperty("")  # "ok" (money in) or "danger" (money out); plain text colour otherwise
     badge = StringProperty()  # short flag shown in warning colour, e.g. 公示中
     index = NumericProperty(0)
 
 
-class RowText(Label):
+class RowText(TypesetLabel):
     """A list row's title or subtitle: ``full_text`` in up to two lines of
     ``room``, ending in "…" if it needs more (the record's page has all of
     it), drawn from a texture only as wide as its text. Wrapped text gets a
     texture as wide as the room it wraps in, and a software renderer
     uploads and blends every pixel of it: a short title in an 884 px
-    texture was most of a result list's text pixels. (Kivy's own
-    ``max_lines`` drops the first lines, not the last, when the height is
-    free: kivy/kivy#8932.)"""
+    texture was most of a result list's text pixels."""
 
     full_text = StringProperty()
     room = NumericProperty(0)
     fit_width = NumericProperty(0)
+    lines_kept = NumericProperty(ROW_TEXT_LINES)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        for name in ("full_text", "room", "font_size", "bold"):  # what the fit depends on
+        for name in ("full_text", "room", "font_size", "bold", "lines_kept"):  # what the fit depends on
             self.fbind(name, self._fit)
         self._fit()
 
     def _fit(self, *_args) -> None:
-        # Measured with a core label of its own: Kivy updates the label's
-        # own only after these handlers.
         text, room = self.full_text, self.room
         if not text or room <= 0:
             self.text, self.fit_width = text, 0
             return
-        measure = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
-        natural = measure.get_extents(text)[0] + 1  # one pixel spare for rounding
+        measure = self.measure()
+        natural = measure(text) + 1  # one pixel spare for rounding
         if natural <= room:
             self.text, self.fit_width = text, natural
             return
         self.fit_width = room
-        self.text = _within_lines(text, measure, room, ROW_TEXT_LINES)
-
-
-def _within_lines(text: str, measure: CoreLabel, room: float, lines: int) -> str:
-    """``text``, or as much of its start as Kivy wraps into ``lines`` lines
-    of ``room``, then "…"."""
-    line_height = measure.get_extents("汉")[1]  # before text_size is set: one line
-    keep = len(text)
-    for _attempt in range(6):
-        candidate = text if keep >= len(text) else text[:keep].rstrip() + "…"
-        measure.text = candidate
-        measure.text_size = (room, None)
-        _width, height = measure.render()
-        if height < (lines + 0.5) * line_height:
-            return candidate
-        # Characters in proportion to the lines that fit, then a little less.
-        keep = min(keep - 1, int(keep * lines * line_height / height) - 1)
-        if keep <= 1:
-            break
-    return text[:1] + "…"
+        self.text = "".join(typeset_lines(text, room, measure, max_lines=int(self.lines_kept)))
 
 
 class RowList(RecycleView):
@@ -185,6 +167,7 @@ class RowList(RecycleView):
     def __init__(self, **kwargs):
         self._rows_pending = False
         self._rows_prepared = False
+        self._scroll_after_rows = 1.0
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
@@ -217,7 +200,14 @@ class RowList(RecycleView):
             return
         self._rows_pending = False
         self.data = [dict(row, index=i) for i, row in enumerate(self.rows)]
-        self.scroll_y = 1
+        self.scroll_y, self._scroll_after_rows = self._scroll_after_rows, 1.0
+
+    def keep_scroll(self, scroll_y: float) -> None:
+        """Scroll to ``scroll_y`` (going back to this list), now or once its rows are shown."""
+        if self._rows_pending:
+            self._scroll_after_rows = scroll_y
+        else:
+            self.scroll_y = scroll_y
 
     def prepare_rows(self) -> None:
         """Build the row widgets a screenful of rows will need, now, while

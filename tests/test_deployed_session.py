@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 
 import pytest
 from ops_fixtures import PIN, platform  # noqa: F401 - fixture
@@ -25,6 +24,7 @@ pytestmark = pytest.mark.skipif(
 POWERS_TILE = tuple(int(TILE_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))  # 权力清单, the first tile
 HEADER = tuple(int(NORMAL["header"][i : i + 2], 16) for i in (1, 3, 5))
 BACKGROUND = tuple(int(NORMAL["bg"][i : i + 2], 16) for i in (1, 3, 5))
+WARNING_STRIP = tuple(int(NORMAL["warn_bg"][i : i + 2], 16) for i in (1, 3, 5))
 
 
 @pytest.fixture
@@ -109,6 +109,29 @@ def test_a_rotated_terminal_turns_the_picture_and_the_touches_with_it(provisione
         assert bottom - top > right - left  # a portrait tile lies on its side: taller than wide on the panel
         session.click((left + right) // 2, (top + bottom) // 2)
         session.wait_for(lambda: _changed_from(session, home), what="the power list after the tap")
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("damage", ["config-emptied", "key-corrupt"])
+def test_a_damaged_terminal_still_shows_its_last_good_data_and_says_why(provisioned, damage):
+    """The configuration emptied (its village lost) or the key file corrupt,
+    after a power cut: the session comes up on the store's data, never the
+    demo village, with the warning strip across the screen."""
+    root = provisioned()
+    if damage == "config-emptied":
+        (root / "etc/village-kiosk/config.toml").write_text("")
+    else:
+        for key in (root / "etc/village-kiosk/keys").glob("*.pub"):
+            key.write_text("not a key\n")
+    session = start_session(root, (1080, 1920))
+    try:
+        home = session.wait_for(lambda: _home_drawn(session), what="the home screen")
+        strip = session.wait_for(lambda: colour_box(session.screenshot(), WARNING_STRIP), what="the warning strip")
+        assert strip[2] - strip[0] >= 1080 - 8  # across the whole width
+        assert colour_box(home, POWERS_TILE) is not None  # the store's village, on its home screen
+        log = session.output()
+        assert "Traceback" not in log and ("event=config_problem" in log or "event=sync_not_started" in log)
     finally:
         session.close()
 

@@ -14,6 +14,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+from disk_fixtures import tiny_disk  # noqa: F401 - fixture
 from feed_fixtures import Feed
 
 from kiosk.config import parse_config
@@ -339,20 +340,6 @@ def test_outcome_and_clock_survive_a_restart(feed):
         assert reopened.last_outcome().version == 1
         assert reopened.clock.lower_bound() >= generated_at
         assert reopened.now() >= generated_at
-
-
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A real, small filesystem (tmpfs of 1 MiB) for the store."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=True)
 
 
 def test_full_disk_fails_cleanly_and_keeps_the_old_snapshot(tmp_path, feed_server, tiny_disk):

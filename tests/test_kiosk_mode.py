@@ -1,15 +1,12 @@
 """Idle reset, attract screen and lockdown on the real app, by touch."""
 
-import os
-import signal
+import datetime as dt
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-import pytest
 from feed_fixtures import VILLAGE, Feed
 from feedserver import Fault
+from kiosk_process import start_kiosk, terminate
 from kivy.core.window import Window
 
 from kiosk.feed.manifest import FileKind
@@ -48,14 +45,51 @@ def test_touch_during_countdown_continues_without_pressing(ui, demo):
     assert ui.app.nav.current[0] is ScreenName.PROJECTS and not _overlay_shown()
 
 
+def _on_day(ui, day):
+    ui.app.idle.wall_clock = lambda: dt.datetime.combine(day, dt.time(10, 0))
+
+
 def test_attract_screen_cycles_notices_and_wakes_on_touch(ui, demo):
-    ui.advance(301)
-    assert ui.app.nav.current[0] is ScreenName.ATTRACT
-    assert demo.notices[0].title in ui.texts()
-    tile = ui.app.root.ids.home  # a touch on a button wakes, it does not press it
-    ui.tap_at(Window.width / 2, Window.height / 2)
-    assert ui.app.nav.current[0] is ScreenName.HOME
-    assert tile.state == "normal"
+    _on_day(ui, demo.notices[0].date)
+    try:
+        ui.advance(301)
+        assert ui.app.nav.current[0] is ScreenName.ATTRACT
+        assert demo.notices[0].title in ui.texts()
+        ui.tap_at(Window.width / 2, Window.height / 2)
+        assert ui.app.nav.current[0] is ScreenName.HOME
+    finally:
+        ui.app.idle.wall_clock = dt.datetime.now
+
+
+def test_attract_screen_shows_no_passed_notice_and_no_buttons(ui, demo):
+    """On 12月1日 the 停水 notice for 11月21日 is news no more; and nobody
+    is there to press 返回, 首页 or 大字."""
+    water = next(n for n in demo.notices if n.title == "停水通知")
+    _on_day(ui, dt.date(2026, 12, 1))
+    try:
+        ui.tap_text("村级项目")
+        ui.advance(301)
+        assert ui.app.nav.current[0] is ScreenName.ATTRACT
+        header = ui.app.root.ids
+        assert not any(ui._is_on_screen(header[name]) for name in ("back", "home", "large_toggle"))
+        shown = set()
+        for _cycle in range(len(demo.notices) + 1):
+            shown.add(ui.screen.notice_title)
+            ui.screen._next()
+        assert water.title not in shown and shown - {""}
+    finally:
+        ui.app.idle.wall_clock = dt.datetime.now
+    _on_day(ui, dt.date(2026, 11, 18))
+    try:
+        ui.app.nav.home()
+        ui.advance(301)
+        seen = set()
+        for _cycle in range(len(demo.notices) + 1):
+            seen.add(ui.screen.notice_title)
+            ui.screen._next()
+        assert water.title in seen  # still to come on 11月18日
+    finally:
+        ui.app.idle.wall_clock = dt.datetime.now
 
 
 def test_escape_close_and_keys_do_nothing(ui):
@@ -102,40 +136,17 @@ def test_night_hours_show_a_dim_clock(ui):
         idle.wall_clock = dt.datetime.now
 
 
-def _start_kiosk(tmp_path, config_text: str = "") -> tuple[subprocess.Popen, Path]:
-    """The kiosk as its own process (a small window under the tests' X
-    server), once its first frame is drawn."""
-    ready = tmp_path / "ready"
+def _start_kiosk(tmp_path, config_text: str = "") -> subprocess.Popen:
     config = tmp_path / "kiosk.toml"
     config.write_text(config_text)
-    env = dict(os.environ, VILLAGE_KIOSK_READY_FILE=str(ready), VILLAGE_KIOSK_CONFIG=str(config),
-               XDG_CACHE_HOME=str(tmp_path / "cache"))
-    child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--windowed", "--size", "800x600"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while not (ready.exists() and ready.read_text()) and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if child.poll() is not None:
-        pytest.fail(child.stdout.read())
-    return child, ready
-
-
-def _terminate(child: subprocess.Popen, within: float) -> str:
-    try:
-        child.send_signal(signal.SIGTERM)
-        output, _ = child.communicate(timeout=within)
-        return output
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+    return start_kiosk(tmp_path, config)
 
 
 def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path):
     """SIGTERM (systemctl stop, a shutdown) ends the kiosk at once, though
     lockdown refuses every way a villager could close it."""
-    child, _ = _start_kiosk(tmp_path)
-    output = _terminate(child, within=15)
+    child = _start_kiosk(tmp_path)
+    output = terminate(child, within=15)
     assert child.returncode == 0, output
     assert "event=stop_requested signal=SIGTERM" in output
 
@@ -148,7 +159,7 @@ def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tm
     feed.store.close()
     picture = next(e for e in manifest.files if e.kind is FileKind.MEDIA)
     fault_server.fault(picture.sha256, Fault("stall", delay=40))
-    child, _ = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
+    child = _start_kiosk(tmp_path, f'[feed]\nplatform = "{fault_server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
                                       f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "store"}"\n')
     try:
         deadline = time.monotonic() + 30
@@ -158,5 +169,5 @@ def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tm
     finally:
         # Well before the stalled read's 30 s timeout (the unit allows 10 s;
         # the sync thread is given 5).
-        output = _terminate(child, within=15)
+        output = terminate(child, within=15)
     assert child.returncode == 0, output

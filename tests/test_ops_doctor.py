@@ -165,3 +165,18 @@ def test_missing_pin_and_token_are_warnings(tmp_path, platform, capsys):
     assert found["config"][0] is Level.WARN and "no token set" in found["config"][1]
     assert found["heartbeat"][0] is Level.WARN and "--token" in found["heartbeat"][1]
     assert Config().terminal.token == ""
+
+
+def test_read_aloud_without_a_sound_device_is_named(tmp_path, monkeypatch):
+    """espeak-ng installed but nothing to play on: not 'OK' (the kiosk's
+    button tells villagers it cannot speak)."""
+    from kiosk.speech.engine import SpeechEngine
+
+    if SpeechEngine.detect() is None:
+        pytest.skip("espeak-ng with its cmn voice is not installed (provisioning/dev.sh installs it)")
+    (tmp_path / ".asoundrc").write_text("pcm.!default { type hw card 7 }\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    check = doctor.check_speech()
+    assert check.level is Level.WARN and "cannot play" in check.detail and "speakers" in check.fix
+    (tmp_path / ".asoundrc").write_text("pcm.!default { type null }\n")
+    assert doctor.check_speech().level is Level.OK

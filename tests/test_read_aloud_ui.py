@@ -67,3 +67,49 @@ def test_button_absent_where_nothing_to_read_or_no_engine(ui, demo):
         assert "朗读" not in ui.texts()
     finally:
         ui.app.read_aloud = previous
+
+
+def _alsa_home(tmp_path, monkeypatch, default: str) -> None:
+    """ALSA's default device for espeak-ng (read from $HOME/.asoundrc):
+    ``null`` plays into nothing, a missing card fails as a terminal without
+    a sound card does."""
+    (tmp_path / ".asoundrc").write_text(f"pcm.!default {{ {default} }}\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
+NO_CARD = "type hw card 7"  # no such card on any test machine
+
+
+def test_the_button_says_so_when_there_is_no_sound_device(ui, demo, tmp_path, monkeypatch):
+    engine = SpeechEngine.detect()
+    if engine is None:
+        pytest.skip("espeak-ng with its cmn voice is not installed (provisioning/dev.sh installs it)")
+    _alsa_home(tmp_path, monkeypatch, NO_CARD)
+    previous = ui.app.read_aloud
+    ui.app.read_aloud = ReadAloud(engine)
+    try:
+        ui.go(ScreenName.NOTICE_DETAIL, notice_id=demo.notices[0].id)
+        ui.tap(ui.app.root.ids.read_aloud)
+        deadline = time.monotonic() + 10
+        while not ui.app.root.notice:
+            assert time.monotonic() < deadline, "no word that nothing could be heard"
+            time.sleep(0.1)
+            ui.app._poll_reading()
+            ui.pump(1)
+        assert "发不出声音" in ui.app.root.notice and ui.app.root.ids.notice.shown
+        assert not ui.app.root.reading and ui.app.root.ids.read_aloud.text == "朗读"
+        assert "发不出声音" in " ".join(ui.texts())
+    finally:
+        ui.app.read_aloud.stop()
+        ui.app.read_aloud = previous
+        ui.app._end_notice()
+
+
+def test_the_engine_knows_whether_its_sound_can_be_heard(tmp_path, monkeypatch):
+    engine = SpeechEngine.detect()
+    if engine is None:
+        pytest.skip("espeak-ng with its cmn voice is not installed (provisioning/dev.sh installs it)")
+    _alsa_home(tmp_path, monkeypatch, NO_CARD)
+    assert engine.audio_problem() is not None
+    _alsa_home(tmp_path, monkeypatch, "type null")
+    assert engine.audio_problem() is None

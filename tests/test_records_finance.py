@@ -44,7 +44,7 @@ def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
     chart = {bar.label: bar.text for bar in ui.screen.walk() if isinstance(bar, InlineBarRow)}
     largest, fen = summary.by_category[0]
     assert chart[largest] == money.yuan_short(fen)
-    assert len(row_list(ui).data) == summary.entry_count
+    assert len(row_list(ui).data) == summary.entry_count + 1  # the month's summary, then its entries
 
     show_row(ui, entry.purpose)
     ui.tap_text(entry.purpose)
@@ -151,7 +151,7 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
     ui.tap_text("2026年12月")
     assert ui.app.nav.current == (ScreenName.FINANCE_MONTH, {"month": BIG_MONTH})
     rows = row_list(ui)
-    assert len(rows.data) == BIG_COUNT
+    assert len(rows.data) == BIG_COUNT + 1  # the month's summary first
     assert 3 <= len(rows.children[0].children) < 60  # only the rows on screen are widgets
     first_titles = {row.title for row in of_type(ui, RowButton)}
     assert "测试支出第0笔" in first_titles

@@ -169,12 +169,14 @@ class Database:
             return True
         if shutil.disk_usage(self.path.parent).free < 1024 * 1024:
             return False
-        self._close_connections()
+        # The calling thread's connection only: other threads may be reading
+        # through theirs this moment (they only read; new threads write).
+        self.leave_thread()
         self.read_only = False
         try:
             self._connection()
         except sqlite3.Error:
-            return False
+            self.read_only = True
         return not self.read_only
 
     # ------------------------------------------------------------ queries

@@ -372,6 +372,8 @@ def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
     record it in the store and log its one line."""
     held = _held_version(store)
     try:
+        if not store.retry_writing():
+            raise Failed("disk full: cannot write the store")
         result = run()
     except Rejected as exc:
         result = outcome.rejected(str(exc), held)

@@ -165,8 +165,13 @@ def check_font() -> Check:
 def check_speech() -> Check:
     from kiosk.speech.engine import VOICE, SpeechEngine
 
-    if SpeechEngine.detect() is not None:
-        return _ok("read-aloud", f"espeak-ng with the {VOICE} voice")
+    engine = SpeechEngine.detect()
+    if engine is not None:
+        problem = engine.audio_problem()
+        if problem:
+            return _warn("read-aloud", f"espeak-ng cannot play: {problem}; the read-aloud button tells villagers it cannot speak",
+                         "connect the speakers or check the sound card (cat /proc/asound/cards; aplay -l from alsa-utils)")
+        return _ok("read-aloud", f"espeak-ng with the {VOICE} voice, sound device opens")
     if shutil.which("espeak-ng") is None:
         return _warn("read-aloud", "espeak-ng is not installed: the read-aloud button is hidden", "apt-get install espeak-ng")
     return _warn("read-aloud", f"espeak-ng has no {VOICE} voice: the read-aloud button is hidden", "apt-get install --reinstall espeak-ng-data")

@@ -1,4 +1,5 @@
-"""Structured logging: one line per event on stdout, for journald.
+"""Structured logging: one line per event on stderr, for journald (stdout
+is the commands' own: ``sync`` prints one outcome line there).
 
 Every record becomes one ``key=value`` line (or one JSON object with
 ``json=True``)::
@@ -86,9 +87,9 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(level: int = logging.INFO, stream: IO[str] | None = None, json_lines: bool = False) -> logging.Handler:
-    """Send every log record to ``stream`` (stdout) as one structured line.
+    """Send every log record to ``stream`` (stderr) as one structured line.
     Replaces handlers set up before, so calling it twice is harmless."""
-    handler = logging.StreamHandler(stream or sys.stdout)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if json_lines else KeyValueFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):

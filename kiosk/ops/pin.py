@@ -6,13 +6,17 @@ minutes).
 The lock-out is kept in the operations state (``kiosk.ops.state``), so
 pulling the plug does not give a guesser five fresh tries. It runs on the
 wall clock, since a lock must survive a reboot; a clock that jumps back
-cannot stretch a lock past its length.
+cannot stretch a lock past its length. When that state cannot be read or
+written (a full disk), the lock-out is kept in memory for the kiosk's life:
+the PIN pad works and guessing stays slow.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +35,7 @@ LOCK_SECONDS = 600.0
 # scrypt cost: ~16 MiB and a few tens of ms on a terminal's CPU.
 _N, _R, _P = 2**14, 8, 1
 _STATE_KEY = "pin_guard"
+_STATE_ERRORS = (OSError, sqlite3.Error, diskcache.Timeout)
 
 
 class PinError(ValueError):
@@ -80,31 +85,64 @@ class PinGuard:
     def __init__(
         self,
         pin_hash: str,
-        state: diskcache.Cache,
+        state: diskcache.Cache | None,
         clock: Callable[[], float] = time.time,
         max_failures: int = MAX_FAILURES,
         lock_s: float = LOCK_SECONDS,
     ):
         self.pin_hash = pin_hash
-        self._state = state
+        self._state = state  # None: it could not be opened (memory only)
+        self._memory = (0, 0.0)
         self._clock = clock
         self.max_failures = max_failures
         self.lock_s = lock_s
 
     @classmethod
     def from_config(cls, config: Config, clock: Callable[[], float] = time.time) -> PinGuard:
-        return cls(config.terminal.pin_hash, open_configured_state(config), clock)
+        try:
+            state = open_configured_state(config)
+        except _STATE_ERRORS as exc:
+            log.warning("pin: the lock-out state cannot be opened (%s); kept in memory", exc)
+            state = None
+        return cls(config.terminal.pin_hash, state, clock)
 
     def close(self) -> None:
         """Close the state it holds open (one guard can serve the app's life)."""
-        self._state.close()
+        if self._state is not None:
+            self._state.close()
 
     def _load(self) -> tuple[int, float]:
-        failures, locked_until = self._state.get(_STATE_KEY, (0, 0.0), retry=True)
-        return int(failures), float(locked_until)
+        if self._state is not None:
+            try:
+                failures, locked_until = self._state.get(_STATE_KEY, self._memory, retry=True)
+                return int(failures), float(locked_until)
+            except _STATE_ERRORS as exc:
+                log.warning("pin: cannot read the lock-out state (%s); using memory", exc)
+        return self._memory
 
     def _save(self, failures: int, locked_until: float) -> None:
-        self._state.set(_STATE_KEY, (failures, locked_until), retry=True)
+        self._memory = (failures, locked_until)
+        if self._state is not None:
+            try:
+                self._state.set(_STATE_KEY, self._memory, retry=True)
+            except _STATE_ERRORS as exc:
+                log.warning("pin: cannot write the lock-out state (%s); kept in memory", exc)
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """The state's transaction (one check at a time) when it can be had;
+        on a full disk none: the memory then serves this process alone."""
+        stack = contextlib.ExitStack()
+        if self._state is not None:
+            try:
+                stack.enter_context(self._state.transact(retry=True))
+            except _STATE_ERRORS as exc:
+                log.warning("pin: no lock-out transaction (%s)", exc)
+        try:
+            with stack:
+                yield
+        except _STATE_ERRORS as exc:  # COMMIT refused by a full disk: the memory has it
+            log.warning("pin: cannot end the lock-out transaction (%s)", exc)
 
     def locked_for(self) -> float:
         """Seconds until the PIN can be tried again (0 when it can now)."""
@@ -116,7 +154,7 @@ class PinGuard:
     def check(self, pin: str) -> PinResult:
         if not self.pin_hash:
             return PinResult(PinOutcome.NOT_SET)
-        with self._state.transact(retry=True):
+        with self._transaction():
             failures, locked_until = self._load()
             now = self._clock()
             remaining = min(locked_until - now, self.lock_s)

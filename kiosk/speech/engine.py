@@ -9,6 +9,12 @@ one before, as does ``stop`` (the idle reset, leaving the screen).
 ``SpeechEngine.detect()`` returns None, with one log line saying why, when
 espeak-ng or the voice is missing: the UI then hides its read-aloud button.
 Use an engine from one thread (the UI's).
+
+espeak-ng exits 0 even when it cannot play (no sound card: ALSA's "cannot
+find card"), saying so only on stderr. ``audio_problem()`` asks it to say
+nothing and reads what it complains of (the doctor's check); ``speak``
+watches its stderr, so ``take_failure()`` tells the UI, which tells the
+villager in words, instead of a button that flips back silently.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class SpeechEngine:
         self.executable = executable
         self.speed = speed
         self._process: subprocess.Popen[bytes] | None = None
+        self._failure: str | None = None  # set by the stderr watcher, read by the UI
 
     @classmethod
     def detect(cls, *, speed: int = ELDER_SPEED) -> SpeechEngine | None:
@@ -57,16 +64,39 @@ class SpeechEngine:
     def speak(self, text: str) -> None:
         """Start reading ``text`` aloud (Chinese) and return at once."""
         self.stop()
+        self._failure = None
         try:
-            process = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except OSError as exc:  # uninstalled since detect(): stay silent, not crash
+            process = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except OSError as exc:  # uninstalled since detect(): say so, not crash
             log.warning("read-aloud failed: %s", exc)
+            self._failure = str(exc)
             return
         self._process = process
         # Converting a long notice takes a moment, and espeak-ng reads its
         # input only as fast as it speaks (a long text does not fit the
         # pipe's buffer): both happen in a thread, not in the caller's.
         threading.Thread(target=_feed, args=(process, text), daemon=True).start()
+        threading.Thread(target=self._watch, args=(process,), daemon=True).start()
+
+    def _watch(self, process: subprocess.Popen[bytes]) -> None:
+        complaint = _complaint(process.stderr.read().decode(errors="replace"))
+        if complaint and (self._process is None or process is self._process):  # not one replaced since
+            log.warning("read-aloud: cannot play: %s", complaint)
+            self._failure = complaint
+
+    def take_failure(self) -> str | None:
+        """Why the last ``speak`` could not be heard (once), or None."""
+        failure, self._failure = self._failure, None
+        return failure
+
+    def audio_problem(self) -> str | None:
+        """None when espeak-ng can open the sound device; else what it said
+        (it is given nothing to say: no sound comes out)."""
+        try:
+            result = subprocess.run(self._command(), input=b"", capture_output=True, timeout=_PROBE_TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return str(exc)
+        return _complaint(result.stderr.decode(errors="replace")) or (f"exit status {result.returncode}" if result.returncode else None)
 
     def stop(self) -> None:
         """Stop the current utterance, if any."""
@@ -91,6 +121,17 @@ class SpeechEngine:
             check=True,
         )
         return path
+
+
+def _complaint(stderr: str) -> str | None:
+    """What espeak-ng said of the sound device, if anything: its own
+    "error:" line, with ALSA's first word on why."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not any("error" in line.lower() for line in lines):
+        return None
+    alsa = next((line.split(") ", 1)[-1] for line in lines if line.startswith("ALSA lib")), "")
+    own = next((line for line in lines if line.lower().startswith("error")), lines[-1])
+    return f"{own} ({alsa})" if alsa else own
 
 
 def _feed(process: subprocess.Popen[bytes], text: str) -> None:
