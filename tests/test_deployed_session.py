@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 from ops_fixtures import PIN, platform  # noqa: F401 - fixture
@@ -55,8 +56,12 @@ def _venv_kiosk() -> str:
 
 
 def _home_drawn(session):
+    """The home screen once it has settled (the same picture a second later)."""
     image = session.screenshot()
-    return image if colour_box(image, POWERS_TILE) else None
+    if not colour_box(image, POWERS_TILE):
+        return None
+    time.sleep(1)
+    return image if _same_picture(image, session.screenshot()) else None
 
 
 @pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -77,7 +82,7 @@ def test_the_session_fills_the_whole_screen_and_taps_move_between_screens(provis
         session.click((left + right) // 2, (top + bottom) // 2)
         powers = session.wait_for(lambda: _changed_from(session, home), what="the power list after the tap")
         back = _header_button(powers, leftmost=True)
-        assert back[0] < width // 4  # 返回, top left, now that there is somewhere to go back to
+        assert back[0] < width // 4, _save(tmp_path, powers=powers)  # 返回, top left, now that there is somewhere to go back to
         session.click(*back)
         session.wait_for(lambda: _nearly_same_picture(session.screenshot(), home), timeout=15,
                          what=f"the home screen after 返回 ({_save(tmp_path, home=home, powers=powers)})")
