@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tooling.bench.cli import add_commands as add_bench_commands
 
     add_bench_commands(commands)
+    from kiosk.hub.cli import add_commands as add_hub_commands
+
+    add_hub_commands(commands)
     return parser
 
 

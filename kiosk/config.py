@@ -15,6 +15,8 @@ from msgspec import Meta
 
 from kiosk import paths
 
+TerminalId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+
 
 class ConfigError(ValueError):
     pass
@@ -25,7 +27,7 @@ class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 
 class TerminalConfig(_Section, kw_only=True):
-    id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = "DEMO-0001"
+    id: TerminalId = "DEMO-0001"
     # Salted hash of the technician PIN (see provisioning); empty = no menu.
     pin_hash: str = ""
     # Bearer token for the heartbeat endpoint. A secret: the file is

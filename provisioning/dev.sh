@@ -19,7 +19,9 @@ APT_PACKAGES=(
     systemd                             # systemd-analyze verify for the unit files
     x11-xserver-utils                   # xset in the kiosk session script
     xinit xdotool util-linux            # the deployed-session test: xinit, real X input, unshare/setpriv
-    chromium                            # the browser-kiosk peer in the benchmark
+    chromium                            # the browser-kiosk peer in the benchmark; the hub's pages in the tests
+    chromium-driver                     # WebDriver for that Chromium (the hub's page tests, Selenium)
+    postgresql                          # the hub on PostgreSQL: tests and bench start a throwaway cluster
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

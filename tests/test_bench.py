@@ -222,6 +222,8 @@ def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypat
             "cold",
             "--skip",
             "ui",
+            "--skip",
+            "hub",
         ]
     )
     assert status == 0

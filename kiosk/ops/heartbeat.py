@@ -28,18 +28,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import diskcache
 import msgspec
+from msgspec import Meta
 
 import kiosk
-from kiosk.config import Config
+from kiosk.config import Config, TerminalId
 from kiosk.feed.outcome import OutcomeRecord
 from kiosk.feed.store import Store
+from kiosk.model import VillageCode
 from kiosk.ops.logs import log_event
 from kiosk.ops.state import open_state
-from kiosk.ops.usage import UsageCounter, UsageCounts
+from kiosk.ops.usage import MAX_KEYS, UsageCounter, UsageCounts
 
 if TYPE_CHECKING:  # the client itself is imported when a report goes out, not at the kiosk's start
     import httpx
@@ -49,6 +51,11 @@ log = logging.getLogger("kiosk.ops")
 BODY_FORMAT = 1
 MAX_PERIODS = 500  # undelivered periods kept (at 5 minutes: 41 hours of steady use)
 MAX_BATCH = 48  # periods per request, oldest first; the rest go with the next ones
+# A platform refuses larger bodies (413). The periods of one request are
+# kept to half of it: one period is at most ~0.3 MB (MAX_KEYS views of
+# record ids), so the oldest always fits and a busy backlog never sticks.
+MAX_BODY_BYTES = 1024 * 1024
+MAX_BATCH_BYTES = MAX_BODY_BYTES // 2
 CONNECT_TIMEOUT_S = 5.0
 TIMEOUT_S = 15.0
 _PERIOD_PREFIX = "usage/"
@@ -87,51 +94,57 @@ class TerminalStatus:
 
 
 # ------------------------------------------------------------ wire format
+# The hub (kiosk.hub) decodes with these same structs: the constraints are
+# checked there, on decoding; building a struct here checks nothing.
+
+Count = Annotated[int, Meta(ge=0)]
+Moment = Annotated[dt.datetime, Meta(tz=True)]
+PeriodId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 
 class View(msgspec.Struct, frozen=True):
-    screen: str
+    screen: Annotated[str, Meta(min_length=1, max_length=64)]
     item: str | None
-    count: int
+    count: Count
 
 
 class Period(msgspec.Struct, frozen=True):
-    id: str
-    start: dt.datetime
-    end: dt.datetime
-    views: list[View]
-    dropped_views: int = 0
+    id: PeriodId
+    start: Moment
+    end: Moment
+    views: Annotated[list[View], Meta(max_length=MAX_KEYS)]
+    dropped_views: Count = 0
 
 
 class DataState(msgspec.Struct, frozen=True):
-    version: int
-    generated_at: dt.datetime | None
-    expires_at: dt.datetime | None
-    age_s: int | None
+    version: Annotated[int, Meta(ge=1)]
+    generated_at: Moment | None
+    expires_at: Moment | None
+    age_s: int | None  # by the terminal's clock: negative when it is behind
     stale: bool
 
 
 class LastSync(msgspec.Struct, frozen=True):
     outcome: str
     message: str
-    at: dt.datetime
+    at: Moment
     version: int | None
 
 
 class Usage(msgspec.Struct, frozen=True):
-    periods: list[Period]
-    dropped_periods: int
+    periods: Annotated[list[Period], Meta(max_length=MAX_BATCH)]
+    dropped_periods: Count
 
 
 class Heartbeat(msgspec.Struct, frozen=True):
     format: int
-    terminal_id: str
-    village: str
-    software_version: str
-    sent_at: dt.datetime
-    uptime_s: int
-    system_uptime_s: int | None
-    disk_free_bytes: int | None
+    terminal_id: TerminalId
+    village: VillageCode
+    software_version: Annotated[str, Meta(max_length=64)]
+    sent_at: Moment
+    uptime_s: Count
+    system_uptime_s: Count | None
+    disk_free_bytes: Count | None
     data: DataState | None
     last_sync: LastSync | None
     usage: Usage
@@ -286,6 +299,22 @@ class HeartbeatReporter:
             usage=Usage(periods, dropped_periods),
         )
 
+    def _batch(self) -> tuple[list[str], list[Period]]:
+        """The oldest pending periods that fit one request (at least one),
+        with their keys in the state."""
+        keys, periods, size = [], [], 0
+        for key in self._period_keys()[:MAX_BATCH]:
+            raw = self.state.get(key, retry=True)
+            if raw is None:
+                continue
+            period = _PERIOD.decode(raw)
+            size += len(msgspec.json.encode(period))
+            if periods and size > MAX_BATCH_BYTES:
+                break
+            keys.append(key)
+            periods.append(period)
+        return keys, periods
+
     def _refusal(self) -> str | None:
         if self.url is None:
             return "no platform or heartbeat url configured"
@@ -317,8 +346,7 @@ class HeartbeatReporter:
         refusal = self._refusal()
         if refusal:
             return HeartbeatResult(self._now(), False, refusal)
-        keys = self._period_keys()[:MAX_BATCH]
-        periods = [_PERIOD.decode(raw) for raw in (self.state.get(key, retry=True) for key in keys) if raw is not None]
+        keys, periods = self._batch()
         dropped = self.dropped_periods()
         body = msgspec.json.encode(self.build(periods, dropped))
         import httpx

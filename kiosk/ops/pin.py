@@ -1,12 +1,7 @@
-"""The technician PIN: stored only as a salted hash, checked in constant
-time, and guarded against guessing (5 wrong tries lock it for 10 minutes).
-
-Hash format (one string in ``[terminal] pin_hash``)::
-
-    scrypt$<n>$<r>$<p>$<salt base64>$<hash base64>
-
-The parameters travel with the hash so they can be raised later without
-breaking terminals already provisioned.
+"""The technician PIN: stored only as a salted scrypt hash
+(``kiosk.secret_hash``, one string in ``[terminal] pin_hash``), checked in
+constant time, and guarded against guessing (5 wrong tries lock it for 10
+minutes).
 
 The lock-out is kept in the operations state (``kiosk.ops.state``), so
 pulling the plug does not give a guesser five fresh tries. It runs on the
@@ -18,14 +13,9 @@ the PIN pad works and guessing stays slow.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import enum
-import hashlib
-import hmac
 import logging
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -35,6 +25,7 @@ import diskcache
 
 from kiosk.config import Config
 from kiosk.ops.state import open_configured_state
+from kiosk.secret_hash import hash_secret, is_secret_hash, verify_secret
 
 log = logging.getLogger("kiosk.ops")
 
@@ -60,36 +51,14 @@ def validate_pin(pin: str) -> str:
     return pin
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32)
-
-
 def hash_pin(pin: str) -> str:
     validate_pin(pin)
-    salt = secrets.token_bytes(16)
-    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(_scrypt(pin, salt, _N, _R, _P))}"
+    return hash_secret(pin, _N, _R, _P)
 
 
-def verify_pin(pin: str, stored: str) -> bool:
-    """True when ``pin`` matches ``stored``; False for a malformed hash."""
-    try:
-        scheme, n, r, p, salt, expected = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        actual = _scrypt(pin, base64.b64decode(salt, validate=True), int(n), int(r), int(p))
-        return hmac.compare_digest(actual, base64.b64decode(expected, validate=True))
-    except (ValueError, binascii.Error, MemoryError):
-        return False
-
-
-def is_pin_hash(stored: str) -> bool:
-    """Whether ``stored`` is a hash this module can check (for the doctor)."""
-    parts = stored.split("$")
-    return len(parts) == 6 and parts[0] == "scrypt" and all(part.isdigit() for part in parts[1:4])
+# Any hash made by hash_pin, whatever its parameters.
+verify_pin = verify_secret
+is_pin_hash = is_secret_hash
 
 
 class PinOutcome(enum.Enum):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from kiosk import paths
 from tooling import serve
-from tooling.bench import peer, report, syncbench
+from tooling.bench import hubload, peer, report, syncbench
 from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
 
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"  # screens.shell.app writes the first frame's time there
@@ -338,6 +338,8 @@ class Bench:
             server.stop()
         if "peer" not in self.skip:
             self._peer(demo, display)
+        if "hub" not in self.skip:
+            self._hub()
         self._derive()
         r["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         r["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -451,6 +453,12 @@ class Bench:
         except peer.PeerUnavailable as exc:
             self.results["peer"] = {"first_paint_s": None, "pss_mib": None, "reason": str(exc)}
             self.skipped("peer", str(exc))
+
+    def _hub(self) -> None:
+        plan = hubload.QUICK_HUB if self.plan is QUICK else hubload.FULL_HUB
+        hub = hubload.measure(plan, self.work / "hub", step=self.step)
+        self.results["skipped"].update(hub.pop("skipped"))
+        self.results["hub"] = hub
 
     def _derive(self) -> None:
         """Ratios to the peer, and search from the core when no search screen ran."""
