@@ -93,7 +93,7 @@ def test_bad_answers_change_nothing(tmp_path):
 def test_serve_refuses_a_bad_configuration_clearly(tmp_path):
     config = tmp_path / "hub.toml"
     config.write_text('[hub]\nsilent_after_h = "two"\n')
-    result = hub_cli("serve", "--config", str(config))
+    result = hub_cli("serve", "--hub-config", str(config))
     assert result.returncode == 3 and "silent_after_h" in result.stderr and "Traceback" not in result.stderr
-    missing = hub_cli("serve", "--config", str(tmp_path / "none.toml"))
+    missing = hub_cli("serve", "--hub-config", str(tmp_path / "none.toml"))
     assert missing.returncode == 3 and "no such file" in missing.stderr

@@ -33,7 +33,7 @@ def _run(name: str):
 def _common(parser: argparse.ArgumentParser) -> None:
     # Not the kiosk's own --config (a terminal's file): a destination of its own.
     parser.add_argument(
-        "--config", dest="hub_config", type=Path, metavar="PATH", help="the hub's configuration (default /etc/village-kiosk/hub.toml)"
+        "--hub-config", dest="hub_config", type=Path, metavar="PATH", help="the hub's configuration (default /etc/village-kiosk/hub.toml)"
     )
     parser.add_argument("--database", metavar="URL", help="sqlite:///PATH or postgresql://… (overrides the configuration)")
 

@@ -44,7 +44,7 @@ from kiosk.ops.heartbeat import BODY_FORMAT, MAX_BATCH, Heartbeat, Period, Usage
 from tooling.bench import report
 from tooling.bench.memory import process_tree
 from tooling.bench.postgres import PostgresUnavailable, ThrowawayCluster
-from tooling.bench.serve import free_port
+from tooling.serve import free_port
 
 FIELD_INTERVAL_S = 300.0  # a terminal's heartbeat interval in the field
 REFERENCE_TERMINALS = 10_000  # the target: this many terminals on one core
@@ -180,7 +180,7 @@ class HubProcess:
             self.database,
             "--listen",
             f"127.0.0.1:{self.port}",
-            "--config",
+            "--hub-config",
             os.devnull,
         ]
         with self.log.open("ab") as out:
