@@ -21,7 +21,7 @@ EXIT_SETUP = 3  # missing font, display or bad configuration
 EXIT_DATA = 4  # the village data is invalid
 
 
-def _size(text: str) -> tuple[int, int]:
+def window_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
     except ValueError:
@@ -31,7 +31,7 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def _add_data_options(parser: argparse.ArgumentParser, default=None) -> None:
+def add_data_options(parser: argparse.ArgumentParser, default=None) -> None:
     parser.add_argument("--config", type=Path, default=default, help="configuration file (default /etc/village-kiosk/config.toml)")
     parser.add_argument("--data", type=Path, default=default, metavar="DIR", help="show a source folder of village data instead")
 
@@ -40,19 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="village-kiosk", description="Village micro-power disclosure terminal.")
     parser.add_argument("--version", action="version", version=f"village-kiosk {__version__}")
     parser.add_argument("--windowed", action="store_true", help="a window instead of fullscreen (development)")
-    parser.add_argument("--size", type=_size, metavar="WxH", help="window size with --windowed, e.g. 1080x1920")
-    _add_data_options(parser)
+    parser.add_argument("--size", type=window_size, metavar="WxH", help="window size with --windowed, e.g. 1080x1920")
+    add_data_options(parser)
     parser.set_defaults(func=run_kiosk)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-
-    tour = commands.add_parser("tour", help="render every screen to PNG files (starts Xvfb if there is no DISPLAY)")
-    tour.add_argument("--out", type=Path, required=True, metavar="DIR")
-    # SUPPRESS: an option also given before the command name keeps its value
-    # (argparse would put the command's default over it).
-    tour.add_argument("--size", type=_size, default=argparse.SUPPRESS, metavar="WxH", help="default 1080x1920")
-    tour.add_argument("--font-scale", type=float, default=1.0, metavar="S", help="1 = normal; 1.5 or more = large mode")
-    _add_data_options(tour, default=argparse.SUPPRESS)
-    tour.set_defaults(func=run_tour)
 
     try:
         from kiosk.feed.cli import add_commands
@@ -63,16 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.ops.cli import add_commands as add_ops_commands
 
     add_ops_commands(commands)
-    from tooling.bench.cli import add_commands as add_bench_commands
-
-    add_bench_commands(commands)
     from kiosk.hub.cli import add_commands as add_hub_commands
 
     add_hub_commands(commands)
+    try:
+        from tooling.cli import add_commands as add_tooling_commands
+    except ImportError:  # a terminal installed without the tooling: no tour, no bench
+        pass
+    else:
+        add_tooling_commands(commands)
     return parser
 
 
-def _load(args):
+def load_data(args):
     """Configuration and live data for the UI commands, or a clear error."""
     from kiosk.config import load_config
     from kiosk.decode import FeedError
@@ -82,11 +76,11 @@ def _load(args):
     try:
         live = LiveData.open(config, args.data)
     except FeedError as exc:
-        raise SystemExit(_fail(EXIT_DATA, f"village data rejected: {exc}")) from None
+        raise SystemExit(fail(EXIT_DATA, f"village data rejected: {exc}")) from None
     return config, live
 
 
-def _fail(code: int, message: str) -> int:
+def fail(code: int, message: str) -> int:
     print(f"village-kiosk: {message}", file=sys.stderr)
     return code
 
@@ -103,14 +97,14 @@ def run_kiosk(args) -> int:
     try:
         screen = screen_size()
     except NoXServer as exc:
-        return _fail(EXIT_SETUP, str(exc))
+        return fail(EXIT_SETUP, str(exc))
     config, live = open_terminal(args.config, args.data)
     try:
         from screens.shell.runtime import prepare_kivy
 
         prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed, rotation=config.display.rotation)
     except FontMissing as exc:
-        return _fail(EXIT_SETUP, str(exc))
+        return fail(EXIT_SETUP, str(exc))
     from kiosk.ops.stop import record_pid
     from screens.shell.app import KioskApp
     from screens.shell.kiosk_mode import stop_on_terminate
@@ -134,29 +128,6 @@ def _leave_now(status: int) -> NoReturn:
     os._exit(status)
 
 
-def run_tour(args) -> int:
-    from kiosk.fonts import FontMissing
-    from tooling.display import DisplayError
-
-    config, live = _load(args)
-    if live.snapshot is None:
-        return _fail(EXIT_DATA, "no village data yet: sync or import first (village-kiosk sync --once)")
-    try:
-        from tooling.harness import Harness
-
-        harness = Harness.start(config, live.snapshot, size=args.size or (1080, 1920), live=live)
-    except (FontMissing, DisplayError) as exc:
-        return _fail(EXIT_SETUP, str(exc))
-    if args.font_scale > 1:
-        harness.app.theme.large_scale = args.font_scale
-        harness.set_large(True)
-    from tooling.tour import run_tour as tour
-
-    for path in tour(harness, args.out):
-        print(path)
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     from kiosk.ops.logs import setup_logging
 
@@ -171,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ConfigError as exc:
-        return _fail(EXIT_SETUP, str(exc))
+        return fail(EXIT_SETUP, str(exc))
 
 
 if __name__ == "__main__":

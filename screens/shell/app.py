@@ -134,7 +134,7 @@ class KioskApp(App):
         self._on_window_size(Window, Window.size)
         clip_with_scissor()
         load_kv("uix.widgets")
-        load_kv("uix.lists")
+        load_kv("ui_screens.lists")
         root = Builder.load_file(str(_HERE / "app.kv"))
         self.nav = Navigator(root.ids.manager)
         self.nav.on_change.append(root.on_screen_changed)

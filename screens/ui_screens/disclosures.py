@@ -20,7 +20,7 @@ from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
 from kiosk.privacy import MaskedTable, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
-from screens.uix.lists import ListScreen, PageScreen
+from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.widgets import FitRow, HintText, KLabel, Pill, Section
 
 ROWS_PER_PAGE = 20

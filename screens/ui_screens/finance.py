@@ -16,7 +16,7 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
-from screens.uix.lists import ListScreen, PageScreen
+from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.widgets import HintLabel, PictureGrid, RowButton, Section
 
 

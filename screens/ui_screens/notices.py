@@ -9,7 +9,7 @@ from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
-from screens.uix.lists import ListScreen, PageScreen
+from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.widgets import HintLabel, KLabel, LongText, Section
 
 CASE_BADGE = "典型案例"

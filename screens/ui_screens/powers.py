@@ -15,7 +15,7 @@ from screens.shell.navigation import go_to, load_kv
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.flowchart import FlowchartPreview
-from screens.uix.lists import ListScreen, PageScreen
+from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.widgets import HintLabel, KButton, Section, TapArea
 
 load_kv("ui_screens.flowchart")  # the rules of the flowchart preview on the detail page

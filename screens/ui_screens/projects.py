@@ -14,7 +14,7 @@ from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
-from screens.uix.lists import PageScreen
+from screens.ui_screens.lists import PageScreen
 from screens.uix.widgets import BarChart, FitRow, HintLabel, KLabel, MessageStrip, PictureGrid, Pill, Section, TapArea
 
 # The few words a flag shows on a list row; the full sentence is on the detail page.
