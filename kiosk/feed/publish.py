@@ -26,9 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk import decode, images, model
+from kiosk.benefits import publish as benefits
+from kiosk.benefits.model import Kdf
 from kiosk.feed import keys, verify
 from kiosk.feed.manifest import (
     BLOB_DIR,
@@ -113,6 +116,25 @@ def _source_media(src: Path) -> dict[str, Path]:
     return media
 
 
+def _sealed_benefits(src: Path, village: str, private_key: Ed25519PrivateKey, kdf: Kdf | None, documents: dict) -> dict[str, bytes]:
+    """``benefits.json`` sealed from the plain ``benefits-source.json``, if
+    the folder has one: the plain file itself is never published."""
+    secret = private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    try:
+        sealed = benefits.sealed_document(src, village, secret, kdf)
+    except benefits.SourceError as exc:
+        raise PublishError(f"{src}: {exc}") from None
+    if sealed is None:
+        return {}
+    if decode.BENEFITS_DOC in documents:
+        raise PublishError(f"{src}: holds both {decode.BENEFITS_DOC} and {benefits.SOURCE_NAME}; publish one or the other")
+    try:
+        decode.decode_document(decode.BENEFITS_DOC, sealed)  # the limits, as a terminal will check them
+    except decode.FeedError as exc:
+        raise PublishError(f"{src}: {benefits.SOURCE_NAME} sealed: {exc}") from None
+    return {decode.BENEFITS_DOC: sealed}
+
+
 def read_previous(out: Path) -> Manifest | None:
     path = out / MANIFEST_NAME
     if not path.exists():
@@ -186,18 +208,22 @@ def build(
     expires_days: float = DEFAULT_EXPIRES_DAYS,
     now: dt.datetime | None = None,
     pack: bool = True,
+    benefits_kdf: Kdf | None = None,
 ) -> Built:
     """Validate ``src`` and publish it into ``out``, signed.
 
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
     expired feeds). ``pack``: also write every blob into one pack, for fast
-    first syncs (a tree for a USB stick does not need one)."""
+    first syncs (a tree for a USB stick does not need one). ``benefits_kdf``:
+    the key derivation for ``benefits-source.json`` (default: the village's
+    own salt, the default cost)."""
     try:
         snapshot = load_folder(src)
     except decode.FeedError as exc:
         raise PublishError(f"{src}: {exc}") from None
     documents = read_folder_documents(src)
+    documents.update(_sealed_benefits(src, snapshot.village.code, private_key, benefits_kdf, documents))
     media = _source_media(src)
     absent = sorted(_referenced_media(snapshot) - set(media))
     if absent:
