@@ -26,6 +26,7 @@ class ScreenName(enum.Enum):
     NOTICES = "notices"
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
+    BENEFITS = "benefits"  # 我的补贴: a villager's own subsidies, by ID number
     PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
     ATTRACT = "attract"
     NO_DATA = "no_data"
@@ -49,6 +50,7 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.NOTICES: "ui_screens.notices:NoticesScreen",
     ScreenName.NOTICE_DETAIL: "ui_screens.notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "ui_screens.complaint:ComplaintScreen",
+    ScreenName.BENEFITS: "ui_screens.benefits:BenefitsScreen",
     ScreenName.PICTURE_VIEWER: "ui_screens.viewer:PictureViewerScreen",
     ScreenName.ATTRACT: "ui_screens.attract:AttractScreen",
     ScreenName.NO_DATA: "ui_screens.no_data:NoDataScreen",
