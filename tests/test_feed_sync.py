@@ -891,3 +891,70 @@ def test_manifest_served_pretty_printed_fails_signature_not_parse(feed):
     result = feed.sync()
     assert result.kind is REJECTED and "bad signature" in result.message
     feed.assert_holds(1)
+
+
+# ---------------------------------------------------------------- a village's link: cut off, resumed
+
+
+def test_a_pack_cut_off_midway_is_resumed_where_it_stopped(faulty):
+    """A mobile link that drops midway: the rest of the pack is asked for
+    with a Range request, so no byte comes twice."""
+    built = faulty.publish(village_options={"media": 6, "media_size": 200_000})
+    pack = built.manifest.pack
+    faulty.server.fault(pack_path(pack.sha256), Fault("truncate", times=1))  # half, then the connection closes
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert faulty.server.ranges == [(f"/{VILLAGE}/{pack_path(pack.sha256)}", pack.size // 2)]
+    assert not [p for p in faulty.server.log if "/blobs/" in p and p.endswith(tuple(e.sha256 for e in built.manifest.files if e.kind.value == "media"))]
+    small_files = sum(len((faulty.served / name).read_bytes()) for name in (MANIFEST_NAME, SIGNATURE_NAME))
+    media_index = built.manifest.media_index.size
+    headers = result.bytes_received - pack.size - small_files - media_index
+    assert 0 < headers < 2500, headers  # the five responses' headers: not one byte of the pack twice
+    faulty.assert_holds(1)
+
+
+def test_a_server_that_cannot_resume_leaves_the_rest_to_the_blobs(faulty):
+    built = faulty.publish(village_options={"media": 6, "media_size": 200_000})
+    pack = built.manifest.pack
+    faulty.server.honours_ranges = False  # answers a Range request with the whole file again
+    faulty.server.fault(pack_path(pack.sha256), Fault("truncate", times=1))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert [p for p in faulty.server.log if "/packs/" in p] == [f"/{VILLAGE}/{pack_path(pack.sha256)}"] * 2
+    assert any("/blobs/" in p for p in faulty.server.log)  # the rest came one by one, not the whole pack again
+    faulty.assert_holds(1)
+
+
+def test_an_unchanged_poll_is_one_request_on_a_server_that_sends_no_etag(tmp_path):
+    """Python's http.server (and many mirrors) send Last-Modified only: the
+    poll asks with If-Modified-Since and is answered 304."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    requests: list[tuple[str, str]] = []
+
+    class Counting(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            requests.append((self.path, str(args[1]) if len(args) > 1 else ""))
+
+    root = tmp_path / "www"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        publisher = Publisher(tmp_path)
+        write_village(tmp_path / "src")
+        publisher.build(tmp_path / "tree", tmp_path / "src")
+        install_tree(tmp_path / "tree", root / VILLAGE)
+        with Store(tmp_path / "store") as store:
+            syncer = Syncer(store, f"http://127.0.0.1:{server.server_address[1]}", VILLAGE, publisher.keyring, FAST)
+            assert syncer.sync_once().kind is UPDATED
+            requests.clear()
+            again = syncer.sync_once()
+        assert again.kind is UP_TO_DATE and again.requests == 1, again.message
+        assert requests == [(f"/{VILLAGE}/{MANIFEST_NAME}", "304")]
+        assert again.bytes_received < 1024
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -54,6 +54,7 @@ CURRENT = "current"
 PREVIOUS = "previous"
 CLOCK_FLOOR = "clock_floor"
 LAST_OUTCOME = "last_outcome"
+LAST_MODIFIED = "last_modified"  # the committed manifest's Last-Modified: (version, value)
 _INCOMING = "incoming"  # packs being downloaded
 _PACKS = "packs"
 _INLINE_LIMIT = 32 * 1024  # smaller blobs live in the database itself, larger ones in files
@@ -395,9 +396,15 @@ class Store:
         manifest = self.current()
         return manifest.village if manifest else None
 
-    def etag(self) -> str | None:
+    def validators(self) -> tuple[str | None, str | None] | None:
+        """The ETag and Last-Modified the server sent with the committed
+        manifest (for the next poll's conditional request), or None."""
         pointer = self._pointer(CURRENT)
-        return pointer.etag if pointer else None
+        if pointer is None:
+            return None
+        raw = self._setting(LAST_MODIFIED)
+        version, last_modified = msgspec.msgpack.decode(raw) if raw else (None, None)
+        return pointer.etag, last_modified if version == decode_manifest(pointer.manifest).version else None
 
     def has_blob(self, sha256: str) -> bool:
         return self._db.one("SELECT 1 FROM blob WHERE sha256 = ?", (sha256,)) is not None
@@ -643,13 +650,18 @@ class Store:
     def record(self, outcome: SyncOutcome) -> None:
         self._set(LAST_OUTCOME, msgspec.msgpack.encode(OutcomeRecord.of(outcome)))
 
-    def remember_etag(self, version: int, etag: str | None) -> None:
-        """Keep the ETag of a manifest equal to the committed one, so the
-        next poll can be a cheap conditional request."""
+    def remember_validators(self, version: int, etag: str | None, last_modified: str | None) -> None:
+        """Keep the ETag and Last-Modified of a manifest equal to the
+        committed one, so that the next poll can be a cheap conditional
+        request."""
         with self._transaction():
             pointer = self._pointer(CURRENT)
-            if pointer and etag and pointer.etag != etag and decode_manifest(pointer.manifest).version == version:
+            if pointer is None or decode_manifest(pointer.manifest).version != version:
+                return
+            if etag and pointer.etag != etag:
                 self._set_pointer(CURRENT, pointer._replace(etag=etag))
+            if last_modified:
+                self._set(LAST_MODIFIED, msgspec.msgpack.encode((version, last_modified)))
 
     def _volume(self) -> int:
         """Bytes the store takes: its database and the files its rows name."""
@@ -675,7 +687,14 @@ class Store:
             # abandoned updates before refusing.
             self._collect(keep_previous=False, also_keep=manifest)
 
-    def commit(self, raw_manifest: bytes, signature: bytes, manifest: Manifest, etag: str | None, media_index: bytes | None = None) -> bool:
+    def commit(
+        self,
+        raw_manifest: bytes,
+        signature: bytes,
+        manifest: Manifest,
+        validators: tuple[str | None, str | None] = (None, None),
+        media_index: bytes | None = None,
+    ) -> bool:
         """Switch to the new snapshot in one transaction. False when the
         store already holds this version or a newer one of the same village
         (another process got there first)."""
@@ -690,7 +709,10 @@ class Store:
                 raise Failed(f"{len(absent)} files vanished from the store before the switch")
             if current is not None:
                 self._set_pointer(PREVIOUS, current)
+            etag, last_modified = validators
             self._set_pointer(CURRENT, _Pointer(raw_manifest, signature, etag, media_index))
+            if last_modified:
+                self._set(LAST_MODIFIED, msgspec.msgpack.encode((manifest.version, last_modified)))
         return True
 
     def collect_garbage(self) -> int:

@@ -47,9 +47,12 @@ def install(
     source: BlobSource,
     keyring: keys.Keyring,
     village: str | None = None,
-    etag: str | None = None,
+    validators: tuple[str | None, str | None] = (None, None),
     parallel: int = 1,
 ) -> SyncOutcome:
+    """Install the signed manifest's version. ``validators``: the ETag and
+    Last-Modified the server sent with the manifest, kept for the next
+    poll's conditional request."""
     held = store.current()
     held_version = held.version if held else None
     manifest = verify.check_signed(raw_manifest, signature, keyring)
@@ -63,7 +66,7 @@ def install(
     if held is not None and manifest.version < held.version:
         raise Rejected(f"rollback to v{manifest.version} refused (have v{held.version})")
     if held is not None and manifest.version == held.version:
-        store.remember_etag(held.version, etag)
+        store.remember_validators(held.version, *validators)
         count, size = fetch_missing(store, held, source, parallel)  # repairs a damaged store
         return outcome.up_to_date(held.version, count, size)
     now = store.now()
@@ -79,7 +82,7 @@ def install(
             store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh))
         )
         snapshot = decoding[0].result()
-    if not store.commit(raw_manifest, signature, manifest, etag, media_index):
+    if not store.commit(raw_manifest, signature, manifest, validators, media_index):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
     try:
