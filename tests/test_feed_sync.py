@@ -958,3 +958,13 @@ def test_an_unchanged_poll_is_one_request_on_a_server_that_sends_no_etag(tmp_pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_plain_http_is_refused_where_it_was_not_allowed_even_after_a_redirect(feed):
+    """Every request the sync makes -- the platform's and any redirect's --
+    is checked: with allow_http off not one goes out over plain http."""
+    feed.publish()
+    syncer = Syncer(feed.store, feed.server.url, VILLAGE, feed.publisher.keyring, FAST, allow_http=False)
+    result = syncer.sync_once()
+    assert result.kind is REJECTED and "refused plain http" in result.message, result.message
+    assert feed.server.log == []

@@ -411,6 +411,7 @@ class Syncer:
         timeouts: Timeouts = Timeouts(),
         transport: httpx.BaseTransport | None = None,
         parallel: int = 4,
+        allow_http: bool | None = None,
     ):
         if not platform or not village:
             raise ConfigurationError("no platform address or village code configured")
@@ -423,6 +424,9 @@ class Syncer:
         self.url = feed_url(platform, village)
         self.parallel = parallel  # blob downloads at a time
         self._transport = transport
+        # Plain http only where it was asked for: an https platform that
+        # redirects to http is refused (the configuration's allow_http).
+        self.allow_http = platform.lower().startswith("http://") if allow_http is None else allow_http
 
     @classmethod
     def from_config(cls, config: Config, store: Store, timeouts: Timeouts = Timeouts()) -> Syncer:
@@ -433,7 +437,7 @@ class Syncer:
             keyring = keys.Keyring.load(config.feed.pubkeys)
         except keys.KeyFileError as exc:
             raise ConfigurationError(str(exc)) from None
-        return cls(store, config.feed.platform, config.feed.village, keyring, timeouts)
+        return cls(store, config.feed.platform, config.feed.village, keyring, timeouts, allow_http=config.feed.allow_http)
 
     def _client(self) -> httpx.Client:
         t = self.timeouts
@@ -446,7 +450,12 @@ class Syncer:
             # Proxies from the environment are not for a kiosk's background sync.
             trust_env=False,
             transport=self._transport,
+            event_hooks={"request": [self._refuse_plain_http]},
         )
+
+    def _refuse_plain_http(self, request: httpx.Request) -> None:
+        if request.url.scheme == "http" and not self.allow_http:
+            raise Rejected(f"refused plain http: {request.url} (an https platform redirected there; [feed] allow_http is off)")
 
     def sync_once(self) -> SyncOutcome:
         with HttpFeed(self.url, self._client, self.timeouts) as feed:
