@@ -905,7 +905,11 @@ def test_a_pack_cut_off_midway_is_resumed_where_it_stopped(faulty):
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
     assert faulty.server.ranges == [(f"/{VILLAGE}/{pack_path(pack.sha256)}", pack.size // 2)]
-    assert not [p for p in faulty.server.log if "/blobs/" in p and p.endswith(tuple(e.sha256 for e in built.manifest.files if e.kind.value == "media"))]
+    assert not [
+        p
+        for p in faulty.server.log
+        if "/blobs/" in p and p.endswith(tuple(e.sha256 for e in built.manifest.files if e.kind.value == "media"))
+    ]
     small_files = sum(len((faulty.served / name).read_bytes()) for name in (MANIFEST_NAME, SIGNATURE_NAME))
     media_index = built.manifest.media_index.size
     headers = result.bytes_received - pack.size - small_files - media_index

@@ -118,13 +118,27 @@ class _StaticHandler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.end_headers()
             return
-        self.send_response(200)
-        self.send_header("Content-Length", str(stat.st_size))
+        start = _range_start(self.headers.get("Range", ""), stat.st_size)
+        if start is None:
+            self.send_response(200)
+            start = 0
+        else:  # the rest of a download a cut link left (nginx answers so too)
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{stat.st_size - 1}/{stat.st_size}")
+        self.send_header("Content-Length", str(stat.st_size - start))
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
         self.end_headers()
         with target.open("rb") as body:
-            self.connection.sendfile(body)
+            self.connection.sendfile(body, offset=start)
+
+
+def _range_start(spec: str, size: int) -> int | None:
+    """N of ``bytes=N-`` within the file: the one form the terminal and curl -C - ask."""
+    if not spec.startswith("bytes=") or not spec.endswith("-") or not spec[6:-1].isdigit():
+        return None
+    start = int(spec[6:-1])
+    return start if start < size else None
 
 
 class _PythonHttpd(ThreadingHTTPServer):
