@@ -32,6 +32,7 @@ def test_a_kv_binding_of_a_discarded_widget_is_skipped_not_raised():
     from its dead weak proxy, which aborted the dispatch to every later
     binding. Through the guard, Kivy's own call_fn meets such a binding and
     nothing escapes."""
+    import gc
     import weakref
 
     from kivy.uix.widget import Widget
@@ -39,7 +40,8 @@ def test_a_kv_binding_of_a_discarded_widget_is_skipped_not_raised():
     kivy_fixes.guard_kv_bindings()
     widget = Widget()
     dead = weakref.proxy(widget)
-    del widget  # the proxy a binding still holds is dead now
+    del widget
+    gc.collect()  # the proxy a binding still holds is dead now
 
     # call_fn's own layout, (f, key, value, rule, idmap): the rule's code
     # evaluated for the widget, here one that reads the dead proxy.
