@@ -16,6 +16,7 @@ APT_PACKAGES=(
     zbar-tools                          # decodes QR codes in the tests
     espeak-ng                           # offline read-aloud
     nginx                               # serves the feed in one test pass
+    curl                                # the benchmark's reference download (sync over a village link)
     systemd                             # systemd-analyze verify for the unit files
     x11-xserver-utils                   # xset in the kiosk session script
     xinit xdotool util-linux            # the deployed-session test: xinit, real X input, unshare/setpriv
