@@ -32,16 +32,18 @@ class LiveData:
         self.snapshot = snapshot
         self.store = store  # kiosk.feed.Store when a platform is configured
         self.problem = problem  # what the screen must say is wrong, if anything
+        self.folder: Path | None = None  # the source folder shown (demo or --data), when not the store
         self._worker = None
+        self._subsetting = None  # the child process making the font subset
         self.last_outcome = ""
 
     @classmethod
     def open(cls, config: Config, folder: Path | None = None) -> LiveData:
         """The data the terminal is configured to show."""
-        if folder is not None:
-            return cls(config, datasource.open_folder(folder))
-        if not config.uses_platform:
-            return cls(config, datasource.open_demo())
+        if folder is not None or not config.uses_platform:
+            live = cls(config, datasource.open_folder(folder) if folder is not None else datasource.open_demo())
+            live.folder = folder or paths.DEMO_VILLAGE
+            return live
         return cls._from_store(config, config.feed.village)
 
     @classmethod
@@ -119,6 +121,17 @@ class LiveData:
             return "这台机器没有配置上级平台，不用同步。"
         self._worker.sync_now()
         return "已开始同步，请稍等。"
+
+    def make_font_subset(self) -> None:
+        """Have the font subset made for the data on show, in a child
+        process at the lowest priority (kiosk.fontsubset), if it is not
+        made already; the kiosk uses it from its next start."""
+        running = self._subsetting
+        if running is not None and running.poll() is None:
+            return
+        from kiosk import fontsubset
+
+        self._subsetting = fontsubset.build_in_background(self.folder, self.store.directory if self.store is not None else None)
 
     def stop(self) -> None:
         if self._worker is not None:

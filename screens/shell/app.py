@@ -170,8 +170,14 @@ class KioskApp(App):
         self.operations.start()
         # The home screen first: the search index and the sync client
         # (imports, key loading, a thread) would delay it by a tenth of a second.
-        after_next_frame(lambda: (settle_collector(), self.search.start(), self._start_sync()))
+        after_next_frame(self._after_first_frame)
         Clock.schedule_interval(self.data.update_status, 60)  # data ages while on show
+
+    def _after_first_frame(self) -> None:
+        settle_collector()
+        self.search.start()
+        self._start_sync()
+        self.live.make_font_subset()
 
     def _start_sync(self) -> None:
         # Outcomes arrive on the sync thread; the UI is only touched from its own.
@@ -198,6 +204,7 @@ class KioskApp(App):
         snapshot = self.live.accept(outcome)
         if snapshot is not None:
             self.replace_snapshot(snapshot)
+            self.live.make_font_subset()  # new data may bring new characters
         else:
             self.data.update_status()
 
