@@ -8,14 +8,15 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from kiosk import cli
-from kiosk.feed.manifest import MANIFEST_NAME
 from screens.shell.palette import NORMAL, TILE_COLOURS
-from support.ops_fixtures import PIN
+from support.ops_fixtures import provision_args
 from support.xsession import colour_box, start_session
 
 pytestmark = [
@@ -37,42 +38,12 @@ def provisioned(tmp_path, platform):
     def provision(rotation: int = 0):
         root = tmp_path / f"root-{rotation}"
         root.mkdir()
-        status = cli.main(
-            [
-                "provision",
-                "--root",
-                str(root),
-                "--non-interactive",
-                "--village",
-                platform_village(platform),
-                "--platform",
-                platform.url,
-                "--allow-http",
-                "--pubkey",
-                str(platform.publisher.pub_path),
-                "--pin",
-                PIN,
-                "--rotation",
-                str(rotation),
-                "--kiosk-bin",
-                shutil.which("village-kiosk") or _venv_kiosk(),
-            ]
-        )
-        assert status == 0
+        # This very installation is the terminal's software (mounted in place, see support.xsession).
+        kiosk_bin = str(Path(sys.executable).parent / "village-kiosk")
+        assert cli.main(provision_args(root, platform, "--rotation", str(rotation), token=False, kiosk_bin=kiosk_bin)) == 0
         return root
 
     return provision
-
-
-def platform_village(platform) -> str:
-    return next(path.name for path in platform.server.root.iterdir() if (path / MANIFEST_NAME).exists())
-
-
-def _venv_kiosk() -> str:
-    import sys
-    from pathlib import Path
-
-    return str(Path(sys.executable).parent / "village-kiosk")
 
 
 def _home_drawn(session):

@@ -89,9 +89,11 @@ http {{
             self.process = None
 
 
-class _StaticHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
-    server: _PythonHttpd
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler as a real server behaves: keep-alive, no Nagle
+    delay, no log line per request."""
+
+    protocol_version = "HTTP/1.1"
 
     def setup(self):
         super().setup()
@@ -101,6 +103,10 @@ class _StaticHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
+
+
+class _StaticHandler(QuietHandler):
+    server: _PythonHttpd
 
     def do_GET(self):
         target = (self.server.root / self.path.split("?", 1)[0].lstrip("/")).resolve()
