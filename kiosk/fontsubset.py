@@ -199,7 +199,7 @@ def _documents(folder: Path | None, store: Path | None) -> Mapping[str, bytes]:
         return read_folder_documents(folder)
     from kiosk.feed.store import Store
 
-    with Store.open(store) as opened:  # type: ignore[arg-type]
+    with Store.open_to_read(store) as opened:  # type: ignore[arg-type]
         manifest = opened.current()
         if manifest is None:
             return {}

@@ -233,11 +233,12 @@ class Store:
         limit_bytes: int = 2048 * 1024 * 1024,
         wall: Callable[[], dt.datetime] = system_now,
         monotonic: Callable[[], float] = time.monotonic,
+        reader: bool = False,
     ):
         self.directory = Path(directory)
         self.limit_bytes = limit_bytes
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._db = Database(self.directory)  # raises StoreDamaged
+        self._db = Database(self.directory, reader)  # raises StoreDamaged
         self.healing = Healing()
         self._wall, self._monotonic = wall, monotonic
         self.clock = self._load_clock()
@@ -259,6 +260,13 @@ class Store:
         if not store.read_only and store._pointer(CURRENT) is None:
             _carry_over_first_format(store)
         return store
+
+    @classmethod
+    def open_to_read(cls, directory: Path) -> Store:
+        """The store for another process that only reads it (the font
+        subset's): no healing, no migration, no writes; a damaged database
+        raises StoreDamaged and is left for the kiosk to set aside."""
+        return cls(directory, reader=True)
 
     def _load_clock(self) -> TrustedClock:
         floor = self._setting(CLOCK_FLOOR)

@@ -92,9 +92,12 @@ def is_damage(exc: BaseException) -> bool:
 class Database:
     """The store's database: a connection per thread, opened on first use."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, reader: bool = False):
         self.path = directory / DB_NAME
-        self.read_only = False  # the disk was too full to open for writing
+        # A reader never writes, so it never checkpoints the write-ahead log
+        # into a file the kiosk may have replaced meanwhile; otherwise
+        # read_only says the disk was too full to open for writing.
+        self.read_only = reader
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
