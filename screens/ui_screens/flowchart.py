@@ -635,10 +635,10 @@ class FlowchartScreen(KioskScreen):
     def _on_orientation(self, *_args) -> None:
         self.arrange()
 
-    def show(self, item_id: str, steps: bool = False, fit: bool = False) -> None:
-        item = self.snapshot.power_item(item_id)
+    def show(self, **params) -> None:
+        item = self.snapshot.power_item(params["item_id"])
         self.title = f"办事流程：{item.name}"
-        self.show_chart(item.id, item.flowchart, steps=steps, fit=fit)
+        self.show_chart(item.id, item.flowchart, steps=params.get("steps", False), fit=params.get("fit", False))
 
     def show_chart(self, chart_id: str, chart: model.Flowchart, steps: bool = False, fit: bool = False) -> None:
         """Show any chart (also a hand-made one: a malformed chart must

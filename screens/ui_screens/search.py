@@ -110,7 +110,8 @@ class SearchScreen(KioskScreen):
     def service(self) -> SearchService:
         return self.app.search
 
-    def show(self, text: str = "") -> None:
+    def show(self, **params) -> None:
+        text: str = params.get("text", "")
         self.title = "搜索"
         if not self._bound:
             self.service.bind(index=self._on_index)  # a method: held weakly, not keeping this screen alive
