@@ -63,17 +63,19 @@ _REPACK_BELOW = 0.5  # a pack whose kept members are less of it than this gives 
 _ORPHAN_AGE_S = 3600  # a file no row names is garbage once this old
 
 
-def _libc(name: str) -> Callable[..., int] | None:
+def _libc(name: str, *argtypes: type) -> Callable[..., int] | None:
+    """libc's function ``name`` taking C ``argtypes`` (returning a C int), or
+    None where this libc has no such function."""
     try:
-        return getattr(ctypes.CDLL(None, use_errno=True), name)
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
+    function.argtypes = argtypes
+    return function
 
 
-_SYNCFS = _libc("syncfs")
-_SYNC_FILE_RANGE = _libc("sync_file_range")
-if _SYNC_FILE_RANGE is not None:
-    _SYNC_FILE_RANGE.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+_SYNCFS = _libc("syncfs", ctypes.c_int)
+_SYNC_FILE_RANGE = _libc("sync_file_range", ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
 _SYNC_FILE_RANGE_WRITE = 2
 
 
