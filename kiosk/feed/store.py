@@ -307,7 +307,8 @@ class Store:
             with self._db.transaction():
                 yield
             return
-        self._doomed.files = doomed = []
+        doomed: list[str] = []
+        self._doomed.files = doomed
         try:
             with self._db.transaction():
                 yield
@@ -670,7 +671,7 @@ class Store:
                 f"store limit too small: v{manifest.version} needs {human_size(needed)} beside the current data, limit {human_size(self.limit_bytes)}"
             )
         incoming = sum(self.missing(manifest).values())
-        if manifest.takes_pack(incoming):
+        if manifest.pack is not None and manifest.takes_pack(incoming):
             incoming = manifest.pack.size  # the pack comes whole
         if self._volume() + incoming > self.limit_bytes:
             # Give up the previous snapshot's grace and leftovers of

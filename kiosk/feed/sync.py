@@ -17,7 +17,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 import httpcore
@@ -241,7 +241,7 @@ class HttpFeed:
                 return None, response.headers.get("etag")
             return b"".join(self._chunks(name, response, cap, expected, deadline, off_the_wire=False)), response.headers.get("etag")
 
-    def stream(self, name: str, size: int, pack: bool = False) -> Iterator[bytes]:
+    def stream(self, name: str, size: int, pack: bool = False) -> Generator[bytes, None, None]:
         """A file of known size as it arrives, under the same bounds as
         ``get``; ``pack``: also under the rate a pack must keep."""
         with self._response(name, {}, size, size, pack) as (response, deadline):
@@ -355,7 +355,7 @@ class HttpFeed:
             raise Failed(f"{entry.name}: unexpected 304")
         return data
 
-    def stream_pack(self, pack: PackEntry) -> Iterator[bytes]:
+    def stream_pack(self, pack: PackEntry) -> Generator[bytes, None, None]:
         return self.stream(pack_path(pack.sha256), pack.size, pack=True)
 
 

@@ -14,7 +14,7 @@ import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
@@ -34,9 +34,10 @@ class BlobSource(Protocol):
         Rejected for a larger blob, Failed when it cannot be had now."""
         ...
 
-    def stream_pack(self, pack: PackEntry) -> Iterator[bytes] | None:
+    def stream_pack(self, pack: PackEntry) -> Generator[bytes, None, None] | None:
         """The pack's bytes as they arrive, under the same rules; None when
-        the source has no use for packs (a folder reads files as fast)."""
+        the source has no use for packs (a folder reads files as fast).
+        A generator: closing it early lets go of the download."""
         ...
 
 
@@ -182,7 +183,7 @@ def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, fresh: dic
         # Members checked whole before the pack goes wrong are kept: every
         # batch handed over is written before the writing thread ends.
         try:
-            with contextlib.closing(chunks), _Behind(incoming.write, take) as behind:  # type: ignore[arg-type]
+            with contextlib.closing(chunks), _Behind(incoming.write, take) as behind:
                 for chunk in chunks:
                     behind.put(chunk)
                 behind.finish()
@@ -356,15 +357,7 @@ class _Writer:
     def _store_batches(self) -> None:
         finished = False
         while not finished:
-            batch = [self._queue.get()]
-            while batch[-1] is not None and len(batch) < self._BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            if batch[-1] is None:
-                finished = True
-                batch.pop()
+            batch, finished = self._next_batch()
             if self._error is None:
                 try:
                     self._store.put_blobs((entry.sha256, data) for entry, data in batch)
@@ -377,6 +370,21 @@ class _Writer:
             with self._room:
                 self._held -= sum(len(data) for _, data in batch)
                 self._room.notify_all()
+
+    def _next_batch(self) -> tuple[list[tuple[FileEntry, bytes]], bool]:
+        """The blobs waiting, up to ``_BATCH`` (waiting for the first), and
+        whether the end of the blobs (None) came after them."""
+        batch: list[tuple[FileEntry, bytes]] = []
+        item = self._queue.get()
+        while item is not None:
+            batch.append(item)
+            if len(batch) == self._BATCH:
+                return batch, False
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return batch, False
+        return batch, True
 
 
 def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:

@@ -53,7 +53,7 @@ class SyncWorker(threading.Thread):
     def __init__(
         self,
         sync: Callable[[], SyncOutcome],
-        on_result: Callable[[SyncOutcome], None],
+        on_result: Callable[[SyncOutcome], object],  # what it returns is not used
         policy: RetryPolicy = RetryPolicy(),
         first_delay: float = 0.0,
     ):
