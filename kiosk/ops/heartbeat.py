@@ -302,7 +302,9 @@ class HeartbeatReporter:
     def _batch(self) -> tuple[list[str], list[Period]]:
         """The oldest pending periods that fit one request (at least one),
         with their keys in the state."""
-        keys, periods, size = [], [], 0
+        keys: list[str] = []
+        periods: list[Period] = []
+        size = 0
         for key in self._period_keys()[:MAX_BATCH]:
             raw = self.state.get(key, retry=True)
             if raw is None:
@@ -346,6 +348,7 @@ class HeartbeatReporter:
         refusal = self._refusal()
         if refusal:
             return HeartbeatResult(self._now(), False, refusal)
+        assert self.url is not None  # _refusal names a missing url
         keys, periods = self._batch()
         dropped = self.dropped_periods()
         body = msgspec.json.encode(self.build(periods, dropped))

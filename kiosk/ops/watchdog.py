@@ -118,10 +118,11 @@ class WatchdogPinger:
 
     def beat(self) -> bool:
         """Tell systemd the UI loop is alive. True when a ping was sent."""
-        if not self.enabled:
+        timeout = self.timeout
+        if timeout is None or not self.notifier.enabled:  # not self.enabled, spelled out for the type checker
             return False
         now = self._clock()
-        if self._last_ping is not None and now - self._last_ping < self.timeout / 10:
+        if self._last_ping is not None and now - self._last_ping < timeout / 10:
             return False
         if self.notifier.send("WATCHDOG=1"):
             self._last_ping = now
