@@ -74,12 +74,19 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_
         return _not_shown(image)
     try:
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale directly
-        image = ImageOps.exif_transpose(image)
+        image = _upright(image)
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)  # only ever shrinks
         return _decoded(image)
     except Exception:  # any failure inside the decoder means broken data
         log.info("image data is broken", exc_info=True)
         return ImageProblem(BROKEN)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Turned the way its EXIF orientation says. Pillow returns a new image,
+    or None when it turned this one in place."""
+    turned = ImageOps.exif_transpose(image)
+    return image if turned is None else turned
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
@@ -190,7 +197,7 @@ class ThumbnailCache:
         try:
             side = 2 * max(self.size)  # either way round: EXIF may turn the picture
             image.draft("RGB", (side, side))
-            image = ImageOps.exif_transpose(image)
+            image = _upright(image)
             image.thumbnail(self.size, Image.Resampling.LANCZOS)
             image = _on_white(image)
         except Exception:  # any failure inside the decoder means broken data

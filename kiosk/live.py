@@ -14,12 +14,16 @@ import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import datasource, paths
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.datasource import DataStatus
 from kiosk.problems import SOLVED_BY_NEW_DATA, Problem, ProblemKind
 from kiosk.snapshot import Snapshot
+
+if TYPE_CHECKING:  # the feed package is imported once syncing starts
+    from kiosk.feed import SyncWorker
 
 log = logging.getLogger("village_kiosk.live")
 
@@ -32,7 +36,7 @@ class LiveData:
         self.snapshot = snapshot
         self.store = store  # kiosk.feed.Store when a platform is configured
         self.problem = problem  # what the screen must say is wrong, if anything
-        self._worker = None
+        self._worker: SyncWorker | None = None
         self.last_outcome = ""
 
     @classmethod
