@@ -368,7 +368,7 @@ class SearchIndex:
             # all into levels cost more than the rest of the query.
             anchored: list[int] = []  # complete only if the prefix levels run to their end
             initials_only: list[int] = []
-            prefix_levels = (
+            prefix_levels: tuple[Iterable[int], Iterable[int], Iterable[int]] = (
                 self._exact_lines(query, compiled),
                 self._name_prefix_lines(query, compiled, anchored, initials_only),
                 initials_only,  # filled by the scan before: levels run one after the other

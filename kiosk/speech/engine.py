@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from typing import IO
 
 log = logging.getLogger("kiosk.speech")
 
@@ -72,14 +73,15 @@ class SpeechEngine:
             self._failure = str(exc)
             return
         self._process = process
+        assert process.stdin is not None and process.stderr is not None  # both piped
         # Converting a long notice takes a moment, and espeak-ng reads its
         # input only as fast as it speaks (a long text does not fit the
         # pipe's buffer): both happen in a thread, not in the caller's.
-        threading.Thread(target=_feed, args=(process, text), daemon=True).start()
-        threading.Thread(target=self._watch, args=(process,), daemon=True).start()
+        threading.Thread(target=_feed, args=(process.stdin, text), daemon=True).start()
+        threading.Thread(target=self._watch, args=(process, process.stderr), daemon=True).start()
 
-    def _watch(self, process: subprocess.Popen[bytes]) -> None:
-        complaint = _complaint(process.stderr.read().decode(errors="replace"))
+    def _watch(self, process: subprocess.Popen[bytes], stderr: IO[bytes]) -> None:
+        complaint = _complaint(stderr.read().decode(errors="replace"))
         if complaint and (self._process is None or process is self._process):  # not one replaced since
             log.warning("read-aloud: cannot play: %s", complaint)
             self._failure = complaint
@@ -134,12 +136,12 @@ def _complaint(stderr: str) -> str | None:
     return f"{own} ({alsa})" if alsa else own
 
 
-def _feed(process: subprocess.Popen[bytes], text: str) -> None:
+def _feed(stdin: IO[bytes], text: str) -> None:
     # pypinyin is imported on the first reading, not with the kiosk.
     from kiosk.speech.pinyin import to_pinyin
 
     try:
-        with process.stdin:
-            process.stdin.write(to_pinyin(text).encode())
+        with stdin:
+            stdin.write(to_pinyin(text).encode())
     except OSError:  # BrokenPipeError: stopped before it had read everything
         pass
