@@ -198,6 +198,7 @@ async def login(request: Request) -> Response:
     target = _safe_next(form.get("next", [target])[0])
     result = await run_in_threadpool(accounts.log_in, hub.store, name, password, hub.now())
     if result.outcome is accounts.Login.ACCEPTED:
+        assert result.user is not None  # an accepted login names its user
         cookie = await run_in_threadpool(accounts.start_session, hub.store, result.user, hub.now(), hub.config.session_hours)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
