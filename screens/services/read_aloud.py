@@ -50,13 +50,15 @@ class ReadAloud:
     def available(self) -> bool:
         return self.engine is not None
 
-    def text_for(self, snapshot: Snapshot, name: ScreenName, params: dict) -> str | None:
+    def text_for(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> str | None:
+        if snapshot is None:  # no data yet: nothing to read
+            return None
         record = record_on_screen(snapshot, name, params)
         if record is None:
             return None
         return spoken_text(record, public_numbers(snapshot.complaint.hotlines))
 
-    def toggle(self, snapshot: Snapshot, name: ScreenName, params: dict) -> bool:
+    def toggle(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> bool:
         """Start reading the screen's record, or stop; True when now reading."""
         if self.engine is None:
             return False

@@ -164,14 +164,20 @@ class KioskApp(App):
         # hurrying back, not a technician (it is greyed out on home).
         back = self.root.ids.back
         on_button = not back.disabled and back.collide_point(*back.to_widget(*touch.pos))
-        self.corner.touch(touch.x, touch.y, *Window.size, on_button=on_button)
+        width, height = Window.size
+        self.corner.touch(touch.x, touch.y, width, height, on_button=on_button)
 
     def on_start(self) -> None:
         self.operations.start()
         # The home screen first: the search index and the sync client
         # (imports, key loading, a thread) would delay it by a tenth of a second.
-        after_next_frame(lambda: (settle_collector(), self.search.start(), self._start_sync()))
+        after_next_frame(self._start_background)
         Clock.schedule_interval(self.data.update_status, 60)  # data ages while on show
+
+    def _start_background(self) -> None:
+        settle_collector()
+        self.search.start()
+        self._start_sync()
 
     def _start_sync(self) -> None:
         # Outcomes arrive on the sync thread; the UI is only touched from its own.
@@ -185,6 +191,7 @@ class KioskApp(App):
         self.live = live
         self.data.live = live
         self.data.set_snapshot(live.snapshot)
+        assert self.nav is not None  # built: its screens are what switches
         self.nav.reset(ScreenName.HOME if live.snapshot is not None else ScreenName.NO_DATA)
         self._start_sync()
 
@@ -232,6 +239,7 @@ class KioskApp(App):
         return "正在退出……"
 
     def toggle_reading(self) -> None:
+        assert self.nav is not None  # built: the read-aloud button is on screen
         name, params = self.nav.current
         self.root.reading = self.read_aloud.toggle(self.data.snapshot, name, params)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import signal
 import time
+from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -69,7 +70,7 @@ class IdleWatcher:
         self.wall_clock = dt.datetime.now  # local time of day, for quiet hours
         self.tracker = IdleTracker(policy, clock())
         self.overlay = CountdownOverlay()
-        self.reset_hooks = []  # callables run on reset (e.g. stop reading aloud)
+        self.reset_hooks: list[Callable[[], object]] = []  # run on reset (e.g. stop reading aloud)
         # Bound callbacks run before the window hands the touch to widgets,
         # so a waking touch can be stopped here.
         Window.fbind("on_touch_down", self._on_touch_down)
