@@ -112,7 +112,8 @@ def _sc_index(path: str) -> int:
             face = ImageFont.truetype(path, 12, index=index)
         except OSError:
             break
-        if face.getname()[0].endswith(" SC"):
+        family = face.getname()[0]
+        if family is not None and family.endswith(" SC"):
             return index
     return 2
 
