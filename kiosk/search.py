@@ -39,6 +39,7 @@ from pypinyin import Style, pinyin
 
 from kiosk import model, phrases, privacy
 from kiosk.disclosure_view import KIND_NAMES, date_zh
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def _context_readings(texts: Iterable[str]) -> dict[str, list[str]]:
     try:
         converted = phrases.readings(runs, "plain")
     except phrases.PhraseError as exc:
-        log.warning("event=search_phrases_unavailable %s", exc)
+        log_event(log, "search.phrases_unavailable", logging.WARNING, error=exc)
         converted = [[""] * len(run) for run in runs]
     readings = {}
     for run, syllables in zip(runs, converted, strict=True):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +106,46 @@ def test_secrets_are_masked(captured):
 )
 def test_redact_text(text, hidden):
     assert hidden not in redact_text(text)
+
+
+# ------------------------------------------------------------ one style
+
+_ROOT = Path(__file__).resolve().parents[1]
+_LEVELS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+
+
+def _logging_style_problems(source: str, where: str) -> list[str]:
+    """Loggers of ours not named by ``__name__``, and records logged other
+    than through ``log_event`` (configuring a library's logger is fine)."""
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name, owner = node.func.attr, node.func.value
+        if name == "getLogger" and node.args and isinstance(node.args[0], ast.Constant):
+            if str(node.args[0].value).split(".")[0] in {"kiosk", "screens", "village_kiosk"}:
+                problems.append(f"{where}:{node.lineno}: getLogger({node.args[0].value!r}) instead of getLogger(__name__)")
+        elif name in _LEVELS and _is_logger(owner):
+            problems.append(f"{where}:{node.lineno}: .{name}(...) instead of log_event(...)")
+    return problems
+
+
+def _is_logger(node: ast.expr) -> bool:
+    """``log``, ``logger``, the logging module (its root logger) or ``logging.getLogger(...)``."""
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr == "getLogger"
+    return isinstance(node, ast.Name) and node.id in {"log", "logger", "logging"}
+
+
+def test_the_product_logs_events_through_module_loggers():
+    implementation = _ROOT / "kiosk" / "ops" / "logs.py"  # log_event itself
+    sources = [path for package in ("kiosk", "screens") for path in sorted((_ROOT / package).rglob("*.py")) if path != implementation]
+    assert len(sources) > 50
+    problems = [problem for path in sources for problem in _logging_style_problems(path.read_text(), str(path.relative_to(_ROOT)))]
+    assert problems == []
+
+
+def test_the_style_check_sees_the_old_styles():
+    old = 'log = logging.getLogger("kiosk.feed")\nlog.warning("feed: pack not usable (%s)", why)\nlogging.getLogger("village_kiosk.app").info("event=stopped")\n'
+    assert len(_logging_style_problems(old, "old.py")) == 4
+    assert _logging_style_problems('log = logging.getLogger(__name__)\nlog_event(log, "feed.pack_unusable", reason=why)\n', "new.py") == []

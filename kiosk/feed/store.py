@@ -46,9 +46,10 @@ from kiosk.feed.clock import TrustedClock, system_now
 from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex, with_media_index
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
 from kiosk.feed.storedb import DB_NAME, Database, StoreDamaged, set_aside
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import DataInfo, MediaMissing, Snapshot
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 CURRENT = "current"
 PREVIOUS = "previous"
@@ -319,7 +320,7 @@ class Store:
                 self._make_durable()
                 self._remove_files(doomed)
             except OSError as exc:  # committed: the files wait for the orphan sweep
-                log.warning("store: cannot remove old files now: %s", exc)
+                log_event(log, "store.files_not_removed", logging.WARNING, error=exc)
 
     def _drop_file_later(self, name: str | None) -> None:
         if name is not None:
@@ -418,7 +419,8 @@ class Store:
         file_sizes: dict[str, int] = {}
         unusable = [sha for sha in listed if sha in where and not self._whole(where[sha], file_sizes)]
         if unusable:
-            log.warning("store: %d blobs have lost their bytes on disk; dropped to be fetched again", len(unusable))
+            # Their bytes are gone from the disk: the next sync fetches them again.
+            log_event(log, "store.lost_blobs_dropped", logging.WARNING, blobs=len(unusable))
             self._forget(unusable)
             for sha in unusable:
                 del where[sha]
@@ -464,7 +466,7 @@ class Store:
             raise MediaMissing(sha256) from None
         if len(data) != where.size or sha256_hex(data) != sha256:
             # Damaged on disk: drop it so the next sync fetches it again.
-            log.warning("store: blob %s is damaged; dropped", sha256)
+            log_event(log, "store.damaged_blob_dropped", logging.WARNING, sha256=sha256)
             self._forget([sha256])
             raise MediaMissing(sha256)
         return data
@@ -477,7 +479,7 @@ class Store:
             with self._transaction():
                 self._db.executemany("DELETE FROM blob WHERE sha256 = ?", [(sha,) for sha in shas])
         except sqlite3.Error as exc:
-            log.warning("store: cannot drop %d damaged blobs now: %s", len(shas), exc)
+            log_event(log, "store.damaged_blobs_not_dropped", logging.WARNING, blobs=len(shas), error=exc)
 
     def _read_file(self, where: _Where) -> bytes:
         if where.file is None:
@@ -494,7 +496,7 @@ class Store:
         commit, so the row may name another file by now."""
         where = self._where(sha256)
         if where is not None and where.file == seen.file and not (self.directory / (where.file or "")).is_file():
-            log.warning("store: blob %s has no file; dropped", sha256)
+            log_event(log, "store.fileless_blob_dropped", logging.WARNING, sha256=sha256)
             self._forget([sha256])
 
     def snapshot_of(self, manifest: Manifest, fresh: Mapping[str, bytes] | None = None) -> Snapshot:
@@ -530,7 +532,7 @@ class Store:
             try:
                 return self.snapshot_of(manifest)
             except (Failed, Rejected) as exc:
-                log.warning("store: %s snapshot v%s unusable: %s", name, manifest.version, exc)
+                log_event(log, "store.snapshot_unusable", logging.WARNING, snapshot=name, version=manifest.version, error=exc)
         return None
 
     def now(self) -> dt.datetime:
@@ -762,7 +764,7 @@ def _carry_over_first_format(store: Store) -> None:
         if store_v1.migrate(store):
             store.clock = store._load_clock()
     except Exception as exc:
-        log.warning("store: cannot carry the first format's data over (%s); it is fetched again", exc)
+        log_event(log, "store.not_carried_over", logging.WARNING, error=exc, reason="fetched again")
         set_aside(store.directory, f"first-format store not carried over: {exc}", names=(store_v1.LEGACY_DB,))
 
 

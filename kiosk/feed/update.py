@@ -23,9 +23,10 @@ from kiosk.feed.manifest import FileEntry, FileKind, Manifest, PackEntry, stamp
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.storedb import is_disk_full
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import Snapshot
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 
 class BlobSource(Protocol):
@@ -87,7 +88,7 @@ def install(
         store.collect_garbage()
     except (OSError, sqlite3.Error) as exc:
         # The update is in; what it left over goes at the next one.
-        log.warning("store: cannot collect old files now: %s", store_error(exc))
+        log_event(log, "store.not_collected", logging.WARNING, error=store_error(exc))
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
@@ -132,7 +133,7 @@ def fetch_missing(
     taken: list[FileEntry] = []
     pack_problem = manifest.pack_problem() if entries else None
     if pack_problem is not None:
-        log.warning("feed: pack not usable (%s); fetching the blobs one by one", pack_problem)
+        log_event(log, "feed.pack_unusable", logging.WARNING, reason=pack_problem, fetching="the blobs one by one")
     with _Writer(store) as writer:
         if manifest.takes_pack(sum(e.size for e in entries)):
             in_pack = _fetch_pack(manifest, source, store, fresh, announce)
@@ -189,7 +190,7 @@ def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, fresh: dic
                 behind.finish()
             check.finish()
         except (Failed, Rejected) as exc:
-            log.warning("feed: pack not usable (%s); fetching the rest one by one", exc)
+            log_event(log, "feed.pack_unusable", logging.WARNING, reason=exc, fetching="the rest one by one")
         incoming.keep(check.complete)
     return {entry.sha256 for entry, _ in check.complete}
 
@@ -407,8 +408,8 @@ def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
         store.save_clock()
         store.record(result)
     except (OSError, sqlite3.Error) as exc:
-        log.warning("store: cannot record the outcome: %s", store_error(exc))
-    log.log(logging.INFO if result.ok else logging.WARNING, "feed: %s", result.message)
+        log_event(log, "store.outcome_not_recorded", logging.WARNING, error=store_error(exc))
+    log_event(log, f"sync.{result.kind.value}", logging.INFO if result.ok else logging.WARNING, message=result.message)
     return result
 
 
@@ -426,7 +427,7 @@ def _free_space(store: Store) -> None:
     try:
         store.collect_garbage()
     except (OSError, sqlite3.Error) as exc:
-        log.warning("store: cannot free space: %s", exc)
+        log_event(log, "store.space_not_freed", logging.WARNING, error=exc)
 
 
 def store_error(exc: BaseException) -> str:

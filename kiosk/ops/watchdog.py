@@ -24,7 +24,9 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 
-log = logging.getLogger("kiosk.ops")
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 
 def _address(raw: str) -> str:
@@ -69,7 +71,7 @@ class Notifier:
             self._socket.sendto("\n".join(assignments).encode("utf-8"), socket.MSG_DONTWAIT, self.address)
         except OSError as exc:
             if not self._warned:  # once: the UI calls this every few seconds
-                log.warning("systemd notify to %r failed: %s", self.address, exc)
+                log_event(log, "watchdog.notify_failed", logging.WARNING, address=self.address, error=exc)
                 self._warned = True
             self.close()
             return False

@@ -26,7 +26,9 @@ import threading
 from pathlib import Path
 from typing import IO
 
-log = logging.getLogger("kiosk.speech")
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 VOICE = "cmn-latn-pinyin"
 ELDER_SPEED = 140  # words per minute; espeak-ng's default 175 is too fast for many elders
@@ -46,16 +48,16 @@ class SpeechEngine:
         """An engine when espeak-ng with the pinyin voice is installed, else None."""
         executable = shutil.which("espeak-ng")
         if executable is None:
-            log.info("read-aloud off: espeak-ng is not installed")
+            log_event(log, "read_aloud.off", reason="espeak-ng is not installed")
             return None
         try:
             probe = subprocess.run([executable, "--voices=cmn"], capture_output=True, text=True, timeout=_PROBE_TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            log.warning("read-aloud off: %s --voices failed: %s", executable, exc)
+            log_event(log, "read_aloud.off", logging.WARNING, reason="--voices failed", espeak=executable, error=exc)
             return None
         voices = {line.split()[1] for line in probe.stdout.splitlines()[1:] if len(line.split()) > 1}
         if VOICE not in voices:
-            log.info("read-aloud off: espeak-ng at %s has no %s voice", executable, VOICE)
+            log_event(log, "read_aloud.off", reason="no such voice", espeak=executable, voice=VOICE)
             return None
         return cls(executable, speed=speed)
 
@@ -69,7 +71,7 @@ class SpeechEngine:
         try:
             process = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         except OSError as exc:  # uninstalled since detect(): say so, not crash
-            log.warning("read-aloud failed: %s", exc)
+            log_event(log, "read_aloud.failed", logging.WARNING, error=exc)
             self._failure = str(exc)
             return
         self._process = process
@@ -83,7 +85,7 @@ class SpeechEngine:
     def _watch(self, process: subprocess.Popen[bytes], stderr: IO[bytes]) -> None:
         complaint = _complaint(stderr.read().decode(errors="replace"))
         if complaint and (self._process is None or process is self._process):  # not one replaced since
-            log.warning("read-aloud: cannot play: %s", complaint)
+            log_event(log, "read_aloud.cannot_play", logging.WARNING, reason=complaint)
             self._failure = complaint
 
     def take_failure(self) -> str | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.ops.logs import log_event
 from kiosk.privacy import public_numbers
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine, spoken_text
 from screens.shell.registry import ScreenName
 
-log = logging.getLogger("village_kiosk.read_aloud")
+log = logging.getLogger(__name__)
 
 _LOOKUPS = {
     ScreenName.POWER_DETAIL: lambda s, p: s.power_item(p["item_id"]),
@@ -44,7 +45,7 @@ class ReadAloud:
     def __init__(self, engine: SpeechEngine | None):
         self.engine = engine
         if engine is None:
-            log.info("event=read_aloud_unavailable reason=no espeak-ng with the cmn-latn-pinyin voice")
+            log_event(log, "read_aloud.unavailable", reason="no espeak-ng with the cmn-latn-pinyin voice")
 
     @property
     def available(self) -> bool:

@@ -21,9 +21,10 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.modalview import ModalView
 
 from kiosk.idle import IdlePhase, IdlePolicy, IdleTracker, NightSchedule
+from kiosk.ops.logs import log_event
 from screens.shell.registry import ScreenName
 
-log = logging.getLogger("village_kiosk.kiosk_mode")
+log = logging.getLogger(__name__)
 
 
 def lock_down(window=Window) -> None:
@@ -35,7 +36,7 @@ def lock_down(window=Window) -> None:
 
 
 def _refuse_close(*_args, **_kwargs) -> bool:
-    log.info("event=close_refused")
+    log_event(log, "app.close_refused")
     return True
 
 
@@ -48,7 +49,7 @@ def stop_on_terminate(app) -> None:
     runs), from the main thread."""
 
     def terminate(signum, _frame) -> None:
-        log.info("event=stop_requested signal=%s", signal.Signals(signum).name)
+        log_event(log, "app.stop_requested", signal=signal.Signals(signum).name)
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
     signal.signal(signal.SIGTERM, terminate)
@@ -94,7 +95,7 @@ class IdleWatcher:
         self._show_countdown(view.seconds_left if view.phase is IdlePhase.ASKING else 0)
         if view.phase is IdlePhase.ATTRACT and self.app.data.snapshot is not None:
             if self.app.nav.current[0] is not ScreenName.ATTRACT:
-                log.info("event=attract")
+                log_event(log, "app.attract")
                 self.app.nav.home()
                 self.app.nav.go(ScreenName.ATTRACT)
                 # Nobody is here: wait for the next villager at base memory.
@@ -103,7 +104,7 @@ class IdleWatcher:
             self.app.nav.current_screen.set_night(self.night.is_night(now.time()), now)
 
     def reset(self) -> None:
-        log.info("event=idle_reset")
+        log_event(log, "app.idle_reset")
         for child in list(Window.children):
             if isinstance(child, ModalView):
                 child.dismiss(animation=False)
