@@ -32,6 +32,7 @@ from pathlib import Path
 
 from kiosk import paths
 from kiosk.fonts import FontFaces
+from kiosk.ops.logs import log_event
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ def build_in_background(documents_folder: Path | None = None, store: Path | None
             preexec_fn=_lowest_priority_while_the_kiosk_lives,
         )
     except OSError as exc:
-        log.warning("font subset not started: %s", exc)
+        log_event(log, "fonts.subset_not_started", logging.WARNING, error=str(exc))
         return None
 
 

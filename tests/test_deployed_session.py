@@ -84,7 +84,7 @@ def test_the_session_fills_the_whole_screen_and_taps_move_between_screens(provis
         # Stopped as systemd stops the unit; raises unless all is over within TimeoutStopSec.
         assert "stopped" in session.stop_like_systemd()
         log = session.output()
-        assert "event=stop_requested signal=SIGTERM" in log and "event=stopped status=0" in log
+        assert "event=app.stop_requested signal=SIGTERM" in log and "event=app.stopped status=0" in log
         assert "Traceback" not in log
     finally:
         session.close()
@@ -130,7 +130,7 @@ def test_a_damaged_terminal_still_shows_its_last_good_data_and_says_why(provisio
         assert strip[2] - strip[0] >= 1080 - 8  # across the whole width
         assert colour_box(home, POWERS_TILE) is not None  # the store's village, on its home screen
         log = session.output()
-        assert "Traceback" not in log and ("event=config_problem" in log or "event=sync_not_started" in log)
+        assert "Traceback" not in log and ("event=config.problem" in log or "event=sync.not_started" in log)
     finally:
         session.close()
 

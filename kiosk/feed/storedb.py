@@ -31,7 +31,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-log = logging.getLogger("kiosk.feed")
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "store.db"
 SCHEMA_VERSION = 1
@@ -145,7 +147,7 @@ class Database:
                     raise
                 if not self.path.exists():
                     raise
-                log.warning("store: cannot open %s for writing (%s); reading only", self.path, exc)
+                log_event(log, "store.read_only", logging.WARNING, path=self.path, error=exc)
                 self.read_only = True
         return self._connect_read_only()
 
@@ -256,13 +258,13 @@ def set_aside(directory: Path, reason: str, names: tuple[str, ...] = (DB_NAME,))
             for path in files:
                 path.replace(keep / path.name)
         except OSError as exc:  # a full disk may not give the folder its first block
-            log.warning("store: cannot keep the damaged database (%s)", exc)
+            log_event(log, "store.damaged_not_kept", logging.WARNING, error=exc)
         else:
             with contextlib.suppress(OSError):
                 (keep / "REASON.txt").write_text(f"{time.strftime('%Y-%m-%d %H:%M:%S %z')}: {reason}\n", encoding="utf-8")
-            log.warning("store: damaged database set aside in %s: %s", keep, reason)
+            log_event(log, "store.damaged_set_aside", logging.WARNING, kept=keep, reason=reason)
             return keep
     for path in files:
         path.unlink(missing_ok=True)
-    log.warning("store: damaged database deleted (%d bytes): %s", size, reason)
+    log_event(log, "store.damaged_deleted", logging.WARNING, bytes=size, reason=reason)
     return None

@@ -92,6 +92,7 @@ class TypesetLabel(Label):
     lines = ListProperty()  # the lines on show
     balanced = BooleanProperty(False)
     typeset = True  # for the layout check: these lines follow the rules
+    font_name: str  # Label's property, declared for the type checker (it is set below)
 
     def measure(self):
         return measurer(self.font_name, self.font_size, self.bold)
