@@ -63,6 +63,7 @@ def json_problem(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> str | None
         return f"nested {depth} levels deep, more than the {MAX_JSON_DEPTH} allowed"
     return None
 
+
 # 民生资金查询 (kiosk.benefits, FEED-FORMAT.md section 4.7). The key
 # derivation runs on the terminal for every lookup: its memory (128·n·r
 # bytes) and rounds are bounded so a document cannot make a lookup take

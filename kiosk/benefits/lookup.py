@@ -20,7 +20,7 @@ from kiosk.benefits.model import BenefitsDoc, PersonRecord
 from kiosk.benefits.sealing import Unreadable, derive, open_record
 from kiosk.ops.logs import log_event
 
-log = logging.getLogger("kiosk.benefits")
+log = logging.getLogger(__name__)
 
 CANDIDATES = 4
 # The commonest family names in China, in order: candidates when a
@@ -65,7 +65,11 @@ def look_up(doc: BenefitsDoc, number: str) -> Lookup:
     # The village's own family names: decoys from the whole country would
     # make a clan village's own name stand out among them.
     pool = [name for name in doc.family_names if record is None or name != record.family_name]
-    pool += [name for name in COMMON_FAMILY_NAMES if len(pool) < CANDIDATES and name not in pool and (record is None or name != record.family_name)]
+    pool += [
+        name
+        for name in COMMON_FAMILY_NAMES
+        if len(pool) < CANDIDATES and name not in pool and (record is None or name != record.family_name)
+    ]
     chosen = rng.sample(pool, CANDIDATES if record is None else CANDIDATES - 1)
     if record is not None:
         chosen.insert(rng.randrange(CANDIDATES), record.family_name)

@@ -19,6 +19,7 @@ import datetime as dt
 import enum
 from typing import Annotated
 
+import msgspec
 from msgspec import Meta
 
 from kiosk import limits
@@ -34,16 +35,16 @@ SALT_BYTES = 16  # the least; at most 64
 # ---------------------------------------------------------------- what a sealed record holds
 
 
-class Payment(Struct, kw_only=True):
+class Payment(Struct, frozen=True, kw_only=True):
     id: Identifier
     date: dt.date
     programme: NameText
     amount_fen: PositiveFen
     payer: LineText
-    covers: list[NameText] = []
+    covers: list[NameText] = msgspec.field(default_factory=list)
 
 
-class PersonRecord(Struct, kw_only=True):
+class PersonRecord(Struct, frozen=True, kw_only=True):
     """Everything the terminal shows one person, once their ID number has
     opened it: the family name they must pick, then their household's
     payments."""
@@ -59,7 +60,7 @@ class KdfAlgorithm(enum.Enum):
     SCRYPT = "scrypt"
 
 
-class Kdf(Struct, kw_only=True):
+class Kdf(Struct, frozen=True, kw_only=True):
     algorithm: KdfAlgorithm = KdfAlgorithm.SCRYPT
     salt: Base64Text
     n: int
@@ -67,12 +68,12 @@ class Kdf(Struct, kw_only=True):
     p: int
 
 
-class SealedRecord(Struct, kw_only=True):
+class SealedRecord(Struct, frozen=True, kw_only=True):
     key: LookupKey
     sealed: Base64Text
 
 
-class BenefitsDoc(Struct, kw_only=True):
+class BenefitsDoc(Struct, frozen=True, kw_only=True):
     as_of: dt.date
     enquiries: LineString = ""
     kdf: Kdf
@@ -83,7 +84,7 @@ class BenefitsDoc(Struct, kw_only=True):
 # ---------------------------------------------------------------- benefits-source.json (the publisher's)
 
 
-class Member(Struct, kw_only=True):
+class Member(Struct, frozen=True, kw_only=True):
     name: NameText
     id_number: IdNumberText
     family_name: NameString = ""
@@ -94,16 +95,16 @@ class Member(Struct, kw_only=True):
         return self.family_name or self.name[0]
 
 
-class Household(Struct, kw_only=True):
+class Household(Struct, frozen=True, kw_only=True):
     id: Identifier
     members: list[Member]
     payments: list[Payment]
 
 
-class BenefitsSource(Struct, kw_only=True):
+class BenefitsSource(Struct, frozen=True, kw_only=True):
     as_of: dt.date
     enquiries: LineString = ""
-    family_names: list[NameText] = []
+    family_names: list[NameText] = msgspec.field(default_factory=list)
     households: list[Household]
 
 

@@ -63,9 +63,9 @@ def read_source(path: Path) -> BenefitsSource:
         raise SourceError(f"{path.name}: {where}: {message}") from None
     except msgspec.DecodeError as exc:
         raise SourceError(f"{path.name}: $: not valid JSON ({exc})") from None
-    problem = source_problem(source)
-    if problem is not None:
-        raise SourceError(f"{path.name}: {problem[0]}: {problem[1]}")
+    broken = source_problem(source)
+    if broken is not None:
+        raise SourceError(f"{path.name}: {broken[0]}: {broken[1]}")
     return source
 
 
@@ -101,4 +101,3 @@ def sealed_document(src: Path, village_code: str, secret: bytes, kdf: Kdf | None
         return None
     doc = seal_source(read_source(path), kdf or default_kdf(village_salt(secret, village_code)))
     return msgspec.json.encode(doc)
-

@@ -26,6 +26,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk import money
 from kiosk.benefits import id_number
@@ -45,7 +46,7 @@ from screens.ui_screens.search import LetterKey
 
 load_kv("ui_screens.search")  # the pad's keys are the search keyboard's (LetterKey, DeleteKey): as big, as clear
 
-log = logging.getLogger("village_kiosk.benefits")
+log = logging.getLogger(__name__)
 
 PAGE_PAYMENTS = 12  # payment cards shown at once; 再看 adds as many more
 WRONG_NUMBER = "号码不对，请再看一下身份证"
@@ -122,7 +123,7 @@ class BenefitsScreen(KioskScreen):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._steps = {
+        self._steps: dict[str, Widget] = {
             "pad": PadStep(screen=self),
             "names": NamesStep(screen=self),
             "results": ResultsStep(screen=self),
@@ -279,11 +280,12 @@ class BenefitsScreen(KioskScreen):
 
     def _show_results(self) -> None:
         view = self._view
+        assert view is not None and self.snapshot is not None and self.snapshot.benefits is not None  # a name was just chosen
         ids = self._steps["results"].ids
         as_of = date_zh(self.snapshot.benefits.as_of)
         self.summary = f"一共{len(view.payments)}笔，记录截至{as_of}。"
-        for year, totals in groupby(view.totals, key=lambda total: total.year):
-            totals = list(totals)
+        for year, group in groupby(view.totals, key=lambda total: total.year):
+            totals = list(group)
             ids.totals.add_widget(TotalLine(label=f"{year}年", amount=money.yuan(sum(t.total_fen for t in totals)), year=True))
             for total in totals:
                 ids.totals.add_widget(TotalLine(label=f"{total.programme}（{total.count}笔）", amount=total.total_text))

@@ -47,7 +47,16 @@ class HomeScreen(KioskScreen):
             for tile in sections:
                 grid.add_widget(self._tile(*tile))
             self.ids.report.add_widget(self._tile(*report))
-            for widget in (self.ids.scroll, self.ids.page, self.ids.welcome, self.ids.hint, self.ids.search, self.ids.hotlines, grid, self.ids.report):
+            for widget in (
+                self.ids.scroll,
+                self.ids.page,
+                self.ids.welcome,
+                self.ids.hint,
+                self.ids.search,
+                self.ids.hotlines,
+                grid,
+                self.ids.report,
+            ):
                 widget.bind(height=self._share_room_soon, width=self._share_room_soon)
             for tile in self._tiles():
                 tile.bind(full_height=self._share_room_soon)
@@ -108,7 +117,9 @@ class HomeScreen(KioskScreen):
         tile = (width * (1 - REPORT_BESIDE) - ids.tiles.spacing[0] * (ids.tiles.cols - 1)) / ids.tiles.cols
         *sections, (report, *_rest) = TILES
         measure = measurer(ids.welcome.font_name, theme.heading, True)
-        return measure(report) <= width * REPORT_BESIDE - theme.pad * 2 and all(measure(title) <= tile - theme.pad * 2 for title, *_ in sections)
+        return measure(report) <= width * REPORT_BESIDE - theme.pad * 2 and all(
+            measure(title) <= tile - theme.pad * 2 for title, *_ in sections
+        )
 
     def _grid_rows(self) -> int:
         return -(-len(self.ids.tiles.children) // self.ids.tiles.cols)
