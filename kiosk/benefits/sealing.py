@@ -39,10 +39,11 @@ from kiosk import limits
 from kiosk.benefits import id_number
 from kiosk.benefits.model import Kdf, PersonRecord, SealedRecord
 
-# 64 MiB and about 0.2 s a derivation on the development machine (README,
-# docs/FEED-FORMAT.md 4.7): a lookup answers well within a second even on
-# a terminal a few times slower, and every guess at a number costs as much.
-DEFAULT_N = 2**16
+# 32 MiB and 0.1-0.2 s a derivation on the development machine when idle,
+# 0.6 s with its two cores shared by a dozen busy processes (docs/FEED-FORMAT.md
+# 4.7): a lookup answers within a second even then, and every guess at a
+# number costs as much. 2**16 took 1.0 s under that load: too slow.
+DEFAULT_N = 2**15
 DEFAULT_R = 8
 DEFAULT_P = 1
 _DERIVED_BYTES = 64
