@@ -1,4 +1,4 @@
-"""ID-card readers that type (docs/OPERATIONS.md, "ID-card readers").
+"""ID-card readers that type (docs/OPERATIONS.md section 4, "ID-card readers that type").
 
 Many USB resident-ID readers sold for front desks work without a driver
 as a "HID keyboard": put a card on them and they type its number, then
