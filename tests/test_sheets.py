@@ -238,3 +238,13 @@ def test_a_built_workbook_goes_through_publish_as_a_source(workbook, tmp_path, f
     assert source.checked is not None and len(source.media) == 72
     built = publish.build(source, tmp_path / "tree", keys.load_private_key(feed_key / "feed.key"), pack=False)
     assert built.manifest.village == "431322199206"
+
+
+def test_the_format_document_lists_every_sheet_and_column():
+    section = (Path(__file__).parents[1] / "docs" / "FEED-FORMAT.md").read_text(encoding="utf-8").split("## 11.")[1]
+    for sheet in book.SHEETS:
+        row = next((line for line in section.splitlines() if line.startswith(f"| {sheet.title} |")), "")
+        assert row, f"{sheet.title} is not in FEED-FORMAT.md section 11"
+        for column in sheet.columns:
+            if column.field is not None and not column.field.isdigit():
+                assert f"{column.header} → `{column.field}`" in row, (sheet.title, column.header)

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import python_calamine
@@ -72,6 +72,15 @@ class _Row:
     ok: bool = True
     place: tuple[str, str] | None = None  # (document, JSON path) once put in a document
     children: list[_Row] = field(default_factory=list)
+
+
+class _Column(NamedTuple):
+    """A column as found in the sheet: where, and what the model asks of it."""
+
+    column: Column
+    position: int
+    annotation: Any
+    required: bool
 
 
 def default_pictures(workbook: Path) -> Path:
@@ -176,24 +185,27 @@ class _Reader:
         for column in sheet.columns:
             if column not in positions and sheet.required_field(column):
                 self.problem(sheet, 1, column.header, "缺少这一列：请用模板里的表头")
+        columns = [
+            _Column(c, p, sheet.annotation(c) if c.field is not None else None, sheet.required_field(c)) for c, p in positions.items()
+        ]
         for number, cells in enumerate(grid[1:], start=2):
             if not _filled(cells) or shown(next(c for c in cells if not _blank(c))).startswith(EXAMPLE_MARK):
                 continue
-            self.rows[sheet.title].append(self._read_row(sheet, positions, cells, number))
+            self.rows[sheet.title].append(self._read_row(sheet, columns, cells, number))
         if sheet.required and not self.rows[sheet.title]:
             self.problem(sheet, None, "", "还没有填：第2行是示例，请从第3行起填写")
         if isinstance(sheet.into, Whole) and len(self.rows[sheet.title]) > 1:
             self.problem(sheet, self.rows[sheet.title][1].number, "", "这张表只填一行")
 
-    def _read_row(self, sheet: Sheet, positions: dict[Column, int], cells: list[CellValue], number: int) -> _Row:
+    def _read_row(self, sheet: Sheet, columns: list[_Column], cells: list[CellValue], number: int) -> _Row:
         row = _Row(sheet, number, {}, self.headers[sheet.title])
-        for column, position in positions.items():
+        for column, position, annotation, required in columns:
             value = cells[position] if position < len(cells) else ""
-            if (sheet.title, f"{column_letter(position)}{number}") in self.skipped:
+            if self.skipped and (sheet.title, f"{column_letter(position)}{number}") in self.skipped:
                 row.ok = False  # a formula: named already
                 continue
             if _blank(value):
-                if sheet.required_field(column):
+                if required:
                     self.problem(sheet, number, column, "不能空着", column.kind.example or str(column.example))
                     row.ok = False
                 continue
@@ -207,9 +219,9 @@ class _Reader:
                 row.link = parsed
                 continue
             try:
-                msgspec.convert(parsed, sheet.annotation(column))
+                msgspec.convert(parsed, annotation)
             except msgspec.ValidationError as exc:
-                self.problem(sheet, number, column, *explain(str(exc), sheet.annotation(column), parsed, column.kind))
+                self.problem(sheet, number, column, *explain(str(exc), annotation, parsed, column.kind))
                 row.ok = False
                 continue
             put_value(row.record, column.field, parsed)

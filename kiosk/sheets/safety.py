@@ -162,9 +162,10 @@ def _check_sheet(sheet: str, data: bytes) -> list[Problem]:
     # Where cells sit: their references, plus one row (or column) for every
     # row (cell) written without one, which the reader places after the last.
     rows = [int(r) for r in _ROW_REF.findall(data)]
-    columns = [_column_number(c) for c in _CELL_REF.findall(data)]
+    columns = _CELL_REF.findall(data)
+    widest = max(set(columns), key=lambda letters: (len(letters), letters), default=b"")
     height = max(rows, default=0) + len(_ANY_ROW.findall(data)) - len(rows)
-    width = max(columns, default=0) + len(_ANY_CELL.findall(data)) - len(columns)
+    width = _column_number(widest) + len(_ANY_CELL.findall(data)) - len(columns)
     if height > MAX_ROWS or width > MAX_COLUMNS:
         raise _refuse(
             f"表格太大：用到了第 {height} 行、第 {width} 列，最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列：请删掉表格下面和右边多余的内容",
