@@ -182,7 +182,7 @@ def test_every_problem_is_named_by_sheet_row_and_column_and_nothing_is_published
     report = openpyxl.load_workbook(report_path(workbook))
     assert report.sheetnames[0] == REPORT_SHEET
     listing = list(report[REPORT_SHEET].iter_rows(min_row=3, values_only=True))
-    assert ("财务收支", 37, "金额（元）", "'1,5OO' 不是数字（例：1500.00）") in listing and len(listing) == len(expected)
+    assert ("财务收支", "第37行", "金额（元）", "'1,5OO' 不是数字（例：1500.00）") in listing and len(listing) == len(expected)
     marked = report["财务收支"]["D37"]
     assert marked.fill.fgColor.rgb.endswith("FFC7CE") and "不是数字" in marked.comment.text
     assert report["财务收支"]["D38"].comment is None

@@ -21,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
+from kiosk.sheets.look import HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, print_across
 from kiosk.sheets.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -63,16 +64,19 @@ def _copy(workbook: Path) -> Workbook | None:
 
 
 def _list(ws, problems: Sequence[Problem], linked: bool) -> None:
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 8
-    ws.column_dimensions["C"].width = 14
-    ws.column_dimensions["D"].width = 90
-    ws.append([f"共 {len(problems)} 处要改。改好以后再发布；红色的格子就是要改的地方。"])
+    for letter, width in zip("ABCD", (14, 10, 16, 80), strict=True):
+        ws.column_dimensions[letter].width = width
+    print_across(ws, title_rows="2:2")
+    ws.append([f"共 {len(problems)} 处要改，改好以后再发布。点表名可以跳到那一格；红色的格子就是要改的地方，把鼠标放上去能看到问题。"])
+    ws.merge_cells("A1:D1")
+    ws["A1"].font = REQUIRED_FONT
     ws.append(["表", "行", "列", "问题"])
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        cell.font = OPTIONAL_FONT
+        cell.fill = HEADER_FILL
+    ws.freeze_panes = "A3"
     for problem in problems:
-        ws.append([problem.sheet, problem.row, problem.column, problem.what])
+        ws.append([problem.sheet, f"第{problem.row}行" if problem.row else "", problem.column, problem.what])
         row = ws.max_row
         ws.cell(row, 4).alignment = Alignment(wrap_text=True, vertical="top")
         if linked and problem.cell and problem.sheet:

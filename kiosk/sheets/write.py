@@ -21,22 +21,20 @@ from typing import Any
 import msgspec
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kiosk import decode, model
 from kiosk.sheets import book
 from kiosk.sheets.cells import CellValue, Pictures
+from kiosk.sheets.look import HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, print_across
 from kiosk.sheets.pictures import PICTURE_FOLDER
 from kiosk.sheets.problems import column_letter
 from kiosk.sheets.spec import EXAMPLE_MARK, INSTRUCTIONS, ByMonth, InList, InParent, MonthFields, Sheet, Whole, get_value, max_length
 from kiosk.snapshot import read_folder_documents
 
 TEMPLATE_NAME = "村务公开数据模板.xlsx"
-HEADER_FILL = PatternFill("solid", fgColor="EFE9DF")
-REQUIRED_FONT = Font(bold=True, color="B71C1C")
-OPTIONAL_FONT = Font(bold=True)
 EXAMPLE_FONT = Font(italic=True, color="808080")
 _PICTURE_TYPES = ((b"\xff\xd8", ".jpg"), (b"\x89PNG", ".png"), (b"GIF8", ".gif"), (b"BM", ".bmp"))
 
@@ -139,6 +137,7 @@ def write_workbook(path: Path, rows: Mapping[str, Rows], picture_names: Mapping[
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, rows: Rows, picture_names: Mapping[str, str]) -> None:
     ws.freeze_panes = "A2"
+    print_across(ws, title_rows="1:1")
     for index, column in enumerate(sheet.columns):
         letter = column_letter(index)
         header = ws.cell(1, index + 1, column.header)
@@ -146,12 +145,12 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, rows: Rows, picture_names: Mapping
         header.fill = HEADER_FILL
         if column.note:
             header.comment = Comment(column.note, "village-kiosk", width=260, height=110)
+        example = column.example if index else f"{EXAMPLE_MARK}：{column.example}"
         dimension = ws.column_dimensions[letter]
-        dimension.width = column.width
+        dimension.width = max(column.width, min(_width(str(example).split("\n")[0]), 40), _width(column.header))
         dimension.number_format = column.kind.number_format
         if column.kind.wraps:
             dimension.alignment = Alignment(wrap_text=True, vertical="top")
-        example = column.example if index else f"{EXAMPLE_MARK}：{column.example}"
         if example != "":
             _put_cell(ws, 2, index + 1, example, column.kind.number_format).font = EXAMPLE_FONT
         validation = column.kind.validation(max_length(sheet.annotation(column)) if column.field is not None else None)
@@ -176,6 +175,11 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, rows: Rows, picture_names: Mapping
             if value is None or value == [] or value == "":
                 continue
             _put_cell(ws, number, index + 1, column.kind.write(value, picture_names), column.kind.number_format)
+
+
+def _width(text: str) -> float:
+    """Excel's column width for a text: a Chinese character is two."""
+    return sum(2 if ord(character) > 0x2E7F else 1 for character in text) + 2
 
 
 def _put_cell(ws: Worksheet, row: int, column: int, value: CellValue, number_format: str):
