@@ -56,7 +56,7 @@ import msgspec
 
 from kiosk import model
 
-_Doc = TypeVar("_Doc")
+_Doc = TypeVar("_Doc", bound=msgspec.Struct)
 
 # One-to-one folds, so match positions in the folded text are positions in
 # the original: fullwidth digits and marks, and the dashes and spaces people
@@ -170,8 +170,13 @@ _Masker = Callable[[Any, frozenset[str]], Any]
 @functools.cache
 def _masker(struct: type) -> _Masker:
     """How to mask a Struct type's free texts: worked out once per type."""
-    fields = [(field.name, _field_masker(field.type)) for field in msgspec.inspect.type_info(struct).fields]
-    fields = [(name, mask) for name, mask in fields if mask is not None]
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType), struct
+    fields: list[tuple[str, _Masker]] = []
+    for field in info.fields:
+        field_mask = _field_masker(field.type)
+        if field_mask is not None:
+            fields.append((field.name, field_mask))
 
     def mask(value, public):
         changes = {}

@@ -105,15 +105,20 @@ def test_the_demo_feed_does_carry_numbers_to_mask(demo):
     assert {"ID number", "mobile"} <= kinds
 
 
-def test_no_screen_shows_a_personal_number_in_full(ui, demo):
-    public = public_numbers(demo.complaint.hotlines)
-    leaks = []
-    for label, screen, params in visits(demo):
+def shown(ui, snapshot):
+    """(label, screen, params, every text of it) for each visit, in turn."""
+    for label, screen, params in visits(snapshot):
         ui.app.nav.home()
         if screen is not ScreenName.HOME:
             ui.app.nav.go(screen, **params)
         settle()
-        texts = screen_texts(ui)
+        yield label, screen, params, screen_texts(ui)
+
+
+def test_no_screen_shows_a_personal_number_in_full(ui, demo):
+    public = public_numbers(demo.complaint.hotlines)
+    leaks = []
+    for label, screen, params, texts in shown(ui, demo):
         for text in texts:
             leaks.extend((label, kind, number) for kind, number in full_numbers(text, public))
         if screen is ScreenName.FINANCE_MONTH:  # the scan did reach every row
@@ -152,11 +157,5 @@ def test_a_personal_number_written_into_any_text_field_is_masked_everywhere(ui, 
     public = public_numbers(numbered.complaint.hotlines)
     assert PERSONAL_MOBILE not in public
     ui.app.replace_snapshot(numbered)
-    leaks = []
-    for label, screen, params in visits(numbered):
-        ui.app.nav.home()
-        if screen is not ScreenName.HOME:
-            ui.app.nav.go(screen, **params)
-        settle()
-        leaks.extend((label, text[:60]) for text in screen_texts(ui) if PERSONAL_MOBILE in text)
+    leaks = [(label, text[:60]) for label, _screen, _params, texts in shown(ui, numbered) for text in texts if PERSONAL_MOBILE in text]
     assert not leaks, f"shown in full: {sorted(set(leaks))[:12]}"

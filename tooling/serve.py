@@ -85,13 +85,16 @@ http {{
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
+            assert self.process.stderr is not None  # piped
             self.process.stderr.close()
             self.process = None
 
 
-class _StaticHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
-    server: _PythonHttpd
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler as a real server behaves: keep-alive, no Nagle
+    delay, no log line per request."""
+
+    protocol_version = "HTTP/1.1"
 
     def setup(self):
         super().setup()
@@ -101,6 +104,10 @@ class _StaticHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
+
+
+class _StaticHandler(QuietHandler):
+    server: _PythonHttpd
 
     def do_GET(self):
         target = (self.server.root / self.path.split("?", 1)[0].lstrip("/")).resolve()
@@ -129,8 +136,8 @@ class _StaticHandler(BaseHTTPRequestHandler):
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
         self.end_headers()
-        with target.open("rb") as body:
-            self.connection.sendfile(body, offset=start)
+        with target.open("rb") as content:
+            self.connection.sendfile(content, offset=start)
 
 
 def _range_start(spec: str, size: int) -> int | None:
@@ -174,6 +181,7 @@ def _wait_listening(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            assert process.stderr is not None  # piped
             raise RuntimeError(f"nginx exited: {process.stderr.read().decode(errors='replace').strip()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

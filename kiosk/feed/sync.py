@@ -18,7 +18,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -252,7 +252,7 @@ class HttpFeed:
                 return None, validators
             return b"".join(self._chunks(name, response, cap, expected, deadline)), validators
 
-    def stream(self, name: str, size: int, pack: bool = False, start: int = 0) -> Iterator[bytes]:
+    def stream(self, name: str, size: int, pack: bool = False, start: int = 0) -> Generator[bytes, None, None]:
         """A file of known size as it arrives, from byte ``start`` on (a
         Range request), under the same bounds as ``get``; ``pack``: also
         under the rate a pack must keep."""
@@ -334,7 +334,7 @@ class HttpFeed:
             raise Failed(f"{entry.name}: unexpected 304")
         return data
 
-    def stream_pack(self, pack: PackEntry) -> Iterator[bytes]:
+    def stream_pack(self, pack: PackEntry) -> Generator[bytes, None, None]:
         """The pack as it arrives. A connection cut off midway (a village's
         mobile link drops) is asked again for the rest only (a Range
         request), so no byte comes twice; a server that cannot resume, or
@@ -466,11 +466,11 @@ class Syncer:
         held = self.store.validators()
         raw, validators = feed.get(MANIFEST_NAME, MAX_MANIFEST_BYTES, held=Validators(*held) if held else None)
         if raw is None:
-            held = self.store.current()
-            if held is None:
+            current = self.store.current()
+            if current is None:
                 raise Failed("server answered 304 but the store is empty")
-            count, size = update.fetch_missing(self.store, held, feed, self.parallel)
-            return outcome.up_to_date(held.version, count, size)
+            count, size = update.fetch_missing(self.store, current, feed, self.parallel)
+            return outcome.up_to_date(current.version, count, size)
         signature, _ = feed.get(SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
         if signature is None:
             raise Failed(f"{SIGNATURE_NAME}: unexpected 304")

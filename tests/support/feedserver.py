@@ -20,7 +20,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -53,18 +53,8 @@ class Fault:
     times: int | None = None
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+class _Handler(serve.QuietHandler):
     server: FeedServer
-
-    def setup(self):
-        super().setup()
-        # Headers and body go out as separate writes: without this, Nagle's
-        # algorithm and delayed ACKs add 40 ms to every response.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format, *args):
-        pass
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]

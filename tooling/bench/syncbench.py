@@ -144,7 +144,10 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
     store of the last sync (kept for the later measurements)."""
     total = feed.file_bytes(manifest)
     sync_times: list[float] = []
-    curls = {"curl": (feed.urls(manifest), []), "curl_same_requests": (feed.request_urls(manifest), [])}
+    curls: dict[str, tuple[list[str], list[float]]] = {
+        "curl": (feed.urls(manifest), []),
+        "curl_same_requests": (feed.request_urls(manifest), []),
+    }
     curl_error = None
     store_dir = work / "store"
     # Once unmeasured: what a terminal's process pays once (importing the
@@ -165,6 +168,8 @@ def first_sync(feed: ServedFeed, manifest: Manifest, work: Path, runs: int) -> t
             except (OSError, subprocess.CalledProcessError) as exc:
                 curl_error = str(exc)
             shutil.rmtree(target, ignore_errors=True)
+    if result is None:
+        raise SyncBenchError("no first sync measured: runs must be at least 1")
     sync_rate = total / _median(sync_times) / 1e6
     figures = {
         "files": len(feed.urls(manifest)),
@@ -285,6 +290,8 @@ def month_change(feed: ServedFeed, src: Path, store_dir: Path, work: Path) -> di
     against the size of the blobs that changed."""
     with Store(store_dir) as store:
         before = store.current()
+    if before is None:
+        raise SyncBenchError(f"{store_dir} holds no data to change")
     month = write_month_change(src, work / "src-changed")
     after = feed.publish(work / "src-changed")
     old = before.blobs()
