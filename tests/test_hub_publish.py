@@ -56,7 +56,7 @@ def test_the_key_is_used_only_from_a_file_its_user_alone_can_read(tmp_path, capl
     try:
         hub.add_user("county")
         assert "发布功能没有开启" in _text(hub.login("county").get(f"/publish/{VILLAGE}"))
-        assert "publishing is off" in caplog.text and "chmod 600" in caplog.text
+        assert "event=hub.publishing_off" in caplog.text and "chmod 600" in caplog.text
     finally:
         hub.close()
 

@@ -27,12 +27,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kiosk.feed import keys, publish
 from kiosk.hub.config import HubConfig
 from kiosk.hub.uploads import Upload, Uploads
+from kiosk.ops.logs import log_event
 from kiosk.sheets.problems import Problem, WorkbookRejected
 from kiosk.sheets.read import read_workbook
 from kiosk.sheets.report import write_report
 from kiosk.snapshot import Snapshot
 
-log = logging.getLogger("kiosk.hub")
+log = logging.getLogger(__name__)
 
 
 class KeyRefused(ValueError):
@@ -90,7 +91,7 @@ class Publisher:
         try:
             return cls(config, load_signing_key(Path(config.signing_key))), ""
         except KeyRefused as exc:
-            log.error("publishing is off: %s", exc)
+            log_event(log, "hub.publishing_off", logging.ERROR, reason=exc)
             return None, str(exc)
 
     def check(self, upload: Upload) -> Checked:
@@ -127,7 +128,7 @@ class Publisher:
             return checked
         with self._locks[upload.village]:  # two users publishing one village: one version after the other
             built = publish.build(source, self.feed_dir / upload.village, self.key)
-        log.info("published village=%s version=%d user=%s", upload.village, built.manifest.version, upload.user)
+        log_event(log, "hub.published", village=upload.village, version=built.manifest.version, user=upload.user)
         self.uploads.remove(upload)
         return Published(built.manifest.version, len(built.manifest.files), built.summary)
 

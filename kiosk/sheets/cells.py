@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from kiosk.sheets.pictures import PictureFolder
 
@@ -55,10 +55,10 @@ class Validation:
     made by ``kiosk.sheets.write``): a type (``list``, ``date``, ``decimal``,
     ``textLength``), its operator and formulas, and the message shown."""
 
-    type: str
+    type: Literal["list", "date", "decimal", "textLength"]
     formula1: str
     formula2: str | None = None
-    operator: str | None = None
+    operator: Literal["between", "lessThanOrEqual"] | None = None
     message: str = ""
     strict: bool = True  # False: a list of suggestions, other values allowed
 

@@ -21,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 
+from kiosk.ops.logs import log_event
 from kiosk.sheets.look import HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, print_across
 from kiosk.sheets.problems import Problem
 
@@ -41,7 +42,7 @@ def write_report(workbook: Path, problems: Sequence[Problem], out: Path | None =
     book = _copy(workbook) if marked else None
     if book is None:
         book = Workbook()
-        book.remove(book.active)
+        book.remove(book.worksheets[0])
     listing = book.create_sheet(REPORT_SHEET, 0)
     book.active = 0
     for sheet in book.worksheets[1:]:
@@ -59,7 +60,7 @@ def _copy(workbook: Path) -> Workbook | None:
     try:
         return openpyxl.load_workbook(workbook, rich_text=False)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:  # then the list alone says it
-        log.warning("workbook %s cannot be copied for its report: %s", workbook, exc)
+        log_event(log, "sheets.report_unmarked", logging.WARNING, workbook=workbook, error=exc)
         return None
 
 

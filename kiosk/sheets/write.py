@@ -127,7 +127,7 @@ def _copy_pictures(rows: dict[str, Rows], media: Path, folder: Path, sheets: Seq
 
 def write_workbook(path: Path, rows: Mapping[str, Rows], picture_names: Mapping[str, str], sheets: Sequence[Sheet] = book.SHEETS) -> None:
     workbook = Workbook()
-    _instructions(workbook.active, sheets)
+    _instructions(workbook.worksheets[0], sheets)
     for sheet in sheets:
         _write_sheet(workbook.create_sheet(sheet.title), sheet, rows.get(sheet.title, []), picture_names)
     temporary = path.with_name(f".{path.name}.tmp")
