@@ -65,8 +65,9 @@ def _gate(request: Request) -> tuple[User, Publisher | None] | Response:
 
 
 def _villages(request: Request, user: User) -> list[tuple[str, str, str, str]]:
-    """(code, village name, township name, newest version) of every village
-    the user may publish for: those with a terminal or a published feed."""
+    """(code, village name, township, newest version) of every village the
+    user may publish for: those with a terminal or a published feed. Before
+    its first version the hub knows no name, only the code."""
     hub = _hub(request)
     codes = {terminal.village for terminal in hub.store.terminals(user.township)}
     if hub.feeds.folder is not None and hub.feeds.folder.is_dir():
@@ -77,7 +78,7 @@ def _villages(request: Request, user: User) -> list[tuple[str, str, str, str]]:
         rows.append(
             (
                 code,
-                feed.name if feed else code,
+                feed.name if feed else "",
                 feed.township if feed else township_of(code),
                 f"第 {feed.version} 版" if feed else "还没有发布",
             )
