@@ -16,6 +16,7 @@ import pytest
 from kiosk import decode, paths
 from kiosk.feed import keys, publish
 from kiosk.feed.manifest import blob_path
+from kiosk.feed.store import Store
 from kiosk.sheets import book
 from kiosk.sheets.pictures import PICTURE_FOLDER
 from kiosk.sheets.problems import WorkbookRejected
@@ -27,6 +28,8 @@ from kiosk.snapshot import read_folder_documents
 from support.feed_fixtures import tree_manifest
 from support.kiosk_process import village_kiosk
 from support.sheet_fixtures import cell_value, edit_cells
+
+VILLAGE = "431322199206"
 
 
 def built_documents(tree: Path) -> dict[str, object]:
@@ -102,7 +105,7 @@ def test_the_template_has_a_sheet_per_kind_with_notes_checks_and_an_example(tmp_
     assert [str(p) for p in refused.value.problems] == ["村庄信息：还没有填：第2行是示例，请从第3行起填写"]
 
 
-def test_a_template_filled_in_by_a_clerk_is_published(tmp_path, feed_key):
+def test_a_template_filled_in_by_a_clerk_is_published_and_a_terminal_syncs_it(tmp_path, feed_key, feed_server):
     village_kiosk("feed", "template", "--out", str(tmp_path))
     path = tmp_path / TEMPLATE_NAME
     shutil.copy(
@@ -110,9 +113,7 @@ def test_a_template_filled_in_by_a_clerk_is_published(tmp_path, feed_key):
         tmp_path / PICTURE_FOLDER / "IMG_0034.JPG",
     )
     workbook = openpyxl.load_workbook(path)
-    workbook["村庄信息"].append(
-        ["431322199206", "枫木冲村", "青石镇", "新化县", "娄底市", "", "2026年3月31日", "https://jiandu.example.cn/ts"]
-    )
+    workbook["村庄信息"].append([VILLAGE, "枫木冲村", "青石镇", "新化县", "娄底市", "", "2026年3月31日", "https://jiandu.example.cn/ts"])
     workbook["举报电话"].append(["全国纪检监察举报电话", 12388])  # typed as a number
     finance = workbook["财务收支"]
     finance.append(["e1", dt.datetime(2026, 3, 5), "支出", 1234567.89, "办公费", "文具店", "打印纸", "", "记-1", "img_0034.jpg：发票", ""])
@@ -121,9 +122,11 @@ def test_a_template_filled_in_by_a_clerk_is_published(tmp_path, feed_key):
     workbook["月初余额"].append(["2026-03", "-120.5"])
     workbook.save(path)
 
-    built = build(path, tmp_path / "tree", feed_key)
+    # Built straight into the folder the platform's web server serves.
+    tree = feed_server.root / VILLAGE
+    built = build(path, tree, feed_key)
     assert built.returncode == 0, built.stderr
-    documents = built_documents(tmp_path / "tree")
+    documents = built_documents(tree)
     village = documents["village.json"]
     assert village.village.province == "湖南省" and village.as_of == dt.date(2026, 3, 31)
     assert [h.number for h in village.complaint.hotlines] == ["12388"]
@@ -138,6 +141,23 @@ def test_a_template_filled_in_by_a_clerk_is_published(tmp_path, feed_key):
     assert march.entries[0].receipts[0].caption == "发票"
     assert [(e.id, e.amount_fen, e.direction.value) for e in april.entries] == [("e3", 1500000, "expense")]
     assert documents["projects.json"].projects == [] and documents["powers.json"].items == []
+
+    # A terminal, its own process, syncs it over HTTP and checks the signature with the public key alone.
+    store = tmp_path / "terminal-store"
+    config = tmp_path / "terminal.toml"
+    config.write_text(
+        f'[feed]\nplatform = "{feed_server.url}"\nvillage = "{VILLAGE}"\npubkeys = ["{feed_key / "feed.pub"}"]\n'
+        f'store = "{store}"\nallow_http = true\n'
+    )
+    synced = village_kiosk("--config", str(config), "sync", "--once")
+    assert synced.returncode == 10 and synced.stdout.startswith("updated empty store → v1"), synced.stdout + synced.stderr
+    held = Store.open_to_read(store)
+    try:
+        snapshot = held.snapshot()
+        assert snapshot is not None and snapshot.village.name == "枫木冲村"
+        assert [(e.id, e.amount_fen) for e in snapshot.finance_month("2026-03").entries] == [("e1", 123456789), ("e2", 150000)]
+    finally:
+        held.close()
 
 
 # ------------------------------------------------------------ every problem, named
