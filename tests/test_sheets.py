@@ -197,6 +197,7 @@ def test_every_problem_is_named_by_sheet_row_and_column_and_nothing_is_published
     for line in expected:
         assert line in lines, f"{line}\nnot in:\n{built.stderr}"
     assert len(lines) == len(expected) + 1  # and the line naming the report
+    assert lines[-1] == f"共 {len(expected)} 处问题，没有发布。有问题的格子在 {report_path(workbook)} 里标成了红色。"
     assert not (tmp_path / "tree" / "manifest.json").exists()
 
     report = openpyxl.load_workbook(report_path(workbook))
@@ -213,6 +214,32 @@ def test_every_problem_is_named_by_sheet_row_and_column_and_nothing_is_published
     again = build(workbook, tmp_path / "tree", feed_key)
     assert again.returncode == 0, again.stderr
     assert not report_path(workbook).exists()
+
+
+def test_the_report_itself_fixed_cell_by_cell_is_published(workbook, feed_key, tmp_path):
+    right = {cell: cell_value(workbook, *cell) for cell in [("财务收支", "D37"), ("财务收支", "B40")]}
+    edit_cells(workbook, {("财务收支", "D37"): "1,5OO", ("财务收支", "B40"): "2026-02-30"})
+    assert build(workbook, tmp_path / "tree", feed_key).returncode == 4
+    report = report_path(workbook)
+
+    # The clerk fixes one red cell in the report and publishes the report.
+    edit_cells(report, {("财务收支", "D37"): right["财务收支", "D37"]})
+    again = build(report, tmp_path / "tree", feed_key)
+    assert again.returncode == 4
+    assert again.stderr.splitlines()[:-1] == ["财务收支 第40行 日期：'2026-02-30' 这一天不存在（例：2026-03-05）"]
+    second = openpyxl.load_workbook(report_path(report))
+    assert second.sheetnames.count(REPORT_SHEET) == 1 and len(list(second[REPORT_SHEET].iter_rows(min_row=3))) == 1
+    assert second["财务收支"]["D37"].comment is None and second["财务收支"]["D37"].fill.fill_type is None  # fixed: no longer red
+    assert "这一天不存在" in second["财务收支"]["B40"].comment.text
+
+    edit_cells(report, {("财务收支", "B40"): right["财务收支", "B40"]})
+    fixed = build(report, tmp_path / "tree", feed_key)
+    assert fixed.returncode == 0, fixed.stderr
+    demo = {name: decode.decode_document(name, data) for name, data in read_folder_documents(paths.DEMO_VILLAGE).items()}
+    assert {name: msgspec.json.encode(doc) for name, doc in built_documents(tmp_path / "tree").items()} == {
+        name: msgspec.json.encode(doc) for name, doc in demo.items()
+    }
+    assert not report_path(report).exists()
 
 
 def test_amounts_and_dates_typed_as_text_are_read_exactly(workbook, feed_key, tmp_path):

@@ -103,7 +103,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _workbook_problems(workbook: Path, rejected: WorkbookRejected) -> int:
-    """Every problem on stderr, and the report beside the workbook."""
+    """Every problem on stderr, and the report beside the workbook; the
+    last line too is for the clerk, in Chinese."""
     from kiosk.sheets.report import write_report
 
     problems = rejected.problems
@@ -112,9 +113,9 @@ def _workbook_problems(workbook: Path, rejected: WorkbookRejected) -> int:
     try:
         report = write_report(workbook, problems, marked=rejected.opened)
     except OSError as exc:
-        print(f"feed build: {len(problems)} problem(s); cannot write the report beside the workbook: {exc}", file=sys.stderr)
+        print(f"共 {len(problems)} 处问题，没有发布。错误报告写不进工作簿所在的文件夹：{exc}", file=sys.stderr)
     else:
-        print(f"feed build: {len(problems)} problem(s), nothing published; the bad cells are marked in {report}", file=sys.stderr)
+        print(f"共 {len(problems)} 处问题，没有发布。有问题的格子在 {report} 里标成了红色。", file=sys.stderr)
     return EXIT_DATA
 
 
@@ -127,6 +128,7 @@ def _stale_report(workbook: Path) -> None:
 
 def _template(args: argparse.Namespace) -> int:
     from kiosk.sheets import write
+    from kiosk.sheets.pictures import PICTURE_FOLDER
 
     out = Path(args.out)
     try:
@@ -138,7 +140,7 @@ def _template(args: argparse.Namespace) -> int:
         return _error("feed template", str(exc), EXIT_DATA)
     except OSError as exc:
         return _error("feed template", f"cannot write {out}: {exc}")
-    print(f"wrote {path} and the picture folder {path.with_name('图片')}")
+    print(f"wrote {path} and the picture folder {path.with_name(PICTURE_FOLDER)}")
     return EXIT_OK
 
 

@@ -41,7 +41,7 @@ from kiosk.sheets.pictures import PICTURE_FOLDER, PictureFolder
 from kiosk.sheets.problems import Problem, WorkbookRejected, column_letter
 from kiosk.sheets.spec import (
     EXAMPLE_MARK,
-    INSTRUCTIONS,
+    FOR_PEOPLE,
     ByMonth,
     Column,
     InList,
@@ -152,8 +152,9 @@ class _Reader:
         self.skipped = {(self.titles.get(header_key(p.sheet), p.sheet), p.cell) for p in self.formulas}
         by_title = {header_key(name): name for name in grids}
         known = {header_key(sheet.title) for sheet in self.sheets}
+        for_people = {header_key(title) for title in FOR_PEOPLE}
         for name in grids:
-            if header_key(name) not in known and header_key(name) != header_key(INSTRUCTIONS) and any(_filled(r) for r in grids[name]):
+            if header_key(name) not in known | for_people and any(_filled(r) for r in grids[name]):
                 self.problem(name, None, "", "不认识这张表：请删掉它，或者把数据放到模板里同样内容的表中", "")
         for sheet in self.sheets:
             found = by_title.get(header_key(sheet.title))

@@ -2,7 +2,9 @@
 workbook with each bad cell marked red and its problem in the cell's
 comment, and a first sheet 错误清单 listing every problem, each linked to
 its cell. A file refused before it was read (a zip bomb, macros) gets the
-list alone: it is not opened again.
+list alone: it is not opened again. A clerk may fix the red cells in the
+report itself and publish that: the reader skips 错误清单, and a report of
+a report carries only what is still wrong.
 
 The copy is made by openpyxl, whose XML goes through defusedxml (a
 dependency for that reason): the file has passed ``kiosk.sheets.safety``
@@ -24,11 +26,12 @@ from openpyxl.workbook import Workbook
 from kiosk.ops.logs import log_event
 from kiosk.sheets.look import HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, print_across
 from kiosk.sheets.problems import Problem
+from kiosk.sheets.spec import REPORT_SHEET
 
 log = logging.getLogger(__name__)
 
-REPORT_SHEET = "错误清单"
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+MARKER = "发布检查"  # the author of a bad cell's comment: how a later check knows its own marks
 
 
 def report_path(workbook: Path) -> Path:
@@ -43,6 +46,8 @@ def write_report(workbook: Path, problems: Sequence[Problem], out: Path | None =
     if book is None:
         book = Workbook()
         book.remove(book.worksheets[0])
+    else:
+        _unmark(book)
     listing = book.create_sheet(REPORT_SHEET, 0)
     book.active = 0
     for sheet in book.worksheets[1:]:
@@ -86,6 +91,20 @@ def _list(ws, problems: Sequence[Problem], linked: bool) -> None:
             target.font = Font(color="0B57A4", underline="single")
 
 
+def _unmark(book: Workbook) -> None:
+    """A report fixed by the clerk and checked again (the reader skips its
+    list): the last check's list and marks go, so only what is still wrong
+    is red."""
+    if REPORT_SHEET in book.sheetnames:
+        book.remove(book[REPORT_SHEET])
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == MARKER:
+                    cell.comment = None
+                    cell.fill = PatternFill()
+
+
 def _mark(book: Workbook, problems: Sequence[Problem]) -> None:
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
@@ -94,4 +113,4 @@ def _mark(book: Workbook, problems: Sequence[Problem]) -> None:
     for (sheet, cell), found in by_cell.items():
         target = book[sheet][cell]
         target.fill = BAD_FILL
-        target.comment = Comment("\n".join(p.what for p in found), "发布检查", width=300, height=120)
+        target.comment = Comment("\n".join(p.what for p in found), MARKER, width=300, height=120)

@@ -23,6 +23,9 @@ from kiosk.sheets.cells import Kind
 
 EXAMPLE_MARK = "示例"  # a row whose first cell starts with this is an example, never data
 INSTRUCTIONS = "填写说明"  # the template's first sheet: read by people only
+# The error report's first sheet: a clerk may fix the red cells in the report itself and publish it.
+REPORT_SHEET = "错误清单"
+FOR_PEOPLE = (INSTRUCTIONS, REPORT_SHEET)  # sheets never read as data
 
 
 @dataclass(frozen=True)
