@@ -112,7 +112,7 @@ FINANCE = Sheet(
         _id("e2026-03-001", "这笔收支"),
         _date("日期", "date", "记账日期", dt.date(2026, 3, 5)),
         Column("收支", "direction", Choice(DIRECTION_NAMES), "从下拉列表选：收入 或 支出", "支出", width=8),
-        Column("金额（元）", "amount_fen", Amount(), "单位是元，最多两位小数，例如 1500.00；也可以写“1500元”", 1500.0),
+        Column("金额（元）", "amount_fen", Amount(), "单位是元，只填数字，最多两位小数，例如 1500.00", 1500.0),
         Column("科目", "category", Suggested(FINANCE_CATEGORIES), "可以从下拉列表选，也可以自己填", "办公费", width=12),
         _text("对方", "counterparty", "支出写收款的单位或个人，收入写付款的", "青石镇兴旺打印复印店", width=20),
         _text("用途", "purpose", "这笔钱做什么用", "防诈骗宣传横幅", width=24),
