@@ -6,6 +6,7 @@ demo village's round trip through a workbook."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -295,3 +296,10 @@ def test_the_format_document_lists_every_sheet_and_column():
         for column in sheet.columns:
             if column.field is not None and not column.field.isdigit():
                 assert f"{column.header} → `{column.field}`" in row, (sheet.title, column.header)
+
+
+def test_the_clerks_guide_names_every_sheet_and_file_as_the_template_does():
+    guide = (Path(__file__).parents[1] / "docs" / "CLERK-GUIDE.md").read_text(encoding="utf-8")
+    assert [sheet.title for sheet in book.SHEETS] == re.findall(r"^\| (\S+) \| (?!---|填什么)", guide, re.MULTILINE)
+    for name in (INSTRUCTIONS, REPORT_SHEET, PICTURE_FOLDER, TEMPLATE_NAME, report_path(Path("村名.xlsx")).name):
+        assert name in guide, name
