@@ -18,7 +18,7 @@ from kiosk.feed import keys
 from kiosk.hub.publishing import KeyRefused, load_signing_key
 from kiosk.sheets.pictures import PICTURE_FOLDER
 from support.hub_fixtures import start_hub, start_publishing_hub
-from support.sheet_fixtures import edit_cells, rewrite_parts
+from support.sheet_fixtures import edit_cells, rewrite_parts, with_far_cell, zip_bomb
 
 VILLAGE = "431322199206"
 
@@ -107,12 +107,35 @@ def test_hostile_pictures_are_refused_and_nothing_lands_outside(publishing_hub, 
     assert response.status_code == 400 and "不是图片" in _text(response)
 
 
-def test_a_hostile_workbook_is_refused_on_the_page(publishing_hub, workbook, tmp_path):
+def _formula(workbook, out):
+    edit_cells(workbook, {("财务收支", "D37"): "=1+2"})
+    return workbook.rename(out)
+
+
+HOSTILE_WORKBOOKS = {
+    "macros": (
+        lambda book, out: rewrite_parts(book, out, lambda name, data: None, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
+        "有宏（VBA），不能用",
+    ),
+    "external-link": (
+        lambda book, out: rewrite_parts(book, out, lambda name, data: None, {"xl/externalLinks/externalLink1.xml": b"<externalLink/>"}),
+        "外部链接",
+    ),
+    "zip-bomb": (zip_bomb, "zip 炸弹"),
+    "formula": (_formula, "是公式（=1+2）"),
+    # The hub reads uploads in its own process: this one, read, would abort it.
+    "far-cell": (with_far_cell, "表格太大"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_WORKBOOKS)
+def test_a_hostile_workbook_is_refused_on_the_page_and_the_hub_stays_up(publishing_hub, workbook, tmp_path, kind):
+    make, words = HOSTILE_WORKBOOKS[kind]
     client = publishing_hub.login("qingshi")
-    macros = rewrite_parts(workbook, tmp_path / "宏.xlsx", lambda name, data: None, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"})
-    response = _upload(client, VILLAGE, macros)
-    assert response.status_code == 422 and "有宏（VBA），不能用" in _text(response)
+    response = _upload(client, VILLAGE, make(workbook, tmp_path / "hostile.xlsx"))
+    assert response.status_code == 422 and words in _text(response)
     assert not (publishing_hub.work / "feeds" / VILLAGE).exists()
+    assert client.get("/publish").status_code == 200  # still serving
 
 
 def test_pictures_one_by_one_and_a_workbook_of_another_village(publishing_hub, workbook):

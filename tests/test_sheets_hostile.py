@@ -17,9 +17,7 @@ from kiosk.sheets.read import read_workbook
 from kiosk.sheets.report import REPORT_SHEET, report_path
 from kiosk.sheets.safety import MAX_RATIO
 from support.kiosk_process import village_kiosk
-from support.sheet_fixtures import rewrite_parts
-
-SHEET_PART = "xl/worksheets/sheet4.xml"  # 财务收支, the fourth sheet (after 填写说明, 村庄信息, 举报电话)
+from support.sheet_fixtures import FINANCE_PART, rewrite_parts, zip_bomb
 
 
 def refusal(path) -> str:
@@ -32,9 +30,7 @@ def refusal(path) -> str:
 
 def test_a_zip_bomb_is_refused_without_unpacking_it(workbook, tmp_path):
     # 64 MB of spaces packed into about 64 kB: far more than any sheet packs.
-    blank = b" " * (64 * 1024 * 1024)
-    bomb = rewrite_parts(workbook, tmp_path / "bomb.xlsx", lambda name, data: None, {"xl/worksheets/sheet99.xml": blank})
-    del blank
+    bomb = zip_bomb(workbook, tmp_path / "bomb.xlsx")
     assert bomb.stat().st_size < 2 * 1024 * 1024
     assert "zip 炸弹" in refusal(bomb)
     assert len(zlib.compress(b" " * 1_000_000)) * MAX_RATIO < 1_000_000  # such data is past the ratio
@@ -50,7 +46,7 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(workbook, tmp_path):
 )
 def test_xml_with_a_dtd_is_refused(workbook, tmp_path, doctype, reference):
     def with_doctype(name: str, data: bytes) -> bytes | None:
-        if name != SHEET_PART:
+        if name != FINANCE_PART:
             return None
         declared = re.sub(rb"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or b"") + doctype, data, count=1)
         return declared.replace(b"<t>", b"<t>" + reference, 1)
@@ -86,7 +82,7 @@ def test_a_file_that_is_no_workbook_is_refused(tmp_path):
 
 def test_a_cell_far_out_is_refused_before_the_reader_lays_out_its_grid(workbook, tmp_path, feed_key):
     def far_cell(name: str, data: bytes) -> bytes | None:
-        if name != SHEET_PART:
+        if name != FINANCE_PART:
             return None
         return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
 

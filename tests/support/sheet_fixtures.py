@@ -67,3 +67,23 @@ def rewrite_parts(path: Path, out: Path, change: Callable[[str, bytes], bytes | 
         for name, data in extra.items():
             target.writestr(name, data)
     return out
+
+
+FINANCE_PART = "xl/worksheets/sheet4.xml"  # 财务收支, the fourth sheet (after 填写说明, 村庄信息, 举报电话)
+
+
+def with_far_cell(path: Path, out: Path) -> Path:
+    """A copy with one cell at XFD1048576 in 财务收支: the reader, given it,
+    would lay out a half-terabyte grid and abort the process."""
+
+    def far_cell(name: str, data: bytes) -> bytes | None:
+        if name != FINANCE_PART:
+            return None
+        return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+
+    return rewrite_parts(path, out, far_cell)
+
+
+def zip_bomb(path: Path, out: Path) -> Path:
+    """A copy with 64 MB of spaces packed into about 64 kB as an extra sheet part."""
+    return rewrite_parts(path, out, lambda name, data: None, {"xl/worksheets/sheet99.xml": b" " * (64 * 1024 * 1024)})
