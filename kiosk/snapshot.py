@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk import decode, model
+from kiosk.feed.history import NO_HISTORY, History, read_folder_history
 
 
 class MediaMissing(LookupError):
@@ -52,12 +53,15 @@ class DataInfo:
 
 
 class Snapshot:
-    def __init__(self, documents: Mapping[str, bytes], media: MediaSource, info: DataInfo):
+    def __init__(self, documents: Mapping[str, bytes], media: MediaSource, info: DataInfo, history: History = NO_HISTORY):
         missing = [name for name in decode.REQUIRED_DOCS if name not in documents]
         if missing:
             raise decode.FeedError(missing[0], "$", "document is missing")
         self.info = info
         self.media = media
+        # The corrections this data came with (kiosk.feed.history): what
+        # published records were changed or withdrawn, and why.
+        self.history = history
         village_doc: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
         powers: model.PowersDoc = decode.decode_document(decode.POWERS_DOC, documents[decode.POWERS_DOC])
         projects: model.ProjectsDoc = decode.decode_document(decode.PROJECTS_DOC, documents[decode.PROJECTS_DOC])
@@ -150,11 +154,17 @@ def read_folder_documents(folder: Path) -> dict[str, bytes]:
 
 
 def load_folder(folder: Path, source: str = "folder") -> Snapshot:
-    """A snapshot straight from a source folder in the documented format."""
+    """A snapshot straight from a source folder in the documented format,
+    with the folder's own history if it has one (the demo village)."""
     if not (folder / decode.VILLAGE_DOC).is_file():
         raise decode.FeedError(decode.VILLAGE_DOC, "$", f"document is missing (no feed in {folder})")
+    try:
+        history = read_folder_history(folder)
+    except ValueError as exc:
+        raise decode.FeedError(exc.args[0].partition(":")[0], "$", exc.args[0].partition(": ")[2]) from None
     return Snapshot(
         read_folder_documents(folder),
         DirectoryMedia(folder / decode.MEDIA_DIR),
         DataInfo(source=source, version=None, generated_at=None),
+        history,
     )

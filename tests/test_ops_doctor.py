@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 
 import msgspec
 import pytest
@@ -114,6 +115,7 @@ def test_data_signed_by_a_key_the_terminal_does_not_trust(terminal, tmp_path):
     intruder = Publisher(tmp_path, "intruder")
     write_village(tmp_path / "forged-src", revision=5)
     intruder.build(tmp_path / "forged", tmp_path / "forged-src", version=9)
+    shutil.rmtree(store_of(terminal))  # a store emptied first: no chain held for the forgery to extend
     with Store(store_of(terminal)) as store:
         assert import_tree(store, tmp_path / "forged", intruder.keyring).ok  # slipped in around the terminal's checks
     found = _levels(terminal)
