@@ -173,18 +173,20 @@ def make_log(
             )
     if not found:
         return None
-    entries = [
-        ChangeEntry(
-            record=change.key,
-            change=ChangeKind.WITHDRAWN if change.withdrawn else ChangeKind.CHANGED,
-            date=notes[change.key].date,
-            reason=notes[change.key].reason,
-            before=msgspec.Raw(msgspec.json.encode(change.before)),
-            after=_NULL if change.after is None else msgspec.Raw(msgspec.json.encode(change.after)),
-        )
-        for change in found
-    ]
+    entries = [entry_of(change, notes[change.key]) for change in found]
     return ChangeLog(village=village, version=version, previous=previous, changes=entries)
+
+
+def entry_of(change: records.RecordChange, note: CorrectionNote) -> ChangeEntry:
+    """A correction as its change log lists it."""
+    return ChangeEntry(
+        record=change.key,
+        change=ChangeKind.WITHDRAWN if change.withdrawn else ChangeKind.CHANGED,
+        date=note.date,
+        reason=note.reason,
+        before=msgspec.Raw(msgspec.json.encode(change.before)),
+        after=_NULL if change.after is None else msgspec.Raw(msgspec.json.encode(change.after)),
+    )
 
 
 def encode_log(log: ChangeLog) -> bytes:
