@@ -50,7 +50,29 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
     ]
     if snapshot.cases:
         stops.append(Stop("case_detail", ScreenName.NOTICE_DETAIL, {"case_id": snapshot.cases[0].id}))
+    stops += correction_stops(snapshot)
     stops.append(Stop("attract", ScreenName.ATTRACT))
+    return stops
+
+
+def correction_stops(snapshot: Snapshot) -> list[Stop]:
+    """The corrections list, a withdrawn record's page, and the page of each
+    kind of record whose corrections it shows (when the data has them)."""
+    stops = [Stop("corrections", ScreenName.CORRECTIONS)]
+    entries = snapshot.history.entries
+    withdrawn = next((entry for entry in entries if entry.withdrawn), None)
+    if withdrawn is not None:
+        stops.append(
+            Stop("correction_detail", ScreenName.CORRECTION_DETAIL, {"record": withdrawn.correction.key, "version": withdrawn.version})
+        )
+    pages = {"finance": (ScreenName.FINANCE_ENTRY, "entry_id"), "disclosure": (ScreenName.DISCLOSURE_DETAIL, "disclosure_id")}
+    for kind, (screen, param) in pages.items():
+        shown = next(
+            (e for e in entries if e.correction.kind.key == kind and not e.withdrawn and e.correction.id in e.correction.kind.of(snapshot)),
+            None,
+        )
+        if shown is not None:
+            stops.append(Stop(f"{kind}_corrected", screen, {param: shown.correction.id}))
     return stops
 
 

@@ -17,6 +17,7 @@ from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.lists import ListScreen, PageScreen
+from screens.uix.history_note import add_history
 from screens.uix.widgets import HintLabel, PictureGrid, RowButton, Section
 
 
@@ -126,6 +127,7 @@ class FinanceEntryScreen(PageScreen):
         row = entry_row(self.snapshot.finance_entry(entry_id), public)
         self.title = f"{row.direction_zh}：{row.purpose}"
         self.add_heading(content, f"{row.direction_zh} {row.amount_text}")
+        add_history(content, self.snapshot, "finance", entry_id)
         self.add_section(content, "用途", [row.purpose])
         details = [
             f"日期：{row.date.year}年{row.date_zh}",

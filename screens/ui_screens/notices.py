@@ -10,6 +10,7 @@ from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.lists import ListScreen, PageScreen
+from screens.uix.history_note import add_history
 from screens.uix.widgets import HintLabel, KLabel, LongText, Section
 
 CASE_BADGE = "典型案例"
@@ -67,20 +68,21 @@ class NoticeDetailScreen(PageScreen):
         if notice_id:
             view = notice_view(self.snapshot.notice(notice_id), _public(self))
             self.title = "通知公告"
-            self._read(content, view.title, " · ".join(filter(None, [view.date_zh, view.issuer])), view.body)
+            self._read(content, view.title, " · ".join(filter(None, [view.date_zh, view.issuer])), view.body, ("notice", notice_id))
             if view.issuer:
                 content.add_widget(ReadingText(text=f"{view.issuer}\n{view.date_zh}", halign="right"))
         else:
             view = case_view(self.snapshot.case(case_id), _public(self))
             self.title = CASE_BADGE
-            self._read(content, view.title, f"{CASE_BADGE} · {view.date_zh}", view.body)
+            self._read(content, view.title, f"{CASE_BADGE} · {view.date_zh}", view.body, ("case", case_id))
             if view.lesson:
                 lesson = Lesson(title="警示")
                 lesson.add_widget(ReadingPassage(text=view.lesson))
                 content.add_widget(lesson)
 
-    def _read(self, content, title: str, meta: str, body: str) -> None:
+    def _read(self, content, title: str, meta: str, body: str, record: tuple[str, str]) -> None:
         self.add_heading(content, title)
         content.add_widget(HintLabel(text=meta))
+        add_history(content, self.snapshot, *record)
         for paragraph in filter(None, (line.strip() for line in body.split("\n"))):
             content.add_widget(ReadingPassage(text=paragraph))

@@ -1,0 +1,69 @@
+"""Corrections on the real app, driven by touch (issue 19): the way from
+home to the corrections of the last 12 months, a withdrawn record's page,
+and each record's own page showing what it said before and why it changed."""
+
+from __future__ import annotations
+
+from kiosk.feed.history import FOLDER_HISTORY_NAME
+from kiosk.snapshot import load_folder
+from screens.shell.registry import ScreenName
+from screens.ui_screens.corrections import CHANGED_BADGE, WITHDRAWN_BADGE
+from screens.uix.history_note import HistoryNote
+from screens.uix.widgets import KButton
+from support.records_ui import bring_into_view, copy_demo, of_type, row_list, show_row
+from tooling.demo import corrections as made_up
+
+
+def _shown(ui) -> str:
+    return "".join(ui.texts())
+
+
+def _corrections_link(ui) -> KButton:
+    ui.pump(3)
+    [link] = [button for button in of_type(ui, KButton) if button.text.startswith("更正记录")]
+    return link
+
+
+def test_corrections_are_reached_from_home_and_each_opens_its_record(ui):
+    link = _corrections_link(ui)
+    assert link.text.startswith("更正记录：近12个月修改3条、撤下1条")
+    ui.tap(link)
+    assert ui.app.nav.current[0] is ScreenName.CORRECTIONS
+    rows = row_list(ui).data
+    assert [row["badge"] for row in rows] == [WITHDRAWN_BADGE, CHANGED_BADGE, CHANGED_BADGE, CHANGED_BADGE]  # newest first
+    assert rows[1]["subtitle"].startswith("金额由17,820.00元改为17,280.00元 · 2026年9月14日")
+
+    show_row(ui, "支出：购文件盒、档案袋")
+    ui.tap_text("支出：购文件盒、档案袋")
+    assert ui.app.nav.current == (ScreenName.CORRECTION_DETAIL, {"record": f"finance:{made_up.DUPLICATE.record_id}", "version": 52})
+    shown = _shown(ui)
+    assert "撤下原因" in shown and made_up.DUPLICATE.reason in shown and "金额：264.00元" in shown
+
+    ui.app.nav.back()
+    ui.pump(3)
+    show_row(ui, "支出：水毁渠道修复工资")
+    ui.tap_text("支出：水毁渠道修复工资")
+    assert ui.app.nav.current == (ScreenName.FINANCE_ENTRY, {"entry_id": made_up.WAGES.record_id})
+    assert len(of_type(ui, HistoryNote)) == 1
+    assert "修改记录：2026年9月14日 金额由17,820.00元改为17,280.00元。更正说明：" in _shown(ui)
+
+
+def test_a_name_taken_off_a_list_is_shown_on_the_list_masked(ui):
+    ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=made_up.RELIEF.record_id)
+    [note] = of_type(ui, HistoryNote)
+    bring_into_view(ui, note)
+    shown = _shown(ui)
+    assert "名单删去1条（11 邓春花 4313**********4527" in shown and made_up.RELIEF.reason in shown
+    assert "431322196803124527" not in shown and "13907381246" not in shown  # masked as the list itself is
+
+
+def test_a_record_never_corrected_shows_no_history_and_home_says_so(ui, tmp_path):
+    folder = copy_demo(tmp_path)
+    (folder / FOLDER_HISTORY_NAME).unlink()
+    ui.app.replace_snapshot(load_folder(folder))
+    ui.app.nav.home()
+    assert _corrections_link(ui).text.startswith("更正记录：近12个月没有修改或撤下已公开的内容")
+    ui.go(ScreenName.FINANCE_ENTRY, entry_id=made_up.WAGES.record_id)
+    assert not of_type(ui, HistoryNote)
+    ui.go(ScreenName.CORRECTIONS)
+    assert not row_list(ui).data and "近12个月没有修改或撤下已经公开的内容。" in ui.texts()
