@@ -175,7 +175,10 @@ def _follow(link: Link, successor: Step, fetch: Fetch, keyring: keys.Keyring) ->
     that made it is still trusted (the link, signed by a trusted key, vouches
     for it anyway: a key retired since does not break the chain)."""
     entry = link.entry()
-    raw = fetch(entry)
+    try:
+        raw = fetch(entry)
+    except Failed as exc:  # e.g. a USB stick with only the newest version's blobs
+        raise Failed(f"{entry.name}: {exc}") from None
     verify.check_blob(entry, raw)
     try:
         manifest = decode_manifest(raw)
