@@ -120,13 +120,17 @@ def _rows(rows: list[list[str]]) -> str:
     return shown + (f"等{len(rows)}条" if len(rows) > ROWS_LISTED else "")
 
 
-def _field_change(kind: RecordKind, field: str, record: dict[str, Any], before: Any, after: Any) -> str:
+def _field_change(kind: RecordKind, field: str, record: dict[str, Any], before: Any, after: Any, rows: bool) -> str:
     label = _label(kind, field, record)
     if field == "rows" and isinstance(before, list) and isinstance(after, list):
         had, has = Counter(map(tuple, before)), Counter(map(tuple, after))
         gone = [list(row) for row in (had - has).elements()]
         new = [list(row) for row in (has - had).elements()]
-        parts = ([f"删去{len(gone)}条（{_rows(gone)}）"] if gone else []) + ([f"增加{len(new)}条（{_rows(new)}）"] if new else [])
+
+        def listed(found: list[list[str]]) -> str:
+            return f"（{_rows(found)}）" if rows else ""
+
+        parts = ([f"删去{len(gone)}条{listed(gone)}"] if gone else []) + ([f"增加{len(new)}条{listed(new)}"] if new else [])
         return f"{label}" + "，".join(parts) if parts else f"{label}的顺序有改动"
     if field in _PICTURES and isinstance(before, list) and isinstance(after, list):
         if len(before) != len(after):
@@ -139,16 +143,18 @@ def _field_change(kind: RecordKind, field: str, record: dict[str, Any], before: 
     return f"{label}由{_value(field, before)}改为{_value(field, after)}"
 
 
-def change_summary(entry: Entry, public: frozenset[str] = frozenset()) -> str:
+def change_summary(entry: Entry, public: frozenset[str] = frozenset(), rows: bool = True) -> str:
     """What changed, in one sentence without its date or reason:
-    金额由1,200.00元改为1,500.00元，收付款单位由“甲”改为“乙”."""
+    金额由1,200.00元改为1,500.00元，收款方由“甲”改为“乙”. ``rows``: name
+    the rows a list gained or lost (not when read aloud: a row of cells
+    and masked numbers is no sentence)."""
     correction = entry.correction
     kind = correction.kind
     if correction.after is None:
         return mask_text(_what_it_was(kind, correction.before), public)
     fields = corrections(kind, correction.before, correction.after)
     before, after = msgspec.to_builtins(correction.before), msgspec.to_builtins(correction.after)
-    text = "，".join(_field_change(kind, change.field, after, before.get(change.field), after.get(change.field)) for change in fields)
+    text = "，".join(_field_change(kind, change.field, after, before.get(change.field), after.get(change.field), rows) for change in fields)
     return mask_text(text or "内容有改动", public)
 
 

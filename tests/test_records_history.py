@@ -46,6 +46,8 @@ def test_corrections_are_reached_from_home_and_each_opens_its_record(ui):
     assert ui.app.nav.current == (ScreenName.FINANCE_ENTRY, {"entry_id": made_up.WAGES.record_id})
     assert len(of_type(ui, HistoryNote)) == 1
     assert "修改记录：2026年9月14日 金额由17,820.00元改为17,280.00元。更正说明：" in _shown(ui)
+    name, params = ui.app.nav.current
+    assert "这一条公开后改过。二〇二六年九月十四日修改" in ui.app.read_aloud.text_for(ui.app.data.snapshot, name, params)  # heard too
 
 
 def test_a_name_taken_off_a_list_is_shown_on_the_list_masked(ui):

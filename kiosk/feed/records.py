@@ -85,6 +85,12 @@ def record_key(kind: RecordKind, record_id: str) -> str:
     return f"{kind.key}:{record_id}"
 
 
+def key_of(record: Any) -> str | None:
+    """A record's key (``finance:2026-09-006``); None for what the history does not follow."""
+    kind = next((kind for kind in KINDS if isinstance(record, kind.type)), None)
+    return record_key(kind, record.id) if kind is not None else None
+
+
 def split_key(key: str) -> tuple[RecordKind, str]:
     """``finance:2026-03-007`` -> (the finance kind, ``2026-03-007``);
     KeyError for a kind the history does not follow."""
