@@ -90,10 +90,12 @@ def history_json(documents: Mapping[str, msgspec.Struct]) -> bytes:
     """The demo's ``history.json``, its records taken from the documents
     (a correction's value after is the record as published now)."""
     entries = [entry for document in documents.values() if isinstance(document, model.FinanceMonthDoc) for entry in document.entries]
+    projects, disclosures = documents[decode.PROJECTS_DOC], documents[decode.DISCLOSURES_DOC]
+    assert isinstance(projects, model.ProjectsDoc) and isinstance(disclosures, model.DisclosuresDoc)
     now: dict[str, dict[str, Any]] = {
         "finance": {entry.id: entry for entry in entries},
-        "project": {project.id: project for project in documents[decode.PROJECTS_DOC].projects},
-        "disclosure": {item.id: item for item in documents[decode.DISCLOSURES_DOC].disclosures},
+        "project": {project.id: project for project in projects.projects},
+        "disclosure": {item.id: item for item in disclosures.disclosures},
     }
     logs = []
     for correction in sorted((WAGES, DUPLICATE, SETTLEMENT, RELIEF), key=lambda c: c.version):
