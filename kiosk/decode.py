@@ -26,7 +26,7 @@ REQUIRED_DOCS = (VILLAGE_DOC, POWERS_DOC, PROJECTS_DOC, DISCLOSURES_DOC, NOTICES
 _FINANCE_NAME = re.compile(r"^finance/(\d{4}-(?:0[1-9]|1[0-2]))\.json$")
 _MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.S)
 
-_DOC_TYPES: dict[str, type] = {
+_DOC_TYPES: dict[str, type[model.Struct]] = {
     VILLAGE_DOC: model.VillageDoc,
     POWERS_DOC: model.PowersDoc,
     PROJECTS_DOC: model.ProjectsDoc,

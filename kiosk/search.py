@@ -39,6 +39,7 @@ from pypinyin import Style, pinyin
 
 from kiosk import model, phrases, privacy
 from kiosk.disclosure_view import KIND_NAMES, date_zh
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def _context_readings(texts: Iterable[str]) -> dict[str, list[str]]:
     try:
         converted = phrases.readings(runs, "plain")
     except phrases.PhraseError as exc:
-        log.warning("event=search_phrases_unavailable %s", exc)
+        log_event(log, "search.phrases_unavailable", logging.WARNING, error=exc)
         converted = [[""] * len(run) for run in runs]
     readings = {}
     for run, syllables in zip(runs, converted, strict=True):
@@ -368,7 +369,7 @@ class SearchIndex:
             # all into levels cost more than the rest of the query.
             anchored: list[int] = []  # complete only if the prefix levels run to their end
             initials_only: list[int] = []
-            prefix_levels = (
+            prefix_levels: tuple[Iterable[int], Iterable[int], Iterable[int]] = (
                 self._exact_lines(query, compiled),
                 self._name_prefix_lines(query, compiled, anchored, initials_only),
                 initials_only,  # filled by the scan before: levels run one after the other

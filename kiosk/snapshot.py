@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from kiosk import decode, model
+from kiosk import decode, model, privacy
 from kiosk.feed.history import NO_HISTORY, History, read_folder_history
 
 
@@ -59,19 +59,29 @@ class Snapshot:
             raise decode.FeedError(missing[0], "$", "document is missing")
         self.info = info
         self.media = media
+        unmasked: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
+        public = privacy.public_numbers(unmasked.complaint.hotlines)
+
+        def read(name: str):
+            """A document decoded, every personal number in its texts masked
+            (kiosk.privacy): nothing a screen shows can leak one."""
+            return privacy.masked_document(decode.decode_document(name, documents[name]), public)
+
+        village_doc: model.VillageDoc = privacy.masked_document(unmasked, public)
+        powers: model.PowersDoc = read(decode.POWERS_DOC)
+        projects: model.ProjectsDoc = read(decode.PROJECTS_DOC)
+        disclosures: model.DisclosuresDoc = read(decode.DISCLOSURES_DOC)
+        notices: model.NoticesDoc = read(decode.NOTICES_DOC)
         # The corrections this data came with (kiosk.feed.history): what
-        # published records were changed or withdrawn, and why.
-        self.history = history
-        village_doc: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
-        powers: model.PowersDoc = decode.decode_document(decode.POWERS_DOC, documents[decode.POWERS_DOC])
-        projects: model.ProjectsDoc = decode.decode_document(decode.PROJECTS_DOC, documents[decode.PROJECTS_DOC])
-        disclosures: model.DisclosuresDoc = decode.decode_document(decode.DISCLOSURES_DOC, documents[decode.DISCLOSURES_DOC])
-        notices: model.NoticesDoc = decode.decode_document(decode.NOTICES_DOC, documents[decode.NOTICES_DOC])
+        # published records were changed or withdrawn, and why; the old
+        # values and the reasons masked like the documents.
+        self._public = public
+        self.history = history.masked(public)
         months: dict[str, model.FinanceMonthDoc] = {}
         for name in sorted(documents):
             month = decode.finance_month_of(name)
             if month:
-                months[month] = decode.decode_document(name, documents[name])
+                months[month] = read(name)
 
         self.village = village_doc.village
         self.as_of = village_doc.as_of
@@ -95,6 +105,11 @@ class Snapshot:
                 if entry.project_id is not None and entry.project_id not in self._projects_by_id:
                     raise decode.FeedError(name, f"$.entries[{index}].project_id", f"unknown project {entry.project_id!r}")
                 self._entries_by_id[entry.id] = entry
+
+    def keep_history(self, history: History) -> None:
+        """Take the corrections a store kept with this data (known only once
+        the version is committed), masked like the documents."""
+        self.history = history.masked(self._public)
 
     # ------------------------------------------------------------ look-ups
 

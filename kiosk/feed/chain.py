@@ -23,8 +23,9 @@ from kiosk.feed import keys, verify
 from kiosk.feed.changes import BadChangeLog, ChangeLog, decode_log
 from kiosk.feed.manifest import BadManifest, FileEntry, Link, Manifest, decode_manifest, sha256_hex
 from kiosk.feed.outcome import Failed, Rejected
+from kiosk.ops.logs import log_event
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 # A terminal with no history of its own (new, or moved to another village)
 # takes the change logs of the past year, at most this many versions back.
@@ -160,7 +161,7 @@ def _back(head: Step, fetch: Fetch, keyring: keys.Keyring, wanted: Callable[[Ste
         except (Failed, Rejected) as exc:
             if not tolerant:
                 raise
-            log.warning("feed: history before v%s not taken (%s)", steps[-1].version, exc)
+            log_event(log, "history.backfill_stopped", logging.WARNING, before=steps[-1].version, error=exc)
             break
         if not wanted(step, len(steps)):
             break

@@ -17,6 +17,7 @@ large synthetic village take far less (docs/FEED-PROTOCOL.md section 16).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
@@ -27,14 +28,15 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 from msgspec import Meta
 
-from kiosk import limits
+from kiosk import limits, privacy
 from kiosk.feed.changes import ChangeKind, ChangeLog, Correction, corrections, decode_log
+from kiosk.ops.logs import log_event
 
 if TYPE_CHECKING:
     from kiosk.feed.chain import ForkRecord, Step
     from kiosk.feed.storedb import Database
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 HISTORY_LIMIT_BYTES = 64 * 1024 * 1024
 FOLDER_HISTORY_NAME = "history.json"  # an unsigned folder's own history (the demo village)
@@ -93,6 +95,13 @@ class History:
             if entry.withdrawn and entry.correction.kind.key == kind and self._by_record[entry.correction.key][-1] is entry
         ]
 
+    def masked(self, public: frozenset[str]) -> History:
+        """The same corrections with every personal number in their reasons
+        and in the records they carry masked (``kiosk.privacy``), as the
+        snapshot masks its documents; the same object where nothing needed it."""
+        entries = [_masked(entry, public) for entry in self.entries]
+        return self if all(new is old for new, old in zip(entries, self.entries, strict=True)) else History(entries)
+
     def upto(self, version: int) -> History:
         return self if all(entry.version <= version for entry in self.entries) else History(e for e in self.entries if e.version <= version)
 
@@ -104,6 +113,16 @@ class History:
 
 
 NO_HISTORY = History()
+
+
+def _masked(entry: Entry, public: frozenset[str]) -> Entry:
+    correction = entry.correction
+    reason = privacy.mask_text(correction.reason, public)
+    before = privacy.masked_document(correction.before, public)
+    after = None if correction.after is None else privacy.masked_document(correction.after, public)
+    if reason == correction.reason and before is correction.before and after is correction.after:
+        return entry
+    return dataclasses.replace(entry, correction=dataclasses.replace(correction, reason=reason, before=before, after=after))
 
 
 class _PublishedLog(msgspec.Struct, frozen=True, kw_only=True):
@@ -175,7 +194,7 @@ def load(db: Database, village: str) -> History:
         try:
             logs.append((decode_log(bytes(data), village, version), dt.datetime.fromisoformat(published) if published else None))
         except ValueError as exc:
-            log.warning("store: change log of v%s unreadable, left out of the history: %s", version, exc)
+            log_event(log, "history.log_unreadable", logging.WARNING, version=version, error=exc)
     return History.of_logs(logs)
 
 
@@ -202,7 +221,7 @@ def trim(db: Database, limit: int = HISTORY_LIMIT_BYTES) -> int:
         excess -= data_size + manifest_size
         dropped += 1
     if dropped:
-        log.warning("store: history over its %d bytes: the %d oldest change logs dropped", limit, dropped)
+        log_event(log, "history.trimmed", logging.WARNING, limit_bytes=limit, dropped=dropped)
     return dropped
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.ops.logs import log_event
 from kiosk.privacy import public_numbers
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine, spoken_text
 from kiosk.speech.texts import corrections_text
 from screens.shell.registry import ScreenName
 
-log = logging.getLogger("village_kiosk.read_aloud")
+log = logging.getLogger(__name__)
 
 _LOOKUPS = {
     ScreenName.POWER_DETAIL: lambda s, p: s.power_item(p["item_id"]),
@@ -45,13 +46,15 @@ class ReadAloud:
     def __init__(self, engine: SpeechEngine | None):
         self.engine = engine
         if engine is None:
-            log.info("event=read_aloud_unavailable reason=no espeak-ng with the cmn-latn-pinyin voice")
+            log_event(log, "read_aloud.unavailable", reason="no espeak-ng with the cmn-latn-pinyin voice")
 
     @property
     def available(self) -> bool:
         return self.engine is not None
 
-    def text_for(self, snapshot: Snapshot, name: ScreenName, params: dict) -> str | None:
+    def text_for(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> str | None:
+        if snapshot is None:  # no data yet: nothing to read
+            return None
         record = record_on_screen(snapshot, name, params)
         if record is None:
             return None
@@ -59,7 +62,7 @@ class ReadAloud:
         # A corrected record is heard with its corrections, as it is seen with them.
         return spoken_text(record, public) + corrections_text(snapshot.history, record, public)
 
-    def toggle(self, snapshot: Snapshot, name: ScreenName, params: dict) -> bool:
+    def toggle(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> bool:
         """Start reading the screen's record, or stop; True when now reading."""
         if self.engine is None:
             return False

@@ -50,7 +50,8 @@ class ComplaintScreen(KioskScreen):
     problem = StringProperty("")
     url = StringProperty("")
 
-    def show(self, item_id: str = "") -> None:
+    def show(self, **params) -> None:
+        item_id: str = params.get("item_id", "")
         snapshot = self.snapshot
         self.title = "我要反映问题"
         name = item_name(snapshot, item_id) if item_id else ""

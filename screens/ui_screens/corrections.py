@@ -76,7 +76,9 @@ class CorrectionsScreen(ListScreen):
 class CorrectionDetailScreen(PageScreen):
     """One correction: a withdrawn record's page (it has no other any more)."""
 
-    def fill(self, content, record: str, version: int):
+    def fill(self, content, **params) -> None:
+        record: str = params["record"]
+        version: int = params["version"]
         entry = next((e for e in self.snapshot.history.of(record) if e.version == version), None)
         if entry is None:
             raise KeyError(record)  # gone with a data update

@@ -151,7 +151,8 @@ class DisclosureTable(BoxLayout):
 
 
 class DisclosureDetailScreen(PageScreen):
-    def fill(self, content, disclosure_id: str):
+    def fill(self, content, **params) -> None:
+        disclosure_id: str = params["disclosure_id"]
         view = disclosure_view(self.snapshot.disclosure(disclosure_id), dt.date.today(), _public(self))
         self.title = view.title
         self.add_heading(content, view.title)
