@@ -70,3 +70,14 @@ HEADER_TITLES: dict[ScreenName, str] = {
     ScreenName.PICTURE_VIEWER: "看照片",
     ScreenName.CORRECTION_DETAIL: "更正记录",
 }
+
+# Where each kind of record the history follows (kiosk.feed.records) is
+# shown, and the parameter naming it; a withdrawn record, or a kind without
+# a page of its own, is shown on its correction's page.
+RECORD_PAGES: dict[str, tuple[ScreenName, str]] = {
+    "finance": (ScreenName.FINANCE_ENTRY, "entry_id"),
+    "project": (ScreenName.PROJECT_DETAIL, "project_id"),
+    "disclosure": (ScreenName.DISCLOSURE_DETAIL, "disclosure_id"),
+    "notice": (ScreenName.NOTICE_DETAIL, "notice_id"),
+    "case": (ScreenName.NOTICE_DETAIL, "case_id"),
+}

@@ -6,29 +6,20 @@ where its corrections are shown (``screens.uix.history_note``)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from kiosk.corrections_view import change_summary, corrections_count, kind_name, record_fields, record_title
 from kiosk.disclosure_view import date_zh
 from kiosk.feed.history import BEIJING, Entry
-from kiosk.feed.records import KINDS
+from kiosk.feed.records import BY_KEY, KINDS
 from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
-from screens.shell.registry import ScreenName
+from screens.shell.registry import RECORD_PAGES, ScreenName
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.widgets import FitRow, HintLabel, Pill
 
 WITHDRAWN_BADGE = "已撤下"
 CHANGED_BADGE = "已修改"
-
-# Where each kind of record is shown, and the parameter naming it; a kind
-# without a page of its own is shown on the correction's page.
-RECORD_PAGES = {
-    "finance": (ScreenName.FINANCE_ENTRY, "entry_id"),
-    "project": (ScreenName.PROJECT_DETAIL, "project_id"),
-    "disclosure": (ScreenName.DISCLOSURE_DETAIL, "disclosure_id"),
-    "notice": (ScreenName.NOTICE_DETAIL, "notice_id"),
-    "case": (ScreenName.NOTICE_DETAIL, "case_id"),
-}
 
 
 def today(screen) -> dt.date:
@@ -44,6 +35,41 @@ def corrections_link_text(snapshot, day: dt.date) -> str:
     return f"更正记录：近12个月修改{changed}条、撤下{withdrawn}条"
 
 
+def correction_row(entry: Entry, published: dict[str, dict[str, Any]], public: frozenset[str]) -> dict:
+    """A correction as a list row: a changed record leads to its own page
+    (where its corrections are shown), a withdrawn one to its correction's."""
+    correction = entry.correction
+    kind = correction.kind
+    page = RECORD_PAGES.get(kind.key)
+    if not entry.withdrawn and page is not None and correction.id in published.get(kind.key, {}):
+        action = go_to(page[0], **{page[1]: correction.id})
+    else:
+        action = go_to(ScreenName.CORRECTION_DETAIL, record=correction.key, version=entry.version)
+    what = f"撤下原因：{mask_text(correction.reason, public)}" if entry.withdrawn else change_summary(entry, public)
+    return {
+        "title": record_title(kind, correction.after or correction.before, public),
+        # What changed first: a subtitle has one line, cut short at large text.
+        "subtitle": f"{what} · {date_zh(correction.date)} · {kind_name(kind)}",
+        "badge": WITHDRAWN_BADGE if entry.withdrawn else CHANGED_BADGE,
+        "action": action,
+    }
+
+
+def withdrawn_entries(snapshot, kind: str) -> list[Entry]:
+    """Records of ``kind`` withdrawn and not published again, newest first."""
+    published = BY_KEY[kind].of(snapshot)
+    return [entry for entry in snapshot.history.withdrawn(kind) if entry.correction.id not in published]
+
+
+def withdrawn_rows(snapshot, kind: str, entries: list[Entry] | None = None) -> list[dict]:
+    """The rows a list of ``kind`` keeps for its records withdrawn since
+    (``entries``: those of them, else all): a withdrawn record stays where
+    villagers saw it, marked 已撤下, and leads to what it said and why."""
+    entries = withdrawn_entries(snapshot, kind) if entries is None else entries
+    public = public_numbers(snapshot.complaint.hotlines)
+    return [correction_row(entry, {}, public) for entry in entries]
+
+
 class CorrectionsScreen(ListScreen):
     def rows(self, **_params):
         self.title = "更正记录"
@@ -52,25 +78,7 @@ class CorrectionsScreen(ListScreen):
         self.empty_text = "近12个月没有修改或撤下已经公开的内容。"
         public = public_numbers(self.snapshot.complaint.hotlines)
         published = {kind.key: kind.of(self.snapshot) for kind in KINDS}
-        return [self._row(entry, published, public) for entry in recent]
-
-    @staticmethod
-    def _row(entry: Entry, published: dict, public: frozenset[str]) -> dict:
-        correction = entry.correction
-        kind = correction.kind
-        page = RECORD_PAGES.get(kind.key)
-        if not entry.withdrawn and page is not None and correction.id in published.get(kind.key, {}):
-            action = go_to(page[0], **{page[1]: correction.id})
-        else:
-            action = go_to(ScreenName.CORRECTION_DETAIL, record=correction.key, version=entry.version)
-        what = f"撤下原因：{mask_text(correction.reason, public)}" if entry.withdrawn else change_summary(entry, public)
-        return {
-            "title": record_title(kind, correction.after or correction.before, public),
-            # What changed first: a subtitle has one line, cut short at large text.
-            "subtitle": f"{what} · {date_zh(correction.date)} · {kind_name(kind)}",
-            "badge": WITHDRAWN_BADGE if entry.withdrawn else CHANGED_BADGE,
-            "action": action,
-        }
+        return [correction_row(entry, published, public) for entry in recent]
 
 
 class CorrectionDetailScreen(PageScreen):

@@ -20,6 +20,7 @@ from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
 from kiosk.privacy import MaskedTable, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
 from screens.uix.widgets import FitRow, HintText, KLabel, Pill, Section
@@ -56,7 +57,7 @@ class DisclosuresScreen(ListScreen):
                     "action": go_to(ScreenName.DISCLOSURE_DETAIL, disclosure_id=view.id),
                 }
             )
-        return rows
+        return rows + withdrawn_rows(self.snapshot, "disclosure")
 
 
 class HeaderCell(KLabel):

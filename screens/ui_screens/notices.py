@@ -9,6 +9,7 @@ from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
 from screens.uix.widgets import HintLabel, KLabel, LongText, Section
@@ -57,7 +58,7 @@ class NoticesScreen(ListScreen):
             {"title": view.title, "subtitle": view.date_zh, "badge": CASE_BADGE, "action": go_to(ScreenName.NOTICE_DETAIL, case_id=view.id)}
             for view in (case_view(case, public) for case in self.snapshot.cases)
         ]
-        return notices + cases
+        return notices + withdrawn_rows(self.snapshot, "notice") + cases + withdrawn_rows(self.snapshot, "case")
 
 
 class NoticeDetailScreen(PageScreen):

@@ -14,6 +14,7 @@ from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
+from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import PageScreen
 from screens.uix.history_note import add_history
 from screens.uix.widgets import BarChart, FitRow, HintLabel, KLabel, MessageStrip, PictureGrid, Pill, Section, TapArea
@@ -68,7 +69,12 @@ class ProjectsScreen(KioskScreen):
                     "action": go_to(ScreenName.PROJECT_DETAIL, project_id=project.id),
                 }
             )
-        self.ids.rows.rows = rows
+        # A withdrawn project keeps its row: its name, 已撤下, and its page.
+        withdrawn = [
+            {"title": row["title"], "status": row["badge"], "status_tone": "warn", "value": "", "flags": [], "action": row["action"]}
+            for row in withdrawn_rows(self.snapshot, "project")
+        ]
+        self.ids.rows.rows = rows + withdrawn
 
 
 class TimelineStep(BoxLayout):
