@@ -222,6 +222,28 @@ def test_a_withdrawn_list_and_a_withdrawn_entry_stay_on_record(feed):
     assert history_line(entry) == f"已撤下：{zh(3)} 支出100.01元，购买办公用品（撤下原因：与另一笔重复录入。）"
 
 
+def test_personal_numbers_in_a_correction_are_masked_where_the_terminal_keeps_it(feed):
+    """The old list and the reason are shown like the documents: masked when
+    the snapshot is made, whether the history comes with an update or is
+    read back from the store."""
+    rows = [["刘桂英", "三组", "2", "431322196803120426"], ["陈满秋", "五组", "1", "431322197511031873"]]
+    feed.publish(expires_days=EXPIRES, now=day(0), edit=allowance_list(rows))
+    assert feed.sync().kind is UPDATED
+    reason = "陈满秋（电话13907381234）家庭收入已超过低保标准。"
+    feed.publish(expires_days=EXPIRES, now=day(2), edit=allowance_list(rows[:1]), notes={"disclosure:dibao-2025q1": reason})
+    result = feed.sync()
+    assert result.kind is UPDATED and result.snapshot is not None
+    with Store(feed.store.directory) as restarted:
+        for snapshot in (result.snapshot, restarted.snapshot()):
+            assert snapshot is not None
+            [entry] = snapshot.history.of("disclosure:dibao-2025q1")
+            assert entry.correction.reason == "陈满秋（电话139****1234）家庭收入已超过低保标准。"
+            assert [row[3] for row in entry.correction.before.rows] == ["4313**********0426", "4313**********1873"]
+        # feed build compares the records as terminals show them: the records in the signed change log are masked too.
+        [log] = [bytes(row[6]) for row in restarted.evidence_rows() if row[6] is not None]
+        assert b"4313**********1873" in log and b"431322197511031873" not in log
+
+
 # ------------------------------------------------------------ 3: a forked chain
 
 
