@@ -545,6 +545,10 @@ def test_a_store_of_the_first_schema_is_migrated_and_keeps_its_data(feed):
 
     with sqlite3.connect(directory / "store.db") as db:  # as schema 1 left it
         db.executescript("DROP TABLE link; DROP TABLE changelog; PRAGMA user_version = 1;")
+    with Store.open_to_read(directory) as store:  # read, not migrated (a reader; a disk too full to write): data, no history
+        snapshot = store.snapshot()
+        assert snapshot is not None and snapshot.info.version == 1 and len(snapshot.history) == 0
+        assert store._db.one("PRAGMA user_version")[0] == 1
     with Store(directory) as store:
         assert store._db.one("PRAGMA user_version")[0] == 2
         assert store.current().version == 1 and store.history_size() == 0

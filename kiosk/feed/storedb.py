@@ -119,6 +119,16 @@ def is_damage(exc: BaseException) -> bool:
     )
 
 
+def _lend_missing_tables(connection: sqlite3.Connection) -> None:
+    """An older schema read without migrating it (a full disk, a reader):
+    the tables it lacks, empty, in this connection's temporary schema, so
+    that its data is shown (with an empty history) instead of failing."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if 0 < version < SCHEMA_VERSION:
+        steps = "".join(_MIGRATIONS[number] for number in range(version + 1, SCHEMA_VERSION + 1))
+        connection.executescript(steps.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS"))
+
+
 class Database:
     """The store's database: a connection per thread, opened on first use."""
 
@@ -167,6 +177,8 @@ class Database:
         if connection is not None:
             return connection
         connection = self._connect()
+        if self.read_only:
+            _lend_missing_tables(connection)
         self._local.connection = connection
         with self._guard:
             self._connections.append(connection)
