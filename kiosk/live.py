@@ -186,10 +186,13 @@ class LiveData:
         ]
         fork = self.store.fork() if self.store is not None else None
         if fork is not None:
-            lines.append(
-                f"数据被改写（分叉），已拒收：平台的第{fork.offered_version}版（{_grouped(fork.offered_sha256)}）"
-                f"不接在本机的第{fork.held_version}版（{_grouped(fork.held_sha256)}）之后；仍显示第{fork.held_version}版。请把两个编号报给县里平台。"
-            )
+            # One hash a line: read out over the phone to the county, group by group.
+            lines += [
+                f"数据被改写（分叉）：平台的第{fork.offered_version}版不接在本机的第{fork.held_version}版之后，已拒收，"
+                f"仍显示第{fork.held_version}版。请把下面两个编号报给县里平台。",
+                f"平台的第{fork.offered_version}版：{_grouped(fork.offered_sha256)}",
+                f"本机的第{fork.held_version}版：{_grouped(fork.held_sha256)}",
+            ]
         if self.problem is not None:
             lines.append(f"故障：{self.problem.technician}")
         return lines
