@@ -35,21 +35,6 @@ START = (dt.datetime.now(dt.UTC) - dt.timedelta(days=60)).replace(hour=2, minute
 EXPIRES = 400
 
 
-@pytest.fixture
-def feed(tmp_path, feed_server):
-    feed = Feed(tmp_path, feed_server)
-    yield feed
-    feed.store.close()
-
-
-@pytest.fixture
-def logged(tmp_path, fault_server):
-    """A feed on the Python server, which logs every request (nginx's are not collected)."""
-    feed = Feed(tmp_path, fault_server)
-    yield feed
-    feed.store.close()
-
-
 def day(n: int) -> dt.datetime:
     """The publication time of the n-th day of the test: versions in order."""
     return START + dt.timedelta(days=n)
@@ -247,8 +232,8 @@ def test_personal_numbers_in_a_correction_are_masked_where_the_terminal_keeps_it
 # ------------------------------------------------------------ 3: a forked chain
 
 
-def test_a_rewritten_history_is_refused_reported_and_the_data_kept(logged, tmp_path, x_free_config):
-    feed = logged
+def test_a_rewritten_history_is_refused_reported_and_the_data_kept(faulty, tmp_path, x_free_config):
+    feed = faulty
     feed.publish(expires_days=EXPIRES, now=day(0))
     feed.publish(revision=1, expires_days=EXPIRES, now=day(1))
     assert feed.sync().kind is UPDATED
@@ -318,8 +303,8 @@ def x_free_config():
 # ------------------------------------------------------------ 4: catching up over 50 versions
 
 
-def test_a_terminal_50_versions_behind_catches_up_through_the_chain(logged):
-    feed = logged
+def test_a_terminal_50_versions_behind_catches_up_through_the_chain(faulty):
+    feed = faulty
     feed.publish(expires_days=EXPIRES, now=day(0))
     assert feed.sync().kind is UPDATED
     first_month = "f2025-01-0"

@@ -54,20 +54,6 @@ from support.feedserver import Fault, FeedServer
 UPDATED, UP_TO_DATE, REJECTED, FAILED = OutcomeKind.UPDATED, OutcomeKind.UP_TO_DATE, OutcomeKind.REJECTED, OutcomeKind.FAILED
 
 
-@pytest.fixture
-def feed(tmp_path, feed_server):
-    feed = Feed(tmp_path, feed_server)
-    yield feed
-    feed.store.close()
-
-
-@pytest.fixture
-def faulty(tmp_path, fault_server):
-    feed = Feed(tmp_path, fault_server)
-    yield feed
-    feed.store.close()
-
-
 def synced(feed: Feed, revision: int = 0, **build_options) -> int:
     """Publish and sync one version successfully; its version number."""
     version = feed.publish(revision, **build_options).manifest.version
