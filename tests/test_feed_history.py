@@ -224,9 +224,29 @@ def test_personal_numbers_in_a_correction_are_masked_where_the_terminal_keeps_it
             [entry] = snapshot.history.of("disclosure:dibao-2025q1")
             assert entry.correction.reason == "陈满秋（电话139****1234）家庭收入已超过低保标准。"
             assert [row[3] for row in entry.correction.before.rows] == ["4313**********0426", "4313**********1873"]
-        # feed build compares the records as terminals show them: the records in the signed change log are masked too.
+        # The signed change log keeps the record as published (the evidence); the terminal shows it masked.
         [log] = [bytes(row[6]) for row in restarted.evidence_rows() if row[6] is not None]
-        assert b"4313**********1873" in log and b"431322197511031873" not in log
+        assert b"431322197511031873" in log
+
+
+def test_a_terminal_masking_otherwise_than_the_publisher_still_takes_a_corrected_list(feed, monkeypatch):
+    """Terminals and the publisher's machine run different releases, and
+    masking rules change between releases: a change log is checked against
+    the data through the terminal's own masking, never the publisher's."""
+    from kiosk import privacy
+
+    rows = [["刘桂英", "三组", "2", "431322196803120426"], ["陈满秋", "五组", "1", "431322197511031873"]]
+    feed.publish(expires_days=EXPIRES, now=day(0), edit=allowance_list(rows))
+    assert feed.sync().kind is UPDATED
+    feed.publish(expires_days=EXPIRES, now=day(2), edit=allowance_list(rows[:1]), notes={"disclosure:dibao-2025q1": "收入超标。"})
+    shown = privacy.mask_text
+    # The terminal, restarted on a release that masks with another rule than the publisher's.
+    monkeypatch.setattr(privacy, "mask_text", lambda text, public=frozenset(): shown(text, public).replace("*", "#"))
+    feed.store.close()
+    feed.store = Store(feed.store.directory)
+    assert feed.sync().kind is UPDATED
+    [entry] = feed.store.snapshot().history.of("disclosure:dibao-2025q1")
+    assert entry.correction.before.rows[1][3] == "4313##########1873"
 
 
 # ------------------------------------------------------------ 3: a forked chain

@@ -13,6 +13,7 @@ holds and the data it is offered, and keeps them: they are its history.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from kiosk import limits, model
+from kiosk import limits, model, privacy
 from kiosk.feed import records
 from kiosk.feed.records import RecordKind
 
@@ -94,6 +95,17 @@ class Correction:
     @property
     def key(self) -> str:
         return records.record_key(self.kind, self.id)
+
+
+def masked(correction: Correction, public: frozenset[str]) -> Correction:
+    """The correction with every personal number in its reason and records
+    masked (kiosk.privacy); the same object where nothing needed it."""
+    reason = privacy.mask_text(correction.reason, public)
+    before = privacy.masked_document(correction.before, public)
+    after = None if correction.after is None else privacy.masked_document(correction.after, public)
+    if reason == correction.reason and before is correction.before and after is correction.after:
+        return correction
+    return dataclasses.replace(correction, reason=reason, before=before, after=after)
 
 
 # ------------------------------------------------------------ the publisher's side
@@ -246,6 +258,11 @@ def unexplained(held: Snapshot | None, offered: Snapshot, logs: Sequence[ChangeL
     steps: dict[str, list[Correction]] = {}
     for log in logs:
         for correction in corrections(log):
+            if offered.masked:
+                # The logs carry the records as published; the snapshots hold them
+                # as this terminal shows them: compared through this terminal's
+                # masking, whatever the publisher's software masks.
+                correction = masked(correction, offered.public)
             steps.setdefault(correction.key, []).append(correction)
     for kind in records.KINDS:
         had = kind.of(held) if held is not None else {}

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 from msgspec import Meta
 
-from kiosk import limits, privacy
+from kiosk import limits
+from kiosk.feed import changes
 from kiosk.feed.changes import ChangeKind, ChangeLog, Correction, corrections, decode_log
 from kiosk.ops.logs import log_event
 
@@ -116,13 +117,8 @@ NO_HISTORY = History()
 
 
 def _masked(entry: Entry, public: frozenset[str]) -> Entry:
-    correction = entry.correction
-    reason = privacy.mask_text(correction.reason, public)
-    before = privacy.masked_document(correction.before, public)
-    after = None if correction.after is None else privacy.masked_document(correction.after, public)
-    if reason == correction.reason and before is correction.before and after is correction.after:
-        return entry
-    return dataclasses.replace(entry, correction=dataclasses.replace(correction, reason=reason, before=before, after=after))
+    correction = changes.masked(entry.correction, public)
+    return entry if correction is entry.correction else dataclasses.replace(entry, correction=correction)
 
 
 class _PublishedLog(msgspec.Struct, frozen=True, kw_only=True):

@@ -110,7 +110,10 @@ class Published:
         try:
             documents = {entry.name: (out / BLOB_DIR / entry.sha256).read_bytes() for entry in self.manifest.documents()}
             return Snapshot(
-                documents, DirectoryMedia(out / BLOB_DIR), DataInfo("platform", self.manifest.version, self.manifest.generated_at)
+                documents,
+                DirectoryMedia(out / BLOB_DIR),
+                DataInfo("platform", self.manifest.version, self.manifest.generated_at),
+                masked=False,  # compared as published: a hidden digit changed is a correction too
             )
         except (OSError, decode.FeedError) as exc:
             raise PublishError(f"{out}: cannot read v{self.manifest.version} to compare with it ({exc})") from None
@@ -247,7 +250,7 @@ def build(
     expired feeds). ``pack``: also write every blob into one pack, for fast
     first syncs (a tree for a USB stick does not need one)."""
     try:
-        snapshot = load_folder(src)
+        snapshot = load_folder(src, masked=False)
     except decode.FeedError as exc:
         raise PublishError(f"{src}: {exc}") from None
     documents = read_folder_documents(src)
