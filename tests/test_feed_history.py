@@ -104,26 +104,24 @@ def both(*edits):
 # ------------------------------------------------------------ 1, 2: a changed amount
 
 
-def test_build_refuses_a_changed_amount_without_a_note_and_signs_the_note(tmp_path, capsys):
-    from kiosk.cli import main
-
+def test_build_refuses_a_changed_amount_without_a_note_and_signs_the_note(tmp_path):
     publisher = Publisher(tmp_path)
     src, out = write_village(tmp_path / "src"), tmp_path / "out"
     key = str(publisher.key_dir / "feed.key")
-    assert main(["feed", "build", str(src), str(out), "--key", key]) == 0
+    assert _build_command(src, out, key).returncode == 0
     first = (out / MANIFEST_NAME).read_bytes()
     amount(ENTRY, 15_000)(src)
-    capsys.readouterr()
 
-    assert main(["feed", "build", str(src), str(out), "--key", key]) == 4
-    error = capsys.readouterr().err
+    refused = _build_command(src, out, key)
+    error = refused.stderr
+    assert refused.returncode == 4
     assert f"finance:{ENTRY} changes (amount_fen 10001 → 15000)" in error and "corrections.json" in error, error
     assert (out / MANIFEST_NAME).read_bytes() == first  # nothing published
 
     today = dt.datetime.now(dt.UTC).astimezone(BEIJING).date()
     write_notes(src, {f"finance:{ENTRY}": "报账时金额录错，按发票更正。"}, today)
-    assert main(["feed", "build", str(src), str(out), "--key", key]) == 0
-    assert "1 corrections" in capsys.readouterr().out
+    built = _build_command(src, out, key)
+    assert built.returncode == 0 and "1 corrections" in built.stdout, built.stderr
     raw = (out / MANIFEST_NAME).read_bytes()
     publisher.keyring.verify(publisher.keyring.ids()[0], raw, (out / SIGNATURE_NAME).read_bytes())
     manifest = decode_manifest(raw)
@@ -135,8 +133,14 @@ def test_build_refuses_a_changed_amount_without_a_note_and_signs_the_note(tmp_pa
     assert json.loads(bytes(entry.before))["amount_fen"] == 10_001 and json.loads(bytes(entry.after))["amount_fen"] == 15_000
 
     # The note was for that build: the next build that changes nothing refuses it.
-    assert main(["feed", "build", str(src), str(out), "--key", key]) == 4
-    assert "has a correction note but is not changed" in capsys.readouterr().err
+    left_over = _build_command(src, out, key)
+    assert left_over.returncode == 4 and "has a correction note but is not changed" in left_over.stderr
+
+
+def _build_command(src: Path, out: Path, key: str) -> subprocess.CompletedProcess:
+    """``village-kiosk feed build`` in a process of its own, as a publisher runs it."""
+    command = [sys.executable, "-m", "kiosk.cli", "feed", "build", str(src), str(out), "--key", key]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_a_note_left_over_from_an_earlier_correction_is_refused(tmp_path):
