@@ -315,6 +315,26 @@ def check_signature(t: Terminal) -> Check:
     return _ok("signature", f"v{manifest.version} signed by key {manifest.key_id}; all {len(manifest.files)} files intact")
 
 
+def check_history(t: Terminal) -> Check:
+    """The chain of versions held, and a fork found (a rewritten feed)."""
+    if t.store is None or t.store.current() is None:
+        return _warn("history", "not checked (no data)")
+    fork = t.store.fork()
+    if fork is not None:
+        return _fail(
+            "history",
+            f"the platform's feed was rewritten: v{fork.offered_version} (sha256 {fork.offered_sha256}) does not extend "
+            f"v{fork.held_version} (sha256 {fork.held_sha256}) held here ({fork.detail}); refused since "
+            f"{fork.at:%Y-%m-%d %H:%M}Z, villagers see v{fork.held_version}",
+            "report both hashes to the county's platform team: only a version that extends the one held is accepted",
+        )
+    head = t.store.chain_head()
+    assert head is not None  # the store holds data
+    history = t.store.history()
+    chain = f"chain at v{head.version} (sha256 {head.sha256})" if head.chained else f"v{head.version} is not part of a chain yet"
+    return _ok("history", f"{chain}; {len(history)} corrections kept ({human_size(t.store.history_size())})")
+
+
 def check_disk(t: Terminal) -> Check:
     store = t.host(t.config.feed.store if t.config else Config().feed.store)
     where = next((path for path in (store, *store.parents) if path.exists()), Path("/"))
@@ -424,7 +444,7 @@ def checks(
         ("font", check_font),
         *(
             (step.__name__.removeprefix("check_"), lambda step=step: step(terminal))
-            for step in (check_config, check_keys, check_data, check_signature, check_disk, check_clock)
+            for step in (check_config, check_keys, check_data, check_signature, check_history, check_disk, check_clock)
         ),
         ("network", lambda: check_network(terminal, network_timeout)),
         ("read-aloud", check_speech),

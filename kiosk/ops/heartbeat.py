@@ -36,6 +36,7 @@ from msgspec import Meta
 
 import kiosk
 from kiosk.config import Config, TerminalId
+from kiosk.feed.chain import ForkRecord
 from kiosk.feed.outcome import OutcomeRecord
 from kiosk.feed.store import Store
 from kiosk.model import VillageCode
@@ -81,6 +82,7 @@ class TerminalStatus:
     data_generated_at: dt.datetime | None = None
     data_expires_at: dt.datetime | None = None
     last_sync: OutcomeRecord | None = None
+    fork: ForkRecord | None = None  # the platform's feed does not extend the chain held
 
     @classmethod
     def from_store(cls, store: Store) -> TerminalStatus:
@@ -90,6 +92,7 @@ class TerminalStatus:
             data_generated_at=manifest.generated_at if manifest else None,
             data_expires_at=manifest.expires_at if manifest else None,
             last_sync=store.last_outcome(),
+            fork=store.fork(),
         )
 
 
@@ -131,6 +134,22 @@ class LastSync(msgspec.Struct, frozen=True):
     version: int | None
 
 
+Hash = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Fork(msgspec.Struct, frozen=True):
+    """The feed offered was refused because its chain of versions does not
+    pass through the version held: the history was rewritten and signed
+    again (docs/FEED-PROTOCOL.md section 16)."""
+
+    held_version: Annotated[int, Meta(ge=1)]
+    held_sha256: Hash
+    offered_version: Annotated[int, Meta(ge=1)]
+    offered_sha256: Hash
+    detail: str
+    found_at: Moment
+
+
 class Usage(msgspec.Struct, frozen=True):
     periods: Annotated[list[Period], Meta(max_length=MAX_BATCH)]
     dropped_periods: Count
@@ -148,6 +167,7 @@ class Heartbeat(msgspec.Struct, frozen=True):
     data: DataState | None
     last_sync: LastSync | None
     usage: Usage
+    fork: Fork | None = None  # absent or null: none (older terminals do not send it)
 
 
 class HeartbeatResult(msgspec.Struct, frozen=True):
@@ -167,6 +187,12 @@ _RESULT = msgspec.msgpack.Decoder(HeartbeatResult)
 def last_result(state: diskcache.Cache) -> HeartbeatResult | None:
     raw = state.get(LAST_RESULT, retry=True)
     return _RESULT.decode(raw) if raw is not None else None
+
+
+def _fork(record: ForkRecord | None) -> Fork | None:
+    if record is None:
+        return None
+    return Fork(record.held_version, record.held_sha256, record.offered_version, record.offered_sha256, record.detail, record.at)
 
 
 def _system_uptime() -> int | None:
@@ -297,6 +323,7 @@ class HeartbeatReporter:
             data=data,
             last_sync=LastSync(last.kind, last.message, last.at, last.version) if last else None,
             usage=Usage(periods, dropped_periods),
+            fork=_fork(status.fork),
         )
 
     def _batch(self) -> tuple[list[str], list[Period]]:
