@@ -71,12 +71,28 @@ def test_a_healthy_terminal(terminal, heartbeat_server, capsys, x_display):
         "read-aloud",
         "heartbeat",
         "boot",
+        "software",
     ]
-    for name in ("display", "font", "config", "keys", "data", "signature", "history", "disk", "clock", "network", "heartbeat", "boot"):
+    for name in (
+        "display",
+        "font",
+        "config",
+        "keys",
+        "data",
+        "signature",
+        "history",
+        "disk",
+        "clock",
+        "network",
+        "heartbeat",
+        "boot",
+        "software",
+    ):
         assert by_name[name].startswith("OK  "), by_name[name]
     assert f"v1 for village {VILLAGE}" in by_name["data"] and "all 11 files intact" in by_name["signature"]
     assert re.search(r"chain at v1 \(sha256 [0-9a-f]{64}\); 0 corrections kept", by_name["history"]), by_name["history"]
     assert "HTTP 200" in by_name["network"]
+    assert "a development install: software updates do not apply" in by_name["software"]  # not from the package (§10)
     assert not any(line.startswith("FAIL") for line in checks)
     assert status == 0 and re.fullmatch(r"\d+ OK, \d+ WARN, 0 FAIL", lines[-1])
 

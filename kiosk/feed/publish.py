@@ -211,7 +211,7 @@ def read_published(out: Path) -> Published | None:
     return Published(raw, signature, manifest)
 
 
-def _write_atomically(path: Path, data: bytes, later_than: float | None = None) -> None:
+def write_atomically(path: Path, data: bytes, later_than: float | None = None) -> None:
     """``later_than``: a modification time (seconds) the file's must be
     at least a second past, set before the file appears under its name."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -235,7 +235,7 @@ def _write_blob(out: Path, digest: str, data: bytes) -> bool:
     path = out / BLOB_DIR / digest
     if path.is_file() and sha256_hex(path.read_bytes()) == digest:
         return False
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return True
 
 
@@ -357,13 +357,13 @@ def build(
     # Blobs first, then the signature and the manifest it signs: a terminal
     # polling in between sees a mismatched pair, refuses it, and simply
     # gets the whole new version at its next poll.
-    _write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
+    write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
     # Terminals poll with If-None-Match, and nginx's and Apache's ETag is the
     # file's modification time in whole seconds and its length: a manifest
     # of the same length published within the same second as the one before
     # was answered 304, and terminals stayed on the old version until the
     # next change. Each new manifest is at least a second younger.
-    _write_atomically(out / MANIFEST_NAME, raw, later_than=_mtime(out / MANIFEST_NAME))
+    write_atomically(out / MANIFEST_NAME, raw, later_than=_mtime(out / MANIFEST_NAME))
     _prune_packs(out, {m.pack.sha256 for m in (manifest, previous) if m is not None and m.pack is not None})
     return Built(manifest, new_blobs, len(change_log.changes) if change_log is not None else 0)
 

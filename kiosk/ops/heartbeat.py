@@ -43,6 +43,8 @@ from kiosk.model import VillageCode
 from kiosk.ops.logs import log_event
 from kiosk.ops.state import open_state
 from kiosk.ops.usage import MAX_KEYS, UsageCounter, UsageCounts
+from kiosk.release.layout import TERMINAL, Layout
+from kiosk.release.status import read_status
 
 if TYPE_CHECKING:  # the client itself is imported when a report goes out, not at the kiosk's start
     import httpx
@@ -155,6 +157,36 @@ class Usage(msgspec.Struct, frozen=True):
     dropped_periods: Count
 
 
+ReleaseVersion = Annotated[str, Meta(max_length=64)]
+
+
+class SoftwareUpdate(msgspec.Struct, frozen=True):
+    """The last update run (kiosk.release.update.Outcome values)."""
+
+    outcome: Annotated[str, Meta(max_length=64)]
+    message: str
+    at: Moment
+    version: ReleaseVersion | None
+
+
+class SoftwareRollback(msgspec.Struct, frozen=True):
+    """The terminal went back from a release that did not come up."""
+
+    at: Moment
+    from_version: ReleaseVersion
+    to_version: ReleaseVersion
+    reason: str
+
+
+class Software(msgspec.Struct, frozen=True):
+    """The installed releases (kiosk.release): ``null`` on a development install."""
+
+    release: ReleaseVersion | None  # what runs
+    trial: ReleaseVersion | None  # a new release proving itself, not yet kept
+    rolled_back: SoftwareRollback | None  # the latest rollback, whenever it was
+    last_update: SoftwareUpdate | None
+
+
 class Heartbeat(msgspec.Struct, frozen=True):
     format: int
     terminal_id: TerminalId
@@ -168,6 +200,7 @@ class Heartbeat(msgspec.Struct, frozen=True):
     last_sync: LastSync | None
     usage: Usage
     fork: Fork | None = None  # absent or null: none (older terminals do not send it)
+    software: Software | None = None  # added after format 1 began: older terminals leave it out
 
 
 class HeartbeatResult(msgspec.Struct, frozen=True):
@@ -218,6 +251,7 @@ class HeartbeatReporter:
         transport: httpx.BaseTransport | None = None,
         now: Callable[[], dt.datetime] = _utcnow,
         timeout: httpx.Timeout | None = None,  # default: CONNECT_TIMEOUT_S, TIMEOUT_S
+        layout: Layout = TERMINAL,  # where the software's releases are (kiosk.release)
     ):
         self.config = config
         self.store_dir = Path(store_dir)
@@ -229,6 +263,7 @@ class HeartbeatReporter:
         self._transport = transport
         self._now = now
         self._timeout = timeout
+        self._layout = layout
         self._started = time.monotonic()
         self._period_start = now()
         self._lock = threading.Lock()  # one tick or flush at a time
@@ -297,6 +332,22 @@ class HeartbeatReporter:
         except OSError:
             return None
 
+    def _software(self) -> Software | None:
+        try:
+            status = read_status(self._layout)
+        except OSError:
+            log_event(log, "heartbeat.software_state_unreadable", logging.ERROR, exc_info=True)
+            return None
+        if not status.installed:
+            return None
+        rollback, last = status.rollback, status.last
+        return Software(
+            release=status.release,
+            trial=status.trial.version if status.trial else None,
+            rolled_back=SoftwareRollback(rollback.at, rollback.from_version, rollback.to_version, rollback.reason) if rollback else None,
+            last_update=SoftwareUpdate(last.outcome, last.message, last.at, last.version) if last else None,
+        )
+
     def build(self, periods: list[Period], dropped_periods: int) -> Heartbeat:
         now = self._now()
         status = self._status()
@@ -324,6 +375,7 @@ class HeartbeatReporter:
             last_sync=LastSync(last.kind, last.message, last.at, last.version) if last else None,
             usage=Usage(periods, dropped_periods),
             fork=_fork(status.fork),
+            software=self._software(),
         )
 
     def _batch(self) -> tuple[list[str], list[Period]]:
