@@ -1,6 +1,7 @@
-"""Home: the village's name and one large tile per kind of record, and
-the tile to report a problem across the page under them, or down the page
-beside them where the screen is wide enough."""
+"""Home: the village's name and one large tile per kind of record, the
+tile to report a problem across the page under them (or down the page
+beside them where the screen is wide enough), and under them the way to
+the corrections of the last 12 months (更正记录)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
+from screens.ui_screens.corrections import corrections_link_text, today
 from screens.uix.typeset_label import measurer
 from screens.uix.widgets import Tile
 
@@ -31,6 +33,7 @@ REPORT_BESIDE = 0.2  # of the width: 我要反映问题 beside the sections' row
 class HomeScreen(KioskScreen):
     welcome = StringProperty("")
     hotlines = StringProperty("")
+    corrections = StringProperty("")
     show_hint = BooleanProperty(True)
     show_welcome = BooleanProperty(True)
     report_beside = BooleanProperty(False)
@@ -41,6 +44,7 @@ class HomeScreen(KioskScreen):
         self.welcome = f"{village.township}{village.name}"
         # Plain spaces: the text wraps between numbers, never inside one.
         self.hotlines = "监督举报电话：" + "   ".join(h.number for h in self.snapshot.complaint.hotlines)
+        self.corrections = corrections_link_text(self.snapshot, today(self))
         grid = self.ids.tiles
         if not grid.children:
             *sections, report = TILES
@@ -54,6 +58,7 @@ class HomeScreen(KioskScreen):
                 self.ids.hint,
                 self.ids.search,
                 self.ids.hotlines,
+                self.ids.corrections,
                 grid,
                 self.ids.report,
             ):
@@ -80,23 +85,25 @@ class HomeScreen(KioskScreen):
     def _share_room(self, *_args) -> None:
         """Tiles fill the screen when there is room, all of one height (so
         tiles side by side line up). Where the screen is short, the hint
-        line goes first, then the tiles' subtitles, then the welcome line
-        (the header names the village too): all seven tiles, 我要反映问题
-        among them, are seen without scrolling at every size."""
+        line goes first, then the corrections link below the fold (a scroll
+        away), then the tiles' subtitles, then the welcome line (the header
+        names the village too): all seven tiles, 我要反映问题 among them, are
+        seen without scrolling at every size."""
         tiles = self._tiles()
         self.report_beside = self._titles_fit_beside()
         # The tiles that share a row's height (我要反映问题 beside the rows stands as tall as all of them).
         in_rows = list(self.ids.tiles.children) if self.report_beside else tiles
         needed = max(tile.full_height for tile in in_rows)
-        self.show_hint = self._tile_room(hint=True, welcome=True) >= needed
-        room = self._tile_room(hint=self.show_hint, welcome=True)
+        self.show_hint = self._tile_room(hint=True, welcome=True, link=True) >= needed
+        link = self._tile_room(hint=self.show_hint, welcome=True, link=True) >= needed
+        room = self._tile_room(hint=self.show_hint, welcome=True, link=link)
         compact = needed > room
         for tile in tiles:
             tile.compact = compact
         if compact:
             titles_only = max(tile.min_height for tile in in_rows)
-            self.show_welcome = self._tile_room(hint=False, welcome=True) >= titles_only
-            room = self._tile_room(hint=False, welcome=self.show_welcome)
+            self.show_welcome = self._tile_room(hint=False, welcome=True, link=False) >= titles_only
+            room = self._tile_room(hint=False, welcome=self.show_welcome, link=False)
         else:
             self.show_welcome = True
         height = max(room, *(tile.min_height for tile in in_rows))
@@ -124,15 +131,17 @@ class HomeScreen(KioskScreen):
     def _grid_rows(self) -> int:
         return -(-len(self.ids.tiles.children) // self.ids.tiles.cols)
 
-    def _tile_room(self, hint: bool, welcome: bool) -> float:
-        """The height of a tile when the tiles share what the screen leaves them."""
+    def _tile_room(self, hint: bool, welcome: bool, link: bool) -> float:
+        """The height of a tile when the tiles share what the screen leaves
+        them (``link``: the corrections link above the fold too)."""
         ids = self.ids
         page = ids.page
         fixed = ids.search.height + ids.hotlines.height
         fixed += ids.hint.texture_size[1] if hint else 0
         fixed += ids.welcome.texture_size[1] if welcome else 0
         fixed += page.spacing if hint and welcome else 0  # inside the intro
-        spacings = len(page.children) - 1
+        fixed += ids.corrections.height + page.spacing if link else 0
+        spacings = len(page.children) - 2  # between the page's parts, the link's own counted with it
         spare = ids.scroll.height - page.padding[1] - page.padding[3] - page.spacing * spacings - fixed
         rows = self._grid_rows() + (0 if self.report_beside else 1)  # 我要反映问题's own row, unless it stands beside them
         return (spare - ids.tiles.spacing[1] * (rows - 1)) / rows

@@ -28,11 +28,41 @@ from pathlib import Path
 from PIL import Image, ImageGrab
 
 from kiosk.ops import units
+from kiosk.release import layout
 
 # The unit's server options an X server of any kind understands (the rest
 # -- vt1, -keeptty, -novtswitch -- are about a real console).
 _PORTABLE_SERVER_OPTIONS = ("-nolisten", "tcp", "-nocursor", "-s", "0", "-dpms")
-_MOUNTED = (units.CONFIG_DIR, units.STATE_DIR, units.CACHE_DIR, str(Path(units.SESSION_SCRIPT).parent))
+# The terminal's own folders, and its software's (kiosk.release.layout).
+_MOUNTED = (
+    units.CONFIG_DIR,
+    units.STATE_DIR,
+    units.CACHE_DIR,
+    str(Path(units.SESSION_SCRIPT).parent),
+    layout.PREFIX,
+    layout.STATE_DIR,
+)
+
+
+def in_tree(root: Path, command: list[str]) -> list[str]:
+    """``command`` in a private mount namespace where the provisioned tree's
+    folders are at the terminal's real paths (needs root)."""
+    for path in _MOUNTED:
+        (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    setup = " && ".join(f"mkdir -p {shlex.quote(path)}" for path in _MOUNTED)
+    mounts = " && ".join(f"mount --bind {shlex.quote(str(root / path.lstrip('/')))} {shlex.quote(path)}" for path in _MOUNTED)
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{setup} && {mounts} && exec "$@"', "in-tree", *command]
+
+
+def run_in_tree(root: Path, command: list[str], as_kiosk: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run a command of the terminal's (its units', its package's) with the
+    tree at its real paths, as root or as the tree's kiosk user."""
+    if as_kiosk:
+        uid, gid = kiosk_ids(root)
+        command = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *command]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/root" if not as_kiosk else units.STATE_DIR}
+    # From /, as systemd starts units: never the checkout's modules by the current folder.
+    return subprocess.run(in_tree(root, command), capture_output=True, text=True, timeout=timeout, env=env, cwd="/", check=False)
 
 
 def free_display() -> int:
@@ -42,9 +72,9 @@ def free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
-def unit_line(root: Path, key: str) -> list[str]:
-    """A command line of the provisioned unit (``ExecStart``, ``ExecStop``), split."""
-    text = (root / units.UNIT_DIR.lstrip("/") / units.KIOSK_UNIT).read_text()
+def unit_line(root: Path, key: str, unit: str = units.KIOSK_UNIT) -> list[str]:
+    """A command line of a provisioned unit (``ExecStart``, ``ExecStop``, …), split."""
+    text = (root / units.UNIT_DIR.lstrip("/") / unit).read_text()
     line = next(line for line in text.splitlines() if line.startswith(f"{key}="))
     return shlex.split(line.removeprefix(f"{key}="))
 
@@ -125,7 +155,8 @@ class Session:
         stop = unit_line(self.root, "ExecStop")
         started = time.monotonic()
         result = subprocess.run(
-            ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop],
+            # With the tree at the real paths, as the session: the command may be the package's, under /opt.
+            in_tree(self.root, ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop]),
             env=self.env,
             capture_output=True,
             text=True,
@@ -186,10 +217,6 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     cache = root / units.CACHE_DIR.lstrip("/")
     cache.mkdir(parents=True, exist_ok=True)
     os.chown(cache, uid, gid)
-    mounts = " && ".join(f"mount --bind {shlex.quote(str(root / path.lstrip('/')))} {shlex.quote(path)}" for path in _MOUNTED)
-    for path in _MOUNTED:
-        (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
-    setup = " && ".join(f"mkdir -p {shlex.quote(path)}" for path in _MOUNTED)
     command = [
         "setpriv",
         f"--reuid={uid}",
@@ -229,7 +256,7 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     log = work / f"session-{number}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{setup} && {mounts} && exec "$@"', "session", *command],
+            in_tree(root, command),
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
