@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -116,6 +118,22 @@ def test_a_database_of_schema_1_is_migrated(database_url, tmp_path):
     reopened = open_store(database_url)  # already migrated: opened as it is
     assert reopened.terminal("T-OLD").software.rollback.to_version == "0.2.0"
     reopened.close()
+
+
+def test_two_hubs_opening_one_database_of_schema_1_migrate_it_once(postgres_cluster):
+    """``hub serve`` and a ``hub token new`` started together on a province's
+    PostgreSQL: one migrates, the other waits and finds it done."""
+    url = postgres_cluster.new_database("hub_test_migrate_twice")
+    _schema_1_database(url)
+    start = threading.Barrier(2)
+
+    def open_it(_):
+        start.wait()
+        open_store(url).close()
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(open_it, range(2)))  # raises what either raised
+    assert _schema(url) == "2"
 
 
 # ------------------------------------------------------------ the rules

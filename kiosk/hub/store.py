@@ -391,8 +391,15 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    # A statement that makes a second process creating or migrating the
+    # schema wait for the first: two that interleave deadlock on the tables'
+    # locks. None where a transaction already excludes the others (SQLite).
+    schema_lock: str | None = None
+
     def _create_schema(self) -> None:
         with self.transaction() as tx:
+            if self.schema_lock:
+                tx.run(self.schema_lock)
             for statement in _SCHEMA.format(id_column=self.id_column).split(";"):
                 if statement.strip():
                     tx.run(statement)
@@ -408,15 +415,9 @@ class Store(abc.ABC):
             version = int(value)
             if version not in _MIGRATIONS:
                 return version
-            # The new version first: a second hub opening the same PostgreSQL
-            # database waits on this row, then finds it migrated.
-            claimed = tx.one(
-                "UPDATE meta SET value = ? WHERE key = 'schema' AND value = ? RETURNING value", (str(version + 1), str(version))
-            )
-            if claimed is None:
-                continue
             for statement in _MIGRATIONS[version]:
                 tx.run(statement)
+            tx.run("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version + 1),))
             log_event(log, "hub.schema_migrated", old=version, new=version + 1)
 
     # ------------------------------------------------------------ terminals
