@@ -2,7 +2,8 @@
 section 11, docs/FEED-PROTOCOL.md section 16).
 
 The publisher writes the reasons into the source folder
-(``corrections.json``, one note per record it changes or withdraws);
+(``corrections.json``, one note per record it changes or withdraws) or a
+workbook's 更正说明 sheet (``kiosk.sheets.corrections``);
 ``feed build`` compares the source with the version it published last and
 refuses to publish a correction without its note. The version's change
 log (a blob its manifest names, so signed with it) lists each corrected
@@ -16,10 +17,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import msgspec
 from msgspec import Meta
@@ -150,22 +151,47 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def make_log(
-    village: str,
-    previous: int,
-    version: int,
-    before: Snapshot,
-    after: Snapshot,
-    notes: Mapping[str, CorrectionNote],
-    since: dt.date,
-    today: dt.date,
-) -> ChangeLog | None:
-    """The change log of ``version`` (None when it corrects nothing).
-    Raises BadChangeLog for a correction without a note, and for a note
-    that does not belong to this version: one whose record did not change,
-    or dated before the previous version was published (``since``: left
-    over from an earlier correction) or after ``today``."""
-    found = list(records.changed_records(before, after))
+class Notes(Protocol):
+    """Where a source's correction notes come from: a source folder's
+    ``corrections.json`` (``FolderNotes``) or a workbook's 更正说明 sheet
+    (``kiosk.sheets.corrections``)."""
+
+    def for_version(
+        self, found: Sequence[records.RecordChange], known: Set[str], previous: int, since: dt.date, today: dt.date
+    ) -> Mapping[str, CorrectionNote]:
+        """The note of each record in ``found`` (what the version corrects
+        of v``previous``); ``known``: the keys of every record of either
+        version. Raises BadChangeLog (or a PublishError of its own) for a
+        correction without a note or a note that does not belong to this
+        version: dated before the previous version was published
+        (``since``) or after ``today``."""
+        ...
+
+
+@dataclass(frozen=True)
+class FolderNotes:
+    """The notes of a source folder's ``corrections.json`` (none without
+    the folder or the file): all for this version, every one used."""
+
+    folder: Path | None = None
+
+    def for_version(
+        self, found: Sequence[records.RecordChange], known: Set[str], previous: int, since: dt.date, today: dt.date
+    ) -> Mapping[str, CorrectionNote]:
+        try:
+            notes = read_notes(self.folder) if self.folder is not None else {}
+            _check_notes(found, notes, previous, since, today)
+        except BadChangeLog as exc:
+            raise BadChangeLog(f"{self.folder}: {exc}" if self.folder is not None else str(exc)) from None
+        return notes
+
+
+NO_NOTES = FolderNotes()  # a source without notes: every correction is refused
+
+
+def _check_notes(
+    found: Sequence[records.RecordChange], notes: Mapping[str, CorrectionNote], previous: int, since: dt.date, today: dt.date
+) -> None:
     missing = [change for change in found if change.key not in notes]
     if missing:
         listed = "; ".join(_describe(change) for change in missing[:5])
@@ -183,9 +209,29 @@ def make_log(
                 f"{CORRECTIONS_NAME}: {key}: the note is dated {note.date}, not between v{previous}'s publication ({since}) "
                 f"and today ({today}); a note left over from an earlier correction? write one for this one"
             )
+
+
+def make_log(
+    village: str,
+    previous: int,
+    version: int,
+    before: Snapshot,
+    after: Snapshot,
+    notes: Notes,
+    since: dt.date,
+    today: dt.date,
+) -> ChangeLog | None:
+    """The change log of ``version`` (None when it corrects nothing), with
+    the note ``notes`` gives for each correction (``since``: the day the
+    previous version was published, ``today``: this one's)."""
+    found = list(records.changed_records(before, after))
+    known = {
+        records.record_key(kind, record_id) for kind in records.KINDS for snapshot in (before, after) for record_id in kind.of(snapshot)
+    }
+    chosen = notes.for_version(found, known, previous, since, today)
     if not found:
         return None
-    entries = [entry_of(change, notes[change.key]) for change in found]
+    entries = [entry_of(change, chosen[change.key]) for change in found]
     return ChangeLog(village=village, version=version, previous=previous, changes=entries)
 
 

@@ -18,7 +18,7 @@ Each build names the version before it (the chain, ``kiosk.feed.chain``)
 and keeps that version's manifest as a blob, so that a terminal far
 behind can follow the chain. A build that changes or withdraws a record
 the previous version published needs a correction note for it in the
-source (``corrections.json``); the notes go into the version's change log
+source (a folder's ``corrections.json``, a workbook's 更正说明 sheet); the notes go into the version's change log
 (``kiosk.feed.changes``), signed with it.
 """
 
@@ -81,7 +81,9 @@ class Source:
     documents: dict[str, bytes]
     media: dict[str, Path]
     checked: Snapshot | None = None  # the documents, already through the boundary by whoever read them
-    folder: Path | None = None  # a source folder: where its correction notes are (a workbook has none yet)
+    # The reasons for the published records it changes or withdraws: a
+    # folder's corrections.json, a workbook's 更正说明 sheet.
+    notes: changes.Notes = changes.NO_NOTES
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def folder_source(src: Path) -> Source:
     checked; ``build`` checks the documents."""
     if not (src / decode.VILLAGE_DOC).is_file():
         raise PublishError(f"{src}: {decode.VILLAGE_DOC}: $: document is missing (no feed in {src})")
-    return Source(documents=read_folder_documents(src), media=_source_media(src), folder=src)
+    return Source(documents=read_folder_documents(src), media=_source_media(src), notes=changes.FolderNotes(src))
 
 
 def read_source(src: Path, pictures: Path | None = None) -> Source:
@@ -284,13 +286,7 @@ def build(
     first syncs (a tree for a USB stick does not need one)."""
     source = src if isinstance(src, Source) else read_source(src)
     documents, media = source.documents, source.media
-    try:
-        # Unmasked: the publisher compares records as published (a hidden digit changed is a correction too).
-        snapshot = source.checked or Snapshot(
-            documents, NoMedia(), DataInfo(source="folder", version=None, generated_at=None), masked=False
-        )
-    except decode.FeedError as exc:
-        raise PublishError(f"{src}: {exc}" if isinstance(src, Path) else str(exc)) from None
+    snapshot = _checked(source, src)
     absent = sorted(_referenced_media(snapshot) - set(media))
     if absent:
         raise PublishError(f"{decode.MEDIA_DIR}/{absent[0]} is referenced but missing ({len(absent)} missing in all)")
@@ -306,7 +302,7 @@ def build(
     if expires_days <= 0:
         raise PublishError("the expiry must be in the future")
     generated_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    change_log = _change_log(source.folder, out, published, version, snapshot, generated_at)
+    change_log = _change_log(source.notes, out, published, version, snapshot, generated_at)
 
     (out / BLOB_DIR).mkdir(parents=True, exist_ok=True)
     new_blobs = 0
@@ -368,8 +364,30 @@ def build(
     return Built(manifest, new_blobs, len(change_log.changes) if change_log is not None else 0)
 
 
+def _checked(source: Source, src: Path | Source) -> Snapshot:
+    """The source's documents through the terminal's boundary."""
+    try:
+        # Unmasked: the publisher compares records as published (a hidden digit changed is a correction too).
+        return source.checked or Snapshot(
+            source.documents, NoMedia(), DataInfo(source="folder", version=None, generated_at=None), masked=False
+        )
+    except decode.FeedError as exc:
+        raise PublishError(f"{src}: {exc}" if isinstance(src, Path) else str(exc)) from None
+
+
+def corrections_of(source: Source, out: Path, now: dt.datetime | None = None) -> changes.ChangeLog | None:
+    """What building ``source`` into ``out`` now would correct, checked as
+    ``build`` checks it (a correction without its note raises), nothing
+    written: a page shows it before the user publishes."""
+    published = read_published(out)
+    if published is None:
+        return None
+    version = published.manifest.version + 1
+    return _change_log(source.notes, out, published, version, _checked(source, source), now or dt.datetime.now(dt.UTC))
+
+
 def _change_log(
-    folder: Path | None, out: Path, published: Published | None, version: int, snapshot: Snapshot, now: dt.datetime
+    notes: changes.Notes, out: Path, published: Published | None, version: int, snapshot: Snapshot, now: dt.datetime
 ) -> changes.ChangeLog | None:
     """What this version corrects of the one OUT holds, with the source's
     notes; PublishError for a correction without a note or a note without
@@ -377,7 +395,6 @@ def _change_log(
     if published is None:
         return None
     try:
-        notes = changes.read_notes(folder) if folder is not None else {}
         previous = published.manifest
         return changes.make_log(
             previous.village,
@@ -390,7 +407,7 @@ def _change_log(
             today=now.astimezone(BEIJING).date(),
         )
     except changes.BadChangeLog as exc:
-        raise PublishError(f"{folder}: {exc}" if folder is not None else str(exc)) from None
+        raise PublishError(str(exc)) from None
 
 
 def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None) -> Manifest:
