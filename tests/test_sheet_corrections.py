@@ -101,6 +101,14 @@ def test_a_clerk_corrects_a_published_amount_in_the_workbook_and_the_terminal_sh
     # 更正说明 is the village's record of its corrections: kept, it does not stop the next publication.
     again = build(workbook, tree, feed_key)
     assert again.returncode == 0 and "corrections" not in again.stdout, again.stderr
+    # The same amount changed once more that day: the row signed already is not this correction's reason.
+    edit_cells(workbook, {("财务收支", "D37"): 1600})
+    twice = build(workbook, tree, feed_key)
+    assert twice.returncode == 4
+    assert twice.stderr.splitlines()[0].endswith("（“更正说明”第3行已经在以前的发布里用过，是以前那次更正的，这次要另填一行）"), (
+        twice.stderr
+    )
+    assert tree_manifest(tree).version == 3
 
 
 def test_a_deleted_row_a_wrong_number_and_an_old_note_are_named_for_the_clerk(workbook, feed_key, tmp_path):

@@ -157,14 +157,22 @@ class Notes(Protocol):
     (``kiosk.sheets.corrections``)."""
 
     def for_version(
-        self, found: Sequence[records.RecordChange], known: Set[str], previous: int, since: dt.date, today: dt.date
+        self,
+        found: Sequence[records.RecordChange],
+        known: Set[str],
+        previous: int,
+        since: dt.date,
+        today: dt.date,
+        used: Set[CorrectionNote],
     ) -> Mapping[str, CorrectionNote]:
         """The note of each record in ``found`` (what the version corrects
         of v``previous``); ``known``: the keys of every record of either
-        version. Raises BadChangeLog (or a PublishError of its own) for a
-        correction without a note or a note that does not belong to this
-        version: dated before the previous version was published
-        (``since``) or after ``today``."""
+        version; ``used``: the notes signed already by the versions
+        published on ``since`` or later (a note is for one correction).
+        Raises BadChangeLog (or a PublishError of its own) for a correction
+        without a note or a note that does not belong to this version:
+        dated before the previous version was published (``since``) or
+        after ``today``."""
         ...
 
 
@@ -176,7 +184,13 @@ class FolderNotes:
     folder: Path | None = None
 
     def for_version(
-        self, found: Sequence[records.RecordChange], known: Set[str], previous: int, since: dt.date, today: dt.date
+        self,
+        found: Sequence[records.RecordChange],
+        known: Set[str],
+        previous: int,
+        since: dt.date,
+        today: dt.date,
+        used: Set[CorrectionNote],
     ) -> Mapping[str, CorrectionNote]:
         try:
             notes = read_notes(self.folder) if self.folder is not None else {}
@@ -220,15 +234,17 @@ def make_log(
     notes: Notes,
     since: dt.date,
     today: dt.date,
+    used: Set[CorrectionNote] = frozenset(),
 ) -> ChangeLog | None:
     """The change log of ``version`` (None when it corrects nothing), with
     the note ``notes`` gives for each correction (``since``: the day the
-    previous version was published, ``today``: this one's)."""
+    previous version was published, ``today``: this one's; ``used``: the
+    notes of the versions published since)."""
     found = list(records.changed_records(before, after))
     known = {
         records.record_key(kind, record_id) for kind in records.KINDS for snapshot in (before, after) for record_id in kind.of(snapshot)
     }
-    chosen = notes.for_version(found, known, previous, since, today)
+    chosen = notes.for_version(found, known, previous, since, today, used)
     if not found:
         return None
     entries = [entry_of(change, chosen[change.key]) for change in found]

@@ -396,6 +396,7 @@ def _change_log(
         return None
     try:
         previous = published.manifest
+        since = previous.generated_at.astimezone(BEIJING).date()
         return changes.make_log(
             previous.village,
             previous.version,
@@ -403,11 +404,32 @@ def _change_log(
             published.snapshot(out),
             snapshot,
             notes,
-            since=previous.generated_at.astimezone(BEIJING).date(),
+            since=since,
             today=now.astimezone(BEIJING).date(),
+            used=_notes_signed_since(out, previous, since),
         )
     except changes.BadChangeLog as exc:
         raise PublishError(str(exc)) from None
+
+
+def _notes_signed_since(out: Path, newest: Manifest, since: dt.date) -> frozenset[changes.CorrectionNote]:
+    """The notes of the change logs of the versions OUT holds published on
+    ``since`` or later (Beijing days), following the chain back from
+    ``newest``: a note dated since then may have been signed already."""
+    found: set[changes.CorrectionNote] = set()
+    manifest: Manifest | None = newest
+    try:
+        while manifest is not None and manifest.generated_at.astimezone(BEIJING).date() >= since:
+            if manifest.changes is not None:
+                log = changes.decode_log((out / BLOB_DIR / manifest.changes.sha256).read_bytes(), manifest.village, manifest.version)
+                found |= {changes.CorrectionNote(record=e.record, date=e.date, reason=e.reason) for e in log.changes}
+            link = manifest.previous
+            manifest = decode_manifest((out / BLOB_DIR / link.sha256).read_bytes()) if isinstance(link, Link) else None
+    except FileNotFoundError:
+        pass  # a tree from before the chain kept its versions' manifests: the notes of those found
+    except (OSError, BadManifest, changes.BadChangeLog) as exc:
+        raise PublishError(f"{out}: cannot read the change logs of the versions published since {since} ({exc})") from None
+    return frozenset(found)
 
 
 def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None) -> Manifest:

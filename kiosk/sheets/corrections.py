@@ -6,8 +6,9 @@ The sheet is the village's own record of its corrections, kept from one
 publication to the next: a clerk adds a row for each correction and never
 has to delete one. So, unlike a folder's ``corrections.json``, a row
 belongs to this version only when it is dated between the previous
-version's publication and today; older rows are earlier corrections, left
-as they are. A record corrected twice on one day takes its last row.
+version's publication and today and no version has signed it yet; the
+others are earlier corrections, left as they are. A record corrected twice
+between two publications takes its last row.
 
 What the clerk reads when a note is missing names the record as the
 workbook does (its sheet, 编号 and row) and what changed in the words the
@@ -59,24 +60,32 @@ class WorkbookNotes:
     headers: Mapping[str, Mapping[str, int]]  # sheet title -> header -> column index
 
     def for_version(
-        self, found: Sequence[records.RecordChange], known: Set[str], previous: int, since: dt.date, today: dt.date
+        self,
+        found: Sequence[records.RecordChange],
+        known: Set[str],
+        previous: int,
+        since: dt.date,
+        today: dt.date,
+        used: Set[CorrectionNote],
     ) -> Mapping[str, CorrectionNote]:
         noted: list[Problem] = []
         current: dict[str, NoteRow] = {}
-        older: dict[str, NoteRow] = {}
+        spent: dict[str, tuple[NoteRow, str]] = {}  # rows of earlier corrections, and why they are not this one's
         for row in self.rows:
             key, title = row.note.record, _title(row.kind)
-            if row.note.date > today:
+            if row.note in used:
+                spent[key] = (row, "已经在以前的发布里用过")
+            elif row.note.date > today:
                 noted.append(self._problem(book.CORRECTIONS, row.number, "日期", f"{date_zh(row.note.date)}还没到：写决定更正的那一天"))
             elif row.note.date < since:
-                older[key] = row  # an earlier correction's
+                spent[key] = (row, f"的日期{date_zh(row.note.date)}早于上一次发布的{date_zh(since)}")
             elif key not in known:
                 message = f"“{title}”表里没有编号是“{row.id}”的一条，上一次发布的也没有：请看看表和编号填对了没有"
                 noted.append(self._problem(book.CORRECTIONS, row.number, "编号", message))
             elif key not in current or row.note.date >= current[key].note.date:
                 current[key] = row
         missing = [change for change in found if change.key not in current]
-        problems = [self._missing(change, older.get(change.key), since) for change in missing] + noted
+        problems = [self._missing(change, spent.get(change.key)) for change in missing] + noted
         if problems:
             raise WorkbookRejected(problems, advice=_advice(missing))
         return {change.key: current[change.key].note for change in found}
@@ -86,14 +95,12 @@ class WorkbookNotes:
         cell = f"{column_letter(position)}{row}" if position is not None and row else ""
         return Problem(sheet.title, row, header, message, cell=cell)
 
-    def _missing(self, change: records.RecordChange, older: NoteRow | None, since: dt.date) -> Problem:
+    def _missing(self, change: records.RecordChange, spent: tuple[NoteRow, str] | None) -> Problem:
         sheet = book.RECORD_SHEETS[change.kind.key]
         fill = f"请在“{book.CORRECTIONS.title}”表里填一行：表选“{sheet.title}”，编号填“{change.id}”，再写日期和更正原因"
-        if older is not None:
-            fill += (
-                f"（“{book.CORRECTIONS.title}”第{older.number}行的日期{date_zh(older.note.date)}"
-                f"早于上一次发布的{date_zh(since)}，是以前那次更正的，这次要另填一行）"
-            )
+        if spent is not None:
+            row, why = spent
+            fill += f"（“{book.CORRECTIONS.title}”第{row.number}行{why}，是以前那次更正的，这次要另填一行）"
         what = describe(change)
         if change.withdrawn:
             return self._problem(
