@@ -151,28 +151,28 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+@dataclass(frozen=True)
+class Extending:
+    """The version a build extends, as its notes are checked against it."""
+
+    version: int
+    since: dt.date  # the day (Beijing time) it was published: this build's notes are dated from it
+    today: dt.date  # this build's day
+    used: frozenset[CorrectionNote] = frozenset()  # the notes signed by the versions published on ``since`` or later
+
+
 class Notes(Protocol):
     """Where a source's correction notes come from: a source folder's
     ``corrections.json`` (``FolderNotes``) or a workbook's 更正说明 sheet
     (``kiosk.sheets.corrections``)."""
 
-    def for_version(
-        self,
-        found: Sequence[records.RecordChange],
-        known: Set[str],
-        previous: int,
-        since: dt.date,
-        today: dt.date,
-        used: Set[CorrectionNote],
-    ) -> Mapping[str, CorrectionNote]:
-        """The note of each record in ``found`` (what the version corrects
-        of v``previous``); ``known``: the keys of every record of either
-        version; ``used``: the notes signed already by the versions
-        published on ``since`` or later (a note is for one correction).
-        Raises BadChangeLog (or a PublishError of its own) for a correction
-        without a note or a note that does not belong to this version:
-        dated before the previous version was published (``since``) or
-        after ``today``."""
+    def for_version(self, found: Sequence[records.RecordChange], known: Set[str], extending: Extending) -> Mapping[str, CorrectionNote]:
+        """The note of each record in ``found`` (what the build corrects of
+        the version it extends); ``known``: the keys of every record of
+        either version. Raises BadChangeLog (or a PublishError of its own)
+        for a correction without a note or a note that does not belong to
+        this build: dated before the version it extends was published or
+        after today, or signed already (a note is for one correction)."""
         ...
 
 
@@ -183,18 +183,10 @@ class FolderNotes:
 
     folder: Path | None = None
 
-    def for_version(
-        self,
-        found: Sequence[records.RecordChange],
-        known: Set[str],
-        previous: int,
-        since: dt.date,
-        today: dt.date,
-        used: Set[CorrectionNote],
-    ) -> Mapping[str, CorrectionNote]:
+    def for_version(self, found: Sequence[records.RecordChange], known: Set[str], extending: Extending) -> Mapping[str, CorrectionNote]:
         try:
             notes = read_notes(self.folder) if self.folder is not None else {}
-            _check_notes(found, notes, previous, since, today)
+            _check_notes(found, notes, extending)
         except BadChangeLog as exc:
             raise BadChangeLog(f"{self.folder}: {exc}" if self.folder is not None else str(exc)) from None
         return notes
@@ -203,9 +195,8 @@ class FolderNotes:
 NO_NOTES = FolderNotes()  # a source without notes: every correction is refused
 
 
-def _check_notes(
-    found: Sequence[records.RecordChange], notes: Mapping[str, CorrectionNote], previous: int, since: dt.date, today: dt.date
-) -> None:
+def _check_notes(found: Sequence[records.RecordChange], notes: Mapping[str, CorrectionNote], extending: Extending) -> None:
+    previous, since, today = extending.version, extending.since, extending.today
     missing = [change for change in found if change.key not in notes]
     if missing:
         listed = "; ".join(_describe(change) for change in missing[:5])
@@ -225,30 +216,19 @@ def _check_notes(
             )
 
 
-def make_log(
-    village: str,
-    previous: int,
-    version: int,
-    before: Snapshot,
-    after: Snapshot,
-    notes: Notes,
-    since: dt.date,
-    today: dt.date,
-    used: Set[CorrectionNote] = frozenset(),
-) -> ChangeLog | None:
-    """The change log of ``version`` (None when it corrects nothing), with
-    the note ``notes`` gives for each correction (``since``: the day the
-    previous version was published, ``today``: this one's; ``used``: the
-    notes of the versions published since)."""
+def make_log(village: str, version: int, extending: Extending, before: Snapshot, after: Snapshot, notes: Notes) -> ChangeLog | None:
+    """The change log of ``version`` (None when it corrects nothing): what
+    ``after`` corrects of ``before``, the version it extends, with the note
+    ``notes`` gives for each correction."""
     found = list(records.changed_records(before, after))
     known = {
         records.record_key(kind, record_id) for kind in records.KINDS for snapshot in (before, after) for record_id in kind.of(snapshot)
     }
-    chosen = notes.for_version(found, known, previous, since, today, used)
+    chosen = notes.for_version(found, known, extending)
     if not found:
         return None
     entries = [entry_of(change, chosen[change.key]) for change in found]
-    return ChangeLog(village=village, version=version, previous=previous, changes=entries)
+    return ChangeLog(village=village, version=version, previous=extending.version, changes=entries)
 
 
 def entry_of(change: records.RecordChange, note: CorrectionNote) -> ChangeEntry:

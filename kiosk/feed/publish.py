@@ -397,17 +397,8 @@ def _change_log(
     try:
         previous = published.manifest
         since = previous.generated_at.astimezone(BEIJING).date()
-        return changes.make_log(
-            previous.village,
-            previous.version,
-            version,
-            published.snapshot(out),
-            snapshot,
-            notes,
-            since=since,
-            today=now.astimezone(BEIJING).date(),
-            used=_notes_signed_since(out, previous, since),
-        )
+        extending = changes.Extending(previous.version, since, now.astimezone(BEIJING).date(), _notes_signed_since(out, previous, since))
+        return changes.make_log(previous.village, version, extending, published.snapshot(out), snapshot, notes)
     except changes.BadChangeLog as exc:
         raise PublishError(str(exc)) from None
 

@@ -18,14 +18,13 @@ terminal will show (``kiosk.corrections_view``), and says to fill in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from kiosk.corrections_view import describe_change
 from kiosk.disclosure_view import date_zh
 from kiosk.feed import records
-from kiosk.feed.changes import CorrectionNote
+from kiosk.feed.changes import CorrectionNote, Extending
 from kiosk.sheets import book
 from kiosk.sheets.problems import Problem, WorkbookRejected, column_letter
 from kiosk.sheets.spec import InParent, Sheet
@@ -59,21 +58,14 @@ class WorkbookNotes:
     places: Mapping[str, int]  # record key -> its row in its sheet
     headers: Mapping[str, Mapping[str, int]]  # sheet title -> header -> column index
 
-    def for_version(
-        self,
-        found: Sequence[records.RecordChange],
-        known: Set[str],
-        previous: int,
-        since: dt.date,
-        today: dt.date,
-        used: Set[CorrectionNote],
-    ) -> Mapping[str, CorrectionNote]:
+    def for_version(self, found: Sequence[records.RecordChange], known: Set[str], extending: Extending) -> Mapping[str, CorrectionNote]:
+        since, today = extending.since, extending.today
         noted: list[Problem] = []
         current: dict[str, NoteRow] = {}
         spent: dict[str, tuple[NoteRow, str]] = {}  # rows of earlier corrections, and why they are not this one's
         for row in self.rows:
             key, title = row.note.record, _title(row.kind)
-            if row.note in used:
+            if row.note in extending.used:
                 spent[key] = (row, "已经在以前的发布里用过")
             elif row.note.date > today:
                 noted.append(self._problem(book.CORRECTIONS, row.number, "日期", f"{date_zh(row.note.date)}还没到：写决定更正的那一天"))
