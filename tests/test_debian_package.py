@@ -106,7 +106,7 @@ def test_installed_from_the_package_and_provisioned_the_terminal_boots_to_the_ki
     assert provisioned.returncode == 0, provisioned.stdout + provisioned.stderr
     session = start_session(root, (1080, 1920), watchdog_s=4)
     try:
-        # The kiosk's own keep-alives (the X server says READY=1 by itself), then the home screen.
+        # The kiosk's own keep-alives, then the home screen.
         session.wait_for(lambda: "WATCHDOG=1" in session.read_notifications(), what="the kiosk's keep-alives")
         session.wait_for(lambda: colour_box(session.screenshot(), POWERS_TILE), what="the home screen")
         assert "stopped" in session.stop_like_systemd()

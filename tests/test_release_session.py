@@ -2,8 +2,7 @@
 (xinit on Xvfb as the kiosk user, as in tests/test_deployed_session.py)
 started the way systemd starts the unit: its ExecStartPre guard as root,
 then the session. A start counts as up once the kiosk's UI loop sends its
-keep-alives (WATCHDOG=1; READY=1 proves nothing here: the X server sends it
-too). A start that ends (Restart=always) or sends none (WatchdogSec,
+keep-alives (WATCHDOG=1). A start that ends (Restart=always) or sends none (WatchdogSec,
 shortened here) is stopped and the unit started again. systemd itself cannot run as PID 1
 here (docs/OPERATIONS.md §10): this loop is the one stand-in.
 

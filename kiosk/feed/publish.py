@@ -34,9 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk import decode, images, model
+from kiosk.benefits import publish as benefits
+from kiosk.benefits.model import Kdf
 from kiosk.feed import chain, changes, keys, verify
 from kiosk.feed.history import BEIJING
 from kiosk.feed.manifest import (
@@ -84,6 +87,8 @@ class Source:
     # The reasons for the published records it changes or withdraws: a
     # folder's corrections.json, a workbook's 更正说明 sheet.
     notes: changes.Notes = changes.NO_NOTES
+    # A source folder: its plain benefits-source.json, which ``build`` seals (a workbook has none yet).
+    folder: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ def folder_source(src: Path) -> Source:
     checked; ``build`` checks the documents."""
     if not (src / decode.VILLAGE_DOC).is_file():
         raise PublishError(f"{src}: {decode.VILLAGE_DOC}: $: document is missing (no feed in {src})")
-    return Source(documents=read_folder_documents(src), media=_source_media(src), notes=changes.FolderNotes(src))
+    return Source(documents=read_folder_documents(src), media=_source_media(src), notes=changes.FolderNotes(src), folder=src)
 
 
 def read_source(src: Path, pictures: Path | None = None) -> Source:
@@ -189,6 +194,25 @@ def _source_media(src: Path) -> dict[str, Path]:
             raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: {problem}")
         media[digest] = path
     return media
+
+
+def _sealed_benefits(src: Path, village: str, private_key: Ed25519PrivateKey, kdf: Kdf | None, documents: dict) -> dict[str, bytes]:
+    """``benefits.json`` sealed from the plain ``benefits-source.json``, if
+    the folder has one: the plain file itself is never published."""
+    secret = private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    try:
+        sealed = benefits.sealed_document(src, village, secret, kdf)
+    except benefits.SourceError as exc:
+        raise PublishError(f"{src}: {exc}") from None
+    if sealed is None:
+        return {}
+    if decode.BENEFITS_DOC in documents:
+        raise PublishError(f"{src}: holds both {decode.BENEFITS_DOC} and {benefits.SOURCE_NAME}; publish one or the other")
+    try:
+        decode.decode_document(decode.BENEFITS_DOC, sealed)  # the limits, as a terminal will check them
+    except decode.FeedError as exc:
+        raise PublishError(f"{src}: {benefits.SOURCE_NAME} sealed: {exc}") from None
+    return {decode.BENEFITS_DOC: sealed}
 
 
 def read_previous(out: Path) -> Manifest | None:
@@ -276,6 +300,7 @@ def build(
     expires_days: float = DEFAULT_EXPIRES_DAYS,
     now: dt.datetime | None = None,
     pack: bool = True,
+    benefits_kdf: Kdf | None = None,
 ) -> Built:
     """Validate ``src`` (a source folder, a workbook or a Source already
     read) and publish it into ``out``, signed.
@@ -283,10 +308,14 @@ def build(
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
     expired feeds). ``pack``: also write every blob into one pack, for fast
-    first syncs (a tree for a USB stick does not need one)."""
+    first syncs (a tree for a USB stick does not need one). ``benefits_kdf``:
+    the key derivation for a source folder's ``benefits-source.json``
+    (default: the village's own salt, the default cost)."""
     source = src if isinstance(src, Source) else read_source(src)
     documents, media = source.documents, source.media
     snapshot = _checked(source, src)
+    if source.folder is not None:  # a workbook carries no subsidies
+        documents = {**documents, **_sealed_benefits(source.folder, snapshot.village.code, private_key, benefits_kdf, documents)}
     absent = sorted(_referenced_media(snapshot) - set(media))
     if absent:
         raise PublishError(f"{decode.MEDIA_DIR}/{absent[0]} is referenced but missing ({len(absent)} missing in all)")

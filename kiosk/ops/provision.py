@@ -284,6 +284,7 @@ def make_plan(args, asker: Asker) -> Plan:
     files = {
         units.CONFIG_PATH: FileSpec(render_config(config).encode(), 0o640, "root:kiosk"),
         units.SESSION_SCRIPT: FileSpec(units.session_script(kiosk_bin).encode(), 0o755),
+        units.X_SERVER_SCRIPT: FileSpec(units.xserver_script().encode(), 0o755),
         f"{units.UNIT_DIR}/{units.KIOSK_UNIT}": FileSpec(units.kiosk_service(kiosk_bin).encode(), 0o644),
         units.JOURNALD_DROPIN: FileSpec(units.journald_dropin().encode(), 0o644),
         f"{units.UNIT_DIR}/{units.UPDATE_UNIT}": FileSpec(units.update_service(kiosk_bin).encode(), 0o644),

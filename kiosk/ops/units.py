@@ -47,6 +47,7 @@ CONFIG_PATH = f"{CONFIG_DIR}/config.toml"
 KEYS_DIR = f"{CONFIG_DIR}/keys"
 RELEASE_KEYS_DIR = f"{CONFIG_DIR}/release-keys"  # software releases' keys, apart from the data's
 SESSION_SCRIPT = "/usr/local/lib/village-kiosk/kiosk-session"
+X_SERVER_SCRIPT = "/usr/local/lib/village-kiosk/kiosk-xserver"
 XINIT = "/usr/bin/xinit"
 X_SERVER = "/usr/bin/X"
 UNIT_DIR = "/etc/systemd/system"
@@ -86,6 +87,19 @@ xset -dpms
 # The kiosk turns its picture and touches itself ([display] rotation).
 unset WATCHDOG_PID
 exec {shlex.quote(kiosk_bin)}
+"""
+
+
+def xserver_script() -> str:
+    return f"""#!/bin/sh
+{_HEADER.rstrip()}
+# The X server of the kiosk session, started by xinit. Xvfb and Debian's Xorg
+# are built with systemd support: given NOTIFY_SOCKET they send READY=1 as
+# soon as they accept clients, and with NotifyAccess=all systemd would take
+# that for the kiosk's own READY=1 (its first frame drawn). Only the kiosk
+# speaks for the service.
+unset NOTIFY_SOCKET
+exec {X_SERVER} "$@"
 """
 
 
@@ -135,7 +149,7 @@ StateDirectory=village-kiosk
 CacheDirectory=village-kiosk
 RuntimeDirectory=village-kiosk
 Environment=HOME={STATE_DIR} XDG_CACHE_HOME={CACHE_DIR}
-ExecStart={XINIT} {SESSION_SCRIPT} -- {X_SERVER} :0 vt1 -keeptty -nolisten tcp -nocursor -novtswitch -s 0 -dpms
+ExecStart={XINIT} {SESSION_SCRIPT} -- {X_SERVER_SCRIPT} :0 vt1 -keeptty -nolisten tcp -nocursor -novtswitch -s 0 -dpms
 
 [Install]
 WantedBy=graphical.target

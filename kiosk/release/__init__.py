@@ -30,9 +30,10 @@ it also says READY=1) and its UI loop has kept running ``health_s`` — the
 loop that keeps the watchdog fed — it writes ``release-health.json``; the
 next guard or update run then *commits* (``good`` follows ``current``).
 
-systemd supplies the restarts: ``Restart=always`` after a crash, the
-watchdog for a release that hangs before its first frame or freezes later
-(not the start timeout: the X server sends READY=1 itself, NotifyAccess=all).
+systemd supplies the restarts: ``Restart=always`` after a crash, the start
+timeout for a release that hangs before its first frame (only the kiosk
+says READY=1: the session's X server is kept from saying it, see
+kiosk.ops.units), the watchdog for one that freezes later.
 In the tests, which have no systemd as PID 1, a small stand-in runs the
 unit's own ExecStartPre and session the same way (tests/test_release_session.py).
 The guard and the updater run from ``good`` — the last release that proved

@@ -98,6 +98,7 @@ class Session:
     work: Path
     notify: socket.socket | None = None
     notified: list[str] = field(default_factory=list)
+    senders: dict[str, set[str]] = field(default_factory=dict)  # each notification line: the programs that sent it
 
     def screenshot(self) -> Image.Image:
         return ImageGrab.grab(xdisplay=self.display)
@@ -136,12 +137,18 @@ class Session:
         raise AssertionError(f"timed out waiting for {what}:\n{self.output()}")
 
     def read_notifications(self) -> list[str]:
+        """Every sd_notify line so far; ``senders`` says who sent each (the
+        sender's credentials, as systemd reads them with SO_PASSCRED)."""
         if self.notify is not None:
             while True:
                 try:
-                    self.notified.extend(self.notify.recv(4096).decode().splitlines())
+                    data, ancillary, _flags, _address = self.notify.recvmsg(4096, socket.CMSG_SPACE(12))
                 except BlockingIOError:
                     break
+                sender = _sender_program(ancillary)
+                for line in data.decode().splitlines():
+                    self.notified.append(line)
+                    self.senders.setdefault(line, set()).add(sender)
         return self.notified
 
     def output(self) -> str:
@@ -201,6 +208,18 @@ class Session:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+def _sender_program(ancillary: list) -> str:
+    """The program name of a datagram's sender (from SCM_CREDENTIALS: pid, uid, gid)."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+            pid = int.from_bytes(data[:4], "little")
+            try:
+                return Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                return f"pid {pid} (gone)"
+    return "unknown"
+
+
 def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = None) -> Session:
     """Run the provisioned session under xinit on a new Xvfb of ``size``."""
     # The service's runtime directory and systemd's notify socket: where the
@@ -210,6 +229,10 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     exec_start = unit_line(root, "ExecStart")
     xinit, script = exec_start[0], exec_start[1]
     assert xinit == units.XINIT and script == units.SESSION_SCRIPT, exec_start
+    # The unit's X server script as provisioned, with Xvfb for the terminal's X server.
+    assert exec_start[exec_start.index("--") + 1] == units.X_SERVER_SCRIPT, exec_start
+    provisioned_server = (root / units.X_SERVER_SCRIPT.lstrip("/")).read_text()
+    assert f"exec {units.X_SERVER} " in provisioned_server, provisioned_server
     server_options = [option for option in exec_start[exec_start.index("--") + 2 :] if option not in ("vt1", "-keeptty", "-novtswitch")]
     assert set(server_options) <= set(_PORTABLE_SERVER_OPTIONS) | {":0"}, server_options
     number = free_display()
@@ -217,6 +240,9 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     cache = root / units.CACHE_DIR.lstrip("/")
     cache.mkdir(parents=True, exist_ok=True)
     os.chown(cache, uid, gid)
+    server = work / "kiosk-xserver"
+    server.write_text(provisioned_server.replace(f"exec {units.X_SERVER} ", "exec /usr/bin/Xvfb "))
+    server.chmod(0o755)
     command = [
         "setpriv",
         f"--reuid={uid}",
@@ -226,7 +252,7 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
         xinit,
         script,
         "--",
-        "/usr/bin/Xvfb",
+        str(server),
         f":{number}",
         "-screen",
         "0",
@@ -247,6 +273,7 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     notify = None
     if watchdog_s is not None:
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         notify_path = work / "notify.sock"
         notify.bind(str(notify_path))
         notify.setblocking(False)
