@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 
-from kiosk import decode, model, paths
+from kiosk import decode, model, model_oversight, paths
 from kiosk.snapshot import read_folder_documents
 from tooling.demo.build import write_folder
 
@@ -25,22 +25,25 @@ _PROSE = (
 )
 
 
-def text_of(length: int) -> str:
-    """Exactly ``length`` characters of prose, one paragraph."""
-    return (_PROSE * (length // len(_PROSE) + 1))[:length]
+def text_of(length: int, start: int = 0) -> str:
+    """Exactly ``length`` characters of prose, one paragraph, from ``start`` characters into it."""
+    start %= len(_PROSE)
+    return (_PROSE * (length // len(_PROSE) + 2))[start : start + length]
 
 
-def _longest(value, info: msgspec.inspect.Type):
-    """``value`` with every bounded text in it made as long as allowed."""
+def _longest(value, info: msgspec.inspect.Type, place: int = 0):
+    """``value`` with every bounded text in it made as long as allowed. The
+    n-th item of a list starts n characters further into the prose: texts
+    that must differ (the categories of a budget) still differ."""
     if isinstance(info, msgspec.inspect.StrType):
-        return text_of(info.max_length) if info.max_length is not None and info.pattern is None else value
+        return text_of(info.max_length, place) if info.max_length is not None and info.pattern is None else value
     if isinstance(info, msgspec.inspect.ListType):
-        return [_longest(item, info.item_type) for item in value]
+        return [_longest(item, info.item_type, place + index) for index, item in enumerate(value)]
     if isinstance(info, msgspec.inspect.UnionType):
         inner = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
-        return value if value is None else _longest(value, inner[0])
+        return value if value is None else _longest(value, inner[0], place)
     if isinstance(info, msgspec.inspect.StructType):
-        changes = {field.name: _longest(getattr(value, field.name), field.type) for field in info.fields}
+        changes = {field.name: _longest(getattr(value, field.name), field.type, place) for field in info.fields}
         return msgspec.structs.replace(value, **changes)
     return value
 
@@ -59,7 +62,7 @@ def write_maximal_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path:
 def longest_text_fields() -> dict[str, int]:
     """``Struct.field`` -> its limit, for every bounded text field of the model."""
     found = {}
-    for struct in vars(model).values():
+    for struct in [*vars(model).values(), *vars(model_oversight).values()]:
         if isinstance(struct, type) and issubclass(struct, model.Struct) and struct is not model.Struct:
             for field in msgspec.inspect.type_info(struct).fields:
                 info = field.type
