@@ -43,5 +43,3 @@ def run_tour(args) -> int:
     for path in tour(harness, args.out):
         print(path)
     return 0
-
-

@@ -17,7 +17,7 @@ For the screen on show it reports
 - tiles in a row that do not line up, and targets whose face melts into
   what is around them (white cards on a white page);
 - what a screen says must be seen without scrolling (``above_the_fold``:
-  home's six tiles) lying below the fold.
+  home's tiles) lying below the fold.
 
 Minimums (on a 1080-wide screen; scaled with the shorter side): targets
 80 px normal, 100 px large; 8 px between neighbours; contrast 4.5:1
