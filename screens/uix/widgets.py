@@ -406,6 +406,24 @@ class FitRow(BoxLayout):
         self.height = max((child.height for child in self.children), default=0) + self.padding[1] + self.padding[3]
 
 
+class TitleWithFlag(FitRow):
+    """A title with, when there is one, a warning word in a pill beside it
+    (超预算, 无票据). Without one the pill is taken away, not just hidden."""
+
+    title = StringProperty()
+    flag = StringProperty()
+
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        self.on_flag()
+
+    def on_flag(self, *_args) -> None:
+        for child in [child for child in self.children if isinstance(child, Pill)]:
+            self.remove_widget(child)
+        if self.flag:
+            self.add_widget(Pill(text=self.flag))
+
+
 class Collapsible(BoxLayout):
     """A row that can be taken off the screen entirely: while ``shown`` is
     False it holds no children, so no hidden button covers a neighbour or
