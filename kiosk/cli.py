@@ -16,6 +16,8 @@ from typing import NoReturn
 
 from kiosk import __version__
 
+log = logging.getLogger(__name__)
+
 EXIT_USAGE = 2
 EXIT_SETUP = 3  # missing font, display or bad configuration
 EXIT_DATA = 4  # the village data is invalid
@@ -105,6 +107,7 @@ def run_kiosk(args) -> int:
         prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed, rotation=config.display.rotation)
     except FontMissing as exc:
         return fail(EXIT_SETUP, str(exc))
+    from kiosk.ops.logs import log_event
     from kiosk.ops.stop import record_pid
     from screens.shell.app import KioskApp
     from screens.shell.kiosk_mode import stop_on_terminate
@@ -113,7 +116,7 @@ def run_kiosk(args) -> int:
     stop_on_terminate(app)
     record_pid()
     app.run()
-    logging.getLogger("village_kiosk.app").info("event=stopped status=%d", app.exit_status)
+    log_event(log, "app.stopped", status=app.exit_status)
     _leave_now(app.exit_status)
 
 

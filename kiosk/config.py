@@ -23,10 +23,11 @@ class ConfigError(ValueError):
 
 
 class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    pass
+    """Sections repeat ``frozen=True``: msgspec inherits it, type checkers
+    read each class's own options."""
 
 
-class TerminalConfig(_Section, kw_only=True):
+class TerminalConfig(_Section, frozen=True, kw_only=True):
     id: TerminalId = "DEMO-0001"
     # Salted hash of the technician PIN (see provisioning); empty = no menu.
     pin_hash: str = ""
@@ -35,7 +36,7 @@ class TerminalConfig(_Section, kw_only=True):
     token: str = ""
 
 
-class FeedConfig(_Section, kw_only=True):
+class FeedConfig(_Section, frozen=True, kw_only=True):
     # Base URL of the village's published feed; empty = bundled demo data.
     platform: str = ""
     village: Annotated[str, Meta(pattern=r"^(\d{12})?$")] = ""
@@ -55,7 +56,7 @@ class FeedConfig(_Section, kw_only=True):
         return None
 
 
-class DisplayConfig(_Section, kw_only=True):
+class DisplayConfig(_Section, frozen=True, kw_only=True):
     idle_reset_s: Annotated[int, Meta(ge=10)] = 60
     attract_after_s: Annotated[int, Meta(ge=30)] = 300
     large_font_scale: Annotated[float, Meta(ge=1.5, le=3.0)] = 1.5
@@ -66,20 +67,20 @@ class DisplayConfig(_Section, kw_only=True):
     rotation: Literal[0, 90, 180, 270] = 0
 
 
-class RecordsConfig(_Section, kw_only=True):
+class RecordsConfig(_Section, frozen=True, kw_only=True):
     # A settled project whose settlement exceeds its budget by more than
     # this many percent is flagged for villagers to see.
     over_budget_threshold_pct: Annotated[float, Meta(ge=0)] = 10.0
 
 
-class HeartbeatConfig(_Section, kw_only=True):
+class HeartbeatConfig(_Section, frozen=True, kw_only=True):
     # Where status and usage counts are posted; empty = derived from the
     # platform (see kiosk.ops.heartbeat and docs/OPERATIONS.md).
     url: str = ""
     interval_s: Annotated[int, Meta(ge=60)] = 300
 
 
-class Config(_Section, kw_only=True):
+class Config(_Section, frozen=True, kw_only=True):
     terminal: TerminalConfig = TerminalConfig()
     feed: FeedConfig = FeedConfig()
     display: DisplayConfig = DisplayConfig()

@@ -34,7 +34,7 @@ OPTIONAL_DOCS = (BUDGET_DOC, ASSETS_DOC, PEOPLE_DOC, COMPLAINTS_DOC)
 _FINANCE_NAME = re.compile(r"^finance/(\d{4}-(?:0[1-9]|1[0-2]))\.json$")
 _MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.S)
 
-_DOC_TYPES: dict[str, type] = {
+_DOC_TYPES: dict[str, type[model.Struct]] = {
     VILLAGE_DOC: model.VillageDoc,
     POWERS_DOC: model.PowersDoc,
     PROJECTS_DOC: model.ProjectsDoc,

@@ -532,13 +532,13 @@ def layout_chart(
     routes: list[EdgeRoute] = []
     for number, edge in enumerate(arranged.edges):
         if edge.back:
-            points, label_box = _route_back(frame, number, lanes[number], label_sizes[number])
+            points, routed_box = _route_back(frame, number, lanes[number], label_sizes[number])
         else:
-            points, label_box = _route_forward(frame, number, label_sizes[number])
+            points, routed_box = _route_forward(frame, number, label_sizes[number])
+        label_box = None
         if edge.label:
+            label_box = routed_box
             width = max(width, label_box[0] + label_box[2] + step)
-        else:
-            label_box = None
         routes.append(EdgeRoute(nodes[edge.source].id, nodes[edge.target].id, edge.label, _simplify(points), edge.back, label_box))
     return ChartLayout(
         tuple(boxes[slot] for row in rows for slot in row if slot in boxes), tuple(routes), width, y, tuple(arranged.problems)

@@ -31,6 +31,7 @@ from typing import ClassVar
 from PIL import Image, ImageOps
 
 from kiosk import limits
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import MediaMissing, MediaSource
 
 log = logging.getLogger(__name__)
@@ -74,12 +75,19 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_
         return _not_shown(image)
     try:
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale directly
-        image = ImageOps.exif_transpose(image)
+        image = _upright(image)
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)  # only ever shrinks
         return _decoded(image)
     except Exception:  # any failure inside the decoder means broken data
-        log.info("image data is broken", exc_info=True)
+        log_event(log, "image.broken", exc_info=True)
         return ImageProblem(BROKEN)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Turned the way its EXIF orientation says. Pillow returns a new image,
+    or None when it turned this one in place."""
+    turned = ImageOps.exif_transpose(image)
+    return image if turned is None else turned
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
@@ -89,7 +97,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
     except Image.DecompressionBombError:  # Pillow's own limit, far above ours
         return ImageProblem(TOO_BIG, f"more than {max_pixels / 1e6:g} megapixels")
     except Exception:  # not an image we can read
-        log.debug("image data is not readable", exc_info=True)
+        log_event(log, "image.unreadable", logging.DEBUG, exc_info=True)
         return ImageProblem(BROKEN, f"not a picture a terminal can open ({_FORMAT_NAMES})")
     width, height = image.size
     if width * height > max_pixels:
@@ -99,7 +107,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image | ImageProblem:
 
 
 def _not_shown(problem: ImageProblem) -> ImageProblem:
-    log.info("picture not shown: %s", problem.reason)
+    log_event(log, "image.not_shown", reason=problem.reason)
     return problem
 
 
@@ -116,7 +124,7 @@ def read_media(media: MediaSource, sha256: str) -> bytes | ImageProblem:
     except MediaMissing:
         return ImageProblem(MISSING)
     except OSError:
-        log.warning("cannot read media %s", sha256, exc_info=True)
+        log_event(log, "image.media_unreadable", logging.WARNING, sha256=sha256, exc_info=True)
         return ImageProblem(BROKEN)
     if hashlib.sha256(data).hexdigest() != sha256:
         return ImageProblem(BROKEN)
@@ -175,7 +183,7 @@ class ThumbnailCache:
             return None
         decoded = decode_image(data)
         if isinstance(decoded, ImageProblem):
-            log.warning("cached thumbnail %s is unreadable; making it again", path.name)
+            log_event(log, "image.thumbnail_remade", logging.WARNING, file=path.name, reason="the cached one is unreadable")
             return None
         return decoded
 
@@ -190,11 +198,11 @@ class ThumbnailCache:
         try:
             side = 2 * max(self.size)  # either way round: EXIF may turn the picture
             image.draft("RGB", (side, side))
-            image = ImageOps.exif_transpose(image)
+            image = _upright(image)
             image.thumbnail(self.size, Image.Resampling.LANCZOS)
             image = _on_white(image)
         except Exception:  # any failure inside the decoder means broken data
-            log.info("image %s is broken", sha256, exc_info=True)
+            log_event(log, "image.broken", sha256=sha256, exc_info=True)
             return ImageProblem(BROKEN)
         # What is shown is always what is stored (JPEG is lossy), whether
         # the thumbnail was just made or read back later.
@@ -214,7 +222,7 @@ class ThumbnailCache:
             os.replace(tmp, path)
         except OSError:
             # A full or failing disk: the thumbnail is still shown, just not kept.
-            log.warning("cannot store thumbnail %s", path.name, exc_info=True)
+            log_event(log, "image.thumbnail_not_stored", logging.WARNING, file=path.name, exc_info=True)
             tmp.unlink(missing_ok=True)
             return
         with self._index_lock:
@@ -282,7 +290,7 @@ class ImageWorker:
         try:
             result = work()
         except Exception:  # e.g. the cache folder vanished; show a placeholder
-            log.exception("image work failed for %s", key[1])
+            log_event(log, "image.work_failed", logging.ERROR, sha256=key[1], exc_info=True)
             result = ImageProblem(BROKEN)
         with self._lock:
             callbacks = self._waiting.pop(key)
@@ -290,4 +298,4 @@ class ImageWorker:
             try:
                 callback(key[1], result)
             except Exception:  # one bad callback must not stop the others
-                log.exception("image callback failed for %s", key[1])
+                log_event(log, "image.callback_failed", logging.ERROR, sha256=key[1], exc_info=True)

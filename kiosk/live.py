@@ -12,16 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import datasource, paths
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.datasource import DataStatus
+from kiosk.ops.logs import log_event
 from kiosk.problems import SOLVED_BY_NEW_DATA, Problem, ProblemKind
 from kiosk.snapshot import Snapshot
 
-log = logging.getLogger("village_kiosk.live")
+if TYPE_CHECKING:  # the feed package is imported once syncing starts
+    from kiosk.feed import SyncWorker
+
+log = logging.getLogger(__name__)
 
 USB_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
 
@@ -32,16 +38,18 @@ class LiveData:
         self.snapshot = snapshot
         self.store = store  # kiosk.feed.Store when a platform is configured
         self.problem = problem  # what the screen must say is wrong, if anything
-        self._worker = None
+        self.folder: Path | None = None  # the source folder shown (demo or --data), when not the store
+        self._worker: SyncWorker | None = None
+        self._subsetting: subprocess.Popen | None = None  # the child process making the font subset
         self.last_outcome = ""
 
     @classmethod
     def open(cls, config: Config, folder: Path | None = None) -> LiveData:
         """The data the terminal is configured to show."""
-        if folder is not None:
-            return cls(config, datasource.open_folder(folder))
-        if not config.uses_platform:
-            return cls(config, datasource.open_demo())
+        if folder is not None or not config.uses_platform:
+            live = cls(config, datasource.open_folder(folder) if folder is not None else datasource.open_demo())
+            live.folder = folder or paths.DEMO_VILLAGE
+            return live
         return cls._from_store(config, config.feed.village)
 
     @classmethod
@@ -57,10 +65,12 @@ class LiveData:
             store = Store.from_config(config)
         except (sqlite3.Error, OSError) as exc:
             kind = ProblemKind.DISK_FULL if is_disk_full(exc) else ProblemKind.STORE_UNREADABLE
-            log.error("event=store_unusable store=%s error=%s", config.feed.store, exc)
+            log_event(log, "store.unusable", logging.ERROR, store=config.feed.store, error=exc)
             return cls(config, None, None, problem or Problem(kind, f"the store {config.feed.store} cannot be opened: {exc}"))
         if store.healing.healed:
-            log.error("event=store_set_aside store=%s kept=%s reason=%s", store.directory, store.healing.set_aside, store.healing.reason)
+            log_event(
+                log, "store.set_aside", logging.ERROR, store=store.directory, kept=store.healing.set_aside, reason=store.healing.reason
+            )
             problem = problem or Problem(
                 ProblemKind.STORE_DAMAGED, f"the store's database was damaged and set aside ({store.healing.reason})"
             )
@@ -70,7 +80,7 @@ class LiveData:
         if snapshot is not None and village and snapshot.village.code != village:
             # Re-provisioned for another village: the old village's data must
             # not be shown as this one's until the first sync brings it.
-            log.warning("event=store_other_village stored=%s configured=%s", snapshot.village.code, village)
+            log_event(log, "store.other_village", logging.WARNING, stored=snapshot.village.code, configured=village)
             snapshot = None
         live = cls(config, snapshot, store, problem)
         record = store.last_outcome()
@@ -109,7 +119,7 @@ class LiveData:
             kind = ProblemKind.PLAIN_HTTP if self.config.feed.refuses() else ProblemKind.KEYS
             self.problem = Problem(kind, f"no sync: {exc}")
             self.last_outcome = f"not syncing: {exc}"
-            log.error("event=sync_not_started reason=%s", exc)
+            log_event(log, "sync.not_started", logging.ERROR, reason=exc)
             return
         self._worker = SyncWorker(syncer.sync_once, on_result, RetryPolicy(interval=self.config.feed.sync_interval_s))
         self._worker.start()
@@ -119,6 +129,17 @@ class LiveData:
             return "这台机器没有配置上级平台，不用同步。"
         self._worker.sync_now()
         return "已开始同步，请稍等。"
+
+    def make_font_subset(self) -> None:
+        """Have the font subset made for the data on show, in a child
+        process at the lowest priority (kiosk.fontsubset), if it is not
+        made already; the kiosk uses it from its next start."""
+        running = self._subsetting
+        if running is not None and running.poll() is None:
+            return
+        from kiosk import fontsubset
+
+        self._subsetting = fontsubset.build_in_background(self.folder, self.store.directory if self.store is not None else None)
 
     def stop(self) -> None:
         if self._worker is not None:
@@ -221,7 +242,7 @@ def open_terminal(config_path: Path | None = None, folder: Path | None = None) -
         if not has_store:
             return config, LiveData.open(config)  # not a terminal: the demo
         problem = Problem(ProblemKind.CONFIG, f"{path} is missing")
-    log.error("event=config_problem detail=%s", problem.technician)
+    log_event(log, "config.problem", logging.ERROR, detail=problem.technician)
     if has_store:
         return config, LiveData._from_store(config, None, problem)
     return config, LiveData(config, None, None, problem)

@@ -44,10 +44,13 @@ Phone = Annotated[str, Meta(pattern=r"^[0-9-]{3,20}$")]
 
 class Struct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
     """Base: immutable, keyword-only; unknown fields are ignored so the
-    platform can add fields without breaking terminals in the field."""
+    platform can add fields without breaking terminals in the field.
+
+    Subclasses say ``frozen=True`` again: msgspec inherits it, but type
+    checkers read each class's own options (dataclass_transform)."""
 
 
-class MediaRef(Struct, kw_only=True):
+class MediaRef(Struct, frozen=True, kw_only=True):
     sha256: Sha256
     caption: LineString = ""
 
@@ -55,7 +58,7 @@ class MediaRef(Struct, kw_only=True):
 # ---------------------------------------------------------------- village
 
 
-class Village(Struct, kw_only=True):
+class Village(Struct, frozen=True, kw_only=True):
     code: VillageCode
     name: NameText
     township: NameText
@@ -64,19 +67,19 @@ class Village(Struct, kw_only=True):
     province: NameText = "湖南省"
 
 
-class Hotline(Struct, kw_only=True):
+class Hotline(Struct, frozen=True, kw_only=True):
     name: NameText
     number: Phone
 
 
-class ComplaintChannel(Struct, kw_only=True):
+class ComplaintChannel(Struct, frozen=True, kw_only=True):
     # Placeholders {village}, {terminal} and {item} are filled (URL-encoded)
     # by the terminal; see kiosk.complaint.
     url_template: Annotated[str, Meta(pattern=r"^https?://", max_length=300)]
     hotlines: list[Hotline]
 
 
-class VillageDoc(Struct, kw_only=True):
+class VillageDoc(Struct, frozen=True, kw_only=True):
     format: Annotated[int, Meta(ge=1)] = FORMAT_VERSION
     village: Village
     as_of: dt.date
@@ -94,20 +97,20 @@ class NodeKind(enum.Enum):
     END = "end"
 
 
-class FlowNode(Struct, kw_only=True):
+class FlowNode(Struct, frozen=True, kw_only=True):
     id: Identifier
     kind: NodeKind
     label: NameText
     detail: ParagraphString = ""
 
 
-class FlowEdge(Struct, kw_only=True):
+class FlowEdge(Struct, frozen=True, kw_only=True):
     source: Identifier = msgspec.field(name="from")
     target: Identifier = msgspec.field(name="to")
     label: NameString = ""
 
 
-class Flowchart(Struct, kw_only=True):
+class Flowchart(Struct, frozen=True, kw_only=True):
     """A directed graph. Branches (decision nodes with labelled edges) and
     loops back are allowed; edges to missing nodes are NOT rejected here,
     the viewer shows them sensibly (a malformed chart must never hide the
@@ -117,25 +120,25 @@ class Flowchart(Struct, kw_only=True):
     edges: list[FlowEdge]
 
 
-class PolicyBasis(Struct, kw_only=True):
+class PolicyBasis(Struct, frozen=True, kw_only=True):
     document: LineText
     clause: LineString = ""
     excerpt: ParagraphString = ""
 
 
-class RiskPoint(Struct, kw_only=True):
+class RiskPoint(Struct, frozen=True, kw_only=True):
     risk: ParagraphText
     control: ParagraphText
     level: NameString = ""  # e.g. 高 / 中 / 低, shown as given
 
 
-class PowerCategory(Struct, kw_only=True):
+class PowerCategory(Struct, frozen=True, kw_only=True):
     id: Identifier
     name: NameText
     description: LineString = ""
 
 
-class PowerItem(Struct, kw_only=True):
+class PowerItem(Struct, frozen=True, kw_only=True):
     id: Identifier
     category: Identifier
     name: LineText
@@ -148,7 +151,7 @@ class PowerItem(Struct, kw_only=True):
     flowchart: Flowchart
 
 
-class PowersDoc(Struct, kw_only=True):
+class PowersDoc(Struct, frozen=True, kw_only=True):
     categories: list[PowerCategory]
     items: list[PowerItem]
 
@@ -173,13 +176,13 @@ class StageKind(enum.Enum):
     RESULT_PUBLICITY = "result_publicity"  # 实施结果公开
 
 
-class Stage(Struct, kw_only=True):
+class Stage(Struct, frozen=True, kw_only=True):
     kind: StageKind
     date: dt.date
     note: LineString = ""
 
 
-class Project(Struct, kw_only=True):
+class Project(Struct, frozen=True, kw_only=True):
     id: Identifier
     name: LineText
     summary: ParagraphString = ""
@@ -196,7 +199,7 @@ class Project(Struct, kw_only=True):
     photos: list[MediaRef] = []
 
 
-class ProjectsDoc(Struct, kw_only=True):
+class ProjectsDoc(Struct, frozen=True, kw_only=True):
     projects: list[Project]
 
 
@@ -208,7 +211,7 @@ class Direction(enum.Enum):
     EXPENSE = "expense"
 
 
-class FinanceEntry(Struct, kw_only=True):
+class FinanceEntry(Struct, frozen=True, kw_only=True):
     id: Identifier
     date: dt.date
     direction: Direction
@@ -222,7 +225,7 @@ class FinanceEntry(Struct, kw_only=True):
     project_id: Identifier | None = None
 
 
-class FinanceMonthDoc(Struct, kw_only=True):
+class FinanceMonthDoc(Struct, frozen=True, kw_only=True):
     """One month of entries: finance is sharded by month so a daily change
     costs a small download."""
 
@@ -243,7 +246,7 @@ class DisclosureKind(enum.Enum):
     OTHER = "other"
 
 
-class Disclosure(Struct, kw_only=True):
+class Disclosure(Struct, frozen=True, kw_only=True):
     id: Identifier
     kind: DisclosureKind
     title: LineText
@@ -254,14 +257,14 @@ class Disclosure(Struct, kw_only=True):
     note: ParagraphString = ""
 
 
-class DisclosuresDoc(Struct, kw_only=True):
+class DisclosuresDoc(Struct, frozen=True, kw_only=True):
     disclosures: list[Disclosure]
 
 
 # ---------------------------------------------------------------- notices and cases
 
 
-class Notice(Struct, kw_only=True):
+class Notice(Struct, frozen=True, kw_only=True):
     id: Identifier
     title: LineText
     date: dt.date
@@ -269,7 +272,7 @@ class Notice(Struct, kw_only=True):
     body: BodyText
 
 
-class Case(Struct, kw_only=True):
+class Case(Struct, frozen=True, kw_only=True):
     id: Identifier
     title: LineText
     date: dt.date
@@ -277,6 +280,6 @@ class Case(Struct, kw_only=True):
     lesson: ParagraphString = ""  # the warning drawn from the case
 
 
-class NoticesDoc(Struct, kw_only=True):
+class NoticesDoc(Struct, frozen=True, kw_only=True):
     notices: list[Notice]
     cases: list[Case] = []

@@ -51,14 +51,14 @@ QuarterKey = Annotated[str, Meta(pattern=r"^\d{4}-Q[1-4]$")]
 # ---------------------------------------------------------------- budget.json
 
 
-class BudgetLine(Struct, kw_only=True):
+class BudgetLine(Struct, frozen=True, kw_only=True):
     direction: Direction
     category: NameText  # spelt as the finance entries spell it: they are matched by it
     amount_fen: Fen
     note: LineString = ""
 
 
-class YearBudget(Struct, kw_only=True):
+class YearBudget(Struct, frozen=True, kw_only=True):
     year: Year
     approved_by: LineText  # e.g. 村民代表会议
     approved_on: dt.date
@@ -66,7 +66,7 @@ class YearBudget(Struct, kw_only=True):
     lines: list[BudgetLine]
 
 
-class BudgetDoc(Struct, kw_only=True):
+class BudgetDoc(Struct, frozen=True, kw_only=True):
     budgets: list[YearBudget]
 
 
@@ -81,7 +81,7 @@ class AssetKind(enum.Enum):
     OTHER = "other"  # 设备、设施等
 
 
-class Asset(Struct, kw_only=True):
+class Asset(Struct, frozen=True, kw_only=True):
     id: Identifier
     kind: AssetKind
     name: LineText
@@ -95,7 +95,7 @@ class ContractKind(enum.Enum):
     LEASE = "lease"  # 租赁
 
 
-class FeePayment(Struct, kw_only=True):
+class FeePayment(Struct, frozen=True, kw_only=True):
     """One fee due under a contract, and what has been paid of it."""
 
     period: NameText  # 2026年度, 2026年第一季度
@@ -106,7 +106,7 @@ class FeePayment(Struct, kw_only=True):
     entry_id: Identifier | None = None  # the finance entry that booked the payment
 
 
-class Contract(Struct, kw_only=True):
+class Contract(Struct, frozen=True, kw_only=True):
     id: Identifier
     asset_id: Identifier
     kind: ContractKind
@@ -120,7 +120,7 @@ class Contract(Struct, kw_only=True):
     note: ParagraphString = ""
 
 
-class AssetsDoc(Struct, kw_only=True):
+class AssetsDoc(Struct, frozen=True, kw_only=True):
     # The county's rule: a contract worth this much or more (its annual fee
     # times its years) must go through all six stages of 四议两公开.
     four_deliberations_from_fen: Fen
@@ -137,19 +137,19 @@ class CommitteeKind(enum.Enum):
     SUPERVISION = "supervision"  # 村务监督委员会
 
 
-class Committee(Struct, kw_only=True):
+class Committee(Struct, frozen=True, kw_only=True):
     kind: CommitteeKind
     name: LineText
     duties: ParagraphString = ""
     office_phone: Phone | None = None
 
 
-class Post(Struct, kw_only=True):
+class Post(Struct, frozen=True, kw_only=True):
     committee: CommitteeKind
     title: NameText  # 书记, 主任, 委员
 
 
-class Person(Struct, kw_only=True):
+class Person(Struct, frozen=True, kw_only=True):
     id: Identifier
     name: NameText
     posts: list[Post]
@@ -159,7 +159,7 @@ class Person(Struct, kw_only=True):
     powers: list[Identifier] = field(default_factory=list)  # the power items (powers.json) this person exercises
 
 
-class PeopleDoc(Struct, kw_only=True):
+class PeopleDoc(Struct, frozen=True, kw_only=True):
     committees: list[Committee]
     people: list[Person]
 
@@ -167,12 +167,12 @@ class PeopleDoc(Struct, kw_only=True):
 # ---------------------------------------------------------------- complaints.json
 
 
-class TypicalResult(Struct, kw_only=True):
+class TypicalResult(Struct, frozen=True, kw_only=True):
     matter: LineText  # what was reported
     outcome: ParagraphText  # what was found and done
 
 
-class QuarterReport(Struct, kw_only=True):
+class QuarterReport(Struct, frozen=True, kw_only=True):
     quarter: QuarterKey  # 2026-Q3
     published_on: dt.date
     received: Count
@@ -182,5 +182,5 @@ class QuarterReport(Struct, kw_only=True):
     note: ParagraphString = ""
 
 
-class ComplaintsDoc(Struct, kw_only=True):
+class ComplaintsDoc(Struct, frozen=True, kw_only=True):
     quarters: list[QuarterReport]

@@ -2,9 +2,12 @@
 
 Disclosure lists may name people, as paper notices do, but resident ID
 numbers, phone numbers and bank accounts must never appear in full,
-whatever the feed sends. ``mask_text`` is applied to every feed string a
-screen shows (the view helpers in ``disclosure_view``, ``finance_summary``
-and ``flags`` do it for their fields).
+whatever the feed sends. ``masked_document`` applies ``mask_text`` to every
+free text of every document once, when a snapshot is made (``Snapshot``):
+no screen, search result or reading can then show what a clerk typed into
+a field nobody expected a number in (a power's name, a category's
+description). Free text is every string field of the model without a
+pattern: ids, hashes, dates and codes have patterns and are left alone.
 
 What is masked (a "digit run" is a maximal stretch of 0-9; fullwidth digits
 count as digits, zero-width characters inside a number are ignored):
@@ -43,11 +46,17 @@ of years, ``2013 2014 2015 2016``) are taken for a bank card and masked.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import msgspec
 
 from kiosk import model
+
+_Doc = TypeVar("_Doc", bound=msgspec.Struct)
 
 # One-to-one folds, so match positions in the folded text are positions in
 # the original: fullwidth digits and marks, and the dashes and spaces people
@@ -147,3 +156,66 @@ def masked_disclosure(disclosure: model.Disclosure, public: frozenset[str] = fro
 def masked_media(refs: list[model.MediaRef], public: frozenset[str] = frozenset()) -> list[model.MediaRef]:
     """Photos and receipts with their captions masked."""
     return [model.MediaRef(sha256=ref.sha256, caption=mask_text(ref.caption, public)) for ref in refs]
+
+
+def masked_document(document: _Doc, public: frozenset[str] = frozenset()) -> _Doc:
+    """``document`` (a decoded model Struct) with every free text masked;
+    the same object where nothing needed masking (most records)."""
+    return _masker(type(document))(document, public)
+
+
+_Masker = Callable[[Any, frozenset[str]], Any]
+
+
+@functools.cache
+def _masker(struct: type) -> _Masker:
+    """How to mask a Struct type's free texts: worked out once per type."""
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType), struct
+    fields: list[tuple[str, _Masker]] = []
+    for field in info.fields:
+        field_mask = _field_masker(field.type)
+        if field_mask is not None:
+            fields.append((field.name, field_mask))
+
+    def mask(value, public):
+        changes = {}
+        for name, mask_field in fields:
+            old = getattr(value, name)
+            new = mask_field(old, public)
+            if new is not old:
+                changes[name] = new
+        return msgspec.structs.replace(value, **changes) if changes else value
+
+    return mask
+
+
+def _field_masker(info: msgspec.inspect.Type) -> _Masker | None:
+    if isinstance(info, msgspec.inspect.StrType):
+        if info.pattern is not None:
+            return None  # an id, a hash, a date, a code: not text
+        return lambda text, public: _mask_unless_same(text, public)
+    if isinstance(info, msgspec.inspect.ListType):
+        item = _field_masker(info.item_type)
+        if item is None:
+            return None
+        return lambda items, public: _mask_items(items, item, public)
+    if isinstance(info, msgspec.inspect.UnionType):
+        inner = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
+        masker = _field_masker(inner[0]) if len(inner) == 1 else None
+        if masker is None:
+            return None
+        return lambda value, public: None if value is None else masker(value, public)
+    if isinstance(info, msgspec.inspect.StructType):
+        return lambda value, public: _masker(info.cls)(value, public)
+    return None
+
+
+def _mask_unless_same(text: str, public: frozenset[str]) -> str:
+    masked = mask_text(text, public)
+    return text if masked == text else masked
+
+
+def _mask_items(items: list, mask_item: _Masker, public: frozenset[str]) -> list:
+    masked = [mask_item(item, public) for item in items]
+    return items if all(new is old for new, old in zip(masked, items, strict=True)) else masked

@@ -33,4 +33,4 @@ def qr_image(url: str, module_px: int) -> Image.Image:
     modules = len(matrix) + 2 * QUIET_ZONE
     image = Image.new("L", (modules, modules), 255)
     image.paste(code, (QUIET_ZONE, QUIET_ZONE))
-    return image.resize((modules * module_px, modules * module_px), Image.NEAREST)
+    return image.resize((modules * module_px, modules * module_px), Image.Resampling.NEAREST)

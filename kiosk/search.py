@@ -52,6 +52,7 @@ from kiosk.assets_view import KIND_NAMES as ASSET_KIND_NAMES
 from kiosk.disclosure_view import KIND_NAMES, date_zh, in_publicity
 from kiosk.finance_summary import COUNTERPARTY_LABELS
 from kiosk.model_oversight import Contract
+from kiosk.ops.logs import log_event
 from kiosk.people_view import posts_zh
 from kiosk.snapshot import Snapshot
 
@@ -245,7 +246,7 @@ def _context_readings(texts: Iterable[str]) -> dict[str, list[str]]:
     try:
         converted = phrases.readings(runs, "plain")
     except phrases.PhraseError as exc:
-        log.warning("event=search_phrases_unavailable %s", exc)
+        log_event(log, "search.phrases_unavailable", logging.WARNING, error=exc)
         converted = [[""] * len(run) for run in runs]
     readings = {}
     for run, syllables in zip(runs, converted, strict=True):
@@ -449,7 +450,7 @@ class SearchIndex:
             # all into levels cost more than the rest of the query.
             anchored: list[int] = []  # complete only if the prefix levels run to their end
             initials_only: list[int] = []
-            prefix_levels = (
+            prefix_levels: tuple[Iterable[int], Iterable[int], Iterable[int]] = (
                 self._exact_lines(query, compiled),
                 self._name_prefix_lines(query, compiled, anchored, initials_only),
                 initials_only,  # filled by the scan before: levels run one after the other

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from kiosk import decode, model
+from kiosk import decode, model, privacy
 from kiosk import model_oversight as oversight
 
 
@@ -59,16 +59,24 @@ class Snapshot:
             raise decode.FeedError(missing[0], "$", "document is missing")
         self.info = info
         self.media = media
-        village_doc: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
-        powers: model.PowersDoc = decode.decode_document(decode.POWERS_DOC, documents[decode.POWERS_DOC])
-        projects: model.ProjectsDoc = decode.decode_document(decode.PROJECTS_DOC, documents[decode.PROJECTS_DOC])
-        disclosures: model.DisclosuresDoc = decode.decode_document(decode.DISCLOSURES_DOC, documents[decode.DISCLOSURES_DOC])
-        notices: model.NoticesDoc = decode.decode_document(decode.NOTICES_DOC, documents[decode.NOTICES_DOC])
+        unmasked: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
+        public = privacy.public_numbers(unmasked.complaint.hotlines)
+
+        def read(name: str):
+            """A document decoded, every personal number in its texts masked
+            (kiosk.privacy): nothing a screen shows can leak one."""
+            return privacy.masked_document(decode.decode_document(name, documents[name]), public)
+
+        village_doc: model.VillageDoc = privacy.masked_document(unmasked, public)
+        powers: model.PowersDoc = read(decode.POWERS_DOC)
+        projects: model.ProjectsDoc = read(decode.PROJECTS_DOC)
+        disclosures: model.DisclosuresDoc = read(decode.DISCLOSURES_DOC)
+        notices: model.NoticesDoc = read(decode.NOTICES_DOC)
         months: dict[str, model.FinanceMonthDoc] = {}
         for name in sorted(documents):
             month = decode.finance_month_of(name)
             if month:
-                months[month] = decode.decode_document(name, documents[name])
+                months[month] = read(name)
 
         self.village = village_doc.village
         self.as_of = village_doc.as_of
@@ -81,7 +89,7 @@ class Snapshot:
         self.cases: tuple[model.Case, ...] = tuple(sorted(notices.cases, key=lambda c: c.date, reverse=True))
         self._months = {key: months[key] for key in sorted(months, reverse=True)}
 
-        self._take_oversight(documents)
+        self._take_oversight(documents, public)
 
         self._items_by_id = {item.id: item for item in self.power_items}
         self._projects_by_id = {project.id: project for project in self.projects}
@@ -99,11 +107,12 @@ class Snapshot:
                     self._entries_by_project.setdefault(entry.project_id, []).append(entry)
         self._check_oversight_links()
 
-    def _take_oversight(self, documents: Mapping[str, bytes]) -> None:
-        """The optional documents (``kiosk.model_oversight``); absent ones leave empty records."""
+    def _take_oversight(self, documents: Mapping[str, bytes], public: frozenset[str]) -> None:
+        """The optional documents (``kiosk.model_oversight``), masked like the
+        others; absent ones leave empty records."""
 
         def optional(name: str, empty):
-            return decode.decode_document(name, documents[name]) if name in documents else empty
+            return privacy.masked_document(decode.decode_document(name, documents[name]), public) if name in documents else empty
 
         budget: oversight.BudgetDoc = optional(decode.BUDGET_DOC, oversight.BudgetDoc(budgets=[]))
         assets: oversight.AssetsDoc | None = optional(decode.ASSETS_DOC, None)

@@ -91,7 +91,7 @@ def _uax14_breaks(paragraph: str) -> list[int]:
 def break_points(paragraph: str) -> tuple[int, ...]:
     """Offsets where a line of ``paragraph`` (no newlines) may end, by
     UAX #14, the 禁则 and token protection; always includes its end."""
-    inside = set()
+    inside: set[int] = set()
     for start, end in protected_spans(paragraph):
         inside.update(range(start + 1, end))
     points = []

@@ -2,6 +2,7 @@
 # Set up a Debian/Ubuntu machine for village-kiosk and run it or its tests.
 #   provisioning/dev.sh run    install everything, open the kiosk on the demo village
 #   provisioning/dev.sh test   install everything, run the whole test suite
+#   provisioning/dev.sh check  install everything, run the house checks (ruff, mypy)
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ APT_PACKAGES=(
     zbar-tools                          # decodes QR codes in the tests
     espeak-ng                           # offline read-aloud
     nginx                               # serves the feed in one test pass
+    curl                                # the benchmark's reference download (sync over a village link)
     systemd                             # systemd-analyze verify for the unit files
     x11-xserver-utils                   # xset in the kiosk session script
     xinit xdotool util-linux            # the deployed-session test: xinit, real X input, unshare/setpriv
@@ -53,8 +55,16 @@ case "${1:-run}" in
         shift || true
         exec .venv/bin/python -m pytest -q "$@"
         ;;
+    check)
+        # Every check runs, so one pass lists all findings; any finding fails.
+        status=0
+        .venv/bin/ruff check kiosk screens tooling tests || status=1
+        .venv/bin/ruff format --check kiosk screens tooling tests || status=1
+        .venv/bin/mypy || status=1  # the packages to check are in pyproject.toml
+        exit "$status"
+        ;;
     *)
-        echo "usage: $0 run|test [ARGS...]" >&2
+        echo "usage: $0 run|test|check [ARGS...]" >&2
         exit 2
         ;;
 esac

@@ -63,7 +63,10 @@ def test_fees_paid_owed_and_not_yet_due():
 
 
 def test_an_overdue_fee_is_flagged_with_what_is_owed():
-    owed = [FeePayment(period="2026年度", due=D("2026-06-30"), amount_fen=420_000), FeePayment(period="2025年度", due=D("2025-06-30"), amount_fen=420_000, paid_fen=20_000, paid_on=D("2025-07-01"))]
+    owed = [
+        FeePayment(period="2026年度", due=D("2026-06-30"), amount_fen=420_000),
+        FeePayment(period="2025年度", due=D("2025-06-30"), amount_fen=420_000, paid_fen=20_000, paid_on=D("2025-07-01")),
+    ]
     view = contract_view(contract(420_000, "2024-03-01", "2034-02-28", payments=owed), POND, AS_OF, THRESHOLD)
     # 4,200.00 for 2026 and 4,000.00 left of 2025: 8,200.00. Worth 4,200.00 x 10 = 42,000.00, under the threshold.
     assert [(f.kind, f.message_zh) for f in view.flags] == [(FlagKind.FEE_OVERDUE, "承包费过了交费日子还没交，欠8,200.00元")]
@@ -77,7 +80,9 @@ def test_a_contract_worth_the_threshold_must_show_the_six_stages():
     forest = contract(800_000, "2022-01-01", "2036-12-31", stages=held)  # 8,000.00 x 15 years = 120,000.00
     assert contract_value_fen(forest) == 12_000_000
     view = contract_view(forest, POND, AS_OF, THRESHOLD)
-    assert [(f.kind, f.message_zh) for f in view.flags] == [(FlagKind.MISSING_STAGES, "四议两公开缺少：党员大会审议、村民代表会议决议、决议公开")]
+    assert [(f.kind, f.message_zh) for f in view.flags] == [
+        (FlagKind.MISSING_STAGES, "四议两公开缺少：党员大会审议、村民代表会议决议、决议公开")
+    ]
     assert [row.missing for row in view.timeline] == [False, False, True, True, True, False]
     assert view.rule_zh == "合同总额在50,000.00元以上，按规定要走四议两公开的六个步骤。"
     exactly = contract(1_000_000, "2026-01-01", "2030-12-31")  # 10,000.00 x 5 = 50,000.00: at the threshold

@@ -39,7 +39,8 @@ def test_verdicts_pass_miss_skip_and_ratio_to_the_browser():
         "cold_start_s": 0.9,
         "pss_mib": 200.0,
         "peer": {"first_paint_s": 1.8, "pss_mib": 400.0},
-        "sync": {"first_sync": {"ratio_to_curl": 0.5}, "unchanged": {"requests": 1}},
+        "sync": {"first_sync_over_a_link": {"ratio_to_curl": 1.3}, "unchanged": {"requests": 1}},
+        "hub": {"sqlite": {"sustained_per_s": 20.0}},
         "skipped": {"scroll_frame_p95_ms": "no list here"},
     }
     rows = {row["key"]: row for row in report.verdicts(results)}
@@ -47,7 +48,8 @@ def test_verdicts_pass_miss_skip_and_ratio_to_the_browser():
     assert rows["cold_start_s"]["ratio_to_peer"] == 0.5
     assert rows["pss_mib"]["verdict"] == "MISS"  # over 150 MiB
     assert rows["pss_mib"]["ratio_to_peer"] == 0.5
-    assert rows["sync.first_sync.ratio_to_curl"]["verdict"] == "MISS"  # higher is better, 0.8 needed
+    assert rows["sync.first_sync_over_a_link.ratio_to_curl"]["verdict"] == "MISS"  # over 1.15
+    assert rows["hub.sqlite.sustained_per_s"]["verdict"] == "MISS"  # higher is better, 33.3 needed
     assert rows["sync.unchanged.requests"]["verdict"] == "PASS"
     assert rows["scroll_frame_p95_ms"]["verdict"] == "SKIP"
     assert rows["scroll_frame_p95_ms"]["reason"] == "no list here"
@@ -161,7 +163,41 @@ def test_sync_bench_on_a_tiny_feed(server, tmp_path):
             lowest, highest = (rate - 0.005) / (curl + 0.005), (rate + 0.005) / (curl - 0.005)
             assert lowest - 0.0005 <= first[f"ratio_to_curl{suffix}"] <= highest + 0.0005
 
+    link = figures["first_sync_over_a_link"]
+    assert link["link"]["cut_after_bytes"] == link["requests_bytes"] // 2  # cut at half, both sync and curl
+    assert link["bytes_fetched_twice"] == 0
+    assert link["ratio_to_curl"] == round(link["seconds"]["median"] / link["curl_seconds"]["median"], 3)
+
     assert (store / "store.db").exists()  # the store left holding v2, for the kiosk to start from
+
+
+def test_the_link_cuts_the_connection_once_after_its_bytes(tmp_path):
+    """The emulated village link: what it carries arrives whole, except the
+    connection under way when ``cut_after`` bytes have passed, once."""
+    from tooling.bench.link import Link, LinkShape
+
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "file.bin").write_bytes(bytes(range(256)) * 4096)  # 1 MiB
+    started = serve.start_server(www, tmp_path / "nginx", prefer_nginx=False)
+    try:
+        with Link(started.port, LinkShape(rate=64 * 1024 * 1024, latency=0.01, cut_after=300_000)) as link:
+            with pytest.raises(http.client.IncompleteRead):
+                _get(link.port, "/file.bin")
+            assert link.cuts == 1
+            assert _get(link.port, "/file.bin") == (www / "file.bin").read_bytes()  # not cut again
+            assert link.cuts == 1
+    finally:
+        started.stop()
+
+
+def _get(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read()
+    finally:
+        connection.close()
 
 
 def test_month_change_adds_one_entry_to_the_newest_month_only(tmp_path):

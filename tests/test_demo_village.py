@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk import model, money, paths
+from kiosk import decode, model, money, paths
 from kiosk.snapshot import Snapshot, load_folder
 from tooling.demo.images import capital_amount
 
@@ -318,13 +318,16 @@ def test_disclosures_cover_all_kinds_with_running_and_ended_publicity(snap):
 
 
 def test_disclosures_send_full_private_numbers_for_the_terminal_to_mask(snap):
-    cells = [cell for d in snap.disclosures for row in d.rows for cell in row]
+    raw = decode.decode_document(decode.DISCLOSURES_DOC, (DEMO / decode.DISCLOSURES_DOC).read_bytes())
+    shown = [cell for d in snap.disclosures for row in d.rows for cell in row]
+    assert shown and not any(_ID.match(c) or re.fullmatch(r"1[3-9]\d{9}", c) for c in shown), "the terminal masks them"
+    cells = [cell for d in raw.disclosures for row in d.rows for cell in row]
     ids = [c for c in cells if _ID.match(c)]
     assert len(ids) >= 40 and all(_valid_id(c) for c in ids)
     assert sum(1 for c in cells if re.fullmatch(r"1[3-9]\d{9}", c)) >= 20
     assert any(re.fullmatch(r"0738-\d{7}", c) for c in cells), "a landline"
     assert any(re.fullmatch(r"\d{16,19}", c) for c in cells), "a bank account"
-    with_ids = [d for d in snap.disclosures if any(_ID.match(c) for row in d.rows for c in row)]
+    with_ids = [d for d in raw.disclosures if any(_ID.match(c) for row in d.rows for c in row)]
     assert len(with_ids) >= 6
     # one villager, one ID: names never show two different numbers
     seen: dict[str, str] = {}

@@ -8,14 +8,15 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from kiosk import cli
-from kiosk.feed.manifest import MANIFEST_NAME
 from screens.shell.palette import NORMAL, TILE_COLOURS
-from support.ops_fixtures import PIN
+from support.ops_fixtures import provision_args
 from support.xsession import colour_box, start_session
 
 pytestmark = [
@@ -37,42 +38,12 @@ def provisioned(tmp_path, platform):
     def provision(rotation: int = 0):
         root = tmp_path / f"root-{rotation}"
         root.mkdir()
-        status = cli.main(
-            [
-                "provision",
-                "--root",
-                str(root),
-                "--non-interactive",
-                "--village",
-                platform_village(platform),
-                "--platform",
-                platform.url,
-                "--allow-http",
-                "--pubkey",
-                str(platform.publisher.pub_path),
-                "--pin",
-                PIN,
-                "--rotation",
-                str(rotation),
-                "--kiosk-bin",
-                shutil.which("village-kiosk") or _venv_kiosk(),
-            ]
-        )
-        assert status == 0
+        # This very installation is the terminal's software (mounted in place, see support.xsession).
+        kiosk_bin = str(Path(sys.executable).parent / "village-kiosk")
+        assert cli.main(provision_args(root, platform, "--rotation", str(rotation), token=False, kiosk_bin=kiosk_bin)) == 0
         return root
 
     return provision
-
-
-def platform_village(platform) -> str:
-    return next(path.name for path in platform.server.root.iterdir() if (path / MANIFEST_NAME).exists())
-
-
-def _venv_kiosk() -> str:
-    import sys
-    from pathlib import Path
-
-    return str(Path(sys.executable).parent / "village-kiosk")
 
 
 def _home_drawn(session):
@@ -113,7 +84,7 @@ def test_the_session_fills_the_whole_screen_and_taps_move_between_screens(provis
         # Stopped as systemd stops the unit; raises unless all is over within TimeoutStopSec.
         assert "stopped" in session.stop_like_systemd()
         log = session.output()
-        assert "event=stop_requested signal=SIGTERM" in log and "event=stopped status=0" in log
+        assert "event=app.stop_requested signal=SIGTERM" in log and "event=app.stopped status=0" in log
         assert "Traceback" not in log
     finally:
         session.close()
@@ -159,7 +130,7 @@ def test_a_damaged_terminal_still_shows_its_last_good_data_and_says_why(provisio
         assert strip[2] - strip[0] >= 1080 - 8  # across the whole width
         assert colour_box(home, POWERS_TILE) is not None  # the store's village, on its home screen
         log = session.output()
-        assert "Traceback" not in log and ("event=config_problem" in log or "event=sync_not_started" in log)
+        assert "Traceback" not in log and ("event=config.problem" in log or "event=sync.not_started" in log)
     finally:
         session.close()
 

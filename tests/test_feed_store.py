@@ -20,6 +20,7 @@ from kiosk.feed import store as store_module
 from kiosk.feed.manifest import sha256_hex
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
+from kiosk.feed.storedb import StoreDamaged
 from kiosk.snapshot import MediaMissing
 from support.feed_fixtures import Feed
 
@@ -369,3 +370,24 @@ def test_store_directory_is_the_configured_one(tmp_path):
     config = parse_config(f'[feed]\nstore = "{tmp_path / "s"}"\nstore_limit_mb = 64\n')
     with Store.from_config(config) as store:
         assert store.directory == Path(tmp_path / "s") and store.limit_bytes == 64 * 1024 * 1024
+
+
+def test_a_reader_in_another_process_never_writes_the_store(feed):
+    """The font subset's child reads the store while the kiosk may replace it;
+    a writing connection would checkpoint its log into the replaced file on
+    exit. A reader leaves every byte alone, and a damaged file to the kiosk."""
+    feed.publish()
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    database = feed.store.directory / "store.db"
+    log = feed.store.directory / "store.db-wal"
+    before = database.read_bytes(), log.read_bytes()  # (the -shm index holds readers' marks: it may change)
+    with Store.open_to_read(feed.store.directory) as reader:
+        assert reader.current() is not None and reader.read_only
+    assert (database.read_bytes(), log.read_bytes()) == before
+
+    feed.store.close()
+    garbage = b"not a database " * 4096
+    database.write_bytes(garbage)
+    with pytest.raises(StoreDamaged):
+        Store.open_to_read(feed.store.directory)
+    assert database.read_bytes() == garbage and not (feed.store.directory / "damaged").exists()

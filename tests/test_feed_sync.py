@@ -533,7 +533,10 @@ def test_a_pack_far_slower_than_a_village_link_is_given_up_at_once_for_the_blobs
     assert timeouts.budget(manifest.pack.size) > 20
     result = faulty.sync(timeouts=timeouts)
     assert result.kind is UPDATED, result.message
-    assert f"pack not usable ({pack_path(manifest.pack.sha256)}: too slow, below the 16384 bytes/s a pack must keep (after " in caplog.text
+    assert (
+        f'event=feed.pack_unusable reason="{pack_path(manifest.pack.sha256)}: too slow, below the 16384 bytes/s a pack must keep (after '
+        in caplog.text
+    )
     faulty.assert_holds(1)
 
 
@@ -673,7 +676,7 @@ def test_a_pack_that_does_not_add_up_is_given_up_not_the_version(faulty, caplog)
     _resign(faulty, pack=PackEntry(sha256=sha256_hex(pack), size=len(pack)))
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
-    assert f"pack not usable (pack: {len(pack)} bytes, its members make {manifest.pack.size})" in caplog.text
+    assert f'event=feed.pack_unusable reason="pack: {len(pack)} bytes, its members make {manifest.pack.size}"' in caplog.text
     assert not [p for p in faulty.server.log if "/packs/" in p]
     faulty.assert_holds(1)
 
@@ -690,8 +693,7 @@ def test_a_few_new_pictures_come_one_by_one_not_in_the_pack(faulty):
     faulty.assert_holds(2)
 
 
-# A pack of a megabyte or more is read off the wire past the HTTP parser;
-# a smaller one through it: each fault is tried on both ways.
+# A pack smaller and larger than a batch of the writing threads (1 MiB).
 PACK_SIZES = pytest.mark.parametrize("media_size", [3000, 400_000], ids=["small", "large"])
 
 
@@ -714,8 +716,10 @@ def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faul
     fetched_one_by_one = [p for p in faulty.server.log if "/blobs/" in p and not p.endswith(manifest.media_index.sha256)]
     assert {p.rsplit("/", 1)[1] for p in fetched_one_by_one} <= wanted
     if fault.kind == "truncate":
-        # The members that arrived whole were kept: only the rest came one by one.
-        assert 0 < len(fetched_one_by_one) < len(wanted)
+        # Cut off, not broken: the rest of the pack was asked for, nothing came twice.
+        assert fetched_one_by_one == [] and [path for path, _start in faulty.server.ranges] == [
+            f"/{VILLAGE}/{pack_path(manifest.pack.sha256)}"
+        ]
     else:
         assert len(fetched_one_by_one) == len(wanted)
 
@@ -745,7 +749,7 @@ def test_a_large_pack_that_falls_silent_midway_times_out_and_the_blobs_complete_
     faulty.server.fault(manifest.pack.sha256, Fault("pause", delay=FAST.read + 1.5, times=1))
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
-    assert "pack not usable" in caplog.text and "timed out" in caplog.text
+    assert "event=feed.pack_unusable" in caplog.text and "timed out" in caplog.text
     one_by_one = {p.rsplit("/", 1)[1] for p in faulty.server.log if "/blobs/" in p} - {manifest.media_index.sha256}
     members = manifest.pack_members()
     assert 0 < len(one_by_one) < len(members)  # the members before the silence were kept
@@ -803,7 +807,7 @@ def test_an_endless_pack_is_cut_at_its_size_and_given_up(faulty, caplog):
     faulty.server.fault(manifest.pack.sha256, Fault("endless"))
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
-    assert "pack not usable" in caplog.text and "larger than" in caplog.text
+    assert "event=feed.pack_unusable" in caplog.text and "larger than" in caplog.text
     # The pack read up to its size (and a chunk), then the blobs it would have brought.
     assert result.bytes_received < 2 * manifest.pack.size + 2 * 65536 + 40_000
     faulty.assert_holds(2)
@@ -891,3 +895,84 @@ def test_manifest_served_pretty_printed_fails_signature_not_parse(feed):
     result = feed.sync()
     assert result.kind is REJECTED and "bad signature" in result.message
     feed.assert_holds(1)
+
+
+# ---------------------------------------------------------------- a village's link: cut off, resumed
+
+
+def test_a_pack_cut_off_midway_is_resumed_where_it_stopped(faulty):
+    """A mobile link that drops midway: the rest of the pack is asked for
+    with a Range request, so no byte comes twice."""
+    built = faulty.publish(village_options={"media": 6, "media_size": 200_000})
+    pack = built.manifest.pack
+    faulty.server.fault(pack_path(pack.sha256), Fault("truncate", times=1))  # half, then the connection closes
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert faulty.server.ranges == [(f"/{VILLAGE}/{pack_path(pack.sha256)}", pack.size // 2)]
+    assert not [
+        p
+        for p in faulty.server.log
+        if "/blobs/" in p and p.endswith(tuple(e.sha256 for e in built.manifest.files if e.kind.value == "media"))
+    ]
+    small_files = sum(len((faulty.served / name).read_bytes()) for name in (MANIFEST_NAME, SIGNATURE_NAME))
+    media_index = built.manifest.media_index.size
+    headers = result.bytes_received - pack.size - small_files - media_index
+    assert 0 < headers < 2500, headers  # the five responses' headers: not one byte of the pack twice
+    faulty.assert_holds(1)
+
+
+def test_a_server_that_cannot_resume_leaves_the_rest_to_the_blobs(faulty):
+    built = faulty.publish(village_options={"media": 6, "media_size": 200_000})
+    pack = built.manifest.pack
+    faulty.server.honours_ranges = False  # answers a Range request with the whole file again
+    faulty.server.fault(pack_path(pack.sha256), Fault("truncate", times=1))
+    result = faulty.sync()
+    assert result.kind is UPDATED, result.message
+    assert [p for p in faulty.server.log if "/packs/" in p] == [f"/{VILLAGE}/{pack_path(pack.sha256)}"] * 2
+    assert any("/blobs/" in p for p in faulty.server.log)  # the rest came one by one, not the whole pack again
+    faulty.assert_holds(1)
+
+
+def test_an_unchanged_poll_is_one_request_on_a_server_that_sends_no_etag(tmp_path):
+    """Python's http.server (and many mirrors) send Last-Modified only: the
+    poll asks with If-Modified-Since and is answered 304."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    requests: list[tuple[str, str]] = []
+
+    class Counting(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            requests.append((self.path, str(args[1]) if len(args) > 1 else ""))
+
+    root = tmp_path / "www"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Counting, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        publisher = Publisher(tmp_path)
+        write_village(tmp_path / "src")
+        publisher.build(tmp_path / "tree", tmp_path / "src")
+        install_tree(tmp_path / "tree", root / VILLAGE)
+        with Store(tmp_path / "store") as store:
+            syncer = Syncer(store, f"http://127.0.0.1:{server.server_address[1]}", VILLAGE, publisher.keyring, FAST)
+            assert syncer.sync_once().kind is UPDATED
+            requests.clear()
+            again = syncer.sync_once()
+        assert again.kind is UP_TO_DATE and again.requests == 1, again.message
+        assert requests == [(f"/{VILLAGE}/{MANIFEST_NAME}", "304")]
+        assert again.bytes_received < 1024
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_plain_http_is_refused_where_it_was_not_allowed_even_after_a_redirect(feed):
+    """Every request the sync makes -- the platform's and any redirect's --
+    is checked: with allow_http off not one goes out over plain http."""
+    feed.publish()
+    syncer = Syncer(feed.store, feed.server.url, VILLAGE, feed.publisher.keyring, FAST, allow_http=False)
+    result = syncer.sync_once()
+    assert result.kind is REJECTED and "refused plain http" in result.message, result.message
+    assert feed.server.log == []

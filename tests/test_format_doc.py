@@ -402,9 +402,7 @@ _MUTATIONS |= {
         "assets.json", _set("contracts.0.payments.0.entry_id", "2025-03-099")
     ),
     "people.json: $.people[0].powers[0]: unknown power item 'seal'": _edit("people.json", _set("people.0.powers.0", "seal")),
-    "people.json: $.people[0].posts[0].committee: no party committee is listed": _edit(
-        "people.json", lambda d: d["committees"].pop(0)
-    ),
+    "people.json: $.people[0].posts[0].committee: no party committee is listed": _edit("people.json", lambda d: d["committees"].pop(0)),
     "people.json: $.people[0].office_phone: expected str matching regex '^[0-9-]{3,20}$'": _edit(
         "people.json", _set("people.0.office_phone", "0738 1234567")
     ),

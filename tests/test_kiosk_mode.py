@@ -157,7 +157,7 @@ def test_the_kiosk_stops_cleanly_when_the_service_is_stopped(tmp_path, x_display
     child = _start_kiosk(tmp_path)
     output = terminate(child, within=15)
     assert child.returncode == 0, output
-    assert "event=stop_requested signal=SIGTERM" in output
+    assert "event=app.stop_requested signal=SIGTERM" in output
 
 
 def test_the_kiosk_stops_within_the_service_timeout_during_a_stalled_download(tmp_path, fault_server, x_display):

@@ -97,7 +97,9 @@ def test_a_contract_term_of_the_longest_allowed_is_valid_and_one_year_more_is_no
     doc = {"four_deliberations_from_fen": 0, "assets": [{"id": "a", "kind": "forest", "name": "山林"}], "contracts": [contract]}
     assert decode.decode_document("assets.json", json.dumps(doc).encode()).contracts[0].end_date.year == 2070
     contract["end_date"] = f"{2001 + limits.MAX_CONTRACT_YEARS}-01-01"
-    with pytest.raises(decode.FeedError, match=rf"^assets.json: \$.contracts\[0\].end_date: a term of more than {limits.MAX_CONTRACT_YEARS} years$"):
+    with pytest.raises(
+        decode.FeedError, match=rf"^assets.json: \$.contracts\[0\].end_date: a term of more than {limits.MAX_CONTRACT_YEARS} years$"
+    ):
         decode.decode_document("assets.json", json.dumps(doc).encode())
 
 

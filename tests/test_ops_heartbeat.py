@@ -225,7 +225,7 @@ def test_heartbeat_log_lines_are_structured_and_hold_no_token(tmp_path, heartbea
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
-    lines = [line for line in stream.getvalue().splitlines() if "logger=kiosk.ops" in line]
+    lines = [line for line in stream.getvalue().splitlines() if "logger=kiosk.ops.heartbeat" in line]
     assert any("event=heartbeat.sent" in line and "status=204" in line for line in lines), lines
     assert any("event=heartbeat.failed" in line and "level=warning" in line for line in lines), lines
     assert TOKEN not in stream.getvalue()

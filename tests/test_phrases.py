@@ -61,5 +61,5 @@ def test_without_the_child_search_and_speech_still_work(fresh_memory, monkeypatc
         spoken = to_pinyin("低保评定")
     assert index.query("db")[0].title.startswith("低保")
     assert spoken == "di1 bao3 ping2 ding4"
-    assert any("search_phrases_unavailable" in r.getMessage() for r in caplog.records)
-    assert any("read_aloud_phrases_unavailable" in r.getMessage() for r in caplog.records)
+    assert any("event=search.phrases_unavailable" in r.getMessage() for r in caplog.records)
+    assert any("event=read_aloud.phrases_unavailable" in r.getMessage() for r in caplog.records)

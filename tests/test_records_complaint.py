@@ -75,7 +75,13 @@ def _entry_without_receipt(demo):
 # Every kind of record's page, its 反映 button, and the record the code must name.
 RECORDS = [
     (ScreenName.POWER_DETAIL, lambda demo: {"item_id": "minimum-living"}, "对这件事有意见？扫码反映", ItemKind.POWER, "minimum-living"),
-    (ScreenName.PROJECT_DETAIL, lambda demo: {"project_id": "canal-repair"}, "对这个项目有疑问？扫码反映", ItemKind.PROJECT, "canal-repair"),
+    (
+        ScreenName.PROJECT_DETAIL,
+        lambda demo: {"project_id": "canal-repair"},
+        "对这个项目有疑问？扫码反映",
+        ItemKind.PROJECT,
+        "canal-repair",
+    ),
     (
         ScreenName.FINANCE_ENTRY,
         lambda demo: {"entry_id": _entry_without_receipt(demo).id},

@@ -93,22 +93,32 @@ def visits(demo):
 
 
 def test_the_demo_feed_does_carry_numbers_to_mask(demo):
-    """Otherwise the scan below would prove nothing."""
+    """Otherwise the scan below would prove nothing: the feed itself (before
+    the snapshot masks it) has them."""
+    from kiosk import decode, paths
+    from kiosk.snapshot import read_folder_documents
+
     public = public_numbers(demo.complaint.hotlines)
-    raw = [cell for d in demo.disclosures for row in d.rows for cell in row]
-    kinds = {kind for cell in raw for kind, _number in full_numbers(cell, public)}
+    raw = decode.decode_document(decode.DISCLOSURES_DOC, read_folder_documents(paths.DEMO_VILLAGE)[decode.DISCLOSURES_DOC])
+    cells = [cell for d in raw.disclosures for row in d.rows for cell in row]
+    kinds = {kind for cell in cells for kind, _number in full_numbers(cell, public)}
     assert {"ID number", "mobile"} <= kinds
+
+
+def shown(ui, snapshot):
+    """(label, screen, params, every text of it) for each visit, in turn."""
+    for label, screen, params in visits(snapshot):
+        ui.app.nav.home()
+        if screen is not ScreenName.HOME:
+            ui.app.nav.go(screen, **params)
+        settle()
+        yield label, screen, params, screen_texts(ui)
 
 
 def test_no_screen_shows_a_personal_number_in_full(ui, demo):
     public = public_numbers(demo.complaint.hotlines)
     leaks = []
-    for label, screen, params in visits(demo):
-        ui.app.nav.home()
-        if screen is not ScreenName.HOME:
-            ui.app.nav.go(screen, **params)
-        settle()
-        texts = screen_texts(ui)
+    for label, screen, params, texts in shown(ui, demo):
         for text in texts:
             leaks.extend((label, kind, number) for kind, number in full_numbers(text, public))
         if screen is ScreenName.FINANCE_MONTH:  # the scan did reach every row
@@ -119,13 +129,33 @@ def test_no_screen_shows_a_personal_number_in_full(ui, demo):
 def test_the_scan_catches_an_unmasked_table(ui, demo, monkeypatch):
     """The scan sees the table cells: with masking switched off it fails."""
     import kiosk.disclosure_view
+    from kiosk import paths, privacy
     from kiosk.privacy import MaskedTable
+    from kiosk.snapshot import load_folder
 
     monkeypatch.setattr(
         kiosk.disclosure_view, "masked_disclosure", lambda d, _public: MaskedTable(tuple(d.columns), tuple(map(tuple, d.rows)))
     )
+    monkeypatch.setattr(privacy, "masked_document", lambda document, _public: document)
+    demo = load_folder(paths.DEMO_VILLAGE, source="demo")
+    ui.app.replace_snapshot(demo)
     disclosure = max(demo.disclosures, key=lambda d: len(d.rows))
     ui.app.nav.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=disclosure.id)
     settle()
     found = [hit for text in screen_texts(ui) for hit in full_numbers(text, public_numbers(demo.complaint.hotlines))]
     assert any(kind == "ID number" for kind, _number in found)
+
+
+def test_a_personal_number_written_into_any_text_field_is_masked_everywhere(ui, tmp_path):
+    """A clerk may write a mobile number into any text (a power's name, a
+    category's description, a project's stage): every text field of the
+    model gets one, and no screen of the tour shows it in full."""
+    from kiosk.snapshot import load_folder
+    from support.maximal_village import PERSONAL_MOBILE, write_numbered_village
+
+    numbered = load_folder(write_numbered_village(tmp_path / "village"))
+    public = public_numbers(numbered.complaint.hotlines)
+    assert PERSONAL_MOBILE not in public
+    ui.app.replace_snapshot(numbered)
+    leaks = [(label, text[:60]) for label, _screen, _params, texts in shown(ui, numbered) for text in texts if PERSONAL_MOBILE in text]
+    assert not leaks, f"shown in full: {sorted(set(leaks))[:12]}"

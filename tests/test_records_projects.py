@@ -4,7 +4,7 @@ missing stage marked, the warnings and the photos."""
 
 from __future__ import annotations
 
-from kiosk import money, model
+from kiosk import model, money
 from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags, stage_timeline
 from kiosk.project_payments import payments_flag
 from screens.shell.registry import ScreenName

@@ -30,7 +30,13 @@ LIST = model.Disclosure(
 )
 PEOPLE = PeopleDoc(
     committees=[Committee(kind=CommitteeKind.PARTY, name="支委"), Committee(kind=CommitteeKind.VILLAGERS, name="村委")],
-    people=[Person(id="liu", name="刘志勇", posts=[Post(committee=CommitteeKind.PARTY, title="书记"), Post(committee=CommitteeKind.VILLAGERS, title="主任")])],
+    people=[
+        Person(
+            id="liu",
+            name="刘志勇",
+            posts=[Post(committee=CommitteeKind.PARTY, title="书记"), Post(committee=CommitteeKind.VILLAGERS, title="主任")],
+        )
+    ],
 )
 ASSETS = AssetsDoc(
     four_deliberations_from_fen=0,
@@ -67,7 +73,7 @@ def test_an_amount_typed_as_its_yuan(index):
     rest = {hit.title: hit.score for hit in hits[1:]}
     assert rest == {"1,500.50元": NAME_PREFIX, "15,000.00元": NAME_PREFIX}  # typed on: 150050, 15000
     assert [hit.title for hit in index.query("150050")] == ["1,500.50元"]
-    assert [hit.title for hit in index.query("15000")][0] == "15,000.00元"
+    assert index.query("15000")[0].title == "15,000.00元"
     assert index.query("1499") == []
 
 
@@ -100,7 +106,12 @@ def test_cadres_and_contracts(index):
     [cadre] = index.query("LZY")
     assert (cadre.kind, cadre.id, cadre.subtitle) == (HitKind.PERSON, "liu", "村党支部书记、村委会主任")
     [contract] = index.query("ccyt")
-    assert (contract.kind, contract.id, contract.title, contract.subtitle) == (HitKind.CONTRACT, "pond-2026", "长冲鱼塘承包合同", "集体三资 · 承包方：曾凡明")
+    assert (contract.kind, contract.id, contract.title, contract.subtitle) == (
+        HitKind.CONTRACT,
+        "pond-2026",
+        "长冲鱼塘承包合同",
+        "集体三资 · 承包方：曾凡明",
+    )
     assert [hit.id for hit in index.query("曾凡明") if hit.kind is HitKind.CONTRACT] == ["pond-2026"]
 
 

@@ -199,7 +199,7 @@ def test_a_store_overwritten_with_garbage_is_set_aside_and_fetched_again(ui, tmp
     _overwrite(terminal.store, garbage)  # and the CLI heals the same way, saying so
     synced = terminal.sync()
     assert synced.returncode == 10 and _one_line(synced.stdout).startswith("updated empty store → v1")
-    assert "damaged database set aside" in synced.stderr
+    assert "event=store.damaged_set_aside" in synced.stderr
 
 
 def _overwrite(store: Path, garbage: bytes) -> None:
@@ -234,7 +234,7 @@ def test_a_bad_key_file_keeps_the_data_on_screen_and_says_why(ui, tmp_path, term
     assert checks["keys"].startswith("FAIL") and str(terminal.key) in checks["keys"]
 
     output = keeps_running(start_kiosk(tmp_path, terminal.config))
-    assert "event=sync_not_started" in output
+    assert "event=sync.not_started" in output
 
     live = _show(ui, terminal.config)
     assert ui.app.data.snapshot is not None and ui.app.data.snapshot.info.version == 1
@@ -260,7 +260,7 @@ def test_a_configuration_that_lost_its_village_never_shows_the_demo(ui, tmp_path
 
 def _shows_a_configuration_problem(ui, tmp_path, config: Path) -> None:
     output = keeps_running(start_kiosk(tmp_path, config))
-    assert "event=config_problem" in output
+    assert "event=config.problem" in output
     live = _show(ui, config)
     assert live.problem is not None and live.problem.kind is ProblemKind.CONFIG
     assert live.snapshot is None or live.snapshot.info.source != "demo"

@@ -375,7 +375,7 @@ def _ring(box, band: int):
     """The most common colour of the ``band`` px along a box's edges."""
     width, height = box.size
     pixels = box.load()
-    counts = Counter()
+    counts: Counter[tuple[int, ...]] = Counter()
     for x in range(width):
         for y in (*range(band), *range(height - band, height)):
             counts[pixels[x, y][:3]] += 1

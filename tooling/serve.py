@@ -85,13 +85,16 @@ http {{
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
+            assert self.process.stderr is not None  # piped
             self.process.stderr.close()
             self.process = None
 
 
-class _StaticHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
-    server: _PythonHttpd
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler as a real server behaves: keep-alive, no Nagle
+    delay, no log line per request."""
+
+    protocol_version = "HTTP/1.1"
 
     def setup(self):
         super().setup()
@@ -101,6 +104,10 @@ class _StaticHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
+
+
+class _StaticHandler(QuietHandler):
+    server: _PythonHttpd
 
     def do_GET(self):
         target = (self.server.root / self.path.split("?", 1)[0].lstrip("/")).resolve()
@@ -118,13 +125,27 @@ class _StaticHandler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.end_headers()
             return
-        self.send_response(200)
-        self.send_header("Content-Length", str(stat.st_size))
+        start = _range_start(self.headers.get("Range", ""), stat.st_size)
+        if start is None:
+            self.send_response(200)
+            start = 0
+        else:  # the rest of a download a cut link left (nginx answers so too)
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{stat.st_size - 1}/{stat.st_size}")
+        self.send_header("Content-Length", str(stat.st_size - start))
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
         self.end_headers()
-        with target.open("rb") as body:
-            self.connection.sendfile(body)
+        with target.open("rb") as content:
+            self.connection.sendfile(content, offset=start)
+
+
+def _range_start(spec: str, size: int) -> int | None:
+    """N of ``bytes=N-`` within the file: the one form the terminal and curl -C - ask."""
+    if not spec.startswith("bytes=") or not spec.endswith("-") or not spec[6:-1].isdigit():
+        return None
+    start = int(spec[6:-1])
+    return start if start < size else None
 
 
 class _PythonHttpd(ThreadingHTTPServer):
@@ -160,6 +181,7 @@ def _wait_listening(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            assert process.stderr is not None  # piped
             raise RuntimeError(f"nginx exited: {process.stderr.read().decode(errors='replace').strip()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

@@ -47,7 +47,7 @@ def __getattr__(name: str):
 
 # A library logs, the application decides where lines go (and the CLI
 # prints its own one line, so no second copy on stderr by default).
-logging.getLogger("kiosk.feed").addHandler(logging.NullHandler())
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "EXIT_STATUS",

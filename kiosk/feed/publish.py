@@ -227,8 +227,9 @@ def build(
     # The media in a blob of their own: the manifest every change costs
     # stays the size of the documents' list, however many pictures.
     index = encode_media_index(listed) if listed else None
-    index_ref = BlobRef(sha256=sha256_hex(index), size=len(index)) if index is not None else None
+    index_ref = None
     if index is not None:
+        index_ref = BlobRef(sha256=sha256_hex(index), size=len(index))
         _write_blob(out, index_ref.sha256, index)
 
     signed = Manifest(

@@ -46,14 +46,16 @@ from kiosk.feed.clock import TrustedClock, system_now
 from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex, with_media_index
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
 from kiosk.feed.storedb import DB_NAME, Database, StoreDamaged, set_aside
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import DataInfo, MediaMissing, Snapshot
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 CURRENT = "current"
 PREVIOUS = "previous"
 CLOCK_FLOOR = "clock_floor"
 LAST_OUTCOME = "last_outcome"
+LAST_MODIFIED = "last_modified"  # the committed manifest's Last-Modified: (version, value)
 _INCOMING = "incoming"  # packs being downloaded
 _PACKS = "packs"
 _INLINE_LIMIT = 32 * 1024  # smaller blobs live in the database itself, larger ones in files
@@ -63,17 +65,19 @@ _REPACK_BELOW = 0.5  # a pack whose kept members are less of it than this gives 
 _ORPHAN_AGE_S = 3600  # a file no row names is garbage once this old
 
 
-def _libc(name: str) -> Callable[..., int] | None:
+def _libc(name: str, *argtypes: type) -> Callable[..., int] | None:
+    """libc's function ``name`` taking C ``argtypes`` (returning a C int), or
+    None where this libc has no such function."""
     try:
-        return getattr(ctypes.CDLL(None, use_errno=True), name)
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
+    function.argtypes = argtypes
+    return function
 
 
-_SYNCFS = _libc("syncfs")
-_SYNC_FILE_RANGE = _libc("sync_file_range")
-if _SYNC_FILE_RANGE is not None:
-    _SYNC_FILE_RANGE.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+_SYNCFS = _libc("syncfs", ctypes.c_int)
+_SYNC_FILE_RANGE = _libc("sync_file_range", ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
 _SYNC_FILE_RANGE_WRITE = 2
 
 
@@ -232,11 +236,12 @@ class Store:
         limit_bytes: int = 2048 * 1024 * 1024,
         wall: Callable[[], dt.datetime] = system_now,
         monotonic: Callable[[], float] = time.monotonic,
+        reader: bool = False,
     ):
         self.directory = Path(directory)
         self.limit_bytes = limit_bytes
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._db = Database(self.directory)  # raises StoreDamaged
+        self._db = Database(self.directory, reader)  # raises StoreDamaged
         self.healing = Healing()
         self._wall, self._monotonic = wall, monotonic
         self.clock = self._load_clock()
@@ -258,6 +263,13 @@ class Store:
         if not store.read_only and store._pointer(CURRENT) is None:
             _carry_over_first_format(store)
         return store
+
+    @classmethod
+    def open_to_read(cls, directory: Path) -> Store:
+        """The store for another process that only reads it (the font
+        subset's): no healing, no migration, no writes; a damaged database
+        raises StoreDamaged and is left for the kiosk to set aside."""
+        return cls(directory, reader=True)
 
     def _load_clock(self) -> TrustedClock:
         floor = self._setting(CLOCK_FLOOR)
@@ -305,7 +317,8 @@ class Store:
             with self._db.transaction():
                 yield
             return
-        self._doomed.files = doomed = []
+        doomed: list[str] = []
+        self._doomed.files = doomed
         try:
             with self._db.transaction():
                 yield
@@ -316,7 +329,7 @@ class Store:
                 self._make_durable()
                 self._remove_files(doomed)
             except OSError as exc:  # committed: the files wait for the orphan sweep
-                log.warning("store: cannot remove old files now: %s", exc)
+                log_event(log, "store.files_not_removed", logging.WARNING, error=exc)
 
     def _drop_file_later(self, name: str | None) -> None:
         if name is not None:
@@ -395,9 +408,15 @@ class Store:
         manifest = self.current()
         return manifest.village if manifest else None
 
-    def etag(self) -> str | None:
+    def validators(self) -> tuple[str | None, str | None] | None:
+        """The ETag and Last-Modified the server sent with the committed
+        manifest (for the next poll's conditional request), or None."""
         pointer = self._pointer(CURRENT)
-        return pointer.etag if pointer else None
+        if pointer is None:
+            return None
+        raw = self._setting(LAST_MODIFIED)
+        version, last_modified = msgspec.msgpack.decode(raw) if raw else (None, None)
+        return pointer.etag, last_modified if version == decode_manifest(pointer.manifest).version else None
 
     def has_blob(self, sha256: str) -> bool:
         return self._db.one("SELECT 1 FROM blob WHERE sha256 = ?", (sha256,)) is not None
@@ -415,7 +434,8 @@ class Store:
         file_sizes: dict[str, int] = {}
         unusable = [sha for sha in listed if sha in where and not self._whole(where[sha], file_sizes)]
         if unusable:
-            log.warning("store: %d blobs have lost their bytes on disk; dropped to be fetched again", len(unusable))
+            # Their bytes are gone from the disk: the next sync fetches them again.
+            log_event(log, "store.lost_blobs_dropped", logging.WARNING, blobs=len(unusable))
             self._forget(unusable)
             for sha in unusable:
                 del where[sha]
@@ -461,7 +481,7 @@ class Store:
             raise MediaMissing(sha256) from None
         if len(data) != where.size or sha256_hex(data) != sha256:
             # Damaged on disk: drop it so the next sync fetches it again.
-            log.warning("store: blob %s is damaged; dropped", sha256)
+            log_event(log, "store.damaged_blob_dropped", logging.WARNING, sha256=sha256)
             self._forget([sha256])
             raise MediaMissing(sha256)
         return data
@@ -474,7 +494,7 @@ class Store:
             with self._transaction():
                 self._db.executemany("DELETE FROM blob WHERE sha256 = ?", [(sha,) for sha in shas])
         except sqlite3.Error as exc:
-            log.warning("store: cannot drop %d damaged blobs now: %s", len(shas), exc)
+            log_event(log, "store.damaged_blobs_not_dropped", logging.WARNING, blobs=len(shas), error=exc)
 
     def _read_file(self, where: _Where) -> bytes:
         if where.file is None:
@@ -491,7 +511,7 @@ class Store:
         commit, so the row may name another file by now."""
         where = self._where(sha256)
         if where is not None and where.file == seen.file and not (self.directory / (where.file or "")).is_file():
-            log.warning("store: blob %s has no file; dropped", sha256)
+            log_event(log, "store.fileless_blob_dropped", logging.WARNING, sha256=sha256)
             self._forget([sha256])
 
     def snapshot_of(self, manifest: Manifest, fresh: Mapping[str, bytes] | None = None) -> Snapshot:
@@ -527,7 +547,7 @@ class Store:
             try:
                 return self.snapshot_of(manifest)
             except (Failed, Rejected) as exc:
-                log.warning("store: %s snapshot v%s unusable: %s", name, manifest.version, exc)
+                log_event(log, "store.snapshot_unusable", logging.WARNING, snapshot=name, version=manifest.version, error=exc)
         return None
 
     def now(self) -> dt.datetime:
@@ -643,13 +663,18 @@ class Store:
     def record(self, outcome: SyncOutcome) -> None:
         self._set(LAST_OUTCOME, msgspec.msgpack.encode(OutcomeRecord.of(outcome)))
 
-    def remember_etag(self, version: int, etag: str | None) -> None:
-        """Keep the ETag of a manifest equal to the committed one, so the
-        next poll can be a cheap conditional request."""
+    def remember_validators(self, version: int, etag: str | None, last_modified: str | None) -> None:
+        """Keep the ETag and Last-Modified of a manifest equal to the
+        committed one, so that the next poll can be a cheap conditional
+        request."""
         with self._transaction():
             pointer = self._pointer(CURRENT)
-            if pointer and etag and pointer.etag != etag and decode_manifest(pointer.manifest).version == version:
+            if pointer is None or decode_manifest(pointer.manifest).version != version:
+                return
+            if etag and pointer.etag != etag:
                 self._set_pointer(CURRENT, pointer._replace(etag=etag))
+            if last_modified:
+                self._set(LAST_MODIFIED, msgspec.msgpack.encode((version, last_modified)))
 
     def _volume(self) -> int:
         """Bytes the store takes: its database and the files its rows name."""
@@ -668,14 +693,21 @@ class Store:
                 f"store limit too small: v{manifest.version} needs {human_size(needed)} beside the current data, limit {human_size(self.limit_bytes)}"
             )
         incoming = sum(self.missing(manifest).values())
-        if manifest.takes_pack(incoming):
+        if manifest.pack is not None and manifest.takes_pack(incoming):
             incoming = manifest.pack.size  # the pack comes whole
         if self._volume() + incoming > self.limit_bytes:
             # Give up the previous snapshot's grace and leftovers of
             # abandoned updates before refusing.
             self._collect(keep_previous=False, also_keep=manifest)
 
-    def commit(self, raw_manifest: bytes, signature: bytes, manifest: Manifest, etag: str | None, media_index: bytes | None = None) -> bool:
+    def commit(
+        self,
+        raw_manifest: bytes,
+        signature: bytes,
+        manifest: Manifest,
+        validators: tuple[str | None, str | None] = (None, None),
+        media_index: bytes | None = None,
+    ) -> bool:
         """Switch to the new snapshot in one transaction. False when the
         store already holds this version or a newer one of the same village
         (another process got there first)."""
@@ -690,7 +722,10 @@ class Store:
                 raise Failed(f"{len(absent)} files vanished from the store before the switch")
             if current is not None:
                 self._set_pointer(PREVIOUS, current)
+            etag, last_modified = validators
             self._set_pointer(CURRENT, _Pointer(raw_manifest, signature, etag, media_index))
+            if last_modified:
+                self._set(LAST_MODIFIED, msgspec.msgpack.encode((manifest.version, last_modified)))
         return True
 
     def collect_garbage(self) -> int:
@@ -759,7 +794,7 @@ def _carry_over_first_format(store: Store) -> None:
         if store_v1.migrate(store):
             store.clock = store._load_clock()
     except Exception as exc:
-        log.warning("store: cannot carry the first format's data over (%s); it is fetched again", exc)
+        log_event(log, "store.not_carried_over", logging.WARNING, error=exc, reason="fetched again")
         set_aside(store.directory, f"first-format store not carried over: {exc}", names=(store_v1.LEGACY_DB,))
 
 

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from kiosk.feed.manifest import decode_manifest, with_media_index
+from kiosk.ops.logs import log_event
 
 if TYPE_CHECKING:
     from kiosk.feed.store import Store
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 LEGACY_DB = "cache.db"
 
@@ -61,7 +62,7 @@ def migrate(store: Store) -> bool:
             store._set("last_outcome", bytes(outcome))
     for suffix in ("", "-wal", "-shm"):
         (store.directory / (LEGACY_DB + suffix)).unlink(missing_ok=True)
-    log.info("store: carried over from the first store format")
+    log_event(log, "store.carried_over", from_format=1)
     return raw is not None
 
 

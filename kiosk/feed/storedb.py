@@ -31,7 +31,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-log = logging.getLogger("kiosk.feed")
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "store.db"
 SCHEMA_VERSION = 1
@@ -92,9 +94,12 @@ def is_damage(exc: BaseException) -> bool:
 class Database:
     """The store's database: a connection per thread, opened on first use."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, reader: bool = False):
         self.path = directory / DB_NAME
-        self.read_only = False  # the disk was too full to open for writing
+        # A reader never writes, so it never checkpoints the write-ahead log
+        # into a file the kiosk may have replaced meanwhile; otherwise
+        # read_only says the disk was too full to open for writing.
+        self.read_only = reader
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
@@ -142,7 +147,7 @@ class Database:
                     raise
                 if not self.path.exists():
                     raise
-                log.warning("store: cannot open %s for writing (%s); reading only", self.path, exc)
+                log_event(log, "store.read_only", logging.WARNING, path=self.path, error=exc)
                 self.read_only = True
         return self._connect_read_only()
 
@@ -253,13 +258,13 @@ def set_aside(directory: Path, reason: str, names: tuple[str, ...] = (DB_NAME,))
             for path in files:
                 path.replace(keep / path.name)
         except OSError as exc:  # a full disk may not give the folder its first block
-            log.warning("store: cannot keep the damaged database (%s)", exc)
+            log_event(log, "store.damaged_not_kept", logging.WARNING, error=exc)
         else:
             with contextlib.suppress(OSError):
                 (keep / "REASON.txt").write_text(f"{time.strftime('%Y-%m-%d %H:%M:%S %z')}: {reason}\n", encoding="utf-8")
-            log.warning("store: damaged database set aside in %s: %s", keep, reason)
+            log_event(log, "store.damaged_set_aside", logging.WARNING, kept=keep, reason=reason)
             return keep
     for path in files:
         path.unlink(missing_ok=True)
-    log.warning("store: damaged database deleted (%d bytes): %s", size, reason)
+    log_event(log, "store.damaged_deleted", logging.WARNING, bytes=size, reason=reason)
     return None

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
-import httpcore
 import httpx
 
 import kiosk
@@ -38,16 +38,23 @@ from kiosk.feed.manifest import (
 )
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 # Size assumed for the time budget of a file whose length is not announced.
 _SIZE_HINT = 256 * 1024
-# A body at least this large is read off the wire past the HTTP parser, this much at a time.
-_OFF_THE_WIRE_FROM = 1024 * 1024
-_WIRE_READ = 1024 * 1024
+# Times a pack cut off midway is resumed where it stopped (each after progress).
+_PACK_RESUMES = 5
 
 
 class ConfigurationError(ValueError):
     """Sync is not configured (no platform, village or trusted key)."""
+
+
+class _Cut(Failed):
+    """The connection broke off midway (not a deadline, not a refusal): what
+    arrived is good, and a server that honours ranges can send the rest."""
 
 
 @dataclass(frozen=True)
@@ -227,27 +234,35 @@ class HttpFeed:
                 with self._counting:
                     self._idle.append(lane)
 
-    def get(self, name: str, cap: int, expected: int | None = None, etag: str | None = None) -> tuple[bytes | None, str | None]:
-        """The file's bytes and ETag; (None, etag) when unchanged (304).
+    def get(self, name: str, cap: int, expected: int | None = None, held: Validators | None = None) -> tuple[bytes | None, Validators]:
+        """The file's bytes and its validators; (None, validators) when it is
+        unchanged since ``held`` (304).
 
         ``cap``: more bytes than this and the file is refused. ``expected``:
         the size the manifest gives; a body shorter than that whose length
         was not announced was cut short (Failed: try again), while a
         complete response of the wrong length is the wrong file, for the
-        caller to reject."""
-        headers = {"If-None-Match": etag} if etag else {}
+        caller to reject. A server that sends no ETag (Python's http.server,
+        many mirrors) is asked with If-Modified-Since: an unchanged poll is
+        one small request on any static server."""
+        headers = held.conditions() if held is not None else {}
         with self._response(name, headers, cap, expected) as (response, deadline):
+            validators = Validators.of(response)
             if response.status_code == 304:
-                return None, response.headers.get("etag")
-            return b"".join(self._chunks(name, response, cap, expected, deadline, off_the_wire=False)), response.headers.get("etag")
+                return None, validators
+            return b"".join(self._chunks(name, response, cap, expected, deadline)), validators
 
-    def stream(self, name: str, size: int, pack: bool = False) -> Iterator[bytes]:
-        """A file of known size as it arrives, under the same bounds as
-        ``get``; ``pack``: also under the rate a pack must keep."""
-        with self._response(name, {}, size, size, pack) as (response, deadline):
+    def stream(self, name: str, size: int, pack: bool = False, start: int = 0) -> Generator[bytes, None, None]:
+        """A file of known size as it arrives, from byte ``start`` on (a
+        Range request), under the same bounds as ``get``; ``pack``: also
+        under the rate a pack must keep."""
+        headers = {"Range": f"bytes={start}-"} if start else {}
+        with self._response(name, headers, size - start, size - start, pack) as (response, deadline):
             if response.status_code == 304:
                 raise Failed(f"{name}: unexpected 304")
-            yield from self._chunks(name, response, size, size, deadline, off_the_wire=True)
+            if start and not _resumes_at(response, start):
+                raise Failed(f"{name}: the server cannot resume at byte {start} (HTTP {response.status_code})")
+            yield from self._chunks(name, response, size - start, size - start, deadline)
 
     @contextlib.contextmanager
     def _response(
@@ -276,14 +291,14 @@ class HttpFeed:
                     raise
                 if isinstance(exc, httpx.TimeoutException):
                     raise Failed(f"{name}: timed out") from None
+                if isinstance(exc, httpx.TransportError):
+                    raise _Cut(f"{name}: {type(exc).__name__} ({exc})") from None
                 raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
             finally:
                 self._watchdog.forget(deadline)
 
-    def _chunks(
-        self, name: str, response: httpx.Response, cap: int, expected: int | None, deadline: _Deadline, off_the_wire: bool
-    ) -> Iterator[bytes]:
-        if response.status_code != 200:
+    def _chunks(self, name: str, response: httpx.Response, cap: int, expected: int | None, deadline: _Deadline) -> Iterator[bytes]:
+        if response.status_code not in (200, 206):
             raise Failed(f"{name}: HTTP {response.status_code}")
         length = response.headers.get("content-length", "")
         # A compressed body's length on the wire is not its size (a server
@@ -296,7 +311,9 @@ class HttpFeed:
         self._watchdog.changed()
         pack = deadline.rate_at != float("inf")
         received = 0
-        for chunk in self._body(name, response, announced if off_the_wire else None):
+        # As they arrive (a chunk size would hold bytes back until it filled:
+        # a pack cut off midway would lose what was read since the last one).
+        for chunk in response.iter_bytes():
             received += len(chunk)
             if received > cap:
                 raise Rejected(f"{name} is larger than the {cap} bytes allowed")
@@ -309,45 +326,7 @@ class HttpFeed:
         # read off the wire, or unannounced, the count tells.
         whole = announced if announced is not None else expected
         if whole is not None and received < whole:
-            raise Failed(f"{name}: body cut short ({received} of {whole} bytes)")
-
-    def _body(self, name: str, response: httpx.Response, announced: int | None) -> Iterator[bytes]:
-        """The body's bytes as they arrive. A large uncompressed body of
-        announced length (a pack: ``announced`` is None for anything else)
-        is read straight off the connection once the HTTP parser has handed
-        over what it holds: through the parser (h11's buffer), every byte is
-        copied four more times, a third of a first sync's time. The
-        connection is then closed rather than reused, its parser never
-        having seen the end of the body (one new connection per pack; a
-        picture of a megabyte keeps the connection for the next one)."""
-        stream = response.extensions.get("network_stream")
-        # HTTP/1.1 carries one response at a time (not HTTP/2's several);
-        # chunked framing overrides an announced length.
-        if (
-            announced is None
-            or announced < _OFF_THE_WIRE_FROM
-            or stream is None
-            or response.http_version != "HTTP/1.1"
-            or "transfer-encoding" in response.headers
-        ):
-            yield from response.iter_bytes()
-            return
-        parsed = response.iter_raw()  # kept: dropping it closes the connection
-        chunk = next(parsed, b"")  # what the parser holds, or its first read
-        received = len(chunk)
-        try:
-            while chunk:  # empty: the server closed (the caller counts what came)
-                yield chunk
-                if received >= announced:
-                    return
-                chunk = stream.read(min(_WIRE_READ, announced - received), timeout=self.timeouts.read)
-                received += len(chunk)
-                with self._counting:
-                    self.bytes_received += len(chunk)
-        except httpcore.TimeoutException:
-            raise Failed(f"{name}: timed out") from None
-        except httpcore.NetworkError as exc:
-            raise Failed(f"{name}: {type(exc).__name__} ({exc})") from None
+            raise _Cut(f"{name}: body cut short ({received} of {whole} bytes)")
 
     def fetch(self, entry: FileEntry) -> bytes:
         data, _ = self.get(blob_path(entry.sha256), entry.size, expected=entry.size)
@@ -355,8 +334,25 @@ class HttpFeed:
             raise Failed(f"{entry.name}: unexpected 304")
         return data
 
-    def stream_pack(self, pack: PackEntry) -> Iterator[bytes]:
-        return self.stream(pack_path(pack.sha256), pack.size, pack=True)
+    def stream_pack(self, pack: PackEntry) -> Generator[bytes, None, None]:
+        """The pack as it arrives. A connection cut off midway (a village's
+        mobile link drops) is asked again for the rest only (a Range
+        request), so no byte comes twice; a server that cannot resume, or
+        no progress since the last cut, leaves the rest to the blobs."""
+        name = pack_path(pack.sha256)
+        received = resumes = 0
+        while True:
+            before = received
+            try:
+                for chunk in self.stream(name, pack.size, pack=True, start=received):
+                    received += len(chunk)
+                    yield chunk
+                return
+            except _Cut as cut:
+                if resumes >= _PACK_RESUMES or received == before:
+                    raise
+                resumes += 1
+                log_event(log, "sync.pack_resumed", logging.WARNING, pack=pack.sha256[:12], at=received, of=pack.size, cut=str(cut))
 
 
 @functools.cache
@@ -364,6 +360,38 @@ def _tls_context() -> ssl.SSLContext:
     """The system's trusted certificates, loaded once per process (20 ms
     each time: every poll would pay it)."""
     return httpx.create_ssl_context()
+
+
+def _resumes_at(response: httpx.Response, start: int) -> bool:
+    """A 206 whose Content-Range starts where we asked (a 200 is the whole
+    file again: taking it would fetch the bytes we have twice)."""
+    if response.status_code != 206:
+        return False
+    unit, _, spec = response.headers.get("content-range", "").partition(" ")
+    return unit == "bytes" and spec.partition("-")[0] == str(start)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server says identifies a file's version: its ETag, and its
+    Last-Modified for servers that send no ETag."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Validators:
+        return cls(response.headers.get("etag"), response.headers.get("last-modified"))
+
+    def conditions(self) -> dict[str, str]:
+        """The headers of a conditional request: the ETag when there is one
+        (it is exact), else the modification time (second granularity:
+        ``feed build`` makes each new manifest at least a second younger)."""
+        if self.etag:
+            return {"If-None-Match": self.etag}
+        if self.last_modified:
+            return {"If-Modified-Since": self.last_modified}
+        return {}
 
 
 def _header_bytes(response: httpx.Response) -> int:
@@ -383,6 +411,7 @@ class Syncer:
         timeouts: Timeouts = Timeouts(),
         transport: httpx.BaseTransport | None = None,
         parallel: int = 4,
+        allow_http: bool | None = None,
     ):
         if not platform or not village:
             raise ConfigurationError("no platform address or village code configured")
@@ -395,6 +424,9 @@ class Syncer:
         self.url = feed_url(platform, village)
         self.parallel = parallel  # blob downloads at a time
         self._transport = transport
+        # Plain http only where it was asked for: an https platform that
+        # redirects to http is refused (the configuration's allow_http).
+        self.allow_http = platform.lower().startswith("http://") if allow_http is None else allow_http
 
     @classmethod
     def from_config(cls, config: Config, store: Store, timeouts: Timeouts = Timeouts()) -> Syncer:
@@ -405,7 +437,7 @@ class Syncer:
             keyring = keys.Keyring.load(config.feed.pubkeys)
         except keys.KeyFileError as exc:
             raise ConfigurationError(str(exc)) from None
-        return cls(store, config.feed.platform, config.feed.village, keyring, timeouts)
+        return cls(store, config.feed.platform, config.feed.village, keyring, timeouts, allow_http=config.feed.allow_http)
 
     def _client(self) -> httpx.Client:
         t = self.timeouts
@@ -418,7 +450,12 @@ class Syncer:
             # Proxies from the environment are not for a kiosk's background sync.
             trust_env=False,
             transport=self._transport,
+            event_hooks={"request": [self._refuse_plain_http]},
         )
+
+    def _refuse_plain_http(self, request: httpx.Request) -> None:
+        if request.url.scheme == "http" and not self.allow_http:
+            raise Rejected(f"refused plain http: {request.url} (an https platform redirected there; [feed] allow_http is off)")
 
     def sync_once(self) -> SyncOutcome:
         with HttpFeed(self.url, self._client, self.timeouts) as feed:
@@ -426,14 +463,17 @@ class Syncer:
         return result.with_traffic(feed.requests, feed.bytes_received)
 
     def _poll(self, feed: HttpFeed) -> SyncOutcome:
-        raw, etag = feed.get(MANIFEST_NAME, MAX_MANIFEST_BYTES, etag=self.store.etag())
+        held = self.store.validators()
+        raw, validators = feed.get(MANIFEST_NAME, MAX_MANIFEST_BYTES, held=Validators(*held) if held else None)
         if raw is None:
-            held = self.store.current()
-            if held is None:
+            current = self.store.current()
+            if current is None:
                 raise Failed("server answered 304 but the store is empty")
-            count, size = update.fetch_missing(self.store, held, feed, self.parallel)
-            return outcome.up_to_date(held.version, count, size)
+            count, size = update.fetch_missing(self.store, current, feed, self.parallel)
+            return outcome.up_to_date(current.version, count, size)
         signature, _ = feed.get(SIGNATURE_NAME, MAX_SIGNATURE_BYTES)
         if signature is None:
             raise Failed(f"{SIGNATURE_NAME}: unexpected 304")
-        return update.install(self.store, raw, signature, feed, self.keyring, self.village, etag, self.parallel)
+        return update.install(
+            self.store, raw, signature, feed, self.keyring, self.village, (validators.etag, validators.last_modified), self.parallel
+        )

@@ -14,7 +14,7 @@ import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
@@ -23,9 +23,10 @@ from kiosk.feed.manifest import FileEntry, FileKind, Manifest, PackEntry, stamp
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.storedb import is_disk_full
+from kiosk.ops.logs import log_event
 from kiosk.snapshot import Snapshot
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 
 class BlobSource(Protocol):
@@ -34,9 +35,10 @@ class BlobSource(Protocol):
         Rejected for a larger blob, Failed when it cannot be had now."""
         ...
 
-    def stream_pack(self, pack: PackEntry) -> Iterator[bytes] | None:
+    def stream_pack(self, pack: PackEntry) -> Generator[bytes, None, None] | None:
         """The pack's bytes as they arrive, under the same rules; None when
-        the source has no use for packs (a folder reads files as fast)."""
+        the source has no use for packs (a folder reads files as fast).
+        A generator: closing it early lets go of the download."""
         ...
 
 
@@ -47,9 +49,12 @@ def install(
     source: BlobSource,
     keyring: keys.Keyring,
     village: str | None = None,
-    etag: str | None = None,
+    validators: tuple[str | None, str | None] = (None, None),
     parallel: int = 1,
 ) -> SyncOutcome:
+    """Install the signed manifest's version. ``validators``: the ETag and
+    Last-Modified the server sent with the manifest, kept for the next
+    poll's conditional request."""
     held = store.current()
     held_version = held.version if held else None
     manifest = verify.check_signed(raw_manifest, signature, keyring)
@@ -63,7 +68,7 @@ def install(
     if held is not None and manifest.version < held.version:
         raise Rejected(f"rollback to v{manifest.version} refused (have v{held.version})")
     if held is not None and manifest.version == held.version:
-        store.remember_etag(held.version, etag)
+        store.remember_validators(held.version, *validators)
         count, size = fetch_missing(store, held, source, parallel)  # repairs a damaged store
         return outcome.up_to_date(held.version, count, size)
     now = store.now()
@@ -79,14 +84,14 @@ def install(
             store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh))
         )
         snapshot = decoding[0].result()
-    if not store.commit(raw_manifest, signature, manifest, etag, media_index):
+    if not store.commit(raw_manifest, signature, manifest, validators, media_index):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
     try:
         store.collect_garbage()
     except (OSError, sqlite3.Error) as exc:
         # The update is in; what it left over goes at the next one.
-        log.warning("store: cannot collect old files now: %s", store_error(exc))
+        log_event(log, "store.not_collected", logging.WARNING, error=store_error(exc))
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
@@ -131,7 +136,7 @@ def fetch_missing(
     taken: list[FileEntry] = []
     pack_problem = manifest.pack_problem() if entries else None
     if pack_problem is not None:
-        log.warning("feed: pack not usable (%s); fetching the blobs one by one", pack_problem)
+        log_event(log, "feed.pack_unusable", logging.WARNING, reason=pack_problem, fetching="the blobs one by one")
     with _Writer(store) as writer:
         if manifest.takes_pack(sum(e.size for e in entries)):
             in_pack = _fetch_pack(manifest, source, store, fresh, announce)
@@ -182,13 +187,13 @@ def _fetch_pack(manifest: Manifest, source: BlobSource, store: Store, fresh: dic
         # Members checked whole before the pack goes wrong are kept: every
         # batch handed over is written before the writing thread ends.
         try:
-            with contextlib.closing(chunks), _Behind(incoming.write, take) as behind:  # type: ignore[arg-type]
+            with contextlib.closing(chunks), _Behind(incoming.write, take) as behind:
                 for chunk in chunks:
                     behind.put(chunk)
                 behind.finish()
             check.finish()
         except (Failed, Rejected) as exc:
-            log.warning("feed: pack not usable (%s); fetching the rest one by one", exc)
+            log_event(log, "feed.pack_unusable", logging.WARNING, reason=exc, fetching="the rest one by one")
         incoming.keep(check.complete)
     return {entry.sha256 for entry, _ in check.complete}
 
@@ -356,15 +361,7 @@ class _Writer:
     def _store_batches(self) -> None:
         finished = False
         while not finished:
-            batch = [self._queue.get()]
-            while batch[-1] is not None and len(batch) < self._BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            if batch[-1] is None:
-                finished = True
-                batch.pop()
+            batch, finished = self._next_batch()
             if self._error is None:
                 try:
                     self._store.put_blobs((entry.sha256, data) for entry, data in batch)
@@ -377,6 +374,21 @@ class _Writer:
             with self._room:
                 self._held -= sum(len(data) for _, data in batch)
                 self._room.notify_all()
+
+    def _next_batch(self) -> tuple[list[tuple[FileEntry, bytes]], bool]:
+        """The blobs waiting, up to ``_BATCH`` (waiting for the first), and
+        whether the end of the blobs (None) came after them."""
+        batch: list[tuple[FileEntry, bytes]] = []
+        item = self._queue.get()
+        while item is not None:
+            batch.append(item)
+            if len(batch) == self._BATCH:
+                return batch, False
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return batch, False
+        return batch, True
 
 
 def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
@@ -399,8 +411,8 @@ def attempt(store: Store, run: Callable[[], SyncOutcome]) -> SyncOutcome:
         store.save_clock()
         store.record(result)
     except (OSError, sqlite3.Error) as exc:
-        log.warning("store: cannot record the outcome: %s", store_error(exc))
-    log.log(logging.INFO if result.ok else logging.WARNING, "feed: %s", result.message)
+        log_event(log, "store.outcome_not_recorded", logging.WARNING, error=store_error(exc))
+    log_event(log, f"sync.{result.kind.value}", logging.INFO if result.ok else logging.WARNING, message=result.message)
     return result
 
 
@@ -418,7 +430,7 @@ def _free_space(store: Store) -> None:
     try:
         store.collect_garbage()
     except (OSError, sqlite3.Error) as exc:
-        log.warning("store: cannot free space: %s", exc)
+        log_event(log, "store.space_not_freed", logging.WARNING, error=exc)
 
 
 def store_error(exc: BaseException) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from kiosk.feed import outcome
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
+from kiosk.ops.logs import log_event
 
-log = logging.getLogger("kiosk.feed")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class SyncWorker(threading.Thread):
     def __init__(
         self,
         sync: Callable[[], SyncOutcome],
-        on_result: Callable[[SyncOutcome], None],
+        on_result: Callable[[SyncOutcome], object],  # what it returns is not used
         policy: RetryPolicy = RetryPolicy(),
         first_delay: float = 0.0,
     ):
@@ -90,7 +91,7 @@ class SyncWorker(threading.Thread):
             try:
                 self._on_result(result)
             except Exception:
-                log.exception("feed: on_result callback failed")
+                log_event(log, "sync.callback_failed", logging.ERROR, exc_info=True)
             delay = self.policy.next_delay(result, self.failures)
 
     def _run_once(self) -> SyncOutcome:
@@ -98,5 +99,5 @@ class SyncWorker(threading.Thread):
             return self._sync()
         except Exception as exc:
             # The thread must outlive any bug in one attempt; the store is untouched.
-            log.exception("feed: sync crashed")
+            log_event(log, "sync.crashed", logging.ERROR, exc_info=True)
             return outcome.failed(f"internal error: {type(exc).__name__}: {exc}", None)

@@ -71,7 +71,7 @@ class Login(enum.Enum):
 @dataclass(frozen=True)
 class LoginResult:
     outcome: Login
-    user: User | None = None
+    user: User | None = None  # exactly when ACCEPTED
     locked_for_s: int = 0
 
 

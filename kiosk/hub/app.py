@@ -40,8 +40,9 @@ from kiosk.hub.feeds import FeedIndex
 from kiosk.hub.store import Store, StoreUnavailable, User
 from kiosk.hub.tokens import bearer_token, token_hash
 from kiosk.ops.heartbeat import MAX_BODY_BYTES
+from kiosk.ops.logs import log_event
 
-log = logging.getLogger("kiosk.hub")
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "hub_session"
 MAX_FORM_BYTES = 16 * 1024
@@ -73,7 +74,7 @@ class Hub:
 
 
 def _refuse(status_code: int, reason: str, terminal: str | None = None) -> Response:
-    log.warning("heartbeat refused: status=%d terminal=%s reason=%s", status_code, terminal or "-", reason)
+    log_event(log, "hub.heartbeat_refused", logging.WARNING, status=status_code, terminal=terminal, reason=reason)
     headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status_code == 401 else None
     if status_code == 503:
         headers = {"Retry-After": RETRY_AFTER_S}
@@ -198,6 +199,7 @@ async def login(request: Request) -> Response:
     target = _safe_next(form.get("next", [target])[0])
     result = await run_in_threadpool(accounts.log_in, hub.store, name, password, hub.now())
     if result.outcome is accounts.Login.ACCEPTED:
+        assert result.user is not None  # an accepted login names its user
         cookie = await run_in_threadpool(accounts.start_session, hub.store, result.user, hub.now(), hub.config.session_hours)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
@@ -209,7 +211,7 @@ async def login(request: Request) -> Response:
             secure=request.url.scheme == "https",
         )
         return response
-    log.warning("login refused: user=%s outcome=%s", name, result.outcome.value)
+    log_event(log, "hub.login_refused", logging.WARNING, user=name, outcome=result.outcome.value)
     if result.outcome is accounts.Login.LOCKED:
         message = f"连续输错密码 {accounts.MAX_FAILURES} 次，此账号已锁定，请 {status.duration(result.locked_for_s)}后再试"
         return pages.render(request, "login.html", status_code=429, next=target, message=message, name=name)
@@ -241,9 +243,9 @@ async def _prune_hourly(hub: Hub) -> None:
         try:
             removed = await run_in_threadpool(hub.prune)
             if removed:
-                log.info("pruned %d heartbeats older than %d days", removed, hub.config.keep_days)
+                log_event(log, "hub.pruned", heartbeats=removed, older_than_days=hub.config.keep_days)
         except StoreUnavailable as exc:
-            log.warning("prune skipped: %s", exc)
+            log_event(log, "hub.prune_skipped", logging.WARNING, error=exc)
         await asyncio.sleep(PRUNE_EVERY_S)
 
 

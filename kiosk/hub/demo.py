@@ -161,6 +161,7 @@ def backfill(store: Store, terminal: DemoTerminal, manifest: Manifest, now: int,
             if views
             else []
         )
+        sync_at = int(sync.at.timestamp())
         beat = Beat(
             received_at=at,
             sent_at=at,
@@ -174,12 +175,12 @@ def backfill(store: Store, terminal: DemoTerminal, manifest: Manifest, now: int,
             data_stale=at >= manifest.expires_at.timestamp(),
             sync_outcome=sync.kind,
             sync_message=sync.message,
-            sync_at=int(sync.at.timestamp()),
+            sync_at=sync_at,
             sync_version=sync.version,
             dropped_periods=0,
             dropped_views=0,
         )
-        error = SyncError(beat.sync_at, sync.kind, sync.message) if sync.kind in ("failed", "rejected") else None
+        error = SyncError(sync_at, sync.kind, sync.message) if sync.kind in ("failed", "rejected") else None
         store.record_heartbeat(terminal.id, beat, periods, error)
 
 
@@ -248,8 +249,8 @@ def start_demo(work: Path, listen: str) -> tuple[HubServer, list[LiveTerminal], 
         backfill(store, terminal, held[terminal.village][0], int(now.timestamp()), config.zone, rng)
     server = HubServer(create_app(Hub(store, config)), config, host=host, port=int(port)).start()
     live = [LiveTerminal(t, held[t.village][0], issued[t.id], server.url, work / "terminals" / t.id) for t in TERMINALS if not t.silent_h]
-    for terminal in live:
-        terminal.worker.start()
+    for running in live:
+        running.worker.start()
     return server, live, store
 
 

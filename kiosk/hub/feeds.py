@@ -19,8 +19,9 @@ from pathlib import Path
 from kiosk import decode
 from kiosk.decode import FeedError
 from kiosk.feed.manifest import MANIFEST_NAME, BadManifest, blob_path, decode_manifest
+from kiosk.ops.logs import log_event
 
-log = logging.getLogger("kiosk.hub")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _read(tree: Path) -> FeedInfo | None:
         entry = next((e for e in manifest.files if e.name == decode.VILLAGE_DOC), None)
         village = decode.decode_document(decode.VILLAGE_DOC, (tree / blob_path(entry.sha256)).read_bytes()).village if entry else None
     except (OSError, BadManifest, FeedError) as exc:
-        log.warning("feed %s cannot be read: %s", tree, exc)
+        log_event(log, "hub.feed_unreadable", logging.WARNING, feed=tree, error=exc)
         return None
     return FeedInfo(
         village=manifest.village,

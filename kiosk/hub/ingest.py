@@ -51,8 +51,8 @@ def decode_heartbeat(body: bytes) -> Heartbeat:
     return heartbeat
 
 
-def _seconds(moment: dt.datetime | None) -> int | None:
-    return int(moment.timestamp()) if moment is not None else None
+def _seconds(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
 
 
 def _day(start: dt.datetime, received: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
@@ -70,8 +70,8 @@ def beat_of(heartbeat: Heartbeat, received_at: int) -> Beat:
         system_uptime_s=heartbeat.system_uptime_s,
         disk_free_bytes=heartbeat.disk_free_bytes,
         data_version=data.version if data else None,
-        data_generated_at=_seconds(data.generated_at) if data else None,
-        data_expires_at=_seconds(data.expires_at) if data else None,
+        data_generated_at=_seconds(data.generated_at) if data and data.generated_at else None,
+        data_expires_at=_seconds(data.expires_at) if data and data.expires_at else None,
         data_stale=bool(data and data.stale),
         sync_outcome=sync.outcome[:64] if sync else None,
         sync_message=sync.message[:MAX_TEXT] if sync else None,

@@ -89,21 +89,22 @@ def history_rows(beats: Sequence[Beat], now: int, zone: zoneinfo.ZoneInfo) -> li
         )
 
     for beat in reversed(beats):  # oldest first
-        previous = run[-1] if run else None
-        gap = previous is not None and beat.received_at - previous.received_at > GAP_S
-        if run and (gap or _run_key(beat) != _run_key(previous)):
-            close_run()
-            run, restarts = [], 0
-        if gap:
-            rows.append(
-                HistoryRow(
-                    start=status.clock(previous.received_at, zone, now),
-                    end=status.clock(beat.received_at, zone, now),
-                    gap=f"没有上报 {status.duration(beat.received_at - previous.received_at)}",
+        if run:
+            previous = run[-1]
+            silence = beat.received_at - previous.received_at
+            if silence > GAP_S or _run_key(beat) != _run_key(previous):
+                close_run()
+                run, restarts = [], 0
+            if silence > GAP_S:
+                rows.append(
+                    HistoryRow(
+                        start=status.clock(previous.received_at, zone, now),
+                        end=status.clock(beat.received_at, zone, now),
+                        gap=f"没有上报 {status.duration(silence)}",
+                    )
                 )
-            )
-        if previous is not None and beat.uptime_s < previous.uptime_s:
-            restarts += 1  # the kiosk's uptime went back: it started again in between
+            if beat.uptime_s < previous.uptime_s:
+                restarts += 1  # the kiosk's uptime went back: it started again in between
         run.append(beat)
     if run:
         close_run()

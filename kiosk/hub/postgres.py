@@ -18,7 +18,7 @@ import psycopg_pool
 from kiosk.hub.store import Store, StoreError, StoreUnavailable, Tx
 
 POOL_SIZE = 10
-CONNECT_TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 10  # whole seconds: libpq reads connect_timeout as an integer
 
 
 @functools.lru_cache(maxsize=256)
@@ -68,4 +68,4 @@ def _without_password(url: str) -> str:
     except psycopg.ProgrammingError:
         return "(unparsable URL)"
     info.pop("password", None)
-    return psycopg.conninfo.make_conninfo(**info)
+    return psycopg.conninfo.make_conninfo("", **info)

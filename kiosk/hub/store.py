@@ -211,6 +211,13 @@ def township_of(village: str) -> str:
     return village[:9]
 
 
+def _terminal(row: Sequence) -> Terminal:
+    """A terminal from its columns followed by its latest heartbeat's (NULL when it has none)."""
+    split = len(_TERMINAL_COLUMNS)
+    values = dict(zip(_TERMINAL_COLUMNS, row[:split], strict=True))
+    return Terminal(**values, beat=_beat(row[split:]) if row[split] is not None else None)
+
+
 def _beat(row: Sequence) -> Beat:
     values = dict(zip(_BEAT_COLUMNS, row, strict=False))
     values["data_stale"] = bool(values["data_stale"])
@@ -229,6 +236,14 @@ class Tx:
 
     def one(self, sql: str, params: Sequence = ()) -> tuple | None:
         return self.run(sql, params).fetchone()
+
+    def only(self, sql: str, params: Sequence = ()) -> tuple:
+        """The row a statement always gives (INSERT ... RETURNING, a row
+        this transaction made sure of)."""
+        row = self.one(sql, params)
+        if row is None:
+            raise StoreError(f"no row where there must be one: {sql}")
+        return row
 
     def all(self, sql: str, params: Sequence = ()) -> list[tuple]:
         return self.run(sql, params).fetchall()
@@ -258,7 +273,7 @@ class Store(abc.ABC):
                 if statement.strip():
                     tx.run(statement)
             tx.run("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO NOTHING", (str(SCHEMA_VERSION),))
-            (version,) = tx.one("SELECT value FROM meta WHERE key = 'schema'")
+            (version,) = tx.only("SELECT value FROM meta WHERE key = 'schema'")
         if int(version) != SCHEMA_VERSION:
             raise StoreError(f"the database has schema {version}; this hub knows {SCHEMA_VERSION}")
 
@@ -308,8 +323,7 @@ class Store(abc.ABC):
             f"WHERE {where} ORDER BY t.village, t.id",
             params,
         )
-        split = len(_TERMINAL_COLUMNS)
-        return [Terminal(*row[:split], beat=_beat(row[split:]) if row[split] is not None else None) for row in rows]
+        return [_terminal(row) for row in rows]
 
     def terminal(self, terminal_id: str) -> Terminal | None:
         with self.transaction() as tx:
@@ -354,7 +368,7 @@ class Store(abc.ABC):
                 "periods_new": len(new),
                 "periods_repeated": len(periods) - len(new),
             }
-            (beat_id,) = tx.one(
+            (beat_id,) = tx.only(
                 f"INSERT INTO heartbeats (terminal_id, {', '.join(_BEAT_COLUMNS)}) "
                 f"VALUES (?, {', '.join('?' for _ in _BEAT_COLUMNS)}) RETURNING id",
                 (terminal_id, *(values[name] for name in _BEAT_COLUMNS)),

@@ -124,13 +124,14 @@ class Asker:
         parse: Callable[[str], T],
         default: T | None = None,
         shown_default: str | None = None,
-        required: bool = True,
         secret: bool = False,
-    ) -> T | None:
+    ) -> T:
+        """``given`` parsed, else the answer to the question, else ``default``;
+        with no default an answer is required."""
         if given is not None:
             return parse(given)
         if not self.interactive:
-            if default is None and required:
+            if default is None:
                 raise ProvisionError(f"missing {flag} (no terminal to ask on; pass it, or run interactively)")
             return default
         hint = shown_default if shown_default is not None else (str(default) if default is not None else "")
@@ -138,7 +139,7 @@ class Asker:
         while True:
             text = self._read(prompt, secret).strip()
             if not text:
-                if default is not None or not required:
+                if default is not None:
                     return default
                 self._say("  an answer is needed")
                 continue

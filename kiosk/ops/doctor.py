@@ -233,8 +233,9 @@ def check_config(t: Terminal) -> Check:
     feed = t.config.feed
     if not t.config.uses_platform:
         return _fail("config", f"{path}: no platform or village set: the kiosk shows the demo village", "run: village-kiosk provision")
-    if feed.refuses():
-        return _fail("config", feed.refuses(), "use the https address, or provision with --allow-http")
+    refusal = feed.refuses()
+    if refusal is not None:
+        return _fail("config", refusal, "use the https address, or provision with --allow-http")
     if not feed.platform.startswith(("https://", "http://")):
         return _fail("config", f"platform {feed.platform!r} is not an http(s) URL", "provision again with --platform https://…")
     missing = [name for name, ok in (("PIN", is_pin_hash(t.config.terminal.pin_hash)), ("token", bool(t.config.terminal.token))) if not ok]

@@ -46,7 +46,7 @@ from kiosk.ops.usage import MAX_KEYS, UsageCounter, UsageCounts
 if TYPE_CHECKING:  # the client itself is imported when a report goes out, not at the kiosk's start
     import httpx
 
-log = logging.getLogger("kiosk.ops")
+log = logging.getLogger(__name__)
 
 BODY_FORMAT = 1
 MAX_PERIODS = 500  # undelivered periods kept (at 5 minutes: 41 hours of steady use)
@@ -262,7 +262,7 @@ class HeartbeatReporter:
         try:
             return self.status_provider()
         except Exception:
-            log.exception("heartbeat: the status provider failed")
+            log_event(log, "heartbeat.status_failed", logging.ERROR, exc_info=True)
             return TerminalStatus()
 
     def _disk_free(self) -> int | None:
@@ -302,7 +302,9 @@ class HeartbeatReporter:
     def _batch(self) -> tuple[list[str], list[Period]]:
         """The oldest pending periods that fit one request (at least one),
         with their keys in the state."""
-        keys, periods, size = [], [], 0
+        keys: list[str] = []
+        periods: list[Period] = []
+        size = 0
         for key in self._period_keys()[:MAX_BATCH]:
             raw = self.state.get(key, retry=True)
             if raw is None:
@@ -333,12 +335,12 @@ class HeartbeatReporter:
             try:
                 result = self._tick()
             except Exception as exc:  # a bug here must not stop the worker or the UI
-                log.exception("heartbeat: tick failed")
+                log_event(log, "heartbeat.tick_failed", logging.ERROR, exc_info=True)
                 result = HeartbeatResult(self._now(), False, f"internal error: {type(exc).__name__}: {exc}")
             try:
                 self.state.set(LAST_RESULT, msgspec.msgpack.encode(result), retry=True)
             except Exception:
-                log.exception("heartbeat: cannot record the result")
+                log_event(log, "heartbeat.result_not_recorded", logging.ERROR, exc_info=True)
             return result
 
     def _tick(self) -> HeartbeatResult:
@@ -346,6 +348,7 @@ class HeartbeatReporter:
         refusal = self._refusal()
         if refusal:
             return HeartbeatResult(self._now(), False, refusal)
+        assert self.url is not None  # _refusal names a missing url
         keys, periods = self._batch()
         dropped = self.dropped_periods()
         body = msgspec.json.encode(self.build(periods, dropped))
@@ -409,7 +412,7 @@ class HeartbeatWorker(threading.Thread):
         try:
             self.reporter.flush()
         except Exception:
-            log.exception("heartbeat: cannot keep the usage counts")
+            log_event(log, "usage.not_kept", logging.ERROR, exc_info=True)
 
     def stop(self, timeout: float | None = None) -> None:
         self.stop_event.set()

@@ -4,13 +4,15 @@ is the commands' own: ``sync`` prints one outcome line there).
 Every record becomes one ``key=value`` line (or one JSON object with
 ``json=True``)::
 
-    ts=2025-03-01T08:30:00Z level=info logger=kiosk.ops event=heartbeat.sent periods=2 status=204
+    ts=2025-03-01T08:30:00Z level=info logger=kiosk.ops.heartbeat event=heartbeat.sent status=204 periods=2
 
-Code logs events with ``log_event(logger, "heartbeat.sent", periods=2)``;
-plain ``logger.info("feed: %s", ...)`` lines from other modules come out
-as ``msg="..."``. Secrets never reach the journal: fields whose name says
-token, PIN, password, secret or authorization are masked, and so are
-bearer tokens, ``token=...`` pairs and passwords in URLs inside messages
+Our code logs events, never sentences: each module has
+``log = logging.getLogger(__name__)`` and calls
+``log_event(log, "heartbeat.sent", status=204, periods=2)``. Plain
+``logger.info("...")`` lines from libraries (Kivy, httpx, uvicorn) come
+out as ``msg="..."``. Secrets never reach the journal: fields whose name
+says token, PIN, password, secret or authorization are masked, and so are
+bearer tokens, ``token=...`` pairs and passwords in URLs inside any text
 (the journal is readable by technicians and often copied into tickets).
 """
 
@@ -44,15 +46,26 @@ def redact_text(text: str) -> str:
 
 
 def redact_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: MASK if _SECRET_NAME.search(key) and value not in (None, "") else (redact_text(value) if isinstance(value, str) else value)
-        for key, value in fields.items()
-    }
+    return {key: MASK if _SECRET_NAME.search(key) and value not in (None, "") else _redact_value(value) for key, value in fields.items()}
 
 
-def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, **fields: Any) -> None:
-    """Log one event with its fields (rendered as key=value, never interpolated)."""
-    logger.log(level, event, extra={_FIELDS: {"event": event, **fields}})
+def _redact_value(value: Any) -> Any:
+    """Numbers, booleans and None as they are; anything else (an exception,
+    a path) as its text, redacted: an error message may quote a URL."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return redact_text(str(value))
+
+
+def log_event(logger: logging.Logger, event: str, level: int = logging.INFO, *, exc_info: bool = False, **fields: Any) -> None:
+    """Log one event, ``area.what_happened``, with its fields (values are
+    rendered, never interpolated into a sentence); ``exc_info``: with the
+    traceback of the exception being handled."""
+    if not logger.isEnabledFor(level):
+        return
+    fields = {"event": event, **fields}
+    # The message other handlers (pytest's, Kivy's) show: the same line, redacted.
+    logger.log(level, _key_values(redact_fields(fields)), extra={_FIELDS: fields}, exc_info=exc_info, stacklevel=2)
 
 
 def _record_fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -76,9 +89,13 @@ def _kv_value(value: Any) -> str:
     return text
 
 
+def _key_values(fields: dict[str, Any]) -> str:
+    return " ".join(f"{key}={_kv_value(value)}" for key, value in fields.items())
+
+
 class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return " ".join(f"{key}={_kv_value(value)}" for key, value in _record_fields(record).items())
+        return _key_values(_record_fields(record))
 
 
 class JsonFormatter(logging.Formatter):

@@ -24,6 +24,8 @@ import functools
 import gc
 import logging
 
+from kiosk.ops.logs import log_event
+
 log = logging.getLogger(__name__)
 
 # Young collections between two automatic full ones (CPython's default: 10).
@@ -43,7 +45,7 @@ def settle_collector() -> None:
     gc.freeze()
     young, middle, _full = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
-    log.info("event=collector_settled frozen=%d", gc.get_freeze_count())
+    log_event(log, "memory.collector_settled", frozen=gc.get_freeze_count())
 
 
 @functools.cache
@@ -54,7 +56,7 @@ def _malloc_trim():
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
         trim = None
     if trim is None:
-        log.info("event=memory_trim_unavailable")
+        log_event(log, "memory.trim_unavailable")
     return trim
 
 

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import diskcache
 
 from kiosk.config import Config
+from kiosk.ops.logs import log_event
 from kiosk.ops.state import open_configured_state
 from kiosk.secret_hash import hash_secret, is_secret_hash, verify_secret
 
-log = logging.getLogger("kiosk.ops")
+log = logging.getLogger(__name__)
 
 MIN_DIGITS, MAX_DIGITS = 4, 12
 MAX_FAILURES = 5
@@ -102,7 +103,7 @@ class PinGuard:
         try:
             state = open_configured_state(config)
         except _STATE_ERRORS as exc:
-            log.warning("pin: the lock-out state cannot be opened (%s); kept in memory", exc)
+            log_event(log, "pin.state_not_opened", logging.WARNING, error=exc, using="memory")
             state = None
         return cls(config.terminal.pin_hash, state, clock)
 
@@ -117,7 +118,7 @@ class PinGuard:
                 failures, locked_until = self._state.get(_STATE_KEY, self._memory, retry=True)
                 return int(failures), float(locked_until)
             except _STATE_ERRORS as exc:
-                log.warning("pin: cannot read the lock-out state (%s); using memory", exc)
+                log_event(log, "pin.state_not_read", logging.WARNING, error=exc, using="memory")
         return self._memory
 
     def _save(self, failures: int, locked_until: float) -> None:
@@ -126,7 +127,7 @@ class PinGuard:
             try:
                 self._state.set(_STATE_KEY, self._memory, retry=True)
             except _STATE_ERRORS as exc:
-                log.warning("pin: cannot write the lock-out state (%s); kept in memory", exc)
+                log_event(log, "pin.state_not_written", logging.WARNING, error=exc, using="memory")
 
     @contextlib.contextmanager
     def _transaction(self):
@@ -137,12 +138,12 @@ class PinGuard:
             try:
                 stack.enter_context(self._state.transact(retry=True))
             except _STATE_ERRORS as exc:
-                log.warning("pin: no lock-out transaction (%s)", exc)
+                log_event(log, "pin.no_transaction", logging.WARNING, error=exc)
         try:
             with stack:
                 yield
         except _STATE_ERRORS as exc:  # COMMIT refused by a full disk: the memory has it
-            log.warning("pin: cannot end the lock-out transaction (%s)", exc)
+            log_event(log, "pin.transaction_not_ended", logging.WARNING, error=exc)
 
     def locked_for(self) -> float:
         """Seconds until the PIN can be tried again (0 when it can now)."""
@@ -168,7 +169,7 @@ class PinGuard:
             failures += 1
             if failures >= self.max_failures:
                 self._save(0, now + self.lock_s)
-                log.warning("pin: %d wrong PINs in a row; locked for %.0f s", failures, self.lock_s)
+                log_event(log, "pin.locked", logging.WARNING, wrong_in_a_row=failures, locked_s=self.lock_s)
                 return PinResult(PinOutcome.LOCKED, locked_for_s=self.lock_s)
             self._save(failures, 0.0)
             return PinResult(PinOutcome.REJECTED, tries_left=self.max_failures - failures)

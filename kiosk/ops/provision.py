@@ -158,18 +158,14 @@ def _collect(args, target: Target, asker: Asker) -> tuple[Config, list[Ed25519Pu
     kept_id = base.terminal.id if existing and base.terminal.id != _DEFAULT_TERMINAL_ID else None
     terminal_id = asker.value("Terminal id", "--terminal-id", args.terminal_id, parse_terminal_id, kept_id or new_terminal_id(village))
     pin_hash = _pin_hash(args.pin, base.terminal.pin_hash, asker)
-    token = (
-        asker.value(
-            "Terminal token from the platform",
-            "--token",
-            args.token,
-            parse_token,
-            base.terminal.token or None,
-            shown_default="blank keeps the current one" if base.terminal.token else "blank: no heartbeat",
-            required=False,
-            secret=True,
-        )
-        or ""
+    token = asker.value(
+        "Terminal token from the platform",
+        "--token",
+        args.token,
+        parse_token,
+        base.terminal.token,  # may be blank: a terminal without a token sends no heartbeat
+        shown_default="blank keeps the current one" if base.terminal.token else "blank: no heartbeat",
+        secret=True,
     )
     rotation = asker.value(
         "Screen rotation, degrees clockwise (0/90/180/270)", "--rotation", args.rotation, parse_rotation, base.display.rotation
@@ -199,9 +195,10 @@ def _pin_hash(given: str | None, current: str, asker: Asker) -> str:
     if given is not None:
         pin = parse_pin(given)
     elif asker.interactive:
-        pin = asker.new_pin("Technician PIN (4-12 digits)", " (blank keeps the current one)" if current else "")
-        if pin is None:
+        typed = asker.new_pin("Technician PIN (4-12 digits)", " (blank keeps the current one)" if current else "")
+        if typed is None:
             return current
+        pin = typed
     elif current:
         return current
     else:

@@ -24,7 +24,9 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 
-log = logging.getLogger("kiosk.ops")
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 
 def _address(raw: str) -> str:
@@ -69,7 +71,7 @@ class Notifier:
             self._socket.sendto("\n".join(assignments).encode("utf-8"), socket.MSG_DONTWAIT, self.address)
         except OSError as exc:
             if not self._warned:  # once: the UI calls this every few seconds
-                log.warning("systemd notify to %r failed: %s", self.address, exc)
+                log_event(log, "watchdog.notify_failed", logging.WARNING, address=self.address, error=exc)
                 self._warned = True
             self.close()
             return False
@@ -118,10 +120,11 @@ class WatchdogPinger:
 
     def beat(self) -> bool:
         """Tell systemd the UI loop is alive. True when a ping was sent."""
-        if not self.enabled:
+        timeout = self.timeout
+        if timeout is None or not self.notifier.enabled:  # not self.enabled, spelled out for the type checker
             return False
         now = self._clock()
-        if self._last_ping is not None and now - self._last_ping < self.timeout / 10:
+        if self._last_ping is not None and now - self._last_ping < timeout / 10:
             return False
         if self.notifier.send("WATCHDOG=1"):
             self._last_ping = now

@@ -24,8 +24,11 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from typing import IO
 
-log = logging.getLogger("kiosk.speech")
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
 
 VOICE = "cmn-latn-pinyin"
 ELDER_SPEED = 140  # words per minute; espeak-ng's default 175 is too fast for many elders
@@ -45,16 +48,16 @@ class SpeechEngine:
         """An engine when espeak-ng with the pinyin voice is installed, else None."""
         executable = shutil.which("espeak-ng")
         if executable is None:
-            log.info("read-aloud off: espeak-ng is not installed")
+            log_event(log, "read_aloud.off", reason="espeak-ng is not installed")
             return None
         try:
             probe = subprocess.run([executable, "--voices=cmn"], capture_output=True, text=True, timeout=_PROBE_TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            log.warning("read-aloud off: %s --voices failed: %s", executable, exc)
+            log_event(log, "read_aloud.off", logging.WARNING, reason="--voices failed", espeak=executable, error=exc)
             return None
         voices = {line.split()[1] for line in probe.stdout.splitlines()[1:] if len(line.split()) > 1}
         if VOICE not in voices:
-            log.info("read-aloud off: espeak-ng at %s has no %s voice", executable, VOICE)
+            log_event(log, "read_aloud.off", reason="no such voice", espeak=executable, voice=VOICE)
             return None
         return cls(executable, speed=speed)
 
@@ -68,20 +71,21 @@ class SpeechEngine:
         try:
             process = subprocess.Popen(self._command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         except OSError as exc:  # uninstalled since detect(): say so, not crash
-            log.warning("read-aloud failed: %s", exc)
+            log_event(log, "read_aloud.failed", logging.WARNING, error=exc)
             self._failure = str(exc)
             return
         self._process = process
+        assert process.stdin is not None and process.stderr is not None  # both piped
         # Converting a long notice takes a moment, and espeak-ng reads its
         # input only as fast as it speaks (a long text does not fit the
         # pipe's buffer): both happen in a thread, not in the caller's.
-        threading.Thread(target=_feed, args=(process, text), daemon=True).start()
-        threading.Thread(target=self._watch, args=(process,), daemon=True).start()
+        threading.Thread(target=_feed, args=(process.stdin, text), daemon=True).start()
+        threading.Thread(target=self._watch, args=(process, process.stderr), daemon=True).start()
 
-    def _watch(self, process: subprocess.Popen[bytes]) -> None:
-        complaint = _complaint(process.stderr.read().decode(errors="replace"))
+    def _watch(self, process: subprocess.Popen[bytes], stderr: IO[bytes]) -> None:
+        complaint = _complaint(stderr.read().decode(errors="replace"))
         if complaint and (self._process is None or process is self._process):  # not one replaced since
-            log.warning("read-aloud: cannot play: %s", complaint)
+            log_event(log, "read_aloud.cannot_play", logging.WARNING, reason=complaint)
             self._failure = complaint
 
     def take_failure(self) -> str | None:
@@ -134,12 +138,12 @@ def _complaint(stderr: str) -> str | None:
     return f"{own} ({alsa})" if alsa else own
 
 
-def _feed(process: subprocess.Popen[bytes], text: str) -> None:
+def _feed(stdin: IO[bytes], text: str) -> None:
     # pypinyin is imported on the first reading, not with the kiosk.
     from kiosk.speech.pinyin import to_pinyin
 
     try:
-        with process.stdin:
-            process.stdin.write(to_pinyin(text).encode())
+        with stdin:
+            stdin.write(to_pinyin(text).encode())
     except OSError:  # BrokenPipeError: stopped before it had read everything
         pass

@@ -59,7 +59,7 @@ def _positive_words(number: int) -> str:
 
 def _section_words(number: int) -> str:
     """Words for 1..9999, with inner zeros as one 零."""
-    words = []
+    words: list[str] = []
     pending_zero = False
     for digit_char, unit in zip(f"{number:04d}", _SECTION_UNITS, strict=False):
         digit = int(digit_char)

@@ -20,6 +20,7 @@ import re
 from pypinyin import Style, lazy_pinyin
 
 from kiosk import phrases
+from kiosk.ops.logs import log_event
 from kiosk.speech.numbers import spoken_numbers
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _tone_readings(runs: list[str]) -> list[list[str]]:
     try:
         return phrases.readings(runs, "tone")
     except phrases.PhraseError as exc:
-        log.warning("event=read_aloud_phrases_unavailable %s", exc)
+        log_event(log, "read_aloud.phrases_unavailable", logging.WARNING, error=exc)
         return [lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True) for run in runs]
 
 

@@ -16,12 +16,13 @@ import diskcache
 from kivy.clock import Clock
 
 from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStatus
+from kiosk.ops.logs import log_event
 from kiosk.ops.memory import release_free_memory
 from kiosk.ops.usage import UsageCounter
 from kiosk.ops.watchdog import WatchdogPinger
 from screens.uix.widgets import after_next_frame
 
-log = logging.getLogger("village_kiosk.operations")
+log = logging.getLogger(__name__)
 
 # Seconds without a new screen before freed memory is handed back: the
 # collection and trim take tens of ms, so not between two quick taps.
@@ -59,7 +60,7 @@ class Operations:
             reporter = HeartbeatReporter(config, config.feed.store, lambda: TerminalStatus.from_store(live.store), self.usage)
         except (OSError, sqlite3.Error, diskcache.Timeout) as exc:
             # A full disk: the kiosk goes on; the heartbeat starts once there is room.
-            log.warning("event=heartbeat_not_started reason=%s retry_s=%d", exc, HEARTBEAT_RETRY_S)
+            log_event(log, "heartbeat.not_started", logging.WARNING, reason=exc, retry_s=HEARTBEAT_RETRY_S)
             self._retry = Clock.schedule_once(self._start_heartbeat, HEARTBEAT_RETRY_S)
             return
         self._heartbeat = HeartbeatWorker(reporter, config.heartbeat.interval_s)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.ops.logs import log_event
 from kiosk.privacy import public_numbers
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine, spoken_text
 from screens.shell.registry import ScreenName
 
-log = logging.getLogger("village_kiosk.read_aloud")
+log = logging.getLogger(__name__)
 
 _LOOKUPS = {
     ScreenName.POWER_DETAIL: lambda s, p: s.power_item(p["item_id"]),
@@ -44,19 +45,21 @@ class ReadAloud:
     def __init__(self, engine: SpeechEngine | None):
         self.engine = engine
         if engine is None:
-            log.info("event=read_aloud_unavailable reason=no espeak-ng with the cmn-latn-pinyin voice")
+            log_event(log, "read_aloud.unavailable", reason="no espeak-ng with the cmn-latn-pinyin voice")
 
     @property
     def available(self) -> bool:
         return self.engine is not None
 
-    def text_for(self, snapshot: Snapshot, name: ScreenName, params: dict) -> str | None:
+    def text_for(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> str | None:
+        if snapshot is None:  # no data yet: nothing to read
+            return None
         record = record_on_screen(snapshot, name, params)
         if record is None:
             return None
         return spoken_text(record, public_numbers(snapshot.complaint.hotlines))
 
-    def toggle(self, snapshot: Snapshot, name: ScreenName, params: dict) -> bool:
+    def toggle(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> bool:
         """Start reading the screen's record, or stop; True when now reading."""
         if self.engine is None:
             return False

@@ -10,10 +10,11 @@ from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import ObjectProperty
 
+from kiosk.ops.logs import log_event
 from kiosk.search import SearchIndex
 from kiosk.snapshot import Snapshot
 
-log = logging.getLogger("village_kiosk.search")
+log = logging.getLogger(__name__)
 
 
 class SearchService(EventDispatcher):
@@ -53,7 +54,7 @@ class SearchService(EventDispatcher):
             try:
                 index = SearchIndex.build(snapshot)
             except Exception:  # a search that fails must not take the terminal down
-                log.exception("event=search_index_failed")
+                log_event(log, "search.index_failed", logging.ERROR, exc_info=True)
                 return
             Clock.schedule_once(lambda _dt: self._ready(generation, index))
 

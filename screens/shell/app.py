@@ -23,6 +23,7 @@ from kiosk.decode import FeedError
 from kiosk.idle import IdlePolicy, NightSchedule
 from kiosk.images import ImageWorker, ThumbnailCache
 from kiosk.live import LiveData
+from kiosk.ops.logs import log_event
 from kiosk.ops.memory import settle_collector
 from kiosk.ops.pin import PinGuard
 from kiosk.snapshot import Snapshot
@@ -38,7 +39,7 @@ from screens.shell.theme import Theme
 from screens.uix.dialogs.technician import CornerTaps, PinPad, TechnicianPanel
 from screens.uix.widgets import after_next_frame
 
-log = logging.getLogger("village_kiosk.app")
+log = logging.getLogger(__name__)
 # The benchmark's cold-start probe: when set, the wall-clock time of the
 # first frame on screen is written to this file (see tooling.bench).
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"
@@ -164,14 +165,21 @@ class KioskApp(App):
         # hurrying back, not a technician (it is greyed out on home).
         back = self.root.ids.back
         on_button = not back.disabled and back.collide_point(*back.to_widget(*touch.pos))
-        self.corner.touch(touch.x, touch.y, *Window.size, on_button=on_button)
+        width, height = Window.size
+        self.corner.touch(touch.x, touch.y, width, height, on_button=on_button)
 
     def on_start(self) -> None:
         self.operations.start()
         # The home screen first: the search index and the sync client
         # (imports, key loading, a thread) would delay it by a tenth of a second.
-        after_next_frame(lambda: (settle_collector(), self.search.start(), self._start_sync()))
+        after_next_frame(self._after_first_frame)
         Clock.schedule_interval(self.data.update_status, 60)  # data ages while on show
+
+    def _after_first_frame(self) -> None:
+        settle_collector()
+        self.search.start()
+        self._start_sync()
+        self.live.make_font_subset()
 
     def _start_sync(self) -> None:
         # Outcomes arrive on the sync thread; the UI is only touched from its own.
@@ -185,6 +193,7 @@ class KioskApp(App):
         self.live = live
         self.data.live = live
         self.data.set_snapshot(live.snapshot)
+        assert self.nav is not None  # built: its screens are what switches
         self.nav.reset(ScreenName.HOME if live.snapshot is not None else ScreenName.NO_DATA)
         self._start_sync()
 
@@ -194,16 +203,17 @@ class KioskApp(App):
         self.images.close()
 
     def on_sync(self, outcome) -> None:
-        log.info("event=sync_outcome outcome=%s", outcome.message)
+        log_event(log, "app.sync_outcome", outcome=outcome.message)
         snapshot = self.live.accept(outcome)
         if snapshot is not None:
             self.replace_snapshot(snapshot)
+            self.live.make_font_subset()  # new data may bring new characters
         else:
             self.data.update_status()
 
     def open_technician_menu(self) -> None:
         if not self.kiosk_config.terminal.pin_hash:
-            log.info("event=technician_menu_refused reason=no PIN provisioned")
+            log_event(log, "technician.menu_refused", reason="no PIN provisioned")
             return
         PinPad(PinGuard.from_config(self.kiosk_config), on_accepted=self._open_technician_panel).open(animation=False)
 
@@ -224,7 +234,7 @@ class KioskApp(App):
         return message
 
     def exit_to_desktop(self) -> str:
-        log.info("event=exit_to_desktop")
+        log_event(log, "app.exit_to_desktop")
         # The kiosk service treats this status as "stopped on purpose" and
         # does not restart the kiosk (RestartPreventExitStatus).
         Clock.schedule_once(lambda _dt: self.stop(), 0)
@@ -232,6 +242,7 @@ class KioskApp(App):
         return "正在退出……"
 
     def toggle_reading(self) -> None:
+        assert self.nav is not None  # built: the read-aloud button is on screen
         name, params = self.nav.current
         self.root.reading = self.read_aloud.toggle(self.data.snapshot, name, params)
 
@@ -263,7 +274,7 @@ class KioskApp(App):
         try:
             snapshot = load()
         except FeedError as exc:
-            log.warning("village data rejected, keeping version on screen: %s", exc)
+            log_event(log, "data.rejected", logging.WARNING, error=exc, showing="the version on screen")
             return str(exc)
         self.replace_snapshot(snapshot)
         return None

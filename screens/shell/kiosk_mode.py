@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import signal
 import time
+from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -20,9 +21,10 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.modalview import ModalView
 
 from kiosk.idle import IdlePhase, IdlePolicy, IdleTracker, NightSchedule
+from kiosk.ops.logs import log_event
 from screens.shell.registry import ScreenName
 
-log = logging.getLogger("village_kiosk.kiosk_mode")
+log = logging.getLogger(__name__)
 
 
 def lock_down(window=Window) -> None:
@@ -34,7 +36,7 @@ def lock_down(window=Window) -> None:
 
 
 def _refuse_close(*_args, **_kwargs) -> bool:
-    log.info("event=close_refused")
+    log_event(log, "app.close_refused")
     return True
 
 
@@ -47,7 +49,7 @@ def stop_on_terminate(app) -> None:
     runs), from the main thread."""
 
     def terminate(signum, _frame) -> None:
-        log.info("event=stop_requested signal=%s", signal.Signals(signum).name)
+        log_event(log, "app.stop_requested", signal=signal.Signals(signum).name)
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
     signal.signal(signal.SIGTERM, terminate)
@@ -69,7 +71,7 @@ class IdleWatcher:
         self.wall_clock = dt.datetime.now  # local time of day, for quiet hours
         self.tracker = IdleTracker(policy, clock())
         self.overlay = CountdownOverlay()
-        self.reset_hooks = []  # callables run on reset (e.g. stop reading aloud)
+        self.reset_hooks: list[Callable[[], object]] = []  # run on reset (e.g. stop reading aloud)
         # Bound callbacks run before the window hands the touch to widgets,
         # so a waking touch can be stopped here.
         Window.fbind("on_touch_down", self._on_touch_down)
@@ -93,7 +95,7 @@ class IdleWatcher:
         self._show_countdown(view.seconds_left if view.phase is IdlePhase.ASKING else 0)
         if view.phase is IdlePhase.ATTRACT and self.app.data.snapshot is not None:
             if self.app.nav.current[0] is not ScreenName.ATTRACT:
-                log.info("event=attract")
+                log_event(log, "app.attract")
                 self.app.nav.home()
                 self.app.nav.go(ScreenName.ATTRACT)
                 # Nobody is here: wait for the next villager at base memory.
@@ -102,7 +104,7 @@ class IdleWatcher:
             self.app.nav.current_screen.set_night(self.night.is_night(now.time()), now)
 
     def reset(self) -> None:
-        log.info("event=idle_reset")
+        log_event(log, "app.idle_reset")
         for child in list(Window.children):
             if isinstance(child, ModalView):
                 child.dismiss(animation=False)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kivy.animation import Animation
 from kivy.lang import Builder
@@ -75,7 +77,7 @@ class Navigator:
         self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first
         self._dropped: weakref.WeakSet = weakref.WeakSet()  # dropped, not yet collected
         self._scrolled: dict[int, list[float]] = {}  # history index -> its scroll positions when left
-        self.on_change = []  # callbacks(screen) after each move
+        self.on_change: list[Callable[[Any], object]] = []  # callbacks(screen) after each move
 
     @property
     def current(self) -> tuple[ScreenName, dict]:

@@ -63,8 +63,17 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
 
     from kivy.core.text import DEFAULT_FONT, LabelBase
 
+    from kiosk import fontsubset
     from screens.kivy_fixes import guard_kv_bindings
+    from screens.uix import typeset_label
 
     guard_kv_bindings()
 
-    LabelBase.register(DEFAULT_FONT, str(fonts.regular), None, str(fonts.bold), None)
+    # The village's own font subset when one is made (kiosk.fontsubset: a
+    # fifth of the memory a face of the full font takes), the full font for
+    # a text the subset lacks a character of.
+    subset = fontsubset.current(fonts)
+    shown = subset.faces if subset is not None else fonts
+    LabelBase.register(DEFAULT_FONT, str(shown.regular), None, str(shown.bold), None)
+    LabelBase.register(typeset_label.FULL_FONT, str(fonts.regular), None, str(fonts.bold), None)
+    typeset_label.use_font_coverage(subset.characters if subset is not None else None)

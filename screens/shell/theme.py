@@ -16,7 +16,8 @@ from screens.shell.palette import HIGH_CONTRAST, NORMAL, TILE_COLOURS
 
 def _hex(code: str) -> tuple[float, float, float, float]:
     code = code.lstrip("#")
-    return (*tuple(int(code[i : i + 2], 16) / 255 for i in (0, 2, 4)), 1.0)
+    red, green, blue = (int(code[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return (red, green, blue, 1.0)
 
 
 # Text sizes on a 1080-wide screen in normal mode.

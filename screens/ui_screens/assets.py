@@ -54,7 +54,8 @@ class AssetsScreen(ListScreen):
 
 
 class AssetDetailScreen(PageScreen):
-    def fill(self, content, asset_id: str):
+    def fill(self, content, **params) -> None:
+        asset_id: str = params["asset_id"]
         view = _asset_view(self, self.snapshot.asset(asset_id))
         self.title = view.name
         self.add_heading(content, view.name)
@@ -85,7 +86,8 @@ def _add_contract_summary(screen: PageScreen, section: Section, view: ContractVi
 
 
 class ContractDetailScreen(PageScreen):
-    def fill(self, content, contract_id: str):
+    def fill(self, content, **params) -> None:
+        contract_id: str = params["contract_id"]
         snapshot = self.snapshot
         contract = snapshot.contract(contract_id)
         view = contract_view(
@@ -102,11 +104,11 @@ class ContractDetailScreen(PageScreen):
 
         fees = Section(title="每年交费情况")
         fees.add_widget(HintLabel(text=f"按数据截至的{snapshot.as_of.year}年{snapshot.as_of.month}月{snapshot.as_of.day}日算。"))
-        for row in view.fees:
+        for fee in view.fees:
             line = FitRow()
-            word, tone = ("欠费", "warn") if row.overdue else (("已交清", "ok") if not row.owed_fen else ("未到期", "plain"))
+            word, tone = ("欠费", "warn") if fee.overdue else (("已交清", "ok") if not fee.owed_fen else ("未到期", "plain"))
             line.add_widget(Pill(text=word, tone=tone))
-            line.add_widget(KLabel(text=f"{row.period}：{row.text_zh}"))
+            line.add_widget(KLabel(text=f"{fee.period}：{fee.text_zh}"))
             fees.add_widget(line)
         if not view.fees:
             fees.add_widget(KLabel(text="没有公布交费记录。"))
@@ -114,8 +116,8 @@ class ContractDetailScreen(PageScreen):
 
         stages = Section(title="四议两公开：六个步骤")
         stages.add_widget(HintLabel(text=view.rule_zh))
-        for number, row in enumerate(view.timeline, 1):
-            stages.add_widget(timeline_step(number, row))
+        for number, stage in enumerate(view.timeline, 1):
+            stages.add_widget(timeline_step(number, stage))
         content.add_widget(stages)
         if view.note:
             content.add_widget(HintText(text=view.note))

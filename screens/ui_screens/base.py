@@ -12,7 +12,10 @@ class KioskScreen(Screen):
 
     ``show(**params)`` fills it (params come from navigation, e.g. an item
     id); it is called again with the same params when a new snapshot
-    arrives, so a villager keeps their place across a data update.
+    arrives, so a villager keeps their place across a data update. Every
+    screen takes ``**params`` and reads the ones it needs by name (so do
+    ``ListScreen.rows`` and ``PageScreen.fill``): the navigator shows any
+    screen through this one signature.
     """
 
     title = StringProperty("")

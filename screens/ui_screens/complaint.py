@@ -39,10 +39,12 @@ class ComplaintScreen(KioskScreen):
     url = StringProperty("")
     has_outcomes = BooleanProperty(False)  # the platform publishes what became of reports
 
-    def show(self, item_id: str = "", kind: str = "") -> None:
+    def show(self, **params) -> None:
         """``kind`` and ``item_id``: the record the villager was looking at
         (``kiosk.complaint.ItemKind``), named in the code; none for a
         report about nothing in particular, or about a record gone from the data."""
+        item_id: str = params.get("item_id", "")
+        kind: str = params.get("kind", "")
         snapshot = self.snapshot
         self.title = "我要反映问题"
         self.has_outcomes = bool(snapshot.complaint_reports)

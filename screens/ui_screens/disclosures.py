@@ -171,8 +171,10 @@ def _scroll_to(widget) -> None:
 
 
 class DisclosureDetailScreen(PageScreen):
-    def fill(self, content, disclosure_id: str, highlight: str = ""):
+    def fill(self, content, **params) -> None:
         """``highlight``: a name search found in this list; the list opens where it is."""
+        disclosure_id: str = params["disclosure_id"]
+        highlight: str = params.get("highlight", "")
         view = disclosure_view(self.snapshot.disclosure(disclosure_id), dt.date.today(), _public(self))
         self.title = view.title
         self.add_heading(content, view.title)

@@ -79,7 +79,8 @@ class FinanceMonthScreen(KioskScreen):
         self.ids.rows.key_viewclass = "viewclass"
         self.ids.rows.layout_manager.key_size = "row_size"
 
-    def show(self, month: str) -> None:
+    def show(self, **params) -> None:
+        month: str = params["month"]
         summary = month_summary(self.snapshot, month)
         self.title = f"{summary.month_zh}收支"
         # One small dict per entry: the row's text is made (and masked) by
@@ -148,7 +149,8 @@ def _open_entry(entry_id: str) -> None:
 
 
 class FinanceEntryScreen(PageScreen):
-    def fill(self, content, entry_id: str):
+    def fill(self, content, **params) -> None:
+        entry_id: str = params["entry_id"]
         public = public_numbers(self.snapshot.complaint.hotlines)
         row = entry_row(self.snapshot.finance_entry(entry_id), public)
         self.title = f"{row.direction_zh}：{row.purpose}"

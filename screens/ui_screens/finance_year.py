@@ -58,7 +58,8 @@ def _line_card(screen: PageScreen, year: int, line: YearLine) -> BudgetLineCard:
 
 
 class FinanceYearScreen(PageScreen):
-    def fill(self, content, year: int):
+    def fill(self, content, **params) -> None:
+        year: int = params["year"]
         view = year_view(self.snapshot, year, public_numbers(self.snapshot.complaint.hotlines))
         self.title = f"{year}年收支和预算"
         self.add_heading(content, self.title)
@@ -94,7 +95,13 @@ class EntryListScreen(ListScreen):
         super().__init__(**kwargs)
         self.ids.rows.viewclass = "EntryRowView"
 
-    def rows(self, year: int = 0, direction: str = "", category: str = "", counterparty: str = "", amount_fen: int = 0):
+    def rows(self, **params) -> list[dict]:
+        """``counterparty``, or ``amount_fen``, or ``year``, ``direction`` and ``category``."""
+        counterparty: str = params.get("counterparty", "")
+        amount_fen: int = params.get("amount_fen", 0)
+        year: int = params.get("year", 0)
+        direction: str = params.get("direction", "")
+        category: str = params.get("category", "")
         public = public_numbers(self.snapshot.complaint.hotlines)
         if counterparty:
             entries = entries_with_counterparty(self.snapshot, counterparty, public)

@@ -239,8 +239,7 @@ class FlowchartCanvas(Widget):
         super().__init__(**kwargs)
         self._chart_id = ""
         self._chart: model.Flowchart | None = None
-        self._origin = None
-        self._scale = None
+        self._transform: tuple[Translate, Scale] | None = None  # the drawing's, set together once drawn
         self._redraw = Clock.create_trigger(lambda _dt: self.draw())
         self._relayout = Clock.create_trigger(lambda _dt: self._lay_out())
         # Bound methods: Kivy holds them weakly, so a preview on a page
@@ -269,10 +268,11 @@ class FlowchartCanvas(Widget):
         self.draw()
 
     def _place(self, *_args) -> None:
-        if self._origin is not None:
+        if self._transform is not None:
+            origin, scale = self._transform
             width, height = self.natural_size
-            self._origin.xy = (self.x + (self.width - width * self.zoom) / 2, self.y + (self.height - height * self.zoom) / 2)
-            self._scale.xyz = (self.zoom, self.zoom, 1)
+            origin.xy = (self.x + (self.width - width * self.zoom) / 2, self.y + (self.height - height * self.zoom) / 2)
+            scale.xyz = (self.zoom, self.zoom, 1)
 
     def chart_point(self, x: float, y: float) -> tuple[float, float]:
         """Chart coordinates (y down) of a point in this widget's parent coordinates."""
@@ -294,15 +294,14 @@ class FlowchartCanvas(Widget):
         self.canvas.clear()
         layout = self.chart_layout
         if layout is None:
-            self._origin = None
+            self._transform = None
             return
         theme = App.get_running_app().theme
         m = self.metrics
         flip = layout.height
         with self.canvas:
             PushMatrix()
-            self._origin = Translate(0, 0)
-            self._scale = Scale(1, 1, 1)
+            self._transform = (Translate(0, 0), Scale(1, 1, 1))  # drawn in this order: move, then scale
             for edge in layout.edges:
                 _draw_edge(edge, flip, theme.danger if edge.back else theme.text, m)
             for box in layout.boxes:
@@ -635,10 +634,10 @@ class FlowchartScreen(KioskScreen):
     def _on_orientation(self, *_args) -> None:
         self.arrange()
 
-    def show(self, item_id: str, steps: bool = False, fit: bool = False) -> None:
-        item = self.snapshot.power_item(item_id)
+    def show(self, **params) -> None:
+        item = self.snapshot.power_item(params["item_id"])
         self.title = f"办事流程：{item.name}"
-        self.show_chart(item.id, item.flowchart, steps=steps, fit=fit)
+        self.show_chart(item.id, item.flowchart, steps=params.get("steps", False), fit=params.get("fit", False))
 
     def show_chart(self, chart_id: str, chart: model.Flowchart, steps: bool = False, fit: bool = False) -> None:
         """Show any chart (also a hand-made one: a malformed chart must

@@ -60,23 +60,24 @@ class NoticesScreen(ListScreen):
 
 
 class NoticeDetailScreen(PageScreen):
-    def fill(self, content, notice_id: str = "", case_id: str = ""):
+    def fill(self, content, **params) -> None:
         column = ReadingColumn()
         content.add_widget(column)
         content = column
+        notice_id: str = params.get("notice_id", "")
         if notice_id:
-            view = notice_view(self.snapshot.notice(notice_id), _public(self))
+            notice = notice_view(self.snapshot.notice(notice_id), _public(self))
             self.title = "通知公告"
-            self._read(content, view.title, " · ".join(filter(None, [view.date_zh, view.issuer])), view.body)
-            if view.issuer:
-                content.add_widget(ReadingText(text=f"{view.issuer}\n{view.date_zh}", halign="right"))
+            self._read(content, notice.title, " · ".join(filter(None, [notice.date_zh, notice.issuer])), notice.body)
+            if notice.issuer:
+                content.add_widget(ReadingText(text=f"{notice.issuer}\n{notice.date_zh}", halign="right"))
         else:
-            view = case_view(self.snapshot.case(case_id), _public(self))
+            case = case_view(self.snapshot.case(params.get("case_id", "")), _public(self))
             self.title = CASE_BADGE
-            self._read(content, view.title, f"{CASE_BADGE} · {view.date_zh}", view.body)
-            if view.lesson:
+            self._read(content, case.title, f"{CASE_BADGE} · {case.date_zh}", case.body)
+            if case.lesson:
                 lesson = Lesson(title="警示")
-                lesson.add_widget(ReadingPassage(text=view.lesson))
+                lesson.add_widget(ReadingPassage(text=case.lesson))
                 content.add_widget(lesson)
 
     def _read(self, content, title: str, meta: str, body: str) -> None:

@@ -23,7 +23,7 @@ class ResultCard(BoxLayout):
 
 
 class OutcomesScreen(PageScreen):
-    def fill(self, content):
+    def fill(self, content, **params) -> None:
         self.title = "反映的问题办得怎么样"
         self.add_heading(content, self.title)
         reports = self.snapshot.complaint_reports

@@ -14,7 +14,7 @@ from screens.uix.widgets import HintLabel, HintText, KButton, KLabel, Section
 
 
 class PeopleScreen(PageScreen):
-    def fill(self, content):
+    def fill(self, content, **params) -> None:
         self.title = "谁负责"
         self.add_heading(content, "村干部和村务监督委员会")
         committees = roster(self.snapshot, public_numbers(self.snapshot.complaint.hotlines))
@@ -36,7 +36,8 @@ class PeopleScreen(PageScreen):
 
 
 class PersonDetailScreen(PageScreen):
-    def fill(self, content, person_id: str):
+    def fill(self, content, **params) -> None:
+        person_id: str = params["person_id"]
         view = person_view(self.snapshot, person_id, public_numbers(self.snapshot.complaint.hotlines))
         self.title = view.name
         self.add_heading(content, view.name)

@@ -74,7 +74,8 @@ class PowerCategoriesScreen(KioskScreen):
 
 
 class PowerListScreen(ListScreen):
-    def rows(self, category_id: str):
+    def rows(self, **params) -> list[dict]:
+        category_id: str = params["category_id"]
         category = next(c for c in self.snapshot.categories if c.id == category_id)
         self.title = category.name
         self.intro = f"{category.description}共{len(self.snapshot.items_in(category_id))}项，点一项看怎么办。"
@@ -108,7 +109,8 @@ class FlowchartButtons(BoxLayout):
 
 
 class PowerDetailScreen(PageScreen):
-    def fill(self, content, item_id: str):
+    def fill(self, content, **params) -> None:
+        item_id: str = params["item_id"]
         item = self.snapshot.power_item(item_id)
         public = public_numbers(self.snapshot.complaint.hotlines)
 

@@ -108,7 +108,8 @@ def timeline_step(number: int, row: TimelineRow) -> TimelineStep:
 
 
 class ProjectDetailScreen(PageScreen):
-    def fill(self, content, project_id: str):
+    def fill(self, content, **params) -> None:
+        project_id: str = params["project_id"]
         project = self.snapshot.project(project_id)
         view = _view(self, project)
         self.title = view.name

@@ -15,7 +15,6 @@ a frame after the results.
 
 from __future__ import annotations
 
-import logging
 import time
 from string import ascii_lowercase, ascii_uppercase, digits
 
@@ -29,8 +28,6 @@ from screens.services.search import SearchService
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
 from screens.uix.widgets import KButton, after_next_frame
-
-log = logging.getLogger("village_kiosk.search")
 
 KIND_BADGES = {
     HitKind.POWER: "权力",
@@ -127,7 +124,8 @@ class SearchScreen(KioskScreen):
     def service(self) -> SearchService:
         return self.app.search
 
-    def show(self, text: str = "") -> None:
+    def show(self, **params) -> None:
+        text: str = params.get("text", "")
         self.title = "搜索"
         if not self._bound:
             self.service.bind(index=self._on_index)  # a method: held weakly, not keeping this screen alive

@@ -81,7 +81,10 @@ class PictureViewerScreen(KioskScreen):
     index = NumericProperty(0)
     aspect = NumericProperty(1.0)  # width / height of the picture
 
-    def show(self, index: int = 0, entry_id: str = "", project_id: str = "") -> None:
+    def show(self, **params) -> None:
+        index: int = params.get("index", 0)
+        entry_id: str = params.get("entry_id", "")
+        project_id: str = params.get("project_id", "")
         public = public_numbers(self.snapshot.complaint.hotlines)
         if entry_id:
             row = entry_row(self.snapshot.finance_entry(entry_id), public)

@@ -82,6 +82,8 @@ class RoundBox(BorderImage):
     """A filled box with rounded corners (``radius`` in pixels, or a list
     whose first value is used, as RoundedRectangle takes it)."""
 
+    texture: Texture  # BorderImage's, declared for the type checker (Kivy has no type information)
+
     def __init__(self, **kwargs):
         self._radius = 0.0
         radius = kwargs.pop("radius", 0)

@@ -20,6 +20,7 @@ microseconds once the cache is warm, against about 50 cold.
 
 from __future__ import annotations
 
+from kivy.core.text import DEFAULT_FONT
 from kivy.core.text import Label as CoreLabel
 from kivy.properties import BooleanProperty, ListProperty
 from kivy.uix.label import Label
@@ -27,6 +28,24 @@ from kivy.uix.label import Label
 from kiosk.typeset import lay_out
 
 ELLIPSIS = "…"
+FULL_FONT = "VillageKioskFull"  # the full CJK font, for a text the default font (a subset) lacks a character of
+_covered: frozenset[str] | None = None  # the default font's characters; None: it is the full font
+
+
+def use_font_coverage(characters: frozenset[str] | None) -> None:
+    """The characters the default font has (kiosk.fontsubset), or None for all."""
+    global _covered
+    _covered = characters | frozenset("\n\t\r") if characters is not None else None
+
+
+def font_for(text: str, font_name: str) -> str:
+    """The default font, or the full one where the default (a subset) lacks
+    one of the text's characters; any other font as asked."""
+    if _covered is None or font_name not in (DEFAULT_FONT, FULL_FONT):
+        return font_name
+    return DEFAULT_FONT if _covered.issuperset(text) else FULL_FONT
+
+
 _MEASURE_CACHE_LIMIT = 50_000  # strings per font; a screenful is a few thousand
 
 
@@ -73,11 +92,16 @@ class TypesetLabel(Label):
     lines = ListProperty()  # the lines on show
     balanced = BooleanProperty(False)
     typeset = True  # for the layout check: these lines follow the rules
+    font_name: str  # Label's property, declared for the type checker (it is set below)
 
     def measure(self):
         return measurer(self.font_name, self.font_size, self.bold)
 
     def texture_update(self, *largs):
+        font = font_for(self.text, self.font_name)
+        if font != self.font_name:
+            self.font_name = font  # draws it again, in that font
+            return None
         width = self.text_size[0]
         if not self.text or width is None:
             # One line per written line: nothing to break.

@@ -20,7 +20,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -53,18 +53,8 @@ class Fault:
     times: int | None = None
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+class _Handler(serve.QuietHandler):
     server: FeedServer
-
-    def setup(self):
-        super().setup()
-        # Headers and body go out as separate writes: without this, Nagle's
-        # algorithm and delayed ACKs add 40 ms to every response.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format, *args):
-        pass
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]
@@ -107,7 +97,14 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         if fault and fault.kind == "slow-headers":
             return self._send_headers_slowly(body, etag, fault.delay)
-        self.send_response(200)
+        start = self._range_start(len(body)) if self.server.honours_ranges else None
+        if start is not None:
+            self.server.ranges.append((path, start))
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+            body = body[start:]
+        else:
+            self.send_response(200)
         self.send_header("ETag", etag)
         if fault and fault.kind == "chunked":
             return self._send_chunked(body)
@@ -136,6 +133,14 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
         return None
+
+    def _range_start(self, size: int) -> int | None:
+        """The N of a ``Range: bytes=N-`` within the file (the one form a terminal asks)."""
+        spec = self.headers.get("Range", "")
+        if not spec.startswith("bytes=") or not spec.endswith("-") or not spec[6:-1].isdigit():
+            return None
+        start = int(spec[6:-1])
+        return start if start < size else None
 
     def _send_headers_slowly(self, body: bytes, etag: str, delay: float) -> None:
         head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\nETag: {etag}\r\nX-Padding: {'x' * 200}\r\n\r\n"
@@ -176,6 +181,8 @@ class FeedServer(ThreadingHTTPServer):
         # The ETag: of the content, or as nginx (and Apache) make it, from
         # the file's modification time in whole seconds and its length.
         self.etag_like_nginx = False
+        self.honours_ranges = True  # answers ``Range: bytes=N-`` with 206, as nginx does
+        self.ranges: list[tuple[str, int]] = []  # the ranges asked for: (path, first byte)
         self.faults: dict[str, Fault] = {}
         self.log: list[str] = []
         self.peers: list[tuple[str, int]] = []  # the connection of each request in the log

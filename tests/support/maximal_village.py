@@ -31,32 +31,61 @@ def text_of(length: int, start: int = 0) -> str:
     return (_PROSE * (length // len(_PROSE) + 2))[start : start + length]
 
 
-def _longest(value, info: msgspec.inspect.Type, place: int = 0):
-    """``value`` with every bounded text in it made as long as allowed. The
-    n-th item of a list starts n characters further into the prose: texts
-    that must differ (the categories of a budget) still differ."""
+def rewrite_texts(value, info: msgspec.inspect.Type, rewrite, place: int = 0):
+    """``value`` with ``rewrite(text, max_length, place)`` applied to every
+    free text in it (a str field with no pattern: not an id, a date or a
+    code). ``place`` is the text's item number in its list: the n-th item's
+    texts can differ from the others' (the categories of a budget must)."""
     if isinstance(info, msgspec.inspect.StrType):
-        return text_of(info.max_length, place) if info.max_length is not None and info.pattern is None else value
+        return rewrite(value, info.max_length, place) if info.pattern is None else value
     if isinstance(info, msgspec.inspect.ListType):
-        return [_longest(item, info.item_type, place + index) for index, item in enumerate(value)]
+        return [rewrite_texts(item, info.item_type, rewrite, place + index) for index, item in enumerate(value)]
     if isinstance(info, msgspec.inspect.UnionType):
         inner = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
-        return value if value is None else _longest(value, inner[0], place)
+        return value if value is None else rewrite_texts(value, inner[0], rewrite, place)
     if isinstance(info, msgspec.inspect.StructType):
-        changes = {field.name: _longest(getattr(value, field.name), field.type, place) for field in info.fields}
+        changes = {field.name: rewrite_texts(getattr(value, field.name), field.type, rewrite, place) for field in info.fields}
         return msgspec.structs.replace(value, **changes)
     return value
 
 
-def write_maximal_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path:
+def _longest(text: str, limit: int | None, place: int) -> str:
+    """A bounded text made as long as allowed, starting ``place`` characters into the prose."""
+    return text_of(limit, place) if limit is not None else text
+
+
+def write_rewritten_village(out: Path, rewrite, source: Path = paths.DEMO_VILLAGE) -> Path:
+    """The demo village with ``rewrite(text, max_length, place)`` applied to every free text."""
     documents = {}
     for name, data in read_folder_documents(source).items():
         document = decode.decode_document(name, data)
-        documents[name] = _longest(document, msgspec.inspect.type_info(type(document)))
+        documents[name] = rewrite_texts(document, msgspec.inspect.type_info(type(document)), rewrite)
     media_folder = source / decode.MEDIA_DIR
     media = {path.name: path.read_bytes() for path in media_folder.iterdir()} if media_folder.is_dir() else {}
     write_folder(out, documents, media)
     return out
+
+
+def write_maximal_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path:
+    return write_rewritten_village(out, _longest, source)
+
+
+# A personal mobile number, written into any text by a careless clerk.
+PERSONAL_MOBILE = "13907381234"
+
+
+def with_a_number(text: str, limit: int | None, _place: int = 0) -> str:
+    """``text`` with a personal mobile number in it (within its limit)."""
+    added = f"（联系{PERSONAL_MOBILE}）"
+    if limit is not None and len(text) + len(added) > limit:
+        return (text[: max(0, limit - len(added))] + added)[:limit] if limit >= len(PERSONAL_MOBILE) else text
+    return text + added
+
+
+def write_numbered_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path:
+    """The demo village with a personal mobile number in every free text
+    that has room for one: the masking scan's material."""
+    return write_rewritten_village(out, with_a_number, source)
 
 
 def longest_text_fields() -> dict[str, int]:

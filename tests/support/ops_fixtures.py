@@ -61,7 +61,7 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def provision_args(root: Path, platform: Platform, *extra: str, token: bool = True) -> list[str]:
+def provision_args(root: Path, platform: Platform, *extra: str, token: bool = True, kiosk_bin: str = KIOSK_BIN) -> list[str]:
     return [
         "provision",
         "--root",
@@ -78,7 +78,7 @@ def provision_args(root: Path, platform: Platform, *extra: str, token: bool = Tr
         PIN,
         *(["--token", TOKEN] if token else []),
         "--kiosk-bin",
-        KIOSK_BIN,
+        kiosk_bin,
         *extra,
     ]
 

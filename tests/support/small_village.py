@@ -51,6 +51,9 @@ def entry(
     )
 
 
+AS_OF = dt.date(2026, 11, 20)  # the day these villages' data is "as of"
+
+
 def snapshot_of(
     tmp_path: Path,
     *,
@@ -58,7 +61,7 @@ def snapshot_of(
     projects: list[model.Project] = (),
     powers: list[model.PowerItem] = (),
     disclosures: list[model.Disclosure] = (),
-    as_of: dt.date = D("2026-11-20"),
+    as_of: dt.date = AS_OF,
     hotlines: tuple[str, ...] = ("12388",),
     **optional: msgspec.Struct,
 ) -> Snapshot:

@@ -242,7 +242,7 @@ class Load:
         self.sent: Counter = Counter()  # views, by screen, put into periods
         self.next = 0  # the terminal whose turn it is
         self._gate = asyncio.Semaphore(IN_FLIGHT)
-        self._client: httpx.AsyncClient | None = None
+        self._client: httpx.AsyncClient  # the run's, set by run() for its length
 
     async def _send(self, terminal: Terminal, phase: Phase | None) -> None:
         async with self._gate:
@@ -380,7 +380,7 @@ def measure_backend(backend: str, plan: HubPlan, work: Path) -> dict:
         figures = asyncio.run(load.run(plan, meter, restart))
         hub.stop()
         with opened(database) as store:
-            stored = Counter()
+            stored: Counter[str] = Counter()
             for screens in store.usage_by_screen("2000-01-01").values():
                 stored.update(screens)
         field_figures, compressed = figures["field"], figures["compressed"]

@@ -197,7 +197,8 @@ def render_page(snapshot: Snapshot) -> Page:
     page.add("</section>")
 
     page.add('<section id="notices"><h2>通知公告</h2>')
-    for notice in [*snapshot.notices, *snapshot.cases]:
+    readings: list[model.Notice | model.Case] = [*snapshot.notices, *snapshot.cases]
+    for notice in readings:
         page.add(f"<h3>{_esc(notice.title, public)}</h3><p class='small'>{date_zh(notice.date)}</p><p>{_esc(notice.body, public)}</p>")
     page.add("</section>")
     page.add('<section id="complaint"><h2>我要反映问题</h2>')
@@ -329,10 +330,12 @@ def run_once(
                 raise PeerUnavailable(f"cannot read Chromium's memory: {exc}") from None
         finally:
             _stop(process)
-    reports = server.reports
+    first_paint, load = server.reports["first-contentful-paint"], server.reports.get("load")
+    if first_paint is None:
+        raise PeerUnavailable(f"Chromium reported its first paint without a time (its log: {log})")
     return BrowserRun(
-        first_paint_s=reports["first-contentful-paint"] - spawned,
-        load_s=reports["load"] - spawned if reports.get("load") else None,
+        first_paint_s=first_paint - spawned,
+        load_s=load - spawned if load else None,
         pss_mib=pss,
         processes=processes,
     )

@@ -54,7 +54,7 @@ class ThrowawayCluster:
             os.chown(self.folder, self._owner.pw_uid, self._owner.pw_gid)
 
     def _run(self, *command: str) -> None:
-        owner = {"user": self._owner.pw_uid, "group": self._owner.pw_gid, "extra_groups": []} if self._owner else {}
+        owner = self._owner  # None: run as this user
         result = subprocess.run(
             [str(self.bin / command[0]), *command[1:]],
             capture_output=True,
@@ -62,7 +62,9 @@ class ThrowawayCluster:
             cwd=self.folder,
             stdin=subprocess.DEVNULL,
             timeout=START_TIMEOUT_S,
-            **owner,
+            user=owner.pw_uid if owner else None,
+            group=owner.pw_gid if owner else None,
+            extra_groups=[] if owner else None,
         )
         if result.returncode != 0:
             raise PostgresUnavailable(f"{command[0]} failed ({result.returncode}): {(result.stderr or result.stdout).strip()[-600:]}")

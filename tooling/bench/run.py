@@ -222,7 +222,10 @@ def compile_bytecode() -> None:
     import importlib.util
 
     for package in ("kiosk", "screens"):  # found, not imported: the core never loads the UI
-        for folder in importlib.util.find_spec(package).submodule_search_locations:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.submodule_search_locations is None:
+            raise RuntimeError(f"the {package} package is not installed")
+        for folder in spec.submodule_search_locations:
             compileall.compile_dir(folder, quiet=1)
 
 

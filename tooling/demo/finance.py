@@ -140,34 +140,35 @@ def _number(drafts: list[Draft]) -> list[Month]:
             )
             receipts = []
             plan = draft.receipt
-            for page, lines in enumerate(_pages(plan) if plan is not None else []):
-                if plan.kind == "invoice":  # numbered by each supplier's tax office roll
-                    serial = f"{random.Random(voucher).randrange(10**7, 10**8):08d}"
-                else:
-                    receipt_serial += 1
-                    serial = f"{receipt_serial:07d}"
-                income = draft.direction is INCOME
-                pages = -(-len(plan.lines) // PAYOUT_MAX_ROWS)
-                receipts.append(
-                    Receipt(
-                        kind=plan.kind,
-                        date=draft.date,
-                        voucher_no=voucher,
-                        payer=draft.counterparty if income else content.COMMITTEE,
-                        payee=content.COMMITTEE if income else draft.counterparty,
-                        purpose=draft.purpose + (f"（第{page + 1}页，共{pages}页）" if pages > 1 else ""),
-                        total_fen=_total(lines) if pages > 1 else draft.amount_fen,
-                        lines=lines,
-                        serial=serial,
-                        tax_id=plan.tax_id,
-                        seal=content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty,
-                        handler=content.DEPUTY if income else content.BOOKKEEPER,
-                        approver=draft.approver,
-                        supervisor=content.SUPERVISOR,
-                        bookkeeper=content.BOOKKEEPER,
-                        issuer_clerks=_clerks(draft.counterparty) if plan.kind == "invoice" else ("", ""),
+            if plan is not None:
+                for page, lines in enumerate(_pages(plan)):
+                    if plan.kind == "invoice":  # numbered by each supplier's tax office roll
+                        serial = f"{random.Random(voucher).randrange(10**7, 10**8):08d}"
+                    else:
+                        receipt_serial += 1
+                        serial = f"{receipt_serial:07d}"
+                    income = draft.direction is INCOME
+                    pages = -(-len(plan.lines) // PAYOUT_MAX_ROWS)
+                    receipts.append(
+                        Receipt(
+                            kind=plan.kind,
+                            date=draft.date,
+                            voucher_no=voucher,
+                            payer=draft.counterparty if income else content.COMMITTEE,
+                            payee=content.COMMITTEE if income else draft.counterparty,
+                            purpose=draft.purpose + (f"（第{page + 1}页，共{pages}页）" if pages > 1 else ""),
+                            total_fen=_total(lines) if pages > 1 else draft.amount_fen,
+                            lines=lines,
+                            serial=serial,
+                            tax_id=plan.tax_id,
+                            seal=content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty,
+                            handler=content.DEPUTY if income else content.BOOKKEEPER,
+                            approver=draft.approver,
+                            supervisor=content.SUPERVISOR,
+                            bookkeeper=content.BOOKKEEPER,
+                            issuer_clerks=_clerks(draft.counterparty) if plan.kind == "invoice" else ("", ""),
+                        )
                     )
-                )
             month.entries.append((entry, receipts))
         months.append(month)
     return months
@@ -731,8 +732,8 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
         what = rng.choice(("清扫工具", "垃圾袋", "垃圾桶更换", "消杀药品", "公厕保洁用品"))
         day = _day_in(rng, month_start)
         fen = _whole_yuan(rng, 8_000, 46_000)
-        shop = SUPERMARKET if what != "垃圾桶更换" else HARDWARE
-        drafts.append(Draft(day, EXPENSE, fen, "环境卫生", shop[0], what, receipt=_bill(shop, what, fen, "批")))
+        supplier = SUPERMARKET if what != "垃圾桶更换" else HARDWARE
+        drafts.append(Draft(day, EXPENSE, fen, "环境卫生", supplier[0], what, receipt=_bill(supplier, what, fen, "批")))
     for trip in range(rng.randint(1, 2)):
         day = _day_in(rng, month_start)
         fen = _whole_yuan(rng, 5_000, 18_000)

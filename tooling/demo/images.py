@@ -112,7 +112,8 @@ def _sc_index(path: str) -> int:
             face = ImageFont.truetype(path, 12, index=index)
         except OSError:
             break
-        if face.getname()[0].endswith(" SC"):
+        family = face.getname()[0]
+        if family is not None and family.endswith(" SC"):
             return index
     return 2
 
@@ -404,7 +405,7 @@ def _seal(
         y = c - (ry - 24) * math.cos(angle)
         glyph = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((20, 20), char, font=arc_font, fill=ink, anchor="mm")
-        glyph = glyph.rotate(-math.degrees(angle), resample=Image.BICUBIC)
+        glyph = glyph.rotate(-math.degrees(angle), resample=Image.Resampling.BICUBIC)
         layer.alpha_composite(glyph, (int(x) - 20, int(y) - 20))
     if middle:
         d.text((c, c + 4), middle, font=font(13, bold=True), fill=ink, anchor="mm")
@@ -412,7 +413,7 @@ def _seal(
         _star(d, (c, c - 4), 30, ink)
     if bottom:
         d.text((c, c + ry - 30), bottom, font=font(20, bold=True), fill=ink, anchor="mm")
-    layer = layer.rotate(rng.uniform(-14, 14), resample=Image.BICUBIC)
+    layer = layer.rotate(rng.uniform(-14, 14), resample=Image.Resampling.BICUBIC)
     x = center[0] - size // 2 + rng.randint(-12, 12)
     y = center[1] - size // 2 + rng.randint(-8, 8)
     page.paste(layer, (x, y), layer)

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
+from kiosk.ops.logs import log_event
 from kiosk.ops.pin import PinGuard, PinOutcome
 
-log = logging.getLogger("village_kiosk.technician")
+log = logging.getLogger(__name__)
 
 CORNER_TAPS = 5
 CORNER_WINDOW_S = 3.0
@@ -72,7 +73,7 @@ class PinPad(ModalView):
         self._digits = ""
         self.dots = ""
         if result.ok:
-            log.info("event=technician_menu_opened")
+            log_event(log, "technician.menu_opened")
             self.dismiss(animation=False)
             self.on_accepted()
         elif result.outcome is PinOutcome.LOCKED:
@@ -112,6 +113,6 @@ class TechnicianPanel(ModalView):
             box.add_widget(KLabel(text=line))
 
     def run(self, name: str) -> None:
-        log.info("event=technician_action action=%s", name)
+        log_event(log, "technician.action", action=name)
         self.result = self.actions[name]()
         self.refresh()

@@ -1,0 +1,53 @@
+"""The village's own font subset: made from the data's characters and the
+screens' words, a fraction of the full font, found again by its key; and a
+text with a character it lacks is drawn in the full font."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import fontsubset, paths
+from kiosk.fonts import find_cjk_font
+from kiosk.snapshot import read_folder_documents
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_the_subset_holds_every_character_of_the_data_and_the_screens_and_is_far_smaller(cache):
+    faces = find_cjk_font()
+    assert fontsubset.current(faces) is None
+    data = fontsubset.data_characters(read_folder_documents(paths.DEMO_VILLAGE))
+    chars = fontsubset.base_characters() | data | {"垚"}  # a name outside GB 2312
+    assert "垚" not in fontsubset.gb2312_characters() and "查" in fontsubset.base_characters()
+    made = fontsubset.build(faces, chars)
+    again = fontsubset.current(faces)
+    assert again is not None and again.characters == frozenset(chars) and again.faces.regular == made.faces.regular
+    assert fontsubset.covers(again, data | {"垚", "返", "回"})
+    assert not fontsubset.covers(again, {"龘"})
+    assert made.faces.regular.stat().st_size * 5 < faces.regular.stat().st_size
+
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(str(made.faces.regular)).getBestCmap()
+    assert ord("垚") in cmap and ord("村") in cmap and ord("龘") not in cmap
+
+
+def test_a_text_the_subset_lacks_a_character_of_is_set_in_the_full_font():
+    from kivy.core.text import DEFAULT_FONT
+
+    from screens.uix import typeset_label
+
+    try:
+        typeset_label.use_font_coverage(frozenset("村务公开"))
+        assert typeset_label.font_for("村务公开", DEFAULT_FONT) == DEFAULT_FONT
+        assert typeset_label.font_for("村务公开\n村务", DEFAULT_FONT) == DEFAULT_FONT
+        assert typeset_label.font_for("村务垚", DEFAULT_FONT) == typeset_label.FULL_FONT
+        assert typeset_label.font_for("村务公开", typeset_label.FULL_FONT) == DEFAULT_FONT  # and back
+        typeset_label.use_font_coverage(None)  # no subset: the default font is the full one
+        assert typeset_label.font_for("村务垚", DEFAULT_FONT) == DEFAULT_FONT
+    finally:
+        typeset_label.use_font_coverage(None)
