@@ -9,7 +9,7 @@ from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags
 from kiosk.project_payments import payments_flag
 from screens.shell.registry import ScreenName
 from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
-from screens.uix.widgets import BarRow, MessageStrip, PictureTile
+from screens.uix.widgets import BarRow, MessageStrip, PictureTile, Section
 from support.records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
 
@@ -76,16 +76,17 @@ def test_missing_stage_is_shown_as_missing_in_the_timeline(ui, demo):
         if row.date:
             assert f"{row.date.year}年{row.date.month}月{row.date.day}日" in step.when
     missing = next(s for s in steps if s.state == "missing")
+    warnings = [strip.text for strip in of_type(ui, MessageStrip) if strip.shown]  # at the top of the page, as it opens
+    assert any(missing.name in text for text in warnings)
     bring_into_view(ui, missing)
     assert "缺少此步骤" in " ".join(ui.texts())
-    warnings = [strip.text for strip in of_type(ui, MessageStrip) if strip.shown]
-    assert any(missing.name in text for text in warnings)
 
 
 def test_project_photos_open_in_the_viewer(ui, demo):
     project = next(p for p in demo.projects if p.photos)
     open_project(ui, project)
-    tiles = [w for w in ui.screen.walk() if isinstance(w, PictureTile)]
+    photos = next(w for w in ui.screen.walk() if isinstance(w, Section) and w.title.startswith("照片"))
+    tiles = [w for w in photos.walk(restrict=True) if isinstance(w, PictureTile)]  # not the receipts of its payments
     assert len(tiles) == len(project.photos)
     bring_into_view(ui, tiles[0])
     pump_until(ui, lambda: tiles[0].texture is not None, "the first photo's thumbnail")
