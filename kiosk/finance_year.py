@@ -35,7 +35,8 @@ class YearLine:
     entry_count: int
     missing_receipts: int  # expenses without a receipt
     flag: str  # OVER_BUDGET, OUTSIDE_BUDGET or ""
-    text_zh: str  # "预算30,000.00元，实际30,395.00元，超出395.00元"
+    text_zh: str  # "预算30,000.00元，实际支出30,395.00元，超出395.00元"
+    remark_zh: str  # what the figures come to: "超出395.00元", "还剩…", "预算里没有这一项"; "" when they agree
 
 
 @dataclass(frozen=True)
@@ -126,18 +127,20 @@ def _line(
 ) -> YearLine:
     """``outside``: a line of a year with a budget that does not have it."""
     spending = direction is Direction.EXPENSE
-    actual = f"{'实际支出' if spending else '实际收入'}{money.yuan(actual_fen)}"
+    figures = [f"{actual_label(direction)}{money.yuan(actual_fen)}"]
     if budget_fen is None:
         flag = OUTSIDE_BUDGET if outside and spending else ""
-        text = actual + ("，预算里没有这一项" if outside else "")
+        remark = "预算里没有这一项" if outside else ""
     else:
+        figures.insert(0, f"预算{money.yuan(budget_fen)}")
         diff = actual_fen - budget_fen
         flag = OVER_BUDGET if spending and diff > 0 else ""
-        text = f"预算{money.yuan(budget_fen)}，{actual}"
         if diff > 0:
-            text += f"，超出{money.yuan(diff)}" if spending else f"，多收{money.yuan(diff)}"
+            remark = f"超出{money.yuan(diff)}" if spending else f"多收{money.yuan(diff)}"
         elif diff < 0:
-            text += f"，还剩{money.yuan(-diff)}" if spending else f"，少收{money.yuan(-diff)}"
+            remark = f"还剩{money.yuan(-diff)}" if spending else f"少收{money.yuan(-diff)}"
+        else:
+            remark = ""
     return YearLine(
         direction=direction,
         category=category,
@@ -147,8 +150,13 @@ def _line(
         entry_count=count,
         missing_receipts=missing,
         flag=flag,
-        text_zh=text,
+        text_zh="，".join([*figures, remark] if remark else figures),
+        remark_zh=remark,
     )
+
+
+def actual_label(direction: Direction) -> str:
+    return "实际支出" if direction is Direction.EXPENSE else "实际收入"
 
 
 def _period(months: list[str]) -> str:

@@ -15,7 +15,7 @@ from screens.shell.registry import ScreenName
 from screens.ui_screens.finance_year import BudgetLineCard
 from screens.ui_screens.projects import EntryCard
 from screens.ui_screens.search import LetterKey
-from screens.uix.widgets import KButton, MessageStrip, PictureTile, RowButton
+from screens.uix.widgets import BarRow, KButton, MessageStrip, PictureTile, RowButton
 from support.records_ui import bring_into_view, copy_demo, of_type, open_tile, pump_until, row_list, show_row
 
 
@@ -59,11 +59,14 @@ def test_the_year_against_its_budget_and_a_line_opened(ui, demo):
     assert ui.app.nav.current == (ScreenName.FINANCE_YEAR, {"year": 2026})
     cards = {card.title: card for card in ui.screen.walk() if isinstance(card, BudgetLineCard)}
     # 办公费: 30,395.00 spent of 28,000.00 budgeted, 2,395.00 over; 机械台班费: never budgeted.
-    assert (cards["办公费"].flag, cards["办公费"].text) == ("超预算", "预算28,000.00元，实际支出30,395.00元，超出2,395.00元")
-    assert (cards["机械台班费"].flag, cards["机械台班费"].text) == ("预算外", "实际支出290.00元，预算里没有这一项")
-    assert cards["工程款"].flag == "" and cards["工程款"].text.endswith("还剩52,995.00元")
-    assert any("有3项支出超出了预算" in text for text in strips(ui))
     office = cards["办公费"]
+    figures = [(row.label, row.text, row.tone) for row in office.walk(restrict=True) if isinstance(row, BarRow)]
+    assert figures == [("预算", "28,000.00元", "muted"), ("实际支出", "30,395.00元", "danger")]
+    assert (office.flag, office.remark) == ("超预算", "超出2,395.00元")
+    machines = [(row.label, row.text) for row in cards["机械台班费"].walk(restrict=True) if isinstance(row, BarRow)]
+    assert (cards["机械台班费"].flag, cards["机械台班费"].remark, machines) == ("预算外", "预算里没有这一项", [("实际支出", "290.00元")])
+    assert (cards["工程款"].flag, cards["工程款"].remark) == ("", "还剩52,995.00元")
+    assert any("有3项支出超出了预算" in text for text in strips(ui))
     bring_into_view(ui, office)
     ui.tap(office)
     assert ui.app.nav.current == (ScreenName.FINANCE_ENTRIES, {"year": 2026, "direction": "expense", "category": "办公费"})

@@ -5,12 +5,12 @@ every entry of one amount (from search)."""
 
 from __future__ import annotations
 
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import money
 from kiosk.finance_summary import NO_RECEIPT, entries_of_amount, entries_with_counterparty, lacks_receipt
-from kiosk.finance_year import OVER_BUDGET, YearLine, line_entries, year_view
+from kiosk.finance_year import YearLine, actual_label, line_entries, year_view
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to, load_kv
@@ -31,28 +31,36 @@ class YearFigures(BoxLayout):
 
 
 class BudgetLineCard(TapArea, BoxLayout):
-    """One line of the year: its category, budget against what was spent or
-    received, a bar of the budget used, and a flag; a tap opens its entries."""
+    """One line of the year: its category and flag, its budget and what was
+    spent or received as two bars with their amounts at the right (as a
+    project's budget and settlement), and what that comes to; a tap opens
+    its entries."""
 
     title = StringProperty()
-    text = StringProperty()  # budget, actual, over or left
     flag = StringProperty()
+    bars = ListProperty()  # kiosk BarChart rows: the budget (if any), then the actual figure
+    remark = StringProperty()  # over, left, or not in the budget
     count_text = StringProperty()
-    used = NumericProperty(-1)  # share of the budget used, 0-1; -1: no budget to draw against
-    over = NumericProperty(0)  # 1 when over budget: the bar turns red
+
+
+def budget_bars(line: YearLine) -> list[dict]:
+    """The line's budget (when it has one) and its actual figure, red when flagged."""
+    tone = "danger" if line.flag else "ok"  # as a project's settlement: red is for warnings
+    bars = [{"label": actual_label(line.direction), "text": money.yuan(line.actual_fen), "value": line.actual_fen, "tone": tone}]
+    if line.budget_fen is not None:
+        bars.insert(0, {"label": "预算", "text": money.yuan(line.budget_fen), "value": line.budget_fen, "tone": "muted"})
+    return bars
 
 
 def _line_card(screen: PageScreen, year: int, line: YearLine) -> BudgetLineCard:
     missing = f"，{NO_RECEIPT}{line.missing_receipts}笔" if line.missing_receipts else ""
-    used = -1.0 if not line.budget_fen else min(line.actual_fen / line.budget_fen, 1.0)
     return screen.make(
         BudgetLineCard,
         title=line.category_zh,
-        text=line.text_zh,
         flag=line.flag,
+        bars=budget_bars(line),
+        remark=line.remark_zh,
         count_text=f"共{line.entry_count}笔{missing}，点一下看每一笔" if line.entry_count else "这一年还没有这一项的账",
-        used=used,
-        over=1 if line.flag == OVER_BUDGET else 0,
         action=go_to(ScreenName.FINANCE_ENTRIES, year=year, direction=line.direction.value, category=line.category),
     )
 
