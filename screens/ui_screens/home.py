@@ -41,6 +41,7 @@ class HomeScreen(KioskScreen):
                         title=title,
                         subtitle=subtitle,
                         face=self.app.theme.tile_colour(index),
+                        fit_chars=max(len(title) for title, _subtitle, _target in TILES),
                         action=lambda target=target: self.app.nav.go(target),
                     )
                 )

@@ -20,7 +20,7 @@ from string import ascii_lowercase, ascii_uppercase, digits
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.search import HitKind, SearchHit, SearchIndex
@@ -78,6 +78,8 @@ class LetterKeyboard(BoxLayout):
 
     on_letter = ObjectProperty(None, allownone=True)
     on_delete = ObjectProperty(None, allownone=True)
+    key_height = NumericProperty(0)  # of every row: set by the screen's layout
+    row_count = len(LETTER_ROWS + DIGIT_ROWS)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

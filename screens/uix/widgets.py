@@ -172,6 +172,7 @@ class Tile(TapArea, BoxLayout):
     min_height = NumericProperty(0)
     room = NumericProperty(0)  # height offered by the screen when it has space to spare
     compact = BooleanProperty(False)  # title only: the screen has no room for the subtitle
+    fit_chars = NumericProperty(0)  # the longest title among its neighbours: the title size is chosen for it
 
 
 class RowButton(TapArea, BoxLayout):
