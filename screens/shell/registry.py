@@ -78,10 +78,12 @@ HEADER_TITLES: dict[ScreenName, str] = {
     ScreenName.POWER_FLOWCHART: "办事流程",
     ScreenName.PROJECT_DETAIL: "村级项目",
     ScreenName.FINANCE_ENTRY: "村级财务",
+    ScreenName.FINANCE_YEAR: "村级财务",
     ScreenName.FINANCE_ENTRIES: "村级财务",
     ScreenName.ASSET_DETAIL: "集体三资",
     ScreenName.CONTRACT_DETAIL: "集体三资",
     ScreenName.PERSON_DETAIL: "谁负责",
+    ScreenName.COMPLAINT_OUTCOMES: "办理结果",
     ScreenName.DISCLOSURE_DETAIL: "办事结果公开",
     ScreenName.PICTURE_VIEWER: "看照片",
 }
