@@ -42,6 +42,14 @@ class DirectoryMedia:
             raise MediaMissing(sha256) from None
 
 
+class NoMedia:
+    """No pictures: for checking documents alone (their pictures are
+    checked as files, where there are any)."""
+
+    def read(self, sha256: str) -> bytes:
+        raise MediaMissing(sha256)
+
+
 @dataclass(frozen=True)
 class DataInfo:
     """Where this copy of the data came from and how old it is."""

@@ -24,8 +24,15 @@ import pytest
 from kiosk import datasource
 from kiosk.config import Config
 
-# The feed tests' servers (feed_server, fault_server), the operations and disk fixtures, the hub and its PostgreSQL.
-pytest_plugins = ["support.feedserver", "support.ops_fixtures", "support.disk_fixtures", "support.hub_fixtures"]
+# The feed tests' servers (feed_server, fault_server), the operations and disk fixtures, the hub and its PostgreSQL, workbooks.
+pytest_plugins = [
+    "support.feedserver",
+    "support.ops_fixtures",
+    "support.disk_fixtures",
+    "support.hub_fixtures",
+    "support.browser",
+    "support.sheet_fixtures",
+]
 
 DEFAULT_SIZE = (1080, 1920)
 

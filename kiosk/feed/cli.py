@@ -1,4 +1,4 @@
-"""Command-line tools for the feed: ``feed keygen|build|verify|import`` and
+"""Command-line tools for the feed: ``feed keygen|build|template|verify|import`` and
 ``sync``. The main ``village-kiosk`` command registers them with
 ``add_commands(subparsers)``; each sets ``func`` to a callable(args) -> exit status.
 
@@ -25,6 +25,7 @@ from kiosk.feed.manifest import stamp
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.update import store_error
+from kiosk.sheets.problems import WorkbookRejected
 
 # As the main ``village-kiosk`` command: 2 usage, 3 setup, 4 invalid village data.
 EXIT_OK = 0
@@ -85,13 +86,61 @@ def _build(args: argparse.Namespace) -> int:
         private_key = keys.load_private_key(Path(args.key))
     except keys.KeyFileError as exc:
         return _error("feed build", str(exc))
+    pictures = Path(args.pictures) if args.pictures else None
     try:
-        built = publish.build(src, out, private_key, args.version, args.expires_days, pack=not args.no_pack)
+        source = publish.read_source(src, pictures)
+        built = publish.build(source, out, private_key, args.version, args.expires_days, pack=not args.no_pack)
+    except WorkbookRejected as exc:
+        return _workbook_problems(src, exc)
     except publish.PublishError as exc:
         return _error("feed build", str(exc), EXIT_DATA)
     except OSError as exc:
         return _error("feed build", f"cannot write {out}: {exc}")
+    if src.is_file():
+        _stale_report(src)
     print(built.summary)
+    return EXIT_OK
+
+
+def _workbook_problems(workbook: Path, rejected: WorkbookRejected) -> int:
+    """Every problem on stderr, and the report beside the workbook; the
+    last line too is for the clerk, in Chinese."""
+    from kiosk.sheets.report import write_report
+
+    problems = rejected.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    try:
+        report = write_report(workbook, problems, marked=rejected.opened)
+    except OSError as exc:
+        print(f"共 {len(problems)} 处问题，没有发布。错误报告写不进工作簿所在的文件夹：{exc}", file=sys.stderr)
+    else:
+        print(f"共 {len(problems)} 处问题，没有发布。有问题的格子在 {report} 里标成了红色。", file=sys.stderr)
+    return EXIT_DATA
+
+
+def _stale_report(workbook: Path) -> None:
+    """A report of problems since fixed would mislead: gone once the workbook builds."""
+    from kiosk.sheets.report import report_path
+
+    report_path(workbook).unlink(missing_ok=True)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from kiosk.sheets import write
+    from kiosk.sheets.pictures import PICTURE_FOLDER
+
+    out = Path(args.out)
+    try:
+        if args.demo or args.source:
+            path = write.export_folder(paths.DEMO_VILLAGE if args.demo else Path(args.source), out)
+        else:
+            path = write.write_template(out)
+    except write.ExportError as exc:
+        return _error("feed template", str(exc), EXIT_DATA)
+    except OSError as exc:
+        return _error("feed template", f"cannot write {out}: {exc}")
+    print(f"wrote {path} and the picture folder {path.with_name(PICTURE_FOLDER)}")
     return EXIT_OK
 
 
@@ -237,13 +286,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "build",
         help="build a signed, publishable tree from a source folder",
         formatter_class=formatter,
-        description="Validate a source folder (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
+        description="Validate a source folder or a workbook (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
         "manifest.json, manifest.sig, blobs/<sha256> and packs/<sha256> (all blobs in one file, for\n"
         "fast first syncs). Serve OUT at <platform>/<village code>/.\n"
         "The version is one more than the manifest already in OUT unless --version is given.",
-        usage="%(prog)s (SRC | --demo) OUT --key KEY [--version N] [--expires-days D] [--no-pack]",
+        usage="%(prog)s (SRC | --demo) OUT --key KEY [--pictures DIR] [--version N] [--expires-days D] [--no-pack]",
     )
-    build.add_argument("paths", nargs="+", metavar="SRC OUT", help="source folder (left out with --demo) and output tree")
+    build.add_argument("paths", nargs="+", metavar="SRC OUT", help="source folder or workbook .xlsx (left out with --demo) and output tree")
+    build.add_argument("--pictures", metavar="DIR", help="a workbook's picture folder (default: 图片 beside the workbook)")
     build.add_argument("--demo", action="store_true", help=f"build the bundled demo village ({paths.DEMO_VILLAGE})")
     build.add_argument("--key", required=True, metavar="KEY", help=f"the private key ({keys.PRIVATE_KEY_NAME})")
     build.add_argument("--version", type=_positive_int, metavar="N", help="the version to publish (default: previous + 1)")
@@ -256,6 +306,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     build.add_argument("--no-pack", action="store_true", help="no packs/ (a tree for a USB stick: import reads the blobs)")
     build.set_defaults(func=_build)
+
+    template = commands.add_parser(
+        "template",
+        help="write the Excel workbook a township fills in (blank, or with a village's data)",
+        description="Write a workbook (.xlsx) with a sheet per kind of record, and the picture folder 图片 beside it\n"
+        "(docs/FEED-FORMAT.md section 11). With --from or --demo the workbook holds that village's data,\n"
+        "to be edited and built again with `feed build WORKBOOK OUT`.",
+        formatter_class=formatter,
+    )
+    template.add_argument("--out", required=True, metavar="DIR", help="folder for the workbook and its picture folder")
+    origin = template.add_mutually_exclusive_group()
+    origin.add_argument("--from", dest="source", metavar="SRC", help="export this source folder's data into the workbook")
+    origin.add_argument("--demo", action="store_true", help="export the bundled demo village")
+    template.set_defaults(func=_template)
 
     verify = commands.add_parser(
         "verify",

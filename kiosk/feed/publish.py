@@ -52,13 +52,24 @@ from kiosk.feed.manifest import (
 )
 from kiosk.feed.outcome import Failed, Rejected
 from kiosk.feed.tree import open_tree
-from kiosk.snapshot import DirectoryMedia, Snapshot, load_folder, read_folder_documents
+from kiosk.snapshot import DataInfo, DirectoryMedia, NoMedia, Snapshot, read_folder_documents
 
 DEFAULT_EXPIRES_DAYS = 30.0
 
 
 class PublishError(ValueError):
-    """The source folder or the output tree cannot be published."""
+    """The source or the output tree cannot be published."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a build publishes: the documents by their feed names, and the
+    pictures as files by their SHA-256. From a source folder
+    (``folder_source``) or a workbook (``kiosk.sheets.read``)."""
+
+    documents: dict[str, bytes]
+    media: dict[str, Path]
+    checked: Snapshot | None = None  # the documents, already through the boundary by whoever read them
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,26 @@ def _media_refs(value: object) -> Iterator[model.MediaRef]:
 def _referenced_media(snapshot: Snapshot) -> set[str]:
     roots = [snapshot.projects, snapshot.finance_entries(), snapshot.power_items, snapshot.disclosures, snapshot.notices, snapshot.cases]
     return {ref.sha256 for ref in _media_refs(roots)}
+
+
+def folder_source(src: Path) -> Source:
+    """A source folder in the format of docs/FEED-FORMAT.md, its pictures
+    checked; ``build`` checks the documents."""
+    if not (src / decode.VILLAGE_DOC).is_file():
+        raise PublishError(f"{src}: {decode.VILLAGE_DOC}: $: document is missing (no feed in {src})")
+    return Source(documents=read_folder_documents(src), media=_source_media(src))
+
+
+def read_source(src: Path, pictures: Path | None = None) -> Source:
+    """A source folder, or a workbook (.xlsx) with its picture folder
+    (``pictures``, default the 图片 folder beside it)."""
+    if src.is_file():
+        from kiosk.sheets.read import read_workbook  # the spreadsheet reader only for a workbook
+
+        return read_workbook(src, pictures)
+    if pictures is not None:
+        raise PublishError("a picture folder goes with a workbook; a source folder has its pictures in media/")
+    return folder_source(src)
 
 
 def _source_media(src: Path) -> dict[str, Path]:
@@ -179,7 +210,7 @@ def _prune_packs(out: Path, keep: set[str]) -> None:
 
 
 def build(
-    src: Path,
+    src: Path | Source,
     out: Path,
     private_key: Ed25519PrivateKey,
     version: int | None = None,
@@ -187,18 +218,19 @@ def build(
     now: dt.datetime | None = None,
     pack: bool = True,
 ) -> Built:
-    """Validate ``src`` and publish it into ``out``, signed.
+    """Validate ``src`` (a source folder, a workbook or a Source already
+    read) and publish it into ``out``, signed.
 
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
     expired feeds). ``pack``: also write every blob into one pack, for fast
     first syncs (a tree for a USB stick does not need one)."""
+    source = src if isinstance(src, Source) else read_source(src)
+    documents, media = source.documents, source.media
     try:
-        snapshot = load_folder(src)
+        snapshot = source.checked or Snapshot(documents, NoMedia(), DataInfo(source="folder", version=None, generated_at=None))
     except decode.FeedError as exc:
-        raise PublishError(f"{src}: {exc}") from None
-    documents = read_folder_documents(src)
-    media = _source_media(src)
+        raise PublishError(f"{src}: {exc}" if isinstance(src, Path) else str(exc)) from None
     absent = sorted(_referenced_media(snapshot) - set(media))
     if absent:
         raise PublishError(f"{decode.MEDIA_DIR}/{absent[0]} is referenced but missing ({len(absent)} missing in all)")

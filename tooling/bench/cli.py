@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-PARTS = ("sync", "search", "cold", "ui", "soak", "peer", "hub")  # hub alone: village-kiosk hub bench
+PARTS = ("sync", "search", "sheets", "cold", "ui", "soak", "peer", "hub")  # hub alone: village-kiosk hub bench
 
 
 def _run(args: argparse.Namespace) -> int:

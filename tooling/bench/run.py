@@ -28,7 +28,7 @@ from pathlib import Path
 
 from kiosk import paths
 from tooling import serve
-from tooling.bench import hubload, peer, report, syncbench
+from tooling.bench import hubload, peer, report, sheetsbench, syncbench
 from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
 
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"  # screens.shell.app writes the first frame's time there
@@ -343,6 +343,9 @@ class Bench:
                 self._ui(configs)
         finally:
             server.stop()
+        if "sheets" not in self.skip:
+            self.step(f"a {sheetsbench.ENTRIES:,}-entry workbook read, checked and signed")
+            r["sheets"] = sheetsbench.measure(self.work / "sheets", self.plan.sync_runs)
         if "peer" not in self.skip:
             self._peer(demo, display)
         if "hub" not in self.skip:
