@@ -9,6 +9,7 @@ personal phone is masked like any phone number on the public screen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kiosk.model import StageKind
@@ -108,3 +109,10 @@ def people_for_power(snapshot: Snapshot, item_id: str) -> list[Person]:
 def stage_holders_zh(kind: StageKind) -> str:
     """Who holds a stage, in a few words: 村党支部、村委会."""
     return "、".join(COMMITTEE_SHORT[committee] for committee in STAGE_COMMITTEES[kind])
+
+
+def office_numbers(snapshot: Snapshot) -> frozenset[str]:
+    """The digits of the roster's office phones: published on purpose, like
+    the hotlines, and shown in full (a scan for personal numbers exempts them)."""
+    phones = [c.office_phone for c in snapshot.committees] + [p.office_phone for p in snapshot.people]
+    return frozenset(re.sub(r"\D", "", phone) for phone in phones if phone)
