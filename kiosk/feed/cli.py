@@ -1,5 +1,5 @@
-"""Command-line tools for the feed: ``feed keygen|build|template|verify|import`` and
-``sync``. The main ``village-kiosk`` command registers them with
+"""Command-line tools for the feed: ``feed keygen|build|template|verify|import|history``
+and ``sync``. The main ``village-kiosk`` command registers them with
 ``add_commands(subparsers)``; each sets ``func`` to a callable(args) -> exit status.
 
 Defaults come from the terminal configuration (``args.config`` if the main
@@ -209,6 +209,30 @@ def _import(args: argparse.Namespace) -> int:
         return _report(import_tree(store, Path(args.path), keyring, args.village or config.feed.village or None))
 
 
+def _history(args: argparse.Namespace) -> int:
+    from kiosk.feed import evidence
+
+    try:
+        store = _open_store(args, _load_config(args))
+    except (kiosk_config.ConfigError, OSError) as exc:
+        return _error("feed history", str(exc))
+    except Failed as exc:
+        return _failed(exc)
+    with store:
+        try:
+            key = evidence.resolve(store, args.record)
+        except evidence.NoSuchRecord as exc:
+            return _error("feed history", str(exc), EXIT_DATA)
+        except ValueError as exc:
+            return _error("feed history", str(exc), 2)
+        bundle = evidence.gather(store, key)
+    if args.json:
+        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(bundle), indent=1) + b"\n")
+    else:
+        print("\n".join(evidence.describe(bundle)))
+    return EXIT_OK
+
+
 def _sync(args: argparse.Namespace) -> int:
     # Here, not at the top: the kiosk builds this parser at every start,
     # and the HTTP client is not needed before its first frame.
@@ -347,6 +371,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("path", metavar="PATH", help="the tree: a folder, .tar, .tar.gz or .zip")
     _terminal_options(importer, network=False)
     importer.set_defaults(func=_import)
+
+    history = commands.add_parser(
+        "history",
+        help="a record's versions on this terminal, with the signed manifests that carried them",
+        formatter_class=formatter,
+        description="Print the versions of one published record this terminal holds: each correction\n"
+        "(changed or withdrawn, with its reason) and its value now, each with the manifest that\n"
+        "carried it. --json prints the evidence itself (manifests, signatures, change logs,\n"
+        "documents), which anyone can check with the publisher's public keys alone\n"
+        "(docs/FEED-PROTOCOL.md section 17).\n\n"
+        f"exit status: {EXIT_OK} printed, 2 the id names several records, {EXIT_SETUP} store or configuration error,\n"
+        f"{EXIT_DATA} no such record on this terminal",
+    )
+    history.add_argument("--record", required=True, metavar="ID", help="the record's id, or kind:id (finance:2026-03-007)")
+    history.add_argument("--json", action="store_true", help="print the signed evidence as JSON")
+    _config_option(history)
+    history.add_argument("--store", metavar="DIR", help="the store folder (default: [feed] store)")
+    history.set_defaults(func=_history)
 
     sync = subparsers.add_parser(
         "sync",

@@ -301,7 +301,8 @@ class _Reader:
             documents, origins = self._assemble()
             encoded = {name: msgspec.json.encode(document) for name, document in documents.items()}
             try:
-                return encoded, Snapshot(encoded, NoMedia(), DataInfo(source="workbook", version=None, generated_at=None))
+                info = DataInfo(source="workbook", version=None, generated_at=None)
+                return encoded, Snapshot(encoded, NoMedia(), info, masked=False)  # the publisher's view: as published
             except decode.FeedError as error:
                 if self._locate(error, origins) is None:
                     return None

@@ -34,6 +34,8 @@ class ScreenName(enum.Enum):
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
     COMPLAINT_OUTCOMES = "complaint_outcomes"  # what became of the reports, quarter by quarter
+    CORRECTIONS = "corrections"  # published records changed or withdrawn in the last 12 months
+    CORRECTION_DETAIL = "correction_detail"  # one of them, a withdrawn record's page
     PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
     ATTRACT = "attract"
     NO_DATA = "no_data"
@@ -65,6 +67,8 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.NOTICE_DETAIL: "ui_screens.notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "ui_screens.complaint:ComplaintScreen",
     ScreenName.COMPLAINT_OUTCOMES: "ui_screens.outcomes:OutcomesScreen",
+    ScreenName.CORRECTIONS: "ui_screens.corrections:CorrectionsScreen",
+    ScreenName.CORRECTION_DETAIL: "ui_screens.corrections:CorrectionDetailScreen",
     ScreenName.PICTURE_VIEWER: "ui_screens.viewer:PictureViewerScreen",
     ScreenName.ATTRACT: "ui_screens.attract:AttractScreen",
     ScreenName.NO_DATA: "ui_screens.no_data:NoDataScreen",
@@ -86,4 +90,16 @@ HEADER_TITLES: dict[ScreenName, str] = {
     ScreenName.COMPLAINT_OUTCOMES: "办理结果",
     ScreenName.DISCLOSURE_DETAIL: "办事结果公开",
     ScreenName.PICTURE_VIEWER: "看照片",
+    ScreenName.CORRECTION_DETAIL: "更正记录",
+}
+
+# Where each kind of record the history follows (kiosk.feed.records) is
+# shown, and the parameter naming it; a withdrawn record, or a kind without
+# a page of its own, is shown on its correction's page.
+RECORD_PAGES: dict[str, tuple[ScreenName, str]] = {
+    "finance": (ScreenName.FINANCE_ENTRY, "entry_id"),
+    "project": (ScreenName.PROJECT_DETAIL, "project_id"),
+    "disclosure": (ScreenName.DISCLOSURE_DETAIL, "disclosure_id"),
+    "notice": (ScreenName.NOTICE_DETAIL, "notice_id"),
+    "case": (ScreenName.NOTICE_DETAIL, "case_id"),
 }
