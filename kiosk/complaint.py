@@ -2,11 +2,13 @@
 villager's own phone, pre-filled with where the complaint comes from.
 
 The platform publishes a template with placeholders, e.g.
-``https://jd.example.gov.cn/ts?v={village}&t={terminal}&i={item}``.
-``{village}``, ``{terminal}`` and ``{item}`` are replaced by the values,
-each percent-encoded with nothing left safe (``/``, ``&``, ``?`` and ``#``
-in a value cannot change the URL's shape). With no item, ``{item}`` becomes
-the empty string: the form then opens without a pre-selected matter.
+``https://jd.example.gov.cn/ts?v={village}&t={terminal}&i={item}&k={kind}``.
+``{village}``, ``{terminal}``, ``{item}`` and ``{kind}`` are replaced by the
+values, each percent-encoded with nothing left safe (``/``, ``&``, ``?`` and
+``#`` in a value cannot change the URL's shape). ``{item}`` is the id of the
+record on screen and ``{kind}`` what sort of record it is (``ItemKind``:
+ids are unique only within their sort). With no item both become the empty
+string: the form then opens without a pre-selected matter.
 
 Why a length limit: the QR has to be read by an ordinary phone from about
 1 m in front of the screen. At ``MAX_URL_LENGTH`` = 200 characters and
@@ -21,13 +23,18 @@ filled in are 60-100 characters: version 5-8.)
 
 from __future__ import annotations
 
+import enum
 import re
 from urllib.parse import quote, urlsplit
 
-from kiosk import model
+from kiosk import model, money
+from kiosk.assets_view import CONTRACT_NAMES
+from kiosk.disclosure_view import date_zh
+from kiosk.finance_summary import DIRECTION_NAMES
+from kiosk.snapshot import Snapshot
 
 MAX_URL_LENGTH = 200
-_PLACEHOLDER = re.compile(r"\{(village|terminal|item)\}")
+_PLACEHOLDER = re.compile(r"\{(village|terminal|item|kind)\}")
 # Printable ASCII except space: the only characters the finished URL may hold.
 _URL_CHARS = re.compile(r"[!-~]+")
 
@@ -37,8 +44,39 @@ class ComplaintUrlError(ValueError):
     then offers the hotlines only."""
 
 
-def complaint_url(channel: model.ComplaintChannel, village_code: str, terminal_id: str, item_id: str | None = None) -> str:
-    values = {"village": village_code, "terminal": terminal_id, "item": item_id or ""}
+class ItemKind(enum.Enum):
+    """The sorts of record a villager can report from, as ``{kind}`` says them."""
+
+    POWER = "power"
+    PROJECT = "project"
+    ENTRY = "entry"  # a finance entry
+    DISCLOSURE = "disclosure"
+    ASSET = "asset"
+    CONTRACT = "contract"
+
+
+def item_title(snapshot: Snapshot, kind: ItemKind, item_id: str) -> str:
+    """What the report is about, in a line (feed text, not yet masked);
+    raises LookupError when the record is not in the data."""
+    if kind is ItemKind.POWER:
+        return snapshot.power_item(item_id).name
+    if kind is ItemKind.PROJECT:
+        return snapshot.project(item_id).name
+    if kind is ItemKind.DISCLOSURE:
+        return snapshot.disclosure(item_id).title
+    if kind is ItemKind.ASSET:
+        return snapshot.asset(item_id).name
+    if kind is ItemKind.CONTRACT:
+        contract = snapshot.contract(item_id)
+        return f"{snapshot.asset(contract.asset_id).name}{CONTRACT_NAMES[contract.kind]}合同（{contract.party}）"
+    entry = snapshot.finance_entry(item_id)
+    return f"{DIRECTION_NAMES[entry.direction]}{money.yuan(entry.amount_fen)}：{entry.purpose}（{date_zh(entry.date)}）"
+
+
+def complaint_url(
+    channel: model.ComplaintChannel, village_code: str, terminal_id: str, item_id: str | None = None, kind: ItemKind | None = None
+) -> str:
+    values = {"village": village_code, "terminal": terminal_id, "item": item_id or "", "kind": kind.value if kind and item_id else ""}
     template = channel.url_template
     _check_scheme(template)
     if re.search(r"\s", template):

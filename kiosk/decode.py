@@ -7,12 +7,14 @@ and the field path, e.g.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import msgspec
 
 from kiosk import limits, model
+from kiosk import model_oversight as oversight
 from kiosk.benefits import model as benefits_model
 
 VILLAGE_DOC = "village.json"
@@ -21,11 +23,16 @@ PROJECTS_DOC = "projects.json"
 DISCLOSURES_DOC = "disclosures.json"
 NOTICES_DOC = "notices.json"
 BENEFITS_DOC = "benefits.json"  # optional: 民生资金查询 (kiosk.benefits)
+BUDGET_DOC = "budget.json"
+ASSETS_DOC = "assets.json"
+PEOPLE_DOC = "people.json"
+COMPLAINTS_DOC = "complaints.json"
 FINANCE_DIR = "finance"
 MEDIA_DIR = "media"
 
 REQUIRED_DOCS = (VILLAGE_DOC, POWERS_DOC, PROJECTS_DOC, DISCLOSURES_DOC, NOTICES_DOC)
-OPTIONAL_DOCS = (BENEFITS_DOC,)
+# A feed without one of these simply has no such screen.
+OPTIONAL_DOCS = (BENEFITS_DOC, BUDGET_DOC, ASSETS_DOC, PEOPLE_DOC, COMPLAINTS_DOC)
 _FINANCE_NAME = re.compile(r"^finance/(\d{4}-(?:0[1-9]|1[0-2]))\.json$")
 _MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.S)
 
@@ -36,6 +43,10 @@ _DOC_TYPES: dict[str, type[model.Struct]] = {
     DISCLOSURES_DOC: model.DisclosuresDoc,
     NOTICES_DOC: model.NoticesDoc,
     BENEFITS_DOC: benefits_model.BenefitsDoc,
+    BUDGET_DOC: oversight.BudgetDoc,
+    ASSETS_DOC: oversight.AssetsDoc,
+    PEOPLE_DOC: oversight.PeopleDoc,
+    COMPLAINTS_DOC: oversight.ComplaintsDoc,
 }
 
 
@@ -140,3 +151,80 @@ def _check_document(name: str, doc: Any) -> None:
         problem = benefits_model.document_problem(doc)
         if problem is not None:
             raise FeedError(name, *problem)
+    elif isinstance(doc, oversight.BudgetDoc):
+        _check_budget(name, doc)
+    elif isinstance(doc, oversight.AssetsDoc):
+        _check_assets(name, doc)
+    elif isinstance(doc, oversight.PeopleDoc):
+        _check_people(name, doc)
+    elif isinstance(doc, oversight.ComplaintsDoc):
+        _check_complaints(name, doc)
+
+
+def _check_budget(name: str, doc: oversight.BudgetDoc) -> None:
+    years: set[int] = set()
+    for index, budget in enumerate(doc.budgets):
+        where = f"$.budgets[{index}]"
+        if budget.year in years:
+            raise FeedError(name, f"{where}.year", f"a second budget for {budget.year}")
+        years.add(budget.year)
+        if budget.approved_on.year > budget.year:
+            raise FeedError(name, f"{where}.approved_on", f"{budget.approved_on} is after the year {budget.year} it budgets")
+        lines: set[tuple[model.Direction, str]] = set()
+        for line_index, line in enumerate(budget.lines):
+            key = (line.direction, line.category)
+            if key in lines:
+                raise FeedError(
+                    name, f"{where}.lines[{line_index}].category", f"{line.direction.value} {line.category!r} is budgeted twice"
+                )
+            lines.add(key)
+
+
+def _check_assets(name: str, doc: oversight.AssetsDoc) -> None:
+    _check_unique(name, "assets", [a.id for a in doc.assets])
+    _check_unique(name, "contracts", [c.id for c in doc.contracts])
+    assets = {asset.id for asset in doc.assets}
+    for index, contract in enumerate(doc.contracts):
+        where = f"$.contracts[{index}]"
+        if contract.asset_id not in assets:
+            raise FeedError(name, f"{where}.asset_id", f"unknown asset {contract.asset_id!r}")
+        if contract.end_date < contract.start_date:
+            raise FeedError(name, f"{where}.end_date", "the contract ends before it starts")
+        if contract.end_date.year - contract.start_date.year > limits.MAX_CONTRACT_YEARS:
+            raise FeedError(name, f"{where}.end_date", f"a term of more than {limits.MAX_CONTRACT_YEARS} years")
+        for payment_index, payment in enumerate(contract.payments):
+            if payment.paid_fen > payment.amount_fen:
+                raise FeedError(name, f"{where}.payments[{payment_index}].paid_fen", "more paid than was due")
+            if payment.paid_fen and payment.paid_on is None:
+                raise FeedError(name, f"{where}.payments[{payment_index}].paid_on", "a payment needs the date it was paid")
+
+
+def _check_people(name: str, doc: oversight.PeopleDoc) -> None:
+    kinds: set[oversight.CommitteeKind] = set()
+    for index, committee in enumerate(doc.committees):
+        if committee.kind in kinds:
+            raise FeedError(name, f"$.committees[{index}].kind", f"a second {committee.kind.value} committee")
+        kinds.add(committee.kind)
+    _check_unique(name, "people", [p.id for p in doc.people])
+    for index, person in enumerate(doc.people):
+        if not person.posts:
+            raise FeedError(name, f"$.people[{index}].posts", "a person on the roster holds at least one post")
+        for post_index, post in enumerate(person.posts):
+            if post.committee not in kinds:
+                raise FeedError(name, f"$.people[{index}].posts[{post_index}].committee", f"no {post.committee.value} committee is listed")
+
+
+def _check_complaints(name: str, doc: oversight.ComplaintsDoc) -> None:
+    quarters: set[str] = set()
+    for index, report in enumerate(doc.quarters):
+        where = f"$.quarters[{index}]"
+        if report.quarter in quarters:
+            raise FeedError(name, f"{where}.quarter", f"a second report for {report.quarter}")
+        quarters.add(report.quarter)
+        if report.handled > report.received:
+            raise FeedError(name, f"{where}.handled", f"{report.handled} handled of {report.received} received")
+        if report.upheld is not None and report.upheld > report.handled:
+            raise FeedError(name, f"{where}.upheld", f"{report.upheld} upheld of {report.handled} handled")
+        year, quarter = int(report.quarter[:4]), int(report.quarter[-1])
+        if report.published_on < dt.date(year, 3 * quarter - 2, 1):
+            raise FeedError(name, f"{where}.published_on", f"{report.published_on} is before {report.quarter} began")

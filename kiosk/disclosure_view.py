@@ -107,3 +107,8 @@ def case_view(case: model.Case, public: frozenset[str] = frozenset()) -> CaseVie
         body=mask_text(case.body, public),
         lesson=mask_text(case.lesson, public),
     )
+
+
+def row_of_name(table: MaskedTable, name: str) -> int | None:
+    """The first row with a cell that is exactly ``name`` (a name search found), or None."""
+    return next((index for index, row in enumerate(table.rows) if name in (cell.strip() for cell in row)), None)

@@ -22,6 +22,7 @@ from kiosk.privacy import mask_text, masked_media
 from kiosk.snapshot import Snapshot
 
 DIRECTION_NAMES = {Direction.INCOME: "收入", Direction.EXPENSE: "支出"}
+NO_RECEIPT = "无票据"  # the mark on an expense whose receipt was never published
 COUNTERPARTY_LABELS = {Direction.INCOME: "付款方", Direction.EXPENSE: "收款方"}
 
 
@@ -35,6 +36,7 @@ class MonthSummary:
     balance_fen: int | None  # closing balance: opening + income - expense
     by_category: list[tuple[str, int]]  # expense per category, largest first
     entry_count: int
+    missing_receipts: int  # expenses without a receipt
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class EntryRow:
     voucher_no: str
     receipts: list[model.MediaRef]  # captions masked
     project_id: str | None
+    missing_receipt: bool  # an expense with no receipt: marked 无票据
 
 
 def year_overview(snapshot: Snapshot) -> list[MonthSummary]:
@@ -113,7 +116,13 @@ def _summarise(doc: model.FinanceMonthDoc, opening: int | None) -> MonthSummary:
         balance_fen=None if opening is None else opening + income - expense,
         by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0])),
         entry_count=len(doc.entries),
+        missing_receipts=sum(1 for entry in doc.entries if lacks_receipt(entry)),
     )
+
+
+def lacks_receipt(entry: model.FinanceEntry) -> bool:
+    """An expense with no receipt published: nobody can check what the money bought."""
+    return entry.direction is Direction.EXPENSE and not entry.receipts
 
 
 def _month_before(month: str) -> str:
@@ -148,4 +157,19 @@ def entry_row(entry: model.FinanceEntry, public: frozenset[str] = frozenset()) -
         voucher_no=mask_text(entry.voucher_no, public),
         receipts=masked_media(entry.receipts, public),
         project_id=entry.project_id,
+        missing_receipt=lacks_receipt(entry),
     )
+
+
+def entries_with_counterparty(snapshot: Snapshot, shown: str, public: frozenset[str] = frozenset()) -> list[model.FinanceEntry]:
+    """Every entry whose payee or payer reads ``shown`` on screen (masked, as search found it), in date order."""
+    return sorted((e for e in snapshot.finance_entries() if e.counterparty and mask_text(e.counterparty, public) == shown), key=_by_date)
+
+
+def entries_of_amount(snapshot: Snapshot, amount_fen: int) -> list[model.FinanceEntry]:
+    """Every entry of exactly this amount, in date order."""
+    return sorted((e for e in snapshot.finance_entries() if e.amount_fen == amount_fen), key=_by_date)
+
+
+def _by_date(entry: model.FinanceEntry) -> dt.date:
+    return entry.date

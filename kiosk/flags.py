@@ -50,7 +50,10 @@ _DUE_BY_STATUS = {
 
 class FlagKind(enum.Enum):
     OVER_BUDGET = "over_budget"
-    MISSING_STAGES = "missing_stages"
+    MISSING_STAGES = "missing_stages"  # of a project, or of a contract (kiosk.assets_view)
+    UNPAID = "unpaid"  # payments short of the settlement (kiosk.project_payments)
+    OVERPAID = "overpaid"  # payments beyond the settlement, or beyond the budget before it
+    FEE_OVERDUE = "fee_overdue"  # a contract's fee not paid by its day (kiosk.assets_view)
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,18 @@ def stage_timeline(project: model.Project, public: frozenset[str] = frozenset())
 
     If the feed lists a stage twice, the earliest date is shown.
     """
+    return timeline_of(project.stages, _DUE_BY_STATUS[project.status] if project.major else None, public)
+
+
+def timeline_of(stages: list[model.Stage], due_count: int | None, public: frozenset[str] = frozenset()) -> list[TimelineRow]:
+    """The six stages of a record that must follow 四议两公开 (a project, a
+    contract): ``due_count`` of them, in order, should be on record by now,
+    and any stage before a later recorded one; None when the record need not
+    follow the procedure at all."""
     recorded: dict[StageKind, model.Stage] = {}
-    for stage in sorted(project.stages, key=lambda s: s.date, reverse=True):
+    for stage in sorted(stages, key=lambda s: s.date, reverse=True):
         recorded[stage.kind] = stage
-    due = _stages_due(project, recorded)
+    due = _stages_due(due_count, recorded)
     return [
         TimelineRow(
             kind=kind,
@@ -99,11 +110,16 @@ def stage_timeline(project: model.Project, public: frozenset[str] = frozenset())
     ]
 
 
-def _stages_due(project: model.Project, recorded: dict[StageKind, model.Stage]) -> set[StageKind]:
-    if not project.major:
+def _stages_due(due_count: int | None, recorded: dict[StageKind, model.Stage]) -> set[StageKind]:
+    if due_count is None:
         return set()
     latest = max((STAGE_ORDER.index(kind) + 1 for kind in recorded), default=0)
-    return set(STAGE_ORDER[: max(_DUE_BY_STATUS[project.status], latest)])
+    return set(STAGE_ORDER[: max(due_count, latest)])
+
+
+def missing_stages_flag(timeline: list[TimelineRow]) -> Flag | None:
+    missing = [row.name_zh for row in timeline if row.missing]
+    return Flag(FlagKind.MISSING_STAGES, "四议两公开缺少：" + "、".join(missing)) if missing else None
 
 
 def budget_comparison(project: model.Project) -> BudgetView:
@@ -140,9 +156,9 @@ def project_flags(project: model.Project, threshold_pct: float = 10.0) -> list[F
             flags.append(Flag(FlagKind.OVER_BUDGET, f"没有预算，却结算了{money.yuan(view.diff_fen)}"))
         elif view.diff_pct > threshold:
             flags.append(Flag(FlagKind.OVER_BUDGET, f"结算超出预算 {view.pct_text}"))
-    missing = [row.name_zh for row in stage_timeline(project) if row.missing]
-    if missing:
-        flags.append(Flag(FlagKind.MISSING_STAGES, "四议两公开缺少：" + "、".join(missing)))
+    missing = missing_stages_flag(stage_timeline(project))
+    if missing is not None:
+        flags.append(missing)
     return flags
 
 

@@ -26,6 +26,16 @@ BODY_CHARS = 20_000  # the text of a notice or a case
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 
+# Numbers in the oversight documents (kiosk.model_oversight): a budget's
+# year; how long a contract of collective land, water, forest or buildings
+# may run (the land contracting law allows forest land up to 70 years,
+# arable land 30); how many reports one village's quarter may count. Past
+# these a figure is a typing error, not a fact to show villagers.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+MAX_CONTRACT_YEARS = 70
+MAX_REPORT_COUNT = 100_000
+
 # Pictures: width × height. 7000×5000 (35 MP) is shown; 7500×5500 and a
 # 48-megapixel phone photo are not. Decoding one takes 4 bytes a pixel.
 MAX_PICTURE_PIXELS = 40_000_000
@@ -64,7 +74,7 @@ def json_problem(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> str | None
     return None
 
 
-# 民生资金查询 (kiosk.benefits, FEED-FORMAT.md section 4.7). The key
+# 民生资金查询 (kiosk.benefits, FEED-FORMAT.md section 4.11). The key
 # derivation runs on the terminal for every lookup: its memory (128·n·r
 # bytes) and rounds are bounded so a document cannot make a lookup take
 # the terminal's memory or minutes; a sealed record is bounded before and

@@ -39,6 +39,7 @@ BodyText = Annotated[str, Meta(min_length=1, max_length=limits.BODY_CHARS)]
 Fen = Annotated[int, Meta(ge=0, le=10**13)]
 PositiveFen = Annotated[int, Meta(gt=0, le=10**13)]
 MonthKey = Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Phone = Annotated[str, Meta(pattern=r"^[0-9-]{3,20}$")]
 
 
 class Struct(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
@@ -68,7 +69,7 @@ class Village(Struct, frozen=True, kw_only=True):
 
 class Hotline(Struct, frozen=True, kw_only=True):
     name: NameText
-    number: Annotated[str, Meta(pattern=r"^[0-9-]{3,20}$")]
+    number: Phone
 
 
 class ComplaintChannel(Struct, frozen=True, kw_only=True):

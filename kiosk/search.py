@@ -4,6 +4,13 @@ Villagers search with an on-screen keyboard (letters, digits, a few common
 characters), so a query is short and grows by one key per tap. ``DB`` must
 find 低保评定 and ``ZJD`` 宅基地审批, as must ``dibao``, ``dib`` or ``宅基``.
 
+Besides the records' titles, search finds who the village paid or was paid
+by (``QSGDS`` 青石供电所), an amount (``1500`` finds every entry of
+1,500.00元), the cadres on the roster, the contracts of collective assets,
+and the names in a results list while its publicity period runs ("am I, or
+my neighbour, on the 低保 list?"). A payee and an amount are one record
+each, however many entries they have: the hit opens their entries.
+
 How matching works. Every searchable text is turned, once per snapshot, into
 a *unit string*: one unit per Han character or ASCII letter/digit (other
 characters are dropped), units separated by ``|``; inside a unit its
@@ -26,20 +33,27 @@ every record -- which is what keeps a key tap fast on 10,000 records.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import enum
 import functools
 import logging
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pypinyin import Style, pinyin
 
-from kiosk import model, phrases, privacy
-from kiosk.disclosure_view import KIND_NAMES, date_zh
+from kiosk import model, money, phrases, privacy
+from kiosk.assets_view import CONTRACT_NAMES, PARTY_LABELS
+from kiosk.assets_view import KIND_NAMES as ASSET_KIND_NAMES
+from kiosk.disclosure_view import KIND_NAMES, date_zh, in_publicity
+from kiosk.finance_summary import COUNTERPARTY_LABELS
+from kiosk.model_oversight import Contract
 from kiosk.ops.logs import log_event
+from kiosk.people_view import posts_zh
 from kiosk.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -68,6 +82,11 @@ class HitKind(enum.Enum):
     NOTICE = "notice"
     CASE = "case"
     DISCLOSURE = "disclosure"
+    PERSON = "person"  # a cadre on the roster
+    CONTRACT = "contract"
+    LISTED = "listed"  # a name in a results list in its publicity period; the id is the list's
+    PAYEE = "payee"  # who the village paid or was paid by; the id is the name as shown
+    AMOUNT = "amount"  # the id is the amount in fen
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +112,14 @@ class _Record:
     title: str
     subtitle: str
     secondary: str  # searched only in characters / whole syllables; "" for none
+    match: str = ""  # searched in place of the title when the title is not what is typed (an amount's digits)
 
 
-def _records_of(snapshot: Snapshot) -> list[_Record]:
+# Column headings of the names in a results list: searched while it is in its publicity period.
+NAME_COLUMNS = ("姓名", "户主", "申请人", "户名")
+
+
+def _records_of(snapshot: Snapshot, today: dt.date) -> list[_Record]:
     """Everything searchable, in the order hits of equal score are listed."""
     public = privacy.public_numbers(snapshot.complaint.hotlines)
 
@@ -124,6 +148,60 @@ def _records_of(snapshot: Snapshot) -> list[_Record]:
         )
         for disclosure in snapshot.disclosures
     ]
+    records += [record(HitKind.PERSON, person.id, person.name, posts_zh(person, public)) for person in snapshot.people]
+    records += [_contract_record(snapshot, contract, record, public) for contract in snapshot.contracts]
+    records += _listed_names(snapshot, today, record)
+    records += _payees(snapshot, public)
+    records += _amounts(snapshot)
+    return records
+
+
+def _contract_record(snapshot: Snapshot, contract: Contract, record, public: frozenset[str]) -> _Record:
+    asset = snapshot.asset(contract.asset_id)
+    title = f"{asset.name}{CONTRACT_NAMES[contract.kind]}合同"
+    subtitle = f"集体三资 · {PARTY_LABELS[contract.kind]}：{privacy.mask_text(contract.party, public)}"
+    return record(HitKind.CONTRACT, contract.id, title, subtitle, f"{contract.party} {ASSET_KIND_NAMES[asset.kind]}")
+
+
+def _listed_names(snapshot: Snapshot, today: dt.date, record) -> list[_Record]:
+    """The names in each results list in its publicity period, once a list."""
+    found = []
+    for disclosure in snapshot.disclosures:
+        if not in_publicity(disclosure, today):
+            continue
+        columns = [i for i, heading in enumerate(disclosure.columns) if any(word in heading for word in NAME_COLUMNS)]
+        names = dict.fromkeys(row[i].strip() for row in disclosure.rows for i in columns if i < len(row) and row[i].strip())
+        end = disclosure.publicity_end
+        subtitle = f"在“{disclosure.title}”名单上 · 公示到{end.month}月{end.day}日"
+        found += [record(HitKind.LISTED, disclosure.id, name, privacy.mask_text(subtitle)) for name in names]
+    return found
+
+
+def _payees(snapshot: Snapshot, public: frozenset[str]) -> list[_Record]:
+    """One record per payee or payer, as shown (masked), in order of first entry."""
+    masked = {name: privacy.mask_text(name, public) for name in {entry.counterparty for entry in snapshot.finance_entries()}}
+    directions: dict[str, set[model.Direction]] = {}
+    counts: Counter[str] = Counter()
+    for entry in snapshot.finance_entries():
+        if entry.counterparty:
+            name = masked[entry.counterparty]
+            directions.setdefault(name, set()).add(entry.direction)
+            counts[name] += 1
+    records = []
+    for name, ways in directions.items():
+        label = COUNTERPARTY_LABELS[next(iter(ways))] if len(ways) == 1 else "收付款方"
+        records.append(_Record(HitKind.PAYEE, name, name, f"村级财务 · {label} · {counts[name]}笔", ""))
+    return records
+
+
+def _amounts(snapshot: Snapshot) -> list[_Record]:
+    """One record per amount, smallest first, typed as its yuan (1500, or 1523.45 as 152345)."""
+    counts = Counter(entry.amount_fen for entry in snapshot.finance_entries())
+    records = []
+    for fen in sorted(counts):
+        yuan, cents = divmod(fen, 100)
+        digits = f"{yuan}{cents:02d}" if cents else str(yuan)
+        records.append(_Record(HitKind.AMOUNT, str(fen), money.yuan(fen), f"村级财务 · {counts[fen]}笔是这个金额", "", digits))
     return records
 
 
@@ -326,10 +404,11 @@ class SearchIndex:
     Not thread-safe: it remembers the last full scan (see ``query``), so use
     it from one thread (the UI's)."""
 
-    def __init__(self, records: list[_Record]):
+    def __init__(self, records: list[_Record], day: dt.date | None = None):
+        self.day = day  # the day the names in lists were taken for: build anew on another
         self._records = records  # in kind order, so record order is the order at equal score
         context = _context_readings(text for record in records for text in (record.title, record.secondary))
-        titles = [_units(record.title, context) for record in records]
+        titles = [_units(record.match or record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
         self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
         # Lines by unit count: only a title with no more units than the query
@@ -341,9 +420,11 @@ class SearchIndex:
         self._secondaries = _Haystack([_units(records[index].secondary, context) for index in with_secondary], with_secondary)
 
     @classmethod
-    def build(cls, snapshot: Snapshot) -> SearchIndex:
-        """Index the power items, projects, notices, cases and disclosures of a ``kiosk.snapshot.Snapshot``."""
-        return cls(_records_of(snapshot))
+    def build(cls, snapshot: Snapshot, today: dt.date | None = None) -> SearchIndex:
+        """Index the records of a ``kiosk.snapshot.Snapshot``, with the names
+        of the lists in their publicity period ``today`` (by default, today)."""
+        today = today or dt.date.today()
+        return cls(_records_of(snapshot, today), today)
 
     def __len__(self) -> int:
         return len(self._records)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk import decode, model, privacy
+from kiosk import model_oversight as oversight
 from kiosk.benefits.model import BenefitsDoc
 from kiosk.feed.history import NO_HISTORY, History, read_folder_history
 
@@ -113,9 +114,12 @@ class Snapshot:
         # Its patterned fields (keys, sealed records, the salt) are left alone by the masking; its texts are masked.
         self.benefits: BenefitsDoc | None = read(decode.BENEFITS_DOC) if decode.BENEFITS_DOC in documents else None
 
+        self._take_oversight(documents, read)
+
         self._items_by_id = {item.id: item for item in self.power_items}
         self._projects_by_id = {project.id: project for project in self.projects}
         self._entries_by_id: dict[str, model.FinanceEntry] = {}
+        self._entries_by_project: dict[str, list[model.FinanceEntry]] = {}
         for month_key, month_doc in self._months.items():
             for index, entry in enumerate(month_doc.entries):
                 name = f"{decode.FINANCE_DIR}/{month_key}.json"
@@ -124,6 +128,46 @@ class Snapshot:
                 if entry.project_id is not None and entry.project_id not in self._projects_by_id:
                     raise decode.FeedError(name, f"$.entries[{index}].project_id", f"unknown project {entry.project_id!r}")
                 self._entries_by_id[entry.id] = entry
+                if entry.project_id is not None:  # the project list asks for every project's payments
+                    self._entries_by_project.setdefault(entry.project_id, []).append(entry)
+        self._check_oversight_links()
+
+    def _take_oversight(self, documents: Mapping[str, bytes], read) -> None:
+        """The optional documents (``kiosk.model_oversight``), read (and
+        masked) like the others; absent ones leave empty records."""
+
+        def optional(name: str, empty):
+            return read(name) if name in documents else empty
+
+        budget: oversight.BudgetDoc = optional(decode.BUDGET_DOC, oversight.BudgetDoc(budgets=[]))
+        assets: oversight.AssetsDoc | None = optional(decode.ASSETS_DOC, None)
+        people: oversight.PeopleDoc = optional(decode.PEOPLE_DOC, oversight.PeopleDoc(committees=[], people=[]))
+        complaints: oversight.ComplaintsDoc = optional(decode.COMPLAINTS_DOC, oversight.ComplaintsDoc(quarters=[]))
+        self.budgets: tuple[oversight.YearBudget, ...] = tuple(sorted(budget.budgets, key=lambda b: b.year, reverse=True))
+        self.assets: tuple[oversight.Asset, ...] = tuple(assets.assets) if assets else ()
+        self.contracts: tuple[oversight.Contract, ...] = tuple(assets.contracts) if assets else ()
+        # None without assets.json: no rule was published, so none is applied.
+        self.four_deliberations_from_fen: int | None = assets.four_deliberations_from_fen if assets else None
+        self.committees: tuple[oversight.Committee, ...] = tuple(people.committees)
+        self.people: tuple[oversight.Person, ...] = tuple(people.people)
+        self.complaint_reports: tuple[oversight.QuarterReport, ...] = tuple(
+            sorted(complaints.quarters, key=lambda q: q.quarter, reverse=True)
+        )
+
+    def _check_oversight_links(self) -> None:
+        """References from the optional documents into the others."""
+        for index, contract in enumerate(self.contracts):
+            for payment_index, payment in enumerate(contract.payments):
+                if payment.entry_id is not None and payment.entry_id not in self._entries_by_id:
+                    raise decode.FeedError(
+                        decode.ASSETS_DOC,
+                        f"$.contracts[{index}].payments[{payment_index}].entry_id",
+                        f"unknown finance entry {payment.entry_id!r}",
+                    )
+        for index, person in enumerate(self.people):
+            for power_index, power in enumerate(person.powers):
+                if power not in self._items_by_id:
+                    raise decode.FeedError(decode.PEOPLE_DOC, f"$.people[{index}].powers[{power_index}]", f"unknown power item {power!r}")
 
     def keep_history(self, history: History) -> None:
         """Take the corrections a store kept with this data (known only once
@@ -155,7 +199,7 @@ class Snapshot:
         return list(self._entries_by_id.values())
 
     def entries_for_project(self, project_id: str) -> list[model.FinanceEntry]:
-        return [entry for entry in self._entries_by_id.values() if entry.project_id == project_id]
+        return list(self._entries_by_project.get(project_id, ()))
 
     # Unknown ids raise KeyError like the look-ups above (never
     # StopIteration): a screen whose record went away with a data update
@@ -169,6 +213,22 @@ class Snapshot:
     def case(self, case_id: str) -> model.Case:
         return _by_id(self.cases, case_id)
 
+    def budget(self, year: int) -> oversight.YearBudget | None:
+        """The approved budget of ``year``, or None when none is published."""
+        return next((budget for budget in self.budgets if budget.year == year), None)
+
+    def asset(self, asset_id: str) -> oversight.Asset:
+        return _by_id(self.assets, asset_id)
+
+    def contract(self, contract_id: str) -> oversight.Contract:
+        return _by_id(self.contracts, contract_id)
+
+    def contracts_of(self, asset_id: str) -> list[oversight.Contract]:
+        return [contract for contract in self.contracts if contract.asset_id == asset_id]
+
+    def person(self, person_id: str) -> oversight.Person:
+        return _by_id(self.people, person_id)
+
 
 def _by_id(records, record_id: str):
     for record in records:
@@ -179,7 +239,8 @@ def _by_id(records, record_id: str):
 
 def read_folder_documents(folder: Path) -> dict[str, bytes]:
     """All feed documents in a source folder, by their feed name."""
-    documents = {name: (folder / name).read_bytes() for name in (*decode.REQUIRED_DOCS, *decode.OPTIONAL_DOCS) if (folder / name).is_file()}
+    names = decode.REQUIRED_DOCS + decode.OPTIONAL_DOCS
+    documents = {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
     finance = folder / decode.FINANCE_DIR
     if finance.is_dir():
         for path in sorted(finance.glob("*.json")):

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from kiosk import model
-from kiosk.complaint import MAX_URL_LENGTH, ComplaintUrlError, complaint_url
+from kiosk.complaint import MAX_URL_LENGTH, ComplaintUrlError, ItemKind, complaint_url, item_title
 from kiosk.qr import QUIET_ZONE, qr_image, qr_matrix
 
 TEMPLATE = "https://jd.example.gov.cn/ts?v={village}&t={terminal}&i={item}"
@@ -41,6 +41,35 @@ def channel(template: str) -> model.ComplaintChannel:
 )
 def test_builds_the_url(template, terminal, item, expected):
     assert complaint_url(channel(template), VILLAGE, terminal, item) == expected
+
+
+KIND_TEMPLATE = TEMPLATE + "&k={kind}"
+
+
+@pytest.mark.parametrize(
+    ("item", "kind", "expected"),
+    [
+        ("e2026-09-010", ItemKind.ENTRY, "&i=e2026-09-010&k=entry"),
+        ("tea-garden-2024", ItemKind.CONTRACT, "&i=tea-garden-2024&k=contract"),
+        ("allowance-2026q4", ItemKind.DISCLOSURE, "&i=allowance-2026q4&k=disclosure"),
+        (None, ItemKind.ENTRY, "&i=&k="),  # no item: no kind either
+        (None, None, "&i=&k="),
+    ],
+)
+def test_the_kind_of_record_is_named_beside_its_id(item, kind, expected):
+    url = complaint_url(channel(KIND_TEMPLATE), VILLAGE, "LD-0001", item, kind)
+    assert url == "https://jd.example.gov.cn/ts?v=431322106201&t=LD-0001" + expected
+
+
+def test_what_a_report_is_about_for_each_kind_of_record(demo):
+    assert item_title(demo, ItemKind.POWER, "minimum-living") == "低保评定"
+    assert item_title(demo, ItemKind.PROJECT, "office-renovation") == demo.project("office-renovation").name
+    assert item_title(demo, ItemKind.ASSET, "tea-garden") == "3组集体茶园"
+    assert item_title(demo, ItemKind.CONTRACT, "tea-garden-2024") == "3组集体茶园承包合同（彭国庆）"
+    digger = next(e for e in demo.finance_entries() if e.purpose == "渠道清淤挖机台班费")
+    assert item_title(demo, ItemKind.ENTRY, digger.id) == "支出290.00元：渠道清淤挖机台班费（2026年9月10日）"
+    with pytest.raises(LookupError):
+        item_title(demo, ItemKind.CONTRACT, "no-such-contract")
 
 
 @pytest.mark.parametrize(
@@ -101,6 +130,14 @@ def test_qr_round_trip_through_zbar(tmp_path, terminal, item, module_px):
     path = tmp_path / "qr.png"
     qr_image(url, module_px).save(path)
     assert zbar_decode(path) == url
+
+
+def test_an_item_specific_code_round_trip_through_zbar(tmp_path):
+    url = complaint_url(channel(KIND_TEMPLATE), VILLAGE, "LD-0001", "e2026-09-010", ItemKind.ENTRY)
+    path = tmp_path / "qr.png"
+    qr_image(url, 3).save(path)
+    decoded = zbar_decode(path)
+    assert decoded == url and f"v={VILLAGE}" in decoded and decoded.endswith("&i=e2026-09-010&k=entry")
 
 
 def test_longest_url_stays_a_small_code():

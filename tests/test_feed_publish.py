@@ -14,12 +14,14 @@ import msgspec
 import pytest
 from test_images import png_bomb
 
-from kiosk import limits, paths
-from kiosk.feed import cli, keys, publish
+from kiosk import decode, limits, paths
+from kiosk.feed import cli, import_tree, keys, publish
 from kiosk.feed.cli import EXIT_DATA
 from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex, with_media_index
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
+from kiosk.feed.store import Store
 from kiosk.images import TOO_BIG, ImageProblem, decode_image
+from kiosk.snapshot import load_folder
 from support.feed_fixtures import VILLAGE, Publisher, install_tree, note_corrections, tree_manifest, write_village
 
 
@@ -254,6 +256,27 @@ def test_build_demo_village(tmp_path, keydir, capsys):
     assert status == 0, err
     status, line, _ = run(capsys, "feed", "verify", str(out), "--pubkey", str(keydir / "feed.pub"))
     assert status == 0 and line.startswith("ok v1")
+    # The optional documents (budget, 三资, roster, complaint outcomes) travel like the others, to a store.
+    assert set(decode.OPTIONAL_DOCS) <= {entry.name for entry in tree_manifest(out).files}
+    store = Store(tmp_path / "store")
+    try:
+        outcome = import_tree(store, out, keys.Keyring.load([keydir / "feed.pub"]))
+        assert outcome.ok, outcome.message
+        snapshot = store.snapshot()
+        demo = load_folder(paths.DEMO_VILLAGE)
+        assert (snapshot.budgets, snapshot.contracts, snapshot.people) == (demo.budgets, demo.contracts, demo.people)
+        assert snapshot.complaint_reports == demo.complaint_reports and snapshot.complaint_reports
+    finally:
+        store.close()
+
+
+def test_build_refuses_a_bad_oversight_document_with_the_terminals_message(tmp_path, keydir, capsys):
+    src = write_village(tmp_path / "src")
+    report = {"quarter": "2025-Q1", "published_on": "2025-04-01", "received": 2, "handled": 3}
+    (src / "complaints.json").write_text(json.dumps({"quarters": [report]}), encoding="utf-8")
+    status, _, err = run(capsys, "feed", "build", str(src), str(tmp_path / "out"), "--key", str(keydir / "feed.key"))
+    assert status == EXIT_DATA
+    assert err.endswith("complaints.json: $.quarters[0].handled: 3 handled of 2 received")
 
 
 def test_sync_once_and_import_commands(tmp_path, keydir, capsys, feed_server):

@@ -28,7 +28,7 @@ import msgspec
 import pytest
 from msgspec import Meta
 
-from kiosk import decode, model
+from kiosk import decode, limits, model, model_oversight
 from kiosk.feed import changes, records
 from kiosk.snapshot import load_folder
 
@@ -112,6 +112,8 @@ def test_example_document_decodes(name):
 def test_examples_cover_every_document():
     names = set(_example_documents())
     assert set(decode.REQUIRED_DOCS) <= names
+    # benefits.json is written by feed build from benefits-source.json (section 4.11), never by hand.
+    assert set(decode.OPTIONAL_DOCS) - {decode.BENEFITS_DOC} <= names
     assert any(decode.finance_month_of(name) for name in names)
     assert all(decode.is_document_name(name) for name in names)
 
@@ -136,6 +138,16 @@ def test_example_set_loads_as_a_folder_and_links_up(tmp_path):
     assert [stage.kind for stage in project.stages] == list(model.StageKind)
     assert snapshot.items_in(snapshot.categories[0].id) == list(snapshot.power_items)
     assert snapshot.notices and snapshot.cases and snapshot.disclosures
+
+    [budget] = snapshot.budgets
+    assert budget.year == 2025 and {line.direction for line in budget.lines} == set(model.Direction)
+    [contract] = snapshot.contracts
+    [rent] = [e for e in snapshot.finance_entries() if e.id == contract.payments[0].entry_id]
+    assert (rent.amount_fen, rent.counterparty) == (contract.payments[0].paid_fen, contract.party)
+    assert snapshot.asset(contract.asset_id) in snapshot.assets
+    assert {power for person in snapshot.people for power in person.powers} == {item.id for item in snapshot.power_items}
+    assert {post.committee for person in snapshot.people for post in person.posts} == {c.kind for c in snapshot.committees}
+    assert snapshot.complaint_reports
 
 
 def test_example_flowchart_loops_back_when_the_vote_fails():
@@ -167,7 +179,7 @@ def test_fragments_decode():
     fragments = [(name, body) for kind, name, body in _json_blocks() if kind == "fragment"]
     assert fragments
     for name, body in fragments:
-        msgspec.json.decode(body.encode("utf-8"), type=getattr(model, name))
+        msgspec.json.decode(body.encode("utf-8"), type=getattr(model, name, None) or getattr(model_oversight, name))
 
 
 # ------------------------------------------------------------ field and enum tables
@@ -189,6 +201,9 @@ _ALIASES: list[tuple[object, str]] = [
     (Annotated[int, Meta(ge=1)], "int ≥ 1"),
     (Annotated[str, Meta(pattern=r"^[0-9-]{3,20}$")], "phone"),
     (Annotated[str, Meta(pattern=r"^https?://", max_length=300)], "URL template"),
+    (model_oversight.Year, "year"),
+    (model_oversight.Count, "count"),
+    (model_oversight.QuarterKey, "quarter"),
 ]
 _PLAIN = {str: "string", int: "int", bool: "bool", dt.date: "date"}
 _ENUM_LABELS = {
@@ -197,6 +212,9 @@ _ENUM_LABELS = {
     model.StageKind: "stage kind",
     model.Direction: "direction",
     model.DisclosureKind: "disclosure kind",
+    model_oversight.AssetKind: "asset kind",
+    model_oversight.ContractKind: "contract kind",
+    model_oversight.CommitteeKind: "committee kind",
 }
 
 
@@ -222,8 +240,9 @@ def _type_label(tp: object) -> str:
 def _model_classes(base: type) -> list[type]:
     return [
         obj
-        for obj in vars(model).values()
-        if isinstance(obj, type) and issubclass(obj, base) and obj is not base and obj.__module__ == model.__name__
+        for module in (model, model_oversight)
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, base) and obj is not base and obj.__module__ == module.__name__
     ]
 
 
@@ -375,6 +394,39 @@ _MUTATIONS: dict[str, Callable[[Documents], Documents]] = {
         **documents,
         "notices.json": b"\xef\xbb\xbf" + documents["notices.json"],
     },
+}
+
+
+_MUTATIONS |= {
+    "budget.json: $.budgets[0].lines[1].category: expense '办公费' is budgeted twice": _edit(
+        "budget.json", _set("budgets.0.lines.1.category", "办公费")
+    ),
+    "budget.json: $.budgets[0].year: expected int <= 2099": _edit("budget.json", _set("budgets.0.year", 20250)),
+    "budget.json: $.budgets[0].approved_on: 2026-01-05 is after the year 2025 it budgets": _edit(
+        "budget.json", _set("budgets.0.approved_on", "2026-01-05")
+    ),
+    "assets.json: $.contracts[0].asset_id: unknown asset 'pond-9'": _edit("assets.json", _set("contracts.0.asset_id", "pond-9")),
+    "assets.json: $.contracts[0].end_date: the contract ends before it starts": _edit(
+        "assets.json", _set("contracts.0.end_date", "2019-12-31")
+    ),
+    f"assets.json: $.contracts[0].end_date: a term of more than {limits.MAX_CONTRACT_YEARS} years": _edit(
+        "assets.json", _set("contracts.0.end_date", "2099-12-31")
+    ),
+    "assets.json: $.contracts[0].payments[0].paid_fen: more paid than was due": _edit(
+        "assets.json", _set("contracts.0.payments.0.paid_fen", 999999)
+    ),
+    "assets.json: $.contracts[0].payments[0].entry_id: unknown finance entry '2025-03-099'": _edit(
+        "assets.json", _set("contracts.0.payments.0.entry_id", "2025-03-099")
+    ),
+    "people.json: $.people[0].powers[0]: unknown power item 'seal'": _edit("people.json", _set("people.0.powers.0", "seal")),
+    "people.json: $.people[0].posts[0].committee: no party committee is listed": _edit("people.json", lambda d: d["committees"].pop(0)),
+    "people.json: $.people[0].office_phone: expected str matching regex '^[0-9-]{3,20}$'": _edit(
+        "people.json", _set("people.0.office_phone", "0738 1234567")
+    ),
+    "complaints.json: $.quarters[0].handled: 5 handled of 4 received": _edit("complaints.json", _set("quarters.0.handled", 5)),
+    "complaints.json: $.quarters[0].quarter: expected str matching regex '^\\\\d{4}-Q[1-4]$'": _edit(
+        "complaints.json", _set("quarters.0.quarter", "2025Q1")
+    ),
 }
 
 

@@ -71,7 +71,7 @@ def test_a_township_user_uploads_sees_the_problems_fixes_them_and_publishes(publ
     browser.set_window_size(*DESKTOP)
     _upload(browser, fixed, pictures)
     ready = browser.find_element(By.ID, "ready")
-    assert "325 笔" in ready.text and "13 个月" in ready.text and "72 张" in ready.text
+    assert "325 笔" in ready.text and "13 个月" in ready.text and "343 张" in ready.text
     screenshot(browser, shots / "hub-publish-ready-desktop.png", DESKTOP)
     ready.find_element(By.TAG_NAME, "button").click()
     WebDriverWait(browser, WAIT_S * 4).until(lambda d: d.find_elements(By.ID, "published"))
@@ -85,7 +85,9 @@ def test_a_township_user_uploads_sees_the_problems_fixes_them_and_publishes(publ
     verified = village_kiosk(
         "feed", "verify", str(publishing_hub.work / "feeds" / VILLAGE), "--pubkey", str(publishing_hub.work / "keys" / "feed.pub")
     )
-    assert verified.returncode == 0 and verified.stdout.startswith(f"ok v1 for village {VILLAGE}, 90 files")
+    assert verified.returncode == 0 and verified.stdout.startswith(
+        f"ok v1 for village {VILLAGE}, 361 files"
+    )  # 343 pictures, 5 documents, 13 months
 
 
 def test_a_published_amount_changed_without_its_reason_is_named_on_the_page_then_published_with_it(

@@ -32,6 +32,10 @@ _ONE_MORE = [
     ("notices.json", ("notices", 0, "body"), limits.BODY_CHARS),
     ("disclosures.json", ("disclosures", 0, "rows", 0, 0), limits.NAME_CHARS),
     ("projects.json", ("projects", 0, "stages", 0, "note"), limits.LINE_CHARS),
+    ("budget.json", ("budgets", 0, "lines", 0, "category"), limits.NAME_CHARS),
+    ("assets.json", ("contracts", 0, "party"), limits.LINE_CHARS),
+    ("people.json", ("people", 0, "duties"), limits.PARAGRAPH_CHARS),
+    ("complaints.json", ("quarters", 0, "results", 0, "matter"), limits.LINE_CHARS),
 ]
 
 
@@ -59,6 +63,46 @@ def test_nesting_is_measured_without_decoding_and_brackets_in_strings_do_not_cou
     assert limits.json_problem(b"[" * 32 + b"]" * 32) is None
 
 
+@pytest.mark.parametrize(
+    ("name", "where", "value", "message"),
+    [
+        ("budget.json", ("budgets", 0, "year"), limits.LATEST_YEAR + 1, f"expected int <= {limits.LATEST_YEAR}"),
+        ("budget.json", ("budgets", 0, "year"), limits.EARLIEST_YEAR - 1, f"expected int >= {limits.EARLIEST_YEAR}"),
+        ("complaints.json", ("quarters", 0, "received"), limits.MAX_REPORT_COUNT + 1, f"expected int <= {limits.MAX_REPORT_COUNT}"),
+    ],
+)
+def test_oversight_figures_beyond_their_limits_are_refused(tmp_path, name, where, value, message):
+    documents = read_folder_documents(write_maximal_village(tmp_path / "village"))
+    data = json.loads(documents[name])
+    holder = data
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = value
+    path = "$" + "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in where)
+    with pytest.raises(decode.FeedError) as caught:
+        decode.decode_document(name, json.dumps(data, ensure_ascii=False).encode())
+    assert str(caught.value) == f"{name}: {path}: {message}"
+
+
+def test_a_contract_term_of_the_longest_allowed_is_valid_and_one_year_more_is_not():
+    contract = {
+        "id": "c",
+        "asset_id": "a",
+        "kind": "contracting",
+        "party": "李长根",
+        "start_date": "2000-01-01",
+        "end_date": f"{2000 + limits.MAX_CONTRACT_YEARS}-12-31",
+        "annual_fee_fen": 100,
+    }
+    doc = {"four_deliberations_from_fen": 0, "assets": [{"id": "a", "kind": "forest", "name": "山林"}], "contracts": [contract]}
+    assert decode.decode_document("assets.json", json.dumps(doc).encode()).contracts[0].end_date.year == 2070
+    contract["end_date"] = f"{2001 + limits.MAX_CONTRACT_YEARS}-01-01"
+    with pytest.raises(
+        decode.FeedError, match=rf"^assets.json: \$.contracts\[0\].end_date: a term of more than {limits.MAX_CONTRACT_YEARS} years$"
+    ):
+        decode.decode_document("assets.json", json.dumps(doc).encode())
+
+
 def test_a_document_too_large_is_refused_before_decoding():
     data = b'{"notices": [], "padding": "' + b" " * limits.MAX_DOCUMENT_BYTES + b'"}'
     with pytest.raises(
@@ -82,6 +126,7 @@ def test_every_limit_is_written_where_a_publisher_reads_it():
             limits.SEALED_RECORD_CHARS,
             limits.OPENED_RECORD_BYTES // (1024 * 1024),
         ],
+        "oversight figures": [limits.EARLIEST_YEAR, limits.LATEST_YEAR, limits.MAX_CONTRACT_YEARS, limits.MAX_REPORT_COUNT],
     }
     numbers = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", section)}
     for what, values in figures.items():

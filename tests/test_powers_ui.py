@@ -164,7 +164,7 @@ def test_detail_shows_every_part_and_complaint_button(ui, demo):
         assert text in every, text
     assert "风险" in seen and "防范" in seen  # each risk paired with its control
     ui.tap_text("对这件事有意见？扫码反映")
-    assert ui.app.nav.current == (ScreenName.COMPLAINT, {"item_id": item.id})
+    assert ui.app.nav.current == (ScreenName.COMPLAINT, {"kind": "power", "item_id": item.id})
 
 
 def test_the_next_record_reuses_the_page_and_shows_only_its_own_text(ui, demo):

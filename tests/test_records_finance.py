@@ -182,5 +182,7 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
 def test_month_list_covers_every_month(ui, demo):
     open_tile(ui, "村级财务")
     titles = [row["title"] for row in row_list(ui).data]
-    assert titles == [f"{m[:4]}年{int(m[5:])}月" for m in demo.months()]
+    years = sorted({int(m[:4]) for m in demo.months()} | {b.year for b in demo.budgets}, reverse=True)
+    # Each year against its budget first, then the months.
+    assert titles == [f"{y}年收支和预算" for y in years] + [f"{m[:4]}年{int(m[5:])}月" for m in demo.months()]
     assert json.dumps(titles, ensure_ascii=False)  # plain Chinese month names

@@ -23,8 +23,11 @@ def _shown(ui) -> str:
 
 
 def _corrections_link(ui) -> KButton:
+    """Home's link, under the hotlines: below the fold where the tiles need the room, a scroll away."""
     ui.pump(3)
-    [link] = [button for button in of_type(ui, KButton) if button.text.startswith("更正记录")]
+    link = ui.screen.ids.corrections
+    bring_into_view(ui, link)
+    assert link in of_type(ui, KButton) and link.text.startswith("更正记录")
     return link
 
 

@@ -4,16 +4,23 @@ missing stage marked, the warnings and the photos."""
 
 from __future__ import annotations
 
-from kiosk import money
+from kiosk import model, money
 from kiosk.flags import STATUS_NAMES, FlagKind, budget_comparison, project_flags, stage_timeline
+from kiosk.project_payments import payments_flag
 from screens.shell.registry import ScreenName
 from screens.ui_screens.projects import FLAG_WORDS, ProjectRow, TimelineStep
-from screens.uix.widgets import BarRow, MessageStrip, PictureTile
+from screens.uix.widgets import BarRow, MessageStrip, PictureTile, Section
 from support.records_ui import bring_into_view, of_type, open_tile, pump_until, show_row
 
 
+def all_flags(demo, project, threshold: float):
+    """The project's own flags, then what its payments show."""
+    paid = sum(e.amount_fen for e in demo.entries_for_project(project.id) if e.direction is model.Direction.EXPENSE)
+    return [*project_flags(project, threshold), *filter(None, [payments_flag(project, paid)])]
+
+
 def flagged(demo, kind: FlagKind, threshold: float):
-    projects = [p for p in demo.projects if any(f.kind is kind for f in project_flags(p, threshold))]
+    projects = [p for p in demo.projects if any(f.kind is kind for f in all_flags(demo, p, threshold))]
     assert projects, f"the demo village should have a project flagged {kind.value}"
     return projects
 
@@ -30,10 +37,10 @@ def test_list_shows_status_and_flags_on_every_row(ui, demo):
     open_tile(ui, "村级项目")
     rows_data = {row["title"]: row for row in ui.screen.ids.rows.data}
     for project in demo.projects:
-        words = [FLAG_WORDS[f.kind] for f in project_flags(project, threshold)]
+        words = [FLAG_WORDS[f.kind] for f in all_flags(demo, project, threshold)]
         assert rows_data[project.name]["status"] == STATUS_NAMES[project.status]
         assert rows_data[project.name]["flags"] == words
-    for kind in FlagKind:
+    for kind in (FlagKind.OVER_BUDGET, FlagKind.MISSING_STAGES, FlagKind.UNPAID):  # what the demo's projects show
         project = flagged(demo, kind, threshold)[0]
         show_row(ui, project.name)
         row = next(r for r in of_type(ui, ProjectRow) if r.title == project.name)
@@ -69,16 +76,17 @@ def test_missing_stage_is_shown_as_missing_in_the_timeline(ui, demo):
         if row.date:
             assert f"{row.date.year}年{row.date.month}月{row.date.day}日" in step.when
     missing = next(s for s in steps if s.state == "missing")
+    warnings = [strip.text for strip in of_type(ui, MessageStrip) if strip.shown]  # at the top of the page, as it opens
+    assert any(missing.name in text for text in warnings)
     bring_into_view(ui, missing)
     assert "缺少此步骤" in " ".join(ui.texts())
-    warnings = [strip.text for strip in of_type(ui, MessageStrip) if strip.shown]
-    assert any(missing.name in text for text in warnings)
 
 
 def test_project_photos_open_in_the_viewer(ui, demo):
     project = next(p for p in demo.projects if p.photos)
     open_project(ui, project)
-    tiles = [w for w in ui.screen.walk() if isinstance(w, PictureTile)]
+    photos = next(w for w in ui.screen.walk() if isinstance(w, Section) and w.title.startswith("照片"))
+    tiles = [w for w in photos.walk(restrict=True) if isinstance(w, PictureTile)]  # not the receipts of its payments
     assert len(tiles) == len(project.photos)
     bring_into_view(ui, tiles[0])
     pump_until(ui, lambda: tiles[0].texture is not None, "the first photo's thumbnail")

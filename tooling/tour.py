@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from kiosk.assets_view import contract_flags
+from kiosk.finance_summary import lacks_receipt
+from kiosk.finance_year import finance_years
 from kiosk.flags import project_flags
+from kiosk.model import Direction
 from kiosk.snapshot import Snapshot
 from screens.shell.registry import RECORD_PAGES, ScreenName
 from tooling import benefits_tour
@@ -29,9 +33,9 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
     category = snapshot.categories[0]
     item = snapshot.items_in(category.id)[0]
     month = snapshot.months()[0]
-    # Details that show the most: several receipts; a flagged project with photos.
+    # Details that show the most: several receipts; a flagged project with photos and payments.
     entry = max(snapshot.finance_entries(), key=lambda e: len(e.receipts))
-    project = max(snapshot.projects, key=lambda p: (bool(project_flags(p)), bool(p.photos)))
+    project = max(snapshot.projects, key=lambda p: (bool(project_flags(p)), bool(p.photos), len(snapshot.entries_for_project(p.id))))
     stops = [
         Stop("home", ScreenName.HOME),
         Stop("power_categories", ScreenName.POWER_CATEGORIES),
@@ -48,11 +52,14 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
         Stop("finance_month", ScreenName.FINANCE_MONTH, {"month": month}),
         Stop("finance_entry", ScreenName.FINANCE_ENTRY, {"entry_id": entry.id}),
         *([Stop("picture_viewer", ScreenName.PICTURE_VIEWER, {"entry_id": entry.id, "index": 0})] if entry.receipts else []),
+        *_money_stops(snapshot),
         Stop("disclosures", ScreenName.DISCLOSURES),
         Stop("disclosure_detail", ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": snapshot.disclosures[0].id}),
         Stop("notices", ScreenName.NOTICES),
         Stop("notice_detail", ScreenName.NOTICE_DETAIL, {"notice_id": snapshot.notices[0].id}),
-        Stop("complaint", ScreenName.COMPLAINT, {"item_id": item.id}),
+        Stop("complaint", ScreenName.COMPLAINT, {"item_id": item.id, "kind": "power"}),
+        Stop("complaint_outcomes", ScreenName.COMPLAINT_OUTCOMES),
+        *_oversight_stops(snapshot),
         *benefits_stops(snapshot),
     ]
     if snapshot.cases:
@@ -90,6 +97,48 @@ def visit(harness, stop: Stop) -> None:
     if stop.act is not None:
         stop.act(harness)
     harness.pump()
+
+
+def _money_stops(snapshot: Snapshot) -> list[Stop]:
+    """A year against its budget, a line's entries, and what search finds: a payee's and an amount's entries."""
+    stops = []
+    years = finance_years(snapshot)
+    if years:
+        year = years[0]
+        stops.append(Stop("finance_year", ScreenName.FINANCE_YEAR, {"year": year}))
+        spent = [e for e in snapshot.finance_entries() if e.date.year == year and e.direction is Direction.EXPENSE]
+        if spent:
+            # The category with an expense lacking its receipt, if any: its list shows the 无票据 mark.
+            line = max(spent, key=lambda e: (lacks_receipt(e), e.amount_fen))
+            params = {"year": year, "direction": "expense", "category": line.category}
+            stops.append(Stop("finance_line", ScreenName.FINANCE_ENTRIES, params))
+    payee = next((e.counterparty for e in snapshot.finance_entries() if e.counterparty), None)
+    if payee:
+        stops.append(Stop("finance_payee", ScreenName.FINANCE_ENTRIES, {"counterparty": payee}))
+    stops.append(Stop("search_amount", ScreenName.SEARCH, {"text": "1500"}))
+    unpaid = next((e for e in snapshot.finance_entries() if lacks_receipt(e)), None)
+    if unpaid is not None:
+        stops.append(Stop("finance_entry_no_receipt", ScreenName.FINANCE_ENTRY, {"entry_id": unpaid.id}))
+    return stops
+
+
+def _oversight_stops(snapshot: Snapshot) -> list[Stop]:
+    """三资, the roster, and a results list opened at a name search found."""
+    stops = [Stop("assets", ScreenName.ASSETS)]
+    if snapshot.contracts:
+        # A flagged contract, and its asset.
+        contract = max(snapshot.contracts, key=lambda c: len(contract_flags(c, snapshot.as_of, snapshot.four_deliberations_from_fen)))
+        stops.append(Stop("asset_detail", ScreenName.ASSET_DETAIL, {"asset_id": contract.asset_id}))
+        stops.append(Stop("contract_detail", ScreenName.CONTRACT_DETAIL, {"contract_id": contract.id}))
+    stops.append(Stop("people", ScreenName.PEOPLE))
+    if snapshot.people:
+        person = max(snapshot.people, key=lambda p: len(p.powers))
+        stops.append(Stop("person_detail", ScreenName.PERSON_DETAIL, {"person_id": person.id}))
+    listed = next((d for d in snapshot.disclosures if len(d.rows) > 1 and len(d.columns) > 1), None)
+    if listed is not None:
+        name = listed.rows[-1][1]
+        stops.append(Stop("disclosure_name", ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": listed.id, "highlight": name}))
+    return stops
 
 
 def correction_stops(snapshot: Snapshot) -> list[Stop]:

@@ -3,7 +3,7 @@
 The feed carries every person's payments sealed under a key derived from
 their resident ID number with a slow, salted hash (scrypt); the terminal
 holds no ID number, no name and no amount it could read without that
-number. See docs/FEED-FORMAT.md section 4.7 for the format and what it
+number. See docs/FEED-FORMAT.md section 4.11 for the format and what it
 protects against.
 
 - ``id_number``: the 18-digit resident ID and its GB 11643 check character;

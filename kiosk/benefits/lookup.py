@@ -7,7 +7,7 @@ right family name among ``CANDIDATES`` on screen. The candidates for a
 number are always the same (they are chosen with a key derived from the
 number, so trying again shows nothing new) and are offered whether or not
 the number has a record; a wrong name and no record give the same answer.
-See docs/FEED-FORMAT.md section 4.7 for what this does and does not stop.
+See docs/FEED-FORMAT.md section 4.11 for what this does and does not stop.
 """
 
 from __future__ import annotations

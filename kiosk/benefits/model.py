@@ -1,4 +1,4 @@
-"""The documents of 民生资金查询 (docs/FEED-FORMAT.md section 4.7).
+"""The documents of 民生资金查询 (docs/FEED-FORMAT.md section 4.11).
 
 Two shapes of the same payments:
 

@@ -1,7 +1,7 @@
 """Keys from a resident ID number, and the records sealed with them.
 
 One slow, salted derivation per person, ``scrypt(ID number, village salt,
-n, r, p)``, 64 bytes (docs/FEED-FORMAT.md section 4.7)::
+n, r, p)``, 64 bytes (docs/FEED-FORMAT.md section 4.11)::
 
     bytes  0-15  the lookup key: which record is the person's (hex in the document)
     bytes 16-47  the AES-256-GCM key that opens the record
@@ -41,7 +41,7 @@ from kiosk.benefits.model import Kdf, PersonRecord, SealedRecord
 
 # 32 MiB and 0.1-0.2 s a derivation on the development machine when idle,
 # 0.6 s with its two cores shared by a dozen busy processes (docs/FEED-FORMAT.md
-# 4.7): a lookup answers within a second even then, and every guess at a
+# 4.11): a lookup answers within a second even then, and every guess at a
 # number costs as much. 2**16 took 1.0 s under that load: too slow.
 DEFAULT_N = 2**15
 DEFAULT_R = 8

@@ -132,16 +132,18 @@ def _template(args: argparse.Namespace) -> int:
     from kiosk.sheets.pictures import PICTURE_FOLDER
 
     out = Path(args.out)
+    source = paths.DEMO_VILLAGE if args.demo else Path(args.source) if args.source else None
     try:
-        if args.demo or args.source:
-            path = write.export_folder(paths.DEMO_VILLAGE if args.demo else Path(args.source), out)
-        else:
-            path = write.write_template(out)
+        path = write.export_folder(source, out) if source else write.write_template(out)
     except write.ExportError as exc:
         return _error("feed template", str(exc), EXIT_DATA)
     except OSError as exc:
         return _error("feed template", f"cannot write {out}: {exc}")
     print(f"wrote {path} and the picture folder {path.with_name(PICTURE_FOLDER)}")
+    left_out = write.not_in_workbook(source) if source else []
+    if left_out:
+        # Said, not silently dropped: a workbook built back would publish without them.
+        print(f"not in the workbook (it has no sheets for them yet; publish them from {source}): {', '.join(left_out)}")
     return EXIT_OK
 
 

@@ -74,6 +74,15 @@ def export_folder(src: Path, out: Path) -> Path:
     return path
 
 
+def not_in_workbook(src: Path, sheets: Sequence[Sheet] = book.SHEETS) -> list[str]:
+    """The documents of the source folder ``src`` that no sheet carries, so
+    an export leaves them out: the optional ones of ``kiosk.model_oversight``
+    (budget, 三资, roster, complaint outcomes) have no sheets yet, and are
+    published from a source folder."""
+    carried = {sheet.into.document for sheet in sheets if isinstance(sheet.into, (Whole, InList))}
+    return sorted(name for name in read_folder_documents(src) if name not in carried and not decode.finance_month_of(name))
+
+
 def records_of(documents: Mapping[str, Any], sheets: Sequence[Sheet] = book.SHEETS) -> dict[str, Rows]:
     """Each sheet's rows, from decoded documents: the reader's way back."""
     plain = {name: msgspec.to_builtins(doc, builtin_types=(dt.date,)) for name, doc in documents.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 
@@ -34,6 +35,12 @@ class SearchService(EventDispatcher):
         with drawing for the interpreter)."""
         self._data.bind(snapshot=lambda _data, snapshot: self.rebuild(snapshot))
         self.rebuild(self._data.snapshot)
+
+    def refresh_day(self) -> None:
+        """Index anew when the day has changed since: the names in results
+        lists are found only while their publicity period runs."""
+        if self.index is not None and self.index.day != dt.date.today():
+            self.rebuild(self._data.snapshot)
 
     def rebuild(self, snapshot: Snapshot | None) -> None:
         # Results of the old data must not open records the new data lacks.

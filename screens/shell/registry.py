@@ -21,12 +21,20 @@ class ScreenName(enum.Enum):
     FINANCE = "finance"
     FINANCE_MONTH = "finance_month"
     FINANCE_ENTRY = "finance_entry"
+    FINANCE_YEAR = "finance_year"  # a year against its approved budget
+    FINANCE_ENTRIES = "finance_entries"  # the entries of a budget line, a payee or an amount
+    ASSETS = "assets"  # 集体三资
+    ASSET_DETAIL = "asset_detail"
+    CONTRACT_DETAIL = "contract_detail"
+    PEOPLE = "people"  # the committees and who sits on them
+    PERSON_DETAIL = "person_detail"
     DISCLOSURES = "disclosures"
     DISCLOSURE_DETAIL = "disclosure_detail"
     NOTICES = "notices"
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
     BENEFITS = "benefits"  # 我的补贴: a villager's own subsidies, by ID number
+    COMPLAINT_OUTCOMES = "complaint_outcomes"  # what became of the reports, quarter by quarter
     CORRECTIONS = "corrections"  # published records changed or withdrawn in the last 12 months
     CORRECTION_DETAIL = "correction_detail"  # one of them, a withdrawn record's page
     PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
@@ -47,12 +55,20 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.FINANCE: "ui_screens.finance:FinanceScreen",
     ScreenName.FINANCE_MONTH: "ui_screens.finance:FinanceMonthScreen",
     ScreenName.FINANCE_ENTRY: "ui_screens.finance:FinanceEntryScreen",
+    ScreenName.FINANCE_YEAR: "ui_screens.finance_year:FinanceYearScreen",
+    ScreenName.FINANCE_ENTRIES: "ui_screens.finance_year:EntryListScreen",
+    ScreenName.ASSETS: "ui_screens.assets:AssetsScreen",
+    ScreenName.ASSET_DETAIL: "ui_screens.assets:AssetDetailScreen",
+    ScreenName.CONTRACT_DETAIL: "ui_screens.assets:ContractDetailScreen",
+    ScreenName.PEOPLE: "ui_screens.people:PeopleScreen",
+    ScreenName.PERSON_DETAIL: "ui_screens.people:PersonDetailScreen",
     ScreenName.DISCLOSURES: "ui_screens.disclosures:DisclosuresScreen",
     ScreenName.DISCLOSURE_DETAIL: "ui_screens.disclosures:DisclosureDetailScreen",
     ScreenName.NOTICES: "ui_screens.notices:NoticesScreen",
     ScreenName.NOTICE_DETAIL: "ui_screens.notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "ui_screens.complaint:ComplaintScreen",
     ScreenName.BENEFITS: "ui_screens.benefits:BenefitsScreen",
+    ScreenName.COMPLAINT_OUTCOMES: "ui_screens.outcomes:OutcomesScreen",
     ScreenName.CORRECTIONS: "ui_screens.corrections:CorrectionsScreen",
     ScreenName.CORRECTION_DETAIL: "ui_screens.corrections:CorrectionDetailScreen",
     ScreenName.PICTURE_VIEWER: "ui_screens.viewer:PictureViewerScreen",
@@ -68,6 +84,12 @@ HEADER_TITLES: dict[ScreenName, str] = {
     ScreenName.POWER_FLOWCHART: "办事流程",
     ScreenName.PROJECT_DETAIL: "村级项目",
     ScreenName.FINANCE_ENTRY: "村级财务",
+    ScreenName.FINANCE_YEAR: "村级财务",
+    ScreenName.FINANCE_ENTRIES: "村级财务",
+    ScreenName.ASSET_DETAIL: "集体三资",
+    ScreenName.CONTRACT_DETAIL: "集体三资",
+    ScreenName.PERSON_DETAIL: "谁负责",
+    ScreenName.COMPLAINT_OUTCOMES: "办理结果",
     ScreenName.DISCLOSURE_DETAIL: "办事结果公开",
     ScreenName.PICTURE_VIEWER: "看照片",
     ScreenName.CORRECTION_DETAIL: "更正记录",

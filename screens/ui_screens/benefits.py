@@ -2,7 +2,7 @@
 on a reader that types it), picks their family name, and sees every
 subsidy paid to them or their household.
 
-Private by design (docs/FEED-FORMAT.md section 4.7):
+Private by design (docs/FEED-FORMAT.md section 4.11):
 - the number is checked (GB 11643) before anything is looked up;
 - the slow key derivation runs on a worker thread, its answer comes back
   through the Clock, and is dropped if the villager has moved on;

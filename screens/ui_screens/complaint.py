@@ -4,9 +4,9 @@ villager's own phone, plus the hotline numbers."""
 from __future__ import annotations
 
 from kivy.graphics.texture import Texture
-from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.complaint import ComplaintUrlError, complaint_url
+from kiosk.complaint import ComplaintUrlError, ItemKind, complaint_url, item_title
 from kiosk.privacy import mask_text, public_numbers
 from kiosk.qr import QUIET_ZONE, qr_matrix
 from screens.ui_screens.base import KioskScreen
@@ -30,18 +30,6 @@ def matrix_texture(matrix: list[list[bool]]) -> Texture:
     return texture
 
 
-def item_name(snapshot, item_id: str) -> str:
-    """The name of what the complaint is about: a power item, a project or
-    a disclosure list; "" when the id names none of them."""
-    lookups = ((snapshot.power_item, "name"), (snapshot.project, "name"), (snapshot.disclosure, "title"))
-    for lookup, field in lookups:
-        try:
-            return getattr(lookup(item_id), field)
-        except KeyError:
-            continue
-    return ""
-
-
 class ComplaintScreen(KioskScreen):
     qr_texture = ObjectProperty(None, allownone=True)
     modules = NumericProperty(1)  # QR modules across, quiet zone included
@@ -49,19 +37,31 @@ class ComplaintScreen(KioskScreen):
     hotlines = StringProperty("")
     problem = StringProperty("")
     url = StringProperty("")
+    has_outcomes = BooleanProperty(False)  # the platform publishes what became of reports
 
     def show(self, **params) -> None:
+        """``kind`` and ``item_id``: the record the villager was looking at
+        (``kiosk.complaint.ItemKind``), named in the code; none for a
+        report about nothing in particular, or about a record gone from the data."""
         item_id: str = params.get("item_id", "")
+        kind: str = params.get("kind", "")
         snapshot = self.snapshot
         self.title = "我要反映问题"
-        name = item_name(snapshot, item_id) if item_id else ""
+        self.has_outcomes = bool(snapshot.complaint_reports)
+        try:
+            item_kind = ItemKind(kind) if item_id else None
+            name = item_title(snapshot, item_kind, item_id) if item_kind else ""
+        except (ValueError, LookupError):
+            item_kind, name = None, ""
         if not name:
             item_id = ""
         public = public_numbers(snapshot.complaint.hotlines)
         self.about = f"您要反映的事项：{mask_text(name, public)}" if name else "发现村里的事办得不对，可以在手机上告诉上级。"
         self.hotlines = "\n".join(f"{h.name}：{h.number}" for h in snapshot.complaint.hotlines)
         try:
-            self.url = complaint_url(snapshot.complaint, snapshot.village.code, self.app.kiosk_config.terminal.id, item_id or None)
+            self.url = complaint_url(
+                snapshot.complaint, snapshot.village.code, self.app.kiosk_config.terminal.id, item_id or None, item_kind
+            )
         except ComplaintUrlError:
             self.url = ""
             self.qr_texture = None

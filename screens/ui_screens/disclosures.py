@@ -16,14 +16,15 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
+from kiosk.complaint import ItemKind
+from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view, row_of_name
 from kiosk.privacy import MaskedTable, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
-from screens.uix.widgets import FitRow, HintText, KLabel, Pill, Section
+from screens.uix.widgets import FitRow, HintText, KLabel, MessageStrip, Pill, Section
 
 ROWS_PER_PAGE = 20
 WIDEST_CELL_EM = 10  # a longer cell wraps rather than widening its column further
@@ -69,6 +70,7 @@ class TableRow(FitRow):
 
     shaded = BooleanProperty(False)
     header = BooleanProperty(False)
+    marked = BooleanProperty(False)  # the row a name search found
 
 
 class TableCard(BoxLayout):
@@ -76,6 +78,7 @@ class TableCard(BoxLayout):
     "column：value" per field, in one or two columns."""
 
     shaded = BooleanProperty(False)
+    marked = BooleanProperty(False)  # the row a name search found
 
 
 class DisclosureTable(BoxLayout):
@@ -85,15 +88,18 @@ class DisclosureTable(BoxLayout):
     page = NumericProperty(0)
     pages = NumericProperty(1)
     as_cards = BooleanProperty(False)
+    marked = NumericProperty(-1)  # the row a name search found: shown marked, scrolled to
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._rebuild = Clock.create_trigger(self.rebuild)
         self.bind(width=self._rebuild, table=self._rebuild, page=self._rebuild)
 
-    def show(self, table: MaskedTable) -> None:
+    def show(self, table: MaskedTable, marked: int = -1) -> None:
+        """Open at the page that holds the ``marked`` row, if any."""
         self.pages = max(1, -(-len(table.rows) // ROWS_PER_PAGE))
-        self.page = 0
+        self.page = min(max(marked, 0) // ROWS_PER_PAGE, self.pages - 1)
+        self.marked = marked
         self.table = table  # drawn once laid out, when its width is known
 
     def turn(self, delta: int) -> None:
@@ -125,6 +131,10 @@ class DisclosureTable(BoxLayout):
             box.add_widget(self._grid_row(table.columns, widths, cell_pad, header=True))
             for number, row in enumerate(rows):
                 box.add_widget(self._grid_row(row, widths, cell_pad, shaded=number % 2 == 1))
+        if first <= self.marked < first + ROWS_PER_PAGE:
+            found = box.children[-1 - (self.marked - first) - (0 if self.as_cards else 1)]  # children are last first; the grid's head
+            found.marked = True
+            Clock.schedule_once(lambda _dt: _scroll_to(found), 0)  # once laid out
 
     @staticmethod
     def _grid_row(cells, widths, cell_pad, header=False, shaded=False) -> TableRow:
@@ -151,9 +161,22 @@ class DisclosureTable(BoxLayout):
         return card
 
 
+def _scroll_to(widget) -> None:
+    """Bring a row into the page's view (the page scrolls; the table does not)."""
+    from kivy.uix.scrollview import ScrollView
+
+    node = widget.parent
+    while node is not None and not isinstance(node, ScrollView):
+        node = node.parent
+    if node is not None and widget.get_root_window() is not None:
+        node.scroll_to(widget, padding=App.get_running_app().theme.pad, animate=False)
+
+
 class DisclosureDetailScreen(PageScreen):
     def fill(self, content, **params) -> None:
+        """``highlight``: a name search found in this list; the list opens where it is."""
         disclosure_id: str = params["disclosure_id"]
+        highlight: str = params.get("highlight", "")
         view = disclosure_view(self.snapshot.disclosure(disclosure_id), dt.date.today(), _public(self))
         self.title = view.title
         self.add_heading(content, view.title)
@@ -167,9 +190,12 @@ class DisclosureDetailScreen(PageScreen):
         add_history(content, self.snapshot, "disclosure", disclosure_id)
         if view.note:
             content.add_widget(HintText(text=view.note))
+        found = row_of_name(view.table, highlight) if highlight else None
+        if found is not None:
+            content.add_widget(MessageStrip(shown=True, text=f"“{highlight}”在这份名单上：第{found + 1}条。"))
         section = Section(title=f"名单（共{len(view.table.rows)}条）")
         table = DisclosureTable()
-        table.show(view.table)
+        table.show(view.table, -1 if found is None else found)
         section.add_widget(table)
         content.add_widget(section)
-        self.add_button(content, "对名单有意见？扫码反映", go_to(ScreenName.COMPLAINT, item_id=disclosure_id))
+        self.add_report(content, "对名单有意见？扫码反映", ItemKind.DISCLOSURE, disclosure_id)

@@ -1,5 +1,7 @@
-"""Village finance screens: the months, one month (totals, a chart of
-spending by category, every entry), and one entry with its receipts."""
+"""Village finance screens: the years and the months, one month (totals, a
+chart of spending by category, every entry), and one entry with its
+receipts. An expense without a receipt is marked 无票据 wherever it is
+listed, and counted. (A year against its budget: ``finance_year``.)"""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import money
-from kiosk.finance_summary import entries_by_date, entry_row, month_summary, year_overview
+from kiosk.complaint import ItemKind
+from kiosk.finance_summary import NO_RECEIPT, entries_by_date, entry_row, month_summary, year_overview
+from kiosk.finance_year import finance_years, year_view
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
@@ -21,7 +25,7 @@ from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.corrections import withdrawn_entries, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
-from screens.uix.widgets import HintLabel, PictureGrid, RowButton, Section
+from screens.uix.widgets import HintLabel, MessageStrip, PictureGrid, RowButton, Section
 
 
 def _balance(fen: int | None) -> str:
@@ -31,18 +35,35 @@ def _balance(fen: int | None) -> str:
 class FinanceScreen(ListScreen):
     def rows(self, **_params):
         self.title = "村级财务"
-        self.intro = "按月份查看村里的每一笔收入和支出，每一笔都能看到票据照片。"
-        return [
+        self.intro = "先按年看收支和预算，再按月看每一笔。支出都应当有票据照片，没有票据的标着“无票据”。"
+        public = public_numbers(self.snapshot.complaint.hotlines)
+        years = []
+        for year in finance_years(self.snapshot):
+            view = year_view(self.snapshot, year, public)
+            facts = [
+                f"超预算或预算外{view.flagged}项" if view.flagged else "",
+                f"无票据{view.missing_receipts}笔" if view.missing_receipts else "",
+            ]
+            years.append(
+                {
+                    "title": f"{year}年收支和预算",
+                    "subtitle": "  ".join([("有预算" if view.has_budget else "没有公布预算"), *filter(None, facts)]),
+                    "badge": "超预算" if view.flagged else "",
+                    "action": go_to(ScreenName.FINANCE_YEAR, year=year),
+                }
+            )
+        months = [
             {
                 "title": summary.month_zh,
                 # Spaces only between the parts: a line breaks there, not inside a figure.
                 "subtitle": f"收入{money.yuan_short(summary.income_fen)}  支出{money.yuan_short(summary.expense_fen)}"
-                f"  共{summary.entry_count}笔",
+                f"  共{summary.entry_count}笔" + (f"  无票据{summary.missing_receipts}笔" if summary.missing_receipts else ""),
                 "value": "" if summary.balance_fen is None else f"结余 {money.yuan_short(summary.balance_fen)}",
                 "action": go_to(ScreenName.FINANCE_MONTH, month=summary.month),
             }
             for summary in year_overview(self.snapshot)
         ]
+        return years + months
 
 
 def chart_bars(by_category: list[tuple[str, int]]) -> list[dict]:
@@ -97,7 +118,12 @@ class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
             ids.closing.value = _balance(summary.balance_fen)
             ids.chart.bars = chart_bars(summary.by_category)
             ids.no_chart.opacity = 0 if summary.by_category else 1
-            ids.count.text = f"本月共{summary.entry_count}笔，点一笔看详细和票据。"
+            missing = summary.missing_receipts
+            ids.count.text = (
+                f"本月共{summary.entry_count}笔"
+                + (f"，其中{missing}笔支出没有票据照片，标着“{NO_RECEIPT}”。" if missing else "，每笔支出都有票据照片。")
+                + "点一笔看详细和票据。"
+            )
         return super().refresh_view_attrs(rv, index, data)
 
     def on_minimum_height(self, _instance, height) -> None:
@@ -121,10 +147,10 @@ class EntryRowView(RecycleDataViewBehavior, RowButton):
             self.title, self.subtitle, self.badge, self.action = (withdrawn[key] for key in ("title", "subtitle", "badge", "action"))
             self.value = self.value_tone = ""
             return super().refresh_view_attrs(rv, index, data)
-        self.badge = ""
         snapshot = App.get_running_app().data.snapshot
         row = entry_row(data["entry"], public_numbers(snapshot.complaint.hotlines))
         receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
+        self.badge = NO_RECEIPT if row.missing_receipt else ""
         self.title = row.purpose
         self.subtitle = f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}"
         income = row.direction is Direction.INCOME
@@ -163,11 +189,14 @@ class FinanceEntryScreen(PageScreen):
             grid = PictureGrid()
             grid.show(row.receipts, lambda index: self.app.nav.go(ScreenName.PICTURE_VIEWER, entry_id=entry_id, index=index))
             receipts.add_widget(grid)
+        elif row.missing_receipt:
+            receipts.add_widget(MessageStrip(shown=True, text="这笔钱付出去了，却没有上传票据照片。有疑问，可以点最下面的按钮扫码反映。"))
         else:
-            receipts.add_widget(HintLabel(text="这一笔没有上传票据照片。"))
+            receipts.add_widget(HintLabel(text="这一笔收入没有上传票据照片。"))
         content.add_widget(receipts)
         if row.project_id:
             project = self.snapshot.project(row.project_id)
             self.add_button(
                 content, f"这笔钱属于项目：{mask_text(project.name, public)}", go_to(ScreenName.PROJECT_DETAIL, project_id=project.id)
             )
+        self.add_report(content, "对这笔钱有疑问？扫码反映", ItemKind.ENTRY, entry_id)

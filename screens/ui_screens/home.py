@@ -16,12 +16,15 @@ from screens.uix.widgets import Tile
 
 # (title, what a villager finds inside, where it leads, its colour in TILE_COLOURS)
 TILES = [
+    # Colours chosen so that no two neighbours share one, in two columns (portrait) or four.
     ("权力清单", "村干部能管哪些事，每件事按什么流程办", ScreenName.POWER_CATEGORIES, 0),
     ("村级项目", "每个项目的预算、结算和审批过程", ScreenName.PROJECTS, 1),
-    ("村级财务", "每一笔收入和支出，还有票据照片", ScreenName.FINANCE, 2),
-    ("办事结果公开", "低保、危房改造、宅基地等名单", ScreenName.DISCLOSURES, 3),
-    ("通知公告", "村里的通知和典型案例", ScreenName.NOTICES, 4),
-    ("我的补贴", "输入身份证号，查发给您家的补贴", ScreenName.BENEFITS, 6),
+    ("村级财务", "每年的预算，每一笔收支和票据", ScreenName.FINANCE, 2),
+    ("集体三资", "村里的地、塘、山、房包给了谁，钱交了没有", ScreenName.ASSETS, 3),
+    ("办事结果公开", "低保、危房改造、宅基地等名单", ScreenName.DISCLOSURES, 4),
+    ("谁负责", "村干部和村务监督委员会，各管什么事", ScreenName.PEOPLE, 6),
+    ("通知公告", "村里的通知和典型案例", ScreenName.NOTICES, 1),
+    ("我的补贴", "输入身份证号，查发给您家的补贴", ScreenName.BENEFITS, 2),
     # Apart from the others (home.kv): the one that acts, not shows.
     ("我要反映问题", "用手机扫一扫，把问题告诉上级", ScreenName.COMPLAINT, 5),
 ]
@@ -67,7 +70,13 @@ class HomeScreen(KioskScreen):
                 tile.bind(full_height=self._share_room_soon)
 
     def _tile(self, title: str, subtitle: str, target: ScreenName, colour: int) -> Tile:
-        return Tile(title=title, subtitle=subtitle, face=self.app.theme.tile_colour(colour), action=lambda: self.app.nav.go(target))
+        return Tile(
+            title=title,
+            subtitle=subtitle,
+            face=self.app.theme.tile_colour(colour),
+            fit_chars=max(len(title) for title, *_rest in TILES[:-1]),  # one title size for all the sections
+            action=lambda: self.app.nav.go(target),
+        )
 
     def _tiles(self) -> list:
         return [*self.ids.tiles.children, *self.ids.report.children]
@@ -87,7 +96,7 @@ class HomeScreen(KioskScreen):
         tiles side by side line up). Where the screen is short, the hint
         line goes first, then the corrections link below the fold (a scroll
         away), then the tiles' subtitles, then the welcome line (the header
-        names the village too): all seven tiles, 我要反映问题 among them, are
+        names the village too): all nine tiles, 我要反映问题 among them, are
         seen without scrolling at every size."""
         tiles = self._tiles()
         self.report_beside = self._titles_fit_beside()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from kiosk.complaint import ItemKind
+from screens.shell.navigation import go_to
+from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
 from screens.uix.widgets import KButton, KLabel, LongText, Section
 
@@ -83,3 +86,8 @@ class PageScreen(KioskScreen):
 
     def add_button(self, content, text: str, action) -> None:
         content.add_widget(self.make(KButton, text=text, action=action))
+
+    def add_report(self, content, text: str, kind: ItemKind, item_id: str) -> None:
+        """The 反映 button a record's page ends with: the code it leads to names this record."""
+        action = go_to(ScreenName.COMPLAINT, kind=kind.value, item_id=item_id)
+        content.add_widget(self.make(KButton, text=text, role="title", action=action))

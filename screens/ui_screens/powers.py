@@ -10,6 +10,8 @@ import math
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.complaint import ItemKind
+from kiosk.people_view import people_for_power, posts_zh
 from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to, load_kv
 from screens.shell.registry import ScreenName
@@ -118,7 +120,8 @@ class PowerDetailScreen(PageScreen):
         self.title = item.name
         self.add_heading(content, item.name)
         self.add_section(content, "这是什么事", [say(item.summary)])
-        self.add_section(content, "谁来办", [say(item.responsible)])
+        who = self.add_section(content, "谁来办", [say(item.responsible)])
+        self._add_people(who, item.id, public)
         if item.time_limit:
             self.add_section(content, "多长时间办完", [say(item.time_limit)])
         if item.materials:
@@ -142,6 +145,15 @@ class PowerDetailScreen(PageScreen):
             for entry in item.risks:
                 risks.add_widget(self.make(RiskCard, risk=say(entry.risk), control=say(entry.control), level=entry.level))
             content.add_widget(risks)
-        content.add_widget(
-            self.make(KButton, text="对这件事有意见？扫码反映", role="title", action=go_to(ScreenName.COMPLAINT, item_id=item.id))
-        )
+        self.add_report(content, "对这件事有意见？扫码反映", ItemKind.POWER, item.id)
+
+    def _add_people(self, section: Section, item_id: str, public: frozenset[str]) -> None:
+        """Who on the roster exercises this power, each a way to their duties and office phone."""
+        people = people_for_power(self.snapshot, item_id)
+        if people:
+            section.add_widget(self.make(HintLabel, text="村里具体负责的人，点名字看他管什么、办公电话："))
+        for person in people:
+            text = f"{mask_text(person.name, public)}（{posts_zh(person, public)}）"
+            section.add_widget(self.make(KButton, text=text, action=go_to(ScreenName.PERSON_DETAIL, person_id=person.id)))
+        if not people and self.snapshot.people:
+            section.add_widget(self.make(KButton, text="看村干部名单和办公电话", action=go_to(ScreenName.PEOPLE)))

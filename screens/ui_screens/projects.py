@@ -1,6 +1,7 @@
 """Village project screens: the list (status and warning flags on every
-row) and one project (money as a bar picture, the 四议两公开 timeline,
-warnings, photos)."""
+row) and one project (money as a bar picture, every payment the village
+made for it with its receipts, the 四议两公开 timeline with who holds each
+stage, warnings, photos)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,29 @@ from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import money
+from kiosk.complaint import ItemKind
+from kiosk.finance_summary import NO_RECEIPT, EntryRow
 from kiosk.flags import FlagKind, TimelineRow, project_view
-from kiosk.model import ProjectStatus
+from kiosk.model import Direction, ProjectStatus
+from kiosk.people_view import stage_holders_zh
 from kiosk.privacy import public_numbers
+from kiosk.project_payments import PaymentsView, payments_flag, project_payments
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import PageScreen
 from screens.uix.history_note import add_history
-from screens.uix.widgets import BarChart, FitRow, HintLabel, KLabel, MessageStrip, PictureGrid, Pill, Section, TapArea
+from screens.uix.widgets import BarChart, FitRow, HintLabel, KButton, KLabel, MessageStrip, PictureGrid, Pill, Section, TapArea
 
 # The few words a flag shows on a list row; the full sentence is on the detail page.
-FLAG_WORDS = {FlagKind.OVER_BUDGET: "超预算", FlagKind.MISSING_STAGES: "程序不全"}
+FLAG_WORDS = {
+    FlagKind.OVER_BUDGET: "超预算",
+    FlagKind.MISSING_STAGES: "程序不全",
+    FlagKind.UNPAID: "未付清",
+    FlagKind.OVERPAID: "多付款",
+    FlagKind.FEE_OVERDUE: "欠费",
+}
 # Status colours: red is kept for warnings, so work under way is not red.
 STATUS_TONES = {ProjectStatus.PLANNED: "plain", ProjectStatus.IN_PROGRESS: "primary", ProjectStatus.SETTLED: "ok"}
 
@@ -58,6 +69,8 @@ class ProjectsScreen(KioskScreen):
         rows = []
         for project in self.snapshot.projects:
             view = _view(self, project)
+            paid = sum(e.amount_fen for e in self.snapshot.entries_for_project(project.id) if e.direction is Direction.EXPENSE)
+            flags = [*view.flags, *filter(None, [payments_flag(project, paid)])]
             shown_fen = view.budget.settlement_fen if view.budget.settlement_fen is not None else view.budget.budget_fen
             rows.append(
                 {
@@ -65,7 +78,7 @@ class ProjectsScreen(KioskScreen):
                     "status": view.status_zh,
                     "status_tone": STATUS_TONES[project.status],
                     "value": ("结算 " if view.budget.settlement_fen is not None else "预算 ") + money.yuan_short(shown_fen),
-                    "flags": [FLAG_WORDS[flag.kind] for flag in view.flags],
+                    "flags": [FLAG_WORDS[flag.kind] for flag in flags],
                     "action": go_to(ScreenName.PROJECT_DETAIL, project_id=project.id),
                 }
             )
@@ -84,6 +97,7 @@ class TimelineStep(BoxLayout):
     number = StringProperty()
     name = StringProperty()
     when = StringProperty()  # date and note, or why there is none
+    holders = StringProperty()  # who holds the stage: 村党支部、村委会
     state = StringProperty("done")  # done / missing / pending
     last = False
 
@@ -95,7 +109,7 @@ def timeline_step(number: int, row: TimelineRow) -> TimelineStep:
         when, state = "缺少此步骤：没有这一步的记录", "missing"
     else:
         when, state = "还没到这一步", "pending"
-    step = TimelineStep(number=str(number), name=row.name_zh, when=when, state=state)
+    step = TimelineStep(number=str(number), name=row.name_zh, when=when, state=state, holders=stage_holders_zh(row.kind))
     step.last = number == 6
     return step
 
@@ -117,7 +131,9 @@ class ProjectDetailScreen(PageScreen):
         status_line.add_widget(HintLabel(text="　".join(dates)))
         content.add_widget(status_line)
         add_history(content, self.snapshot, "project", project_id)
-        for flag in view.flags:
+        public = public_numbers(self.snapshot.complaint.hotlines)
+        payments = project_payments(self.snapshot, project, public)
+        for flag in [*view.flags, *filter(None, [payments.flag])]:
             content.add_widget(MessageStrip(shown=True, text="请注意：" + flag.message_zh))
 
         money_part = Section(title="钱花了多少")
@@ -149,10 +165,13 @@ class ProjectDetailScreen(PageScreen):
             ],
         )
 
+        content.add_widget(payments_section(payments))
+
         stages = Section(title="四议两公开：六个步骤")
         stages.add_widget(HintLabel(text="村里的大事要按这六步来办，每一步都有日期。"))
         for number, row in enumerate(view.timeline, 1):
             stages.add_widget(timeline_step(number, row))
+        add_roster_link(stages, self.snapshot)
         content.add_widget(stages)
 
         if view.photos:
@@ -161,4 +180,56 @@ class ProjectDetailScreen(PageScreen):
             grid.show(view.photos, lambda index: self.app.nav.go(ScreenName.PICTURE_VIEWER, project_id=project_id, index=index))
             photos.add_widget(grid)
             content.add_widget(photos)
-        self.add_button(content, "对这个项目有疑问？扫码反映", go_to(ScreenName.COMPLAINT, item_id=project_id))
+        self.add_report(content, "对这个项目有疑问？扫码反映", ItemKind.PROJECT, project_id)
+
+
+class EntryCard(TapArea, BoxLayout):
+    """One payment made for a project, or one sum received for it: date,
+    amount, what for and who, and its receipts (or 无票据); a tap opens the
+    entry."""
+
+    title = StringProperty()  # date and amount
+    detail = StringProperty()  # purpose and who
+    missing = StringProperty()  # NO_RECEIPT, or ""
+
+
+def entry_card(row: EntryRow) -> EntryCard:
+    from kivy.app import App
+
+    paid = "付款" if row.direction is Direction.EXPENSE else "收到"
+    card = EntryCard(
+        title=f"{row.date.year}年{row.date_zh}　{paid}{row.amount_text}",
+        detail=f"{row.purpose}　{row.counterparty_label}：{row.counterparty or '没有填写'}",
+        missing=NO_RECEIPT if row.missing_receipt else "",
+        action=go_to(ScreenName.FINANCE_ENTRY, entry_id=row.id),
+    )
+    if row.receipts:
+        grid = PictureGrid()
+        grid.show(row.receipts, lambda index: App.get_running_app().nav.go(ScreenName.PICTURE_VIEWER, entry_id=row.id, index=index))
+        card.add_widget(grid)
+    return card
+
+
+def payments_section(payments: PaymentsView) -> Section:
+    """Every payment for the project, each with its receipts, then the money received for it."""
+    section = Section(title=f"每一笔付款（{len(payments.payments)}笔）" if payments.payments else "每一笔付款")
+    section.add_widget(KLabel(text=payments.text_zh, role="title"))
+    if payments.without_receipt:
+        section.add_widget(HintLabel(text=f"其中{payments.without_receipt}笔没有票据照片，标着“{NO_RECEIPT}”。"))
+    if payments.payments:
+        section.add_widget(HintLabel(text="点一笔看详细，点票据照片看大图。"))
+    for row in payments.payments:
+        section.add_widget(entry_card(row))
+    if payments.received:
+        received = f"为这个项目收到的钱：{len(payments.received)}笔，合计{money.yuan(payments.received_fen)}。"
+        section.add_widget(KLabel(text=received, role="title"))
+        for row in payments.received:
+            section.add_widget(entry_card(row))
+    return section
+
+
+def add_roster_link(section: Section, snapshot) -> None:
+    """The way to who holds the stages, when the roster is published."""
+    if snapshot.committees:
+        section.add_widget(HintLabel(text="这些会由谁召集、谁来监督，看村干部名单和办公电话："))
+        section.add_widget(KButton(text="看村两委和村监委的成员", action=go_to(ScreenName.PEOPLE)))

@@ -3,8 +3,9 @@
 Villagers do not type; they tap the first letters of the pinyin (``DB``
 for 低保评定, ``ZJD`` for 宅基地审批) on an alphabetical on-screen keyboard
 (A-Z in rows of seven, as in a primer: easier to find a letter on than
-QWERTY for someone who never used a computer). Keys that would find
-nothing are greyed out.
+QWERTY for someone who never used a computer), or an amount on the row of
+digits under it (``1500`` finds every entry of 1,500.00元). Keys that would
+find nothing are greyed out.
 
 The index (``kiosk.search.SearchIndex``) is built once per snapshot, off
 the UI thread, by ``screens.services.search.SearchService``; queries run on the UI thread, each tap
@@ -15,11 +16,11 @@ a frame after the results.
 from __future__ import annotations
 
 import time
-from string import ascii_lowercase, ascii_uppercase
+from string import ascii_lowercase, ascii_uppercase, digits
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.search import HitKind, SearchHit, SearchIndex
@@ -34,21 +35,37 @@ KIND_BADGES = {
     HitKind.NOTICE: "通知",
     HitKind.CASE: "案例",
     HitKind.DISCLOSURE: "公示",
+    HitKind.PERSON: "村干部",
+    HitKind.CONTRACT: "合同",
+    HitKind.LISTED: "名单",
+    HitKind.PAYEE: "收付款",
+    HitKind.AMOUNT: "金额",
 }
 LETTER_ROWS = ("ABCDEFG", "HIJKLMN", "OPQRSTU", "VWXYZ")
-MAX_TYPED = 12  # no title needs more initials; keeps the typed line on one line
+DIGIT_ROWS = ("12345", "67890")  # under the letters, five to a row: wide keys for amounts
+KEYS = ascii_uppercase + digits
+MAX_TYPED = 12  # no title needs more initials, no amount more digits; keeps the typed line on one line
 GREYING_SLICE_S = 0.004  # of each frame's time for working out which keys to grey out
+
+
+# The screen (and its params) that shows each kind of hit.
+_TARGETS = {
+    HitKind.POWER: lambda hit: (ScreenName.POWER_DETAIL, {"item_id": hit.id}),
+    HitKind.PROJECT: lambda hit: (ScreenName.PROJECT_DETAIL, {"project_id": hit.id}),
+    HitKind.NOTICE: lambda hit: (ScreenName.NOTICE_DETAIL, {"notice_id": hit.id}),
+    HitKind.CASE: lambda hit: (ScreenName.NOTICE_DETAIL, {"case_id": hit.id}),
+    HitKind.DISCLOSURE: lambda hit: (ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": hit.id}),
+    HitKind.PERSON: lambda hit: (ScreenName.PERSON_DETAIL, {"person_id": hit.id}),
+    HitKind.CONTRACT: lambda hit: (ScreenName.CONTRACT_DETAIL, {"contract_id": hit.id}),
+    HitKind.LISTED: lambda hit: (ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": hit.id, "highlight": hit.title}),
+    HitKind.PAYEE: lambda hit: (ScreenName.FINANCE_ENTRIES, {"counterparty": hit.id}),
+    HitKind.AMOUNT: lambda hit: (ScreenName.FINANCE_ENTRIES, {"amount_fen": int(hit.id)}),
+}
 
 
 def hit_target(hit: SearchHit) -> tuple[ScreenName, dict]:
     """The screen (and its params) that shows a hit."""
-    return {
-        HitKind.POWER: (ScreenName.POWER_DETAIL, {"item_id": hit.id}),
-        HitKind.PROJECT: (ScreenName.PROJECT_DETAIL, {"project_id": hit.id}),
-        HitKind.NOTICE: (ScreenName.NOTICE_DETAIL, {"notice_id": hit.id}),
-        HitKind.CASE: (ScreenName.NOTICE_DETAIL, {"case_id": hit.id}),
-        HitKind.DISCLOSURE: (ScreenName.DISCLOSURE_DETAIL, {"disclosure_id": hit.id}),
-    }[hit.kind]
+    return _TARGETS[hit.kind](hit)
 
 
 class LetterKey(KButton):
@@ -56,24 +73,26 @@ class LetterKey(KButton):
 
 
 class LetterKeyboard(BoxLayout):
-    """Big keys A-Z in alphabetical rows, and 删除. ``on_letter(letter)``
-    and ``on_delete()`` are called on taps."""
+    """Big keys A-Z in alphabetical rows, 删除 after Z, then the digits.
+    ``on_letter(key)`` and ``on_delete()`` are called on taps."""
 
     on_letter = ObjectProperty(None, allownone=True)
     on_delete = ObjectProperty(None, allownone=True)
+    key_height = NumericProperty(0)  # of every row: set by the screen's layout
+    row_count = len(LETTER_ROWS + DIGIT_ROWS)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.keys: dict[str, LetterKey] = {}
-        for letters in LETTER_ROWS:
+        for letters in LETTER_ROWS + DIGIT_ROWS:
             row = KeyRow()
             for letter in letters:
                 key = LetterKey(letter=letter, action=lambda letter=letter: self.on_letter(letter))
                 self.keys[letter] = key
                 row.add_widget(key)
+            if letters == LETTER_ROWS[-1]:
+                row.add_widget(DeleteKey(size_hint_x=len(LETTER_ROWS[0]) - len(letters), action=lambda: self.on_delete()))
             self.add_widget(row)
-        last = self.children[0]
-        last.add_widget(DeleteKey(size_hint_x=7 - len(LETTER_ROWS[-1]), action=lambda: self.on_delete()))
 
     def enable_only(self, letters: set[str] | None) -> None:
         """Grey out the keys not in ``letters`` (None: every key works)."""
@@ -113,7 +132,8 @@ class SearchScreen(KioskScreen):
         if not self._bound:
             self.service.bind(index=self._on_index)  # a method: held weakly, not keeping this screen alive
             self._bound = True
-        self.typed = "".join(ch for ch in text.upper() if ch in ascii_uppercase)[:MAX_TYPED]
+        self.service.refresh_day()  # the names of lists whose publicity began or ended since
+        self.typed = "".join(ch for ch in text.upper() if ch in KEYS)[:MAX_TYPED]
         self._refresh()
         after_next_frame(self.ids.results.prepare_rows)  # before the first key, not in its frame
 
@@ -167,7 +187,7 @@ class SearchScreen(KioskScreen):
         if index is None:
             self._show_greying(typed, None)
             return
-        letters = iter(ascii_lowercase)
+        letters = iter(ascii_lowercase + digits)
         found: set[str] = set()
 
         def step(_dt) -> bool:

@@ -172,6 +172,7 @@ class Tile(TapArea, BoxLayout):
     min_height = NumericProperty(0)
     room = NumericProperty(0)  # height offered by the screen when it has space to spare
     compact = BooleanProperty(False)  # title only: the screen has no room for the subtitle
+    fit_chars = NumericProperty(0)  # the longest title among its neighbours: the title size is chosen for it
 
 
 class RowButton(TapArea, BoxLayout):
@@ -404,6 +405,24 @@ class FitRow(BoxLayout):
 
     def _fit(self, *_args) -> None:
         self.height = max((child.height for child in self.children), default=0) + self.padding[1] + self.padding[3]
+
+
+class TitleWithFlag(FitRow):
+    """A title with, when there is one, a warning word in a pill beside it
+    (超预算, 无票据). Without one the pill is taken away, not just hidden."""
+
+    title = StringProperty()
+    flag = StringProperty()
+
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        self.on_flag()
+
+    def on_flag(self, *_args) -> None:
+        for child in [child for child in self.children if isinstance(child, Pill)]:
+            self.remove_widget(child)
+        if self.flag:
+            self.add_widget(Pill(text=self.flag))
 
 
 class Collapsible(BoxLayout):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 
-from kiosk import decode, model, paths
+from kiosk import decode, model, model_oversight, paths
 from kiosk.feed import records
 from kiosk.feed.changes import CorrectionNote
 from kiosk.feed.history import FOLDER_HISTORY_NAME
@@ -28,34 +28,37 @@ _PROSE = (
 )
 
 
-def text_of(length: int) -> str:
-    """Exactly ``length`` characters of prose, one paragraph."""
-    return (_PROSE * (length // len(_PROSE) + 1))[:length]
+def text_of(length: int, start: int = 0) -> str:
+    """Exactly ``length`` characters of prose, one paragraph, from ``start`` characters into it."""
+    start %= len(_PROSE)
+    return (_PROSE * (length // len(_PROSE) + 2))[start : start + length]
 
 
-def rewrite_texts(value, info: msgspec.inspect.Type, rewrite):
-    """``value`` with ``rewrite(text, max_length)`` applied to every free
-    text in it (a str field with no pattern: not an id, a date or a code)."""
+def rewrite_texts(value, info: msgspec.inspect.Type, rewrite, place: int = 0):
+    """``value`` with ``rewrite(text, max_length, place)`` applied to every
+    free text in it (a str field with no pattern: not an id, a date or a
+    code). ``place`` is the text's item number in its list: the n-th item's
+    texts can differ from the others' (the categories of a budget must)."""
     if isinstance(info, msgspec.inspect.StrType):
-        return rewrite(value, info.max_length) if info.pattern is None else value
+        return rewrite(value, info.max_length, place) if info.pattern is None else value
     if isinstance(info, msgspec.inspect.ListType):
-        return [rewrite_texts(item, info.item_type, rewrite) for item in value]
+        return [rewrite_texts(item, info.item_type, rewrite, place + index) for index, item in enumerate(value)]
     if isinstance(info, msgspec.inspect.UnionType):
         inner = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
-        return value if value is None else rewrite_texts(value, inner[0], rewrite)
+        return value if value is None else rewrite_texts(value, inner[0], rewrite, place)
     if isinstance(info, msgspec.inspect.StructType):
-        changes = {field.name: rewrite_texts(getattr(value, field.name), field.type, rewrite) for field in info.fields}
+        changes = {field.name: rewrite_texts(getattr(value, field.name), field.type, rewrite, place) for field in info.fields}
         return msgspec.structs.replace(value, **changes)
     return value
 
 
-def _longest(value, info: msgspec.inspect.Type):
-    """``value`` with every bounded text in it made as long as allowed."""
-    return rewrite_texts(value, info, lambda text, limit: text_of(limit) if limit is not None else text)
+def _longest(text: str, limit: int | None, place: int) -> str:
+    """A bounded text made as long as allowed, starting ``place`` characters into the prose."""
+    return text_of(limit, place) if limit is not None else text
 
 
 def write_rewritten_village(out: Path, rewrite, source: Path = paths.DEMO_VILLAGE) -> Path:
-    """The demo village with ``rewrite(text, max_length)`` applied to every free text."""
+    """The demo village with ``rewrite(text, max_length, place)`` applied to every free text (its history's too)."""
     documents = {}
     for name, data in read_folder_documents(source).items():
         document = decode.decode_document(name, data)
@@ -77,7 +80,7 @@ def _rewritten_history(data: bytes, rewrite) -> bytes:
     for version in history["versions"]:
         for change in version["log"]["changes"]:
             kind, _record_id = records.split_key(change["record"])
-            change["reason"] = rewrite(change["reason"], reason_limit)
+            change["reason"] = rewrite(change["reason"], reason_limit, 0)
             for side in ("before", "after"):
                 if change.get(side) is not None:
                     record = kind.decode(msgspec.json.encode(change[side]))
@@ -86,14 +89,14 @@ def _rewritten_history(data: bytes, rewrite) -> bytes:
 
 
 def write_maximal_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path:
-    return write_rewritten_village(out, lambda text, limit: text_of(limit) if limit is not None else text, source)
+    return write_rewritten_village(out, _longest, source)
 
 
 # A personal mobile number, written into any text by a careless clerk.
 PERSONAL_MOBILE = "13907381234"
 
 
-def with_a_number(text: str, limit: int | None) -> str:
+def with_a_number(text: str, limit: int | None, _place: int = 0) -> str:
     """``text`` with a personal mobile number in it (within its limit)."""
     added = f"（联系{PERSONAL_MOBILE}）"
     if limit is not None and len(text) + len(added) > limit:
@@ -110,7 +113,7 @@ def write_numbered_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path
 def longest_text_fields() -> dict[str, int]:
     """``Struct.field`` -> its limit, for every bounded text field of the model."""
     found = {}
-    for struct in vars(model).values():
+    for struct in [*vars(model).values(), *vars(model_oversight).values()]:
         if isinstance(struct, type) and issubclass(struct, model.Struct) and struct is not model.Struct:
             for field in msgspec.inspect.type_info(struct).fields:
                 info = field.type

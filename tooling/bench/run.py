@@ -36,7 +36,11 @@ SIZE = (1080, 1920)  # portrait, the common terminal
 COLD_START_TIMEOUT_S = 120.0
 SEARCH_RECORDS = 10_000
 # Typed key by key, as villagers do: initials, full pinyin, Chinese.
-SEARCH_QUERIES = ("db", "dbpd", "dibao", "zjd", "zhaijidi", "cwgk", "tzgg", "ljqy", "glxm", "xm", "1z", "低保", "宅基地", "村部")
+# Titles in initials, syllables and characters; a payee (青石供电所); amounts typed as yuan.
+SEARCH_QUERIES = (
+    "db", "dbpd", "dibao", "zjd", "zhaijidi", "cwgk", "tzgg", "ljqy", "glxm", "xm", "1z", "低保", "宅基地", "村部",
+    "qsgds", "1500", "250000", "36000",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import msgspec
 
 from kiosk import decode, model, paths
 from kiosk.feed.history import FOLDER_HISTORY_NAME
-from tooling.demo import benefits, content, corrections, disclosures, finance, images, notices, powers, projects
+from tooling.demo import benefits, content, corrections, disclosures, finance, images, notices, oversight, powers, projects
+from tooling.demo.images import Receipt
 
 RECEIPT_CAPTIONS = {"invoice": "发票", "receipt": "收款收据", "payout": "领款单"}
 
@@ -37,7 +38,7 @@ def write_folder(out: Path, documents: Mapping[str, msgspec.Struct], media: Mapp
     for folder in (out / decode.FINANCE_DIR, out / decode.MEDIA_DIR):
         if folder.is_dir():
             shutil.rmtree(folder)
-    for name in (*decode.REQUIRED_DOCS, *decode.OPTIONAL_DOCS):
+    for name in decode.REQUIRED_DOCS + decode.OPTIONAL_DOCS:
         (out / name).unlink(missing_ok=True)
     for name, document in documents.items():
         path = out / name
@@ -81,17 +82,28 @@ def demo_documents() -> tuple[dict[str, msgspec.Struct], dict[str, bytes]]:
         decode.DISCLOSURES_DOC: model.DisclosuresDoc(disclosures=disclosures.disclosures()),
         decode.NOTICES_DOC: model.NoticesDoc(notices=notices.notices(months, finance.OPENING_BALANCE_FEN), cases=notices.cases()),
         decode.BENEFITS_DOC: benefits.benefits_doc(),
+        decode.BUDGET_DOC: oversight.budget_doc(),
+        decode.ASSETS_DOC: oversight.assets_doc(months),
+        decode.PEOPLE_DOC: oversight.people_doc(),
+        decode.COMPLAINTS_DOC: oversight.complaints_doc(),
     }
     for month in months:
         entries = []
-        for entry, receipt in month.entries:
-            if receipt is not None:
-                entry = msgspec.structs.replace(entry, receipts=[media.add(images.draw_receipt(receipt), RECEIPT_CAPTIONS[receipt.kind])])
+        for entry, receipts in month.entries:
+            if receipts:
+                refs = [
+                    media.add(images.draw_receipt(receipt), _caption(receipt, page, len(receipts))) for page, receipt in enumerate(receipts)
+                ]
+                entry = msgspec.structs.replace(entry, receipts=refs)
             entries.append(entry)
         documents[f"{decode.FINANCE_DIR}/{month.key}.json"] = model.FinanceMonthDoc(
             month=month.key, opening_balance_fen=month.opening_balance_fen, entries=entries
         )
     return documents, media.blobs
+
+
+def _caption(receipt: Receipt, page: int, pages: int) -> str:
+    return RECEIPT_CAPTIONS[receipt.kind] + (f"（第{page + 1}页）" if pages > 1 else "")
 
 
 def build(out: Path) -> None:

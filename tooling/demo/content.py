@@ -37,7 +37,7 @@ COUNTY_DISCIPLINE_PHONE = "0738-0512388"
 TOWN_DISCIPLINE_PHONE = "0738-0563388"
 
 COMPLAINT = model.ComplaintChannel(
-    url_template="https://jiandu.example.cn/ts?v={village}&t={terminal}&i={item}",
+    url_template="https://jiandu.example.cn/ts?v={village}&t={terminal}&i={item}&k={kind}",
     hotlines=[
         model.Hotline(name="全国纪检监察举报电话", number="12388"),
         model.Hotline(name="新化县纪委监委举报电话", number=COUNTY_DISCIPLINE_PHONE),

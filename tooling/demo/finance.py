@@ -4,8 +4,15 @@ November 2025 to November 2026, the last month up to the data date.
 Routine entries (electricity, cleaners' pay, office supplies, the village
 solar plant's income...) are drawn from a seeded random generator; project
 payments, grants and seasonal events (Spring Festival visits, the July
-flood, meetings) are written out. About sixty entries carry a receipt,
-described here and drawn by ``tooling.demo.images``.
+flood, meetings) are written out. Nearly every entry carries its receipt
+(an invoice, a cash receipt or a payout sheet, several pages for a long
+list of names), described here and drawn by ``tooling.demo.images``. A few
+expenses honestly have none -- a lost bus ticket, a digger hired without
+an invoice, a meeting's sign-in sheet not handed in -- so the terminal's
+无票据 mark has something true to show.
+
+Receipts are chosen without drawing from the seeded generator, so adding
+or removing one never changes an amount.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from dataclasses import dataclass, field
 
 from kiosk import model
 from tooling.demo import content, people
-from tooling.demo.images import Line, Receipt
+from tooling.demo.images import PAYOUT_MAX_ROWS, Line, Receipt
 
 SEED = 20261120
 FIRST_MONTH = dt.date(2025, 11, 1)
@@ -45,10 +52,16 @@ CONTRACTOR_TAX_IDS = {
     "新化县安居建筑装饰工程有限公司": "91431322MA4F1N8H2V",
 }
 POWER_OFFICE = "青石供电所"
+POWER_TAX_ID = "91431322MA4G7V2K3P"  # the supply company's branch issues its power bills
 TELECOM = "电信青石营业厅"
+TELECOM_TAX_ID = "91431322MA4B5C8N1R"
+POST_OFFICE = ("新化县邮政分公司青石支局", "91431322MA4C2D6E9S")
 BANK = "农商银行青石支行"
 SANITATION = "青石镇环卫服务站"
 PRINT_SHOP = "青石镇兴旺打印复印店"
+MACHINERY = "青石镇宏发机械租赁部"
+# Expenses published with no receipt, each for a reason a village would give.
+NO_RECEIPT_TRAVEL_MONTHS = (3, 7)  # the first fare of these months: the bus ticket was lost
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,7 @@ class Draft:
 class Month:
     key: str
     opening_balance_fen: int | None
-    entries: list[tuple[model.FinanceEntry, Receipt | None]] = field(default_factory=list)
+    entries: list[tuple[model.FinanceEntry, list[Receipt]]] = field(default_factory=list)  # receipts: one per page
 
     def total(self, direction: model.Direction) -> int:
         return sum(entry.amount_fen for entry, _ in self.entries if entry.direction is direction)
@@ -125,34 +138,38 @@ def _number(drafts: list[Draft]) -> list[Month]:
                 voucher_no=voucher,
                 project_id=draft.project_id,
             )
-            receipt = None
-            if draft.receipt is not None:
-                plan = draft.receipt
-                if plan.kind == "invoice":  # numbered by each supplier's tax office roll
-                    serial = f"{random.Random(voucher).randrange(10**7, 10**8):08d}"
-                else:
-                    receipt_serial += 1
-                    serial = f"{receipt_serial:07d}"
-                income = draft.direction is INCOME
-                receipt = Receipt(
-                    kind=plan.kind,
-                    date=draft.date,
-                    voucher_no=voucher,
-                    payer=draft.counterparty if income else content.COMMITTEE,
-                    payee=content.COMMITTEE if income else draft.counterparty,
-                    purpose=draft.purpose,
-                    total_fen=draft.amount_fen,
-                    lines=plan.lines,
-                    serial=serial,
-                    tax_id=plan.tax_id,
-                    seal=content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty,
-                    handler=content.DEPUTY if income else content.BOOKKEEPER,
-                    approver=draft.approver,
-                    supervisor=content.SUPERVISOR,
-                    bookkeeper=content.BOOKKEEPER,
-                    issuer_clerks=_clerks(draft.counterparty) if plan.kind == "invoice" else ("", ""),
-                )
-            month.entries.append((entry, receipt))
+            receipts = []
+            plan = draft.receipt
+            if plan is not None:
+                for page, lines in enumerate(_pages(plan)):
+                    if plan.kind == "invoice":  # numbered by each supplier's tax office roll
+                        serial = f"{random.Random(voucher).randrange(10**7, 10**8):08d}"
+                    else:
+                        receipt_serial += 1
+                        serial = f"{receipt_serial:07d}"
+                    income = draft.direction is INCOME
+                    pages = -(-len(plan.lines) // PAYOUT_MAX_ROWS)
+                    receipts.append(
+                        Receipt(
+                            kind=plan.kind,
+                            date=draft.date,
+                            voucher_no=voucher,
+                            payer=draft.counterparty if income else content.COMMITTEE,
+                            payee=content.COMMITTEE if income else draft.counterparty,
+                            purpose=draft.purpose + (f"（第{page + 1}页，共{pages}页）" if pages > 1 else ""),
+                            total_fen=_total(lines) if pages > 1 else draft.amount_fen,
+                            lines=lines,
+                            serial=serial,
+                            tax_id=plan.tax_id,
+                            seal=content.COMMITTEE if income or plan.kind == "payout" else draft.counterparty,
+                            handler=content.DEPUTY if income else content.BOOKKEEPER,
+                            approver=draft.approver,
+                            supervisor=content.SUPERVISOR,
+                            bookkeeper=content.BOOKKEEPER,
+                            issuer_clerks=_clerks(draft.counterparty) if plan.kind == "invoice" else ("", ""),
+                        )
+                    )
+            month.entries.append((entry, receipts))
         months.append(month)
     return months
 
@@ -221,6 +238,24 @@ def _total(lines: list[Line] | tuple[Line, ...]) -> int:
     return sum(line.amount_fen for line in lines)
 
 
+def _pages(plan: ReceiptPlan) -> list[tuple[Line, ...]]:
+    """A payout sheet holds PAYOUT_MAX_ROWS people: a longer list takes more pages."""
+    if plan.kind != "payout" or len(plan.lines) <= PAYOUT_MAX_ROWS:
+        return [plan.lines]
+    return [plan.lines[start : start + PAYOUT_MAX_ROWS] for start in range(0, len(plan.lines), PAYOUT_MAX_ROWS)]
+
+
+_RECEIPT = ReceiptPlan(kind="receipt")  # a cash receipt: the village's own for money in, the payee's for money out
+
+
+def _single_payout(name: str, amount_fen: int, unit: str, note: str) -> ReceiptPlan:
+    return _payout([Line(name=name, amount_fen=amount_fen, quantity="1", unit=unit, price_fen=amount_fen, note=note)])
+
+
+def _bill(supplier: tuple[str, str], what: str, amount_fen: int, unit: str = "月") -> ReceiptPlan:
+    return _invoice(supplier, Line(what, amount_fen, "1", unit, amount_fen))
+
+
 # ---------------------------------------------------------------- projects and grants
 
 
@@ -233,7 +268,7 @@ def _contract_payment(project_id: str, contractor: str, day: str, amount_yuan: i
 
 
 def _grant(day: str, amount_yuan: int, payer: str, purpose: str, category: str = "上级拨款", project_id: str | None = None) -> Draft:
-    return Draft(D(day), INCOME, amount_yuan * 100, category, payer, purpose, project_id=project_id)
+    return Draft(D(day), INCOME, amount_yuan * 100, category, payer, purpose, project_id=project_id, receipt=_RECEIPT)
 
 
 def _project_drafts(staff: Staff) -> list[Draft]:
@@ -360,23 +395,25 @@ def _project_drafts(staff: Staff) -> list[Draft]:
         )
     )
     remaining = 3_620_000 - _total(canal_materials) - _total(canal_crew)
-    drafts.append(Draft(D("2026-09-10"), EXPENSE, remaining, "机械台班费", "青石镇宏发机械租赁部", "渠道清淤挖机台班费", "canal-repair"))
+    # The digger was hired by the day and paid in cash: no invoice was ever asked for.
+    drafts.append(Draft(D("2026-09-10"), EXPENSE, remaining, "机械台班费", MACHINERY, "渠道清淤挖机台班费", "canal-repair"))
     drafts.append(
         _grant("2026-10-15", 30_000, "新化县财政局", "水毁渠道修复一事一议财政奖补", category="一事一议奖补", project_id="canal-repair")
     )
     # 农村户厕改造: 45 households x 1,160 yuan, paid in two batches
     households = [p.name for p in staff.households[17:]] + [p.name for p in staff.representatives]
     for day, batch in (("2026-05-08", households[:24]), ("2026-06-12", households[24:45])):
-        amount = len(batch) * 116_000  # paid by bank transfer against the acceptance list
+        lines = _per_person(batch, 1, "户", 116_000, "户厕改造补助")  # paid by bank transfer against the acceptance list
         drafts.append(
             Draft(
                 D(day),
                 EXPENSE,
-                amount,
+                _total(lines),
                 "补助发放",
                 f"{batch[0]}等{len(batch)}户",
                 f"农村户厕改造补助发放（{len(batch)}户）",
                 "toilet-renovation",
+                _payout(lines),
             )
         )
     drafts.append(_grant("2026-04-28", 54_000, "新化县农业农村局", "农村户厕改造奖补资金", project_id="toilet-renovation"))
@@ -395,7 +432,7 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
         drafts.append(_grant(day, 25_000, "青石镇财政所", "村级公共服务运行维护经费"))
     # interest, quarterly on the 21st
     for day, fen in (("2025-12-22", 41_236), ("2026-03-23", 52_870), ("2026-06-22", 38_614), ("2026-09-21", 46_025)):
-        drafts.append(Draft(D(day), INCOME, fen, "利息收入", BANK, "活期存款结息"))
+        drafts.append(Draft(D(day), INCOME, fen, "利息收入", BANK, "活期存款结息", receipt=_RECEIPT))
     # collective assets: rents collected against a receipt from the village
     rents = (
         ("2025-12-08", 1_260_000, "罗建平", "2026年度集体机动地流转租金（42亩）"),
@@ -440,7 +477,9 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
     for meeting, day, present in meetings:
         names = [p.name for p in staff.representatives[:present]]
         purpose = f"村民代表会议误工补贴（{D(meeting).month}月{D(meeting).day}日，{present}人）"
-        drafts.append(Draft(D(day), EXPENSE, present * 5_000, "误工补贴", f"{names[0]}等{present}人", purpose))
+        # The sign-in sheet of the August meeting was never handed to the bookkeeper.
+        sheet = None if meeting == "2026-08-19" else _payout(_per_person(names, 1, "天", 5_000, "村民代表会议误工"))
+        drafts.append(Draft(D(day), EXPENSE, present * 5_000, "误工补贴", f"{names[0]}等{present}人", purpose, receipt=sheet))
     # festivals: Spring Festival visits (17 Feb 2026), Double Ninth (18 Oct 2026)
     visits = [
         p.name for p in people.population(random.Random(SEED + 2), 9, content.GROUPS, born_from=1932, born_to=1950, exclude=content.CADRES)
@@ -474,7 +513,8 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
         )
     )
     # Party: papers for the year, 1 July, member activity days
-    drafts.append(Draft(D("2025-12-16"), EXPENSE, 186_000, "报刊订阅", "新化县邮政分公司青石支局", "2026年度党报党刊订阅"))
+    papers = _bill(POST_OFFICE, "党报党刊（全年）", 186_000, "年")
+    drafts.append(Draft(D("2025-12-16"), EXPENSE, 186_000, "报刊订阅", POST_OFFICE[0], "2026年度党报党刊订阅", receipt=papers))
     july = (
         Line("党员学习笔记本", 41_000, "41", "本", 1_000),
         Line("党旗党徽", 36_000, "1", "套", 36_000),
@@ -485,7 +525,13 @@ def _event_drafts(rng: random.Random, staff: Staff) -> list[Draft]:
             D("2026-06-26"), EXPENSE, _total(july), "党建活动", STATIONER[0], "“七一”主题党日活动用品", receipt=_invoice(STATIONER, *july)
         )
     )
-    drafts.append(Draft(D("2026-07-01"), EXPENSE, 240_000, "党建活动", "刘德昌等8人", "“七一”慰问老党员、困难党员"))
+    veterans = ["刘德昌"] + [
+        p.name for p in people.population(random.Random(SEED + 3), 7, content.GROUPS, born_from=1936, born_to=1956, exclude=content.CADRES)
+    ]
+    visited = _payout(_per_person(veterans, 1, "人", 30_000, "“七一”慰问"))
+    drafts.append(
+        Draft(D("2026-07-01"), EXPENSE, _total(visited.lines), "党建活动", "刘德昌等8人", "“七一”慰问老党员、困难党员", receipt=visited)
+    )
     # the July flood
     flood = (
         Line("编织袋", 90_000, "1500", "条", 60),
@@ -576,21 +622,36 @@ _OFFICE_GOODS = (
 
 
 def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> list[Draft]:
+    # Each draw from ``rng`` stays where it always was (day, then amount,
+    # then payee or purpose): the books must not change when receipts do.
     m = month_start.month
     winter = m in (12, 1, 2)
     summer = m in (6, 7, 8, 9)
+    power = (POWER_OFFICE, POWER_TAX_ID)
+    day = _day_in(rng, month_start, 5, 12)
+    office_power = rng.randint(38_000, 52_000) + (30_000 if winter else 0)
+    last_month = (month_start - dt.timedelta(days=1)).month
     drafts = [
+        Draft(day, EXPENSE, office_power, "水电费", POWER_OFFICE, f"村部{last_month}月电费", receipt=_bill(power, "电费", office_power)),
         Draft(
-            _day_in(rng, month_start, 5, 12),
+            _day_in(rng, month_start, 10, 15),
             EXPENSE,
-            rng.randint(38_000, 52_000) + (30_000 if winter else 0),
-            "水电费",
-            POWER_OFFICE,
-            f"村部{(month_start - dt.timedelta(days=1)).month}月电费",
+            19_900,
+            "通讯费",
+            TELECOM,
+            "村部宽带及固定电话费",
+            receipt=_bill((TELECOM, TELECOM_TAX_ID), "宽带及固定电话费", 19_900),
         ),
-        Draft(_day_in(rng, month_start, 10, 15), EXPENSE, 19_900, "通讯费", TELECOM, "村部宽带及固定电话费"),
-        Draft(_day_in(rng, month_start, 20, 26), EXPENSE, rng.choice((1_200, 1_500, 1_800)), "银行手续费", BANK, "账户管理费、短信服务费"),
-        Draft(_day_in(rng, month_start, 15, 25), EXPENSE, 150_000, "环境卫生", SANITATION, f"{m}月垃圾清运费"),
+        Draft(
+            _day_in(rng, month_start, 20, 26),
+            EXPENSE,
+            rng.choice((1_200, 1_500, 1_800)),
+            "银行手续费",
+            BANK,
+            "账户管理费、短信服务费",
+            receipt=_RECEIPT,
+        ),
+        Draft(_day_in(rng, month_start, 15, 25), EXPENSE, 150_000, "环境卫生", SANITATION, f"{m}月垃圾清运费", receipt=_RECEIPT),
         # the village solar plant, paid by the grid a month in arrears
         Draft(
             _day_in(rng, month_start, 14, 22),
@@ -599,10 +660,10 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
             "集体经营收益",
             "县电力公司（光伏电费结算）",
             "村级光伏电站上月发电收益",
+            receipt=_RECEIPT,
         ),
     ]
     cleaners = _per_person([p.name for p in staff.cleaners], 1, "个月", 120_000, f"{m}月保洁工资")
-    with_sheet = m in (1, 4, 7, 10)
     drafts.append(
         Draft(
             _day_in(rng, month_start, 26, 28),
@@ -611,20 +672,29 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
             "环境卫生",
             f"{cleaners[0].name}等3人",
             f"{m}月村道保洁员工资",
-            receipt=_payout(cleaners) if with_sheet else None,
+            receipt=_payout(cleaners),
         )
     )
     if month_start < dt.date(2026, 8, 1):  # the old street lights ran on mains power until the solar ones came
-        drafts.append(
-            Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(26_000, 41_000), "水电费", POWER_OFFICE, "主干道路灯电费")
-        )
+        day = _day_in(rng, month_start, 5, 12)
+        fen = rng.randint(26_000, 41_000)
+        drafts.append(Draft(day, EXPENSE, fen, "水电费", POWER_OFFICE, "主干道路灯电费", receipt=_bill(power, "路灯电费", fen)))
     if month_start >= dt.date(2026, 6, 1):  # the new water system: keeper, pump power, households' water fees
+        keeper = staff.water_keeper.name
         drafts.append(
-            Draft(_day_in(rng, month_start, 26, 28), EXPENSE, 60_000, "误工补贴", staff.water_keeper.name, f"{m}月供水管理员补贴")
+            Draft(
+                _day_in(rng, month_start, 26, 28),
+                EXPENSE,
+                60_000,
+                "误工补贴",
+                keeper,
+                f"{m}月供水管理员补贴",
+                receipt=_single_payout(keeper, 60_000, "月", f"{m}月供水管理员补贴"),
+            )
         )
-        drafts.append(
-            Draft(_day_in(rng, month_start, 5, 12), EXPENSE, rng.randint(32_000, 61_000), "水电费", POWER_OFFICE, "6组加压泵站电费")
-        )
+        day = _day_in(rng, month_start, 5, 12)
+        fen = rng.randint(32_000, 61_000)
+        drafts.append(Draft(day, EXPENSE, fen, "水电费", POWER_OFFICE, "6组加压泵站电费", receipt=_bill(power, "泵站电费", fen)))
         households = rng.randint(158, 168)
         drafts.append(
             Draft(
@@ -634,7 +704,7 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
                 "供水收费",
                 f"3、5、6组用水户（{households}户）",
                 "上月农户水费（按户收取）",
-                receipt=ReceiptPlan(kind="receipt"),
+                receipt=_RECEIPT,
             )
         )
     if m in (10, 11, 12, 1, 2, 3, 4):  # forest fire season
@@ -647,79 +717,60 @@ def _routine_drafts(rng: random.Random, staff: Staff, month_start: dt.date) -> l
                 "护林防火",
                 f"{rangers[0].name}等2人",
                 f"{m}月护林员防火巡山补贴",
-                receipt=_payout(rangers) if m in (12, 3) else None,
+                receipt=_payout(rangers),
             )
         )
     for _ in range(rng.randint(3, 5)):
         drafts.append(_office_purchase(rng, month_start))
-    drafts.append(
-        Draft(
-            _day_in(rng, month_start),
-            EXPENSE,
-            _whole_yuan(rng, 12_000, 58_000),
-            "党建活动",
-            rng.choice((STATIONER[0], PRINT_SHOP)),
-            f"{m}月主题党日活动资料",
-        )
-    )
+    day = _day_in(rng, month_start)
+    fen = _whole_yuan(rng, 12_000, 58_000)
+    shop = rng.choice((STATIONER[0], PRINT_SHOP))
+    what = f"{m}月主题党日活动资料"
+    plan = _bill(STATIONER, "学习资料", fen, "批") if shop == STATIONER[0] else _RECEIPT
+    drafts.append(Draft(day, EXPENSE, fen, "党建活动", shop, what, receipt=plan))
     for _ in range(rng.randint(1, 3)):
         what = rng.choice(("清扫工具", "垃圾袋", "垃圾桶更换", "消杀药品", "公厕保洁用品"))
-        drafts.append(
-            Draft(
-                _day_in(rng, month_start),
-                EXPENSE,
-                _whole_yuan(rng, 8_000, 46_000),
-                "环境卫生",
-                SUPERMARKET[0] if what != "垃圾桶更换" else HARDWARE[0],
-                what,
-            )
-        )
-    for _ in range(rng.randint(1, 2)):
-        drafts.append(
-            Draft(
-                _day_in(rng, month_start),
-                EXPENSE,
-                _whole_yuan(rng, 5_000, 18_000),
-                "差旅费",
-                rng.choice((content.DEPUTY, content.BOOKKEEPER)),
-                rng.choice(("到县里报送项目资料车费", "到镇三资管理中心报账车费", "到县民政局办理低保复核车费")),
-            )
-        )
-    if rng.random() < 0.4:
-        drafts.append(Draft(_day_in(rng, month_start), EXPENSE, _whole_yuan(rng, 1_200, 4_500), "办公费", "青石镇邮政所", "邮寄项目资料"))
+        day = _day_in(rng, month_start)
+        fen = _whole_yuan(rng, 8_000, 46_000)
+        supplier = SUPERMARKET if what != "垃圾桶更换" else HARDWARE
+        drafts.append(Draft(day, EXPENSE, fen, "环境卫生", supplier[0], what, receipt=_bill(supplier, what, fen, "批")))
+    for trip in range(rng.randint(1, 2)):
+        day = _day_in(rng, month_start)
+        fen = _whole_yuan(rng, 5_000, 18_000)
+        who = rng.choice((content.DEPUTY, content.BOOKKEEPER))
+        what = rng.choice(("到县里报送项目资料车费", "到镇三资管理中心报账车费", "到县民政局办理低保复核车费"))
+        lost = trip == 0 and m in NO_RECEIPT_TRAVEL_MONTHS
+        drafts.append(Draft(day, EXPENSE, fen, "差旅费", who, what, receipt=None if lost else _single_payout(who, fen, "次", "车费报销")))
     if rng.random() < 0.4:
         drafts.append(
             Draft(
                 _day_in(rng, month_start),
                 EXPENSE,
-                _whole_yuan(rng, 20_000, 90_000),
-                "公益事业",
-                HARDWARE[0],
-                rng.choice(("村道坑洼修补材料", "组道边沟清理", "村部前绿化补植", "文化室桌椅维修")),
+                _whole_yuan(rng, 1_200, 4_500),
+                "办公费",
+                "青石镇邮政所",
+                "邮寄项目资料",
+                receipt=_RECEIPT,
             )
+        )
+    if rng.random() < 0.4:
+        day = _day_in(rng, month_start)
+        fen = _whole_yuan(rng, 20_000, 90_000)
+        what = rng.choice(("村道坑洼修补材料", "组道边沟清理", "村部前绿化补植", "文化室桌椅维修"))
+        drafts.append(Draft(day, EXPENSE, fen, "公益事业", HARDWARE[0], what, receipt=_bill(HARDWARE, what, fen, "项")))
+    if rng.random() < 0.5:
+        day = _day_in(rng, month_start)
+        fen = _whole_yuan(rng, 6_000, 32_000)
+        shop = rng.choice((SIGNS[0], PRINT_SHOP))
+        what = rng.choice(("政策宣传资料印制", "村务公开资料打印", "防诈骗宣传横幅", "医保缴费宣传单"))
+        drafts.append(
+            Draft(day, EXPENSE, fen, "宣传费", shop, what, receipt=_bill(SIGNS, what, fen, "批") if shop == SIGNS[0] else _RECEIPT)
         )
     if rng.random() < 0.5:
-        drafts.append(
-            Draft(
-                _day_in(rng, month_start),
-                EXPENSE,
-                _whole_yuan(rng, 6_000, 32_000),
-                "宣传费",
-                rng.choice((SIGNS[0], PRINT_SHOP)),
-                rng.choice(("政策宣传资料印制", "村务公开资料打印", "防诈骗宣传横幅", "医保缴费宣传单")),
-            )
-        )
-    if rng.random() < 0.5:
-        drafts.append(
-            Draft(
-                _day_in(rng, month_start),
-                EXPENSE,
-                _whole_yuan(rng, 6_000, 28_000),
-                "维修费",
-                HARDWARE[0],
-                rng.choice(("村部门锁更换", "会议室照明维修", "公厕水箱维修", "打印机维修")),
-            )
-        )
+        day = _day_in(rng, month_start)
+        fen = _whole_yuan(rng, 6_000, 28_000)
+        what = rng.choice(("村部门锁更换", "会议室照明维修", "公厕水箱维修", "打印机维修"))
+        drafts.append(Draft(day, EXPENSE, fen, "维修费", HARDWARE[0], what, receipt=_bill(HARDWARE, what, fen, "项")))
     return drafts
 
 
@@ -732,5 +783,5 @@ def _office_purchase(rng: random.Random, month_start: dt.date) -> Draft:
     supplier = rng.choice((STATIONER, OFFICE_SUPPLY))
     total = _total(lines)
     names = "、".join(line.name for line in lines)
-    plan = _invoice(supplier, *lines) if total >= 100_000 else None  # small buys are booked on the shop's receipt slip
+    plan = _invoice(supplier, *lines) if total >= 100_000 else _RECEIPT  # small buys come with the shop's receipt slip
     return Draft(_day_in(rng, month_start), EXPENSE, total, "办公费", supplier[0], f"购{names}", receipt=plan)

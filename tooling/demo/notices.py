@@ -127,10 +127,17 @@ def _finance_notice(months: list[Month], opening_balance_fen: int, key: str) -> 
             f"本月收入：{money.yuan(income)}\n"
             f"本月支出：{money.yuan(expense)}\n"
             f"本月结余：{money.yuan(balance)}\n"
-            f"本月共{len(month.entries)}笔收支，每一笔的用途、经办人和票据照片都可以在查询机“村级财务”中查看。"
+            f"本月共{len(month.entries)}笔收支，每一笔的用途、经办人和票据照片都可以在查询机“村级财务”中查看"
+            + _missing_receipts(month)
+            + "。"
             "以上账目经村务监督委员会审核、青石镇三资管理中心核对。"
         ),
     )
+
+
+def _missing_receipts(month: Month) -> str:
+    missing = sum(1 for entry, receipts in month.entries if entry.direction is model.Direction.EXPENSE and not receipts)
+    return f"（其中{missing}笔支出没有票据，查询机上标着“无票据”）" if missing else ""
 
 
 def cases() -> list[model.Case]:
