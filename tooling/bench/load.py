@@ -1,0 +1,149 @@
+"""The load a terminal carries while a villager taps: another process
+keeping one core busy, and a sync under way. ``Load`` starts both as child
+processes of the bench and kills them, and everything they started, when
+the measurement ends (however it ends).
+
+- the busy core: a Python process spinning at normal priority;
+- the sync: the village's feed republished every few seconds with one to
+  five more entries in its newest month than the village has, different
+  each time (``syncbench.write_month_change``: records change, the data
+  does not grow over a long soak), by a child
+  at a low priority (nice 10: the platform's work is not the terminal's and
+  runs here only because the platform is on this machine, but at nice 19 it
+  would starve on a busy machine and nothing would change). The kiosk under
+  test is told to poll every few seconds too (``tooling.bench.ui
+  --sync-every``), so it fetches, verifies and swaps in each new version
+  during the measurement, through its own sync worker.
+
+``python -m tooling.bench.load`` is the republishing child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tooling.bench import syncbench
+
+SPIN = "while True: pass"
+REPUBLISH_EVERY_S = 4.0
+MOST_ADDED = 5  # entries a version adds to the newest month, at most
+PUBLISHED_FILE = "published"  # how many versions the republisher has published, in its work folder
+
+
+class Load:
+    """``with Load(...) as load:`` the machine is busy; ``load.figures()``
+    says what ran (for the report)."""
+
+    def __init__(self, work: Path, *, spin: bool = True, feed: syncbench.ServedFeed | None = None, source: Path | None = None):
+        self.work = work
+        self.spin = spin
+        self.feed = feed
+        self.source = source
+        self._processes: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Load:
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        try:
+            if self.spin:
+                self._start([sys.executable, "-c", SPIN], nice=0)
+            if self.feed is not None and self.source is not None:
+                self._start(
+                    [
+                        sys.executable,
+                        "-m",
+                        "tooling.bench.load",
+                        "--keys",
+                        str(self.feed.publisher.folder),
+                        "--www",
+                        str(self.feed.www),
+                        "--base-url",
+                        self.feed.base_url,
+                        "--village",
+                        self.feed.village,
+                        "--source",
+                        str(self.source),
+                        "--work",
+                        str(self.work),
+                        "--every",
+                        str(REPUBLISH_EVERY_S),
+                    ],
+                    nice=10,
+                )
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+    def _start(self, command: list[str], nice: int) -> None:
+        with (self.work / "load.log").open("ab") as out:
+            self._processes.append(
+                subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=out,
+                    start_new_session=True,  # killed with all it started, as a group
+                    preexec_fn=(lambda: os.nice(nice)) if nice else None,
+                )
+            )
+
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self._processes]
+
+    def stop(self) -> None:
+        while self._processes:
+            process = self._processes.pop()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+    def figures(self) -> dict:
+        published = self.work / PUBLISHED_FILE
+        return {
+            "busy_core": self.spin,
+            "republish_every_s": REPUBLISH_EVERY_S if self.feed is not None else None,
+            "versions_published": int(published.read_text()) if published.is_file() else 0,
+        }
+
+
+def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float) -> None:
+    """Forever: the newest month changed, published, a pause."""
+    for version in range(1, sys.maxsize):
+        changed = work / f"v{version}"
+        syncbench.write_month_change(source, changed, added=1 + (version - 1) % MOST_ADDED, version=version)
+        feed.publish(changed)
+        shutil.rmtree(work / f"v{version - 1}", ignore_errors=True)
+        (work / PUBLISHED_FILE).write_text(str(version))
+        time.sleep(every)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tooling.bench.load", description="republish a village's feed every few seconds")
+    parser.add_argument("--keys", type=Path, required=True, help="the folder holding the publisher's key pair")
+    parser.add_argument("--www", type=Path, required=True, help="the server's root")
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--village", required=True)
+    parser.add_argument("--source", type=Path, required=True, help="the village's source folder, as last published")
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--every", type=float, default=REPUBLISH_EVERY_S)
+    args = parser.parse_args(argv)
+    feed = syncbench.ServedFeed(syncbench.Publisher(args.keys, existing=True), args.www, args.base_url, args.village)
+    republish(feed, args.source, args.work, args.every)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
