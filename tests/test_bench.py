@@ -19,6 +19,7 @@ import pytest
 
 from kiosk import paths
 from kiosk.cli import main
+from kiosk.snapshot import load_folder
 from tooling import serve
 from tooling.bench import load, memory, peer, peersite, report, syncbench
 from tooling.bench import run as bench_run
@@ -82,6 +83,14 @@ def test_latencies_idle_and_under_load_each_against_the_browser_in_the_same_cond
     assert rows["load.scroll_frame_p95_ms"]["verdict"] == "SKIP"
     tap = next(line for line in report.table(report.verdicts(results)).splitlines() if line.startswith("tap → next screen p95, idle"))
     assert "0.60× MISS (≤ 0.50×)" in tap and tap.endswith("PASS")
+
+    results["load"]["ui_demo"] = {
+        "load": {"busy_core": True, "versions_published": 9, "republish_every_s": 4.0},
+        "sync": {"first_version": 2, "last_version": 10, "polls": 20, "swaps_seen": 8},
+    }
+    printed = "\n".join(report.conditions(results))
+    assert "under load, demo village: a core kept busy True, 9 versions published" in printed and "v2 → v10" in printed
+    assert "large village" not in printed  # not measured under load
 
 
 def test_a_soak_sample_above_both_neighbours_is_a_transient_a_step_is_not():
@@ -275,14 +284,17 @@ def test_peer_site_holds_the_village_data_masked_in_linked_pages(demo):
 def test_browser_click_to_next_page_painted_idle_and_under_load(tmp_path, x_display, demo):
     """Chromium through its DevTools pipe: every click of a round lands on
     the page it aimed at (checked on the page itself) and is timed to that
-    page's first paint; idle, then with a core kept busy."""
+    page's first paint, then a long list is scrolled (checked to have
+    moved); idle, then with a core kept busy."""
+    build_synthetic(tmp_path / "long", entries=300, projects=1, media=1, media_kb=2, months=1, notices=1, disclosures=1)
     busy = load.Load(tmp_path / "load")
-    figures = peer.measure(demo, tmp_path, runs=1, under_load=lambda: busy)
+    figures = peer.measure(demo, tmp_path, runs=1, gestures=2, long_list=load_folder(tmp_path / "long"), under_load=lambda: busy)
     clicks = len(peer.click_path(peersite.render_site(demo), 0))
     for condition in (figures, figures["load"]):
         assert condition["click_ms"]["n"] == clicks
         assert 0 < condition["click_ms"]["median"] <= condition["click_p95_ms"] < peer.CLICK_TIMEOUT_S * 1000
         assert set(condition["by_kind_ms"]) == {"home→list", "list→detail", "→home"}
+        assert condition["scroll_frames_ms"]["n"] > 2 and condition["scroll_frame_p95_ms"] > 0
         assert condition["pss_after_tour_mib"] > 50 and condition["processes"] > 1
     assert figures["pss_mib"] == figures["pss_after_tour_mib"]
     assert figures["first_paint_s"] > 0 and figures["pss_home_mib"] > 50
@@ -369,6 +381,53 @@ def test_under_load_the_kiosk_syncs_a_changing_feed_while_it_is_tapped(tmp_path,
     assert all(s["pss_mib"] > 10 for s in soak["pss_samples"])
     assert soak["exceptions"] == 0, soak["exception_samples"]
     assert soak["transient_max_mib"] == max(bench_ui._transients([s["pss_mib"] for s in soak["pss_samples"]]).values())
+
+
+_LOAD_PARENT = """
+import sys, time
+from pathlib import Path
+from tooling.bench import load, syncbench
+work = Path(sys.argv[1])
+feed = syncbench.ServedFeed(syncbench.Publisher(work / "keys", existing=True), work / "www", "http://127.0.0.1:9", sys.argv[2])
+busy = load.Load(work / "load", feed=feed, source=Path(sys.argv[3])).__enter__()
+print(*busy.pids, flush=True)
+time.sleep(300)
+"""
+
+
+def test_the_load_ends_with_the_bench_even_when_the_bench_is_killed(tmp_path):
+    """A bench killed outright cannot stop its load: the spinner and the
+    republisher notice they have lost their parent and stop themselves."""
+    publisher = syncbench.Publisher(tmp_path / "keys")
+    feed = syncbench.ServedFeed(publisher, tmp_path / "www", "http://127.0.0.1:9")
+    feed.publish(paths.DEMO_VILLAGE)
+    bench = subprocess.Popen(
+        [sys.executable, "-c", _LOAD_PARENT, str(tmp_path), feed.village, str(paths.DEMO_VILLAGE)], stdout=subprocess.PIPE, text=True
+    )
+    pids = [int(pid) for pid in bench.stdout.readline().split()]
+    assert len(pids) == 2
+    for _ in range(100):  # the republisher has published once: it runs
+        if (tmp_path / "load" / load.PUBLISHED_FILE).exists():
+            break
+        subprocess.run(["sleep", "0.1"])
+    bench.kill()
+    bench.wait()
+    for _ in range(200):
+        if all(_gone(pid) for pid in pids):
+            break
+        subprocess.run(["sleep", "0.1"])
+    running = [pid for pid in pids if not _gone(pid)]
+    for pid in running:
+        os.kill(pid, 9)
+    assert not running, "the load outlived the bench"
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # exited; its new parent reaps it when it likes
 
 
 # ------------------------------------------------------------ the kiosk's first-frame probe

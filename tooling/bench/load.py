@@ -32,7 +32,8 @@ from pathlib import Path
 
 from tooling.bench import syncbench
 
-SPIN = "while True: pass"
+# Spins until stopped, or until the bench (its parent, pid in argv) is gone: killed itself, it could not stop it.
+SPIN = "import os, sys\nbench = int(sys.argv[1])\nwhile os.getppid() == bench: pass"
 REPUBLISH_EVERY_S = 4.0
 MOST_ADDED = 5  # entries a version adds to the newest month, at most
 PUBLISHED_FILE = "published"  # how many versions the republisher has published, in its work folder
@@ -54,7 +55,7 @@ class Load:
         self.work.mkdir(parents=True)
         try:
             if self.spin:
-                self._start([sys.executable, "-c", SPIN], nice=0)
+                self._start([sys.executable, "-c", SPIN, str(os.getpid())], nice=0)
             if self.feed is not None and self.source is not None:
                 self._start(
                     [
@@ -75,6 +76,8 @@ class Load:
                         str(self.work),
                         "--every",
                         str(REPUBLISH_EVERY_S),
+                        "--bench",
+                        str(os.getpid()),
                     ],
                     nice=10,
                 )
@@ -119,9 +122,12 @@ class Load:
         }
 
 
-def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float) -> None:
-    """Forever: the newest month changed, published, a pause."""
+def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float, bench: int) -> None:
+    """Until stopped, or until the bench (its parent, ``bench``) is gone:
+    the newest month changed, published, a pause."""
     for version in range(1, sys.maxsize):
+        if os.getppid() != bench:
+            return
         changed = work / f"v{version}"
         syncbench.write_month_change(source, changed, added=1 + (version - 1) % MOST_ADDED, version=version)
         feed.publish(changed)
@@ -139,9 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, required=True, help="the village's source folder, as last published")
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--every", type=float, default=REPUBLISH_EVERY_S)
+    parser.add_argument("--bench", type=int, required=True, help="the bench's pid: once it is gone, stop")
     args = parser.parse_args(argv)
     feed = syncbench.ServedFeed(syncbench.Publisher(args.keys, existing=True), args.www, args.base_url, args.village)
-    republish(feed, args.source, args.work, args.every)
+    republish(feed, args.source, args.work, args.every, args.bench)
     return 0
 
 

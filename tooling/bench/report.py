@@ -177,6 +177,38 @@ def table(rows: list[dict]) -> str:
     return "\n".join([render(header), rule, *(render(cells) for cells in lines)])
 
 
+def conditions(results: dict) -> list[str]:
+    """Under what the figures were taken: the machine's load average, what
+    ran under load and how many new versions the kiosk swapped in while
+    measured, what the soak went through (lines to print under the table)."""
+    machine = results.get("machine", {})
+    lines = [f"load average at start {machine.get('load_average_at_start')}, at end {machine.get('load_average_at_end')}"]
+    for name in ("ui_demo", "ui_large"):
+        session = lookup(results, f"load.{name}") or {}
+        load, sync = session.get("load") or {}, session.get("sync") or {}
+        if load:
+            lines.append(
+                f"under load, {name.removeprefix('ui_')} village: a core kept busy {load.get('busy_core')}, "
+                f"{load.get('versions_published')} versions published (every {load.get('republish_every_s')} s), "
+                f"feed v{sync.get('first_version')} → v{sync.get('last_version')} on show "
+                f"({sync.get('polls')} polls, {sync.get('swaps_seen')} swaps seen)"
+            )
+    browser = lookup(results, "peer.load") or {}
+    if browser:
+        lines.append(
+            f"browser under load: a core kept busy {browser.get('busy_core')} (the feed changing beside it; a browser page has no sync)"
+        )
+    soak = results.get("soak") or {}
+    if soak.get("pss_samples"):
+        versions = [s.get("version") for s in soak["pss_samples"]]
+        lines.append(
+            f"soak: {soak['taps']} taps ({soak['large_font_taps']} in the large font), feed v{versions[0]} → v{versions[-1]}, "
+            f"PSS {soak['pss_start_mib']} → {soak['pss_end_mib']} MiB, {len(soak['transients'])} transient samples "
+            f"(largest {soak['transient_max_mib']} MiB above its neighbours)"
+        )
+    return lines
+
+
 def _ratio_cell(row: dict) -> str:
     """``0.42×``, and against its limit when it has one: ``0.42× PASS (≤ 0.50×)``."""
     ratio = row["ratio_to_peer"]

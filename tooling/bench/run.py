@@ -537,6 +537,7 @@ def run_bench(args: argparse.Namespace) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print(report.table(results["targets"]))
+    print("\n".join(report.conditions(results)))
     if args.json:
         report.write_json(results, args.json)
         print(f"results written to {args.json}")
