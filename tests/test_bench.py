@@ -422,6 +422,18 @@ def test_the_load_ends_with_the_bench_even_when_the_bench_is_killed(tmp_path):
     assert not running, "the load outlived the bench"
 
 
+def test_a_load_whose_republisher_ended_says_so(tmp_path):
+    feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), tmp_path / "www", "http://127.0.0.1:9", "V1")
+    with load.Load(tmp_path / "load", spin=False, feed=feed, source=tmp_path / "no-such-village") as broken:
+        for _ in range(300):
+            if broken.failure() is not None:
+                break
+            subprocess.run(["sleep", "0.1"])
+        with pytest.raises(RuntimeError, match="ended with status 1"):
+            broken.check()
+    assert broken.figures()["versions_published"] == 0
+
+
 def _gone(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

@@ -113,6 +113,22 @@ class Load:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
 
+    def failure(self) -> str | None:
+        """Why the load is not what it should be (one of its processes has
+        ended: figures taken since were not taken under load), or None."""
+        for process in self._processes:
+            if process.poll() is not None:
+                name = "spinner" if process is self._processes[0] and self.spin else "republisher"
+                tail = (self.work / "load.log").read_text(errors="replace").strip().splitlines()[-1:]
+                return f"the load's {name} ended with status {process.returncode}: {' '.join(tail)}"
+        return None
+
+    def check(self) -> None:
+        """Raise RuntimeError with the ``failure()``, if any."""
+        failure = self.failure()
+        if failure is not None:
+            raise RuntimeError(failure)
+
     def figures(self) -> dict:
         published = self.work / PUBLISHED_FILE
         return {

@@ -452,7 +452,8 @@ def measure(
         if under_load is not None:
             with under_load() as load:
                 loaded = browser.clicks(runs, gestures)
-            figures["load"] = {**loaded, **load.figures()}
+                failure = load.failure()
+            figures["load"] = {"reason": failure} if failure else {**loaded, **load.figures()}
         return {**browser.describe(), **figures}
 
 

@@ -411,8 +411,12 @@ class Bench:
             if "cold_start" in r:
                 r["cold_start_s"] = r["cold_start"]["seconds"]["median"]
         if "ui" not in self.skip:
-            for condition in [c for c in CONDITIONS if c not in self.skip]:
-                self._ui_condition(configs, condition)
+            for condition in CONDITIONS:
+                if condition in self.skip:
+                    for key in DEMO_FIGURES + LARGE_FIGURES:
+                        self.skipped(f"load.{key}" if condition == "load" else key, f"left out (--skip {condition})")
+                else:
+                    self._ui_condition(configs, condition)
             if "soak" not in self.skip:
                 self._soak(configs["demo"])
 
@@ -441,6 +445,8 @@ class Bench:
                         f"{village}-{condition}",
                         timeout=3 * 3600,
                     )
+                    if load is not None:
+                        load.check()
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 for key in figures if loaded else (*figures, pss_key):
                     self.skipped(prefix + key, str(exc))
@@ -466,6 +472,7 @@ class Bench:
                     "soak",
                     timeout=12 * 3600,
                 )
+                load.check()
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             for key in ("soak.growth_mib", "soak.growth_after_warm_mib", "soak.exceptions", "soak.transient_max_mib"):
                 self.skipped(key, str(exc))
@@ -488,12 +495,18 @@ class Bench:
             return
         under_load = None if "load" in self.skip else lambda: self.load("demo")
         try:
-            self.results["peer"] = peer.measure(
+            figures = peer.measure(
                 load_folder(demo), self.work, self.plan.peer_runs, SIZE, self.plan.gestures, load_folder(large), under_load
             )
         except peer.PeerUnavailable as exc:
             self.results["peer"] = {"first_paint_s": None, "pss_mib": None, "reason": str(exc)}
             self.skipped("peer", str(exc))
+            return
+        self.results["peer"] = figures
+        reason = (figures.get("load") or {}).get("reason")
+        if reason:
+            for key in ("peer.load.click_p95_ms", "peer.load.scroll_frame_p95_ms"):
+                self.skipped(key, reason)
 
     def _hub(self) -> None:
         plan = hubload.QUICK_HUB if self.plan is QUICK else hubload.FULL_HUB
