@@ -221,7 +221,8 @@ SCROLL_PX = 1300  # about the kiosk's drag over 70 % of its list
 
 def click_path(site: peersite.Site, round_: int) -> list[str]:
     """The pages a round of clicks goes to: each home tile, one of its
-    details (a different one each round), home again."""
+    details (a different one each round), home again; then the long list,
+    when the site has one."""
     path = []
     for tile, _label in peersite.TILES:
         path.append(tile)
@@ -229,10 +230,17 @@ def click_path(site: peersite.Site, round_: int) -> list[str]:
         if details:
             path.append(details[round_ % len(details)])
         path.append(peersite.HOME)
+    if peersite.LONG_LIST in site.pages:
+        path += ["finance.html", peersite.LONG_LIST, peersite.HOME]
     return path
 
 
+LONG_LIST_KIND = "list→long list"  # timed apart: the kiosk's taps are on the demo village, its month on the large one
+
+
 def _click_kind(before: str, after: str) -> str:
+    if after == peersite.LONG_LIST:
+        return LONG_LIST_KIND
     if after == peersite.HOME:
         return "→home"
     return "home→list" if before == peersite.HOME else "list→detail"
@@ -353,10 +361,13 @@ def clicks(
     finally:
         _stop(tools.process)
         tools.close()
-    every = [ms for values in samples.values() for ms in values]
+    every = [ms for kind, values in samples.items() if kind != LONG_LIST_KIND for ms in values]
+    long_list = summarize(samples.get(LONG_LIST_KIND, []))
     return {
         "click_ms": summarize(every),
         "click_p95_ms": summarize(every)["p95"],
+        "long_list_click_ms": long_list,
+        "long_list_click_p95_ms": long_list["p95"],
         "by_kind_ms": {kind: summarize(values) for kind, values in sorted(samples.items())},
         "scroll_frames_ms": summarize(scrolled),
         "scroll_frame_p95_ms": summarize(scrolled)["p95"],

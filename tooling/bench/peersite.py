@@ -77,12 +77,13 @@ class Site:
     longest_list: str = ""  # the page of the finance month with the most entries: where scrolling is measured
 
     def links(self, page: str) -> list[str]:
-        """The pages ``page`` links to, besides home, in order."""
+        """The pages ``page`` links to, besides home and the long list (a
+        page of the other village, visited on its own), in order."""
         text = self.pages[page]
         found = []
         for part in text.split('href="')[1:]:
             target = part.split('"', 1)[0]
-            if target in self.pages and target != HOME and target not in found:
+            if target in self.pages and target not in (HOME, LONG_LIST) and target not in found:
                 found.append(target)
         return found
 
@@ -134,9 +135,14 @@ class _Writer:
 
 def render_site(snapshot: Snapshot, long_list: Snapshot | None = None) -> Site:
     """The site of ``snapshot``; with ``long_list``, also the longest
-    finance month of that village (the large one, where the kiosk's
-    scrolling is measured) on a page of its own, ``LONG_LIST``."""
+    finance month of that village (the large one, where the kiosk's month
+    opening and scrolling are measured) on a page of its own,
+    ``LONG_LIST``, linked from the finance page."""
     site = Site()
+    if long_list is not None and long_list.months():
+        month = _longest_month(long_list)
+        writer = _Writer(long_list, site)
+        writer.page(LONG_LIST, f"村级财务 {month}", f"<section>{_month_table(writer, month)}</section>")
     w = _Writer(snapshot, site)
     w.page(HOME, "村务公开查询", "<nav>" + "".join(f'<a href="{page}">{label}</a>' for page, label in TILES) + "</nav>")
     _powers(w)
@@ -146,10 +152,7 @@ def render_site(snapshot: Snapshot, long_list: Snapshot | None = None) -> Site:
     _notices(w)
     hotlines = "".join(f"<p>{w.esc(h.name)}：{html.escape(h.number)}</p>" for h in snapshot.complaint.hotlines)
     w.page("complaint.html", "我要反映问题", f"<section>{hotlines}</section>")
-    if long_list is not None and long_list.months():
-        month = _longest_month(long_list)
-        writer = _Writer(long_list, site)
-        writer.page(LONG_LIST, f"村级财务 {month}", f"<section>{_month_table(writer, month)}</section>")
+    if LONG_LIST in site.pages:
         site.longest_list = LONG_LIST
     return site
 
@@ -220,6 +223,8 @@ def _finance(w: _Writer) -> None:
         if with_receipts is not None and any(e.id == with_receipts.id for e in entries):
             receipts = "".join(w.image(ref) for ref in with_receipts.receipts)
         w.page(name, f"村级财务 {month}", f"<section>{table}{receipts}</section>")
+    if LONG_LIST in w.site.pages:
+        links.append(f'<a class="row" href="{LONG_LIST}">另一个村的最长月份</a>')
     w.page("finance.html", "村级财务", "<section>" + "".join(links) + "</section>")
 
 
