@@ -49,7 +49,7 @@ class DevTools:
             data = data[os.write(self._out, data) :]
         deadline = time.monotonic() + timeout
         while True:
-            answer = self._read(deadline, f"an answer to {method}")
+            answer = self._read(deadline, f"answer to {method}")
             if answer.get("id") == ident:
                 if "error" in answer:
                     raise DevToolsError(f"{method}: {answer['error'].get('message', answer['error'])}")
@@ -65,7 +65,7 @@ class DevTools:
                 event = self._events.popleft()
                 if event["method"] == method and event.get("sessionId") == session:
                     return event.get("params", {})
-            self._events.append(self._read(deadline, f"the event {method}"))
+            self._events.append(self._read(deadline, f"event {method}"))
 
     def forget_events(self) -> None:
         self._events.clear()

@@ -1,19 +1,20 @@
 """The load a terminal carries while a villager taps: another process
 keeping one core busy, and a sync under way. ``Load`` starts both as child
 processes of the bench and kills them, and everything they started, when
-the measurement ends (however it ends).
+the measurement ends (however it ends; a bench killed outright cannot, so
+they also stop themselves once their parent is gone).
 
-- the busy core: a Python process spinning at normal priority;
+- the busy core: a Python process spinning at the bench's priority;
 - the sync: the village's feed republished every few seconds with one to
   five more entries in its newest month than the village has, different
   each time (``syncbench.write_month_change``: records change, the data
-  does not grow over a long soak), by a child
-  at a low priority (nice 10: the platform's work is not the terminal's and
-  runs here only because the platform is on this machine, but at nice 19 it
-  would starve on a busy machine and nothing would change). The kiosk under
-  test is told to poll every few seconds too (``tooling.bench.ui
-  --sync-every``), so it fetches, verifies and swaps in each new version
-  during the measurement, through its own sync worker.
+  does not grow over a long soak), by a child at a low priority (nice 10:
+  the platform's work is not the terminal's and runs here only because the
+  platform is on this machine, but at nice 19 it would starve on a busy
+  machine and nothing would change). The kiosk under test is told to poll
+  every few seconds too (``tooling.bench.ui --sync-every``), so it fetches,
+  verifies and swaps in each new version during the measurement, through
+  its own sync worker.
 
 ``python -m tooling.bench.load`` is the republishing child.
 """

@@ -503,10 +503,10 @@ class Bench:
             self.skipped("peer", str(exc))
             return
         self.results["peer"] = figures
-        reason = (figures.get("load") or {}).get("reason")
-        if reason:
-            for key in ("peer.load.click_p95_ms", "peer.load.scroll_frame_p95_ms"):
-                self.skipped(key, reason)
+        for prefix, part in (("peer.", figures), ("peer.load.", figures.get("load") or {})):
+            if part.get("reason"):
+                for key in ("click_p95_ms", "long_list_click_p95_ms", "scroll_frame_p95_ms", *(("pss_mib",) if part is figures else ())):
+                    self.skipped(prefix + key, part["reason"])
 
     def _hub(self) -> None:
         plan = hubload.QUICK_HUB if self.plan is QUICK else hubload.FULL_HUB
