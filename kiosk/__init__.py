@@ -12,3 +12,6 @@ __version__ = "0.1.0"
 # phrase-aware readings come from a child process, see ``kiosk.phrases``.
 # Set here, before any kiosk module can import pypinyin.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+# Nor a second copy of its character dictionary (pypinyin copies it so that
+# custom readings leave the original alone; the kiosk adds none).
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")

@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk.hub.cli import add_commands as add_hub_commands
 
     add_hub_commands(commands)
+    from kiosk.release.cli import add_commands as add_release_commands
+
+    add_release_commands(commands)
     try:
         from tooling.cli import add_commands as add_tooling_commands
     except ImportError:  # a terminal installed without the tooling: no tour, no bench

@@ -80,12 +80,35 @@ class HeartbeatConfig(_Section, frozen=True, kw_only=True):
     interval_s: Annotated[int, Meta(ge=60)] = 300
 
 
+class UpdateConfig(_Section, frozen=True, kw_only=True):
+    # Signed software releases (kiosk.release, docs/OPERATIONS.md §10).
+    # Where they are published; empty = <platform>/releases/.
+    url: str = ""
+    # Hours when a release may be fetched and started, e.g. "01:00-05:00";
+    # empty = the quiet hours ([display] night), else DEFAULT_UPDATE_WINDOW.
+    window: Annotated[str, Meta(pattern=r"^(\d{2}:\d{2}-\d{2}:\d{2})?$")] = ""
+    # A new release is kept once it has drawn its first frame and kept
+    # running this long; it goes back to the previous one if that has not
+    # happened within trial_s, or after max_crashes starts without it.
+    health_s: Annotated[int, Meta(ge=10)] = 600
+    trial_s: Annotated[int, Meta(ge=30)] = 1800
+    max_crashes: Annotated[int, Meta(ge=1, le=20)] = 3
+
+
+DEFAULT_UPDATE_WINDOW = "02:00-05:00"
+
+
 class Config(_Section, frozen=True, kw_only=True):
     terminal: TerminalConfig = TerminalConfig()
     feed: FeedConfig = FeedConfig()
     display: DisplayConfig = DisplayConfig()
     records: RecordsConfig = RecordsConfig()
     heartbeat: HeartbeatConfig = HeartbeatConfig()
+    update: UpdateConfig = UpdateConfig()
+
+    @property
+    def update_window(self) -> str:
+        return self.update.window or self.display.night or DEFAULT_UPDATE_WINDOW
 
     @property
     def uses_platform(self) -> bool:

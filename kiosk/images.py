@@ -60,12 +60,18 @@ class ImageProblem:
     reason: str = field(default="", compare=False)  # for the log, and for the publisher (``picture_problem``)
 
 
-def picture_problem(data: bytes) -> str | None:
+def picture_refusal(data: bytes) -> ImageProblem | None:
     """Why a terminal will not show this picture, or None: what ``feed
-    build`` refuses a source folder for, in the words the terminal logs.
-    Reads the header only (format and size), not the pixels."""
+    build`` refuses a picture for. Reads the header only (format and
+    size), not the pixels."""
     opened = _open(data, MAX_PIXELS)
-    return opened.reason if isinstance(opened, ImageProblem) else None
+    return opened if isinstance(opened, ImageProblem) else None
+
+
+def picture_problem(data: bytes) -> str | None:
+    """``picture_refusal`` in the words the terminal logs."""
+    refused = picture_refusal(data)
+    return refused.reason if refused is not None else None
 
 
 def decode_image(data: bytes, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE) -> DecodedImage | ImageProblem:

@@ -184,6 +184,15 @@ class LiveData:
             f"磁盘：{disk}",
             f"上级平台：{platform}",
         ]
+        fork = self.store.fork() if self.store is not None else None
+        if fork is not None:
+            # One hash a line: read out over the phone to the county, group by group.
+            lines += [
+                f"数据被改写（分叉）：平台的第{fork.offered_version}版不接在本机的第{fork.held_version}版之后，已拒收，"
+                f"仍显示第{fork.held_version}版。请把下面两个编号报给县里平台。",
+                f"平台的第{fork.offered_version}版：{_grouped(fork.offered_sha256)}",
+                f"本机的第{fork.held_version}版：{_grouped(fork.held_sha256)}",
+            ]
         if self.problem is not None:
             lines.append(f"故障：{self.problem.technician}")
         return lines
@@ -203,6 +212,11 @@ class LiveData:
 
         outcome = import_tree(self.store, tree, Keyring.load(self.config.feed.pubkeys), self.config.feed.village)
         return outcome, outcome.message
+
+
+def _grouped(sha256: str) -> str:
+    """A hash in groups of 16, so that the line can break between them."""
+    return " ".join(sha256[i : i + 16] for i in range(0, len(sha256), 16))
 
 
 def find_feed_on_usb(roots: tuple[Path, ...]) -> Path | None:

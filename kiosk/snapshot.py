@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk import decode, model, privacy
+from kiosk.feed.history import NO_HISTORY, History, read_folder_history
 
 
 class MediaMissing(LookupError):
@@ -41,6 +42,14 @@ class DirectoryMedia:
             raise MediaMissing(sha256) from None
 
 
+class NoMedia:
+    """No pictures: for checking documents alone (their pictures are
+    checked as files, where there are any)."""
+
+    def read(self, sha256: str) -> bytes:
+        raise MediaMissing(sha256)
+
+
 @dataclass(frozen=True)
 class DataInfo:
     """Where this copy of the data came from and how old it is."""
@@ -52,7 +61,11 @@ class DataInfo:
 
 
 class Snapshot:
-    def __init__(self, documents: Mapping[str, bytes], media: MediaSource, info: DataInfo):
+    def __init__(
+        self, documents: Mapping[str, bytes], media: MediaSource, info: DataInfo, history: History = NO_HISTORY, *, masked: bool = True
+    ):
+        """``masked``: every personal number masked (kiosk.privacy), as
+        every screen needs; only the publisher compares the data unmasked."""
         missing = [name for name in decode.REQUIRED_DOCS if name not in documents]
         if missing:
             raise decode.FeedError(missing[0], "$", "document is missing")
@@ -60,17 +73,25 @@ class Snapshot:
         self.media = media
         unmasked: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
         public = privacy.public_numbers(unmasked.complaint.hotlines)
+        # The village's published hotlines, shown in full wherever they are quoted.
+        self.public = public
+        self.masked = masked
 
         def read(name: str):
             """A document decoded, every personal number in its texts masked
             (kiosk.privacy): nothing a screen shows can leak one."""
-            return privacy.masked_document(decode.decode_document(name, documents[name]), public)
+            document = decode.decode_document(name, documents[name])
+            return privacy.masked_document(document, public) if masked else document
 
-        village_doc: model.VillageDoc = privacy.masked_document(unmasked, public)
+        village_doc: model.VillageDoc = privacy.masked_document(unmasked, public) if masked else unmasked
         powers: model.PowersDoc = read(decode.POWERS_DOC)
         projects: model.ProjectsDoc = read(decode.PROJECTS_DOC)
         disclosures: model.DisclosuresDoc = read(decode.DISCLOSURES_DOC)
         notices: model.NoticesDoc = read(decode.NOTICES_DOC)
+        # The corrections this data came with (kiosk.feed.history): what
+        # published records were changed or withdrawn, and why; the old
+        # values and the reasons masked like the documents.
+        self.history = history.masked(public) if masked else history
         months: dict[str, model.FinanceMonthDoc] = {}
         for name in sorted(documents):
             month = decode.finance_month_of(name)
@@ -99,6 +120,11 @@ class Snapshot:
                 if entry.project_id is not None and entry.project_id not in self._projects_by_id:
                     raise decode.FeedError(name, f"$.entries[{index}].project_id", f"unknown project {entry.project_id!r}")
                 self._entries_by_id[entry.id] = entry
+
+    def keep_history(self, history: History) -> None:
+        """Take the corrections a store kept with this data (known only once
+        the version is committed), masked like the documents."""
+        self.history = history.masked(self.public) if self.masked else history
 
     # ------------------------------------------------------------ look-ups
 
@@ -157,12 +183,19 @@ def read_folder_documents(folder: Path) -> dict[str, bytes]:
     return documents
 
 
-def load_folder(folder: Path, source: str = "folder") -> Snapshot:
-    """A snapshot straight from a source folder in the documented format."""
+def load_folder(folder: Path, source: str = "folder", masked: bool = True) -> Snapshot:
+    """A snapshot straight from a source folder in the documented format,
+    with the folder's own history if it has one (the demo village)."""
     if not (folder / decode.VILLAGE_DOC).is_file():
         raise decode.FeedError(decode.VILLAGE_DOC, "$", f"document is missing (no feed in {folder})")
+    try:
+        history = read_folder_history(folder)
+    except ValueError as exc:
+        raise decode.FeedError(exc.args[0].partition(":")[0], "$", exc.args[0].partition(": ")[2]) from None
     return Snapshot(
         read_folder_documents(folder),
         DirectoryMedia(folder / decode.MEDIA_DIR),
         DataInfo(source=source, version=None, generated_at=None),
+        history,
+        masked=masked,
     )

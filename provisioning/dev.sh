@@ -18,6 +18,7 @@ APT_PACKAGES=(
     espeak-ng                           # offline read-aloud
     nginx                               # serves the feed in one test pass
     curl                                # the benchmark's reference download (sync over a village link)
+    strace                              # the update test kills the updater (SIGKILL) at each of its renames
     systemd                             # systemd-analyze verify for the unit files
     x11-xserver-utils                   # xset in the kiosk session script
     xinit xdotool util-linux            # the deployed-session test: xinit, real X input, unshare/setpriv
@@ -26,16 +27,8 @@ APT_PACKAGES=(
     postgresql                          # the hub on PostgreSQL: tests and bench start a throwaway cluster
 )
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-missing=()
-for package in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+. provisioning/packages.sh
+install_missing "${APT_PACKAGES[@]}"
 
 # Debian's own Python: the kiosk user of the deployed-session test (and of a
 # terminal) must be able to run it, which a Python under /root is not.

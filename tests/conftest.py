@@ -24,8 +24,17 @@ import pytest
 from kiosk import datasource
 from kiosk.config import Config
 
-# The feed tests' servers (feed_server, fault_server), the operations and disk fixtures, the hub and its PostgreSQL.
-pytest_plugins = ["support.feedserver", "support.ops_fixtures", "support.disk_fixtures", "support.hub_fixtures"]
+# The feed tests' servers (feed_server, fault_server), the operations and disk fixtures, the hub and its PostgreSQL, workbooks,
+# software releases on a terminal.
+pytest_plugins = [
+    "support.feedserver",
+    "support.ops_fixtures",
+    "support.disk_fixtures",
+    "support.hub_fixtures",
+    "support.browser",
+    "support.sheet_fixtures",
+    "support.releases",
+]
 
 DEFAULT_SIZE = (1080, 1920)
 

@@ -21,7 +21,7 @@ from kiosk import paths
 from kiosk.cli import main
 from kiosk.snapshot import load_folder
 from tooling import serve
-from tooling.bench import load, memory, peer, peersite, report, syncbench
+from tooling.bench import load, memory, peer, peersite, report, sheetsbench, syncbench
 from tooling.bench import run as bench_run
 from tooling.bench import ui as bench_ui
 from tooling.synthetic import build_synthetic
@@ -253,6 +253,13 @@ def test_month_change_adds_one_entry_to_the_newest_month_only(tmp_path):
 # ------------------------------------------------------------ browser peer
 
 
+def test_sheets_bench_builds_the_exported_workbook(tmp_path):
+    figures = sheetsbench.measure(tmp_path, runs=2, entries=300, pictures=5)
+    assert figures["entries"] == 300 and figures["pictures"] == 5 and figures["workbook_bytes"] > 10_000
+    assert figures["build_s"]["n"] == figures["read_s"]["n"] == 2
+    assert not list(tmp_path.glob("tree-*"))  # each run's tree removed
+
+
 def test_peer_refuses_a_missing_chromium_with_a_clear_message(tmp_path, monkeypatch, demo):
     monkeypatch.setenv("PATH", str(tmp_path))  # no browser on this PATH
     with pytest.raises(peer.PeerUnavailable) as refused:
@@ -335,6 +342,8 @@ def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypat
             "ui",
             "--skip",
             "hub",
+            "--skip",
+            "sheets",
         ]
     )
     assert status == 0

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from kiosk import decode, model, money, paths
+from kiosk.feed import records
 from kiosk.snapshot import Snapshot, load_folder
 from tooling.demo.images import capital_amount
 
@@ -291,6 +292,21 @@ def test_notices_and_typical_cases(snap):
 
 
 # ---------------------------------------------------------------- reproducible build
+
+
+def test_corrections_are_honest_about_the_records_published_now(snap):
+    """The demo's history (history.json): each correction leads to the record
+    as published now, or withdraws one that is gone; each really changes it."""
+    entries = snap.history.entries
+    assert {entry.correction.kind.key for entry in entries} == {"finance", "project", "disclosure"}
+    assert any(entry.withdrawn for entry in entries)
+    for entry in entries:
+        correction = entry.correction
+        published = correction.kind.of(snap).get(correction.id)
+        assert published == correction.after  # None: withdrawn, gone
+        if correction.after is not None:
+            assert records.corrections(correction.kind, correction.before, correction.after)
+        assert entry.published_on > correction.date
 
 
 def test_build_reproduces_the_committed_tree_byte_for_byte(tmp_path):

@@ -1,6 +1,7 @@
 """Crash safety: a sync process killed with SIGKILL at random moments of an
-update leaves a store holding a complete, verified snapshot (old or new),
-and the next sync completes the update."""
+update leaves a store holding a complete, verified snapshot (old or new)
+with its history (the corrections the new version brings come with it or
+not at all, never twice), and the next sync completes the update."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.feed import changes
+from kiosk.feed.manifest import MANIFEST_NAME, decode_manifest
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
-from support.feed_fixtures import VILLAGE, Feed
+from support.feed_fixtures import VILLAGE, Feed, edit_document
 from support.feedserver import Fault, FeedServer
 
 RUNS = 52
@@ -52,11 +55,21 @@ def prepared(tmp_path):
     feed.store.close()
     template = tmp_path / "template-store"
     shutil.move(feed.store.directory, template)
-    feed.publish(revision=1, village_options={"media": 20, "media_size": 40_000, "media_seed": "new"})
+    # v2 corrects an amount (and, its pictures being new, every record showing one): notes for all.
+    feed.publish(revision=1, edit=_corrected_amount, village_options={"media": 20, "media_size": 40_000, "media_seed": "new"})
     # A little latency per blob, as on a real network, spreads the update out.
     server.fault("", Fault("delay", delay=0.003))
     yield feed, template
     server.stop()
+
+
+def _corrected_amount(src: Path) -> None:
+    edit_document(src, "finance/2025-01.json", lambda month: month["entries"][0].update(amount_fen=12_345))
+
+
+def _corrections_in(feed: Feed) -> int:
+    manifest = decode_manifest((feed.served / MANIFEST_NAME).read_bytes())
+    return len(changes.decode_log((feed.served / "blobs" / manifest.changes.sha256).read_bytes(), VILLAGE, 2).changes)
 
 
 def _run_child(feed: Feed, store_dir: Path, kill_after: float | None) -> float:
@@ -92,6 +105,8 @@ def test_sigkill_during_update_leaves_old_or_new_snapshot(prepared, tmp_path):
     with ThreadPoolExecutor(PARALLEL) as pool:
         durations = list(pool.map(lambda i: _run_child(feed, _copy(template, tmp_path / f"cal{i}"), None), range(PARALLEL)))
     window = statistics.median(durations) * 1.6
+    corrections = _corrections_in(feed)
+    assert corrections > 1
 
     def one_run(index: int) -> int:
         store_dir = _copy(template, tmp_path / f"run{index}")
@@ -101,11 +116,15 @@ def test_sigkill_during_update_leaves_old_or_new_snapshot(prepared, tmp_path):
             snapshot = store.snapshot()
             assert snapshot.info.version == version
             assert len(snapshot.finance_month("2025-03").entries) == 2 + feed.revision_of[version]
+            # The history came with the version that brought it (this open is a restart).
+            assert [entry.version for entry in snapshot.history.entries] == ([2] * corrections if version == 2 else [])
             if index % 4 == 0:
                 # And the interrupted update completes (resuming) at the next sync.
                 again = Syncer(store, feed.server.url, VILLAGE, feed.publisher.keyring, Timeouts(5, 5, 1e6)).sync_once()
                 assert again.kind in (OutcomeKind.UPDATED, OutcomeKind.UP_TO_DATE), again.message
                 assert store.verify(feed.publisher.keyring).version == 2
+                assert [entry.version for entry in store.snapshot().history.entries] == [2] * corrections  # once, not twice
+                assert store.snapshot().finance_entry("f2025-01-0").amount_fen == 12_345
                 # A pack download the kill cut off was swept by the sync that took the pack again.
                 assert not list(store_dir.glob("incoming/*.part"))
         return version

@@ -20,7 +20,7 @@ from kiosk.feed.cli import EXIT_DATA
 from kiosk.feed.manifest import BadManifest, decode_manifest, pack_path, sha256_hex, with_media_index
 from kiosk.feed.outcome import EXIT_STATUS, OutcomeKind
 from kiosk.images import TOO_BIG, ImageProblem, decode_image
-from support.feed_fixtures import VILLAGE, Publisher, install_tree, tree_manifest, write_village
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, note_corrections, tree_manifest, write_village
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -132,6 +132,7 @@ def test_build_writes_every_blob_into_one_pack_and_keeps_the_last_two(tmp_path, 
     packs = []
     for revision in range(3):
         write_village(src, media=4, revision=revision, media_seed=f"r{revision}")
+        note_corrections(src, out)  # new pictures for the same entries: corrections
         assert run(capsys, "feed", "build", str(src), str(out), "--key", key)[0] == 0
         manifest = tree_manifest(out)
         members = manifest.pack_members()

@@ -25,13 +25,6 @@ from kiosk.snapshot import MediaMissing
 from support.feed_fixtures import Feed
 
 
-@pytest.fixture
-def feed(tmp_path, feed_server):
-    feed = Feed(tmp_path, feed_server)
-    yield feed
-    feed.store.close()
-
-
 def _blob_keys(store: Store) -> set[str]:
     """Every blob the store holds, alone or in a pack."""
     return store._held_blobs()

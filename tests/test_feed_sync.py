@@ -54,20 +54,6 @@ from support.feedserver import Fault, FeedServer
 UPDATED, UP_TO_DATE, REJECTED, FAILED = OutcomeKind.UPDATED, OutcomeKind.UP_TO_DATE, OutcomeKind.REJECTED, OutcomeKind.FAILED
 
 
-@pytest.fixture
-def feed(tmp_path, feed_server):
-    feed = Feed(tmp_path, feed_server)
-    yield feed
-    feed.store.close()
-
-
-@pytest.fixture
-def faulty(tmp_path, fault_server):
-    feed = Feed(tmp_path, fault_server)
-    yield feed
-    feed.store.close()
-
-
 def synced(feed: Feed, revision: int = 0, **build_options) -> int:
     """Publish and sync one version successfully; its version number."""
     version = feed.publish(revision, **build_options).manifest.version
@@ -164,22 +150,24 @@ def test_a_version_published_within_the_same_second_as_the_last_is_not_missed(tm
         feed = Feed(tmp_path / str(attempt), feed_server)
         try:
             write_village(feed.src)
+            feed.publisher.build(feed.served, feed.src)  # v1: the chain's first link has no predecessor
+            village = feed.src / "village.json"
+            village.write_bytes(village.read_bytes().replace(b"2025-03-31", b"2025-03-29"))
             time.sleep(1.02 - time.time() % 1)  # all of what follows inside one second
-            feed.publisher.build(feed.served, feed.src)  # straight into the web root
-            feed.revision_of[1] = 0
+            feed.publisher.build(feed.served, feed.src)  # v2, straight into the web root
+            feed.revision_of.update({1: 0, 2: 0, 3: 0})
             assert feed.sync().kind is UPDATED
-            notices = feed.src / "notices.json"
-            notices.write_bytes(notices.read_bytes().replace("村务公开日".encode(), "村务公开周".encode()))  # same length
+            # The data's date moves on by a day: the same length, no published record changed.
+            village.write_bytes(village.read_bytes().replace(b"2025-03-29", b"2025-03-30"))
             first = feed.served / MANIFEST_NAME
             first_written, first_length = first.stat().st_mtime, len(first.read_bytes())
             feed.publisher.build(feed.served, feed.src)
             if int(time.time()) != int(first_written):
                 continue  # the second ended before the second build: try again
-            feed.revision_of[2] = 0
             assert len(first.read_bytes()) == first_length
             result = feed.sync()
-            assert result.kind is UPDATED and result.message.startswith("updated v1 → v2"), result.message
-            feed.assert_holds(2)
+            assert result.kind is UPDATED and result.message.startswith("updated v2 → v3"), result.message
+            feed.assert_holds(3)
             return
         finally:
             feed.store.close()
@@ -713,7 +701,9 @@ def test_a_pack_that_fails_leaves_the_rest_to_single_files_in_the_same_sync(faul
     result = faulty.sync()
     assert result.kind is UPDATED, result.message
     faulty.assert_holds(2)
-    fetched_one_by_one = [p for p in faulty.server.log if "/blobs/" in p and not p.endswith(manifest.media_index.sha256)]
+    # Before the documents: the media index, and the change log (the pictures were swapped: corrections).
+    read_first = (manifest.media_index.sha256, manifest.changes.sha256)
+    fetched_one_by_one = [p for p in faulty.server.log if "/blobs/" in p and not p.endswith(read_first)]
     assert {p.rsplit("/", 1)[1] for p in fetched_one_by_one} <= wanted
     if fault.kind == "truncate":
         # Cut off, not broken: the rest of the pack was asked for, nothing came twice.

@@ -7,7 +7,8 @@ when rendered):
 - ``<!-- fragment: Struct -->`` before a ```json block: one model object;
 - ``<!-- fields: Struct -->`` before a table: that struct's wire fields;
 - ``<!-- enum: Enum -->`` before a table: that enumeration's values, in order;
-- ``<!-- errors -->`` before a table: error messages the terminal really gives.
+- ``<!-- errors -->`` before a table: error messages the terminal really gives;
+- ``<!-- corrections -->`` before a ```json block: a source folder's correction notes.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ import pytest
 from msgspec import Meta
 
 from kiosk import decode, model
+from kiosk.feed import changes, records
 from kiosk.snapshot import load_folder
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "FEED-FORMAT.md"
-_LABEL = re.compile(r"^<!-- (?P<kind>doc|fragment|fields|enum|errors)(?:: (?P<name>\S+))? -->$")
+_LABEL = re.compile(r"^<!-- (?P<kind>doc|fragment|fields|enum|errors|corrections)(?:: (?P<name>\S+))? -->$")
 
 
 def _lines() -> list[str]:
@@ -54,8 +56,8 @@ def _json_blocks() -> list[tuple[str, str, str]]:
     while index < len(lines):
         if lines[index].strip() == "```json":
             label = _label_before(lines, index)
-            assert label and label["kind"] in ("doc", "fragment"), (
-                f"line {index + 1}: ```json block without <!-- doc: ... --> or <!-- fragment: ... -->"
+            assert label and label["kind"] in ("doc", "fragment", "corrections"), (
+                f"line {index + 1}: ```json block without <!-- doc: ... -->, <!-- fragment: ... --> or <!-- corrections -->"
             )
             end = lines.index("```", index + 1)
             blocks.append((label["kind"], label["name"], "\n".join(lines[index + 1 : end])))
@@ -145,6 +147,20 @@ def test_example_flowchart_loops_back_when_the_vote_fails():
     back_edges = [e for e in item.flowchart.edges if e.source in decisions and order.index(e.target) < order.index(e.source)]
     assert back_edges and all(e.label for e in back_edges)
     assert {e.source for e in item.flowchart.edges} | {e.target for e in item.flowchart.edges} <= set(order)
+
+
+def test_correction_notes_example_is_read_by_feed_build_and_names_example_records(tmp_path):
+    [body] = [body for kind, _, body in _json_blocks() if kind == "corrections"]
+    (tmp_path / changes.CORRECTIONS_NAME).write_text(body, encoding="utf-8")
+    notes = changes.read_notes(tmp_path)  # as feed build reads it
+    for name, data in _example_documents().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    snapshot = load_folder(tmp_path)
+    assert notes
+    for key in notes:
+        kind, record_id = records.split_key(key)
+        assert record_id in kind.of(snapshot), f"{key} is not a record of the examples"
 
 
 def test_fragments_decode():

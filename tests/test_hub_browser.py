@@ -1,38 +1,19 @@
 """The status pages in a real browser: Debian's Chromium, headless, driven
-through chromedriver (Selenium), on the hub's demo county (the README's
-``village-kiosk hub demo``: live terminals posting with the terminal's own
-reporter, a week of history, one of each trouble).
-
-Screenshots go to $VILLAGE_KIOSK_HUB_SHOTS when it is set (to look at them),
-else to the test's temporary folder.
+through chromedriver (Selenium; tests/support/browser.py), on the hub's demo
+county (the README's ``village-kiosk hub demo``: live terminals posting with
+the terminal's own reporter, a week of history, one of each trouble).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
-from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kiosk.hub import demo
-from tooling.bench.peer import find_chromium
-
-DESKTOP, PHONE = (1366, 900), (390, 844)
-WAIT_S = 30
-
-
-def _chromium_binary() -> str:
-    # Debian's /usr/bin/chromium is a shell script; chromedriver wants the program.
-    real = Path("/usr/lib/chromium/chromium")
-    return str(real) if real.exists() else find_chromium()
+from support.browser import DESKTOP, PHONE, WAIT_S, screenshot
 
 
 @pytest.fixture(scope="module")
@@ -45,41 +26,6 @@ def demo_hub(tmp_path_factory):
     store.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    driver_path = shutil.which("chromedriver")
-    if driver_path is None:
-        pytest.fail("chromedriver is not installed: apt-get install chromium-driver (provisioning/dev.sh installs it)")
-    profile = tempfile.mkdtemp(prefix="village-kiosk-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = _chromium_binary()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--lang=zh-CN",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(WAIT_S)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("VILLAGE_KIOSK_HUB_SHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _log_in(browser, url: str, name: str) -> None:
     browser.delete_all_cookies()
     browser.get(f"{url}/")
@@ -88,16 +34,6 @@ def _log_in(browser, url: str, name: str) -> None:
     browser.find_element(By.NAME, "password").send_keys(demo.PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form.login button").click()
     WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.ID, "attention"))
-
-
-def _screenshot(browser, path: Path, size: tuple[int, int]) -> Image.Image:
-    """The whole page at this width."""
-    browser.set_window_size(*size)
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(size[0], min(height + 120, 6000))
-    browser.save_screenshot(str(path))
-    browser.set_window_size(*size)
-    return Image.open(path)
 
 
 def _rows(browser) -> list:
@@ -133,7 +69,7 @@ def test_the_status_page_flags_the_silent_and_the_stale(demo_hub, browser, shots
     assert attention.location["y"] + attention.size["height"] <= browser.find_element(By.CSS_SELECTOR, "table.terminals").location["y"]
     healthy = browser.find_element(By.CSS_SELECTOR, 'tr[data-terminal="431322199206-A1C3E5"]')
     assert "刚刚" in healthy.text and "第 1 版" in healthy.text and "0.1.0" in healthy.text and "次" in healthy.text
-    picture = _screenshot(browser, shots / "hub-status-desktop.png", DESKTOP)
+    picture = screenshot(browser, shots / "hub-status-desktop.png", DESKTOP)
     assert picture.size[0] == DESKTOP[0] and picture.size[1] > 600
 
 
@@ -164,7 +100,7 @@ def test_a_phone_gets_one_card_per_terminal(demo_hub, browser, shots):
         "return Array.from(arguments[0].querySelectorAll('td')).map(td => getComputedStyle(td, '::before').content)", card
     )
     assert '"最后联系"' in labels and '"剩余磁盘"' in labels
-    _screenshot(browser, shots / "hub-status-phone.png", PHONE)
+    screenshot(browser, shots / "hub-status-phone.png", PHONE)
 
 
 def test_a_terminals_page_shows_its_week(demo_hub, browser, shots):
@@ -179,5 +115,5 @@ def test_a_terminals_page_shows_its_week(demo_hub, browser, shots):
     days = browser.find_elements(By.CSS_SELECTOR, "table.usage-days thead th")
     assert len(days) == 1 + 7 + 1  # the part, seven days, the total
     assert browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
-    _screenshot(browser, shots / "hub-terminal-desktop.png", DESKTOP)
-    _screenshot(browser, shots / "hub-terminal-phone.png", PHONE)
+    screenshot(browser, shots / "hub-terminal-desktop.png", DESKTOP)
+    screenshot(browser, shots / "hub-terminal-phone.png", PHONE)

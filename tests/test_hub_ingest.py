@@ -51,6 +51,28 @@ def test_the_terminals_own_reporter_is_stored(hub):
     assert len(hub.store.history("T-1", 0)) == 2
 
 
+def test_a_terminal_reporting_a_fork_is_stored(sqlite_hub):
+    """A terminal refusing a rewritten feed says so in its heartbeat (the
+    optional "fork" of OPERATIONS.md section 8): the hub takes the report."""
+    import datetime as dt
+
+    from kiosk.feed.chain import ForkRecord
+    from kiosk.ops.heartbeat import TerminalStatus
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    fork = ForkRecord(
+        held_version=42, held_sha256="a" * 64, offered_version=43, offered_sha256="b" * 64, detail="v43 names no version before it", at=now
+    )
+    status = TerminalStatus(data_version=42, data_generated_at=now, data_expires_at=now + dt.timedelta(days=30), fork=fork)
+    token = sqlite_hub.issue("T-1", VILLAGE)
+    reporter = sqlite_hub.reporter("T-1", VILLAGE, token, status=lambda: status)
+    sent = json.loads(msgspec.json.encode(reporter.build([], 0)))["fork"]
+    assert (sent["held_sha256"], sent["offered_sha256"], sent["offered_version"]) == ("a" * 64, "b" * 64, 43)
+    result = reporter.tick()
+    assert result.delivered and result.status_code == 200, result.message
+    assert sqlite_hub.store.terminal("T-1").beat.data_version == 42
+
+
 def test_a_report_sent_again_is_acknowledged_and_not_counted_twice(hub):
     token = hub.issue("T-1", VILLAGE)
     reporter = hub.reporter("T-1", VILLAGE, token)

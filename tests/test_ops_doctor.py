@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 
 import msgspec
 import pytest
@@ -63,17 +64,35 @@ def test_a_healthy_terminal(terminal, heartbeat_server, capsys, x_display):
         "keys",
         "data",
         "signature",
+        "history",
         "disk",
         "clock",
         "network",
         "read-aloud",
         "heartbeat",
         "boot",
+        "software",
     ]
-    for name in ("display", "font", "config", "keys", "data", "signature", "disk", "clock", "network", "heartbeat", "boot"):
+    for name in (
+        "display",
+        "font",
+        "config",
+        "keys",
+        "data",
+        "signature",
+        "history",
+        "disk",
+        "clock",
+        "network",
+        "heartbeat",
+        "boot",
+        "software",
+    ):
         assert by_name[name].startswith("OK  "), by_name[name]
     assert f"v1 for village {VILLAGE}" in by_name["data"] and "all 11 files intact" in by_name["signature"]
+    assert re.search(r"chain at v1 \(sha256 [0-9a-f]{64}\); 0 corrections kept", by_name["history"]), by_name["history"]
     assert "HTTP 200" in by_name["network"]
+    assert "a development install: software updates do not apply" in by_name["software"]  # not from the package (§10)
     assert not any(line.startswith("FAIL") for line in checks)
     assert status == 0 and re.fullmatch(r"\d+ OK, \d+ WARN, 0 FAIL", lines[-1])
 
@@ -114,6 +133,7 @@ def test_data_signed_by_a_key_the_terminal_does_not_trust(terminal, tmp_path):
     intruder = Publisher(tmp_path, "intruder")
     write_village(tmp_path / "forged-src", revision=5)
     intruder.build(tmp_path / "forged", tmp_path / "forged-src", version=9)
+    shutil.rmtree(store_of(terminal))  # a store emptied first: no chain held for the forgery to extend
     with Store(store_of(terminal)) as store:
         assert import_tree(store, tmp_path / "forged", intruder.keyring).ok  # slipped in around the terminal's checks
     found = _levels(terminal)

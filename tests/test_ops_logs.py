@@ -86,7 +86,7 @@ def test_secrets_are_masked(captured):
     )
     # An error quoting a request, handed over as the exception itself.
     log_event(log, "heartbeat.failed", error=ConnectionError("POST https://p.example.cn/hb?token=tok-0123456789abcdef failed"))
-    library = logging.getLogger("httpx")
+    library = logging.getLogger("a_library")  # (the CLI quiets httpx itself)
     library.info("posting with Authorization: Bearer tok-0123456789abcdef")
     library.info("config %r", Config(terminal=TerminalConfig(token="tok-0123456789abcdef", pin_hash="scrypt$x")))
     text = captured.getvalue()

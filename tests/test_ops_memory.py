@@ -46,3 +46,14 @@ print(frozen >= 50_000, gc.get_freeze_count() == frozen, gc.get_threshold()[2] =
 def test_start_up_objects_leave_the_collectors_walks_once():
     done = subprocess.run([sys.executable, "-c", SETTLE], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_the_kiosk_holds_one_copy_of_the_character_readings_and_no_phrase_dictionary():
+    """pypinyin as the kiosk's search and read-aloud load it, in a fresh process:
+    its character dictionary once (not copied), its phrase dictionary not at all."""
+    program = (
+        "import sys, kiosk.search, pypinyin.constants as c, pypinyin.pinyin_dict as d;"
+        "print(c.PINYIN_DICT is d.pinyin_dict, len(c.PHRASES_DICT), 'pypinyin.phrases_dict' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.split() == ["True", "0", "False"]

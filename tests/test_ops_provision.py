@@ -85,7 +85,7 @@ def test_provision_writes_every_file(tmp_path, platform, capsys):
         "Restart=always",
         "RestartSec=2",
         "User=kiosk",
-        f"ExecStart=/usr/bin/xinit {units.SESSION_SCRIPT} -- /usr/bin/X :0 vt1",
+        f"ExecStart=/usr/bin/xinit {units.SESSION_SCRIPT} -- {units.X_SERVER_SCRIPT} :0 vt1",
         f"ExecStop={KIOSK_BIN} stop",
         "RuntimeDirectory=village-kiosk",
         "WantedBy=graphical.target",
@@ -98,6 +98,8 @@ def test_provision_writes_every_file(tmp_path, platform, capsys):
     assert "90" not in script  # the kiosk turns its own picture: nothing rotation-specific in X
     assert load_config(root / "etc/village-kiosk/config.toml").display.rotation == 90
     assert script.rstrip().endswith(f"exec {KIOSK_BIN}")
+    server = root / units.X_SERVER_SCRIPT.lstrip("/")
+    assert os.access(server, os.X_OK) and server.read_text().rstrip().endswith('exec /usr/bin/X "$@"')
 
     # The kiosk itself syncs (one writer to the store): no second syncing unit.
     assert not (root / "etc/systemd/system/village-kiosk-sync.timer").exists()

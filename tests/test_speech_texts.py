@@ -14,6 +14,7 @@ from kiosk.speech.numbers import MASKED_NUMBER
 from kiosk.speech.texts import (
     case_text,
     complaint_text,
+    corrections_text,
     disclosure_text,
     finance_entry_text,
     flowchart_text,
@@ -273,3 +274,19 @@ def test_marks_at_the_end_of_list_items_do_not_double_up():
     text = power_item_text(msgspec.structs.replace(item, materials=["身份证。", "户口簿；"]))
     assert "要带的材料：身份证、户口簿。" in text
     assert "办事流程：第一步，提出申请；第二步，审核，如果通过，转到第三步，如果不通过，回到第一步；第三步，办结。" in text
+
+
+def test_a_corrected_record_is_heard_with_its_corrections():
+    from kiosk import paths
+    from kiosk.snapshot import load_folder
+    from tooling.demo import corrections as made_up
+
+    village = load_folder(paths.DEMO_VILLAGE)
+    public = public_numbers(village.complaint.hotlines)
+    wages = village.finance_entry(made_up.WAGES.record_id)
+    heard = corrections_text(village.history, wages, public)
+    assert heard.startswith("这一条公开后改过。二〇二六年九月十四日修改：金额由一万七千八百二十元改为一万七千二百八十元。更正说明：工资表")
+    _assert_hearable(heard)
+    relief = village.disclosure(made_up.RELIEF.record_id)
+    assert "名单删去一条。更正说明：公示期间有村民反映" in corrections_text(village.history, relief, public)
+    assert corrections_text(village.history, village.finance_entries()[0], public) == ""  # never corrected

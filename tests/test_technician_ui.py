@@ -117,3 +117,31 @@ def test_exit_to_desktop_stops_with_the_no_restart_status(technician, monkeypatc
     ui.pump(3)
     assert stopped and ui.app.exit_status == 64
     ui.app.exit_status = 0
+
+
+def test_a_refused_fork_is_shown_with_both_hashes(technician, demo, tmp_path):
+    """The platform's feed rewritten: the menu says so, with the two
+    manifests' hashes for the technician to report (FEED-PROTOCOL.md section 16)."""
+    import datetime as dt
+    import hashlib
+
+    from kiosk.feed.chain import ForkRecord
+    from kiosk.feed.store import Store
+    from kiosk.live import LiveData
+
+    ui = technician
+    held, offered = hashlib.sha256(b"v42").hexdigest(), hashlib.sha256(b"v43, rewritten").hexdigest()
+    store = Store(tmp_path / "store")
+    try:
+        store.record_fork(
+            ForkRecord(held_version=42, held_sha256=held, offered_version=43, offered_sha256=offered, detail="", at=dt.datetime.now(dt.UTC))
+        )
+        ui.app.switch_live(LiveData(ui.app.kiosk_config, demo, store))
+        _corner_taps(ui, 5)
+        _enter(ui, PIN)
+        assert _open(TechnicianPanel)
+        text = "".join(ui.texts()).replace(" ", "")
+        assert "数据被改写（分叉）：平台的第43版不接在本机的第42版之后" in text
+        assert f"平台的第43版：{offered}" in text and f"本机的第42版：{held}" in text
+    finally:
+        store.close()

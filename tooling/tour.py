@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kiosk.flags import project_flags
 from kiosk.snapshot import Snapshot
-from screens.shell.registry import ScreenName
+from screens.shell.registry import RECORD_PAGES, ScreenName
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,32 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
     ]
     if snapshot.cases:
         stops.append(Stop("case_detail", ScreenName.NOTICE_DETAIL, {"case_id": snapshot.cases[0].id}))
+    stops += correction_stops(snapshot)
     stops.append(Stop("attract", ScreenName.ATTRACT))
+    return stops
+
+
+def correction_stops(snapshot: Snapshot) -> list[Stop]:
+    """The corrections list, a withdrawn record's page and the list that
+    keeps it, and the page of each kind of record whose corrections it shows
+    (when the data has them)."""
+    stops = [Stop("corrections", ScreenName.CORRECTIONS)]
+    entries = snapshot.history.entries
+    withdrawn = next((entry for entry in entries if entry.withdrawn), None)
+    if withdrawn is not None:
+        stops.append(
+            Stop("correction_detail", ScreenName.CORRECTION_DETAIL, {"record": withdrawn.correction.key, "version": withdrawn.version})
+        )
+    entry = next((entry for entry in entries if entry.withdrawn and entry.correction.kind.key == "finance"), None)
+    if entry is not None:  # kept in its month's list, marked 已撤下
+        stops.append(Stop("finance_month_withdrawn", ScreenName.FINANCE_MONTH, {"month": f"{entry.correction.before.date:%Y-%m}"}))
+    for kind, (screen, param) in RECORD_PAGES.items():
+        shown = next(
+            (e for e in entries if e.correction.kind.key == kind and not e.withdrawn and e.correction.id in e.correction.kind.of(snapshot)),
+            None,
+        )
+        if shown is not None:
+            stops.append(Stop(f"{kind}_corrected", screen, {param: shown.correction.id}))
     return stops
 
 

@@ -1,5 +1,5 @@
-"""Command-line tools for the feed: ``feed keygen|build|verify|import`` and
-``sync``. The main ``village-kiosk`` command registers them with
+"""Command-line tools for the feed: ``feed keygen|build|template|verify|import|history``
+and ``sync``. The main ``village-kiosk`` command registers them with
 ``add_commands(subparsers)``; each sets ``func`` to a callable(args) -> exit status.
 
 Defaults come from the terminal configuration (``args.config`` if the main
@@ -25,6 +25,7 @@ from kiosk.feed.manifest import stamp
 from kiosk.feed.outcome import EXIT_STATUS, Failed, OutcomeKind, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.update import store_error
+from kiosk.sheets.problems import WorkbookRejected
 
 # As the main ``village-kiosk`` command: 2 usage, 3 setup, 4 invalid village data.
 EXIT_OK = 0
@@ -85,13 +86,61 @@ def _build(args: argparse.Namespace) -> int:
         private_key = keys.load_private_key(Path(args.key))
     except keys.KeyFileError as exc:
         return _error("feed build", str(exc))
+    pictures = Path(args.pictures) if args.pictures else None
     try:
-        built = publish.build(src, out, private_key, args.version, args.expires_days, pack=not args.no_pack)
+        source = publish.read_source(src, pictures)
+        built = publish.build(source, out, private_key, args.version, args.expires_days, pack=not args.no_pack)
+    except WorkbookRejected as exc:
+        return _workbook_problems(src, exc)
     except publish.PublishError as exc:
         return _error("feed build", str(exc), EXIT_DATA)
     except OSError as exc:
         return _error("feed build", f"cannot write {out}: {exc}")
+    if src.is_file():
+        _stale_report(src)
     print(built.summary)
+    return EXIT_OK
+
+
+def _workbook_problems(workbook: Path, rejected: WorkbookRejected) -> int:
+    """Every problem on stderr, and the report beside the workbook; the
+    last line too is for the clerk, in Chinese."""
+    from kiosk.sheets.report import write_report
+
+    problems = rejected.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    try:
+        report = write_report(workbook, problems, marked=rejected.opened)
+    except OSError as exc:
+        print(f"共 {len(problems)} 处问题，没有发布。错误报告写不进工作簿所在的文件夹：{exc}", file=sys.stderr)
+    else:
+        print(f"共 {len(problems)} 处问题，没有发布。有问题的格子在 {report} 里标成了红色。", file=sys.stderr)
+    return EXIT_DATA
+
+
+def _stale_report(workbook: Path) -> None:
+    """A report of problems since fixed would mislead: gone once the workbook builds."""
+    from kiosk.sheets.report import report_path
+
+    report_path(workbook).unlink(missing_ok=True)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from kiosk.sheets import write
+    from kiosk.sheets.pictures import PICTURE_FOLDER
+
+    out = Path(args.out)
+    try:
+        if args.demo or args.source:
+            path = write.export_folder(paths.DEMO_VILLAGE if args.demo else Path(args.source), out)
+        else:
+            path = write.write_template(out)
+    except write.ExportError as exc:
+        return _error("feed template", str(exc), EXIT_DATA)
+    except OSError as exc:
+        return _error("feed template", f"cannot write {out}: {exc}")
+    print(f"wrote {path} and the picture folder {path.with_name(PICTURE_FOLDER)}")
     return EXIT_OK
 
 
@@ -156,6 +205,30 @@ def _import(args: argparse.Namespace) -> int:
 
     with store:
         return _report(import_tree(store, Path(args.path), keyring, args.village or config.feed.village or None))
+
+
+def _history(args: argparse.Namespace) -> int:
+    from kiosk.feed import evidence
+
+    try:
+        store = _open_store(args, _load_config(args))
+    except (kiosk_config.ConfigError, OSError) as exc:
+        return _error("feed history", str(exc))
+    except Failed as exc:
+        return _failed(exc)
+    with store:
+        try:
+            key = evidence.resolve(store, args.record)
+        except evidence.NoSuchRecord as exc:
+            return _error("feed history", str(exc), EXIT_DATA)
+        except ValueError as exc:
+            return _error("feed history", str(exc), 2)
+        bundle = evidence.gather(store, key)
+    if args.json:
+        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(bundle), indent=1) + b"\n")
+    else:
+        print("\n".join(evidence.describe(bundle)))
+    return EXIT_OK
 
 
 def _sync(args: argparse.Namespace) -> int:
@@ -237,13 +310,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "build",
         help="build a signed, publishable tree from a source folder",
         formatter_class=formatter,
-        description="Validate a source folder (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
+        description="Validate a source folder or a workbook (docs/FEED-FORMAT.md) and write the signed tree into OUT:\n"
         "manifest.json, manifest.sig, blobs/<sha256> and packs/<sha256> (all blobs in one file, for\n"
         "fast first syncs). Serve OUT at <platform>/<village code>/.\n"
         "The version is one more than the manifest already in OUT unless --version is given.",
-        usage="%(prog)s (SRC | --demo) OUT --key KEY [--version N] [--expires-days D] [--no-pack]",
+        usage="%(prog)s (SRC | --demo) OUT --key KEY [--pictures DIR] [--version N] [--expires-days D] [--no-pack]",
     )
-    build.add_argument("paths", nargs="+", metavar="SRC OUT", help="source folder (left out with --demo) and output tree")
+    build.add_argument("paths", nargs="+", metavar="SRC OUT", help="source folder or workbook .xlsx (left out with --demo) and output tree")
+    build.add_argument("--pictures", metavar="DIR", help="a workbook's picture folder (default: 图片 beside the workbook)")
     build.add_argument("--demo", action="store_true", help=f"build the bundled demo village ({paths.DEMO_VILLAGE})")
     build.add_argument("--key", required=True, metavar="KEY", help=f"the private key ({keys.PRIVATE_KEY_NAME})")
     build.add_argument("--version", type=_positive_int, metavar="N", help="the version to publish (default: previous + 1)")
@@ -256,6 +330,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     build.add_argument("--no-pack", action="store_true", help="no packs/ (a tree for a USB stick: import reads the blobs)")
     build.set_defaults(func=_build)
+
+    template = commands.add_parser(
+        "template",
+        help="write the Excel workbook a township fills in (blank, or with a village's data)",
+        description="Write a workbook (.xlsx) with a sheet per kind of record, and the picture folder 图片 beside it\n"
+        "(docs/FEED-FORMAT.md section 11). With --from or --demo the workbook holds that village's data,\n"
+        "to be edited and built again with `feed build WORKBOOK OUT`.",
+        formatter_class=formatter,
+    )
+    template.add_argument("--out", required=True, metavar="DIR", help="folder for the workbook and its picture folder")
+    origin = template.add_mutually_exclusive_group()
+    origin.add_argument("--from", dest="source", metavar="SRC", help="export this source folder's data into the workbook")
+    origin.add_argument("--demo", action="store_true", help="export the bundled demo village")
+    template.set_defaults(func=_template)
 
     verify = commands.add_parser(
         "verify",
@@ -281,6 +369,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("path", metavar="PATH", help="the tree: a folder, .tar, .tar.gz or .zip")
     _terminal_options(importer, network=False)
     importer.set_defaults(func=_import)
+
+    history = commands.add_parser(
+        "history",
+        help="a record's versions on this terminal, with the signed manifests that carried them",
+        formatter_class=formatter,
+        description="Print the versions of one published record this terminal holds: each correction\n"
+        "(changed or withdrawn, with its reason) and its value now, each with the manifest that\n"
+        "carried it. --json prints the evidence itself (manifests, signatures, change logs,\n"
+        "documents), which anyone can check with the publisher's public keys alone\n"
+        "(docs/FEED-PROTOCOL.md section 17).\n\n"
+        f"exit status: {EXIT_OK} printed, 2 the id names several records, {EXIT_SETUP} store or configuration error,\n"
+        f"{EXIT_DATA} no such record on this terminal",
+    )
+    history.add_argument("--record", required=True, metavar="ID", help="the record's id, or kind:id (finance:2026-03-007)")
+    history.add_argument("--json", action="store_true", help="print the signed evidence as JSON")
+    _config_option(history)
+    history.add_argument("--store", metavar="DIR", help="the store folder (default: [feed] store)")
+    history.set_defaults(func=_history)
 
     sync = subparsers.add_parser(
         "sync",

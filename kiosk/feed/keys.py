@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-PRIVATE_KEY_NAME = "feed.key"
+PRIVATE_KEY_NAME = "feed.key"  # as ``generate`` names the data keys
 PUBLIC_KEY_NAME = "feed.pub"
 
 
@@ -54,10 +54,12 @@ def public_key_text(public: Ed25519PublicKey) -> str:
     return base64.b64encode(_raw_public(public)).decode("ascii")
 
 
-def generate(out_dir: Path) -> tuple[Path, Path]:
-    """Write a new key pair into ``out_dir``; never overwrites a key."""
+def generate(out_dir: Path, stem: str = "feed") -> tuple[Path, Path]:
+    """Write a new key pair into ``out_dir`` (``<stem>.key``, ``<stem>.pub``;
+    software releases have keys of their own, ``release``); never
+    overwrites a key."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    private_path, public_path = out_dir / PRIVATE_KEY_NAME, out_dir / PUBLIC_KEY_NAME
+    private_path, public_path = out_dir / f"{stem}.key", out_dir / f"{stem}.pub"
     for path in (private_path, public_path):
         if path.exists():
             raise KeyFileError(f"{path} already exists; refusing to overwrite a key")

@@ -35,6 +35,7 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_SIGNATURE_BYTES = 1024
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 MAX_PACK_BYTES = 64 * MAX_FILE_BYTES
+MAX_CHANGES_BYTES = 16 * 1024 * 1024  # a change log: as much as a document
 PACK_WORTH = 0.5  # share of a pack's bytes a terminal must lack to fetch it
 
 KeyId = Annotated[str, Meta(pattern=r"^[0-9a-f]{16}$")]
@@ -69,6 +70,33 @@ class BlobRef(msgspec.Struct, frozen=True, kw_only=True):
         return FileEntry(name=MEDIA_INDEX_NAME, sha256=self.sha256, size=self.size, kind=FileKind.DOCUMENT)
 
 
+class ChangesRef(msgspec.Struct, frozen=True, kw_only=True):
+    """The version's change log (``kiosk.feed.changes``): a blob listing the
+    published records it changes or withdraws, with the publisher's reasons."""
+
+    sha256: Sha256
+    size: Annotated[int, Meta(ge=1, le=MAX_CHANGES_BYTES)]
+
+    def entry(self, version: int) -> FileEntry:
+        return FileEntry(name=f"change log of v{version}", sha256=self.sha256, size=self.size, kind=FileKind.DOCUMENT)
+
+
+class Link(msgspec.Struct, frozen=True, kw_only=True):
+    """The version before this one, as this one names it: every manifest
+    names its predecessor's exact bytes (and carries its signature), so the
+    versions of a village form one chain that cannot be rewritten behind a
+    terminal's back. The predecessor's bytes are served as a blob."""
+
+    version: Annotated[int, Meta(ge=1)]
+    sha256: Sha256
+    size: Annotated[int, Meta(ge=1, le=MAX_MANIFEST_BYTES)]
+    signature: Annotated[str, Meta(pattern=r"^[A-Za-z0-9+/]{86}==$")]  # base64 of the 64-byte signature
+
+    def entry(self) -> FileEntry:
+        """As a blob to fetch and check."""
+        return FileEntry(name=f"manifest of v{self.version}", sha256=self.sha256, size=self.size, kind=FileKind.DOCUMENT)
+
+
 class _IndexedMedia(msgspec.Struct, array_like=True, frozen=True):
     sha256: Sha256
     size: Annotated[int, Meta(ge=0, le=MAX_FILE_BYTES)]
@@ -94,6 +122,15 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     files: list[FileEntry]
     media_index: BlobRef | None = None
     pack: PackEntry | None = None
+    # The chain (docs/FEED-PROTOCOL.md section 16): absent in a manifest of
+    # a publisher without chains; null in the first version of a chain.
+    previous: Link | msgspec.UnsetType | None = msgspec.UNSET
+    changes: ChangesRef | None = None
+
+    @property
+    def chained(self) -> bool:
+        """Published as part of a chain (its predecessor named, or none)."""
+        return self.previous is not msgspec.UNSET
 
     def documents(self) -> list[FileEntry]:
         return [entry for entry in self.files if entry.kind is FileKind.DOCUMENT]
@@ -220,6 +257,10 @@ def check_rules(manifest: Manifest, listed: bool = False) -> None:
         raise BadManifest("media are listed in the media index, not in files")
     if manifest.expires_at <= manifest.generated_at:
         raise BadManifest("expires_at is not after generated_at")
+    if isinstance(manifest.previous, Link) and manifest.previous.version >= manifest.version:
+        raise BadManifest(f"previous: v{manifest.previous.version} is not before v{manifest.version}")
+    if manifest.changes is not None and not isinstance(manifest.previous, Link):
+        raise BadManifest("a change log needs the previous version named")
     names: set[str] = set()
     for index, entry in enumerate(manifest.files):
         where = f"files[{index}] {entry.name!r}"

@@ -13,10 +13,18 @@ Blobs are immutable and never deleted by a build: a terminal still
 fetching the previous version keeps finding what it needs. Packs are only
 a faster way to the same bytes; a build keeps its own and the previous
 version's, and a terminal whose pack is gone fetches the blobs instead.
+
+Each build names the version before it (the chain, ``kiosk.feed.chain``)
+and keeps that version's manifest as a blob, so that a terminal far
+behind can follow the chain. A build that changes or withdraws a record
+the previous version published needs a correction note for it in the
+source (``corrections.json``); the notes go into the version's change log
+(``kiosk.feed.changes``), signed with it.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -29,7 +37,8 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk import decode, images, model
-from kiosk.feed import keys, verify
+from kiosk.feed import chain, changes, keys, verify
+from kiosk.feed.history import BEIJING
 from kiosk.feed.manifest import (
     BLOB_DIR,
     MANIFEST_NAME,
@@ -37,8 +46,10 @@ from kiosk.feed.manifest import (
     SIGNATURE_NAME,
     BadManifest,
     BlobRef,
+    ChangesRef,
     FileEntry,
     FileKind,
+    Link,
     Manifest,
     PackEntry,
     decode_manifest,
@@ -52,27 +63,72 @@ from kiosk.feed.manifest import (
 )
 from kiosk.feed.outcome import Failed, Rejected
 from kiosk.feed.tree import open_tree
-from kiosk.snapshot import DirectoryMedia, Snapshot, load_folder, read_folder_documents
+from kiosk.snapshot import DataInfo, DirectoryMedia, NoMedia, Snapshot, read_folder_documents
 
 DEFAULT_EXPIRES_DAYS = 30.0
 
 
 class PublishError(ValueError):
-    """The source folder or the output tree cannot be published."""
+    """The source or the output tree cannot be published."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a build publishes: the documents by their feed names, and the
+    pictures as files by their SHA-256. From a source folder
+    (``folder_source``) or a workbook (``kiosk.sheets.read``)."""
+
+    documents: dict[str, bytes]
+    media: dict[str, Path]
+    checked: Snapshot | None = None  # the documents, already through the boundary by whoever read them
+    folder: Path | None = None  # a source folder: where its correction notes are (a workbook has none yet)
 
 
 @dataclass(frozen=True)
 class Built:
     manifest: Manifest
     new_blobs: int  # blobs written by this build (the rest were already in OUT)
+    corrections: int = 0  # published records it changes or withdraws, each with its note
 
     @property
     def summary(self) -> str:
         m = self.manifest
+        corrected = f", {self.corrections} corrections" if self.corrections else ""
         return (
             f"built v{m.version} for village {m.village}: {len(m.files)} files ({self.new_blobs} new), "
-            f"{m.total_size()} bytes, expires {stamp(m.expires_at)}, key {m.key_id}"
+            f"{m.total_size()} bytes{corrected}, expires {stamp(m.expires_at)}, key {m.key_id}"
         )
+
+
+@dataclass(frozen=True)
+class Published:
+    """The version OUT holds, which the next one extends."""
+
+    raw: bytes
+    signature: bytes
+    manifest: Manifest
+
+    def link(self) -> Link:
+        text = self.signature.strip().decode("ascii", "replace")
+        try:
+            if len(base64.b64decode(text, validate=True)) != 64:
+                raise ValueError("not 64 bytes")
+        except ValueError as exc:
+            raise PublishError(f"{SIGNATURE_NAME} of v{self.manifest.version} is not a signature ({exc})") from None
+        return Link(version=self.manifest.version, sha256=sha256_hex(self.raw), size=len(self.raw), signature=text)
+
+    def snapshot(self, out: Path) -> Snapshot:
+        """Its documents, decoded from OUT's blobs, to compare the new ones with."""
+        try:
+            documents = {entry.name: (out / BLOB_DIR / entry.sha256).read_bytes() for entry in self.manifest.documents()}
+            return Snapshot(
+                documents,
+                DirectoryMedia(out / BLOB_DIR),
+                DataInfo("platform", self.manifest.version, self.manifest.generated_at),
+                masked=False,  # compared as published: a hidden digit changed is a correction too
+            )
+        except (OSError, decode.FeedError) as exc:
+            raise PublishError(f"{out}: cannot read v{self.manifest.version} to compare with it ({exc})") from None
 
 
 def _media_refs(value: object) -> Iterator[model.MediaRef]:
@@ -90,6 +146,26 @@ def _media_refs(value: object) -> Iterator[model.MediaRef]:
 def _referenced_media(snapshot: Snapshot) -> set[str]:
     roots = [snapshot.projects, snapshot.finance_entries(), snapshot.power_items, snapshot.disclosures, snapshot.notices, snapshot.cases]
     return {ref.sha256 for ref in _media_refs(roots)}
+
+
+def folder_source(src: Path) -> Source:
+    """A source folder in the format of docs/FEED-FORMAT.md, its pictures
+    checked; ``build`` checks the documents."""
+    if not (src / decode.VILLAGE_DOC).is_file():
+        raise PublishError(f"{src}: {decode.VILLAGE_DOC}: $: document is missing (no feed in {src})")
+    return Source(documents=read_folder_documents(src), media=_source_media(src), folder=src)
+
+
+def read_source(src: Path, pictures: Path | None = None) -> Source:
+    """A source folder, or a workbook (.xlsx) with its picture folder
+    (``pictures``, default the 图片 folder beside it)."""
+    if src.is_file():
+        from kiosk.sheets.read import read_workbook  # the spreadsheet reader only for a workbook
+
+        return read_workbook(src, pictures)
+    if pictures is not None:
+        raise PublishError("a picture folder goes with a workbook; a source folder has its pictures in media/")
+    return folder_source(src)
 
 
 def _source_media(src: Path) -> dict[str, Path]:
@@ -114,16 +190,28 @@ def _source_media(src: Path) -> dict[str, Path]:
 
 
 def read_previous(out: Path) -> Manifest | None:
+    published = read_published(out)
+    return published.manifest if published is not None else None
+
+
+def read_published(out: Path) -> Published | None:
+    """The version OUT holds, with its exact bytes and signature."""
     path = out / MANIFEST_NAME
     if not path.exists():
         return None
+    raw = path.read_bytes()
     try:
-        return decode_manifest(path.read_bytes())
+        manifest = decode_manifest(raw)
     except BadManifest as exc:
-        raise PublishError(f"{path}: existing manifest is unreadable ({exc}); pass --version") from None
+        raise PublishError(f"{path}: existing manifest is unreadable ({exc})") from None
+    try:
+        signature = (out / SIGNATURE_NAME).read_bytes()
+    except OSError as exc:
+        raise PublishError(f"{out / SIGNATURE_NAME}: cannot read the signature of the version to extend ({exc})") from None
+    return Published(raw, signature, manifest)
 
 
-def _write_atomically(path: Path, data: bytes, later_than: float | None = None) -> None:
+def write_atomically(path: Path, data: bytes, later_than: float | None = None) -> None:
     """``later_than``: a modification time (seconds) the file's must be
     at least a second past, set before the file appears under its name."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -147,7 +235,7 @@ def _write_blob(out: Path, digest: str, data: bytes) -> bool:
     path = out / BLOB_DIR / digest
     if path.is_file() and sha256_hex(path.read_bytes()) == digest:
         return False
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return True
 
 
@@ -179,7 +267,7 @@ def _prune_packs(out: Path, keep: set[str]) -> None:
 
 
 def build(
-    src: Path,
+    src: Path | Source,
     out: Path,
     private_key: Ed25519PrivateKey,
     version: int | None = None,
@@ -187,34 +275,50 @@ def build(
     now: dt.datetime | None = None,
     pack: bool = True,
 ) -> Built:
-    """Validate ``src`` and publish it into ``out``, signed.
+    """Validate ``src`` (a source folder, a workbook or a Source already
+    read) and publish it into ``out``, signed.
 
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
     expired feeds). ``pack``: also write every blob into one pack, for fast
     first syncs (a tree for a USB stick does not need one)."""
+    source = src if isinstance(src, Source) else read_source(src)
+    documents, media = source.documents, source.media
     try:
-        snapshot = load_folder(src)
+        # Unmasked: the publisher compares records as published (a hidden digit changed is a correction too).
+        snapshot = source.checked or Snapshot(
+            documents, NoMedia(), DataInfo(source="folder", version=None, generated_at=None), masked=False
+        )
     except decode.FeedError as exc:
-        raise PublishError(f"{src}: {exc}") from None
-    documents = read_folder_documents(src)
-    media = _source_media(src)
+        raise PublishError(f"{src}: {exc}" if isinstance(src, Path) else str(exc)) from None
     absent = sorted(_referenced_media(snapshot) - set(media))
     if absent:
         raise PublishError(f"{decode.MEDIA_DIR}/{absent[0]} is referenced but missing ({len(absent)} missing in all)")
     village = snapshot.village.code
-    previous = read_previous(out)
+    published = read_published(out)
+    previous = published.manifest if published is not None else None
     if previous is not None and previous.village != village:
         raise PublishError(f"{out} holds the feed of village {previous.village}, not {village}")
     if version is None:
         version = previous.version + 1 if previous else 1
+    if previous is not None and version <= previous.version:
+        raise PublishError(f"--version {version}: {out} holds v{previous.version}, and each version extends the one before")
     if expires_days <= 0:
         raise PublishError("the expiry must be in the future")
     generated_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    change_log = _change_log(source.folder, out, published, version, snapshot, generated_at)
 
     (out / BLOB_DIR).mkdir(parents=True, exist_ok=True)
-    files: list[FileEntry] = []
     new_blobs = 0
+    changes_ref = None
+    if change_log is not None:
+        data = changes.encode_log(change_log)
+        changes_ref = ChangesRef(sha256=sha256_hex(data), size=len(data))
+        _write_blob(out, changes_ref.sha256, data)
+    if published is not None:
+        # A terminal far behind follows the chain through these.
+        _write_blob(out, sha256_hex(published.raw), published.raw)
+    files: list[FileEntry] = []
     for name, data in documents.items():
         digest = sha256_hex(data)
         new_blobs += _write_blob(out, digest, data)
@@ -242,6 +346,8 @@ def build(
         key_id=keys.key_id(private_key.public_key()),
         files=files,
         media_index=index_ref,
+        previous=published.link() if published is not None else None,
+        changes=changes_ref,
     )
     manifest = with_media_index(signed, index) if index is not None else signed
     if pack:
@@ -251,15 +357,40 @@ def build(
     # Blobs first, then the signature and the manifest it signs: a terminal
     # polling in between sees a mismatched pair, refuses it, and simply
     # gets the whole new version at its next poll.
-    _write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
+    write_atomically(out / SIGNATURE_NAME, keys.sign(private_key, raw))
     # Terminals poll with If-None-Match, and nginx's and Apache's ETag is the
     # file's modification time in whole seconds and its length: a manifest
     # of the same length published within the same second as the one before
     # was answered 304, and terminals stayed on the old version until the
     # next change. Each new manifest is at least a second younger.
-    _write_atomically(out / MANIFEST_NAME, raw, later_than=_mtime(out / MANIFEST_NAME))
+    write_atomically(out / MANIFEST_NAME, raw, later_than=_mtime(out / MANIFEST_NAME))
     _prune_packs(out, {m.pack.sha256 for m in (manifest, previous) if m is not None and m.pack is not None})
-    return Built(manifest, new_blobs)
+    return Built(manifest, new_blobs, len(change_log.changes) if change_log is not None else 0)
+
+
+def _change_log(
+    folder: Path | None, out: Path, published: Published | None, version: int, snapshot: Snapshot, now: dt.datetime
+) -> changes.ChangeLog | None:
+    """What this version corrects of the one OUT holds, with the source's
+    notes; PublishError for a correction without a note or a note without
+    one. A first version corrects nothing (its notes are not read)."""
+    if published is None:
+        return None
+    try:
+        notes = changes.read_notes(folder) if folder is not None else {}
+        previous = published.manifest
+        return changes.make_log(
+            previous.village,
+            previous.version,
+            version,
+            published.snapshot(out),
+            snapshot,
+            notes,
+            since=previous.generated_at.astimezone(BEIJING).date(),
+            today=now.astimezone(BEIJING).date(),
+        )
+    except changes.BadChangeLog as exc:
+        raise PublishError(f"{folder}: {exc}" if folder is not None else str(exc)) from None
 
 
 def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None) -> Manifest:
@@ -269,6 +400,7 @@ def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None
     with open_tree(out) as tree:
         raw, signature = tree.manifest_pair()
         manifest = verify.check_signed(raw, signature, keyring)
+        chain.whole(chain.Step(raw, signature, manifest), tree.fetch, keyring)  # every link there, every change log sound
         manifest, _ = verify.list_media(manifest, tree.fetch)
         documents = {}
         for entry in manifest.files:

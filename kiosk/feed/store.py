@@ -5,8 +5,10 @@ SQLite database of the store's own (``kiosk.feed.storedb``): small blobs
 inside the database, larger ones in files of their own in 16 fixed folders
 (``blob-0`` … ``blob-f``), or inside a pack downloaded whole (``packs/``).
 The database also holds the snapshot pointers ``current`` and ``previous``
-(the manifest, its signature, ETag and media index), the clock floor and
-the last outcome.
+(the manifest, its signature, ETag and media index), the clock floor, the
+last outcome, and the record history: the chain of versions followed and
+their change logs (``kiosk.feed.history``), written in the transaction of
+the switch they lead to and never touched by collecting blobs.
 
 Why a reader never sees a mix: blobs are content-addressed and written
 before anything points at them; switching snapshots is one transaction
@@ -41,7 +43,8 @@ from typing import NamedTuple, Self
 import msgspec
 
 from kiosk.config import Config
-from kiosk.feed import keys, verify
+from kiosk.feed import history, keys, verify
+from kiosk.feed.chain import ForkRecord, Held, Step
 from kiosk.feed.clock import TrustedClock, system_now
 from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest, sha256_hex, with_media_index
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
@@ -246,6 +249,7 @@ class Store:
         self._wall, self._monotonic = wall, monotonic
         self.clock = self._load_clock()
         self._snapshots: dict[str, Snapshot] = {}  # by manifest digest
+        self._history: tuple[tuple, history.History] | None = None  # (what it was read from, it)
         self._lock = threading.Lock()
         self._doomed = threading.local()  # files to delete once the transaction is durable
 
@@ -408,6 +412,11 @@ class Store:
         manifest = self.current()
         return manifest.village if manifest else None
 
+    def signed_current(self) -> tuple[bytes, bytes] | None:
+        """The current manifest's exact bytes and its signature."""
+        pointer = self._pointer(CURRENT)
+        return (pointer.manifest, pointer.signature) if pointer else None
+
     def validators(self) -> tuple[str | None, str | None] | None:
         """The ETag and Last-Modified the server sent with the committed
         manifest (for the next poll's conditional request), or None."""
@@ -417,6 +426,43 @@ class Store:
         raw = self._setting(LAST_MODIFIED)
         version, last_modified = msgspec.msgpack.decode(raw) if raw else (None, None)
         return pointer.etag, last_modified if version == decode_manifest(pointer.manifest).version else None
+
+    def chain_head(self) -> Held | None:
+        """The head of the chain held: the current manifest's version, hash,
+        and whether it is part of a chain."""
+        pointer = self._pointer(CURRENT)
+        return Held.of(pointer.manifest, decode_manifest(pointer.manifest)) if pointer else None
+
+    def history(self) -> history.History:
+        """Every correction kept, newest first; read again only when another
+        change log was kept since (by this process or another)."""
+        stamp = tuple(self._db.one("SELECT max(version), count(*), total(length(data)) FROM changelog"))
+        cached = self._history
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        village = self.village()
+        kept = history.load(self._db, village) if village else history.NO_HISTORY
+        self._history = (stamp, kept)
+        return kept
+
+    def evidence_rows(self):
+        """The chain kept, for ``feed history``: (version, sha256, generated_at,
+        key_id, signature, manifest or None, change log or None), oldest first."""
+        return self._db.execute(
+            "SELECT l.version, l.sha256, l.generated_at, l.key_id, l.signature, l.manifest, c.data"
+            " FROM link l LEFT JOIN changelog c ON c.version = l.version ORDER BY l.version"
+        ).fetchall()
+
+    def fork(self) -> ForkRecord | None:
+        """The fork found last, while no version extending the chain has come since."""
+        return history.read_fork(self._db)
+
+    def record_fork(self, fork: ForkRecord) -> None:
+        with self._transaction():
+            history.set_fork(self._db, fork)
+
+    def history_size(self) -> int:
+        return history.size(self._db)
 
     def has_blob(self, sha256: str) -> bool:
         return self._db.one("SELECT 1 FROM blob WHERE sha256 = ?", (sha256,)) is not None
@@ -545,9 +591,12 @@ class Store:
             if manifest is None:
                 continue
             try:
-                return self.snapshot_of(manifest)
+                snapshot = self.snapshot_of(manifest)
             except (Failed, Rejected) as exc:
                 log_event(log, "store.snapshot_unusable", logging.WARNING, snapshot=name, version=manifest.version, error=exc)
+                continue
+            snapshot.keep_history(self.history().upto(manifest.version))
+            return snapshot
         return None
 
     def now(self) -> dt.datetime:
@@ -707,10 +756,12 @@ class Store:
         manifest: Manifest,
         validators: tuple[str | None, str | None] = (None, None),
         media_index: bytes | None = None,
+        chain: Iterable[Step] = (),
     ) -> bool:
-        """Switch to the new snapshot in one transaction. False when the
-        store already holds this version or a newer one of the same village
-        (another process got there first)."""
+        """Switch to the new snapshot in one transaction, with the versions
+        of the chain that led to it and their change logs (oldest first,
+        the new one last). False when the store already holds this version
+        or a newer one of the same village (another process got there first)."""
         self._make_durable()
         with self._transaction():
             current = self._pointer(CURRENT)
@@ -726,6 +777,13 @@ class Store:
             self._set_pointer(CURRENT, _Pointer(raw_manifest, signature, etag, media_index))
             if last_modified:
                 self._set(LAST_MODIFIED, msgspec.msgpack.encode((manifest.version, last_modified)))
+            if held is not None and held.village != manifest.village:
+                # Moved to another village: its history is not this one's.
+                self._db.execute("DELETE FROM changelog")
+                self._db.execute("DELETE FROM link")
+            history.record(self._db, list(chain))
+            history.clear_fork(self._db)
+            history.trim(self._db)
         return True
 
     def collect_garbage(self) -> int:

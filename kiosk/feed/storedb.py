@@ -12,6 +12,14 @@ The schema (``store.db`` in the store's folder)::
     setting(name, value)                           the clock floor, the last outcome
     unflushed(file)                                files written whose bytes may not
                                                    be on the disk yet
+    link(version, sha256, generated_at, key_id,    the chain as the terminal knows it:
+         signature, manifest, changes)             one row per version held or passed
+                                                   (its bytes kept while a change log
+                                                   of its needs them as evidence)
+    changelog(version, sha256, data)               every change log kept: the history
+
+Schema 2 added ``link`` and ``changelog`` (``kiosk.feed.history``); a
+schema-1 database is migrated by creating them (``_MIGRATIONS``).
 
 The database runs in WAL mode: readers (the UI reading a receipt) never
 wait for the writer (a sync). A disk so full that the write-ahead log
@@ -36,7 +44,7 @@ from kiosk.ops.logs import log_event
 log = logging.getLogger(__name__)
 
 DB_NAME = "store.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 30.0  # another process (a technician's sync) holding the write lock
 DAMAGED_DIR = "damaged"  # a damaged database is moved here, the newest one kept
 DAMAGED_KEEP_BYTES = 64 * 1024 * 1024  # larger damaged files are deleted, not kept
@@ -67,6 +75,26 @@ CREATE TABLE IF NOT EXISTS pointer(
 CREATE TABLE IF NOT EXISTS setting(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS unflushed(file TEXT PRIMARY KEY) WITHOUT ROWID;
 """
+_HISTORY = """
+CREATE TABLE IF NOT EXISTS link(
+    version INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    manifest BLOB,
+    changes TEXT
+);
+CREATE TABLE IF NOT EXISTS changelog(
+    version INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+"""
+# What brings a database of the version before up to each version: run in
+# order, in one transaction with the new user_version.
+_MIGRATIONS = {2: _HISTORY}
+_TABLES = ("blob", "pack", "pointer", "setting", "unflushed", "link", "changelog")
 
 
 class StoreDamaged(Exception):
@@ -91,6 +119,16 @@ def is_damage(exc: BaseException) -> bool:
     )
 
 
+def _lend_missing_tables(connection: sqlite3.Connection) -> None:
+    """An older schema read without migrating it (a full disk, a reader):
+    the tables it lacks, empty, in this connection's temporary schema, so
+    that its data is shown (with an empty history) instead of failing."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if 0 < version < SCHEMA_VERSION:
+        steps = "".join(_MIGRATIONS[number] for number in range(version + 1, SCHEMA_VERSION + 1))
+        connection.executescript(steps.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE IF NOT EXISTS"))
+
+
 class Database:
     """The store's database: a connection per thread, opened on first use."""
 
@@ -113,9 +151,9 @@ class Database:
             if version > SCHEMA_VERSION:
                 raise StoreDamaged(f"{self.path} is of a newer schema ({version}) than this software knows ({SCHEMA_VERSION})")
             if not self.read_only and version < SCHEMA_VERSION:
-                connection.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
+                self._migrate(connection, version)
             # Every table read once: a page of garbage shows up here, not in the UI.
-            for table in ("blob", "pack", "pointer", "setting", "unflushed"):
+            for table in _TABLES:
                 connection.execute(f"SELECT count(*) FROM {table}").fetchone()
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
@@ -123,11 +161,24 @@ class Database:
                 raise StoreDamaged(f"{self.path}: {exc}") from None
             raise
 
+    @staticmethod
+    def _migrate(connection: sqlite3.Connection, version: int) -> None:
+        """Create the schema (version 0: a new file) or bring an older one
+        up to date, in one transaction: a process killed halfway leaves the
+        old version, migrated again at the next start."""
+        steps = [_SCHEMA, _HISTORY] if version == 0 else [_MIGRATIONS[number] for number in range(version + 1, SCHEMA_VERSION + 1)]
+        script = "".join(steps) + f"PRAGMA user_version = {SCHEMA_VERSION};"
+        connection.executescript(f"BEGIN IMMEDIATE;{script}COMMIT;")
+        if version:
+            log_event(log, "store.migrated", schema_from=version, schema_to=SCHEMA_VERSION)
+
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             return connection
         connection = self._connect()
+        if self.read_only:
+            _lend_missing_tables(connection)
         self._local.connection = connection
         with self._guard:
             self._connections.append(connection)

@@ -394,6 +394,29 @@ class Validators:
         return {}
 
 
+def http_client(timeouts: Timeouts, allow_http: bool, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """A client for the platform's static files: bounded, the system's
+    certificates, no proxies from the environment, and no plain http
+    unless allowed (an https platform redirecting there is refused)."""
+
+    def refuse_plain_http(request: httpx.Request) -> None:
+        if request.url.scheme == "http" and not allow_http:
+            raise Rejected(f"refused plain http: {request.url} (an https platform redirected there; [feed] allow_http is off)")
+
+    t = timeouts
+    return httpx.Client(
+        timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect),
+        verify=_tls_context(),
+        headers={"User-Agent": f"village-kiosk/{kiosk.__version__}"},
+        follow_redirects=True,
+        max_redirects=5,
+        # Proxies from the environment are not for a kiosk's background sync.
+        trust_env=False,
+        transport=transport,
+        event_hooks={"request": [refuse_plain_http]},
+    )
+
+
 def _header_bytes(response: httpx.Response) -> int:
     status_line = len(response.http_version) + len(response.reason_phrase) + 7
     return status_line + sum(len(key) + len(value) + 4 for key, value in response.headers.raw) + 2
@@ -440,22 +463,7 @@ class Syncer:
         return cls(store, config.feed.platform, config.feed.village, keyring, timeouts, allow_http=config.feed.allow_http)
 
     def _client(self) -> httpx.Client:
-        t = self.timeouts
-        return httpx.Client(
-            timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect),
-            verify=_tls_context(),
-            headers={"User-Agent": f"village-kiosk/{kiosk.__version__}"},
-            follow_redirects=True,
-            max_redirects=5,
-            # Proxies from the environment are not for a kiosk's background sync.
-            trust_env=False,
-            transport=self._transport,
-            event_hooks={"request": [self._refuse_plain_http]},
-        )
-
-    def _refuse_plain_http(self, request: httpx.Request) -> None:
-        if request.url.scheme == "http" and not self.allow_http:
-            raise Rejected(f"refused plain http: {request.url} (an https platform redirected there; [feed] allow_http is off)")
+        return http_client(self.timeouts, self.allow_http, self._transport)
 
     def sync_once(self) -> SyncOutcome:
         with HttpFeed(self.url, self._client, self.timeouts) as feed:

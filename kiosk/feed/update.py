@@ -1,9 +1,12 @@
 """The one update pipeline behind HTTP sync and USB import.
 
-Order matters: signature → village → version (no rollback) → expiry; only
-then is anything fetched, each blob checked against its hash and size,
-the documents validated as a whole, and the snapshot switched atomically.
-Any failure leaves the last good snapshot in place.
+Order matters: signature → village → version (no rollback) → expiry →
+chain (the new version must extend the one held: ``kiosk.feed.chain``);
+only then are the documents fetched, each blob checked against its hash
+and size, the documents validated as a whole, the change logs checked to
+account for every correction of a published record, and the snapshot
+switched atomically with its history. Any failure leaves the last good
+snapshot in place.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Callable, Generator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Protocol
 
-from kiosk.feed import keys, outcome, verify
+from kiosk.feed import chain, changes, keys, outcome, verify
 from kiosk.feed.manifest import FileEntry, FileKind, Manifest, PackEntry, stamp
 from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
@@ -67,14 +70,19 @@ def install(
         held = None  # re-provisioned for another village: its versions do not compare
     if held is not None and manifest.version < held.version:
         raise Rejected(f"rollback to v{manifest.version} refused (have v{held.version})")
-    if held is not None and manifest.version == held.version:
+    head = chain.Step(raw_manifest, signature, manifest)
+    held_head = store.chain_head() if held is not None else None
+    if held is not None and held_head is not None and manifest.version == held.version:
+        if head.sha256 != held_head.sha256:
+            raise _forked(store, chain.fork_of(held_head, head, f"v{held.version} was published again with other content", store.now()))
         store.remember_validators(held.version, *validators)
         count, size = fetch_missing(store, held, source, parallel)  # repairs a damaged store
         return outcome.up_to_date(held.version, count, size)
     now = store.now()
     if manifest.expires_at <= now:
         raise Rejected(f"v{manifest.version} expired at {stamp(manifest.expires_at)} (now is at least {stamp(now)})")
-    manifest, media_index = verify.list_media(manifest, lambda entry: _media_index(store, source, entry))
+    steps = _chain(store, head, held_head, source, keyring)
+    manifest, media_index = verify.list_media(manifest, lambda entry: _kept_blob(store, source, entry))
     store.make_room(manifest)
     # Checking the documents (a large village's take tenths of a second)
     # overlaps the download of the media: they come first.
@@ -84,9 +92,11 @@ def install(
             store, manifest, source, parallel, lambda fresh: decoding.append(pool.submit(_decode, store, manifest, fresh))
         )
         snapshot = decoding[0].result()
-    if not store.commit(raw_manifest, signature, manifest, validators, media_index):
+    _check_corrections(store, held, snapshot, steps, source, parallel)
+    if not store.commit(raw_manifest, signature, manifest, validators, media_index, steps):
         now_held = store.current()
         return outcome.up_to_date(now_held.version if now_held else manifest.version)
+    snapshot.keep_history(store.history().upto(manifest.version))
     try:
         store.collect_garbage()
     except (OSError, sqlite3.Error) as exc:
@@ -95,9 +105,10 @@ def install(
     return outcome.updated(held_version, manifest.version, count, size, snapshot)
 
 
-def _media_index(store: Store, source: BlobSource, entry: FileEntry) -> bytes:
-    """The media index: as held (the media did not change), else fetched,
-    checked and stored, so that a retry after a failure has it."""
+def _kept_blob(store: Store, source: BlobSource, entry: FileEntry) -> bytes:
+    """A blob the update needs before the documents (the media index, the
+    manifests and change logs of the chain): as held, else fetched, checked
+    and stored, so that a retry after a failure has it."""
     held = store.held_media_index(entry.sha256)
     if held is not None:
         return held
@@ -105,6 +116,51 @@ def _media_index(store: Store, source: BlobSource, entry: FileEntry) -> bytes:
     verify.check_blob(entry, data)
     store.put_blob(entry.sha256, data)
     return data
+
+
+def _chain(store: Store, head: chain.Step, held: chain.Held | None, source: BlobSource, keyring: keys.Keyring) -> list[chain.Step]:
+    """The versions from the one held (exclusive) to ``head``, oldest first,
+    with their change logs. A fork is recorded for the doctor, the
+    heartbeat and the technician menu before it is refused; the same
+    forked version offered again is refused without following its chain."""
+
+    def fetch(entry: FileEntry) -> bytes:
+        return _kept_blob(store, source, entry)
+
+    if held is None:
+        return chain.backfill(head, fetch, keyring, store.now())
+    known = store.fork()
+    if known is not None and known.offered_sha256 == head.sha256 and known.held_sha256 == held.sha256:
+        raise chain.Fork(known)
+    try:
+        return chain.extend(head, held, fetch, keyring, store.now())
+    except chain.Fork as fork:
+        raise _forked(store, fork) from None
+
+
+def _forked(store: Store, fork: chain.Fork) -> chain.Fork:
+    store.record_fork(fork.record)
+    log_event(log, "feed.forked", logging.ERROR, message=fork.record.message)
+    return fork
+
+
+def _check_corrections(
+    store: Store, held: Manifest | None, offered: Snapshot, steps: list[chain.Step], source: BlobSource, parallel: int
+) -> None:
+    """The change logs must account for every correction between the data
+    held and the data offered: a version that quietly changes a published
+    figure is refused, whatever signed it."""
+    before = None
+    if held is not None:
+        try:
+            before = store.snapshot_of(held)
+        except (Failed, Rejected):
+            fetch_missing(store, held, source, parallel)  # damaged since: fetched again to compare
+            before = store.snapshot_of(held)
+    logs = [step.log for step in steps if step.log is not None]
+    problem = changes.unexplained(before, offered, logs)
+    if problem is not None:
+        raise Rejected(f"v{offered.info.version}: {problem}")
 
 
 def _decode(store: Store, manifest: Manifest, fresh: Mapping[str, bytes]) -> Snapshot:

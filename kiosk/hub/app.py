@@ -11,7 +11,8 @@ Routes:
   terminal whose ``[heartbeat] url`` names no id (the id is then the
   body's): the terminals' reports, with their bearer tokens;
 - ``GET /``: the status page; ``GET /terminals/{id}``: one terminal;
-- ``GET|POST /login``, ``POST /logout``; ``GET /health``.
+- ``GET|POST /login``, ``POST /logout``; ``GET /health``;
+- ``/publish…``: publishing a village's workbook (``kiosk.hub.publish_pages``).
 
 The database is used from worker threads (``run_in_threadpool`` or sync
 endpoints): its calls block.
@@ -25,7 +26,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -34,17 +35,18 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk.hub import accounts, ingest, pages, status
+from kiosk.hub import accounts, ingest, pages, publish_pages, status
 from kiosk.hub.config import HubConfig
 from kiosk.hub.feeds import FeedIndex
-from kiosk.hub.store import Store, StoreUnavailable, User
+from kiosk.hub.publishing import Publisher
+from kiosk.hub.sessions import SESSION_COOKIE, current_user, to_login
+from kiosk.hub.store import Store, StoreUnavailable
 from kiosk.hub.tokens import bearer_token, token_hash
 from kiosk.ops.heartbeat import MAX_BODY_BYTES
 from kiosk.ops.logs import log_event
 
 log = logging.getLogger(__name__)
 
-SESSION_COOKIE = "hub_session"
 MAX_FORM_BYTES = 16 * 1024
 PRUNE_EVERY_S = 3600
 HISTORY_DAYS = 7
@@ -60,6 +62,9 @@ class Hub:
         self.config = config
         self.feeds = FeedIndex(config.feed_dir)
         self.clock = clock
+        # Publishing from workbooks: on when the feed folder and a key only
+        # this user can read are configured; else why not.
+        self.publisher, self.publish_off = Publisher.open(config)
 
     def now(self) -> int:
         return int(self.clock())
@@ -124,16 +129,6 @@ async def heartbeat(request: Request) -> Response:
 # ------------------------------------------------------------ people
 
 
-def _user(request: Request) -> User | None:
-    hub: Hub = request.app.state.hub
-    return accounts.session_user(hub.store, request.cookies.get(SESSION_COOKIE), hub.now())
-
-
-def _to_login(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-
 def _safe_next(target: str) -> str:
     """Only a path on this site: never a redirect to somewhere else."""
     return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
@@ -141,9 +136,9 @@ def _safe_next(target: str) -> str:
 
 def status_page(request: Request) -> Response:
     hub: Hub = request.app.state.hub
-    user = _user(request)
+    user = current_user(request)
     if user is None:
-        return _to_login(request)
+        return to_login(request)
     now = hub.now()
     township = request.query_params.get("township", "")
     visible = hub.store.terminals(user.township)
@@ -154,9 +149,9 @@ def status_page(request: Request) -> Response:
 
 def terminal_page(request: Request) -> Response:
     hub: Hub = request.app.state.hub
-    user = _user(request)
+    user = current_user(request)
     if user is None:
-        return _to_login(request)
+        return to_login(request)
     terminal = hub.store.terminal(request.path_params["terminal_id"])
     # Another township's terminal is "not found", as one that does not
     # exist: the answer does not tell which ids exist elsewhere.
@@ -249,6 +244,11 @@ async def _prune_hourly(hub: Hub) -> None:
         await asyncio.sleep(PRUNE_EVERY_S)
 
 
+def config_body_limit(config: HubConfig) -> int:
+    """An upload's workbook and pictures, and the form around them."""
+    return config.max_upload_mb * 1024 * 1024 + MAX_FORM_BYTES
+
+
 def create_app(hub: Hub) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -266,6 +266,7 @@ def create_app(hub: Hub) -> Starlette:
         Route("/login", login, methods=["GET", "POST"], max_body_size=MAX_FORM_BYTES),
         Route("/logout", logout, methods=["POST"], max_body_size=MAX_FORM_BYTES),
         Route("/health", health, methods=["GET"]),
+        *publish_pages.routes(config_body_limit(hub.config)),
         Mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -37,6 +37,12 @@ class HubConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     keep_days: Annotated[int, Meta(ge=8)] = 31  # heartbeat history kept (usage: the same)
     timezone: str = "Asia/Shanghai"  # for dates and times on the pages
     session_hours: Annotated[float, Meta(gt=0, le=720)] = 12.0
+    # Publishing from the township's workbooks (both set: on). The feed's
+    # private key (feed.key), readable by the hub's user only
+    # (docs/OPERATIONS.md §9); uploads wait in ``uploads`` while checked.
+    signing_key: str = ""
+    uploads: str = "/var/lib/village-kiosk-hub/uploads"
+    max_upload_mb: Annotated[int, Meta(ge=1, le=2048)] = 200  # a workbook and its pictures, in one upload
     # Serve https directly (else: nginx in front); PEM files.
     tls_cert: str = ""
     tls_key: str = ""

@@ -238,7 +238,13 @@ def start_demo(work: Path, listen: str) -> tuple[HubServer, list[LiveTerminal], 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     held = publish_feeds(work, now)
     host, port = listen.rsplit(":", 1)
-    config = HubConfig(database=f"sqlite:///{work / 'hub.db'}", listen=listen, feed_dir=str(work / "feeds"))
+    config = HubConfig(
+        database=f"sqlite:///{work / 'hub.db'}",
+        listen=listen,
+        feed_dir=str(work / "feeds"),
+        signing_key=str(work / "keys" / keys.PRIVATE_KEY_NAME),  # the key the feeds above were signed with
+        uploads=str(work / "uploads"),
+    )
     store = open_store(config.database)
     for name, township in USERS:
         store.add_user(name, accounts.hash_password(PASSWORD), township, int(now.timestamp()))

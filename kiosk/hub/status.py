@@ -31,6 +31,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("通知公告", ("notices", "notice_detail")),
     ("搜索", ("search",)),
     ("投诉举报", ("complaint",)),
+    ("更正记录", ("corrections", "correction_detail")),
     ("看图片", ("picture_viewer",)),
     ("待机画面", ("attract",)),
     ("无数据提示", ("no_data",)),

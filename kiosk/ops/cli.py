@@ -16,8 +16,9 @@ Asks for what is missing when run on a terminal; with --non-interactive every
 answer comes from the flags or, when provisioning again, from the existing
 configuration (the terminal id, keys, PIN and token are kept). Every answer is
 checked before anything is written. Installs: the kiosk user, {units.KIOSK_UNIT}
-(boots to a fullscreen kiosk with a watchdog, which also syncs), a journal size
-bound, the configuration ({units.CONFIG_PATH}) and the platform keys; then fetches
+(boots to a fullscreen kiosk with a watchdog, which also syncs), the software
+update timer, a journal size bound, the configuration ({units.CONFIG_PATH}), the
+platform keys and the release keys; then fetches
 the village's data (or imports it from --usb). Ends with a summary to photograph.
 
 exit status:
@@ -56,6 +57,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     prov.add_argument("--village", metavar="CODE", help="12-digit village code")
     prov.add_argument("--platform", metavar="URL", help="platform base URL (https); the feed is at URL/<village>/")
     prov.add_argument("--pubkey", action="append", metavar="KEY", help="platform public key: a file or its base64 text (repeatable)")
+    prov.add_argument(
+        "--release-key",
+        action="append",
+        metavar="KEY",
+        help="public key software releases are signed with: a file or its base64 text (repeatable; not a data key)",
+    )
     prov.add_argument("--terminal-id", metavar="ID", help="this terminal's id (default: kept, or generated)")
     prov.add_argument("--pin", metavar="PIN", help="technician PIN, 4-12 digits (stored only as a salted hash)")
     prov.add_argument("--token", metavar="TOKEN", help="the terminal's heartbeat token from the platform")

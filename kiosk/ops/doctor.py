@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 
+import kiosk
 from kiosk import paths
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.feed import keys
@@ -39,12 +40,16 @@ from kiosk.ops import units
 from kiosk.ops.heartbeat import heartbeat_url, last_result
 from kiosk.ops.pin import is_pin_hash
 from kiosk.ops.state import open_state, state_dir
+from kiosk.release import trial
+from kiosk.release.layout import TERMINAL, Layout
+from kiosk.release.status import read_status
 
 DISK_FAIL_BYTES = 100 * 1024 * 1024
 DISK_WARN_BYTES = 500 * 1024 * 1024
 CLOCK_SLACK = dt.timedelta(minutes=5)
 EARLIEST_SANE_YEAR = 2024
 NETWORK_TIMEOUT = 5.0
+ROLLBACK_NEWS = dt.timedelta(days=7)  # a rollback this recent is a WARN
 _FREE_SPACE = "free space: journalctl --vacuum-size=50M; apt-get clean; remove files under /var/tmp and /home"
 _SYNC_FIX = "connect the network and run: sudo -u kiosk village-kiosk sync --once (or import a USB tree: village-kiosk feed import PATH)"
 
@@ -315,6 +320,26 @@ def check_signature(t: Terminal) -> Check:
     return _ok("signature", f"v{manifest.version} signed by key {manifest.key_id}; all {len(manifest.files)} files intact")
 
 
+def check_history(t: Terminal) -> Check:
+    """The chain of versions held, and a fork found (a rewritten feed)."""
+    if t.store is None or t.store.current() is None:
+        return _warn("history", "not checked (no data)")
+    fork = t.store.fork()
+    if fork is not None:
+        return _fail(
+            "history",
+            f"the platform's feed was rewritten: v{fork.offered_version} (sha256 {fork.offered_sha256}) does not extend "
+            f"v{fork.held_version} (sha256 {fork.held_sha256}) held here ({fork.detail}); refused since "
+            f"{fork.at:%Y-%m-%d %H:%M}Z, villagers see v{fork.held_version}",
+            "report both hashes to the county's platform team: only a version that extends the one held is accepted",
+        )
+    head = t.store.chain_head()
+    assert head is not None  # the store holds data
+    history = t.store.history()
+    chain = f"chain at v{head.version} (sha256 {head.sha256})" if head.chained else f"v{head.version} is not part of a chain yet"
+    return _ok("history", f"{chain}; {len(history)} corrections kept ({human_size(t.store.history_size())})")
+
+
 def check_disk(t: Terminal) -> Check:
     store = t.host(t.config.feed.store if t.config else Config().feed.store)
     where = next((path for path in (store, *store.parents) if path.exists()), Path("/"))
@@ -403,6 +428,47 @@ def check_boot(t: Terminal) -> Check:
     return _ok("boot", f"{units.KIOSK_UNIT} enabled (watchdog {units.WATCHDOG_SEC} s, restart always)")
 
 
+def check_software(t: Terminal) -> Check:
+    """The release running, one on trial, the last rollback and update run (kiosk.release)."""
+    layout = Layout.under(t.root) if t.root else TERMINAL
+    status = read_status(layout)
+    if not status.installed:
+        return _ok("software", f"{kiosk.__version__}, a development install: software updates do not apply")
+    if status.release is None or not trial.is_release(layout, status.release):
+        return _fail(
+            "software",
+            f"{layout.current} names no installed release",
+            "reinstall the package: apt-get install --reinstall ./village-kiosk_…deb",
+        )
+    detail = status.release + (f" (the good one: {status.good})" if status.good != status.release else "")
+    rollback, last = status.rollback, status.last
+    if rollback is not None and t.now - rollback.at < ROLLBACK_NEWS:
+        return _warn(
+            "software",
+            f"{detail}; went back from {rollback.from_version} to {rollback.to_version} {_ago(t.now - rollback.at)}: "
+            f"{rollback.reason}; {rollback.from_version} is not taken again here",
+            "tell the platform team: the release failed on this terminal (docs/OPERATIONS.md §10)",
+        )
+    if status.trial is not None:
+        return _ok(
+            "software",
+            f"{detail} on trial since {_ago(t.now - status.trial.started_at)}, start {status.trial.starts} of at most "
+            f"{status.trial.max_crashes}; back to {status.trial.previous} if it does not come up",
+        )
+    release_keys = t.host(units.RELEASE_KEYS_DIR)
+    if not (release_keys.is_dir() and any(release_keys.glob("*.pub"))):
+        return _warn("software", f"{detail}; software updates are off: no release key", "provision again with --release-key FILE")
+    if last is not None and last.outcome in ("rejected", "failed"):
+        return _warn(
+            "software",
+            f"{detail}; last update {_ago(t.now - last.at)}: {last.message}",
+            "a rejected release is not signed by this terminal's release key, or was changed on the way: tell the platform team"
+            if last.outcome == "rejected"
+            else "it tries again in the next update hours; check the network",
+        )
+    return _ok("software", detail + (f"; last update {_ago(t.now - last.at)}: {last.message}" if last else "; no update run yet"))
+
+
 # ------------------------------------------------------------ running
 
 
@@ -424,12 +490,13 @@ def checks(
         ("font", check_font),
         *(
             (step.__name__.removeprefix("check_"), lambda step=step: step(terminal))
-            for step in (check_config, check_keys, check_data, check_signature, check_disk, check_clock)
+            for step in (check_config, check_keys, check_data, check_signature, check_history, check_disk, check_clock)
         ),
         ("network", lambda: check_network(terminal, network_timeout)),
         ("read-aloud", check_speech),
         ("heartbeat", lambda: check_heartbeat(terminal)),
         ("boot", lambda: check_boot(terminal)),
+        ("software", lambda: check_software(terminal)),
     ]
     yield display_check
     try:

@@ -36,12 +36,15 @@ from msgspec import Meta
 
 import kiosk
 from kiosk.config import Config, TerminalId
+from kiosk.feed.chain import ForkRecord
 from kiosk.feed.outcome import OutcomeRecord
 from kiosk.feed.store import Store
 from kiosk.model import VillageCode
 from kiosk.ops.logs import log_event
 from kiosk.ops.state import open_state
 from kiosk.ops.usage import MAX_KEYS, UsageCounter, UsageCounts
+from kiosk.release.layout import TERMINAL, Layout
+from kiosk.release.status import read_status
 
 if TYPE_CHECKING:  # the client itself is imported when a report goes out, not at the kiosk's start
     import httpx
@@ -81,6 +84,7 @@ class TerminalStatus:
     data_generated_at: dt.datetime | None = None
     data_expires_at: dt.datetime | None = None
     last_sync: OutcomeRecord | None = None
+    fork: ForkRecord | None = None  # the platform's feed does not extend the chain held
 
     @classmethod
     def from_store(cls, store: Store) -> TerminalStatus:
@@ -90,6 +94,7 @@ class TerminalStatus:
             data_generated_at=manifest.generated_at if manifest else None,
             data_expires_at=manifest.expires_at if manifest else None,
             last_sync=store.last_outcome(),
+            fork=store.fork(),
         )
 
 
@@ -131,9 +136,55 @@ class LastSync(msgspec.Struct, frozen=True):
     version: int | None
 
 
+Hash = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Fork(msgspec.Struct, frozen=True):
+    """The feed offered was refused because its chain of versions does not
+    pass through the version held: the history was rewritten and signed
+    again (docs/FEED-PROTOCOL.md section 16)."""
+
+    held_version: Annotated[int, Meta(ge=1)]
+    held_sha256: Hash
+    offered_version: Annotated[int, Meta(ge=1)]
+    offered_sha256: Hash
+    detail: str
+    found_at: Moment
+
+
 class Usage(msgspec.Struct, frozen=True):
     periods: Annotated[list[Period], Meta(max_length=MAX_BATCH)]
     dropped_periods: Count
+
+
+ReleaseVersion = Annotated[str, Meta(max_length=64)]
+
+
+class SoftwareUpdate(msgspec.Struct, frozen=True):
+    """The last update run (kiosk.release.update.Outcome values)."""
+
+    outcome: Annotated[str, Meta(max_length=64)]
+    message: str
+    at: Moment
+    version: ReleaseVersion | None
+
+
+class SoftwareRollback(msgspec.Struct, frozen=True):
+    """The terminal went back from a release that did not come up."""
+
+    at: Moment
+    from_version: ReleaseVersion
+    to_version: ReleaseVersion
+    reason: str
+
+
+class Software(msgspec.Struct, frozen=True):
+    """The installed releases (kiosk.release): ``null`` on a development install."""
+
+    release: ReleaseVersion | None  # what runs
+    trial: ReleaseVersion | None  # a new release proving itself, not yet kept
+    rolled_back: SoftwareRollback | None  # the latest rollback, whenever it was
+    last_update: SoftwareUpdate | None
 
 
 class Heartbeat(msgspec.Struct, frozen=True):
@@ -148,6 +199,8 @@ class Heartbeat(msgspec.Struct, frozen=True):
     data: DataState | None
     last_sync: LastSync | None
     usage: Usage
+    fork: Fork | None = None  # absent or null: none (older terminals do not send it)
+    software: Software | None = None  # added after format 1 began: older terminals leave it out
 
 
 class HeartbeatResult(msgspec.Struct, frozen=True):
@@ -167,6 +220,12 @@ _RESULT = msgspec.msgpack.Decoder(HeartbeatResult)
 def last_result(state: diskcache.Cache) -> HeartbeatResult | None:
     raw = state.get(LAST_RESULT, retry=True)
     return _RESULT.decode(raw) if raw is not None else None
+
+
+def _fork(record: ForkRecord | None) -> Fork | None:
+    if record is None:
+        return None
+    return Fork(record.held_version, record.held_sha256, record.offered_version, record.offered_sha256, record.detail, record.at)
 
 
 def _system_uptime() -> int | None:
@@ -192,6 +251,7 @@ class HeartbeatReporter:
         transport: httpx.BaseTransport | None = None,
         now: Callable[[], dt.datetime] = _utcnow,
         timeout: httpx.Timeout | None = None,  # default: CONNECT_TIMEOUT_S, TIMEOUT_S
+        layout: Layout = TERMINAL,  # where the software's releases are (kiosk.release)
     ):
         self.config = config
         self.store_dir = Path(store_dir)
@@ -203,6 +263,7 @@ class HeartbeatReporter:
         self._transport = transport
         self._now = now
         self._timeout = timeout
+        self._layout = layout
         self._started = time.monotonic()
         self._period_start = now()
         self._lock = threading.Lock()  # one tick or flush at a time
@@ -271,6 +332,22 @@ class HeartbeatReporter:
         except OSError:
             return None
 
+    def _software(self) -> Software | None:
+        try:
+            status = read_status(self._layout)
+        except OSError:
+            log_event(log, "heartbeat.software_state_unreadable", logging.ERROR, exc_info=True)
+            return None
+        if not status.installed:
+            return None
+        rollback, last = status.rollback, status.last
+        return Software(
+            release=status.release,
+            trial=status.trial.version if status.trial else None,
+            rolled_back=SoftwareRollback(rollback.at, rollback.from_version, rollback.to_version, rollback.reason) if rollback else None,
+            last_update=SoftwareUpdate(last.outcome, last.message, last.at, last.version) if last else None,
+        )
+
     def build(self, periods: list[Period], dropped_periods: int) -> Heartbeat:
         now = self._now()
         status = self._status()
@@ -297,6 +374,8 @@ class HeartbeatReporter:
             data=data,
             last_sync=LastSync(last.kind, last.message, last.at, last.version) if last else None,
             usage=Usage(periods, dropped_periods),
+            fork=_fork(status.fork),
+            software=self._software(),
         )
 
     def _batch(self) -> tuple[list[str], list[Period]]:

@@ -102,6 +102,16 @@ class Target:
                 f"the existing configuration is unusable ({exc}); pass --terminal-id to keep this terminal's id, or remove {path}"
             ) from None
 
+    def existing_release_keys(self) -> list[Ed25519PublicKey]:
+        folder = self.host(units.RELEASE_KEYS_DIR)
+        found = []
+        for path in sorted(folder.glob("*.pub")) if folder.is_dir() else []:
+            try:
+                found.append(keys.load_public_key(path))
+            except keys.KeyFileError as exc:
+                raise ProvisionError(f"a release key is unreadable ({exc}); pass --release-key again") from None
+        return found
+
     def existing_keys(self, config: Config | None) -> list[Ed25519PublicKey]:
         found = []
         for spec in config.feed.pubkeys if config else []:
@@ -124,6 +134,7 @@ class Plan:
     target: Target
     config: Config
     keyring: keys.Keyring
+    release_keys: list[Ed25519PublicKey]
     files: dict[str, FileSpec]  # target path -> spec
     links: dict[str, str]
     stale_keys: list[str]
@@ -185,6 +196,19 @@ def _collect(args, target: Target, asker: Asker) -> tuple[Config, list[Ed25519Pu
     return config, _unique(pubkeys)
 
 
+def _release_keys(args, target: Target, data_keys: list[Ed25519PublicKey]) -> list[Ed25519PublicKey]:
+    """The keys software releases must be signed with: given, else kept.
+    Never a data key: whoever may publish a village's data must not be able
+    to ship software to its terminal."""
+    found = _unique([parse_pubkey(spec) for spec in args.release_key] if args.release_key else target.existing_release_keys())
+    shared = {keys.key_id(key) for key in found} & {keys.key_id(key) for key in data_keys}
+    if shared:
+        raise ProvisionError(
+            f"key {', '.join(sorted(shared))} is given as a data key and as a release key: releases need a key of their own"
+        )
+    return found
+
+
 def _unique(found: list[Ed25519PublicKey]) -> list[Ed25519PublicKey]:
     return list({keys.key_id(key): key for key in found}.values())
 
@@ -234,7 +258,9 @@ def default_kiosk_bin() -> str:
     the software where this machine has it)."""
     running = Path(sys.argv[0])
     if running.name == "village-kiosk" and running.is_absolute():
-        return str(running)
+        # A release's own command names one release for ever; the package's
+        # goes through ``current``, which software updates move (kiosk.release).
+        return units.PACKAGED_BIN if running.is_relative_to(units.RELEASES_DIR) else str(running)
     found = shutil.which("village-kiosk")
     return str(Path(found).absolute()) if found else "/usr/local/bin/village-kiosk"
 
@@ -245,6 +271,7 @@ def make_plan(args, asker: Asker) -> Plan:
     if not target.is_live:
         accounts.TreeAccounts(target.root).planned()  # a tree with no free system id fails here, not halfway
     config, pubkeys = _collect(args, target, asker)
+    release_keys = _release_keys(args, target, pubkeys)
     keyring = keys.Keyring(pubkeys)
     kiosk_bin = args.kiosk_bin or default_kiosk_bin()
     if not kiosk_bin.startswith("/"):
@@ -257,20 +284,27 @@ def make_plan(args, asker: Asker) -> Plan:
     files = {
         units.CONFIG_PATH: FileSpec(render_config(config).encode(), 0o640, "root:kiosk"),
         units.SESSION_SCRIPT: FileSpec(units.session_script(kiosk_bin).encode(), 0o755),
+        units.X_SERVER_SCRIPT: FileSpec(units.xserver_script().encode(), 0o755),
         f"{units.UNIT_DIR}/{units.KIOSK_UNIT}": FileSpec(units.kiosk_service(kiosk_bin).encode(), 0o644),
         units.JOURNALD_DROPIN: FileSpec(units.journald_dropin().encode(), 0o644),
+        f"{units.UNIT_DIR}/{units.UPDATE_UNIT}": FileSpec(units.update_service(kiosk_bin).encode(), 0o644),
+        f"{units.UNIT_DIR}/{units.UPDATE_TIMER}": FileSpec(units.update_timer().encode(), 0o644),
     }
-    for key in pubkeys:
-        files[f"{units.KEYS_DIR}/{keys.key_id(key)}.pub"] = FileSpec((keys.public_key_text(key) + "\n").encode(), 0o644)
-    keys_dir = target.host(units.KEYS_DIR)
-    stale = sorted(
-        f"{units.KEYS_DIR}/{path.name}"
-        for path in (keys_dir.glob("*.pub") if keys_dir.is_dir() else [])
-        if f"{units.KEYS_DIR}/{path.name}" not in files
-    )
-    plan = Plan(target, config, keyring, files, units.enable_links(), stale, usb, not args.skip_sync, kiosk_bin)
+    stale = []
+    for folder, found in ((units.KEYS_DIR, pubkeys), (units.RELEASE_KEYS_DIR, release_keys)):
+        for key in found:
+            files[f"{folder}/{keys.key_id(key)}.pub"] = FileSpec((keys.public_key_text(key) + "\n").encode(), 0o644)
+        on_target = target.host(folder)
+        stale += sorted(
+            f"{folder}/{path.name}"
+            for path in (on_target.glob("*.pub") if on_target.is_dir() else [])
+            if f"{folder}/{path.name}" not in files
+        )
+    plan = Plan(target, config, keyring, release_keys, files, units.enable_links(), stale, usb, not args.skip_sync, kiosk_bin)
     if not config.terminal.token:
         plan.warnings.append("no terminal token: the heartbeat is off until one is provisioned")
+    if not release_keys:
+        plan.warnings.append("no release key: software updates are off until one is provisioned (--release-key)")
     missing = [path for path in (units.XINIT, kiosk_bin) if not target.host(path).exists()]
     if missing:
         plan.warnings.append(
@@ -319,6 +353,7 @@ def apply(plan: Plan) -> Result:
         writer.file(path, spec)
     writer.directory(units.CONFIG_DIR, 0o755, "root")
     writer.directory(units.KEYS_DIR, 0o755, "root")
+    writer.directory(units.RELEASE_KEYS_DIR, 0o755, "root")
     for path, spec in plan.files.items():
         writer.file(path, spec)
     for path in plan.stale_keys:
@@ -367,6 +402,7 @@ def summary(result: Result, now: dt.datetime | None = None) -> str:
         ("terminal id", config.terminal.id),
         ("platform", config.feed.platform + ("  (plain http allowed)" if config.feed.allow_http else "")),
         ("keys", ", ".join(plan.keyring.ids())),
+        ("release keys", ", ".join(sorted(keys.key_id(key) for key in plan.release_keys)) or "none (no software updates)"),
         ("data", result.data),
         ("rotation", f"{config.display.rotation} degrees clockwise (the kiosk turns picture and touch)"),
         ("PIN / token", f"{'set' if config.terminal.pin_hash else 'NOT SET'} / {'set' if config.terminal.token else 'not set'}"),
@@ -376,7 +412,8 @@ def summary(result: Result, now: dt.datetime | None = None) -> str:
             (
                 f"user {account.name} (uid {account.uid}, groups {', '.join(account.groups) or 'none'}); "
                 f"{units.KIOSK_UNIT} (bare X on tty1, watchdog {units.WATCHDOG_SEC} s, restart always); "
-                f"in-app sync every {config.feed.sync_interval_s // 60} min; journal <= {units.JOURNAL_MAX_USE}; "
+                f"in-app sync every {config.feed.sync_interval_s // 60} min; software updates in {config.update_window}; "
+                f"journal <= {units.JOURNAL_MAX_USE}; "
                 f"boots to graphical.target"
             ),
         ),

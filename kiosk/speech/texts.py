@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk import model
+from kiosk.corrections_view import change_summary
+from kiosk.feed.history import History
+from kiosk.feed.records import key_of
 from kiosk.flowchart import steps_of
 from kiosk.privacy import mask_text
 from kiosk.speech.numbers import amount_words, date_words, digit_words, integer_words, period_words, spoken_numbers
@@ -157,6 +160,20 @@ _BY_TYPE: dict[type, Callable[..., str]] = {
     model.Notice: notice_text,
     model.Case: case_text,
 }
+
+
+def corrections_text(history: History, record: object, public: Public = frozenset()) -> str:
+    """A record's corrections, as the box on its page shows them (empty
+    when it has none): when it changed, what, and why."""
+    key = key_of(record)
+    entries = history.of(key) if key is not None else []
+    say = _sayer(public)
+    parts: list[str] = []
+    for entry in entries:
+        correction = entry.correction
+        what = "撤下" if entry.withdrawn else f"修改：{_clause(say(change_summary(entry, public, rows=False)))}"
+        parts += [f"{date_words(correction.date)}{what}", f"{'撤下原因' if entry.withdrawn else '更正说明'}：{say(correction.reason)}"]
+    return _sentences("这一条公开后改过", *parts) if parts else ""
 
 
 def spoken_text(record: object, public: Public = frozenset()) -> str:

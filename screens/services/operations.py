@@ -3,7 +3,9 @@ keep-alives from the UI loop, anonymous usage counts, the heartbeat, and
 giving freed memory back once the villager pauses.
 
 The keep-alive is sent from a Kivy Clock callback on purpose: if the UI
-loop freezes, the pings stop and systemd restarts the kiosk.
+loop freezes, the pings stop and systemd restarts the kiosk. So is the
+proof a new release on trial gives (kiosk.release.health): first frame,
+then ``health_s`` of that loop turning.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from kiosk.ops.logs import log_event
 from kiosk.ops.memory import release_free_memory
 from kiosk.ops.usage import UsageCounter
 from kiosk.ops.watchdog import WatchdogPinger
+from kiosk.release import health
 from screens.uix.widgets import after_next_frame
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class Operations:
         self._heartbeat: HeartbeatWorker | None = None
         self._retry = None
         self._beats = None
+        self._proof = None
         self._trim = Clock.create_trigger(lambda _dt: release_free_memory(), TRIM_AFTER_S)
         # Leaving a screen makes its widgets cyclic garbage. Collected right
         # after the new screen's first frame: the villager is reading then,
@@ -46,10 +50,17 @@ class Operations:
 
     def start(self) -> None:
         # READY once the first frame is drawn: systemd then knows the kiosk is up.
-        Clock.schedule_once(lambda _dt: self.watchdog.ready("home screen shown"), 0)
+        Clock.schedule_once(self._first_frame, 0)
         if self.watchdog.enabled:
             self._beats = Clock.schedule_interval(lambda _dt: self.watchdog.beat(), self.watchdog.beat_interval)
         self._start_heartbeat()
+
+    def _first_frame(self, *_args) -> None:
+        self.watchdog.ready("home screen shown")
+        trial = health.awaiting_proof()
+        if trial is not None:
+            log_event(log, "release.on_trial", version=trial.version, proof_in_s=trial.health_s)
+            self._proof = Clock.schedule_once(lambda _dt: health.prove(), trial.health_s)
 
     def _start_heartbeat(self, *_args) -> None:
         live = self.app.live
@@ -86,6 +97,8 @@ class Operations:
         self._collect.cancel()
         if self._beats is not None:
             self._beats.cancel()
+        if self._proof is not None:
+            self._proof.cancel()
         self.watchdog.stopping()
         if self._heartbeat is not None:
             self._heartbeat.stop(timeout=5)

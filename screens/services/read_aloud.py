@@ -13,6 +13,7 @@ from kiosk.ops.logs import log_event
 from kiosk.privacy import public_numbers
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine, spoken_text
+from kiosk.speech.texts import corrections_text
 from screens.shell.registry import ScreenName
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ class ReadAloud:
         record = record_on_screen(snapshot, name, params)
         if record is None:
             return None
-        return spoken_text(record, public_numbers(snapshot.complaint.hotlines))
+        public = public_numbers(snapshot.complaint.hotlines)
+        # A corrected record is heard with its corrections, as it is seen with them.
+        return spoken_text(record, public) + corrections_text(snapshot.history, record, public)
 
     def toggle(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> bool:
         """Start reading the screen's record, or stop; True when now reading."""

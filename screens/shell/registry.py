@@ -26,6 +26,8 @@ class ScreenName(enum.Enum):
     NOTICES = "notices"
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
+    CORRECTIONS = "corrections"  # published records changed or withdrawn in the last 12 months
+    CORRECTION_DETAIL = "correction_detail"  # one of them, a withdrawn record's page
     PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
     ATTRACT = "attract"
     NO_DATA = "no_data"
@@ -49,6 +51,8 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.NOTICES: "ui_screens.notices:NoticesScreen",
     ScreenName.NOTICE_DETAIL: "ui_screens.notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "ui_screens.complaint:ComplaintScreen",
+    ScreenName.CORRECTIONS: "ui_screens.corrections:CorrectionsScreen",
+    ScreenName.CORRECTION_DETAIL: "ui_screens.corrections:CorrectionDetailScreen",
     ScreenName.PICTURE_VIEWER: "ui_screens.viewer:PictureViewerScreen",
     ScreenName.ATTRACT: "ui_screens.attract:AttractScreen",
     ScreenName.NO_DATA: "ui_screens.no_data:NoDataScreen",
@@ -64,4 +68,16 @@ HEADER_TITLES: dict[ScreenName, str] = {
     ScreenName.FINANCE_ENTRY: "村级财务",
     ScreenName.DISCLOSURE_DETAIL: "办事结果公开",
     ScreenName.PICTURE_VIEWER: "看照片",
+    ScreenName.CORRECTION_DETAIL: "更正记录",
+}
+
+# Where each kind of record the history follows (kiosk.feed.records) is
+# shown, and the parameter naming it; a withdrawn record, or a kind without
+# a page of its own, is shown on its correction's page.
+RECORD_PAGES: dict[str, tuple[ScreenName, str]] = {
+    "finance": (ScreenName.FINANCE_ENTRY, "entry_id"),
+    "project": (ScreenName.PROJECT_DETAIL, "project_id"),
+    "disclosure": (ScreenName.DISCLOSURE_DETAIL, "disclosure_id"),
+    "notice": (ScreenName.NOTICE_DETAIL, "notice_id"),
+    "case": (ScreenName.NOTICE_DETAIL, "case_id"),
 }

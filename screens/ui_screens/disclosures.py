@@ -20,7 +20,9 @@ from kiosk.disclosure_view import IN_PUBLICITY_BADGE, disclosure_view
 from kiosk.privacy import MaskedTable, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
+from screens.uix.history_note import add_history
 from screens.uix.widgets import FitRow, HintText, KLabel, Pill, Section
 
 ROWS_PER_PAGE = 20
@@ -55,7 +57,7 @@ class DisclosuresScreen(ListScreen):
                     "action": go_to(ScreenName.DISCLOSURE_DETAIL, disclosure_id=view.id),
                 }
             )
-        return rows
+        return rows + withdrawn_rows(self.snapshot, "disclosure")
 
 
 class HeaderCell(KLabel):
@@ -162,6 +164,7 @@ class DisclosureDetailScreen(PageScreen):
         content.add_widget(line)
         period = view.period_zh + ("（正在公示，有意见可以提）" if view.in_publicity else "（公示已结束）")
         content.add_widget(KLabel(text=period, role="title"))
+        add_history(content, self.snapshot, "disclosure", disclosure_id)
         if view.note:
             content.add_widget(HintText(text=view.note))
         section = Section(title=f"名单（共{len(view.table.rows)}条）")

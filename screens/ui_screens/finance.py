@@ -3,7 +3,9 @@ spending by category, every entry), and one entry with its receipts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
+from typing import Any
 
 from kivy.app import App
 from kivy.uix.boxlayout import BoxLayout
@@ -16,7 +18,9 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
+from screens.ui_screens.corrections import withdrawn_entries, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
+from screens.uix.history_note import add_history
 from screens.uix.widgets import HintLabel, PictureGrid, RowButton, Section
 
 
@@ -65,8 +69,15 @@ class FinanceMonthScreen(KioskScreen):
         # One small dict per entry: the row's text is made (and masked) by
         # the row itself, only for the few rows on screen -- a month may
         # hold thousands of entries. Date order, as the books are kept.
+        rows: list[tuple[dt.date, dict[str, Any]]] = [(entry.date, {"entry": entry}) for entry in entries_by_date(self.snapshot, month)]
+        # An entry withdrawn since stays where it was, in date order, marked 已撤下.
+        withdrawn = [entry for entry in withdrawn_entries(self.snapshot, "finance") if f"{entry.correction.before.date:%Y-%m}" == month]
+        if withdrawn:
+            marked = withdrawn_rows(self.snapshot, "finance", withdrawn)
+            rows += [(e.correction.before.date, {"withdrawn": row}) for e, row in zip(withdrawn, marked, strict=True)]
+            rows.sort(key=lambda pair: pair[0])  # stable: feed order within a day
         self.ids.rows.rows = [{"viewclass": "MonthSummaryView", "summary": summary, "row_size": (None, self.height)}] + [
-            {"entry": entry} for entry in entries_by_date(self.snapshot, month)
+            row for _, row in rows
         ]
 
 
@@ -101,13 +112,19 @@ class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
 
 class EntryRowView(RecycleDataViewBehavior, RowButton):
     """One entry in the month's list, drawn from the entry when it scrolls
-    into view."""
+    into view; or one withdrawn since, as the corrections list shows it."""
 
     def refresh_view_attrs(self, rv, index, data):
+        self.index = index
+        withdrawn = data.get("withdrawn")
+        if withdrawn is not None:
+            self.title, self.subtitle, self.badge, self.action = (withdrawn[key] for key in ("title", "subtitle", "badge", "action"))
+            self.value = self.value_tone = ""
+            return super().refresh_view_attrs(rv, index, data)
+        self.badge = ""
         snapshot = App.get_running_app().data.snapshot
         row = entry_row(data["entry"], public_numbers(snapshot.complaint.hotlines))
         receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
-        self.index = index
         self.title = row.purpose
         self.subtitle = f"{row.date_zh} · {row.direction_zh} · {row.category} · {row.counterparty}{receipts}"
         income = row.direction is Direction.INCOME
@@ -128,6 +145,7 @@ class FinanceEntryScreen(PageScreen):
         row = entry_row(self.snapshot.finance_entry(entry_id), public)
         self.title = f"{row.direction_zh}：{row.purpose}"
         self.add_heading(content, f"{row.direction_zh} {row.amount_text}")
+        add_history(content, self.snapshot, "finance", entry_id)
         self.add_section(content, "用途", [row.purpose])
         details = [
             f"日期：{row.date.year}年{row.date_zh}",

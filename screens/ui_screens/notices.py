@@ -9,7 +9,9 @@ from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
+from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
+from screens.uix.history_note import add_history
 from screens.uix.widgets import HintLabel, KLabel, LongText, Section
 
 CASE_BADGE = "典型案例"
@@ -56,7 +58,7 @@ class NoticesScreen(ListScreen):
             {"title": view.title, "subtitle": view.date_zh, "badge": CASE_BADGE, "action": go_to(ScreenName.NOTICE_DETAIL, case_id=view.id)}
             for view in (case_view(case, public) for case in self.snapshot.cases)
         ]
-        return notices + cases
+        return notices + withdrawn_rows(self.snapshot, "notice") + cases + withdrawn_rows(self.snapshot, "case")
 
 
 class NoticeDetailScreen(PageScreen):
@@ -68,20 +70,22 @@ class NoticeDetailScreen(PageScreen):
         if notice_id:
             notice = notice_view(self.snapshot.notice(notice_id), _public(self))
             self.title = "通知公告"
-            self._read(content, notice.title, " · ".join(filter(None, [notice.date_zh, notice.issuer])), notice.body)
+            self._read(content, notice.title, " · ".join(filter(None, [notice.date_zh, notice.issuer])), notice.body, ("notice", notice_id))
             if notice.issuer:
                 content.add_widget(ReadingText(text=f"{notice.issuer}\n{notice.date_zh}", halign="right"))
         else:
-            case = case_view(self.snapshot.case(params.get("case_id", "")), _public(self))
+            case_id: str = params.get("case_id", "")
+            case = case_view(self.snapshot.case(case_id), _public(self))
             self.title = CASE_BADGE
-            self._read(content, case.title, f"{CASE_BADGE} · {case.date_zh}", case.body)
+            self._read(content, case.title, f"{CASE_BADGE} · {case.date_zh}", case.body, ("case", case_id))
             if case.lesson:
                 lesson = Lesson(title="警示")
                 lesson.add_widget(ReadingPassage(text=case.lesson))
                 content.add_widget(lesson)
 
-    def _read(self, content, title: str, meta: str, body: str) -> None:
+    def _read(self, content, title: str, meta: str, body: str, record: tuple[str, str]) -> None:
         self.add_heading(content, title)
         content.add_widget(HintLabel(text=meta))
+        add_history(content, self.snapshot, *record)
         for paragraph in filter(None, (line.strip() for line in body.split("\n"))):
             content.add_widget(ReadingPassage(text=paragraph))

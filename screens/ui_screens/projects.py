@@ -14,7 +14,9 @@ from kiosk.privacy import public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
+from screens.ui_screens.corrections import withdrawn_rows
 from screens.ui_screens.lists import PageScreen
+from screens.uix.history_note import add_history
 from screens.uix.widgets import BarChart, FitRow, HintLabel, KLabel, MessageStrip, PictureGrid, Pill, Section, TapArea
 
 # The few words a flag shows on a list row; the full sentence is on the detail page.
@@ -67,7 +69,12 @@ class ProjectsScreen(KioskScreen):
                     "action": go_to(ScreenName.PROJECT_DETAIL, project_id=project.id),
                 }
             )
-        self.ids.rows.rows = rows
+        # A withdrawn project keeps its row: its name, 已撤下, and its page.
+        withdrawn = [
+            {"title": row["title"], "status": row["badge"], "status_tone": "warn", "value": "", "flags": [], "action": row["action"]}
+            for row in withdrawn_rows(self.snapshot, "project")
+        ]
+        self.ids.rows.rows = rows + withdrawn
 
 
 class TimelineStep(BoxLayout):
@@ -109,6 +116,7 @@ class ProjectDetailScreen(PageScreen):
         status_line.add_widget(Pill(text=view.status_zh, tone=STATUS_TONES[project.status]))
         status_line.add_widget(HintLabel(text="　".join(dates)))
         content.add_widget(status_line)
+        add_history(content, self.snapshot, "project", project_id)
         for flag in view.flags:
             content.add_widget(MessageStrip(shown=True, text="请注意：" + flag.message_zh))
 

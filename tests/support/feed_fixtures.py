@@ -16,11 +16,14 @@ import msgspec
 from PIL import Image, PngImagePlugin
 
 from kiosk import model
-from kiosk.feed import keys, publish
+from kiosk.feed import keys, publish, records
+from kiosk.feed.changes import CORRECTIONS_NAME
+from kiosk.feed.history import BEIJING
 from kiosk.feed.manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest, blob_path, decode_manifest, sha256_hex, with_media_index
 from kiosk.feed.outcome import SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
+from kiosk.snapshot import load_folder
 
 VILLAGE = "431399101201"
 OTHER_VILLAGE = "431399101202"
@@ -135,6 +138,43 @@ def write_village(
     return folder
 
 
+def note_corrections(src: Path, tree: Path, now: dt.datetime | None = None) -> int:
+    """Write ``corrections.json`` with a note for every published record the
+    next build of ``src`` into ``tree`` changes: the test villages swap
+    their pictures between versions (a correction, by the feed's rules),
+    and the tests for which that is not the point need the notes."""
+    path = src / CORRECTIONS_NAME
+    path.unlink(missing_ok=True)
+    published = publish.read_published(tree)
+    if published is None:
+        return 0
+    found = list(records.changed_records(published.snapshot(tree), load_folder(src, masked=False)))
+    day = (now or dt.datetime.now(dt.UTC)).astimezone(BEIJING).date()
+    if found:
+        notes = [{"record": change.key, "date": day.isoformat(), "reason": "测试村更换了图片。"} for change in found]
+        path.write_bytes(msgspec.json.encode({"corrections": notes}))
+    return len(found)
+
+
+def write_notes(src: Path, notes: dict[str, str], day: dt.date) -> None:
+    """``corrections.json`` with these reasons (record key -> reason), dated ``day``."""
+    listed = [{"record": key, "date": day.isoformat(), "reason": reason} for key, reason in notes.items()]
+    (src / CORRECTIONS_NAME).write_bytes(msgspec.json.encode({"corrections": listed}))
+
+
+def edit_document(src: Path, name: str, change) -> None:
+    """Rewrite one source document through ``change(json value)``, which edits it in place."""
+    path = src / name
+    document = msgspec.json.decode(path.read_bytes())
+    change(document)
+    path.write_bytes(msgspec.json.encode(document))
+
+
+def link_to(tree: Path) -> dict:
+    """The chain link to a tree's manifest, for a test that signs a manifest by hand."""
+    return {"previous": publish.read_published(tree).link()}
+
+
 class Publisher:
     """A platform key plus the builds of one village, as test material."""
 
@@ -191,8 +231,17 @@ class Feed:
         self.store = Store(base / "store", **store_options)
         self.revision_of: dict[int, int] = {}  # version -> source revision, to check content
 
-    def publish(self, revision: int = 0, **build_options) -> publish.Built:
+    def publish(self, revision: int = 0, edit=None, notes: dict[str, str] | None = None, **build_options) -> publish.Built:
+        """Build and serve the next version: the test village at ``revision``,
+        changed by ``edit(src)``; ``notes``: the correction notes (record key
+        -> reason), else a note for whatever the version corrects."""
         write_village(self.src, revision=revision, **build_options.pop("village_options", {}))
+        if edit is not None:
+            edit(self.src)
+        if notes is None:
+            note_corrections(self.src, self.tree, build_options.get("now"))
+        else:
+            write_notes(self.src, notes, (build_options.get("now") or dt.datetime.now(dt.UTC)).astimezone(BEIJING).date())
         built = self.publisher.build(self.tree, self.src, **build_options)
         self.revision_of[built.manifest.version] = revision
         install_tree(self.tree, self.served)
@@ -211,7 +260,9 @@ class Feed:
             files[index] = msgspec.structs.replace(files[index], sha256=sha256_hex(data), size=len(data))
             (self.served / blob_path(sha256_hex(data))).write_bytes(data)
         version = signed.version + 1
-        raw = msgspec.json.encode(msgspec.structs.replace(signed, files=files, version=version, pack=None))
+        raw = msgspec.json.encode(
+            msgspec.structs.replace(signed, files=files, version=version, pack=None, changes=None, **link_to(self.served))
+        )
         path.write_bytes(raw)
         (self.served / SIGNATURE_NAME).write_bytes(keys.sign(self.publisher.private, raw))
         touch(path)

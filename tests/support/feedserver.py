@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from support.feed_fixtures import Feed
 from tooling import serve
 
 NGINX = "/usr/sbin/nginx"
@@ -269,3 +270,19 @@ def fault_server(feed_root: Path):
     server = FeedServer(feed_root).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def feed(tmp_path: Path, feed_server):
+    """A publisher, the server of its feed and a terminal's store (support.feed_fixtures.Feed)."""
+    feed = Feed(tmp_path, feed_server)
+    yield feed
+    feed.store.close()
+
+
+@pytest.fixture
+def faulty(tmp_path: Path, fault_server):
+    """The same on the Python server: faults injected, every request logged (nginx's are not collected)."""
+    feed = Feed(tmp_path, fault_server)
+    yield feed
+    feed.store.close()

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig
+from kiosk.feed import keys
 from kiosk.hub import accounts, tokens
 from kiosk.hub.app import Hub, create_app
 from kiosk.hub.config import HubConfig
@@ -119,6 +120,28 @@ def start_hub(url: str, work: Path, **options) -> RunningHub:
 def hub(database_url, tmp_path):
     """The hub on each backend, on a thread of the test process."""
     running = start_hub(database_url, tmp_path)
+    yield running
+    running.close()
+
+
+def start_publishing_hub(work: Path, **options) -> RunningHub:
+    """The hub on SQLite, publishing: a signing key made for it in
+    keys/ (feed.key, and feed.pub for the terminals), the feeds in feeds/,
+    uploads in uploads/; a county user."""
+    private, _ = keys.generate(work / "keys")
+    options = {"feed_dir": str(work / "feeds"), "signing_key": str(private), "uploads": str(work / "uploads"), **options}
+    running = start_hub(f"sqlite:///{work / 'hub.db'}", work, **options)
+    running.add_user("county")
+    return running
+
+
+@pytest.fixture
+def publishing_hub(tmp_path):
+    """A publishing hub (``start_publishing_hub``) with a user of 青石镇
+    (431322199) and a terminal in 枫木冲村 (431322199206)."""
+    running = start_publishing_hub(tmp_path, max_upload_mb=64)
+    running.add_user("qingshi", township="431322199")
+    running.issue("431322199206-A1C3E5", "431322199206")
     yield running
     running.close()
 

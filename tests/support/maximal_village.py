@@ -13,6 +13,9 @@ from pathlib import Path
 import msgspec
 
 from kiosk import decode, model, paths
+from kiosk.feed import records
+from kiosk.feed.changes import CorrectionNote
+from kiosk.feed.history import FOLDER_HISTORY_NAME
 from kiosk.snapshot import read_folder_documents
 from tooling.demo.build import write_folder
 
@@ -60,7 +63,26 @@ def write_rewritten_village(out: Path, rewrite, source: Path = paths.DEMO_VILLAG
     media_folder = source / decode.MEDIA_DIR
     media = {path.name: path.read_bytes() for path in media_folder.iterdir()} if media_folder.is_dir() else {}
     write_folder(out, documents, media)
+    history = source / FOLDER_HISTORY_NAME
+    if history.is_file():
+        (out / FOLDER_HISTORY_NAME).write_bytes(_rewritten_history(history.read_bytes(), rewrite))
     return out
+
+
+def _rewritten_history(data: bytes, rewrite) -> bytes:
+    """A folder's history (kiosk.feed.history) with ``rewrite`` applied to
+    every correction's reason and to the records it carries."""
+    reason_limit = next(f.type.max_length for f in msgspec.inspect.type_info(CorrectionNote).fields if f.name == "reason")
+    history = msgspec.json.decode(data)
+    for version in history["versions"]:
+        for change in version["log"]["changes"]:
+            kind, _record_id = records.split_key(change["record"])
+            change["reason"] = rewrite(change["reason"], reason_limit)
+            for side in ("before", "after"):
+                if change.get(side) is not None:
+                    record = kind.decode(msgspec.json.encode(change[side]))
+                    change[side] = msgspec.to_builtins(rewrite_texts(record, msgspec.inspect.type_info(kind.type), rewrite))
+    return msgspec.json.encode(history)
 
 
 def write_maximal_village(out: Path, source: Path = paths.DEMO_VILLAGE) -> Path:

@@ -28,11 +28,41 @@ from pathlib import Path
 from PIL import Image, ImageGrab
 
 from kiosk.ops import units
+from kiosk.release import layout
 
 # The unit's server options an X server of any kind understands (the rest
 # -- vt1, -keeptty, -novtswitch -- are about a real console).
 _PORTABLE_SERVER_OPTIONS = ("-nolisten", "tcp", "-nocursor", "-s", "0", "-dpms")
-_MOUNTED = (units.CONFIG_DIR, units.STATE_DIR, units.CACHE_DIR, str(Path(units.SESSION_SCRIPT).parent))
+# The terminal's own folders, and its software's (kiosk.release.layout).
+_MOUNTED = (
+    units.CONFIG_DIR,
+    units.STATE_DIR,
+    units.CACHE_DIR,
+    str(Path(units.SESSION_SCRIPT).parent),
+    layout.PREFIX,
+    layout.STATE_DIR,
+)
+
+
+def in_tree(root: Path, command: list[str]) -> list[str]:
+    """``command`` in a private mount namespace where the provisioned tree's
+    folders are at the terminal's real paths (needs root)."""
+    for path in _MOUNTED:
+        (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
+    setup = " && ".join(f"mkdir -p {shlex.quote(path)}" for path in _MOUNTED)
+    mounts = " && ".join(f"mount --bind {shlex.quote(str(root / path.lstrip('/')))} {shlex.quote(path)}" for path in _MOUNTED)
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{setup} && {mounts} && exec "$@"', "in-tree", *command]
+
+
+def run_in_tree(root: Path, command: list[str], as_kiosk: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run a command of the terminal's (its units', its package's) with the
+    tree at its real paths, as root or as the tree's kiosk user."""
+    if as_kiosk:
+        uid, gid = kiosk_ids(root)
+        command = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *command]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/root" if not as_kiosk else units.STATE_DIR}
+    # From /, as systemd starts units: never the checkout's modules by the current folder.
+    return subprocess.run(in_tree(root, command), capture_output=True, text=True, timeout=timeout, env=env, cwd="/", check=False)
 
 
 def free_display() -> int:
@@ -42,9 +72,9 @@ def free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
-def unit_line(root: Path, key: str) -> list[str]:
-    """A command line of the provisioned unit (``ExecStart``, ``ExecStop``), split."""
-    text = (root / units.UNIT_DIR.lstrip("/") / units.KIOSK_UNIT).read_text()
+def unit_line(root: Path, key: str, unit: str = units.KIOSK_UNIT) -> list[str]:
+    """A command line of a provisioned unit (``ExecStart``, ``ExecStop``, …), split."""
+    text = (root / units.UNIT_DIR.lstrip("/") / unit).read_text()
     line = next(line for line in text.splitlines() if line.startswith(f"{key}="))
     return shlex.split(line.removeprefix(f"{key}="))
 
@@ -68,6 +98,7 @@ class Session:
     work: Path
     notify: socket.socket | None = None
     notified: list[str] = field(default_factory=list)
+    senders: dict[str, set[str]] = field(default_factory=dict)  # each notification line: the programs that sent it
 
     def screenshot(self) -> Image.Image:
         return ImageGrab.grab(xdisplay=self.display)
@@ -106,12 +137,18 @@ class Session:
         raise AssertionError(f"timed out waiting for {what}:\n{self.output()}")
 
     def read_notifications(self) -> list[str]:
+        """Every sd_notify line so far; ``senders`` says who sent each (the
+        sender's credentials, as systemd reads them with SO_PASSCRED)."""
         if self.notify is not None:
             while True:
                 try:
-                    self.notified.extend(self.notify.recv(4096).decode().splitlines())
+                    data, ancillary, _flags, _address = self.notify.recvmsg(4096, socket.CMSG_SPACE(12))
                 except BlockingIOError:
                     break
+                sender = _sender_program(ancillary)
+                for line in data.decode().splitlines():
+                    self.notified.append(line)
+                    self.senders.setdefault(line, set()).add(sender)
         return self.notified
 
     def output(self) -> str:
@@ -125,7 +162,8 @@ class Session:
         stop = unit_line(self.root, "ExecStop")
         started = time.monotonic()
         result = subprocess.run(
-            ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop],
+            # With the tree at the real paths, as the session: the command may be the package's, under /opt.
+            in_tree(self.root, ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *stop]),
             env=self.env,
             capture_output=True,
             text=True,
@@ -170,6 +208,18 @@ class Session:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
+def _sender_program(ancillary: list) -> str:
+    """The program name of a datagram's sender (from SCM_CREDENTIALS: pid, uid, gid)."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+            pid = int.from_bytes(data[:4], "little")
+            try:
+                return Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                return f"pid {pid} (gone)"
+    return "unknown"
+
+
 def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = None) -> Session:
     """Run the provisioned session under xinit on a new Xvfb of ``size``."""
     # The service's runtime directory and systemd's notify socket: where the
@@ -179,6 +229,10 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     exec_start = unit_line(root, "ExecStart")
     xinit, script = exec_start[0], exec_start[1]
     assert xinit == units.XINIT and script == units.SESSION_SCRIPT, exec_start
+    # The unit's X server script as provisioned, with Xvfb for the terminal's X server.
+    assert exec_start[exec_start.index("--") + 1] == units.X_SERVER_SCRIPT, exec_start
+    provisioned_server = (root / units.X_SERVER_SCRIPT.lstrip("/")).read_text()
+    assert f"exec {units.X_SERVER} " in provisioned_server, provisioned_server
     server_options = [option for option in exec_start[exec_start.index("--") + 2 :] if option not in ("vt1", "-keeptty", "-novtswitch")]
     assert set(server_options) <= set(_PORTABLE_SERVER_OPTIONS) | {":0"}, server_options
     number = free_display()
@@ -186,10 +240,9 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     cache = root / units.CACHE_DIR.lstrip("/")
     cache.mkdir(parents=True, exist_ok=True)
     os.chown(cache, uid, gid)
-    mounts = " && ".join(f"mount --bind {shlex.quote(str(root / path.lstrip('/')))} {shlex.quote(path)}" for path in _MOUNTED)
-    for path in _MOUNTED:
-        (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
-    setup = " && ".join(f"mkdir -p {shlex.quote(path)}" for path in _MOUNTED)
+    server = work / "kiosk-xserver"
+    server.write_text(provisioned_server.replace(f"exec {units.X_SERVER} ", "exec /usr/bin/Xvfb "))
+    server.chmod(0o755)
     command = [
         "setpriv",
         f"--reuid={uid}",
@@ -199,7 +252,7 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
         xinit,
         script,
         "--",
-        "/usr/bin/Xvfb",
+        str(server),
         f":{number}",
         "-screen",
         "0",
@@ -220,6 +273,7 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     notify = None
     if watchdog_s is not None:
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         notify_path = work / "notify.sock"
         notify.bind(str(notify_path))
         notify.setblocking(False)
@@ -229,7 +283,7 @@ def start_session(root: Path, size: tuple[int, int], watchdog_s: int | None = No
     log = work / f"session-{number}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{setup} && {mounts} && exec "$@"', "session", *command],
+            in_tree(root, command),
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from kiosk import paths
 from tooling import serve
-from tooling.bench import hubload, peer, report, syncbench
+from tooling.bench import hubload, peer, report, sheetsbench, syncbench
 from tooling.bench.load import Load
 from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
 
@@ -347,6 +347,9 @@ class Bench:
                 self._ui(configs)
         finally:
             server.stop()
+        if "sheets" not in self.skip:
+            self.step(f"a {sheetsbench.ENTRIES:,}-entry workbook read, checked and signed")
+            r["sheets"] = sheetsbench.measure(self.work / "sheets", self.plan.sync_runs)
         if "peer" not in self.skip:
             self._peer(demo, large, display)
         if "hub" not in self.skip:

@@ -15,7 +15,8 @@ from pathlib import Path
 import msgspec
 
 from kiosk import decode, model, paths
-from tooling.demo import content, disclosures, finance, images, notices, powers, projects
+from kiosk.feed.history import FOLDER_HISTORY_NAME
+from tooling.demo import content, corrections, disclosures, finance, images, notices, powers, projects
 
 RECEIPT_CAPTIONS = {"invoice": "发票", "receipt": "收款收据", "payout": "领款单"}
 
@@ -95,6 +96,8 @@ def demo_documents() -> tuple[dict[str, msgspec.Struct], dict[str, bytes]]:
 def build(out: Path) -> None:
     documents, media = demo_documents()
     write_folder(out, documents, media)
+    # The corrections the demo's screens show (unsigned: a folder's own history).
+    (out / FOLDER_HISTORY_NAME).write_bytes(msgspec.json.format(corrections.history_json(documents), indent=1) + b"\n")
 
 
 def main(argv: list[str] | None = None) -> None:

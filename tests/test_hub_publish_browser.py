@@ -1,0 +1,108 @@
+"""Publishing a village from the hub, in the real browser: a township user
+uploads the workbook and a zip of its picture folder, sees every problem
+on the page (the same as ``feed build`` prints), uploads the fixed
+workbook, publishes, and the tree verifies as a terminal checks it.
+Desktop and phone widths, with screenshots (tests/support/browser.py)."""
+
+from __future__ import annotations
+
+import shutil
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from test_sheets import BAD_CELLS
+
+from kiosk.sheets.pictures import PICTURE_FOLDER
+from support.browser import DESKTOP, PHONE, WAIT_S, screenshot
+from support.hub_fixtures import PASSWORD, start_publishing_hub
+from support.kiosk_process import village_kiosk
+from support.sheet_fixtures import edit_cells
+
+VILLAGE = "431322199206"
+
+
+def _log_in(browser, url: str, name: str) -> None:
+    browser.delete_all_cookies()
+    browser.get(f"{url}/publish")
+    browser.find_element(By.NAME, "name").send_keys(name)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.villages"))
+
+
+def _upload(browser, workbook, pictures) -> None:
+    browser.find_element(By.NAME, "workbook").send_keys(str(workbook))
+    browser.find_element(By.NAME, "pictures").send_keys(str(pictures))
+    browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    WebDriverWait(browser, WAIT_S * 4).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#problems, #ready"))
+
+
+def test_a_township_user_uploads_sees_the_problems_fixes_them_and_publishes(publishing_hub, browser, shots, workbook, tmp_path):
+    pictures = shutil.make_archive(str(tmp_path / "pictures"), "zip", workbook.parent, PICTURE_FOLDER)  # the 图片 folder, zipped whole
+    fixed = shutil.copy(workbook, tmp_path / "fixed.xlsx")
+    edit_cells(workbook, BAD_CELLS)
+
+    browser.set_window_size(*DESKTOP)
+    _log_in(browser, publishing_hub.url, "qingshi")
+    assert [row.get_attribute("data-village") for row in browser.find_elements(By.CSS_SELECTOR, "table.villages tbody tr")] == [VILLAGE]
+    assert browser.find_element(By.CSS_SELECTOR, "table.villages tbody td").text == f"村代码 {VILLAGE}"  # no name before a first version
+    screenshot(browser, shots / "hub-publish-villages-desktop.png", DESKTOP)
+    browser.find_element(By.LINK_TEXT, "上传工作簿").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: d.current_url.endswith(f"/publish/{VILLAGE}"))
+
+    _upload(browser, workbook, pictures)
+    section = browser.find_element(By.ID, "problems")
+    assert section.find_element(By.TAG_NAME, "h2").text == f"发现 {len(BAD_CELLS)} 处问题，没有发布"
+    rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in section.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert ["财务收支", "第37行", "金额（元）", "'1,5OO' 不是数字（例：1500.00）"] in rows
+    assert ["办事公示", "第4行", "公示结束", "公示结束的日期比开始早（例：2026-03-05）"] in rows
+    assert section.find_element(By.PARTIAL_LINK_TEXT, "下载标好问题的工作簿").get_attribute("href").endswith("/report.xlsx")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#ready button")  # nothing to publish
+    screenshot(browser, shots / "hub-publish-problems-desktop.png", DESKTOP)
+    screenshot(browser, shots / "hub-publish-problems-phone.png", PHONE)
+    width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], "the page scrolls sideways on a phone"
+    assert not (publishing_hub.work / "feeds" / VILLAGE).exists()
+
+    browser.set_window_size(*DESKTOP)
+    _upload(browser, fixed, pictures)
+    ready = browser.find_element(By.ID, "ready")
+    assert "325 笔" in ready.text and "13 个月" in ready.text and "72 张" in ready.text
+    screenshot(browser, shots / "hub-publish-ready-desktop.png", DESKTOP)
+    ready.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, WAIT_S * 4).until(lambda d: d.find_elements(By.ID, "published"))
+    assert browser.find_element(By.CSS_SELECTOR, "#published h2").text == "已发布第 1 版"
+    screenshot(browser, shots / "hub-publish-done-phone.png", PHONE)
+    browser.find_element(By.LINK_TEXT, "← 全部村").click()
+    row = WebDriverWait(browser, WAIT_S).until(lambda d: d.find_element(By.CSS_SELECTOR, f"tr[data-village='{VILLAGE}']"))
+    assert [cell.text for cell in row.find_elements(By.TAG_NAME, "td")][:3] == [f"枫木冲村\n村代码 {VILLAGE}", "青石镇", "第 1 版"]
+    screenshot(browser, shots / "hub-publish-villages-after-phone.png", PHONE)
+
+    verified = village_kiosk(
+        "feed", "verify", str(publishing_hub.work / "feeds" / VILLAGE), "--pubkey", str(publishing_hub.work / "keys" / "feed.pub")
+    )
+    assert verified.returncode == 0 and verified.stdout.startswith(f"ok v1 for village {VILLAGE}, 90 files")
+
+
+def test_files_over_the_limit_are_stopped_in_the_browser_with_what_to_do(browser, shots, workbook, tmp_path):
+    hub = start_publishing_hub(tmp_path / "hub", max_upload_mb=1)
+    try:
+        hub.add_user("qingshi", township="431322199")
+        hub.issue(f"{VILLAGE}-A1C3E5", VILLAGE)
+        photo = tmp_path / "发票-原图.jpg"
+        photo.write_bytes(b"\xff\xd8" + bytes(2 * 1024 * 1024))  # a phone's photo, twice the limit
+        browser.set_window_size(*PHONE)
+        _log_in(browser, hub.url, "qingshi")
+        browser.get(f"{hub.url}/publish/{VILLAGE}")
+        warning = browser.find_element(By.CSS_SELECTOR, "form.upload .too-big")
+        assert not warning.is_displayed()
+        browser.find_element(By.NAME, "workbook").send_keys(str(workbook))
+        browser.find_element(By.NAME, "pictures").send_keys(str(photo))
+        browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+        WebDriverWait(browser, WAIT_S).until(lambda d: warning.is_displayed())
+        assert warning.text.startswith("选的文件一共超过 1 MB") and "缩小" in warning.text
+        screenshot(browser, shots / "hub-publish-too-big-phone.png", PHONE)
+        uploads = tmp_path / "hub" / "uploads"
+        assert not uploads.exists() or not any(uploads.iterdir()), "the files were sent all the same"
+    finally:
+        hub.close()
