@@ -6,9 +6,10 @@ they also stop themselves once their parent is gone).
 
 - the busy core: a Python process spinning at the bench's priority;
 - the sync: the village's feed republished every few seconds with one to
-  five more entries in its newest month than the village has, different
-  each time (``syncbench.write_month_change``: records change, the data
-  does not grow over a long soak), by a child at a low priority (nice 10:
+  five new entries in its newest month, the previous version's withdrawn
+  with a correction note each (``syncbench.write_month_change``: records
+  change, the data does not grow over a long soak), by a child at a low
+  priority (nice 10:
   the platform's work is not the terminal's and runs here only because the
   platform is on this machine, but at nice 19 it would starve on a busy
   machine and nothing would change). The kiosk under test is told to poll
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import shutil
 import signal
@@ -31,6 +33,11 @@ import sys
 import time
 from pathlib import Path
 
+import msgspec
+
+from kiosk import decode, model
+from kiosk.feed import changes
+from kiosk.feed.history import BEIJING
 from tooling.bench import syncbench
 
 # Spins until stopped, or until the bench (its parent, pid in argv) is gone: killed itself, it could not stop it.
@@ -142,15 +149,28 @@ class Load:
 def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float, bench: int) -> None:
     """Until stopped, or until the bench (its parent, ``bench``) is gone:
     the newest month changed, published, a pause."""
+    withdrawn: list[str] = []
     for version in range(1, sys.maxsize):
         if os.getppid() != bench:
             return
         changed = work / f"v{version}"
-        syncbench.write_month_change(source, changed, added=1 + (version - 1) % MOST_ADDED, version=version)
+        added = 1 + (version - 1) % MOST_ADDED
+        month = syncbench.write_month_change(source, changed, added=added, version=version)
+        _note_withdrawals(changed, withdrawn)
         feed.publish(changed)
+        entries = msgspec.json.decode((changed / decode.FINANCE_DIR / f"{month}.json").read_bytes(), type=model.FinanceMonthDoc).entries
+        withdrawn = [entry.id for entry in entries[-added:]]  # the next version withdraws them
         shutil.rmtree(work / f"v{version - 1}", ignore_errors=True)
         (work / PUBLISHED_FILE).write_text(str(version))
         time.sleep(every)
+
+
+def _note_withdrawals(folder: Path, ids: list[str]) -> None:
+    """The correction notes a version needs for the entries it withdraws
+    (docs/FEED-FORMAT.md section 11)."""
+    today = dt.datetime.now(BEIJING).date()
+    notes = [changes.CorrectionNote(record=f"finance:{record}", date=today, reason="基准测试：撤回上一版的测试记录。") for record in ids]
+    (folder / changes.CORRECTIONS_NAME).write_bytes(msgspec.json.encode(changes.CorrectionsDoc(corrections=notes)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -275,9 +275,10 @@ def unchanged_polls(feed: ServedFeed, store_dir: Path, polls: int) -> dict:
 
 def write_month_change(src: Path, dst: Path, added: int = 1, version: int = 0) -> str:
     """A copy of ``src`` whose newest finance month has ``added`` more
-    entries (a day's bookkeeping), their amounts set by ``version`` so
-    that each version differs from every other; returns that month.
-    Media are shared, not copied."""
+    entries (a day's bookkeeping), their ids naming ``version`` so that
+    each version's are new records (a published record that changed would
+    need a correction note); returns that month. Media are shared, not
+    copied."""
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns(decode.MEDIA_DIR))
     if (src / decode.MEDIA_DIR).is_dir():
         (dst / decode.MEDIA_DIR).symlink_to((src / decode.MEDIA_DIR).resolve())
@@ -288,7 +289,7 @@ def write_month_change(src: Path, dst: Path, added: int = 1, version: int = 0) -
     doc = msgspec.json.decode(path.read_bytes(), type=model.FinanceMonthDoc)
     last = doc.entries[-1]
     extra = [
-        msgspec.structs.replace(last, id=f"{last.id}-b{index}", amount_fen=last.amount_fen + 100 * (index + 1) + version, receipts=[])
+        msgspec.structs.replace(last, id=f"{last.id}-v{version}-{index}", amount_fen=last.amount_fen + 100 * (index + 1), receipts=[])
         for index in range(added)
     ]
     path.write_bytes(msgspec.json.encode(msgspec.structs.replace(doc, entries=[*doc.entries, *extra])))
