@@ -221,8 +221,7 @@ SCROLL_PX = 1300  # about the kiosk's drag over 70 % of its list
 
 def click_path(site: peersite.Site, round_: int) -> list[str]:
     """The pages a round of clicks goes to: each home tile, one of its
-    details (a different one each round), home again; then the long list,
-    when the site has one."""
+    details (a different one each round), home again."""
     path = []
     for tile, _label in peersite.TILES:
         path.append(tile)
@@ -230,11 +229,10 @@ def click_path(site: peersite.Site, round_: int) -> list[str]:
         if details:
             path.append(details[round_ % len(details)])
         path.append(peersite.HOME)
-    if peersite.LONG_LIST in site.pages:
-        path += ["finance.html", peersite.LONG_LIST, peersite.HOME]
     return path
 
 
+LONG_LIST_PATH = ("finance.html", peersite.LONG_LIST, peersite.HOME)  # the other village's 5,000-entry month and back
 LONG_LIST_KIND = "list→long list"  # timed apart: the kiosk's taps are on the demo village, its month on the large one
 
 
@@ -342,8 +340,9 @@ def clicks(
     binary: str, url: str, site: peersite.Site, profile: Path, size, extra: tuple[str, ...], rounds: int, gestures: int, log: Path
 ) -> dict:
     """Rounds of clicks through every page in one browser: click → painted
-    figures (all, and by kind); then scroll frames on the longest list;
-    and the PSS after that tour."""
+    figures (all, and by kind), and the PSS after that tour, back home (as
+    the kiosk's after its tour); then as many clicks onto the long list,
+    when the site has one, and scroll frames on the longest list."""
     tools = devtools.launch(chromium_command(binary, profile, url, size, extra), log)
     samples: dict[str, list[float]] = {}
     scrolled: list[float] = []
@@ -355,12 +354,16 @@ def clicks(
                 for target in click_path(site, round_):
                     samples.setdefault(_click_kind(before, target), []).append(page.click_to(target))
                     before = target
+            pss, processes = _settled_pss(tools.process, profile)
+            for _round in range(rounds if peersite.LONG_LIST in site.pages else 0):
+                for target in LONG_LIST_PATH:
+                    samples.setdefault(_click_kind(before, target), []).append(page.click_to(target))
+                    before = target
             if gestures and site.longest_list:
                 page.open(url.rsplit("/", 1)[0] + "/" + site.longest_list)
                 scrolled = page.scroll_frames(gestures)
         except devtools.DevToolsError as exc:
             raise PeerUnavailable(f"Chromium's DevTools: {exc} (its log: {log})") from None
-        pss, processes = _settled_pss(tools.process, profile)
     finally:
         _stop(tools.process)
         tools.close()

@@ -416,8 +416,9 @@ class Bench:
         if "ui" not in self.skip:
             for condition in CONDITIONS:
                 if condition in self.skip:
+                    self.step(f"UI {condition}: left out")
                     for key in DEMO_FIGURES + LARGE_FIGURES:
-                        self.skipped(f"load.{key}" if condition == "load" else key, f"left out (--skip {condition})")
+                        self.results["skipped"][f"load.{key}" if condition == "load" else key] = f"left out (--skip {condition})"
                 else:
                     self._ui_condition(configs, condition)
             if "soak" not in self.skip:
