@@ -450,6 +450,23 @@ def test_a_load_whose_republisher_ended_says_so(tmp_path):
     assert broken.figures()["versions_published"] == 0
 
 
+def test_loads_one_after_another_on_one_feed_withdraw_what_the_last_one_added(tmp_path):
+    """Each version adds entries and withdraws the last version's with a
+    correction note, even when another load published that one (feed
+    build refuses a withdrawal without a note)."""
+    feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), tmp_path / "www", "http://127.0.0.1:9")
+    feed.publish(paths.DEMO_VILLAGE)
+    for _ in range(2):
+        with load.Load(tmp_path / "load", spin=False, feed=feed, source=paths.DEMO_VILLAGE) as busy:
+            for _ in range(300):
+                if busy.figures()["versions_published"] or busy.failure():
+                    break
+                subprocess.run(["sleep", "0.1"])
+            assert busy.failure() is None and busy.figures()["versions_published"] >= 1
+    notes = json.loads((tmp_path / "load" / f"v{3}" / "corrections.json").read_text())["corrections"]
+    assert [note["record"].rsplit("-", 2)[-2] for note in notes] == ["v2", "v2"]  # version 3 withdrew the two version 2 added
+
+
 def _gone(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]

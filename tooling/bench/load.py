@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -36,7 +37,7 @@ from pathlib import Path
 import msgspec
 
 from kiosk import decode, model
-from kiosk.feed import changes
+from kiosk.feed import changes, publish
 from kiosk.feed.history import BEIJING
 from tooling.bench import syncbench
 
@@ -44,6 +45,7 @@ from tooling.bench import syncbench
 SPIN = "import os, sys\nbench = int(sys.argv[1])\nwhile os.getppid() == bench: pass"
 REPUBLISH_EVERY_S = 4.0
 MOST_ADDED = 5  # entries a version adds to the newest month, at most
+ADDED_SUFFIX = ".bench-added.json"  # beside a feed's tree: the entries its last version added
 PUBLISHED_FILE = "published"  # how many versions the republisher has published, in its work folder
 
 
@@ -148,11 +150,17 @@ class Load:
 
 def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float, bench: int) -> None:
     """Until stopped, or until the bench (its parent, ``bench``) is gone:
-    the newest month changed, published, a pause."""
-    withdrawn: list[str] = []
-    for version in range(1, sys.maxsize):
+    the newest month changed, published, a pause. The entries the feed
+    holds beyond ``source`` (a republisher's before this one, on the same
+    feed) are listed beside the feed's tree, for the next version to
+    withdraw whoever publishes it."""
+    added_file = feed.tree.parent / f"{feed.village}{ADDED_SUFFIX}"
+    withdrawn: list[str] = json.loads(added_file.read_text()) if added_file.is_file() else []
+    for count in range(1, sys.maxsize):
         if os.getppid() != bench:
             return
+        previous = publish.read_previous(feed.tree)
+        version = previous.version + 1 if previous is not None else 1  # the ids name the feed's version: never reused
         changed = work / f"v{version}"
         added = 1 + (version - 1) % MOST_ADDED
         month = syncbench.write_month_change(source, changed, added=added, version=version)
@@ -160,8 +168,9 @@ def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float
         feed.publish(changed)
         entries = msgspec.json.decode((changed / decode.FINANCE_DIR / f"{month}.json").read_bytes(), type=model.FinanceMonthDoc).entries
         withdrawn = [entry.id for entry in entries[-added:]]  # the next version withdraws them
+        added_file.write_text(json.dumps(withdrawn))
         shutil.rmtree(work / f"v{version - 1}", ignore_errors=True)
-        (work / PUBLISHED_FILE).write_text(str(version))
+        (work / PUBLISHED_FILE).write_text(str(count))
         time.sleep(every)
 
 
