@@ -426,7 +426,7 @@ class Peer:
         return {
             "first_paint_s": first_paint["median"],
             "first_paint": first_paint,
-            "load": summarize([r.load_s for r in results if r.load_s is not None]),
+            "load_event_s": summarize([r.load_s for r in results if r.load_s is not None]),  # not "load": that is the figures under load
             "pss_home_mib": pss["median"],
             "pss_home": pss,
             "processes": max(r.processes for r in results),

@@ -198,7 +198,9 @@ def conditions(results: dict) -> list[str]:
                 f"({sync.get('polls')} polls, {sync.get('swaps_seen')} swaps seen)"
             )
     browser = lookup(results, "peer.load") or {}
-    if browser:
+    if browser.get("reason"):
+        lines.append(f"browser under load: not measured ({browser['reason']})")
+    elif browser:
         lines.append(
             f"browser under load: a core kept busy {browser.get('busy_core')} (the feed changing beside it; a browser page has no sync)"
         )
