@@ -148,12 +148,18 @@ def change_summary(entry: Entry, public: frozenset[str] = frozenset(), rows: boo
     金额由1,200.00元改为1,500.00元，收款方由“甲”改为“乙”. ``rows``: name
     the rows a list gained or lost (not when read aloud: a row of cells
     and masked numbers is no sentence)."""
-    correction = entry.correction
-    kind = correction.kind
-    if correction.after is None:
-        return mask_text(_what_it_was(kind, correction.before), public)
-    fields = corrections(kind, correction.before, correction.after)
-    before, after = msgspec.to_builtins(correction.before), msgspec.to_builtins(correction.after)
+    return describe_change(entry.correction.kind, entry.correction.before, entry.correction.after, public, rows)
+
+
+def describe_change(
+    kind: RecordKind, record_before: Any, record_after: Any | None, public: frozenset[str] = frozenset(), rows: bool = True
+) -> str:
+    """``change_summary`` of a record's value before and after (None:
+    withdrawn): what a publisher is told before the change is published."""
+    if record_after is None:
+        return mask_text(_what_it_was(kind, record_before), public)
+    fields = corrections(kind, record_before, record_after)
+    before, after = msgspec.to_builtins(record_before), msgspec.to_builtins(record_after)
     text = "，".join(_field_change(kind, change.field, after, before.get(change.field), after.get(change.field), rows) for change in fields)
     return mask_text(text or "内容有改动", public)
 

@@ -13,16 +13,19 @@ from typing import Any
 import msgspec
 
 from kiosk import limits, model
+from kiosk.benefits import model as benefits_model
 
 VILLAGE_DOC = "village.json"
 POWERS_DOC = "powers.json"
 PROJECTS_DOC = "projects.json"
 DISCLOSURES_DOC = "disclosures.json"
 NOTICES_DOC = "notices.json"
+BENEFITS_DOC = "benefits.json"  # optional: 民生资金查询 (kiosk.benefits)
 FINANCE_DIR = "finance"
 MEDIA_DIR = "media"
 
 REQUIRED_DOCS = (VILLAGE_DOC, POWERS_DOC, PROJECTS_DOC, DISCLOSURES_DOC, NOTICES_DOC)
+OPTIONAL_DOCS = (BENEFITS_DOC,)
 _FINANCE_NAME = re.compile(r"^finance/(\d{4}-(?:0[1-9]|1[0-2]))\.json$")
 _MSGSPEC_PATH = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.S)
 
@@ -32,6 +35,7 @@ _DOC_TYPES: dict[str, type[model.Struct]] = {
     PROJECTS_DOC: model.ProjectsDoc,
     DISCLOSURES_DOC: model.DisclosuresDoc,
     NOTICES_DOC: model.NoticesDoc,
+    BENEFITS_DOC: benefits_model.BenefitsDoc,
 }
 
 
@@ -132,3 +136,7 @@ def _check_document(name: str, doc: Any) -> None:
     elif isinstance(doc, model.NoticesDoc):
         _check_unique(name, "notices", [n.id for n in doc.notices])
         _check_unique(name, "cases", [c.id for c in doc.cases])
+    elif isinstance(doc, benefits_model.BenefitsDoc):
+        problem = benefits_model.document_problem(doc)
+        if problem is not None:
+            raise FeedError(name, *problem)

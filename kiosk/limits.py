@@ -62,3 +62,16 @@ def json_problem(data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> str | None
     if depth > MAX_JSON_DEPTH:
         return f"nested {depth} levels deep, more than the {MAX_JSON_DEPTH} allowed"
     return None
+
+
+# 民生资金查询 (kiosk.benefits, FEED-FORMAT.md section 4.7). The key
+# derivation runs on the terminal for every lookup: its memory (128·n·r
+# bytes) and rounds are bounded so a document cannot make a lookup take
+# the terminal's memory or minutes; a sealed record is bounded before and
+# after it is opened (it is compressed inside).
+SCRYPT_MAX_MEMORY = 128 * 1024 * 1024
+SCRYPT_MAX_P = 4
+BENEFIT_RECORDS = 50_000  # people with payments in one village
+SEALED_RECORD_CHARS = 256 * 1024  # one person's sealed payments, as base64
+OPENED_RECORD_BYTES = 4 * 1024 * 1024  # the same, opened and decompressed
+FAMILY_NAMES = 200  # the family names a lookup offers its candidates from

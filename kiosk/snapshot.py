@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk import decode, model, privacy
+from kiosk.benefits.model import BenefitsDoc
 from kiosk.feed.history import NO_HISTORY, History, read_folder_history
 
 
@@ -108,6 +109,9 @@ class Snapshot:
         self.notices: tuple[model.Notice, ...] = tuple(sorted(notices.notices, key=lambda n: n.date, reverse=True))
         self.cases: tuple[model.Case, ...] = tuple(sorted(notices.cases, key=lambda c: c.date, reverse=True))
         self._months = {key: months[key] for key in sorted(months, reverse=True)}
+        # 民生资金查询: sealed records, opened one at a time by a villager's ID number (kiosk.benefits).
+        # Its patterned fields (keys, sealed records, the salt) are left alone by the masking; its texts are masked.
+        self.benefits: BenefitsDoc | None = read(decode.BENEFITS_DOC) if decode.BENEFITS_DOC in documents else None
 
         self._items_by_id = {item.id: item for item in self.power_items}
         self._projects_by_id = {project.id: project for project in self.projects}
@@ -175,7 +179,7 @@ def _by_id(records, record_id: str):
 
 def read_folder_documents(folder: Path) -> dict[str, bytes]:
     """All feed documents in a source folder, by their feed name."""
-    documents = {name: (folder / name).read_bytes() for name in decode.REQUIRED_DOCS if (folder / name).is_file()}
+    documents = {name: (folder / name).read_bytes() for name in (*decode.REQUIRED_DOCS, *decode.OPTIONAL_DOCS) if (folder / name).is_file()}
     finance = folder / decode.FINANCE_DIR
     if finance.is_dir():
         for path in sorted(finance.glob("*.json")):

@@ -18,6 +18,11 @@ import os
 # logger, and no command line of pytest's read as Kivy's.
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
+# A cache of the run's own (font subsets, thumbnails): the same start for every
+# run, and nothing written into the home of whoever runs the tests.
+import tempfile
+
+_RUN_CACHE = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="village-kiosk-tests-cache-")
 
 import pytest
 
@@ -105,3 +110,9 @@ def ui(_harness, demo):
     _harness.app.nav.home()
     _harness.pump()
     return _harness
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    shutil.rmtree(_RUN_CACHE, ignore_errors=True)

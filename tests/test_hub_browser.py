@@ -54,12 +54,19 @@ def test_the_status_page_flags_the_silent_and_the_stale(demo_hub, browser, shots
     _log_in(browser, demo_hub.url, "demo")
     assert browser.title == "查询机运行状态"
     flagged = _flagged(browser)
-    assert flagged == {"石门村": {"silent"}, "白溪村": {"stale"}, "枫林村": {"behind"}, "荷塘村": {"low_disk"}, "杉木村": {"rejected"}}
+    assert flagged == {
+        "石门村": {"silent"},
+        "白溪村": {"stale"},
+        "枫林村": {"behind"},
+        "荷塘村": {"low_disk"},
+        "杉木村": {"rejected"},
+        "石桥村": {"rolled_back"},
+    }
     counts = {
         c.get_attribute("class").split("count-")[1].split()[0]: c.find_element(By.TAG_NAME, "b").text
         for c in browser.find_elements(By.CSS_SELECTOR, ".counts .count")
     }
-    assert counts == {"silent": "1", "stale": "2", "low_disk": "1", "rejected": "1"}
+    assert counts == {"silent": "1", "stale": "2", "low_disk": "1", "rejected": "1", "rolled_back": "1"}
     silent = browser.find_element(By.CSS_SELECTOR, '#attention li[data-terminal="431322199201-B2D4F6"] .flag')
     assert silent.text == "失联 5 小时" and silent.is_displayed()
     rows = _rows(browser)
@@ -80,7 +87,7 @@ def test_the_township_filter(demo_hub, browser):
     WebDriverWait(browser, WAIT_S).until(lambda d: "township=431322101" in d.current_url)
     rows = _rows(browser)
     assert len(rows) == 3 and {row.get_attribute("data-township") for row in rows} == {"431322101"}
-    assert set(_flagged(browser)) == {"白溪村", "荷塘村"}
+    assert set(_flagged(browser)) == {"白溪村", "荷塘村", "石桥村"}
     assert Select(browser.find_element(By.NAME, "township")).first_selected_option.text == "白溪镇"
     # A township's own user has no choice but its villages.
     _log_in(browser, demo_hub.url, "qingshi")

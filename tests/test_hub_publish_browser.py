@@ -6,17 +6,21 @@ Desktop and phone widths, with screenshots (tests/support/browser.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from test_sheets import BAD_CELLS
 
+from kiosk.feed import changes
+from kiosk.feed.history import BEIJING
 from kiosk.sheets.pictures import PICTURE_FOLDER
 from support.browser import DESKTOP, PHONE, WAIT_S, screenshot
+from support.feed_fixtures import tree_manifest
 from support.hub_fixtures import PASSWORD, start_publishing_hub
 from support.kiosk_process import village_kiosk
-from support.sheet_fixtures import edit_cells
+from support.sheet_fixtures import append_rows, cell_value, edit_cells
 
 VILLAGE = "431322199206"
 
@@ -82,6 +86,59 @@ def test_a_township_user_uploads_sees_the_problems_fixes_them_and_publishes(publ
         "feed", "verify", str(publishing_hub.work / "feeds" / VILLAGE), "--pubkey", str(publishing_hub.work / "keys" / "feed.pub")
     )
     assert verified.returncode == 0 and verified.stdout.startswith(f"ok v1 for village {VILLAGE}, 90 files")
+
+
+def test_a_published_amount_changed_without_its_reason_is_named_on_the_page_then_published_with_it(
+    publishing_hub, browser, shots, workbook, tmp_path
+):
+    pictures = shutil.make_archive(str(tmp_path / "pictures"), "zip", workbook.parent, PICTURE_FOLDER)
+    tree = publishing_hub.work / "feeds" / VILLAGE
+    first = village_kiosk("feed", "build", str(workbook), str(tree), "--key", str(publishing_hub.work / "keys" / "feed.key"))
+    assert first.returncode == 0, first.stderr
+    entry = cell_value(workbook, "财务收支", "A37")
+    edit_cells(workbook, {("财务收支", "D37"): 1500.5})  # published as 289.00 元
+
+    browser.set_window_size(*DESKTOP)
+    _log_in(browser, publishing_hub.url, "qingshi")
+    browser.get(f"{publishing_hub.url}/publish/{VILLAGE}")
+    _upload(browser, workbook, pictures)
+    section = browser.find_element(By.ID, "problems")
+    assert section.find_element(By.CSS_SELECTOR, "p.advice").text == (
+        f"没有发布：已经发布过的财务收支编号“{entry}”（金额由289.00元改为1,500.50元）改了，还没有写更正原因。"
+        "请在“更正说明”表里每条填一行（表、编号、日期、更正原因），再发布。"
+    )
+    rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in section.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert rows == [
+        [
+            "财务收支",
+            "第37行",
+            "金额（元）",
+            f"编号“{entry}”这一条已经发布过，这次金额由289.00元改为1,500.50元。改已经发布的内容要写明原因："
+            f"请在“更正说明”表里填一行：表选“财务收支”，编号填“{entry}”，再写日期和更正原因",
+        ]
+    ]
+    assert not browser.find_elements(By.CSS_SELECTOR, "#ready button")  # nothing to publish
+    screenshot(browser, shots / "hub-publish-correction-refused-desktop.png", DESKTOP)
+    screenshot(browser, shots / "hub-publish-correction-refused-phone.png", PHONE)
+    width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], "the page scrolls sideways on a phone"
+
+    browser.set_window_size(*DESKTOP)
+    today = dt.datetime.now(dt.UTC).astimezone(BEIJING).date()
+    append_rows(workbook, "更正说明", ["财务收支", entry, today, "报账时金额录错，按发票更正。"])
+    _upload(browser, workbook, pictures)
+    ready = browser.find_element(By.ID, "ready")
+    facts = {
+        fact.find_element(By.TAG_NAME, "dt").text: fact.find_element(By.TAG_NAME, "dd").text
+        for fact in ready.find_elements(By.CSS_SELECTOR, "dl.facts div")
+    }
+    assert facts["更正"] == "1 条"
+    ready.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, WAIT_S * 4).until(lambda d: d.find_elements(By.ID, "published"))
+    assert browser.find_element(By.CSS_SELECTOR, "#published h2").text == "已发布第 2 版"
+    manifest = tree_manifest(tree)
+    [logged] = changes.decode_log((tree / "blobs" / manifest.changes.sha256).read_bytes(), VILLAGE, 2).changes
+    assert (logged.record, logged.date, logged.reason) == (f"finance:{entry}", today, "报账时金额录错，按发票更正。")
 
 
 def test_files_over_the_limit_are_stopped_in_the_browser_with_what_to_do(browser, shots, workbook, tmp_path):

@@ -126,7 +126,7 @@ def test_names_and_newest_version_come_from_the_published_feeds(tmp_path):
     assert (second.village_name, second.township_name, second.newest) == ("桃溪村", "清水镇", "最新第 43 版")
     assert [f.kind for f in second.flags] == ["behind"]
     assert page.townships == [("431322101", "431322101"), (VILLAGE[:9], "清水镇")]  # unpublished: its code
-    assert {kind: count for kind, _label, count in page.counts} == {"silent": 1, "stale": 1, "low_disk": 0, "rejected": 0}
+    assert {kind: count for kind, _label, count in page.counts} == {"silent": 1, "stale": 1, "low_disk": 0, "rejected": 0, "rolled_back": 0}
     only = status.overview(terminals, feeds, {}, NOW, CONFIG, township=VILLAGE[:9])
     assert [row.id for row in only.rows] == ["T-1"] and len(only.townships) == 2
     # A tree that cannot be read counts as not published.

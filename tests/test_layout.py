@@ -9,7 +9,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
 from tooling.layout_check import check_screen, contrast
-from tooling.tour import tour_stops
+from tooling.tour import tour_stops, visit
 
 SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
 
@@ -21,8 +21,7 @@ def test_layout_of_every_screen(ui, demo, size, large):
     ui.set_large(large)
     report = []
     for stop in tour_stops(demo):
-        ui.app.nav.home()
-        ui.go(stop.screen, **stop.params)
+        visit(ui, stop)
         report += [f"{stop.label} {size[0]}x{size[1]} {'large' if large else 'normal'}: {p}" for p in check_screen(ui)]
     assert not report, "\n".join(report)
 

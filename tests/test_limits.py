@@ -74,6 +74,14 @@ def test_every_limit_is_written_where_a_publisher_reads_it():
         "text sizes": [limits.NAME_CHARS, limits.LINE_CHARS, limits.PARAGRAPH_CHARS, limits.BODY_CHARS],
         "document": [limits.MAX_DOCUMENT_BYTES // (1024 * 1024), limits.MAX_JSON_DEPTH],
         "pictures": [limits.MAX_PICTURE_PIXELS // 1_000_000],
+        "subsidy": [
+            limits.SCRYPT_MAX_MEMORY // (1024 * 1024),
+            limits.SCRYPT_MAX_P,
+            limits.BENEFIT_RECORDS,
+            limits.FAMILY_NAMES,
+            limits.SEALED_RECORD_CHARS,
+            limits.OPENED_RECORD_BYTES // (1024 * 1024),
+        ],
     }
     numbers = {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", section)}
     for what, values in figures.items():

@@ -16,6 +16,7 @@ from kiosk.snapshot import load_folder
 from screens.shell.registry import ScreenName
 from screens.ui_screens.disclosures import ROWS_PER_PAGE, DisclosureTable
 from screens.ui_screens.notices import Lesson, ReadingPassage, ReadingText
+from screens.uix import typeset_label
 from screens.uix.widgets import LONG_TEXT_FRAME_CHARS, Pill
 from support.maximal_village import write_maximal_village
 from support.records_ui import bring_into_view, copy_demo, of_type, open_tile, row_list, show_row
@@ -134,6 +135,9 @@ def test_a_notice_as_long_as_the_limits_allow_opens_at_once_and_draws_in_pieces(
     village = load_folder(write_maximal_village(tmp_path / "village"))
     notice = village.notices[0]
     assert len(notice.body) == limits.BODY_CHARS and "\n" not in notice.body
+    # As with the village's font subset, which lacks the rare characters of its names (垚喆焱): drawn in the full font, as quickly.
+    assert "垚" in notice.body
+    typeset_label.use_font_coverage(frozenset(notice.body) - {"垚"})
     ui.app.replace_snapshot(village)
     try:
         ui.go(ScreenName.NOTICE_DETAIL, notice_id=notice.id)  # and three frames
@@ -149,5 +153,7 @@ def test_a_notice_as_long_as_the_limits_allow_opens_at_once_and_draws_in_pieces(
         assert "".join(w.text for w in pieces) == mask_text(notice.body, public_numbers(village.complaint.hotlines))
         assert max(len(w.text) for w in pieces) <= PIECE_CHARS
         assert all(w.texture is not None and w.texture.height < 4096 for w in pieces)
+        assert {w.drawn_font() for w in pieces if "垚" in w.text} == {typeset_label.FULL_FONT}
     finally:
+        typeset_label.use_font_coverage(None)
         ui.app.replace_snapshot(demo)

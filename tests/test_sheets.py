@@ -50,6 +50,14 @@ def build(workbook: Path, out: Path, feed_key: Path):
 # ------------------------------------------------------------ round trip
 
 
+def demo_documents() -> dict:
+    """The demo village's documents a workbook carries: all but the sealed
+    subsidies (benefits.json: per person, from benefits-source.json only,
+    docs/FEED-FORMAT.md 4.7)."""
+    documents = read_folder_documents(paths.DEMO_VILLAGE)
+    return {name: decode.decode_document(name, data) for name, data in documents.items() if name != decode.BENEFITS_DOC}
+
+
 def test_the_demo_village_exported_to_a_workbook_builds_back_to_the_same_documents(tmp_path, feed_key):
     exported = village_kiosk("feed", "template", "--demo", "--out", str(tmp_path / "township"))
     assert exported.returncode == 0, exported.stderr
@@ -61,7 +69,7 @@ def test_the_demo_village_exported_to_a_workbook_builds_back_to_the_same_documen
     verified = village_kiosk("feed", "verify", str(tmp_path / "tree"), "--pubkey", str(feed_key / "feed.pub"))
     assert verified.returncode == 0 and verified.stdout.startswith("ok v1 for village 431322199206")
 
-    demo = {name: decode.decode_document(name, data) for name, data in read_folder_documents(paths.DEMO_VILLAGE).items()}
+    demo = demo_documents()
     documents = built_documents(tmp_path / "tree")
     assert set(documents) == set(demo)
     for name in demo:
@@ -236,7 +244,7 @@ def test_the_report_itself_fixed_cell_by_cell_is_published(workbook, feed_key, t
     edit_cells(report, {("财务收支", "B40"): right["财务收支", "B40"]})
     fixed = build(report, tmp_path / "tree", feed_key)
     assert fixed.returncode == 0, fixed.stderr
-    demo = {name: decode.decode_document(name, data) for name, data in read_folder_documents(paths.DEMO_VILLAGE).items()}
+    demo = demo_documents()
     assert {name: msgspec.json.encode(doc) for name, doc in built_documents(tmp_path / "tree").items()} == {
         name: msgspec.json.encode(doc) for name, doc in demo.items()
     }

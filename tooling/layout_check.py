@@ -163,7 +163,7 @@ def check_screen(harness) -> list[Problem]:
     unit = theme.unit
     large = theme.large
     problems: list[Problem] = []
-    shown = list(harness.widgets())
+    shown = _in_front(list(harness.widgets()))
     widgets = [w for w in shown if not getattr(w, "disabled", False)]
 
     labels = [w for w in widgets if isinstance(w, Label) and w.text.strip() and w.opacity > 0]
@@ -240,6 +240,19 @@ def check_screen(harness) -> list[Problem]:
                 Problem("contrast", describe(label), f"{ratio:.2f}:1 (text {_hex(label.color)} on {_hex(background)}), minimum {need}:1")
             )
     return problems
+
+
+def _in_front(shown: list) -> list:
+    """The widgets a villager can see and reach: those of the dialog in
+    front when one is open (what lies dimmed under it is neither), else all."""
+    from kivy.core.window import Window
+    from kivy.uix.modalview import ModalView
+
+    dialogs = [child for child in Window.children if isinstance(child, ModalView)]
+    if not dialogs:
+        return shown
+    front = set(dialogs[0].walk(restrict=True))  # Window.children: the last added first
+    return [widget for widget in shown if widget in front]
 
 
 def _scroll_problems(shown) -> list[Problem]:

@@ -4,12 +4,15 @@ layout check and tests. Add a stop here when you add a screen."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from kiosk.flags import project_flags
 from kiosk.snapshot import Snapshot
 from screens.shell.registry import RECORD_PAGES, ScreenName
+from tooling import benefits_tour
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Stop:
     label: str  # file name stem, e.g. "power_detail"
     screen: ScreenName
     params: dict = field(default_factory=dict)
+    # What a villager does on the screen before the picture (a screen that
+    # keeps its state out of its params): act(harness).
+    act: Callable | None = None
 
 
 def tour_stops(snapshot: Snapshot) -> list[Stop]:
@@ -47,12 +53,43 @@ def tour_stops(snapshot: Snapshot) -> list[Stop]:
         Stop("notices", ScreenName.NOTICES),
         Stop("notice_detail", ScreenName.NOTICE_DETAIL, {"notice_id": snapshot.notices[0].id}),
         Stop("complaint", ScreenName.COMPLAINT, {"item_id": item.id}),
+        *benefits_stops(snapshot),
     ]
     if snapshot.cases:
         stops.append(Stop("case_detail", ScreenName.NOTICE_DETAIL, {"case_id": snapshot.cases[0].id}))
     stops += correction_stops(snapshot)
     stops.append(Stop("attract", ScreenName.ATTRACT))
     return stops
+
+
+def benefits_stops(snapshot: Snapshot) -> list[Stop]:
+    """我的补贴: the pad, a wrong number, the family names, the answers."""
+    benefits = ScreenName.BENEFITS
+    stops = [Stop("benefits", benefits)]
+    if snapshot.benefits is None:
+        return stops  # the screen says the village has published none
+    stops += [
+        Stop("benefits_wrong_number", benefits, act=benefits_tour.typed_wrong),
+        Stop("benefits_names", benefits, act=benefits_tour.look_up),
+        Stop("benefits_none", benefits, act=benefits_tour.no_records),
+    ]
+    person = benefits_tour.demo_person(snapshot)
+    if person is not None:
+        stops += [
+            Stop("benefits_results", benefits, act=partial(benefits_tour.results, person=person)),
+            Stop("benefits_report", benefits, act=partial(benefits_tour.report, person=person)),
+        ]
+    return stops
+
+
+def visit(harness, stop: Stop) -> None:
+    """Show ``stop`` from the home screen, as a villager would reach it."""
+    harness.app.nav.home()
+    if stop.screen is not ScreenName.HOME:
+        harness.go(stop.screen, **stop.params)
+    if stop.act is not None:
+        stop.act(harness)
+    harness.pump()
 
 
 def correction_stops(snapshot: Snapshot) -> list[Stop]:
@@ -96,10 +133,7 @@ def run_tour(harness, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for stop in tour_stops(harness.app.data.snapshot):
-        harness.app.nav.home()
-        if stop.screen is not ScreenName.HOME:
-            harness.go(stop.screen, **stop.params)
-        harness.pump()
+        visit(harness, stop)
         wait_for_pictures(harness)
         path = out / f"{stop.label}.png"
         harness.screenshot().save(path, compress_level=1)  # fast; size matters less here

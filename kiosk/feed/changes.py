@@ -2,7 +2,8 @@
 section 11, docs/FEED-PROTOCOL.md section 16).
 
 The publisher writes the reasons into the source folder
-(``corrections.json``, one note per record it changes or withdraws);
+(``corrections.json``, one note per record it changes or withdraws) or a
+workbook's 更正说明 sheet (``kiosk.sheets.corrections``);
 ``feed build`` compares the source with the version it published last and
 refuses to publish a correction without its note. The version's change
 log (a blob its manifest names, so signed with it) lists each corrected
@@ -16,10 +17,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import msgspec
 from msgspec import Meta
@@ -150,22 +151,52 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def make_log(
-    village: str,
-    previous: int,
-    version: int,
-    before: Snapshot,
-    after: Snapshot,
-    notes: Mapping[str, CorrectionNote],
-    since: dt.date,
-    today: dt.date,
-) -> ChangeLog | None:
-    """The change log of ``version`` (None when it corrects nothing).
-    Raises BadChangeLog for a correction without a note, and for a note
-    that does not belong to this version: one whose record did not change,
-    or dated before the previous version was published (``since``: left
-    over from an earlier correction) or after ``today``."""
-    found = list(records.changed_records(before, after))
+@dataclass(frozen=True)
+class Extending:
+    """The version a build extends, as its notes are checked against it."""
+
+    version: int
+    since: dt.date  # the day (Beijing time) it was published: this build's notes are dated from it
+    today: dt.date  # this build's day
+    used: frozenset[CorrectionNote] = frozenset()  # the notes signed by the versions published on ``since`` or later
+
+
+class Notes(Protocol):
+    """Where a source's correction notes come from: a source folder's
+    ``corrections.json`` (``FolderNotes``) or a workbook's 更正说明 sheet
+    (``kiosk.sheets.corrections``)."""
+
+    def for_version(self, found: Sequence[records.RecordChange], known: Set[str], extending: Extending) -> Mapping[str, CorrectionNote]:
+        """The note of each record in ``found`` (what the build corrects of
+        the version it extends); ``known``: the keys of every record of
+        either version. Raises BadChangeLog (or a PublishError of its own)
+        for a correction without a note or a note that does not belong to
+        this build: dated before the version it extends was published or
+        after today, or signed already (a note is for one correction)."""
+        ...
+
+
+@dataclass(frozen=True)
+class FolderNotes:
+    """The notes of a source folder's ``corrections.json`` (none without
+    the folder or the file): all for this version, every one used."""
+
+    folder: Path | None = None
+
+    def for_version(self, found: Sequence[records.RecordChange], known: Set[str], extending: Extending) -> Mapping[str, CorrectionNote]:
+        try:
+            notes = read_notes(self.folder) if self.folder is not None else {}
+            _check_notes(found, notes, extending)
+        except BadChangeLog as exc:
+            raise BadChangeLog(f"{self.folder}: {exc}" if self.folder is not None else str(exc)) from None
+        return notes
+
+
+NO_NOTES = FolderNotes()  # a source without notes: every correction is refused
+
+
+def _check_notes(found: Sequence[records.RecordChange], notes: Mapping[str, CorrectionNote], extending: Extending) -> None:
+    previous, since, today = extending.version, extending.since, extending.today
     missing = [change for change in found if change.key not in notes]
     if missing:
         listed = "; ".join(_describe(change) for change in missing[:5])
@@ -183,10 +214,21 @@ def make_log(
                 f"{CORRECTIONS_NAME}: {key}: the note is dated {note.date}, not between v{previous}'s publication ({since}) "
                 f"and today ({today}); a note left over from an earlier correction? write one for this one"
             )
+
+
+def make_log(village: str, version: int, extending: Extending, before: Snapshot, after: Snapshot, notes: Notes) -> ChangeLog | None:
+    """The change log of ``version`` (None when it corrects nothing): what
+    ``after`` corrects of ``before``, the version it extends, with the note
+    ``notes`` gives for each correction."""
+    found = list(records.changed_records(before, after))
+    known = {
+        records.record_key(kind, record_id) for kind in records.KINDS for snapshot in (before, after) for record_id in kind.of(snapshot)
+    }
+    chosen = notes.for_version(found, known, extending)
     if not found:
         return None
-    entries = [entry_of(change, notes[change.key]) for change in found]
-    return ChangeLog(village=village, version=version, previous=previous, changes=entries)
+    entries = [entry_of(change, chosen[change.key]) for change in found]
+    return ChangeLog(village=village, version=version, previous=extending.version, changes=entries)
 
 
 def entry_of(change: records.RecordChange, note: CorrectionNote) -> ChangeEntry:

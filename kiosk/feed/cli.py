@@ -111,11 +111,12 @@ def _workbook_problems(workbook: Path, rejected: WorkbookRejected) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     try:
-        report = write_report(workbook, problems, marked=rejected.opened)
+        report = write_report(workbook, problems, marked=rejected.opened, advice=rejected.advice)
     except OSError as exc:
         print(f"共 {len(problems)} 处问题，没有发布。错误报告写不进工作簿所在的文件夹：{exc}", file=sys.stderr)
     else:
-        print(f"共 {len(problems)} 处问题，没有发布。有问题的格子在 {report} 里标成了红色。", file=sys.stderr)
+        summary = rejected.advice or f"共 {len(problems)} 处问题，没有发布。"
+        print(f"{summary}有问题的格子在 {report} 里标成了红色。", file=sys.stderr)
     return EXIT_DATA
 
 

@@ -18,7 +18,7 @@ Each build names the version before it (the chain, ``kiosk.feed.chain``)
 and keeps that version's manifest as a blob, so that a terminal far
 behind can follow the chain. A build that changes or withdraws a record
 the previous version published needs a correction note for it in the
-source (``corrections.json``); the notes go into the version's change log
+source (a folder's ``corrections.json``, a workbook's 更正说明 sheet); the notes go into the version's change log
 (``kiosk.feed.changes``), signed with it.
 """
 
@@ -34,9 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk import decode, images, model
+from kiosk.benefits import publish as benefits
+from kiosk.benefits.model import Kdf
 from kiosk.feed import chain, changes, keys, verify
 from kiosk.feed.history import BEIJING
 from kiosk.feed.manifest import (
@@ -81,7 +84,11 @@ class Source:
     documents: dict[str, bytes]
     media: dict[str, Path]
     checked: Snapshot | None = None  # the documents, already through the boundary by whoever read them
-    folder: Path | None = None  # a source folder: where its correction notes are (a workbook has none yet)
+    # The reasons for the published records it changes or withdraws: a
+    # folder's corrections.json, a workbook's 更正说明 sheet.
+    notes: changes.Notes = changes.NO_NOTES
+    # A source folder: its plain benefits-source.json, which ``build`` seals (a workbook has none yet).
+    folder: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,7 @@ def folder_source(src: Path) -> Source:
     checked; ``build`` checks the documents."""
     if not (src / decode.VILLAGE_DOC).is_file():
         raise PublishError(f"{src}: {decode.VILLAGE_DOC}: $: document is missing (no feed in {src})")
-    return Source(documents=read_folder_documents(src), media=_source_media(src), folder=src)
+    return Source(documents=read_folder_documents(src), media=_source_media(src), notes=changes.FolderNotes(src), folder=src)
 
 
 def read_source(src: Path, pictures: Path | None = None) -> Source:
@@ -187,6 +194,25 @@ def _source_media(src: Path) -> dict[str, Path]:
             raise PublishError(f"{decode.MEDIA_DIR}/{path.name}: {problem}")
         media[digest] = path
     return media
+
+
+def _sealed_benefits(src: Path, village: str, private_key: Ed25519PrivateKey, kdf: Kdf | None, documents: dict) -> dict[str, bytes]:
+    """``benefits.json`` sealed from the plain ``benefits-source.json``, if
+    the folder has one: the plain file itself is never published."""
+    secret = private_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    try:
+        sealed = benefits.sealed_document(src, village, secret, kdf)
+    except benefits.SourceError as exc:
+        raise PublishError(f"{src}: {exc}") from None
+    if sealed is None:
+        return {}
+    if decode.BENEFITS_DOC in documents:
+        raise PublishError(f"{src}: holds both {decode.BENEFITS_DOC} and {benefits.SOURCE_NAME}; publish one or the other")
+    try:
+        decode.decode_document(decode.BENEFITS_DOC, sealed)  # the limits, as a terminal will check them
+    except decode.FeedError as exc:
+        raise PublishError(f"{src}: {benefits.SOURCE_NAME} sealed: {exc}") from None
+    return {decode.BENEFITS_DOC: sealed}
 
 
 def read_previous(out: Path) -> Manifest | None:
@@ -274,6 +300,7 @@ def build(
     expires_days: float = DEFAULT_EXPIRES_DAYS,
     now: dt.datetime | None = None,
     pack: bool = True,
+    benefits_kdf: Kdf | None = None,
 ) -> Built:
     """Validate ``src`` (a source folder, a workbook or a Source already
     read) and publish it into ``out``, signed.
@@ -281,16 +308,14 @@ def build(
     The version is one more than the manifest already in ``out`` unless
     given. ``now`` is the generation time (tests pass old times to build
     expired feeds). ``pack``: also write every blob into one pack, for fast
-    first syncs (a tree for a USB stick does not need one)."""
+    first syncs (a tree for a USB stick does not need one). ``benefits_kdf``:
+    the key derivation for a source folder's ``benefits-source.json``
+    (default: the village's own salt, the default cost)."""
     source = src if isinstance(src, Source) else read_source(src)
     documents, media = source.documents, source.media
-    try:
-        # Unmasked: the publisher compares records as published (a hidden digit changed is a correction too).
-        snapshot = source.checked or Snapshot(
-            documents, NoMedia(), DataInfo(source="folder", version=None, generated_at=None), masked=False
-        )
-    except decode.FeedError as exc:
-        raise PublishError(f"{src}: {exc}" if isinstance(src, Path) else str(exc)) from None
+    snapshot = _checked(source, src)
+    if source.folder is not None:  # a workbook carries no subsidies
+        documents = {**documents, **_sealed_benefits(source.folder, snapshot.village.code, private_key, benefits_kdf, documents)}
     absent = sorted(_referenced_media(snapshot) - set(media))
     if absent:
         raise PublishError(f"{decode.MEDIA_DIR}/{absent[0]} is referenced but missing ({len(absent)} missing in all)")
@@ -306,7 +331,7 @@ def build(
     if expires_days <= 0:
         raise PublishError("the expiry must be in the future")
     generated_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    change_log = _change_log(source.folder, out, published, version, snapshot, generated_at)
+    change_log = _change_log(source.notes, out, published, version, snapshot, generated_at)
 
     (out / BLOB_DIR).mkdir(parents=True, exist_ok=True)
     new_blobs = 0
@@ -368,8 +393,30 @@ def build(
     return Built(manifest, new_blobs, len(change_log.changes) if change_log is not None else 0)
 
 
+def _checked(source: Source, src: Path | Source) -> Snapshot:
+    """The source's documents through the terminal's boundary."""
+    try:
+        # Unmasked: the publisher compares records as published (a hidden digit changed is a correction too).
+        return source.checked or Snapshot(
+            source.documents, NoMedia(), DataInfo(source="folder", version=None, generated_at=None), masked=False
+        )
+    except decode.FeedError as exc:
+        raise PublishError(f"{src}: {exc}" if isinstance(src, Path) else str(exc)) from None
+
+
+def corrections_of(source: Source, out: Path, now: dt.datetime | None = None) -> changes.ChangeLog | None:
+    """What building ``source`` into ``out`` now would correct, checked as
+    ``build`` checks it (a correction without its note raises), nothing
+    written: a page shows it before the user publishes."""
+    published = read_published(out)
+    if published is None:
+        return None
+    version = published.manifest.version + 1
+    return _change_log(source.notes, out, published, version, _checked(source, source), now or dt.datetime.now(dt.UTC))
+
+
 def _change_log(
-    folder: Path | None, out: Path, published: Published | None, version: int, snapshot: Snapshot, now: dt.datetime
+    notes: changes.Notes, out: Path, published: Published | None, version: int, snapshot: Snapshot, now: dt.datetime
 ) -> changes.ChangeLog | None:
     """What this version corrects of the one OUT holds, with the source's
     notes; PublishError for a correction without a note or a note without
@@ -377,20 +424,32 @@ def _change_log(
     if published is None:
         return None
     try:
-        notes = changes.read_notes(folder) if folder is not None else {}
         previous = published.manifest
-        return changes.make_log(
-            previous.village,
-            previous.version,
-            version,
-            published.snapshot(out),
-            snapshot,
-            notes,
-            since=previous.generated_at.astimezone(BEIJING).date(),
-            today=now.astimezone(BEIJING).date(),
-        )
+        since = previous.generated_at.astimezone(BEIJING).date()
+        extending = changes.Extending(previous.version, since, now.astimezone(BEIJING).date(), _notes_signed_since(out, previous, since))
+        return changes.make_log(previous.village, version, extending, published.snapshot(out), snapshot, notes)
     except changes.BadChangeLog as exc:
-        raise PublishError(f"{folder}: {exc}" if folder is not None else str(exc)) from None
+        raise PublishError(str(exc)) from None
+
+
+def _notes_signed_since(out: Path, newest: Manifest, since: dt.date) -> frozenset[changes.CorrectionNote]:
+    """The notes of the change logs of the versions OUT holds published on
+    ``since`` or later (Beijing days), following the chain back from
+    ``newest``: a note dated since then may have been signed already."""
+    found: set[changes.CorrectionNote] = set()
+    manifest: Manifest | None = newest
+    try:
+        while manifest is not None and manifest.generated_at.astimezone(BEIJING).date() >= since:
+            if manifest.changes is not None:
+                log = changes.decode_log((out / BLOB_DIR / manifest.changes.sha256).read_bytes(), manifest.village, manifest.version)
+                found |= {changes.CorrectionNote(record=e.record, date=e.date, reason=e.reason) for e in log.changes}
+            link = manifest.previous
+            manifest = decode_manifest((out / BLOB_DIR / link.sha256).read_bytes()) if isinstance(link, Link) else None
+    except FileNotFoundError:
+        pass  # a tree from before the chain kept its versions' manifests: the notes of those found
+    except (OSError, BadManifest, changes.BadChangeLog) as exc:
+        raise PublishError(f"{out}: cannot read the change logs of the versions published since {since} ({exc})") from None
+    return frozenset(found)
 
 
 def verify_tree(out: Path, keyring: keys.Keyring, now: dt.datetime | None = None) -> Manifest:

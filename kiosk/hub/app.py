@@ -35,7 +35,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kiosk.hub import accounts, ingest, pages, publish_pages, status
+from kiosk.hub import accounts, fleet, ingest, pages, publish_pages, status, wording
 from kiosk.hub.config import HubConfig
 from kiosk.hub.feeds import FeedIndex
 from kiosk.hub.publishing import Publisher
@@ -120,6 +120,8 @@ async def heartbeat(request: Request) -> Response:
             ingest.beat_of(beat, received),
             ingest.periods_of(beat, received, hub.config.zone),
             ingest.sync_error_of(beat),
+            ingest.rollback_of(beat),
+            ingest.update_of(beat),
         )
     except StoreUnavailable as exc:
         return _refuse(503, str(exc), terminal_id)
@@ -143,8 +145,8 @@ def status_page(request: Request) -> Response:
     township = request.query_params.get("township", "")
     visible = hub.store.terminals(user.township)
     usage = hub.store.usage_by_screen(status.week_start(now, hub.config.zone), user.township)
-    page = status.overview(visible, hub.feeds, usage, now, hub.config, township)
-    return pages.render(request, "status.html", user=user, page=page, now=status.clock(now, hub.config.zone), config=hub.config)
+    page = status.overview(visible, hub.feeds, usage, now, hub.config, township, fleet.Selection.of(request.query_params))
+    return pages.render(request, "status.html", user=user, page=page, now=wording.clock(now, hub.config.zone), config=hub.config)
 
 
 def terminal_page(request: Request) -> Response:
@@ -167,7 +169,8 @@ def terminal_page(request: Request) -> Response:
         "terminal.html",
         user=user,
         terminal=view,
-        now=status.clock(now, hub.config.zone),
+        software=pages.software_facts(terminal, now, hub.config.zone),
+        now=wording.clock(now, hub.config.zone),
         history=pages.history_rows(hub.store.history(terminal.id, now - HISTORY_DAYS * 86400), now, hub.config.zone),
         errors=pages.error_rows(hub.store.sync_errors(terminal.id), now, hub.config.zone),
         days=pages.usage_days(by_day),
@@ -208,7 +211,7 @@ async def login(request: Request) -> Response:
         return response
     log_event(log, "hub.login_refused", logging.WARNING, user=name, outcome=result.outcome.value)
     if result.outcome is accounts.Login.LOCKED:
-        message = f"连续输错密码 {accounts.MAX_FAILURES} 次，此账号已锁定，请 {status.duration(result.locked_for_s)}后再试"
+        message = f"连续输错密码 {accounts.MAX_FAILURES} 次，此账号已锁定，请 {wording.duration(result.locked_for_s)}后再试"
         return pages.render(request, "login.html", status_code=429, next=target, message=message, name=name)
     return pages.render(request, "login.html", status_code=401, next=target, message="用户名或密码不对", name=name)
 

@@ -4,7 +4,9 @@ something to look at.
 Eight terminals in three townships of 新化县, a week of history behind
 them, and one of each trouble the status page flags: a terminal silent for
 hours, one on data past its expiry, one a version behind, one short of
-disk, one whose last sync was rejected. The live ones are real
+disk, one whose last sync was rejected; and a staged rollout of the next
+software release under way: taken and kept by one terminal, on trial on
+another, rolled back by itself on a third. The live ones are real
 ``HeartbeatReporter``\\ s (the terminal's own code) posting to the hub every
 few seconds while simulated villagers tap. Each village has a signed feed
 published from the demo village's data under its own name, so versions and
@@ -22,11 +24,13 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
+import kiosk
 from kiosk import decode, paths
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig
 from kiosk.feed import keys, publish
@@ -36,8 +40,8 @@ from kiosk.hub import accounts, tokens
 from kiosk.hub.app import Hub, create_app
 from kiosk.hub.config import HubConfig
 from kiosk.hub.server import HubServer
-from kiosk.hub.store import NO_ITEM, Beat, PeriodRecord, Store, SyncError, open_store
-from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, TerminalStatus
+from kiosk.hub.store import NO_ITEM, Beat, PeriodRecord, Rollback, Store, SyncError, UpdateRun, open_store
+from kiosk.ops.heartbeat import HeartbeatReporter, HeartbeatWorker, Software, SoftwareRollback, SoftwareUpdate, TerminalStatus
 from tooling.demo.build import encode
 from tooling.demo.content import village_doc
 
@@ -47,6 +51,10 @@ LIVE_INTERVAL_S = 15.0
 DAY = 86400
 GB = 1024**3
 BACKFILL_STEP_S = 40 * 60  # a report every 40 minutes of the past week: history enough, a quick start
+RELEASE = kiosk.__version__  # what the county runs
+NEXT_RELEASE = ".".join([*RELEASE.split(".")[:-1], str(int(RELEASE.split(".")[-1]) + 1)])  # being rolled out
+ROLLOUT_AGO_S = 6 * 3600  # last night's update hours
+TRIAL_S = 1800
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class DemoTerminal:
     behind: bool = False  # holds the version before the feed's newest
     disk_free: int = 38 * GB
     rejected: bool = False  # the last sync was rejected
+    software: str = ""  # in the rollout of NEXT_RELEASE: "kept", "trial" (since a moment ago) or "rolled_back"
 
 
 TERMINALS = (
@@ -67,10 +76,10 @@ TERMINALS = (
     DemoTerminal("431322199201-B2D4F6", "431322199201", "石门村", "青石镇", silent_h=5),
     DemoTerminal("431322199213-C3E5A7", "431322199213", "杉木村", "青石镇", rejected=True),
     DemoTerminal("431322101203-D4F6B8", "431322101203", "白溪村", "白溪镇", stale=True),
-    DemoTerminal("431322101208-E5A7C9", "431322101208", "荷塘村", "白溪镇", disk_free=310 * 1024**2),
-    DemoTerminal("431322101215-F6B8DA", "431322101215", "石桥村", "白溪镇"),
+    DemoTerminal("431322101208-E5A7C9", "431322101208", "荷塘村", "白溪镇", disk_free=310 * 1024**2, software="trial"),
+    DemoTerminal("431322101215-F6B8DA", "431322101215", "石桥村", "白溪镇", software="rolled_back"),
     DemoTerminal("431322205202-A7C9EB", "431322205202", "枫林村", "枫林乡", behind=True),
-    DemoTerminal("431322205210-B8DAFC", "431322205210", "竹山村", "枫林乡"),
+    DemoTerminal("431322205210-B8DAFC", "431322205210", "竹山村", "枫林乡", software="kept"),
 )
 # What villagers open, with a weight each.
 SCREENS = (
@@ -137,6 +146,31 @@ def _last_sync(terminal: DemoTerminal, version: int, at: dt.datetime) -> Outcome
     return OutcomeRecord("up_to_date", f"up to date v{version}", at, version)
 
 
+def software_at(terminal: DemoTerminal, at: int, now: int) -> Software:
+    """The terminal's software block at ``at``, as its heartbeat says it."""
+    switched = now - ROLLOUT_AGO_S
+    update = SoftwareUpdate("up_to_date", f"up to date ({RELEASE})", _moment(at - 600), RELEASE)
+    if terminal.software == "kept" and at >= switched:
+        kept = at >= switched + TRIAL_S
+        update = SoftwareUpdate("committed" if kept else "installed", f"{NEXT_RELEASE} installed", _moment(switched), NEXT_RELEASE)
+        return Software(NEXT_RELEASE, None if kept else NEXT_RELEASE, None, update)
+    if terminal.software == "trial" and at >= now - 900:
+        update = SoftwareUpdate("installed", f"{NEXT_RELEASE} installed", _moment(now - 900), NEXT_RELEASE)
+        return Software(NEXT_RELEASE, NEXT_RELEASE, None, update)
+    if terminal.software == "rolled_back" and at >= switched:
+        if at < switched + TRIAL_S:
+            update = SoftwareUpdate("installed", f"{NEXT_RELEASE} installed", _moment(switched), NEXT_RELEASE)
+            return Software(NEXT_RELEASE, NEXT_RELEASE, None, update)
+        reason = f"{NEXT_RELEASE} did not come up: it stopped 3 times before it had run 600 s"
+        back = SoftwareRollback(_moment(switched + TRIAL_S), NEXT_RELEASE, RELEASE, reason)
+        return Software(RELEASE, None, back, SoftwareUpdate("rolled_back", f"back to {RELEASE}: {reason}", back.at, NEXT_RELEASE))
+    return Software(RELEASE, None, None, update)
+
+
+def _moment(epoch: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC)
+
+
 def _views(rng: random.Random, hour: int) -> tuple[tuple[str, str, int], ...]:
     busy = 6 if 8 <= hour < 18 else 1 if 6 <= hour < 21 else 0
     counts: dict[tuple[str, str], int] = {}
@@ -150,7 +184,8 @@ def backfill(store: Store, terminal: DemoTerminal, manifest: Manifest, now: int,
     """Reports of the past week, up to when the terminal fell silent."""
     last = now - int(terminal.silent_h * 3600) if terminal.silent_h else now - 600
     started = now - 3 * DAY - 7200  # a power cut three days ago
-    for at in range(now - 7 * DAY, last + 1, BACKFILL_STEP_S):
+    moments = sorted({*range(now - 7 * DAY, last + 1, BACKFILL_STEP_S), *_rollout_moments(terminal, now)})
+    for at in moments:
         if started <= at < started + 3 * 3600:
             continue  # dark for three hours
         moment = dt.datetime.fromtimestamp(at, dt.UTC)
@@ -162,6 +197,7 @@ def backfill(store: Store, terminal: DemoTerminal, manifest: Manifest, now: int,
             else []
         )
         sync_at = int(sync.at.timestamp())
+        software = software_at(terminal, at, now)
         beat = Beat(
             received_at=at,
             sent_at=at,
@@ -179,24 +215,45 @@ def backfill(store: Store, terminal: DemoTerminal, manifest: Manifest, now: int,
             sync_version=sync.version,
             dropped_periods=0,
             dropped_views=0,
+            release=software.release,
+            trial=software.trial,
         )
         error = SyncError(sync_at, sync.kind, sync.message) if sync.kind in ("failed", "rejected") else None
-        store.record_heartbeat(terminal.id, beat, periods, error)
+        store.record_heartbeat(terminal.id, beat, periods, error, *_software_records(software))
+
+
+def _rollout_moments(terminal: DemoTerminal, now: int) -> list[int]:
+    """Reports during the rollout, so its steps are in the history."""
+    switched = now - ROLLOUT_AGO_S
+    return [switched + 300, switched + TRIAL_S + 300] if terminal.software in ("kept", "rolled_back") and not terminal.silent_h else []
+
+
+def _software_records(software: Software) -> tuple[Rollback | None, UpdateRun | None]:
+    """As the hub stores them from a heartbeat (kiosk.hub.ingest)."""
+    back, last = software.rolled_back, software.last_update
+    rollback = Rollback(int(back.at.timestamp()), back.from_version, back.to_version, back.reason) if back else None
+    update = UpdateRun(last.outcome, last.message, int(last.at.timestamp()), last.version) if last else None
+    return rollback, update
 
 
 # ------------------------------------------------------------ live terminals
 
 
 class SimulatedReporter(HeartbeatReporter):
-    """The terminal's reporter on a simulated disk: the demo's terminals
-    share this machine's, which is not short of space."""
+    """The terminal's reporter on a simulated disk and simulated releases:
+    the demo's terminals share this machine's disk, which is not short of
+    space, and its software, which is not installed from the package."""
 
-    def __init__(self, *args, disk_free: int, **kwargs):
+    def __init__(self, *args, disk_free: int, software: Callable[[], Software], **kwargs):
         super().__init__(*args, **kwargs)
         self.disk_free = disk_free
+        self.simulated_software = software
 
     def _disk_free(self) -> int:
         return self.disk_free
+
+    def _software(self) -> Software:
+        return self.simulated_software()
 
 
 class LiveTerminal:
@@ -213,7 +270,14 @@ class LiveTerminal:
             data_version=manifest.version, data_generated_at=manifest.generated_at, data_expires_at=manifest.expires_at, last_sync=synced
         )
         self.terminal = terminal
-        self.reporter = SimulatedReporter(config, state, lambda: status, disk_free=terminal.disk_free)
+        started = int(dt.datetime.now(dt.UTC).timestamp())
+        self.reporter = SimulatedReporter(
+            config,
+            state,
+            lambda: status,
+            disk_free=terminal.disk_free,
+            software=lambda: software_at(terminal, int(dt.datetime.now(dt.UTC).timestamp()), started),
+        )
         self.worker = HeartbeatWorker(self.reporter, LIVE_INTERVAL_S, first_delay_s=0)
 
     def tap(self, rng: random.Random) -> None:

@@ -16,7 +16,7 @@ import zoneinfo
 import msgspec
 
 from kiosk.hub.status import day_of
-from kiosk.hub.store import NO_ITEM, Beat, PeriodRecord, SyncError
+from kiosk.hub.store import NO_ITEM, Beat, PeriodRecord, Rollback, SyncError, UpdateRun
 from kiosk.ops.heartbeat import BODY_FORMAT, Heartbeat
 
 MAX_TEXT = 500
@@ -61,7 +61,7 @@ def _day(start: dt.datetime, received: dt.datetime, zone: zoneinfo.ZoneInfo) -> 
 
 
 def beat_of(heartbeat: Heartbeat, received_at: int) -> Beat:
-    data, sync = heartbeat.data, heartbeat.last_sync
+    data, sync, software = heartbeat.data, heartbeat.last_sync, heartbeat.software
     return Beat(
         received_at=received_at,
         sent_at=_seconds(heartbeat.sent_at),
@@ -79,7 +79,24 @@ def beat_of(heartbeat: Heartbeat, received_at: int) -> Beat:
         sync_version=sync.version if sync else None,
         dropped_periods=heartbeat.usage.dropped_periods,
         dropped_views=sum(period.dropped_views for period in heartbeat.usage.periods),
+        release=software.release if software else None,
+        trial=software.trial if software else None,
     )
+
+
+def rollback_of(heartbeat: Heartbeat) -> Rollback | None:
+    """The terminal's latest rollback (absent from older terminals)."""
+    done = heartbeat.software.rolled_back if heartbeat.software else None
+    if done is None:
+        return None
+    return Rollback(_seconds(done.at), done.from_version, done.to_version, done.reason[:MAX_TEXT])
+
+
+def update_of(heartbeat: Heartbeat) -> UpdateRun | None:
+    run = heartbeat.software.last_update if heartbeat.software else None
+    if run is None:
+        return None
+    return UpdateRun(run.outcome, run.message[:MAX_TEXT], _seconds(run.at), run.version)
 
 
 def periods_of(heartbeat: Heartbeat, received_at: int, zone: zoneinfo.ZoneInfo) -> list[PeriodRecord]:

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from kiosk.hub import status
-from kiosk.hub.store import Beat, SyncError
+from kiosk.hub import fleet, status, wording
+from kiosk.hub.store import Beat, SyncError, Terminal
 
 _TEMPLATES = Jinja2Templates(
     env=jinja2.Environment(
@@ -61,7 +61,7 @@ class HistoryRow:
 
 def _run_key(beat: Beat) -> tuple:
     failing = beat.sync_outcome in ("failed", "rejected")
-    return beat.data_version, beat.software_version, beat.sync_outcome, beat.sync_message if failing else None
+    return beat.data_version, beat.software_version, beat.release, beat.trial, beat.sync_outcome, beat.sync_message if failing else None
 
 
 def history_rows(beats: Sequence[Beat], now: int, zone: zoneinfo.ZoneInfo) -> list[HistoryRow]:
@@ -76,13 +76,13 @@ def history_rows(beats: Sequence[Beat], now: int, zone: zoneinfo.ZoneInfo) -> li
         first, last = run[0], run[-1]
         rows.append(
             HistoryRow(
-                start=status.clock(first.received_at, zone, now),
-                end=status.clock(last.received_at, zone, now),
+                start=wording.clock(first.received_at, zone, now),
+                end=wording.clock(last.received_at, zone, now),
                 reports=len(run),
                 data=f"第 {last.data_version} 版" if last.data_version is not None else "没有数据",
-                software=last.software_version,
+                software=fleet.software_text(last),
                 sync=status.sync_text(last.sync_outcome, last.sync_message) if last.sync_outcome else "",
-                disk=status.size(last.disk_free_bytes),
+                disk=wording.size(last.disk_free_bytes),
                 restarts=restarts,
                 dropped_periods=sum(beat.dropped_periods for beat in run),
             )
@@ -98,9 +98,9 @@ def history_rows(beats: Sequence[Beat], now: int, zone: zoneinfo.ZoneInfo) -> li
             if silence > GAP_S:
                 rows.append(
                     HistoryRow(
-                        start=status.clock(previous.received_at, zone, now),
-                        end=status.clock(beat.received_at, zone, now),
-                        gap=f"没有上报 {status.duration(silence)}",
+                        start=wording.clock(previous.received_at, zone, now),
+                        end=wording.clock(beat.received_at, zone, now),
+                        gap=f"没有上报 {wording.duration(silence)}",
                     )
                 )
             if beat.uptime_s < previous.uptime_s:
@@ -115,9 +115,9 @@ def error_rows(errors: Sequence[SyncError], now: int, zone: zoneinfo.ZoneInfo) -
     """(when, what): a repeated error once, with its first time and count."""
     rows = []
     for error in errors:
-        when = status.clock(error.at, zone, now)
+        when = wording.clock(error.at, zone, now)
         if error.times > 1 and error.first_at is not None:
-            when = f"{status.clock(error.first_at, zone, now)} 至 {when}，共 {error.times} 次"
+            when = f"{wording.clock(error.first_at, zone, now)} 至 {when}，共 {error.times} 次"
         rows.append((when, status.sync_text(error.outcome, error.message)))
     return rows
 
@@ -138,3 +138,29 @@ def usage_days(by_day: Sequence[tuple[str, str, int]]) -> UsageDays:
     sections.sort(key=lambda row: (-row[2], row[0]))
     labels = [f"{int(day[5:7])}月{int(day[8:10])}日" for day in days]
     return UsageDays(days=labels, sections=sections)
+
+
+@dataclass(frozen=True)
+class SoftwareFacts:
+    """A terminal's software, on its page: each line plain Chinese, "" when unknown."""
+
+    running: str  # "0.3.0（试运行中）"
+    since: str  # "12月5日 02:15 由 0.2.0 换成"
+    rollback: str  # the latest rollback, however old: when, from, to, why
+    rollback_flagged: bool  # recent enough to be flagged
+    update: str  # the last update run
+
+
+def software_facts(terminal: Terminal, now: int, zone: zoneinfo.ZoneInfo) -> SoftwareFacts:
+    software = terminal.software
+    since = ""
+    if software.since is not None and software.previous is not None and software.previous != software.running:
+        since = f"{wording.clock(software.since, zone, now)} 由 {software.previous} 换成"
+    rollback = software.rollback
+    return SoftwareFacts(
+        running=fleet.software_text(terminal.beat),
+        since=since,
+        rollback=fleet.rollback_text(rollback, zone, now) if rollback else "",
+        rollback_flagged=fleet.recent_rollback(terminal, now) is not None,
+        update=fleet.update_text(software.update, zone, now) if software.update else "",
+    )

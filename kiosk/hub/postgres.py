@@ -29,6 +29,8 @@ def _placeholders(sql: str) -> str:
 
 class PostgresStore(Store):
     id_column = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    # Held until the transaction ends; the key is this program's own ("hub" in ASCII).
+    schema_lock = "SELECT pg_advisory_xact_lock(6845794)"
 
     def __init__(self, url: str):
         self.url = url

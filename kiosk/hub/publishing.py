@@ -66,6 +66,7 @@ class Checked:
     problems: list[Problem]
     summary: list[tuple[str, str]]  # (what, how many), when there is no problem
     village_name: str = ""
+    advice: str = ""  # what to do, where the problems have one cause (WorkbookRejected.advice)
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,7 @@ class Publisher:
         try:
             source = read_workbook(upload.workbook, upload.pictures)
         except WorkbookRejected as exc:
-            write_report(upload.workbook, exc.problems, out=upload.report, marked=exc.opened)
-            return None, Checked(exc.problems, [])
+            return None, self._refused(upload, exc)
         snapshot = source.checked
         assert snapshot is not None  # the reader checks what it reads
         if snapshot.village.code != upload.village:
@@ -116,8 +116,21 @@ class Publisher:
             )
             write_report(upload.workbook, [wrong], out=upload.report)
             return None, Checked([wrong], [])
+        try:
+            corrected = publish.corrections_of(source, self.feed_dir / upload.village)
+        except WorkbookRejected as exc:  # published records changed without their reasons in 更正说明
+            return None, self._refused(upload, exc)
         upload.report.unlink(missing_ok=True)
-        return source, Checked([], summarize(snapshot, len(source.media)), snapshot.village.name)
+        summary = summarize(snapshot, len(source.media))
+        if corrected is not None:
+            summary.append(("更正", f"{len(corrected.changes)} 条"))
+        return source, Checked([], summary, snapshot.village.name)
+
+    def _refused(self, upload: Upload, refused: WorkbookRejected) -> Checked:
+        """The problems, and the report with the bad cells marked."""
+        write_report(upload.workbook, refused.problems, out=upload.report, marked=refused.opened, advice=refused.advice)
+        log_event(log, "hub.workbook_refused", village=upload.village, user=upload.user, problems=len(refused.problems))
+        return Checked(refused.problems, [], advice=refused.advice)
 
     def publish(self, upload: Upload) -> Published | Checked:
         """Sign the upload into the village's feed; the problems instead if
@@ -127,7 +140,10 @@ class Publisher:
         if source is None:
             return checked
         with self._locks[upload.village]:  # two users publishing one village: one version after the other
-            built = publish.build(source, self.feed_dir / upload.village, self.key)
+            try:
+                built = publish.build(source, self.feed_dir / upload.village, self.key)
+            except WorkbookRejected as exc:  # a version published since the check corrects otherwise
+                return self._refused(upload, exc)
         log_event(log, "hub.published", village=upload.village, version=built.manifest.version, user=upload.user)
         self.uploads.remove(upload)
         return Published(built.manifest.version, len(built.manifest.files), built.summary)

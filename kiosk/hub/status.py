@@ -14,9 +14,11 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kiosk.hub import fleet
 from kiosk.hub.config import HubConfig
 from kiosk.hub.feeds import FeedIndex, FeedInfo
 from kiosk.hub.store import Beat, Terminal, township_of
+from kiosk.hub.wording import ago, clock, duration, size
 
 WEEK_DAYS = 7
 
@@ -46,12 +48,18 @@ def section_of(screen: str) -> str:
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # never, silent, stale, behind, no_data, rejected, low_disk, revoked
+    kind: str  # never, silent, stale, behind, no_data, rejected, low_disk, rolled_back, revoked
     text: str
 
 
 # The kinds counted at the top of the page, in the order shown.
-ATTENTION = (("silent", "失联"), ("stale", "数据过期或落后"), ("low_disk", "磁盘不足"), ("rejected", "数据被拒收"))
+ATTENTION = (
+    ("silent", "失联"),
+    ("stale", "数据过期或落后"),
+    ("low_disk", "磁盘不足"),
+    ("rejected", "数据被拒收"),
+    ("rolled_back", "软件自动退回"),
+)
 _SUMMARY_KIND = {
     "never": "silent",
     "silent": "silent",
@@ -60,6 +68,7 @@ _SUMMARY_KIND = {
     "no_data": "stale",
     "low_disk": "low_disk",
     "rejected": "rejected",
+    "rolled_back": "rolled_back",
 }
 
 
@@ -78,11 +87,12 @@ class TerminalView:
     newest: str  # "最新第 43 版", when the terminal lags
     disk: str
     disk_low: bool
-    software: str
+    software: str  # "0.3.0（试运行中）"
     error: str
     error_at: str
     usage: list[tuple[str, int]] = field(default_factory=list)
     revoked: bool = False
+    rollback: str = ""  # the latest rollback, while it is flagged: when, from, to, why
 
     @property
     def usage_total(self) -> int:
@@ -99,42 +109,9 @@ class Overview:
     townships: list[tuple[str, str]]  # (code, name) the user may choose from
     township: str  # the one chosen, "" for all
     counts: list[tuple[str, str, int]]  # (kind, label, terminals)
-
-    @property
-    def flagged(self) -> list[TerminalView]:
-        return [row for row in self.rows if row.summary_kinds]
-
-
-# ------------------------------------------------------------ wording
-
-
-def duration(seconds: float) -> str:
-    if seconds < 3600:
-        return f"{max(1, int(seconds // 60))} 分钟"
-    if seconds < 2 * 86400:
-        return f"{int(seconds // 3600)} 小时"
-    return f"{int(seconds // 86400)} 天"
-
-
-def ago(seconds: float) -> str:
-    # Under a minute, or a report dated a moment ahead of our clock.
-    return "刚刚" if seconds < 60 else f"{duration(seconds)}前"
-
-
-def clock(epoch: int, zone: zoneinfo.ZoneInfo, now: int | None = None) -> str:
-    moment = dt.datetime.fromtimestamp(epoch, zone)
-    same_year = now is None or dt.datetime.fromtimestamp(now, zone).year == moment.year
-    return (
-        f"{moment.month}月{moment.day}日 {moment:%H:%M}" if same_year else f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
-    )
-
-
-def size(nbytes: int | None) -> str:
-    if nbytes is None:
-        return "未知"
-    if nbytes >= 1024**3:
-        return f"{nbytes / 1024**3:.1f} GB"
-    return f"{nbytes // 1024**2} MB"
+    flagged: list[TerminalView]  # of the township chosen, whatever release is chosen
+    releases: list[fleet.ReleaseRow] = field(default_factory=list)  # of the township chosen
+    selection: fleet.Selection | None = None  # the rows are those of one release
 
 
 def day_of(epoch: int, zone: zoneinfo.ZoneInfo) -> str:
@@ -180,6 +157,9 @@ def flags(terminal: Terminal, feed: FeedInfo | None, now: int, config: HubConfig
         found.append(Flag("rejected", "最近一次同步被拒收"))
     if beat.disk_free_bytes is not None and beat.disk_free_bytes < config.low_disk_mb * 1024**2:
         found.append(Flag("low_disk", f"磁盘仅剩 {size(beat.disk_free_bytes)}"))
+    rollback = fleet.recent_rollback(terminal, now)
+    if rollback is not None:
+        found.append(Flag("rolled_back", f"软件自动退回 {rollback.from_version} → {rollback.to_version}"))
     return found
 
 
@@ -218,6 +198,7 @@ def terminal_view(terminal: Terminal, namer: Namer, usage: dict[str, int], now: 
     beat = terminal.beat
     zone = config.zone
     data, data_age, newest = _data(beat, feed, now)
+    rollback = fleet.recent_rollback(terminal, now)
     return TerminalView(
         id=terminal.id,
         village=terminal.village,
@@ -232,11 +213,12 @@ def terminal_view(terminal: Terminal, namer: Namer, usage: dict[str, int], now: 
         newest=newest,
         disk=size(beat.disk_free_bytes) if beat else "",
         disk_low=bool(beat and beat.disk_free_bytes is not None and beat.disk_free_bytes < config.low_disk_mb * 1024**2),
-        software=beat.software_version if beat else "",
+        software=fleet.software_text(beat),
         error=_error_text(terminal.last_error),
         error_at=clock(terminal.last_error_at, zone, now) if terminal.last_error_at else "",
         usage=by_section(usage),
         revoked=terminal.token_hash is None,
+        rollback=fleet.rollback_text(rollback, zone, now) if rollback else "",
     )
 
 
@@ -256,15 +238,32 @@ def _error_text(error: str | None) -> str:
 
 
 def overview(
-    terminals: Sequence[Terminal], feeds: FeedIndex, usage: dict[str, dict[str, int]], now: int, config: HubConfig, township: str = ""
+    terminals: Sequence[Terminal],
+    feeds: FeedIndex,
+    usage: dict[str, dict[str, int]],
+    now: int,
+    config: HubConfig,
+    township: str = "",
+    selection: fleet.Selection | None = None,
 ) -> Overview:
     """The status page: ``terminals`` are all the user may see; the rows
-    are those of ``township`` (all when "")."""
+    are those of ``township`` (all when ""), and of one release when
+    ``selection`` says which. What needs attention and the releases are the
+    township's, whatever release is chosen."""
     namer = Namer(feeds, [t.village for t in terminals])
     chosen = [t for t in terminals if not township or t.township == township]
-    rows = [terminal_view(t, namer, usage.get(t.id, {}), now, config) for t in chosen]
+    views = {t.id: terminal_view(t, namer, usage.get(t.id, {}), now, config) for t in chosen}
     # The terminals needing attention first, each group by village.
-    rows.sort(key=lambda row: (not row.summary_kinds, row.township, row.village, row.id))
-    counts = [(kind, label, sum(kind in row.summary_kinds for row in rows)) for kind, label in ATTENTION]
+    ordered = sorted(views.values(), key=lambda row: (not row.summary_kinds, row.township, row.village, row.id))
+    counts = [(kind, label, sum(kind in row.summary_kinds for row in ordered)) for kind, label in ATTENTION]
     choices = [(code, namer.township(code)) for code in sorted({t.township for t in terminals})]
-    return Overview(rows=rows, townships=choices, township=township, counts=counts)
+    shown = {t.id for t in chosen if selection is None or selection.matches(t)}
+    return Overview(
+        rows=[row for row in ordered if row.id in shown],
+        townships=choices,
+        township=township,
+        counts=counts,
+        flagged=[row for row in ordered if row.summary_kinds],
+        releases=fleet.releases(chosen, now),
+        selection=selection,
+    )

@@ -12,22 +12,33 @@ Tables:
 
 - ``terminals``: one row per terminal the hub issued a token to: its
   village, the SHA-256 of its token (never the token), its latest
-  heartbeat and last error;
-- ``heartbeats``: every report received (the history on a terminal's page);
+  heartbeat and last error, the release it runs (since when, and the one
+  before), its latest rollback and its latest update run;
+- ``heartbeats``: every report received (the history on a terminal's page),
+  with the release it ran and the one on trial (the heartbeat's
+  ``software``);
 - ``periods``: the usage periods already counted, by (terminal, period id):
   a period sent again is acknowledged and not counted twice;
 - ``usage``: views per terminal, day, screen and item;
 - ``users`` and ``sessions``: county and township staff.
+
+A database of an older schema is brought to this one when the store opens
+(``_MIGRATIONS``), in the transaction that records the new version.
 """
 
 from __future__ import annotations
 
 import abc
 import contextlib
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+from kiosk.ops.logs import log_event
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -43,7 +54,19 @@ CREATE TABLE IF NOT EXISTS terminals (
     last_heartbeat_id BIGINT,
     last_seen BIGINT,
     last_error TEXT,
-    last_error_at BIGINT
+    last_error_at BIGINT,
+    running_release TEXT,
+    previous_release TEXT,
+    release_since BIGINT,
+    rollback_at BIGINT,
+    rollback_from TEXT,
+    rollback_to TEXT,
+    rollback_reason TEXT,
+    rollback_reported_at BIGINT,
+    update_outcome TEXT,
+    update_message TEXT,
+    update_at BIGINT,
+    update_version TEXT
 );
 CREATE INDEX IF NOT EXISTS terminals_by_village ON terminals (village);
 CREATE TABLE IF NOT EXISTS heartbeats (
@@ -66,7 +89,9 @@ CREATE TABLE IF NOT EXISTS heartbeats (
     dropped_periods BIGINT NOT NULL,
     dropped_views BIGINT NOT NULL,
     periods_new INTEGER NOT NULL,
-    periods_repeated INTEGER NOT NULL
+    periods_repeated INTEGER NOT NULL,
+    release TEXT,
+    trial TEXT
 );
 CREATE INDEX IF NOT EXISTS heartbeats_by_terminal ON heartbeats (terminal_id, received_at);
 CREATE INDEX IF NOT EXISTS heartbeats_by_time ON heartbeats (received_at);
@@ -103,6 +128,33 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 """
 
+# From schema N to N + 1. Schema 2: the columns of the heartbeat's software
+# block (NULL in the reports of terminals older than it).
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        *(f"ALTER TABLE heartbeats ADD COLUMN {column} TEXT" for column in ("release", "trial")),
+        *(
+            f"ALTER TABLE terminals ADD COLUMN {column} {kind}"
+            for column, kind in (
+                ("running_release", "TEXT"),
+                ("previous_release", "TEXT"),
+                ("release_since", "BIGINT"),
+                ("rollback_at", "BIGINT"),
+                ("rollback_from", "TEXT"),
+                ("rollback_to", "TEXT"),
+                ("rollback_reason", "TEXT"),
+                ("rollback_reported_at", "BIGINT"),
+                ("update_outcome", "TEXT"),
+                ("update_message", "TEXT"),
+                ("update_at", "BIGINT"),
+                ("update_version", "TEXT"),
+            )
+        ),
+        # What each terminal ran by its latest report (since when is not known).
+        "UPDATE terminals SET running_release = (SELECT software_version FROM heartbeats WHERE id = terminals.last_heartbeat_id)",
+    ),
+}
+
 _BEAT_COLUMNS = (
     "received_at",
     "sent_at",
@@ -122,8 +174,24 @@ _BEAT_COLUMNS = (
     "dropped_views",
     "periods_new",
     "periods_repeated",
+    "release",
+    "trial",
 )
 _TERMINAL_COLUMNS = ("id", "village", "token_hash", "token_issued_at", "created_at", "last_seen", "last_error", "last_error_at")
+_SOFTWARE_COLUMNS = (
+    "running_release",
+    "previous_release",
+    "release_since",
+    "rollback_at",
+    "rollback_from",
+    "rollback_to",
+    "rollback_reason",
+    "rollback_reported_at",
+    "update_outcome",
+    "update_message",
+    "update_at",
+    "update_version",
+)
 _USER_COLUMNS = ("name", "password_hash", "township", "failures", "locked_until", "created_at")
 NO_ITEM = ""  # the screen itself (``item: null`` on the wire): NULL cannot be part of a key
 
@@ -158,6 +226,46 @@ class Beat:
     dropped_views: int
     periods_new: int = 0
     periods_repeated: int = 0
+    release: str | None = None  # the installed release running (None: a development install, or a terminal older than that)
+    trial: str | None = None  # a new release proving itself
+
+    @property
+    def running(self) -> str:
+        """The release it runs, as counted across the fleet: the installed
+        release, else the software's own version."""
+        return self.release or self.software_version
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """The terminal went back from a release that did not come up."""
+
+    at: int  # by the terminal's clock
+    from_version: str
+    to_version: str
+    reason: str  # the terminal's, in English
+    reported_at: int = 0  # when the hub first heard of it (its own clock)
+
+
+@dataclass(frozen=True)
+class UpdateRun:
+    """The terminal's last software update run (kiosk.release.update.Outcome values)."""
+
+    outcome: str
+    message: str
+    at: int
+    version: str | None
+
+
+@dataclass(frozen=True)
+class SoftwareState:
+    """What the hub knows of a terminal's software beyond its latest report."""
+
+    running: str | None = None  # the release of its latest report (``Beat.running``)
+    previous: str | None = None  # the one before it, when the hub saw it change
+    since: int | None = None  # when the hub first heard it run ``running``
+    rollback: Rollback | None = None  # the latest
+    update: UpdateRun | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +288,7 @@ class Terminal:
     last_error: str | None
     last_error_at: int | None
     beat: Beat | None = None  # the latest heartbeat
+    software: SoftwareState = SoftwareState()
 
     @property
     def township(self) -> str:
@@ -212,10 +321,25 @@ def township_of(village: str) -> str:
 
 
 def _terminal(row: Sequence) -> Terminal:
-    """A terminal from its columns followed by its latest heartbeat's (NULL when it has none)."""
+    """A terminal from its columns, its software's, then its latest
+    heartbeat's (NULL when it has none)."""
     split = len(_TERMINAL_COLUMNS)
+    beat_at = split + len(_SOFTWARE_COLUMNS)
     values = dict(zip(_TERMINAL_COLUMNS, row[:split], strict=True))
-    return Terminal(**values, beat=_beat(row[split:]) if row[split] is not None else None)
+    software = _software(dict(zip(_SOFTWARE_COLUMNS, row[split:beat_at], strict=True)))
+    return Terminal(**values, beat=_beat(row[beat_at:]) if row[beat_at] is not None else None, software=software)
+
+
+def _software(values: dict) -> SoftwareState:
+    rollback = None
+    if values["rollback_at"] is not None:
+        rollback = Rollback(
+            values["rollback_at"], values["rollback_from"], values["rollback_to"], values["rollback_reason"], values["rollback_reported_at"]
+        )
+    update = None
+    if values["update_at"] is not None:
+        update = UpdateRun(values["update_outcome"], values["update_message"], values["update_at"], values["update_version"])
+    return SoftwareState(values["running_release"], values["previous_release"], values["release_since"], rollback, update)
 
 
 def _beat(row: Sequence) -> Beat:
@@ -267,15 +391,34 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    # A statement that makes a second process creating or migrating the
+    # schema wait for the first: two that interleave deadlock on the tables'
+    # locks. None where a transaction already excludes the others (SQLite).
+    schema_lock: str | None = None
+
     def _create_schema(self) -> None:
         with self.transaction() as tx:
+            if self.schema_lock:
+                tx.run(self.schema_lock)
             for statement in _SCHEMA.format(id_column=self.id_column).split(";"):
                 if statement.strip():
                     tx.run(statement)
             tx.run("INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO NOTHING", (str(SCHEMA_VERSION),))
-            (version,) = tx.only("SELECT value FROM meta WHERE key = 'schema'")
-        if int(version) != SCHEMA_VERSION:
+            version = self._migrate(tx)
+        if version != SCHEMA_VERSION:
             raise StoreError(f"the database has schema {version}; this hub knows {SCHEMA_VERSION}")
+
+    def _migrate(self, tx: Tx) -> int:
+        """Bring an older schema to this one; the schema it has now."""
+        while True:
+            (value,) = tx.only("SELECT value FROM meta WHERE key = 'schema'")
+            version = int(value)
+            if version not in _MIGRATIONS:
+                return version
+            for statement in _MIGRATIONS[version]:
+                tx.run(statement)
+            tx.run("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version + 1),))
+            log_event(log, "hub.schema_migrated", old=version, new=version + 1)
 
     # ------------------------------------------------------------ terminals
 
@@ -317,7 +460,7 @@ class Store(abc.ABC):
             return tx.one("SELECT id, village FROM terminals WHERE token_hash = ?", (token_hash,))
 
     def _terminals(self, tx: Tx, where: str, params: Sequence) -> list[Terminal]:
-        columns = ", ".join(f"t.{name}" for name in _TERMINAL_COLUMNS) + ", " + ", ".join(f"h.{name}" for name in _BEAT_COLUMNS)
+        columns = ", ".join([*(f"t.{name}" for name in (*_TERMINAL_COLUMNS, *_SOFTWARE_COLUMNS)), *(f"h.{name}" for name in _BEAT_COLUMNS)])
         rows = tx.all(
             f"SELECT {columns} FROM terminals t LEFT JOIN heartbeats h ON h.id = t.last_heartbeat_id "
             f"WHERE {where} ORDER BY t.village, t.id",
@@ -339,9 +482,19 @@ class Store(abc.ABC):
 
     # ------------------------------------------------------------ heartbeats
 
-    def record_heartbeat(self, terminal_id: str, beat: Beat, periods: Sequence[PeriodRecord], error: SyncError | None) -> tuple[int, int]:
+    def record_heartbeat(
+        self,
+        terminal_id: str,
+        beat: Beat,
+        periods: Sequence[PeriodRecord],
+        error: SyncError | None,
+        rollback: Rollback | None = None,
+        update: UpdateRun | None = None,
+    ) -> tuple[int, int]:
         """Store one heartbeat and the usage of the periods not stored
-        before, in one transaction: (periods new, periods already stored)."""
+        before, in one transaction: (periods new, periods already stored).
+        ``rollback`` and ``update`` are the terminal's latest (its software
+        block): kept when they are news."""
         with self.transaction() as tx:
             new = []
             for period in periods:
@@ -373,7 +526,36 @@ class Store(abc.ABC):
                 f"VALUES (?, {', '.join('?' for _ in _BEAT_COLUMNS)}) RETURNING id",
                 (terminal_id, *(values[name] for name in _BEAT_COLUMNS)),
             )
-            tx.run("UPDATE terminals SET last_heartbeat_id = ?, last_seen = ? WHERE id = ?", (beat_id, beat.received_at, terminal_id))
+            # The release it runs, and since when: a change is news (the right
+            # hand sides all read the row as it was).
+            tx.run(
+                "UPDATE terminals SET last_heartbeat_id = ?, last_seen = ?, "
+                "previous_release = CASE WHEN running_release IS DISTINCT FROM ? THEN running_release ELSE previous_release END, "
+                "release_since = CASE WHEN running_release IS DISTINCT FROM ? THEN ? ELSE release_since END, "
+                "running_release = ? WHERE id = ?",
+                (beat_id, beat.received_at, beat.running, beat.running, beat.received_at, beat.running, terminal_id),
+            )
+            if rollback is not None:  # sent with every report once it happened: stored when it is another one
+                tx.run(
+                    "UPDATE terminals SET rollback_at = ?, rollback_from = ?, rollback_to = ?, rollback_reason = ?, rollback_reported_at = ? "
+                    "WHERE id = ? AND (rollback_at IS NULL OR rollback_at <> ? OR rollback_from <> ?)",
+                    (
+                        rollback.at,
+                        rollback.from_version,
+                        rollback.to_version,
+                        rollback.reason,
+                        beat.received_at,
+                        terminal_id,
+                        rollback.at,
+                        rollback.from_version,
+                    ),
+                )
+            if update is not None:
+                tx.run(
+                    "UPDATE terminals SET update_outcome = ?, update_message = ?, update_at = ?, update_version = ? "
+                    "WHERE id = ? AND (update_at IS NULL OR update_at <= ?)",
+                    (update.outcome, update.message, update.at, update.version, terminal_id, update.at),
+                )
             if error is not None:
                 tx.run(
                     "UPDATE terminals SET last_error = ?, last_error_at = ? WHERE id = ? AND (last_error_at IS NULL OR last_error_at <= ?)",

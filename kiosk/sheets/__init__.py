@@ -4,7 +4,7 @@ One workbook holds one village: a sheet per kind of record (finance
 entries, projects and their 四议两公开 stages, disclosures, powers, notices,
 …), Chinese headers in row 1, an example in row 2, one record per row
 below; pictures (receipts, project photos) are files in a folder beside
-the workbook, named in their cells. docs/FEED-FORMAT.md section 11
+the workbook, named in their cells. docs/FEED-FORMAT.md section 12
 describes it for the clerks' trainers.
 
 - ``spec``: the vocabulary of a sheet description (columns, where rows go);
@@ -18,5 +18,8 @@ describes it for the clerks' trainers.
   or every problem found, each named by sheet, row and column;
 - ``write``: templates and the export of a village's data (openpyxl);
 - ``report``: the problems written back as a workbook with the bad cells
-  marked.
+  marked;
+- ``corrections``: the 更正说明 sheet's rows as the reasons for the
+  published records a version changes or withdraws, and the refusal of a
+  correction without one, in the clerk's words.
 """

@@ -10,12 +10,15 @@ model's business (``kiosk.model``); the reader checks every cell against it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
+
+import msgspec
 
 from kiosk import decode, model
 from kiosk.disclosure_view import KIND_NAMES
 from kiosk.flags import STAGE_NAMES, STATUS_NAMES
 from kiosk.sheets.cells import Amount, Choice, Date, Joined, Lines, Month, Pictures, Suggested, Text, YesNo
-from kiosk.sheets.spec import ByMonth, Column, InList, InParent, MonthFields, Sheet, Whole
+from kiosk.sheets.spec import ByMonth, Column, InList, InParent, MonthFields, Notes, Sheet, Whole
 
 DIRECTION_NAMES = {model.Direction.INCOME: "收入", model.Direction.EXPENSE: "支出"}
 NODE_NAMES = {
@@ -341,6 +344,48 @@ FLOW_EDGES = Sheet(
     key=None,
 )
 
+# The sheets of the records whose history the feed follows (kiosk.feed.records), by record kind.
+RECORD_SHEETS: dict[str, Sheet] = {"finance": FINANCE, "project": PROJECTS, "disclosure": DISCLOSURES, "notice": NOTICES, "case": CASES}
+
+
+class CorrectionRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A row of 更正说明: the record named as the clerk knows it (its sheet
+    and 编号), the feed's ``kind:id`` once read."""
+
+    kind: Annotated[str, msgspec.Meta(pattern=r"^[a-z]{1,32}$")]
+    id: model.Identifier
+    date: dt.date
+    reason: model.ParagraphText
+
+
+CORRECTIONS = Sheet(
+    "更正说明",
+    CorrectionRow,
+    (
+        Column(
+            "表",
+            "kind",
+            Choice({kind: sheet.title for kind, sheet in RECORD_SHEETS.items()}),
+            "改的是哪张表里的一条：从下拉列表选",
+            FINANCE.title,
+            width=12,
+        ),
+        Column("编号", "id", Text("e2026-03-001"), "改了或删掉的那一条在那张表里的编号", "e2026-03-001"),
+        _date("日期", "date", "决定更正的日子，不早于上一次发布的日子", dt.date(2026, 4, 2)),
+        _text(
+            "更正原因",
+            "reason",
+            "为什么改或删，查询机上会和改前改后的数一起显示",
+            "报账时金额录错，按发票更正。",
+            width=40,
+            lines=True,
+        ),
+    ),
+    Notes(),
+    "已经发布过的一条改了或删了，在这里写明原因，一条一行；发布以后留着，不用删",
+    key=None,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     VILLAGE,
     HOTLINES,
@@ -358,4 +403,5 @@ SHEETS: tuple[Sheet, ...] = (
     POWER_RISKS,
     FLOW_NODES,
     FLOW_EDGES,
+    CORRECTIONS,
 )

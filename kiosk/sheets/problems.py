@@ -33,9 +33,10 @@ class Problem:
 class WorkbookRejected(PublishError):
     """The workbook cannot be published: every problem found, in sheet order."""
 
-    def __init__(self, problems: list[Problem], opened: bool = True):
+    def __init__(self, problems: list[Problem], opened: bool = True, advice: str = ""):
         self.problems = problems
         self.opened = opened  # False: refused before it was read (a zip bomb): not to be opened for a report
+        self.advice = advice  # what to do, in a sentence, where the problems have one cause (corrections without a reason)
         super().__init__(f"{len(problems)} problem(s) in the workbook, the first: {problems[0]}")
 
 

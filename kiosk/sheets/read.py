@@ -37,6 +37,7 @@ from kiosk import decode, model
 from kiosk.feed.publish import Source
 from kiosk.sheets import book, safety
 from kiosk.sheets.cells import Bad, CellValue, Kind, shown
+from kiosk.sheets.corrections import WorkbookNotes, note_row
 from kiosk.sheets.pictures import PICTURE_FOLDER, PictureFolder
 from kiosk.sheets.problems import Problem, WorkbookRejected, column_letter
 from kiosk.sheets.spec import (
@@ -47,6 +48,7 @@ from kiosk.sheets.spec import (
     InList,
     InParent,
     MonthFields,
+    Notes,
     Sheet,
     Whole,
     field_info,
@@ -102,7 +104,7 @@ def read_workbook(path: Path, pictures: Path | None = None, sheets: Sequence[She
     if reader.problems or checked is None:
         raise WorkbookRejected(reader.in_order()[:MAX_PROBLEMS])
     documents, snapshot = checked
-    return Source(documents=documents, media=reader.media(), checked=snapshot)
+    return Source(documents=documents, media=reader.media(), checked=snapshot, notes=reader.notes())
 
 
 class _Reader:
@@ -118,6 +120,22 @@ class _Reader:
 
     def media(self) -> dict[str, Path]:
         return dict(self.pictures.used) if self.pictures is not None else {}
+
+    def notes(self) -> WorkbookNotes:
+        """The 更正说明 rows, and where the records they may name are."""
+        rows = [
+            note_row(row.number, msgspec.convert(row.record, book.CorrectionRow))
+            for sheet in self.sheets
+            if isinstance(sheet.into, Notes)
+            for row in self.rows[sheet.title]
+            if row.ok
+        ]
+        places = {
+            f"{kind}:{record_id}": row.number
+            for kind, sheet in book.RECORD_SHEETS.items()
+            for record_id, row in self.keyed.get(sheet.title, {}).items()
+        }
+        return WorkbookNotes(tuple(rows), places, self.headers)
 
     def problem(self, sheet: Sheet | str, row: int | None, column: Column | str, message: str, example: str = "") -> None:
         title = sheet if isinstance(sheet, str) else sheet.title

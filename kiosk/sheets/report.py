@@ -38,9 +38,10 @@ def report_path(workbook: Path) -> Path:
     return workbook.with_name(f"{workbook.stem}-错误报告.xlsx")
 
 
-def write_report(workbook: Path, problems: Sequence[Problem], out: Path | None = None, marked: bool = True) -> Path:
+def write_report(workbook: Path, problems: Sequence[Problem], out: Path | None = None, marked: bool = True, advice: str = "") -> Path:
     """Write the report (beside the workbook unless ``out``); its path.
-    ``marked``: the workbook may be opened to mark its cells."""
+    ``marked``: the workbook may be opened to mark its cells; ``advice``:
+    what to do, said first (WorkbookRejected.advice)."""
     out = out or report_path(workbook)
     book = _copy(workbook) if marked else None
     if book is None:
@@ -52,7 +53,7 @@ def write_report(workbook: Path, problems: Sequence[Problem], out: Path | None =
     book.active = 0
     for sheet in book.worksheets[1:]:
         sheet.sheet_view.tabSelected = False
-    _list(listing, problems, linked=marked and len(book.sheetnames) > 1)
+    _list(listing, problems, linked=marked and len(book.sheetnames) > 1, advice=advice)
     if len(book.sheetnames) > 1:
         _mark(book, problems)
     temporary = out.with_name(f".{out.name}.tmp")
@@ -69,13 +70,16 @@ def _copy(workbook: Path) -> Workbook | None:
         return None
 
 
-def _list(ws, problems: Sequence[Problem], linked: bool) -> None:
+def _list(ws, problems: Sequence[Problem], linked: bool, advice: str) -> None:
     for letter, width in zip("ABCD", (14, 10, 16, 80), strict=True):
         ws.column_dimensions[letter].width = width
     print_across(ws, title_rows="2:2")
-    ws.append([f"共 {len(problems)} 处要改，改好以后再发布。点表名可以跳到那一格；红色的格子就是要改的地方，把鼠标放上去能看到问题。"])
+    first = advice or f"共 {len(problems)} 处要改，改好以后再发布。"
+    ws.append([f"{first}点表名可以跳到那一格；红色的格子就是要改的地方，把鼠标放上去能看到问题。"])
     ws.merge_cells("A1:D1")
     ws["A1"].font = REQUIRED_FONT
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 15 * (1 + len(first) // 60)
     ws.append(["表", "行", "列", "问题"])
     for cell in ws[2]:
         cell.font = OPTIONAL_FONT

@@ -85,7 +85,14 @@ class MonthFields:
     month_field: str = "month"
 
 
-Target = Whole | InList | InParent | ByMonth | MonthFields
+@dataclass(frozen=True)
+class Notes:
+    """The rows are no data of the documents: each is the reason for a
+    correction of a published record (``kiosk.sheets.corrections``), which
+    goes into the version's change log."""
+
+
+Target = Whole | InList | InParent | ByMonth | MonthFields | Notes
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from kiosk.sheets.cells import CellValue, Pictures
 from kiosk.sheets.look import HEADER_FILL, OPTIONAL_FONT, REQUIRED_FONT, print_across
 from kiosk.sheets.pictures import PICTURE_FOLDER
 from kiosk.sheets.problems import column_letter
-from kiosk.sheets.spec import EXAMPLE_MARK, INSTRUCTIONS, ByMonth, InList, InParent, MonthFields, Sheet, Whole, get_value, max_length
+from kiosk.sheets.spec import EXAMPLE_MARK, INSTRUCTIONS, ByMonth, InList, InParent, MonthFields, Notes, Sheet, Whole, get_value, max_length
 from kiosk.snapshot import read_folder_documents
 
 TEMPLATE_NAME = "村务公开数据模板.xlsx"
@@ -96,6 +96,8 @@ def records_of(documents: Mapping[str, Any], sheets: Sequence[Sheet] = book.SHEE
                 for _, parent in rows[target.parent]
                 for child in get_value(parent, target.field) or []
             ]
+        elif isinstance(target, Notes):
+            rows[sheet.title] = []  # a new record of corrections: the feed's are in its change logs
     return rows
 
 

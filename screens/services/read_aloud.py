@@ -2,7 +2,9 @@
 
 The record is found from the navigation entry (screen name + params), so
 screens need no code of their own for it; the text itself is built in the
-core (kiosk.speech) per record type.
+core (kiosk.speech) per record type. A screen whose record is not in its
+params (a villager's own subsidies, which must never be) says itself what
+to read: ``spoken_text()``.
 """
 
 from __future__ import annotations
@@ -52,7 +54,10 @@ class ReadAloud:
     def available(self) -> bool:
         return self.engine is not None
 
-    def text_for(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> str | None:
+    def text_for(self, snapshot: Snapshot | None, name: ScreenName, params: dict, screen: object = None) -> str | None:
+        own = getattr(screen, "spoken_text", None)
+        if own is not None:
+            return own()
         if snapshot is None:  # no data yet: nothing to read
             return None
         record = record_on_screen(snapshot, name, params)
@@ -62,14 +67,14 @@ class ReadAloud:
         # A corrected record is heard with its corrections, as it is seen with them.
         return spoken_text(record, public) + corrections_text(snapshot.history, record, public)
 
-    def toggle(self, snapshot: Snapshot | None, name: ScreenName, params: dict) -> bool:
+    def toggle(self, snapshot: Snapshot | None, name: ScreenName, params: dict, screen: object = None) -> bool:
         """Start reading the screen's record, or stop; True when now reading."""
         if self.engine is None:
             return False
         if self.engine.is_speaking():
             self.engine.stop()
             return False
-        text = self.text_for(snapshot, name, params)
+        text = self.text_for(snapshot, name, params, screen)
         if text:
             self.engine.speak(text)
             return True

@@ -32,6 +32,7 @@ from screens.kivy_fixes import clip_with_scissor
 from screens.services.operations import Operations
 from screens.services.read_aloud import ReadAloud
 from screens.services.search import SearchService
+from screens.shell.card_reader import TypedKeys
 from screens.shell.kiosk_mode import IdleWatcher, lock_down
 from screens.shell.navigation import Navigator, load_kv
 from screens.shell.registry import HEADER_TITLES, ScreenName
@@ -101,13 +102,20 @@ class KioskRoot(BoxLayout):
 
     def on_screen_changed(self, screen) -> None:
         app = App.get_running_app()
-        name, params = app.nav.current
+        name, _params = app.nav.current
         self.screen_title = HEADER_TITLES.get(name, screen.title)
         self.attract = name is ScreenName.ATTRACT
         self.can_go_back = len(app.nav.history) > 1 and not self.attract
         self.at_home = len(app.nav.history) == 1
         app.read_aloud.stop()  # a new screen never goes on reading the old one
-        self.can_read = app.read_aloud.available and app.read_aloud.text_for(app.data.snapshot, name, params) is not None
+        self.update_read_aloud(screen)
+
+    def update_read_aloud(self, screen) -> None:
+        """Whether 朗读 has something to read on ``screen`` now (a screen
+        whose content changes in place calls it again)."""
+        app = App.get_running_app()
+        name, params = app.nav.current
+        self.can_read = app.read_aloud.available and app.read_aloud.text_for(app.data.snapshot, name, params, screen) is not None
 
 
 class KioskApp(App):
@@ -127,6 +135,7 @@ class KioskApp(App):
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
         self.images = ImageWorker(ThumbnailCache(paths.cache_dir() / "thumbs"))
+        self.typed_keys = TypedKeys()  # an ID-card reader's typing, for the screen that takes it
 
     def build(self):
         Window.clearcolor = self.theme.bg
@@ -142,7 +151,7 @@ class KioskApp(App):
         self.nav.on_change.append(self.operations.record_view)
         self.nav.go(ScreenName.HOME if self.data.snapshot is not None else ScreenName.NO_DATA)
         load_kv("shell.kiosk_mode")
-        lock_down()
+        lock_down(typed=self.typed_keys)
         display = self.kiosk_config.display
         Clock.schedule_interval(self._poll_reading, 0.5)
         self.idle = IdleWatcher(
@@ -215,6 +224,10 @@ class KioskApp(App):
         if not self.kiosk_config.terminal.pin_hash:
             log_event(log, "technician.menu_refused", reason="no PIN provisioned")
             return
+        # Nothing a villager looked at stays behind the menu (their own
+        # subsidies least of all): the menu opens over the home screen.
+        assert self.nav is not None  # built: the menu is opened from a screen
+        self.nav.home()
         PinPad(PinGuard.from_config(self.kiosk_config), on_accepted=self._open_technician_panel).open(animation=False)
 
     def _open_technician_panel(self) -> None:
@@ -244,7 +257,7 @@ class KioskApp(App):
     def toggle_reading(self) -> None:
         assert self.nav is not None  # built: the read-aloud button is on screen
         name, params = self.nav.current
-        self.root.reading = self.read_aloud.toggle(self.data.snapshot, name, params)
+        self.root.reading = self.read_aloud.toggle(self.data.snapshot, name, params, self.nav.current_screen)
 
     def _poll_reading(self, *_args) -> None:
         self.root.reading = self.read_aloud.is_speaking()

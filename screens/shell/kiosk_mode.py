@@ -22,16 +22,19 @@ from kivy.uix.modalview import ModalView
 
 from kiosk.idle import IdlePhase, IdlePolicy, IdleTracker, NightSchedule
 from kiosk.ops.logs import log_event
+from screens.shell.card_reader import TypedKeys
 from screens.shell.registry import ScreenName
 
 log = logging.getLogger(__name__)
 
 
-def lock_down(window=Window) -> None:
+def lock_down(window=Window, typed: TypedKeys | None = None) -> None:
     window.show_cursor = False
     # Every key press ends here: Escape, Alt+F4, shortcuts. A touchscreen
-    # terminal has no use for a keyboard someone might plug in.
-    window.bind(on_keyboard=lambda *_args: True, on_key_down=lambda *_args: True)
+    # terminal has no use for a keyboard someone might plug in -- except an
+    # ID-card reader that types: ``typed`` hands its digits to the screen
+    # that takes them (screens.shell.card_reader), and swallows the key too.
+    window.bind(on_keyboard=lambda *_args: True, on_key_down=(typed or TypedKeys()).key_down)
     window.bind(on_request_close=_refuse_close)
 
 

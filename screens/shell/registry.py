@@ -26,6 +26,7 @@ class ScreenName(enum.Enum):
     NOTICES = "notices"
     NOTICE_DETAIL = "notice_detail"
     COMPLAINT = "complaint"
+    BENEFITS = "benefits"  # 我的补贴: a villager's own subsidies, by ID number
     CORRECTIONS = "corrections"  # published records changed or withdrawn in the last 12 months
     CORRECTION_DETAIL = "correction_detail"  # one of them, a withdrawn record's page
     PICTURE_VIEWER = "picture_viewer"  # receipts and project photos, full screen
@@ -51,6 +52,7 @@ SCREEN_CLASSES: dict[ScreenName, str] = {
     ScreenName.NOTICES: "ui_screens.notices:NoticesScreen",
     ScreenName.NOTICE_DETAIL: "ui_screens.notices:NoticeDetailScreen",
     ScreenName.COMPLAINT: "ui_screens.complaint:ComplaintScreen",
+    ScreenName.BENEFITS: "ui_screens.benefits:BenefitsScreen",
     ScreenName.CORRECTIONS: "ui_screens.corrections:CorrectionsScreen",
     ScreenName.CORRECTION_DETAIL: "ui_screens.corrections:CorrectionDetailScreen",
     ScreenName.PICTURE_VIEWER: "ui_screens.viewer:PictureViewerScreen",

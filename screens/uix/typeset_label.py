@@ -94,18 +94,22 @@ class TypesetLabel(Label):
     typeset = True  # for the layout check: these lines follow the rules
     font_name: str  # Label's property, declared for the type checker (it is set below)
 
+    def drawn_font(self) -> str:
+        """The font the text is drawn in: the asked one, or the full font
+        where the default (a subset) lacks one of its characters."""
+        return font_for(self.text, self.font_name)
+
     def measure(self):
-        return measurer(self.font_name, self.font_size, self.bold)
+        return measurer(self.drawn_font(), self.font_size, self.bold)
 
     def texture_update(self, *largs):
-        font = font_for(self.text, self.font_name)
-        if font != self.font_name:
-            self.font_name = font  # draws it again, in that font
-            return None
         width = self.text_size[0]
         if not self.text or width is None:
-            # One line per written line: nothing to break.
+            # One line per written line: nothing to break; Label draws it, in its font_name.
             self.lines = self.text.split("\n") if self.text else []
+            font = self.drawn_font()
+            if font != self.font_name:
+                self.font_name = font
             return super().texture_update(*largs)
         room = width - self.padding[0] - self.padding[2]
         if room < 1:  # a box folded away (a hidden header button): nothing to draw, no texture of no width
@@ -114,7 +118,7 @@ class TypesetLabel(Label):
         self.lines = typeset_lines(self.text, room, self.measure(), self.balanced, self.max_lines)
         core = CoreLabel(
             text="\n".join(self.lines),
-            font_name=self.font_name,
+            font_name=self.drawn_font(),  # in the same frame: a switch of font_name would draw a frame later
             font_size=self.font_size,
             bold=self.bold,
             italic=self.italic,

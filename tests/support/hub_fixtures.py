@@ -9,11 +9,13 @@ Registered as a plugin in conftest.py, so the cluster is started once.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 
 from kiosk.config import Config, FeedConfig, HeartbeatConfig, TerminalConfig
@@ -23,7 +25,7 @@ from kiosk.hub.app import Hub, create_app
 from kiosk.hub.config import HubConfig
 from kiosk.hub.server import HubServer
 from kiosk.hub.store import Store, open_store
-from kiosk.ops.heartbeat import HeartbeatReporter, TerminalStatus
+from kiosk.ops.heartbeat import HeartbeatReporter, Software, TerminalStatus
 from tooling.bench.postgres import ThrowawayCluster
 
 BACKENDS = ("sqlite", "postgresql")
@@ -152,3 +154,23 @@ def sqlite_hub(tmp_path):
     running = start_hub(f"sqlite:///{tmp_path / 'hub.db'}", tmp_path)
     yield running
     running.close()
+
+
+def post_heartbeat(hub: RunningHub, terminal_id: str, village: str, token: str, software: Software | None, *, sent: bool = True) -> None:
+    """One report of the terminal's own reporter over HTTP, with this
+    ``software`` block (``sent=False``: without the field, as terminals
+    older than it send)."""
+    reporter = make_reporter(hub.url, terminal_id, village, token, hub.work)
+    try:
+        body = json.loads(msgspec.json.encode(msgspec.structs.replace(reporter.build([], 0), software=software)))
+    finally:
+        reporter.close()
+    if not sent:
+        del body["software"]
+    response = httpx.post(
+        f"{hub.url}/terminals/{terminal_id}/heartbeat",
+        content=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text

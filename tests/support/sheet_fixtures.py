@@ -52,6 +52,14 @@ def edit_cells(path: Path, cells: Mapping[tuple[str, str], object]) -> None:
     book.save(path)
 
 
+def append_rows(path: Path, sheet: str, *rows: list) -> None:
+    """Rows typed below those of a sheet, as a clerk adds them."""
+    book = openpyxl.load_workbook(path)
+    for row in rows:
+        book[sheet].append(row)
+    book.save(path)
+
+
 def cell_value(path: Path, sheet: str, cell: str) -> object:
     return openpyxl.load_workbook(path)[sheet][cell].value
 

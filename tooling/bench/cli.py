@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 # hub alone: village-kiosk hub bench; idle and load: the UI parts and the browser's clicks in that condition.
-PARTS = ("sync", "search", "sheets", "cold", "ui", "idle", "load", "soak", "peer", "hub")
+PARTS = ("sync", "search", "sheets", "benefits", "cold", "ui", "idle", "load", "soak", "peer", "hub")
 
 
 def _run(args: argparse.Namespace) -> int:

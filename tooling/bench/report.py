@@ -91,6 +91,7 @@ TARGETS = (
     *_latency("open 5,000-entry finance month p95", "finance_month_p95_ms", 150, 200, peer="long_list_click_p95_ms"),
     *_latency("scroll frame p95 (longest list)", "scroll_frame_p95_ms", 33, 33, peer="scroll_frame_p95_ms"),
     *_latency("search key → results p95", "search_p95_ms", 30, 50),
+    Target("subsidy lookup (key derivation + record) p95", "benefits_lookup_p95_ms", 1000, "ms"),
     Target("receipt thumbnail p95", "receipt_thumbnail_p95_ms", 150, "ms"),
     Target("receipt full image p95", "receipt_full_p95_ms", 400, "ms"),
     Target("sync unchanged: requests", "sync.unchanged.requests", 1, ""),

@@ -61,6 +61,7 @@ class Plan:
     gestures: int
     receipts: int
     search_rounds: int
+    benefits_rounds: int
 
 
 QUICK = Plan(
@@ -75,6 +76,7 @@ QUICK = Plan(
     gestures=4,
     receipts=5,
     search_rounds=3,
+    benefits_rounds=3,
 )
 FULL = Plan(
     sync_media=500,
@@ -88,6 +90,7 @@ FULL = Plan(
     gestures=12,
     receipts=20,
     search_rounds=10,
+    benefits_rounds=10,
 )
 
 
@@ -173,6 +176,27 @@ def search_core(source: Path, rounds: int) -> dict:
         "query_ms": report.summarize(times),
         "suggest_keys_ms": report.summarize(suggest),
     }
+
+
+def benefits_core(rounds: int) -> dict:
+    """A subsidy lookup (我的补贴) as the screen's worker thread runs it --
+    the key derivation, finding and opening the record, the family names --
+    on the demo village's document, for every demo person and a number
+    without records. Issue 18's target: within a second."""
+    from kiosk import datasource
+    from kiosk.benefits.lookup import look_up
+    from tooling.demo import benefits as demo
+
+    doc = datasource.open_demo().benefits
+    assert doc is not None, "the demo village publishes subsidies"
+    numbers = [person.id_number for household in demo.HOUSEHOLDS.values() for person in household] + [demo.NOBODY]
+    times = []
+    for _ in range(rounds):
+        for number in numbers:
+            started = time.perf_counter()
+            look_up(doc, number)
+            times.append((time.perf_counter() - started) * 1000)
+    return {"kdf": f"scrypt n={doc.kdf.n} r={doc.kdf.r} p={doc.kdf.p}", "lookup_ms": report.summarize(times)}
 
 
 def kiosk_command() -> list[str]:
@@ -343,6 +367,10 @@ class Bench:
             if "search" not in self.skip:
                 self.step("search in the core")
                 r["search_core"] = search_core(large, self.plan.search_rounds)
+            if "benefits" not in self.skip:
+                self.step("subsidy lookups in the core")
+                r["benefits_core"] = benefits_core(self.plan.benefits_rounds)
+                r["benefits_lookup_p95_ms"] = r["benefits_core"]["lookup_ms"]["p95"]
             if display is not None:
                 self._ui(configs)
         finally:

@@ -16,7 +16,7 @@ import msgspec
 
 from kiosk import decode, model, paths
 from kiosk.feed.history import FOLDER_HISTORY_NAME
-from tooling.demo import content, corrections, disclosures, finance, images, notices, powers, projects
+from tooling.demo import benefits, content, corrections, disclosures, finance, images, notices, powers, projects
 
 RECEIPT_CAPTIONS = {"invoice": "发票", "receipt": "收款收据", "payout": "领款单"}
 
@@ -37,7 +37,7 @@ def write_folder(out: Path, documents: Mapping[str, msgspec.Struct], media: Mapp
     for folder in (out / decode.FINANCE_DIR, out / decode.MEDIA_DIR):
         if folder.is_dir():
             shutil.rmtree(folder)
-    for name in decode.REQUIRED_DOCS:
+    for name in (*decode.REQUIRED_DOCS, *decode.OPTIONAL_DOCS):
         (out / name).unlink(missing_ok=True)
     for name, document in documents.items():
         path = out / name
@@ -80,6 +80,7 @@ def demo_documents() -> tuple[dict[str, msgspec.Struct], dict[str, bytes]]:
         decode.PROJECTS_DOC: model.ProjectsDoc(projects=project_list),
         decode.DISCLOSURES_DOC: model.DisclosuresDoc(disclosures=disclosures.disclosures()),
         decode.NOTICES_DOC: model.NoticesDoc(notices=notices.notices(months, finance.OPENING_BALANCE_FEN), cases=notices.cases()),
+        decode.BENEFITS_DOC: benefits.benefits_doc(),
     }
     for month in months:
         entries = []
