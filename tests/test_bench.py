@@ -1,7 +1,9 @@
 """The cheap parts of ``village-kiosk bench``: the report, the PSS reader,
 the sync benchmark on a tiny feed served from 127.0.0.1, the kiosk's
-first-frame probe, and the refusal of a missing Chromium. The full bench is
-never run here, and nothing asserts on time."""
+first-frame probe, the refusal of a missing Chromium, and the smallest real
+slices of the load (a busy core and a changing feed the kiosk syncs while
+it is tapped) and of the browser's click → next page painted. The full
+bench is never run here, and nothing asserts on time."""
 
 from __future__ import annotations
 
@@ -15,10 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import paths
 from kiosk.cli import main
+from kiosk.snapshot import load_folder
 from tooling import serve
-from tooling.bench import memory, peer, report, sheetsbench, syncbench
+from tooling.bench import load, memory, peer, peersite, report, sheetsbench, syncbench
 from tooling.bench import run as bench_run
+from tooling.bench import ui as bench_ui
 from tooling.synthetic import build_synthetic
 
 # ------------------------------------------------------------ report
@@ -61,6 +66,36 @@ def test_verdicts_pass_miss_skip_and_ratio_to_the_browser():
     cold = next(line for line in lines if line.startswith("cold start (demo"))
     assert "0.90 s" in cold and "1.80 s" in cold and "0.50×" in cold and cold.endswith("PASS")
     assert any(line.endswith("SKIP (no list here)") for line in lines)
+
+
+def test_latencies_idle_and_under_load_each_against_the_browser_in_the_same_condition():
+    results = {
+        "tap_p95_ms": 60.0,
+        "load": {"tap_p95_ms": 120.0, "search_p95_ms": 40.0},
+        "peer": {"click_p95_ms": 100.0, "load": {"click_p95_ms": 300.0}},
+        "skipped": {"peer.load.click_p95_ms": "no browser"},
+    }
+    rows = {row["key"]: row for row in report.verdicts(results)}
+    idle, loaded = rows["tap_p95_ms"], rows["load.tap_p95_ms"]
+    assert (idle["verdict"], idle["ratio_to_peer"], idle["ratio_verdict"]) == ("PASS", 0.6, "MISS")  # fast enough, not half the browser
+    assert (loaded["verdict"], loaded["ratio_to_peer"], loaded["ratio_verdict"]) == ("MISS", 0.4, "PASS")  # over 100 ms under load
+    assert rows["load.search_p95_ms"]["verdict"] == "PASS"  # ≤ 50 ms under load, where idle asks ≤ 30
+    assert rows["load.scroll_frame_p95_ms"]["verdict"] == "SKIP"
+    tap = next(line for line in report.table(report.verdicts(results)).splitlines() if line.startswith("tap → next screen p95, idle"))
+    assert "0.60× MISS (≤ 0.50×)" in tap and tap.endswith("PASS")
+
+    results["load"]["ui_demo"] = {
+        "load": {"busy_core": True, "versions_published": 9, "republish_every_s": 4.0},
+        "sync": {"first_version": 2, "last_version": 10, "polls": 20, "swaps_seen": 8},
+    }
+    printed = "\n".join(report.conditions(results))
+    assert "under load, demo village: a core kept busy True, 9 versions published" in printed and "v2 → v10" in printed
+    assert "large village" not in printed  # not measured under load
+
+
+def test_a_soak_sample_above_both_neighbours_is_a_transient_a_step_is_not():
+    assert bench_ui._transients([100.0, 101.0, 230.0, 102.0, 103.0]) == {1: -129.0, 2: 128.0, 3: -128.0}
+    assert max(bench_ui._transients([100.0, 100.0, 140.0, 140.0, 141.0]).values()) == 0.0  # it stayed: growth
 
 
 def test_json_report_round_trips(tmp_path):
@@ -231,19 +266,59 @@ def test_peer_refuses_a_missing_chromium_with_a_clear_message(tmp_path, monkeypa
         peer.measure(demo, tmp_path, runs=1)
     message = str(refused.value)
     assert "Chromium is not installed" in message and "apt-get install chromium" in message
-    assert not (tmp_path / "peer-page").exists()  # refused before doing anything
+    assert not (tmp_path / "peer-site").exists()  # refused before doing anything
 
 
-def test_peer_page_holds_the_village_data_masked(demo):
-    page = peer.render_page(demo)
-    text = "".join(page.parts)
+def test_peer_site_holds_the_village_data_masked_in_linked_pages(demo):
+    site = peersite.render_site(demo)
+    text = "".join(site.pages.values())
     assert demo.village.name in text
     for item in demo.power_items:
         assert item.name in text
-    assert "PerformanceObserver" in text
+    assert "PerformanceObserver" in site.pages[peersite.HOME]  # the cold start's first paint is reported
     assert re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", text) is None  # no ID number in full
-    for name, data in page.images.items():
+    for name, data in site.images.items():
         assert name.endswith(".jpg") and data
+    assert site.links(peersite.HOME) == [tile for tile, _ in peersite.TILES]
+    assert len(site.links("powers.html")) == len(demo.power_items)  # a page for each power
+    # Every page a round of clicks goes to is linked from the one before it.
+    before = peersite.HOME
+    for target in peer.click_path(site, 1):
+        assert target == peersite.HOME or target in site.links(before)
+        before = target
+    assert peersite.LONG_LIST not in site.pages and site.longest_list.startswith("finance-")
+
+    with_long = peersite.render_site(demo, long_list=demo)  # any village's longest month, linked from the finance page
+    assert f'href="{peersite.LONG_LIST}"' in with_long.pages["finance.html"] and with_long.longest_list == peersite.LONG_LIST
+    assert peersite.LONG_LIST in with_long.pages["finance.html"] and peersite.LONG_LIST not in peer.click_path(with_long, 0)
+
+
+def test_browser_click_to_next_page_painted_idle_and_under_load(tmp_path, x_display, demo):
+    """Chromium through its DevTools pipe: every click of a round lands on
+    the page it aimed at (checked on the page itself) and is timed to that
+    page's first paint, then a long list is scrolled (checked to have
+    moved); idle, then with a core kept busy."""
+    build_synthetic(tmp_path / "long", entries=300, projects=1, media=1, media_kb=2, months=1, notices=1, disclosures=1)
+    long_list = load_folder(tmp_path / "long")
+    busy = load.Load(tmp_path / "load")
+    figures = peer.measure(demo, tmp_path, runs=1, gestures=2, long_list=long_list, under_load=lambda: busy)
+    path = peer.click_path(peersite.render_site(demo, long_list), 0)
+    for condition in (figures, figures["load"]):
+        assert condition["click_ms"]["n"] == len(path) + len(peer.LONG_LIST_PATH) - 1  # the long list's is timed apart
+        assert 0 < condition["click_ms"]["median"] <= condition["click_p95_ms"] < peer.CLICK_TIMEOUT_S * 1000
+        assert condition["long_list_click_ms"]["n"] == 1 and condition["long_list_click_p95_ms"] > 0
+        assert set(condition["by_kind_ms"]) == {"home→list", "list→detail", "→home", peer.LONG_LIST_KIND}
+        assert condition["scroll_frames_ms"]["n"] > 2 and condition["scroll_frame_p95_ms"] > 0
+        assert condition["pss_after_tour_mib"] > 50 and condition["processes"] > 1
+    assert figures["pss_mib"] == figures["pss_after_tour_mib"]
+    assert figures["first_paint_s"] > 0 and figures["pss_home_mib"] > 50 and figures["load_event_s"]["n"] == 1
+    assert figures["load"]["busy_core"] is True and busy.pids == []  # stopped with the measurement
+
+    # A click that lands elsewhere than its link said is caught, not timed.
+    with peer.Peer(demo, tmp_path / "again") as browser:
+        (tmp_path / "again" / "peer-site" / "power-1.html").write_text('<script>location.replace("power-2.html")</script>')
+        with pytest.raises(peer.PeerUnavailable):
+            browser.clicks(1)
 
 
 def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys, x_display):
@@ -279,6 +354,125 @@ def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypat
     assert rows["ratios.pss_vs_peer"]["verdict"] == "SKIP"
     printed = capsys.readouterr().out
     assert "PSS ÷ browser PSS" in printed and "SKIP (Chromium is not installed" in printed
+
+
+# ------------------------------------------------------------ the load
+
+
+def test_under_load_the_kiosk_syncs_a_changing_feed_while_it_is_tapped(tmp_path, x_display):
+    """The smallest soak under the bench's load: the feed republished while
+    a core spins, the kiosk polling it every second; both font modes; the
+    load's processes gone afterwards."""
+    www = tmp_path / "www"
+    www.mkdir()
+    server = serve.start_server(www, tmp_path / "nginx")
+    try:
+        feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), www, server.url)
+        feed.publish(paths.DEMO_VILLAGE)
+        syncbench.sync_into(feed, tmp_path / "store")
+        config = bench_run.write_config(tmp_path / "config.toml", feed, tmp_path / "store")
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+        with load.Load(tmp_path / "load", feed=feed, source=paths.DEMO_VILLAGE) as busy:
+            spinner, republisher = busy.pids
+            assert load.SPIN in Path(f"/proc/{spinner}/cmdline").read_bytes().decode()
+            for _ in range(600):  # the feed has changed once before the kiosk starts
+                if busy.figures()["versions_published"]:
+                    break
+                subprocess.run(["sleep", "0.1"])
+            args = ["--config", str(config), "--skip-tour", "--reps", "0", "--taps", "6", "--sync-every", "1"]
+            session = bench_run.ui_session(args, env, tmp_path, "soak", timeout=300)
+            published = busy.figures()["versions_published"]
+    finally:
+        server.stop()
+    for pid in (spinner, republisher):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert published >= 1
+    soak = session["soak"]
+    # Newer versions swapped in during the soak itself, not only the one found at start-up.
+    assert soak["pss_samples"][-1]["version"] > soak["pss_samples"][0]["version"] >= session["sync"]["first_version"]
+    assert session["sync"]["last_version"] >= soak["pss_samples"][-1]["version"] and session["sync"]["swaps_seen"] >= 1
+    assert soak["taps"] == 6 and 0 < soak["large_font_taps"] < 6
+    assert [s["tap"] for s in soak["pss_samples"]] == list(range(7))
+    assert all(s["pss_mib"] > 10 for s in soak["pss_samples"])
+    assert soak["exceptions"] == 0, soak["exception_samples"]
+    assert soak["transient_max_mib"] == max(bench_ui._transients([s["pss_mib"] for s in soak["pss_samples"]]).values())
+
+
+_LOAD_PARENT = """
+import sys, time
+from pathlib import Path
+from tooling.bench import load, syncbench
+work = Path(sys.argv[1])
+feed = syncbench.ServedFeed(syncbench.Publisher(work / "keys", existing=True), work / "www", "http://127.0.0.1:9", sys.argv[2])
+busy = load.Load(work / "load", feed=feed, source=Path(sys.argv[3])).__enter__()
+print(*busy.pids, flush=True)
+time.sleep(300)
+"""
+
+
+def test_the_load_ends_with_the_bench_even_when_the_bench_is_killed(tmp_path):
+    """A bench killed outright cannot stop its load: the spinner and the
+    republisher notice they have lost their parent and stop themselves."""
+    publisher = syncbench.Publisher(tmp_path / "keys")
+    feed = syncbench.ServedFeed(publisher, tmp_path / "www", "http://127.0.0.1:9")
+    feed.publish(paths.DEMO_VILLAGE)
+    bench = subprocess.Popen(
+        [sys.executable, "-c", _LOAD_PARENT, str(tmp_path), feed.village, str(paths.DEMO_VILLAGE)], stdout=subprocess.PIPE, text=True
+    )
+    pids = [int(pid) for pid in bench.stdout.readline().split()]
+    assert len(pids) == 2
+    for _ in range(100):  # the republisher has published once: it runs
+        if (tmp_path / "load" / load.PUBLISHED_FILE).exists():
+            break
+        subprocess.run(["sleep", "0.1"])
+    bench.kill()
+    bench.wait()
+    for _ in range(200):
+        if all(_gone(pid) for pid in pids):
+            break
+        subprocess.run(["sleep", "0.1"])
+    running = [pid for pid in pids if not _gone(pid)]
+    for pid in running:
+        os.kill(pid, 9)
+    assert not running, "the load outlived the bench"
+
+
+def test_a_load_whose_republisher_ended_says_so(tmp_path):
+    feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), tmp_path / "www", "http://127.0.0.1:9", "V1")
+    with load.Load(tmp_path / "load", spin=False, feed=feed, source=tmp_path / "no-such-village") as broken:
+        for _ in range(300):
+            if broken.failure() is not None:
+                break
+            subprocess.run(["sleep", "0.1"])
+        with pytest.raises(RuntimeError, match="ended with status 1"):
+            broken.check()
+    assert broken.figures()["versions_published"] == 0
+
+
+def test_loads_one_after_another_on_one_feed_withdraw_what_the_last_one_added(tmp_path):
+    """Each version adds entries and withdraws the last version's with a
+    correction note, even when another load published that one (feed
+    build refuses a withdrawal without a note)."""
+    feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), tmp_path / "www", "http://127.0.0.1:9")
+    feed.publish(paths.DEMO_VILLAGE)
+    for _ in range(2):
+        with load.Load(tmp_path / "load", spin=False, feed=feed, source=paths.DEMO_VILLAGE) as busy:
+            for _ in range(300):
+                if busy.figures()["versions_published"] or busy.failure():
+                    break
+                subprocess.run(["sleep", "0.1"])
+            assert busy.failure() is None and busy.figures()["versions_published"] >= 1
+    notes = json.loads((tmp_path / "load" / f"v{3}" / "corrections.json").read_text())["corrections"]
+    assert [note["record"].rsplit("-", 2)[-2] for note in notes] == ["v2", "v2"]  # version 3 withdrew the two version 2 added
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # exited; its new parent reaps it when it likes
 
 
 # ------------------------------------------------------------ the kiosk's first-frame probe

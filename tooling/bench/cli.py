@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-PARTS = ("sync", "search", "sheets", "benefits", "cold", "ui", "soak", "peer", "hub")  # hub alone: village-kiosk hub bench
+# hub alone: village-kiosk hub bench; idle and load: the UI parts and the browser's clicks in that condition.
+PARTS = ("sync", "search", "sheets", "benefits", "cold", "ui", "idle", "load", "soak", "peer", "hub")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -37,5 +38,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--work", type=Path, metavar="DIR", help="keep the villages, stores and logs in DIR (default: a temporary folder, removed)"
     )
-    bench.add_argument("--skip", action="append", choices=PARTS, help="leave a part out (repeatable)")
+    bench.add_argument(
+        "--skip",
+        action="append",
+        choices=PARTS,
+        help="leave a part out (repeatable); 'load' leaves out the UI and browser runs under load (a busy core and a sync)",
+    )
     bench.set_defaults(func=_run)

@@ -1,17 +1,26 @@
 """The peer: what many counties run instead, a browser in kiosk mode. The
-same village data is rendered into one static HTML page and shown by
-Chromium (``--kiosk``, on the same X server, same software rendering).
+same village data is rendered into linked static pages
+(``tooling.bench.peersite``) and shown by Chromium (``--kiosk``, on the
+same X server, same software rendering).
 
-Measured: time to first contentful paint, from the moment the browser
-process is spawned (the page reports ``performance.timeOrigin +
-startTime`` of its paint entry to a small server on 127.0.0.1), and total
-PSS across all the browser's processes once the page has loaded.
+Measured, idle and under the same load as the kiosk (``tooling.bench.load``):
+
+- cold start: time to first contentful paint of the home page, from the
+  moment the browser process is spawned (the page reports
+  ``performance.timeOrigin + startTime`` of its paint entry to a small
+  server on 127.0.0.1), and total PSS across the browser's processes once
+  the page has loaded;
+- click → next page painted, as a tap → next screen: through the DevTools
+  protocol (``tooling.bench.devtools``) a real mouse click on a link of the
+  page on show (home → list → detail → home …, every page visited), timed
+  from just before the button is released to the new page's first
+  contentful paint; then the PSS after that tour of every page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import itertools
 import os
 import shutil
 import signal
@@ -19,14 +28,13 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk import model, money, privacy
-from kiosk.disclosure_view import KIND_NAMES, date_zh
-from kiosk.snapshot import MediaMissing, Snapshot
+from kiosk.snapshot import Snapshot
+from tooling.bench import devtools, peersite
 from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
 from tooling.bench.report import summarize
 
@@ -34,6 +42,7 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "googl
 CHROMIUM_PACKAGE = "chromium"  # Debian's package
 PAINT_TIMEOUT_S = 60.0
 SETTLE_S = 2.0  # after the load event, before memory is read: late layout, image decoding
+CLICK_TIMEOUT_S = 60.0  # a 5,000-row page on a busy machine with software rendering takes its time
 
 # Software GL is the point of the comparison; if the default set-up paints
 # nothing, try SwiftShader through ANGLE explicitly.
@@ -50,170 +59,6 @@ def find_chromium() -> str:
         if found:
             return found
     raise PeerUnavailable(f"Chromium is not installed (looked for {', '.join(CHROMIUM_NAMES)} on PATH): apt-get install {CHROMIUM_PACKAGE}")
-
-
-# ------------------------------------------------------------ the page
-
-_STYLE = """
-body { margin: 0; font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; font-size: 30px;
-       background: #fbf7f0; color: #1d1d1d; line-height: 1.5; }
-header { background: #9e1b1b; color: #fff; padding: 24px; text-align: center; }
-header h1 { margin: 0; font-size: 44px; }
-nav { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; padding: 20px; }
-nav a { display: block; padding: 40px 20px; background: #b3261e; color: #fff; font-size: 40px;
-        text-decoration: none; border-radius: 12px; text-align: center; }
-section { padding: 8px 24px; }
-h2 { font-size: 38px; border-bottom: 4px solid #9e1b1b; }
-h3 { font-size: 34px; margin-bottom: 4px; }
-table { border-collapse: collapse; width: 100%; font-size: 26px; }
-td, th { border: 1px solid #ccc; padding: 6px; text-align: left; }
-img { max-width: 100%; }
-.small { font-size: 24px; color: #555; }
-"""
-
-_REPORTER = """
-<script>
-function report(kind, t) { fetch("/report/" + kind + "?t=" + t, {keepalive: true}); }
-new PerformanceObserver(function (list) {
-  for (const entry of list.getEntries()) {
-    report(entry.name, performance.timeOrigin + entry.startTime);
-  }
-}).observe({type: "paint", buffered: true});
-addEventListener("load", function () {
-  setTimeout(function () { report("load", performance.timeOrigin + performance.now()); }, 0);
-});
-</script>
-"""
-
-
-def _esc(text: str, public: frozenset[str]) -> str:
-    return html.escape(privacy.mask_text(text, public))
-
-
-def _table(columns: list[str], rows: list[list[str]], public: frozenset[str]) -> str:
-    head = "".join(f"<th>{_esc(c, public)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(c, public)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-@dataclass
-class Page:
-    """One HTML file with every screen's content, and the images it shows."""
-
-    parts: list[str] = field(default_factory=list)
-    images: dict[str, bytes] = field(default_factory=dict)
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-
-    def image(self, snapshot: Snapshot, ref: model.MediaRef, public: frozenset[str]) -> None:
-        try:
-            self.images[f"{ref.sha256}.jpg"] = snapshot.media.read(ref.sha256)
-        except MediaMissing:
-            return
-        self.add(f'<figure><img src="{ref.sha256}.jpg" alt=""><figcaption>{_esc(ref.caption, public)}</figcaption></figure>')
-
-
-def render_page(snapshot: Snapshot) -> Page:
-    """The village's data as a disclosure website would show it: the home
-    tiles, then the power list with procedures, projects, finances with
-    the receipts the kiosk's tour shows, results disclosures and notices."""
-    public = privacy.public_numbers(snapshot.complaint.hotlines)
-    page = Page()
-    page.add(
-        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>村务公开查询</title>{_REPORTER}<style>{_STYLE}</style></head><body>'
-    )
-    village = snapshot.village
-    page.add(f"<header><h1>{_esc(village.name, public)} 村务公开</h1><div class='small'>数据截至 {date_zh(snapshot.as_of)}</div></header>")
-    page.add(
-        '<nav><a href="#powers">权力清单</a><a href="#projects">村级项目</a><a href="#finance">村级财务</a>'
-        '<a href="#disclosures">结果公开</a><a href="#notices">通知公告</a><a href="#complaint">我要反映问题</a></nav>'
-    )
-
-    page.add('<section id="powers"><h2>权力清单</h2>')
-    for category in snapshot.categories:
-        page.add(f"<h3>{_esc(category.name, public)}</h3>")
-        for item in snapshot.items_in(category.id):
-            page.add(
-                f"<h3>{_esc(item.name, public)}</h3><p>{_esc(item.summary, public)}</p><p class='small'>责任主体：{_esc(item.responsible, public)} · 时限：{_esc(item.time_limit, public)}</p>"
-            )
-            if item.materials:
-                page.add("<p>所需材料：" + "、".join(_esc(m, public) for m in item.materials) + "</p>")
-            for basis in item.basis:
-                page.add(f"<p class='small'>依据：{_esc(basis.document, public)} {_esc(basis.clause, public)}</p>")
-            if item.risks:
-                page.add(_table(["风险点", "防控措施"], [[r.risk, r.control] for r in item.risks], public))
-            page.add("<ol>" + "".join(f"<li>{_esc(node.label, public)}</li>" for node in item.flowchart.nodes) + "</ol>")
-    page.add("</section>")
-
-    page.add('<section id="projects"><h2>村级项目</h2>')
-    page.add(
-        _table(
-            ["项目", "预算", "结算", "承建单位"],
-            [
-                [p.name, money.yuan(p.budget_fen), money.yuan(p.settlement_fen) if p.settlement_fen is not None else "未结算", p.contractor]
-                for p in snapshot.projects
-            ],
-            public,
-        )
-    )
-    if snapshot.projects:
-        for ref in snapshot.projects[0].photos:
-            page.image(snapshot, ref, public)
-    page.add("</section>")
-
-    page.add('<section id="finance"><h2>村级财务</h2>')
-    for month in snapshot.months():
-        entries = snapshot.finance_month(month).entries
-        page.add(f"<h3>{month}</h3>")
-        page.add(
-            _table(
-                ["日期", "收支", "金额", "类别", "事由"],
-                [
-                    [
-                        date_zh(e.date),
-                        "收入" if e.direction is model.Direction.INCOME else "支出",
-                        money.yuan(e.amount_fen),
-                        e.category,
-                        e.purpose,
-                    ]
-                    for e in entries
-                ],
-                public,
-            )
-        )
-    with_receipts = next((e for e in snapshot.finance_entries() if e.receipts), None)
-    if with_receipts is not None:
-        for ref in with_receipts.receipts:
-            page.image(snapshot, ref, public)
-    page.add("</section>")
-
-    page.add('<section id="disclosures"><h2>结果公开</h2>')
-    for disclosure in snapshot.disclosures:
-        page.add(
-            f"<h3>{_esc(disclosure.title, public)}</h3><p class='small'>{KIND_NAMES[disclosure.kind]} · 公示期 {date_zh(disclosure.publicity_start)}至{date_zh(disclosure.publicity_end)}</p>"
-        )
-        page.add(_table(disclosure.columns, disclosure.rows, public))
-    page.add("</section>")
-
-    page.add('<section id="notices"><h2>通知公告</h2>')
-    readings: list[model.Notice | model.Case] = [*snapshot.notices, *snapshot.cases]
-    for notice in readings:
-        page.add(f"<h3>{_esc(notice.title, public)}</h3><p class='small'>{date_zh(notice.date)}</p><p>{_esc(notice.body, public)}</p>")
-    page.add("</section>")
-    page.add('<section id="complaint"><h2>我要反映问题</h2>')
-    page.add("".join(f"<p>{_esc(h.name, public)}：{html.escape(h.number)}</p>" for h in snapshot.complaint.hotlines))
-    page.add("</section></body></html>")
-    return page
-
-
-def write_page(page: Page, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in page.images.items():
-        (folder / name).write_bytes(data)
-    index = folder / "index.html"
-    index.write_text("".join(page.parts), encoding="utf-8")
-    return index
 
 
 # ------------------------------------------------------------ the page server
@@ -306,6 +151,15 @@ def _stop(process: subprocess.Popen) -> None:
             continue
 
 
+def _settled_pss(process: subprocess.Popen, profile: Path) -> tuple[float, int]:
+    """(PSS in MiB of all the browser's processes, how many) once its page has settled."""
+    time.sleep(SETTLE_S)
+    try:
+        return tree_pss_mib(process.pid, marker=str(profile))
+    except MemoryUnavailable as exc:
+        raise PeerUnavailable(f"cannot read Chromium's memory: {exc}") from None
+
+
 def run_once(
     binary: str, url: str, server: _PageServer, profile: Path, size: tuple[int, int], extra: tuple[str, ...], log: Path
 ) -> BrowserRun:
@@ -323,11 +177,7 @@ def run_once(
             if not server.wait_for(("first-contentful-paint", "load"), PAINT_TIMEOUT_S):
                 status = "exited" if process.poll() is not None else "still running"
                 raise PeerUnavailable(f"Chromium drew no page within {PAINT_TIMEOUT_S:.0f} s ({status}; its log: {log})")
-            time.sleep(SETTLE_S)
-            try:
-                pss, processes = tree_pss_mib(process.pid, marker=str(profile))
-            except MemoryUnavailable as exc:
-                raise PeerUnavailable(f"cannot read Chromium's memory: {exc}") from None
+            pss, processes = _settled_pss(process, profile)
         finally:
             _stop(process)
     first_paint, load = server.reports["first-contentful-paint"], server.reports.get("load")
@@ -341,51 +191,293 @@ def run_once(
     )
 
 
-def measure(snapshot: Snapshot, work: Path, runs: int, size: tuple[int, int] = (1080, 1920)) -> dict:
-    """The peer's figures (median of ``runs`` after one warm-up run), or
-    raise PeerUnavailable with the reason."""
-    binary = find_chromium()
-    if not os.environ.get("DISPLAY"):
-        raise PeerUnavailable("no X display for Chromium (DISPLAY is not set)")
-    folder = work / "peer-page"
-    page = render_page(snapshot)
-    index = write_page(page, folder)
-    server = _PageServer(folder)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/{index.name}"
-    log = work / "chromium.log"
-    profile = Path(tempfile.mkdtemp(prefix="peer-profile-", dir=work))
+# ------------------------------------------------------------ clicks through DevTools
+
+# The centre of the link to a page, scrolled into view, in the viewport's CSS pixels.
+_LINK_CENTRE = """(() => {
+  const link = document.querySelector('a[href="%s"]');
+  if (!link) return null;
+  link.scrollIntoView({block: "center"});
+  const box = link.getBoundingClientRect();
+  return [box.left + box.width / 2, box.top + box.height / 2];
+})()"""
+# Where the page on show is and, once it has one, its first contentful paint (epoch ms).
+_FIRST_PAINT = """new Promise(resolve => new PerformanceObserver((list, observer) => {
+  const paint = list.getEntries().find(entry => entry.name === "first-contentful-paint");
+  if (paint) { observer.disconnect(); resolve([location.pathname, performance.timeOrigin + paint.startTime]); }
+}).observe({type: "paint", buffered: true}))"""
+_LOADED = "document.readyState === 'complete' ? location.pathname : null"
+# Every animation frame's time from now on, as the page sees them.
+_RECORD_FRAMES = """(() => {
+  const frames = window.benchFrames = [];
+  const tick = t => { if (window.benchFrames === frames) { frames.push(t); requestAnimationFrame(tick); } };
+  requestAnimationFrame(tick);
+  return [innerWidth / 2, innerHeight / 2, scrollY];
+})()"""
+_TAKE_FRAMES = "(() => { const frames = window.benchFrames; window.benchFrames = null; return [frames, scrollY]; })()"
+SCROLL_PX_PER_S = 2400  # as the kiosk's drag: 40 px a frame at 60 frames a second
+SCROLL_PX = 1300  # about the kiosk's drag over 70 % of its list
+
+
+def click_path(site: peersite.Site, round_: int) -> list[str]:
+    """The pages a round of clicks goes to: each home tile, one of its
+    details (a different one each round), home again."""
+    path = []
+    for tile, _label in peersite.TILES:
+        path.append(tile)
+        details = site.links(tile)
+        if details:
+            path.append(details[round_ % len(details)])
+        path.append(peersite.HOME)
+    return path
+
+
+LONG_LIST_PATH = ("finance.html", peersite.LONG_LIST, peersite.HOME)  # the other village's 5,000-entry month and back
+LONG_LIST_KIND = "list→long list"  # timed apart: the kiosk's taps are on the demo village, its month on the large one
+
+
+def _click_kind(before: str, after: str) -> str:
+    if after == peersite.LONG_LIST:
+        return LONG_LIST_KIND
+    if after == peersite.HOME:
+        return "→home"
+    return "home→list" if before == peersite.HOME else "list→detail"
+
+
+class _Page:
+    """The browser's page on show, through its DevTools session."""
+
+    def __init__(self, tools: devtools.DevTools, timeout: float):
+        self.tools = tools
+        deadline = time.monotonic() + timeout
+        while True:
+            pages = [t for t in tools.command("Target.getTargets")["targetInfos"] if t["type"] == "page"]
+            if pages:
+                break
+            if time.monotonic() > deadline:
+                raise PeerUnavailable("Chromium opened no page to click on")
+            time.sleep(0.05)
+        self.session = tools.command("Target.attachToTarget", {"targetId": pages[0]["targetId"], "flatten": True})["sessionId"]
+        tools.command("Page.enable", session=self.session)
+        while self.evaluate(_LOADED) != f"/{peersite.HOME}":
+            if time.monotonic() > deadline:
+                raise PeerUnavailable(f"Chromium did not load its home page within {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def evaluate(self, expression: str, await_promise: bool = False):
+        answer = self.tools.command(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": await_promise},
+            session=self.session,
+            timeout=CLICK_TIMEOUT_S,
+        )
+        if "exceptionDetails" in answer:
+            raise PeerUnavailable(f"a script in Chromium's page failed: {answer['exceptionDetails'].get('text')}")
+        return answer["result"].get("value")
+
+    def _mouse(self, kind: str, x: float, y: float) -> None:
+        params = {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
+        self.tools.command("Input.dispatchMouseEvent", params, session=self.session)
+
+    def click_to(self, target: str) -> float:
+        """Click the link to ``target``; ms from the button's release to the
+        new page's first contentful paint."""
+        centre = self.evaluate(_LINK_CENTRE % target)
+        if centre is None:
+            raise PeerUnavailable(f"no link to {target} on the page on show")
+        x, y = centre
+        self._mouse("mouseMoved", x, y)
+        self._mouse("mousePressed", x, y)
+        self.tools.forget_events()
+        released = time.time()
+        self._mouse("mouseReleased", x, y)
+        try:
+            self.tools.event("Page.loadEventFired", self.session, CLICK_TIMEOUT_S)
+            where, painted = self.evaluate(_FIRST_PAINT, await_promise=True)
+        except devtools.DevToolsError as exc:
+            raise PeerUnavailable(f"a click on the link to {target}: {exc}") from None
+        if where != f"/{target}":
+            raise PeerUnavailable(f"a click on the link to {target} led to {where}")
+        return (painted / 1000 - released) * 1000
+
+    def open(self, url: str) -> None:
+        """Go to ``url`` (not timed) and wait for its load event."""
+        self.tools.forget_events()
+        self.tools.command("Page.navigate", {"url": url}, session=self.session)
+        self.tools.event("Page.loadEventFired", self.session, PAINT_TIMEOUT_S)
+
+    def scroll_frames(self, gestures: int) -> list[float]:
+        """Scrolls down the page (now and then back up) at the speed of the
+        kiosk's drags through its longest list: ms between the frames drawn
+        during each."""
+        frames: list[float] = []
+        travelled = 0.0
+        for gesture in range(gestures):
+            down = gesture % 4 < 3
+            x, y, top = self.evaluate(_RECORD_FRAMES)
+            self.tools.command(
+                "Input.synthesizeScrollGesture",
+                {
+                    "x": x,
+                    "y": y,
+                    "yDistance": -SCROLL_PX if down else SCROLL_PX,  # negative: down the page
+                    "speed": SCROLL_PX_PER_S,
+                    # A wheel: Chromium without a touch device of its own ignores synthetic touch gestures.
+                    "gestureSourceType": "mouse",
+                },
+                session=self.session,
+                timeout=CLICK_TIMEOUT_S,
+            )
+            times, now_top = self.evaluate(_TAKE_FRAMES)
+            frames += [later - earlier for earlier, later in itertools.pairwise(times)]
+            travelled += abs(now_top - top)
+        if not frames or travelled == 0:
+            raise PeerUnavailable(f"Chromium's page did not scroll under a fling ({len(frames)} frames drawn)")
+        return frames
+
+
+def clicks(
+    binary: str, url: str, site: peersite.Site, profile: Path, size, extra: tuple[str, ...], rounds: int, gestures: int, log: Path
+) -> dict:
+    """Rounds of clicks through every page in one browser: click → painted
+    figures (all, and by kind), and the PSS after that tour, back home (as
+    the kiosk's after its tour); then as many clicks onto the long list,
+    when the site has one, and scroll frames on the longest list."""
+    tools = devtools.launch(chromium_command(binary, profile, url, size, extra), log)
+    samples: dict[str, list[float]] = {}
+    scrolled: list[float] = []
     try:
+        try:
+            page = _Page(tools, PAINT_TIMEOUT_S)
+            before = peersite.HOME
+            for round_ in range(rounds):
+                for target in click_path(site, round_):
+                    samples.setdefault(_click_kind(before, target), []).append(page.click_to(target))
+                    before = target
+            pss, processes = _settled_pss(tools.process, profile)
+            for _round in range(rounds if peersite.LONG_LIST in site.pages else 0):
+                for target in LONG_LIST_PATH:
+                    samples.setdefault(_click_kind(before, target), []).append(page.click_to(target))
+                    before = target
+            if gestures and site.longest_list:
+                page.open(url.rsplit("/", 1)[0] + "/" + site.longest_list)
+                scrolled = page.scroll_frames(gestures)
+        except devtools.DevToolsError as exc:
+            raise PeerUnavailable(f"Chromium's DevTools: {exc} (its log: {log})") from None
+    finally:
+        _stop(tools.process)
+        tools.close()
+    every = [ms for kind, values in samples.items() if kind != LONG_LIST_KIND for ms in values]
+    long_list = summarize(samples.get(LONG_LIST_KIND, []))
+    return {
+        "click_ms": summarize(every),
+        "click_p95_ms": summarize(every)["p95"],
+        "long_list_click_ms": long_list,
+        "long_list_click_p95_ms": long_list["p95"],
+        "by_kind_ms": {kind: summarize(values) for kind, values in sorted(samples.items())},
+        "scroll_frames_ms": summarize(scrolled),
+        "scroll_frame_p95_ms": summarize(scrolled)["p95"],
+        "pss_after_tour_mib": round(pss, 1),
+        "processes": processes,
+    }
+
+
+class Peer:
+    """The browser, its site and the server of the site, for one bench run."""
+
+    def __init__(self, snapshot: Snapshot, work: Path, size: tuple[int, int] = (1080, 1920), long_list: Snapshot | None = None):
+        self.binary = find_chromium()
+        if not os.environ.get("DISPLAY"):
+            raise PeerUnavailable("no X display for Chromium (DISPLAY is not set)")
+        self.size = size
+        self.log = work / "chromium.log"
+        self.site = peersite.render_site(snapshot, long_list)
+        index = self.site.write(work / "peer-site")
+        self.server = _PageServer(index.parent)
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/{index.name}"
+        self.profile = Path(tempfile.mkdtemp(prefix="peer-profile-", dir=work))
+        self.extra: tuple[str, ...] = GL_VARIANTS[0]
+
+    def __enter__(self) -> Peer:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def cold(self, runs: int) -> dict:
+        """First paint and PSS of the home page (median of ``runs`` after one
+        warm-up), with the first GL set-up that paints."""
         failures = []
         for extra in GL_VARIANTS:
             try:
-                run_once(binary, url, server, profile, size, extra, log)  # warm-up: profile creation, page cache
-                results = [run_once(binary, url, server, profile, size, extra, log) for _ in range(runs)]
+                run_once(self.binary, self.url, self.server, self.profile, self.size, extra, self.log)  # warm-up: profile, page cache
+                results = [run_once(self.binary, self.url, self.server, self.profile, self.size, extra, self.log) for _ in range(runs)]
+                self.extra = extra
                 break
             except PeerUnavailable as exc:
                 failures.append(f"{' '.join(extra) or 'default GL'}: {exc}")
         else:
             raise PeerUnavailable("; ".join(failures))
-    finally:
-        server.shutdown()
-        server.server_close()
-        shutil.rmtree(profile, ignore_errors=True)
-    first_paint = summarize([r.first_paint_s for r in results])
-    pss = summarize([r.pss_mib for r in results], digits=1)
-    return {
-        "browser": _version(binary),
-        "flags": " ".join(chromium_command(binary, Path("<profile>"), "<page>", size, extra)[1:-1]),
-        "page_bytes": index.stat().st_size + sum(len(b) for b in page.images.values()),
-        "first_paint_s": first_paint["median"],
-        "first_paint": first_paint,
-        "load": summarize([r.load_s for r in results if r.load_s is not None]),
-        "pss_mib": pss["median"],
-        "pss": pss,
-        "processes": max(r.processes for r in results),
-        "runs": runs,
-        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
+        first_paint = summarize([r.first_paint_s for r in results])
+        pss = summarize([r.pss_mib for r in results], digits=1)
+        return {
+            "first_paint_s": first_paint["median"],
+            "first_paint": first_paint,
+            "load_event_s": summarize([r.load_s for r in results if r.load_s is not None]),  # not "load": that is the figures under load
+            "pss_home_mib": pss["median"],
+            "pss_home": pss,
+            "processes": max(r.processes for r in results),
+            "runs": runs,
+        }
+
+    def clicks(self, rounds: int, gestures: int = 0) -> dict:
+        return clicks(self.binary, self.url, self.site, self.profile, self.size, self.extra, rounds, gestures, self.log)
+
+    def describe(self) -> dict:
+        return {
+            "browser": _version(self.binary),
+            "flags": " ".join(chromium_command(self.binary, Path("<profile>"), "<page>", self.size, self.extra)[1:-1]),
+            "pages": len(self.site.pages),
+            "site_bytes": self.site.bytes,
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+
+
+def measure(
+    snapshot: Snapshot,
+    work: Path,
+    runs: int,
+    size: tuple[int, int] = (1080, 1920),
+    gestures: int = 4,
+    long_list: Snapshot | None = None,
+    under_load=None,
+) -> dict:
+    """The peer's figures, or raise PeerUnavailable with the reason: cold
+    start, then rounds of clicks and ``gestures`` scrolls (through the
+    longest finance month of ``long_list``, else of ``snapshot``) idle
+    and, when ``under_load`` is given (a function returning a
+    ``tooling.bench.load.Load``), under that load.
+    ``pss_mib`` is the PSS after the tour of every page, as the kiosk's is
+    after the tour of every screen."""
+    with Peer(snapshot, work, size, long_list) as browser:
+        figures = browser.cold(runs)
+        try:
+            figures |= browser.clicks(runs, gestures)
+        except PeerUnavailable as exc:  # the cold start stands; what the clicks measure is missing, with why
+            figures |= {"reason": str(exc), "pss_after_tour_mib": None}
+        figures["pss_mib"] = figures["pss_after_tour_mib"]
+        if under_load is not None:
+            with under_load() as load:
+                try:
+                    loaded = browser.clicks(runs, gestures)
+                except PeerUnavailable as exc:
+                    loaded = {"reason": str(exc)}
+                failure = load.failure()
+            figures["load"] = {"reason": failure} if failure else {**loaded, **load.figures()}
+        return {**browser.describe(), **figures}
 
 
 def _version(binary: str) -> str:

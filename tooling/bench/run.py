@@ -11,6 +11,7 @@ with its reason and the rest still runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -29,10 +30,16 @@ from pathlib import Path
 from kiosk import paths
 from tooling import serve
 from tooling.bench import hubload, peer, report, sheetsbench, syncbench
+from tooling.bench.load import Load
 from tooling.bench.memory import MemoryUnavailable, tree_pss_mib
 
 READY_FILE_ENV = "VILLAGE_KIOSK_READY_FILE"  # screens.shell.app writes the first frame's time there
 SIZE = (1080, 1920)  # portrait, the common terminal
+SYNC_EVERY_S = 2.0  # the kiosk's polls under load (its feed changes every load.REPUBLISH_EVERY_S)
+CONDITIONS = ("idle", "load")
+# What each UI session measures, and under which key of the results.
+DEMO_FIGURES = ("tap_p95_ms", "power_detail_p95_ms")
+LARGE_FIGURES = ("finance_month_p95_ms", "scroll_frame_p95_ms", "search_p95_ms", "receipt_thumbnail_p95_ms", "receipt_full_p95_ms")
 COLD_START_TIMEOUT_S = 120.0
 SEARCH_RECORDS = 10_000
 # Typed key by key, as villagers do: initials, full pinyin, Chinese.
@@ -333,6 +340,7 @@ class Bench:
         # A cache of our own: thumbnails made by an earlier run must not flatter this one.
         self.env["XDG_CACHE_HOME"] = str(work / "cache")
         self.env.pop(READY_FILE_ENV, None)
+        self.feeds: dict[str, tuple[syncbench.ServedFeed, Path]] = {}
 
     def skipped(self, key: str, reason: str) -> None:
         self.results["skipped"][key] = reason
@@ -375,7 +383,7 @@ class Bench:
             self.step(f"a {sheetsbench.ENTRIES:,}-entry workbook read, checked and signed")
             r["sheets"] = sheetsbench.measure(self.work / "sheets", self.plan.sync_runs)
         if "peer" not in self.skip:
-            self._peer(demo, display)
+            self._peer(demo, large, display)
         if "hub" not in self.skip:
             self._hub()
         self._derive()
@@ -408,15 +416,23 @@ class Bench:
 
     def _warm_stores(self, publisher, www: Path, url: str, sources: dict[str, Path]) -> dict[str, Path]:
         """Each village synced into a store of its own, and a terminal
-        configuration pointing at it: the kiosk starts as in the field."""
+        configuration pointing at it: the kiosk starts as in the field.
+        The feeds are kept for the load (``self.load``)."""
         configs = {}
         for name, source in sources.items():
             feed = syncbench.ServedFeed(publisher, www, url)
             feed.publish(source)
+            self.feeds[name] = (feed, source)
             store = self.work / "stores" / name
             syncbench.sync_into(feed, store)
             configs[name] = write_config(self.work / f"config-{name}.toml", feed, store)
         return configs
+
+    def load(self, village: str, spin: bool = True) -> Load:
+        """The load of issue 23: one core kept busy, and the village's feed
+        republished every few seconds for the kiosk to sync."""
+        feed, source = self.feeds.get(village, (None, None))
+        return Load(self.work / f"load-{village}", spin=spin, feed=feed, source=source)
 
     def _ui(self, configs: dict[str, Path]) -> None:
         r, plan = self.results, self.plan
@@ -430,67 +446,103 @@ class Bench:
             if "cold_start" in r:
                 r["cold_start_s"] = r["cold_start"]["seconds"]["median"]
         if "ui" not in self.skip:
-            common = ["--reps", str(plan.nav_reps), "--per-screen", str(plan.per_screen)]
-            taps = 0 if "soak" in self.skip else plan.soak_taps
-            self.step(f"UI on the demo village: tour, navigation, {taps} soak taps")
+            for condition in CONDITIONS:
+                if condition in self.skip:
+                    self.step(f"UI {condition}: left out")
+                    for key in DEMO_FIGURES + LARGE_FIGURES:
+                        self.results["skipped"][f"load.{key}" if condition == "load" else key] = f"left out (--skip {condition})"
+                else:
+                    self._ui_condition(configs, condition)
+            if "soak" not in self.skip:
+                self._soak(configs["demo"])
+
+    def _ui_condition(self, configs: dict[str, Path], condition: str) -> None:
+        """The UI parts on both villages, idle or under load (figures
+        under ``load.`` in the results). Memory after the tour is
+        measured idle only."""
+        plan, loaded = self.plan, condition == "load"
+        into = self.results.setdefault("load", {}) if loaded else self.results
+        prefix = "load." if loaded else ""
+        common = ["--reps", str(plan.nav_reps), "--per-screen", str(plan.per_screen)]
+        if loaded:
+            common += ["--skip-tour", "--sync-every", str(SYNC_EVERY_S)]
+        large_args = ["--large", "--gestures", str(plan.gestures), "--receipts", str(plan.receipts)]
+        for village, extra, figures, pss_key in (
+            ("demo", [], DEMO_FIGURES, "pss_mib"),
+            ("large", large_args, LARGE_FIGURES, "pss_large_mib"),
+        ):
+            self.step(f"UI on the {village} village, {condition}: navigation" + (", scrolling, receipts, search" if extra else ""))
             try:
-                demo = ui_session(
-                    ["--config", str(configs["demo"]), *common, "--taps", str(taps)], self.env, self.work, "demo", timeout=6 * 3600
-                )
+                with self.load(village) if loaded else contextlib.nullcontext() as load:
+                    session = ui_session(
+                        ["--config", str(configs[village]), *common, *extra],
+                        self.env,
+                        self.work,
+                        f"{village}-{condition}",
+                        timeout=3 * 3600,
+                    )
+                    if load is not None:
+                        load.check()
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
-                self.skipped("pss_mib", str(exc))
-            else:
-                self._merge(demo, ("pss_mib", "tap_p95_ms", "power_detail_p95_ms", "soak_growth_mib"))
-                r["ui_demo"] = demo
-            self.step("UI on the large village: navigation, scrolling, receipts, search")
-            try:
-                large = ui_session(
-                    [
-                        "--config",
-                        str(configs["large"]),
-                        *common,
-                        "--large",
-                        "--gestures",
-                        str(plan.gestures),
-                        "--receipts",
-                        str(plan.receipts),
-                    ],
+                for key in figures if loaded else (*figures, pss_key):
+                    self.skipped(prefix + key, str(exc))
+                continue
+            if load is not None:
+                session["load"] = load.figures()
+            self._merge(session, figures, into, prefix)
+            into[f"ui_{village}"] = session
+            if not loaded:
+                self.results[pss_key] = session.get("pss_mib")
+
+    def _soak(self, config: Path) -> None:
+        """Random taps on the demo village, both font modes, its feed
+        republished and synced all along."""
+        taps = self.plan.soak_taps
+        self.step(f"soak on the demo village: {taps} random taps, records changing through syncs")
+        try:
+            with self.load("demo", spin=False) as load:
+                session = ui_session(
+                    ["--config", str(config), "--skip-tour", "--reps", "0", "--taps", str(taps), "--sync-every", str(SYNC_EVERY_S)],
                     self.env,
                     self.work,
-                    "large",
-                    timeout=3 * 3600,
+                    "soak",
+                    timeout=12 * 3600,
                 )
-            except (RuntimeError, subprocess.TimeoutExpired) as exc:
-                self.skipped("scroll_frame_p95_ms", str(exc))
-            else:
-                self._merge(
-                    large,
-                    ("finance_month_p95_ms", "scroll_frame_p95_ms", "search_p95_ms", "receipt_thumbnail_p95_ms", "receipt_full_p95_ms"),
-                )
-                r["pss_large_mib"] = large.get("pss_mib")
-                r["ui_large"] = large
+                load.check()
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            for key in ("soak.growth_mib", "soak.growth_after_warm_mib", "soak.exceptions", "soak.transient_max_mib"):
+                self.skipped(key, str(exc))
+            return
+        self.results["soak"] = {**session["soak"], "sync": session.get("sync"), "load": load.figures()}
 
-    def _merge(self, session: dict, keys: tuple[str, ...]) -> None:
+    def _merge(self, session: dict, keys: tuple[str, ...], into: dict, prefix: str) -> None:
         for key in keys:
             if session.get(key) is not None:
-                self.results[key] = session[key]
-        if "soak" in session:
-            self.results["soak"] = session["soak"]
+                into[key] = session[key]
         for key, reason in session.get("skipped", {}).items():
-            self.results["skipped"].setdefault(key, reason)
+            self.results["skipped"].setdefault(prefix + key, reason)
 
-    def _peer(self, demo: Path, display: str | None) -> None:
+    def _peer(self, demo: Path, large: Path, display: str | None) -> None:
         from kiosk.snapshot import load_folder
 
-        self.step("the browser peer (Chromium --kiosk) on the demo village")
+        self.step("the browser peer (Chromium --kiosk) on the demo village: cold starts, clicks idle and under load")
         if display is None:
             self.results["peer"] = {"first_paint_s": None, "pss_mib": None, "reason": self.results["skipped"]["peer"]}
             return
+        under_load = None if "load" in self.skip else lambda: self.load("demo")
         try:
-            self.results["peer"] = peer.measure(load_folder(demo), self.work, self.plan.peer_runs, SIZE)
+            figures = peer.measure(
+                load_folder(demo), self.work, self.plan.peer_runs, SIZE, self.plan.gestures, load_folder(large), under_load
+            )
         except peer.PeerUnavailable as exc:
             self.results["peer"] = {"first_paint_s": None, "pss_mib": None, "reason": str(exc)}
             self.skipped("peer", str(exc))
+            return
+        self.results["peer"] = figures
+        for prefix, part in (("peer.", figures), ("peer.load.", figures.get("load") or {})):
+            if part.get("reason"):
+                for key in ("click_p95_ms", "long_list_click_p95_ms", "scroll_frame_p95_ms", *(("pss_mib",) if part is figures else ())):
+                    self.skipped(prefix + key, part["reason"])
 
     def _hub(self) -> None:
         plan = hubload.QUICK_HUB if self.plan is QUICK else hubload.FULL_HUB
@@ -534,6 +586,7 @@ def run_bench(args: argparse.Namespace) -> int:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print(report.table(results["targets"]))
+    print("\n".join(report.conditions(results)))
     if args.json:
         report.write_json(results, args.json)
         print(f"results written to {args.json}")

@@ -39,10 +39,15 @@ class SyncBenchError(RuntimeError):
 
 
 class Publisher:
-    """A platform key pair made for this run."""
+    """A platform key pair made for this run (``existing``: the one made
+    earlier in ``folder``, for a process publishing beside the bench)."""
 
-    def __init__(self, folder: Path):
-        private_path, self.pub_path = keys.generate(folder)
+    def __init__(self, folder: Path, existing: bool = False):
+        self.folder = folder
+        if existing:
+            private_path, self.pub_path = folder / keys.PRIVATE_KEY_NAME, folder / keys.PUBLIC_KEY_NAME
+        else:
+            private_path, self.pub_path = keys.generate(folder)
         self.private = keys.load_private_key(private_path)
         self.keyring = keys.Keyring.load([self.pub_path])
 
@@ -268,9 +273,12 @@ def unchanged_polls(feed: ServedFeed, store_dir: Path, polls: int) -> dict:
     }
 
 
-def write_month_change(src: Path, dst: Path) -> str:
-    """A copy of ``src`` whose newest finance month has one more entry (a
-    day's bookkeeping); returns that month. Media are shared, not copied."""
+def write_month_change(src: Path, dst: Path, added: int = 1, version: int = 0) -> str:
+    """A copy of ``src`` whose newest finance month has ``added`` more
+    entries (a day's bookkeeping), their ids naming ``version`` so that
+    each version's are new records (a published record that changed would
+    need a correction note); returns that month. Media are shared, not
+    copied."""
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns(decode.MEDIA_DIR))
     if (src / decode.MEDIA_DIR).is_dir():
         (dst / decode.MEDIA_DIR).symlink_to((src / decode.MEDIA_DIR).resolve())
@@ -280,8 +288,11 @@ def write_month_change(src: Path, dst: Path) -> str:
     path = months[-1]
     doc = msgspec.json.decode(path.read_bytes(), type=model.FinanceMonthDoc)
     last = doc.entries[-1]
-    extra = msgspec.structs.replace(last, id=f"{last.id}-b", amount_fen=last.amount_fen + 100, receipts=[])
-    path.write_bytes(msgspec.json.encode(msgspec.structs.replace(doc, entries=[*doc.entries, extra])))
+    extra = [
+        msgspec.structs.replace(last, id=f"{last.id}-v{version}-{index}", amount_fen=last.amount_fen + 100 * (index + 1), receipts=[])
+        for index in range(added)
+    ]
+    path.write_bytes(msgspec.json.encode(msgspec.structs.replace(doc, entries=[*doc.entries, *extra])))
     return doc.month
 
 

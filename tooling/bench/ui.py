@@ -17,6 +17,7 @@ import itertools
 import logging
 import random
 import sys
+import threading
 import time
 import traceback
 from collections import defaultdict
@@ -28,6 +29,8 @@ from tooling.bench.report import summarize, write_json
 
 SETTLE_FRAMES = 30  # a screen still redrawing after this many frames is animating: stop there
 PICTURE_TIMEOUT_S = 10.0
+SOAK_SAMPLES = 20  # PSS samples over a soak, besides the first and the last
+TRANSIENT_MIB = 10.0  # a sample this far above both its neighbours is a transient, not growth
 
 
 class Recorder(logging.Handler):
@@ -162,6 +165,55 @@ class Driver:
         gc.collect()
         self.harness.pump(2)
         return round(own_pss_mib(), 1)
+
+
+class SyncTicker(threading.Thread):
+    """Asks the kiosk's own sync worker to poll every ``every`` seconds
+    (a terminal's interval is minutes; the bench wants syncs during its
+    measurement), and counts the new versions the app has swapped in."""
+
+    def __init__(self, live, every: float):
+        super().__init__(name="bench-sync-ticker", daemon=True)
+        self.live = live
+        self.every = every
+        self.polls = 0
+        self.swaps = 0
+        self.first_version = self.version
+        self._seen = live.snapshot
+        self._counting = threading.Lock()
+        self._stopping = threading.Event()
+
+    @property
+    def version(self) -> int | None:
+        """The feed version on show (the signed manifest's)."""
+        return self.live.snapshot.info.version
+
+    def run(self) -> None:
+        while not self._stopping.wait(self.every):
+            self.live.sync_now()
+            self.polls += 1
+            self.count()
+
+    def count(self) -> int:
+        """Versions swapped in since the start, as far as looking now and
+        then tells (two between looks count once); from any thread."""
+        with self._counting:
+            current = self.live.snapshot
+            if current is not self._seen:
+                self._seen = current
+                self.swaps += 1
+            return self.swaps
+
+    def stop(self) -> dict:
+        self._stopping.set()
+        self.join(self.every + 1)
+        return {
+            "every_s": self.every,
+            "polls": self.polls,
+            "swaps_seen": self.count(),
+            "first_version": self.first_version,
+            "last_version": self.version,
+        }
 
 
 def _inside(widget, ancestor) -> bool:
@@ -386,25 +438,37 @@ def search_keys(driver: Driver, queries: list[str]) -> dict:
     return {"queries": typed, "keys": len(first_ms), "ms": summarize(first_ms), "settled_ms": summarize(settled_ms)}
 
 
-def soak(driver: Driver, taps: int, seed: int, recorder: Recorder) -> dict:
-    """Random taps on whatever touch targets are on screen. PSS is sampled
+def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncTicker | None = None) -> dict:
+    """Random taps on whatever touch targets are on screen, in the normal
+    and the large font by turns (one stretch between samples each, so by
+    the end of the first tenth both have been used). PSS is sampled
     where a terminal ends up once the villager walks away (the attract
-    screen: home, normal font, other screens dropped), so samples compare
-    like with like and what grows between them is what the kiosk keeps."""
+    screen: home, normal font, other screens dropped), once its frames
+    have settled and its pictures loaded, after a full collection and the
+    pause in which freed memory goes back to the system, so samples
+    compare like with like and what grows between them is what the kiosk
+    keeps. A sample far above both neighbours is reported as a transient."""
     rng = random.Random(seed)
     harness = driver.harness
+    every = max(1, taps // SOAK_SAMPLES)
 
-    def resting_pss() -> float:
+    def large_font(count: int) -> bool:  # the font of tap ``count`` (counted from 1)
+        return (count - 1) // every % 2 == 1
+
+    def resting_pss(count: int) -> dict:
         harness.advance(harness.app.idle.tracker.policy.attract_after_s + 1)
+        driver.settle(time.perf_counter())
+        driver.wait_pictures()
         pss = driver.pss()
         harness.touch_idle()  # the next villager
         driver.nav.home()
-        return pss
+        harness.set_large(large_font(count + 1))
+        return {"tap": count, "pss_mib": pss, "version": ticker.version if ticker is not None else None}
 
-    start = resting_pss()
-    samples = [(0, start)]
+    samples = [resting_pss(0)]
     exceptions: list[str] = []
     latencies: list[float] = []
+    large_taps = 0
     logged_before = len(recorder.records)
     for count in range(1, taps + 1):
         targets = driver.targets()
@@ -412,6 +476,7 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder) -> dict:
             driver.nav.home()
             continue
         before = driver.nav.current
+        large_taps += bool(harness.app.theme.large)  # as set after the last sample, or by a tap on its button
         try:
             first, _settled = driver.tap(rng.choice(targets))
         except Exception as exc:  # the soak counts them and goes on, as the kiosk's watchdog would
@@ -420,23 +485,35 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder) -> dict:
             continue
         if _kind(before, driver.nav.current):
             latencies.append(first)
-        if count % max(1, taps // 10) == 0:
-            samples.append((count, resting_pss()))
-            print(f"bench_ui: soak {count}/{taps} taps, PSS {samples[-1][1]} MiB", file=sys.stderr, flush=True)
-    end = resting_pss()
+        if count % every == 0 and count < taps:
+            samples.append(resting_pss(count))
+            print(f"bench_ui: soak {count}/{taps} taps, PSS {samples[-1]['pss_mib']} MiB", file=sys.stderr, flush=True)
+    samples.append(resting_pss(taps))
     logged = recorder.records[logged_before:]
-    warm = samples[1][1] if len(samples) > 2 else start
+    start, end = samples[0]["pss_mib"], samples[-1]["pss_mib"]
+    warm = next(s for s in samples if s["tap"] >= min(1000, taps // 10))
+    transients = _transients([s["pss_mib"] for s in samples])
     return {
         "taps": taps,
+        "large_font_taps": large_taps,
         "pss_start_mib": start,
         "pss_end_mib": end,
         "growth_mib": round(end - start, 1),
-        "growth_after_first_tenth_mib": round(end - warm, 1),
+        "warm_tap": warm["tap"],
+        "growth_after_warm_mib": round(end - warm["pss_mib"], 1),
         "pss_samples": samples,
+        "transient_max_mib": max(transients.values(), default=0.0),
+        "transients": [{**samples[i], "above_neighbours_mib": excess} for i, excess in transients.items() if excess > TRANSIENT_MIB],
         "exceptions": len(exceptions) + len(logged),
         "exception_samples": (exceptions + logged)[:10],
         "navigation_ms": summarize(latencies),
     }
+
+
+def _transients(values: list[float]) -> dict[int, float]:
+    """How far each inner sample stands above both its neighbours (a step
+    up that stays is growth, not a transient)."""
+    return {i: round(values[i] - max(values[i - 1], values[i + 1]), 1) for i in range(1, len(values) - 1)}
 
 
 # ------------------------------------------------------------ main
@@ -461,16 +538,30 @@ def run(args) -> dict:
     if snapshot is None:
         raise SystemExit("bench_ui: the configured store holds no village data")
     results: dict = {"skipped": {}}
-    skipped = results["skipped"]
     harness = Harness.start(config, snapshot, size=tuple(args.size), live=live)
     # Counted from here: Kivy's start-up notes about absent input devices are not the app's.
     recorder = Recorder()
     logging.getLogger().addHandler(recorder)
     logging.getLogger("kivy").addHandler(recorder)
     driver = Driver(harness)
+    ticker = SyncTicker(live, args.sync_every) if args.sync_every else None
+    if ticker is not None:
+        ticker.start()
+    try:
+        _measure(args, driver, snapshot, recorder, ticker, results)
+    finally:
+        if ticker is not None:
+            results["sync"] = ticker.stop()
+    results["errors_logged"] = recorder.records[:20]
+    harness.app.stop()
+    return results
 
-    results["pss_start_mib"] = driver.pss()
-    results["pss_mib"], results["pss_added_by_stop_mib"] = tour_pss(driver, snapshot, skipped)
+
+def _measure(args, driver: Driver, snapshot, recorder: Recorder, ticker: SyncTicker | None, results: dict) -> None:
+    skipped = results["skipped"]
+    if not args.skip_tour:
+        results["pss_start_mib"] = driver.pss()
+        results["pss_mib"], results["pss_added_by_stop_mib"] = tour_pss(driver, snapshot, skipped)
 
     crawl_errors: list[str] = []
     samples = crawl(driver, snapshot, args.reps, args.per_screen, crawl_errors)
@@ -505,11 +596,7 @@ def run(args) -> dict:
 
     if args.taps:
         driver.nav.home()
-        results["soak"] = soak(driver, args.taps, args.seed, recorder)
-        results["soak_growth_mib"] = results["soak"]["growth_mib"]
-    results["errors_logged"] = recorder.records[:20]
-    harness.app.stop()
-    return results
+        results["soak"] = soak(driver, args.taps, args.seed, recorder, ticker)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -523,6 +610,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--taps", type=int, default=0, help="random taps of the soak (0: no soak)")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--large", action="store_true", help="also scrolling, receipts and search")
+    parser.add_argument("--skip-tour", action="store_true", help="no tour of every screen, no PSS after it")
+    parser.add_argument(
+        "--sync-every", type=float, default=0, metavar="S", help="have the kiosk poll its feed every S seconds while measuring (0: never)"
+    )
     parser.add_argument("--gestures", type=int, default=6, help="drags through the longest list")
     parser.add_argument("--receipts", type=int, default=10, help="entries whose receipts are opened")
     parser.add_argument("--queries", nargs="*", default=["db", "zjd", "dibao", "cwgk"], help="typed on the search keyboard")
