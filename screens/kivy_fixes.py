@@ -42,16 +42,38 @@ def guard_kv_bindings() -> None:
 # ---------------------------------------------------------------- clipping with the scissor test
 
 _SCISSOR_RULE = """
+#:import scissor_box screens.kivy_fixes.scissor_box
 <StencilView>:
     canvas.before:
         ScissorPush:
-            x: round(self.to_window(*self.pos)[0])
-            y: round(self.to_window(*self.pos)[1])
-            width: round(self.width)
-            height: round(self.height)
+            x: scissor_box(self, self.pos, self.size)[0]
+            y: scissor_box(self, self.pos, self.size)[1]
+            width: scissor_box(self, self.pos, self.size)[2]
+            height: scissor_box(self, self.pos, self.size)[3]
     canvas.after:
         ScissorPop
 """
+
+
+def scissor_box(widget, _pos=None, _size=None) -> tuple[int, int, int, int]:
+    """A widget's box on the framebuffer (x, y, width, height), for the
+    scissor test: its window box turned with the window. With
+    ``Window.rotation`` Kivy turns the picture in its model-view matrix,
+    while the scissor test works on the framebuffer's own, unturned pixels.
+    (``_pos``, ``_size``: named in the kv rule so that it follows them.)"""
+    from kivy.core.window import Window
+
+    x, y = widget.to_window(*widget.pos)
+    width, height = widget.size
+    physical_width, physical_height = Window.system_size
+    rotation = Window.rotation % 360
+    if rotation == 90:
+        x, y, width, height = physical_width - y - height, x, height, width
+    elif rotation == 180:
+        x, y = physical_width - x - width, physical_height - y - height
+    elif rotation == 270:
+        x, y, width, height = y, physical_height - x - width, height, width
+    return round(x), round(y), round(width), round(height)
 
 
 def clip_with_scissor() -> None:
