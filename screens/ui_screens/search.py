@@ -87,11 +87,12 @@ class LetterKeyboard(BoxLayout):
         for letters in LETTER_ROWS + DIGIT_ROWS:
             row = KeyRow()
             for letter in letters:
-                key = LetterKey(letter=letter, action=lambda letter=letter: self.on_letter(letter))
+                # As tall as the row, whatever order the kv rules came in (KButton's is size_hint_y None).
+                key = LetterKey(letter=letter, size_hint_y=1, action=lambda letter=letter: self.on_letter(letter))
                 self.keys[letter] = key
                 row.add_widget(key)
             if letters == LETTER_ROWS[-1]:
-                row.add_widget(DeleteKey(size_hint_x=len(LETTER_ROWS[0]) - len(letters), action=lambda: self.on_delete()))
+                row.add_widget(DeleteKey(size_hint=(len(LETTER_ROWS[0]) - len(letters), 1), action=lambda: self.on_delete()))
             self.add_widget(row)
 
     def enable_only(self, letters: set[str] | None) -> None:
