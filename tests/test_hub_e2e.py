@@ -22,7 +22,7 @@ TERMINAL = f"{VILLAGE}-E2E001"
 # worker; two taps; then that worker's reporter reports at once instead of
 # a minute after start.
 _KIOSK = r"""
-import json, os, sys, threading
+import json, os, sys, threading, time
 from pathlib import Path
 from kiosk.config import load_config
 from kiosk.live import LiveData
@@ -34,8 +34,13 @@ live = LiveData.open(config)
 harness = Harness.start(config, live.snapshot, size=(1080, 1920), live=live)
 [worker] = [thread for thread in threading.enumerate() if isinstance(thread, HeartbeatWorker)]
 project = live.snapshot.projects[0]
+deadline = time.monotonic() + 120
+while not live.last_outcome and time.monotonic() < deadline:  # the kiosk's own sync as it starts, as on a terminal
+    harness.pump(1)
+    time.sleep(0.05)
 harness.tap_text("村级项目")
 harness.tap_text(project.name)
+harness.pump(10)  # the views counted
 result = worker.reporter.tick()
 print(json.dumps({"delivered": result.delivered, "message": result.message, "project": project.id}), flush=True)
 os._exit(0)  # as the kiosk leaves (kiosk.cli._leave_now): pictures still loading must not run into a stopped app

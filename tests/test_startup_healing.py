@@ -20,7 +20,7 @@ from kiosk.ops.pin import hash_pin
 from kiosk.problems import ProblemKind
 from screens.shell.registry import ScreenName
 from support.disk_fixtures import fill, resize
-from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
+from support.feed_fixtures import VILLAGE, Publisher, install_tree, note_corrections, write_village
 from support.feedserver import FeedServer
 from support.kiosk_process import keeps_running, start_kiosk, village_kiosk
 
@@ -49,6 +49,7 @@ class Terminal:
 
     def publish(self, revision: int = 0, media_seed: str = "m") -> None:
         write_village(self.src, revision=revision, media=3, media_size=40_000, media_seed=media_seed)
+        note_corrections(self.src, self.tree)  # new pictures are corrections of the records that show them
         self.publisher.build(self.tree, self.src)
         install_tree(self.tree, self.server.root / VILLAGE)
 
