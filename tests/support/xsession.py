@@ -194,11 +194,27 @@ class Session:
         except (OSError, ValueError):
             return None
 
+    def _own_processes(self) -> list[int]:
+        """Every process of this session, by the runtime directory in its
+        environment: xinit puts its client in a process group of its own, and
+        a kiosk that hangs (a broken release's) outlives its X server."""
+        marker = f"RUNTIME_DIRECTORY={self.work / 'run'}".encode() + b"\0"
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    if marker in (entry / "environ").read_bytes():
+                        found.append(int(entry.name))
+        return found
+
     def close(self) -> None:
         server = self._server_pid()
         for group in (self.process.pid, server):
             with contextlib.suppress(ProcessLookupError, TypeError, PermissionError):
                 os.killpg(group, signal.SIGKILL)
+        for pid in self._own_processes():  # like systemd's KillMode=control-group
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         self.process.wait()
         if server is not None:  # killed: it left its socket and lock behind
             for leftover in (f"/tmp/.X11-unix/X{self.display[1:]}", f"/tmp/.X{self.display[1:]}-lock"):
