@@ -22,14 +22,14 @@ from kiosk.benefits import id_number
 from kiosk.benefits.publish import SOURCE_NAME
 from kiosk.benefits.sealing import derive
 from kiosk.complaint import complaint_url
-from kiosk.config import Config, FeedConfig, TerminalConfig
+from kiosk.config import Config, TerminalConfig
 from kiosk.disclosure_view import date_zh
 from kiosk.feed import Store
 from kiosk.live import LiveData
 from screens.shell.registry import ScreenName
 from screens.ui_screens.benefits import PAGE_PAYMENTS, WRONG_NUMBER
 from screens.ui_screens.search import LetterKey
-from support.feed_fixtures import VILLAGE, Feed
+from support.feed_fixtures import Feed
 from support.kiosk_process import start_kiosk, terminate
 from support.records_ui import of_type, open_tile, pump_until
 from tooling.demo import benefits as demo
@@ -181,16 +181,7 @@ def store_backed(ui, tmp_path, feed_server):
     feed.src.mkdir(parents=True, exist_ok=True)
     (feed.src / SOURCE_NAME).write_bytes(msgspec.json.encode(demo.source()))
     feed.publish(revision=0)
-    config = Config(
-        terminal=TerminalConfig(id="T-BENEFITS-01"),
-        feed=FeedConfig(
-            platform=feed.server.url,
-            village=VILLAGE,
-            allow_http=True,
-            pubkeys=[str(feed.publisher.pub_path)],
-            store=str(tmp_path / "terminal-store"),
-        ),
-    )
+    config = feed.terminal_config("T-BENEFITS-01")
     ui.app.switch_live(LiveData(config, None, Store(tmp_path / "terminal-store")))
     pump_until(ui, lambda: ui.app.data.snapshot is not None and ui.app.data.snapshot.benefits is not None, "the first sync")
     ui.app.nav.home()

@@ -4,11 +4,10 @@ empty terminal, a live update that keeps the villager's place, staleness."""
 import datetime as dt
 import time
 
-from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.feed import Store
 from kiosk.live import LiveData
 from screens.shell.registry import ScreenName
-from support.feed_fixtures import VILLAGE, Feed
+from support.feed_fixtures import Feed
 
 
 class WallClock:
@@ -17,19 +16,6 @@ class WallClock:
 
     def __call__(self):
         return self.now
-
-
-def _config(feed: Feed) -> Config:
-    return Config(
-        terminal=TerminalConfig(id="T-LIVE-01"),
-        feed=FeedConfig(
-            platform=feed.server.url,
-            village=VILLAGE,
-            allow_http=True,
-            pubkeys=[str(feed.publisher.pub_path)],
-            store=str(feed.base / "terminal-store"),
-        ),
-    )
 
 
 def _pump_until(ui, condition, seconds=20.0):
@@ -43,7 +29,7 @@ def _pump_until(ui, condition, seconds=20.0):
 def test_empty_terminal_gets_its_first_data_then_a_live_update(ui, tmp_path, feed_server):
     feed = Feed(tmp_path, feed_server)
     feed.publish(revision=0)
-    config = _config(feed)
+    config = feed.terminal_config("T-LIVE-01")
     live = LiveData.open(config)
     assert live.snapshot is None
     ui.app.switch_live(live)  # starts the sync worker at once
@@ -65,7 +51,7 @@ def test_empty_terminal_gets_its_first_data_then_a_live_update(ui, tmp_path, fee
 
 def test_new_terminal_shows_a_plain_message_before_data(ui, tmp_path, fault_server):
     feed = Feed(tmp_path, fault_server)  # nothing published: every poll fails
-    live = LiveData.open(_config(feed))
+    live = LiveData.open(feed.terminal_config("T-LIVE-01"))
     ui.app.switch_live(live)
     ui.pump()
     assert ui.app.nav.current[0] is ScreenName.NO_DATA
@@ -77,7 +63,7 @@ def test_new_terminal_shows_a_plain_message_before_data(ui, tmp_path, fault_serv
 def test_data_past_its_expiry_shows_a_calm_warning(ui, tmp_path, feed_server):
     feed = Feed(tmp_path, feed_server)
     feed.publish(revision=0)
-    config = _config(feed)
+    config = feed.terminal_config("T-LIVE-01")
     wall = WallClock()
     store = Store(feed.base / "terminal-store", wall=wall)
     live = LiveData(config, None, store)

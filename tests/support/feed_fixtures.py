@@ -16,6 +16,7 @@ import msgspec
 from PIL import Image, PngImagePlugin
 
 from kiosk import model
+from kiosk.config import Config, FeedConfig, TerminalConfig
 from kiosk.feed import keys, publish, records
 from kiosk.feed.changes import CORRECTIONS_NAME
 from kiosk.feed.history import BEIJING
@@ -230,6 +231,19 @@ class Feed:
         self.served = server.root / VILLAGE
         self.store = Store(base / "store", **store_options)
         self.revision_of: dict[int, int] = {}  # version -> source revision, to check content
+
+    def terminal_config(self, terminal_id: str) -> Config:
+        """A terminal that syncs this feed over plain http into ``terminal-store`` beside it."""
+        return Config(
+            terminal=TerminalConfig(id=terminal_id),
+            feed=FeedConfig(
+                platform=self.server.url,
+                village=VILLAGE,
+                allow_http=True,
+                pubkeys=[str(self.publisher.pub_path)],
+                store=str(self.base / "terminal-store"),
+            ),
+        )
 
     def publish(self, revision: int = 0, edit=None, notes: dict[str, str] | None = None, **build_options) -> publish.Built:
         """Build and serve the next version: the test village at ``revision``,
