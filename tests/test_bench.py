@@ -304,6 +304,7 @@ def test_browser_click_to_next_page_painted_idle_and_under_load(tmp_path, x_disp
     figures = peer.measure(demo, tmp_path, runs=1, gestures=2, long_list=long_list, under_load=lambda: busy)
     path = peer.click_path(peersite.render_site(demo, long_list), 0)
     for condition in (figures, figures["load"]):
+        assert "reason" not in condition, condition["reason"]
         assert condition["click_ms"]["n"] == len(path) + len(peer.LONG_LIST_PATH) - 1  # the long list's is timed apart
         assert 0 < condition["click_ms"]["median"] <= condition["click_p95_ms"] < peer.CLICK_TIMEOUT_S * 1000
         assert condition["long_list_click_ms"]["n"] == 1 and condition["long_list_click_p95_ms"] > 0
@@ -319,6 +320,26 @@ def test_browser_click_to_next_page_painted_idle_and_under_load(tmp_path, x_disp
         (tmp_path / "again" / "peer-site" / "power-1.html").write_text('<script>location.replace("power-2.html")</script>')
         with pytest.raises(peer.PeerUnavailable):
             browser.clicks(1)
+        # Measured again once in a fresh browser; failing twice, both reasons are told.
+        twice = peer.clicks_or_reason(browser, 1, 0)
+        assert "click_ms" not in twice and twice["reason"].count("power-2.html") == 2
+        # Put right after the first tour (as a browser that hung once): the second tour's figures, the first failure kept.
+        mended = MendedAfterOneTour(demo, tmp_path / "mended")
+        with mended:
+            (tmp_path / "mended" / "peer-site" / "power-1.html").write_text('<script>location.replace("power-2.html")</script>')
+            again = peer.clicks_or_reason(mended, 1, 0)
+        assert "power-2.html" in again.get("retried", ""), again
+        assert again["click_ms"]["n"] > 10 and "reason" not in again
+
+
+class MendedAfterOneTour(peer.Peer):
+    """A browser whose site is put right once its first click tour has run."""
+
+    def clicks(self, rounds: int, gestures: int = 0) -> dict:
+        try:
+            return super().clicks(rounds, gestures)
+        finally:
+            self.site.write(self.log.parent / "peer-site")
 
 
 def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys, x_display):

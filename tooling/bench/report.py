@@ -205,6 +205,9 @@ def conditions(results: dict) -> list[str]:
         lines.append(
             f"browser under load: a core kept busy {browser.get('busy_core')} (the feed changing beside it; a browser page has no sync)"
         )
+    for condition, figures in (("idle", lookup(results, "peer") or {}), ("under load", browser)):
+        if figures.get("retried"):
+            lines.append(f"browser {condition}: its first click tour failed and was run again ({figures['retried']})")
     soak = results.get("soak") or {}
     if soak.get("pss_samples"):
         versions = [s.get("version") for s in soak["pss_samples"]]
