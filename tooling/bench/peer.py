@@ -479,7 +479,7 @@ def clicks_or_reason(browser: Peer, runs: int, gestures: int) -> dict:
     first one failed (a browser that hung once on a busy machine is not the
     browser's speed; the first failure is kept as ``retried``); else the
     reason they are missing."""
-    failures = []
+    failures: list[str] = []
     for _attempt in range(2):
         try:
             return browser.clicks(runs, gestures) | ({"retried": failures[0]} if failures else {})
