@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from test_sheets import BAD_CELLS
 
@@ -37,7 +38,10 @@ def _log_in(browser, url: str, name: str) -> None:
 def _upload(browser, workbook, pictures) -> None:
     browser.find_element(By.NAME, "workbook").send_keys(str(workbook))
     browser.find_element(By.NAME, "pictures").send_keys(str(pictures))
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
+    # The answer is a new page: until the one uploaded from is gone, its own #problems (a second upload's) is not the answer.
+    WebDriverWait(browser, WAIT_S * 4).until(expected_conditions.staleness_of(page))
     WebDriverWait(browser, WAIT_S * 4).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#problems, #ready"))
 
 
