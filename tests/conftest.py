@@ -3,7 +3,9 @@
 Tests that need a window say so: they ask for ``ui`` (the running kiosk) or
 ``x_display`` (an X server for a kiosk process, the doctor's display check),
 or are marked ``ui`` themselves; all those are marked ``ui`` and the rest
-run without X: ``pytest -m "not ui"``. For a run with UI tests the suite
+run without X: ``pytest -m "not ui"``. End-to-end tests (servers, a
+browser, PostgreSQL, processes, whole villages: seconds each) are marked
+``slow``: ``pytest -m "not ui and not slow"`` is the quick run. For a run with UI tests the suite
 starts Xvfb itself when there is no DISPLAY, and refuses to run (loudly)
 without real GL: Kivy's 'mock' backend would let UI tests pass while
 drawing nothing.
@@ -45,13 +47,21 @@ DEFAULT_SIZE = (1080, 1920)
 
 
 _WINDOW_FIXTURES = {"ui", "_harness", "x_display"}
+# What makes a test end to end (``slow``): a real browser, a hub with its publishing key, a release installed on a terminal.
+# PostgreSQL is the ``postgresql`` case of ``database_url``. Other end-to-end tests carry the mark themselves.
+_END_TO_END_FIXTURES = {"browser", "publishing_hub", "release_terminal"}
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "ui: needs an X server with GL (the app's window, a kiosk process, the deployed session)")
+    config.addinivalue_line(
+        "markers",
+        "slow: end to end, seconds each: real servers, a browser, PostgreSQL, processes started or killed, whole villages "
+        "built (pytest -m 'not ui and not slow' is the quick run)",
+    )
     if os.environ.get("KIVY_GL_BACKEND") == "mock":
         raise pytest.UsageError("KIVY_GL_BACKEND=mock draws nothing: UI tests need real GL (Xvfb + Mesa)")
-    if config.option.markexpr.replace(" ", "") == "notui":
+    if config.option.markexpr.replace(" ", "") in ("notui", "notuiandnotslow"):
         return  # no X server: nothing selected needs one
     from tooling.display import DisplayError, ensure_display, x_server_alive
 
@@ -69,6 +79,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if _WINDOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.ui)
+        callspec = getattr(item, "callspec", None)
+        if _END_TO_END_FIXTURES & set(item.fixturenames) or (callspec and callspec.params.get("database_url") == "postgresql"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -163,6 +163,7 @@ def test_static_server_answers_304_to_a_matching_etag(server):
     connection.close()
 
 
+@pytest.mark.slow
 def test_sync_bench_on_a_tiny_feed(server, tmp_path):
     started, www = server
     src = tmp_path / "village"
@@ -253,6 +254,7 @@ def test_month_change_adds_one_entry_to_the_newest_month_only(tmp_path):
 # ------------------------------------------------------------ browser peer
 
 
+@pytest.mark.slow
 def test_sheets_bench_builds_the_exported_workbook(tmp_path):
     figures = sheetsbench.measure(tmp_path, runs=2, entries=300, pictures=5)
     assert figures["entries"] == 300 and figures["pictures"] == 5 and figures["workbook_bytes"] > 10_000
@@ -432,6 +434,7 @@ time.sleep(300)
 """
 
 
+@pytest.mark.slow
 def test_the_load_ends_with_the_bench_even_when_the_bench_is_killed(tmp_path):
     """A bench killed outright cannot stop its load: the spinner and the
     republisher notice they have lost their parent and stop themselves."""
@@ -459,6 +462,7 @@ def test_the_load_ends_with_the_bench_even_when_the_bench_is_killed(tmp_path):
     assert not running, "the load outlived the bench"
 
 
+@pytest.mark.slow
 def test_a_load_whose_republisher_ended_says_so(tmp_path):
     feed = syncbench.ServedFeed(syncbench.Publisher(tmp_path / "keys"), tmp_path / "www", "http://127.0.0.1:9", "V1")
     with load.Load(tmp_path / "load", spin=False, feed=feed, source=tmp_path / "no-such-village") as broken:
@@ -471,6 +475,7 @@ def test_a_load_whose_republisher_ended_says_so(tmp_path):
     assert broken.figures()["versions_published"] == 0
 
 
+@pytest.mark.slow
 def test_loads_one_after_another_on_one_feed_withdraw_what_the_last_one_added(tmp_path):
     """Each version adds entries and withdraws the last version's with a
     correction note, even when another load published that one (feed

@@ -129,6 +129,7 @@ def key(tmp_path_factory) -> Path:
     return keys / "feed.key"
 
 
+@pytest.mark.slow
 def test_feed_build_seals_the_source_and_publishes_nothing_of_it_in_clear(tmp_path, key):
     src = _source_folder(tmp_path, _plain_source())
     out = tmp_path / "out"

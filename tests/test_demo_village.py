@@ -203,6 +203,7 @@ def test_finance_notice_agrees_with_the_books(snap):
     assert f"本月支出：{money.yuan(expense)}" in notice.body
 
 
+@pytest.mark.slow
 def test_nearly_every_entry_has_receipts_that_decode_and_a_few_honestly_none(snap):
     entries = snap.finance_entries()
     with_receipts = [e for e in entries if e.receipts]
@@ -367,6 +368,7 @@ def test_corrections_are_honest_about_the_records_published_now(snap):
         assert entry.published_on > correction.date
 
 
+@pytest.mark.slow
 def test_build_reproduces_the_committed_tree_byte_for_byte(tmp_path):
     out = tmp_path / "demo"
     subprocess.run([sys.executable, "-m", "tooling.demo.build", "--out", str(out)], check=True, cwd=paths.PROJECT_ROOT, capture_output=True)

@@ -25,6 +25,8 @@ from kiosk.feed.sync import Syncer, Timeouts
 from support.feed_fixtures import VILLAGE, Feed, edit_document
 from support.feedserver import Fault, FeedServer
 
+pytestmark = pytest.mark.slow  # sync processes killed at random moments
+
 RUNS = 52
 PARALLEL = 4
 

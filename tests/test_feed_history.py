@@ -104,6 +104,7 @@ def both(*edits):
 # ------------------------------------------------------------ 1, 2: a changed amount
 
 
+@pytest.mark.slow
 def test_build_refuses_a_changed_amount_without_a_note_and_signs_the_note(tmp_path):
     publisher = Publisher(tmp_path)
     src, out = write_village(tmp_path / "src"), tmp_path / "out"
@@ -327,6 +328,7 @@ def x_free_config():
 # ------------------------------------------------------------ 4: catching up over 50 versions
 
 
+@pytest.mark.slow
 def test_a_terminal_50_versions_behind_catches_up_through_the_chain(faulty):
     feed = faulty
     feed.publish(expires_days=EXPIRES, now=day(0))
@@ -446,6 +448,7 @@ def _verify(base: Path, versions: list[dict], *pubkeys: Path) -> subprocess.Comp
     )
 
 
+@pytest.mark.slow
 def test_feed_history_prints_a_records_versions_verifiable_with_the_public_key_alone(feed):
     feed.publish(expires_days=EXPIRES, now=day(0))
     assert feed.sync().kind is UPDATED

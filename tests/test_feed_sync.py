@@ -336,6 +336,7 @@ def _sync_once_command(feed: Feed) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_signed_document_nested_100000_deep_is_rejected_with_one_line(feed):
     """Unknown fields are ignored, but not before their depth is known: the
     decoder recurses, and sync --once crashed (exit 1, no outcome line)."""
@@ -478,6 +479,7 @@ def test_endless_body_is_cut_at_the_cap(faulty, target):
 # ---------------------------------------------------------------- slow and failing servers
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["trickle", "stall"])
 def test_slow_server_is_bounded_by_timeouts(faulty, kind):
     synced(faulty)
@@ -495,6 +497,7 @@ def test_slow_server_is_bounded_by_timeouts(faulty, kind):
     assert faulty.sync().kind is UPDATED  # once the server behaves
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["manifest.json", "blob"])
 def test_headers_trickled_a_byte_at_a_time_are_bounded_by_the_whole_request_budget(faulty, target):
     """Each byte comes well within the read timeout, so httpx alone waits
@@ -512,6 +515,7 @@ def test_headers_trickled_a_byte_at_a_time_are_bounded_by_the_whole_request_budg
     faulty.assert_holds(1)
 
 
+@pytest.mark.slow
 def test_a_pack_far_slower_than_a_village_link_is_given_up_at_once_for_the_blobs(faulty, caplog):
     """At 100 bytes/s the pack's own budget (size / 2 KiB/s) would be 20 s
     here, 45 minutes for a 5 MB pack; below the pack rate it goes at once."""
@@ -612,6 +616,7 @@ def test_first_sync_takes_every_file_in_one_pack(faulty):
     assert sha256_hex(snapshot.media.read(photo)) == photo
 
 
+@pytest.mark.slow
 def test_the_documents_are_in_hand_before_the_pack_has_brought_the_media(feed):
     from kiosk.feed import update
     from kiosk.feed.sync import HttpFeed, feed_url
@@ -734,6 +739,7 @@ def test_a_pack_with_wrong_bytes_is_given_up_for_the_blobs(faulty, where, media_
     assert one_by_one == {m.sha256 for m in members[members.index(bad) :]}
 
 
+@pytest.mark.slow
 def test_a_large_pack_that_falls_silent_midway_times_out_and_the_blobs_complete_the_sync(faulty, caplog):
     manifest = faulty.publish(village_options={"media": 6, "media_size": 400_000}).manifest
     faulty.server.fault(manifest.pack.sha256, Fault("pause", delay=FAST.read + 1.5, times=1))

@@ -72,6 +72,7 @@ def test_worker_survives_a_crashing_attempt_and_a_crashing_callback():
     assert not worker.is_alive()
 
 
+@pytest.mark.slow
 def test_a_server_trickling_its_headers_does_not_hold_the_worker(tmp_path, fault_server):
     """The kiosk's worker waits for each attempt: one held by a server that
     sends its headers a byte at a time (13 s here) would hold its syncing."""

@@ -10,6 +10,8 @@ from kiosk import fontsubset, paths
 from kiosk.fonts import find_cjk_font
 from kiosk.snapshot import read_folder_documents
 
+pytestmark = pytest.mark.slow  # subsets the whole CJK font with fontTools
+
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
 from kiosk.hub import accounts
 from kiosk.hub.app import SESSION_COOKIE
 from support.hub_fixtures import PASSWORD
+
+pytestmark = pytest.mark.slow  # the hub in a process of its own, the lock-out's waits
 
 QINGSHI, BAIXI = "431322199", "431322101"
 

@@ -9,7 +9,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tooling.bench import hubload, report
+
+pytestmark = pytest.mark.slow  # the hub under hundreds of simulated terminals
 
 
 def test_the_hub_part_measures_and_loses_nothing(tmp_path):

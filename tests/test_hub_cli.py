@@ -9,10 +9,13 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from kiosk.hub.store import opened
 from support.hub_fixtures import make_reporter
 from tooling.bench.hubload import HubProcess
+
+pytestmark = pytest.mark.slow  # the hub's commands in fresh processes
 
 VILLAGE = "431322199206"
 

@@ -10,11 +10,15 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from kiosk.feed.store import Store
 from kiosk.feed.sync import Syncer, Timeouts
 from support.feed_fixtures import VILLAGE
 from support.hub_fixtures import start_hub
 from support.ops_fixtures import platform  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.slow  # a real kiosk process reporting to a real hub
 
 TERMINAL = f"{VILLAGE}-E2E001"
 

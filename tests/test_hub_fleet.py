@@ -66,6 +66,7 @@ def test_the_software_block_is_stored(hub):
     ]
 
 
+@pytest.mark.slow
 def test_an_older_terminal_without_the_block_keeps_working(hub):
     token = hub.issue("T-OLD", VILLAGE)
     post_heartbeat(hub, "T-OLD", VILLAGE, token, None, sent=False)

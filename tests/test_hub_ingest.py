@@ -178,6 +178,7 @@ def test_a_backlog_bigger_than_one_request_is_delivered_in_parts(sqlite_hub):
     assert sqlite_hub.store.usage_by_screen("2000-01-01") == {"T-1": {"finance_entry": 7 * 1500}}
 
 
+@pytest.mark.slow
 def test_a_database_that_goes_away_is_a_503_and_the_terminal_keeps_its_counts(tmp_path):
     cluster = ThrowawayCluster(fsync=False).start()
     hub = start_hub(cluster.new_database("hub"), tmp_path)
@@ -205,6 +206,7 @@ def test_a_database_that_goes_away_is_a_503_and_the_terminal_keeps_its_counts(tm
 SCREENS = ("home", "finance", "projects", "notices", "power_detail")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_nothing_is_lost_when_the_hub_restarts_mid_load(backend, tmp_path, request):
     """Terminals report as fast as they can while the hub process is killed

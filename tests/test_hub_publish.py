@@ -20,6 +20,8 @@ from kiosk.sheets.pictures import PICTURE_FOLDER
 from support.hub_fixtures import start_hub, start_publishing_hub
 from support.sheet_fixtures import edit_cells, rewrite_parts, with_far_cell, zip_bomb
 
+pytestmark = pytest.mark.slow  # the hub in a process of its own, publishing signed feeds
+
 VILLAGE = "431322199206"
 
 

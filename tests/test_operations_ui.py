@@ -80,3 +80,24 @@ def test_a_dropped_screen_is_collected_after_the_next_frame(ui):
         assert dropped() is None, "the dropped screen was not collected after the frame"
     finally:
         gc.enable()
+
+
+def test_home_ends_the_visit_its_screens_and_chart_textures_are_let_go(ui, demo):
+    """Back home, nothing of the visit is kept: its screens are dropped
+    (and collected after the next frame) and the chart's text textures are
+    made afresh next time, so that home stands at its base memory."""
+    import weakref
+
+    from screens.ui_screens.flowchart import text_texture
+
+    item = demo.items_in(demo.categories[0].id)[0]
+    ui.go(ScreenName.POWER_DETAIL, item_id=item.id)
+    ui.go(ScreenName.POWER_FLOWCHART, item_id=item.id)
+    texture = text_texture("村民代表会议", 30, 400)
+    assert text_texture("村民代表会议", 30, 400) is texture  # kept while the visit lasts
+    chart = weakref.ref(ui.screen)
+    ui.tap_text("首页")
+    assert ui.app.nav.manager.screen_names == [ScreenName.HOME.value]
+    ui.pump(3)
+    assert chart() is None, "the chart's screen outlived the visit"
+    assert text_texture("村民代表会议", 30, 400) is not texture

@@ -81,6 +81,7 @@ def _drain(sock: socket.socket) -> list[str]:
             return messages
 
 
+@pytest.mark.slow
 def test_keepalives_come_from_the_loop_and_stop_while_it_is_blocked(notify_socket):
     path, sock = notify_socket
     env = {**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "300000", "PYTHONPATH": str(REPO)}

@@ -28,6 +28,8 @@ from support.feedserver import Fault
 from support.kiosk_process import village_kiosk
 from support.xsession import in_tree, unit_line
 
+pytestmark = pytest.mark.slow  # real releases installed and started, processes killed at every step
+
 UPDATED, REJECTED, FAILED = 10, 20, 30
 
 

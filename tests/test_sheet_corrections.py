@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from kiosk import paths
 from kiosk.corrections_view import history_line
@@ -22,6 +23,8 @@ from kiosk.sheets.report import REPORT_SHEET, report_path
 from support.feed_fixtures import tree_manifest
 from support.kiosk_process import village_kiosk
 from support.sheet_fixtures import append_rows, cell_value, edit_cells
+
+pytestmark = pytest.mark.slow  # workbooks published twice and synced
 
 VILLAGE = "431322199206"
 REASON = "报账时金额录错，按发票更正。"

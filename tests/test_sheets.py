@@ -30,6 +30,8 @@ from support.feed_fixtures import tree_manifest
 from support.kiosk_process import village_kiosk
 from support.sheet_fixtures import cell_value, edit_cells
 
+pytestmark = pytest.mark.slow  # workbooks built into signed feeds, a terminal syncing one
+
 VILLAGE = "431322199206"
 
 
