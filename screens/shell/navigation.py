@@ -27,6 +27,16 @@ _loaded_kv: set[str] = set()
 # garbage collection cheaper).
 KEEP_RECENT_SCREENS = 2
 
+# Caches that serve one visit (a chart's text textures while it is zoomed
+# and previewed): emptied with the visit's screens when it ends (home, the
+# attract screen), so that what the next villager finds is the base memory.
+_visit_caches: list[Callable[[], object]] = []
+
+
+def forget_with_the_visit(clear: Callable[[], object]) -> None:
+    """Call ``clear`` whenever a visit ends and its screens are dropped."""
+    _visit_caches.append(clear)
+
 
 def load_kv(module: str) -> None:
     """Import ``screens.<module>`` (dotted, e.g. ``uix.widgets``, so its
@@ -57,6 +67,10 @@ class InstantTransition(TransitionBase):
         self.dispatch("on_complete")  # TransitionBase.on_complete removes the old screen
         self.screen_in.dispatch("on_enter")
         self.screen_out.dispatch("on_leave")
+        # A transition keeps the screen it took away until the next switch:
+        # a screen dropped when it was left (home ends the visit) would live
+        # on. Kivy's property takes no None: the screen on show stands in.
+        self.screen_out = self.screen_in
 
 
 class ScreenStack(ScreenManager):
@@ -116,10 +130,15 @@ class Navigator:
             self._changed()
 
     def home(self) -> None:
+        """Back to the first screen: the visit so far is over and its
+        screens are dropped, so that home stands at its base memory (a tile
+        tapped again builds its list afresh, as it does after the attract
+        screen)."""
         self.history = self.history[:1]
         self._scrolled.clear()
         name, params = self.history[0]
         self._show(name, params)
+        self._end_visit()
         self._changed()
 
     def reset(self, name: ScreenName) -> None:
@@ -164,7 +183,12 @@ class Navigator:
     def release_screens(self) -> None:
         """Drop every built screen but home and the one on show (the attract
         screen: the terminal waits for the next villager at its base memory)."""
-        self._drop_old_screens(keep_recent=0 if self.current[0] is self.history[0][0] else 1)
+        self._end_visit(keep_recent=0 if self.current[0] is self.history[0][0] else 1)
+
+    def _end_visit(self, keep_recent: int = 0) -> None:
+        self._drop_old_screens(keep_recent=keep_recent)
+        for clear in _visit_caches:
+            clear()
 
     def _changed(self) -> None:
         for callback in self.on_change:

@@ -61,6 +61,7 @@ from kivy.uix.widget import Widget
 from kiosk import model
 from kiosk.flowchart import Box, ChartLayout, ChartLayoutCache, Step, steps_of
 from kiosk.privacy import mask_text, public_numbers
+from screens.shell.navigation import forget_with_the_visit
 from screens.ui_screens.base import KioskScreen
 from screens.uix.shapes import RoundBox
 from screens.uix.typeset_label import measurer, typeset_lines
@@ -113,12 +114,17 @@ class _Textures:
             self._entries.move_to_end(key)
         return texture
 
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
 
 def _texture_bytes(texture) -> int:
     return texture.width * texture.height * 4 if texture is not None else 0
 
 
 _textures = _Textures()
+forget_with_the_visit(_textures.clear)
 
 
 def wrap_width(text: str, font_size: float, max_width: float) -> float | None:
