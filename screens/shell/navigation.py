@@ -57,20 +57,23 @@ class InstantTransition(TransitionBase):
     a whole extra frame after every tap (20-40 ms with a software renderer).
     The same events as a transition that ends at once, in the same order."""
 
+    screen_out: Any  # TransitionBase's property, set here too: typed for the checker only
+
     def start(self, manager):
         if self.is_active:
             raise RuntimeError("InstantTransition.start() while a switch is under way")
         self.manager = manager
-        self.add_screen(self.screen_in)
-        self.screen_in.dispatch("on_pre_enter")
-        self.screen_out.dispatch("on_pre_leave")
+        screen_in, screen_out = self.screen_in, self.screen_out
+        self.add_screen(screen_in)
+        screen_in.dispatch("on_pre_enter")
+        screen_out.dispatch("on_pre_leave")
         self.dispatch("on_complete")  # TransitionBase.on_complete removes the old screen
-        self.screen_in.dispatch("on_enter")
-        self.screen_out.dispatch("on_leave")
+        screen_in.dispatch("on_enter")
+        screen_out.dispatch("on_leave")
         # A transition keeps the screen it took away until the next switch:
         # a screen dropped when it was left (home ends the visit) would live
         # on. Kivy's property takes no None: the screen on show stands in.
-        self.screen_out = self.screen_in
+        self.screen_out = screen_in
 
 
 class ScreenStack(ScreenManager):
