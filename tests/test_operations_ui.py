@@ -101,3 +101,21 @@ def test_home_ends_the_visit_its_screens_and_chart_textures_are_let_go(ui, demo)
     ui.pump(3)
     assert chart() is None, "the chart's screen outlived the visit"
     assert text_texture("村民代表会议", 30, 400) is not texture
+
+
+def test_a_tap_makes_background_work_give_way(ui):
+    """A touch through the window's input (as the touchscreen's) tells the
+    background work that the villager is at the screen; work on another
+    thread then pauses until the villager has been still for a moment."""
+    import threading
+
+    from kiosk.ops import yielding
+
+    ui.tap_text("权力清单")
+    assert yielding.villager_is_active()
+    waited = []
+    worker = threading.Thread(target=lambda: waited.append(yielding.give_way()))
+    worker.start()
+    worker.join(yielding.MAX_WAIT_S + 5)
+    assert 0 < waited[0] <= yielding.MAX_WAIT_S
+    assert yielding.give_way() == 0  # the UI thread itself never waits

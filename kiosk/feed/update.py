@@ -27,6 +27,7 @@ from kiosk.feed.outcome import Failed, Rejected, SyncOutcome
 from kiosk.feed.store import Store
 from kiosk.feed.storedb import is_disk_full
 from kiosk.ops.logs import log_event
+from kiosk.ops.yielding import give_way
 from kiosk.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -419,6 +420,7 @@ class _Writer:
         while not finished:
             batch, finished = self._next_batch()
             if self._error is None:
+                give_way()  # storing a new version can wait for the villager's tap
                 try:
                     self._store.put_blobs((entry.sha256, data) for entry, data in batch)
                 except BaseException as exc:  # handed to the fetching thread

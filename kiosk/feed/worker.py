@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kiosk.feed import outcome
 from kiosk.feed.outcome import OutcomeKind, SyncOutcome
 from kiosk.ops.logs import log_event
+from kiosk.ops.yielding import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class SyncWorker(threading.Thread):
             self.join(timeout)
 
     def run(self) -> None:
+        lower_this_thread()  # and the threads a sync starts, which inherit it
         delay = self._first_delay
         while True:
             self._wake.wait(delay)

@@ -43,6 +43,7 @@ from kiosk.model import VillageCode
 from kiosk.ops.logs import log_event
 from kiosk.ops.state import open_state
 from kiosk.ops.usage import MAX_KEYS, UsageCounter, UsageCounts
+from kiosk.ops.yielding import give_way, lower_this_thread
 from kiosk.release.layout import TERMINAL, Layout
 from kiosk.release.status import read_status
 
@@ -484,8 +485,10 @@ class HeartbeatWorker(threading.Thread):
         self._rng = rng
 
     def run(self) -> None:
+        lower_this_thread()
         delay = self.first_delay_s
         while not self.stop_event.wait(delay):
+            give_way()
             self.reporter.tick()
             delay = self.interval_s * (0.9 + 0.2 * self._rng())
         try:

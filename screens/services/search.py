@@ -11,6 +11,7 @@ from kivy.event import EventDispatcher
 from kivy.properties import ObjectProperty
 
 from kiosk.ops.logs import log_event
+from kiosk.ops.yielding import lower_this_thread
 from kiosk.search import SearchIndex
 from kiosk.snapshot import Snapshot
 
@@ -51,6 +52,7 @@ class SearchService(EventDispatcher):
             return
 
         def build() -> None:
+            lower_this_thread()
             try:
                 index = SearchIndex.build(snapshot)
             except Exception:  # a search that fails must not take the terminal down

@@ -26,6 +26,7 @@ from kiosk.live import LiveData
 from kiosk.ops.logs import log_event
 from kiosk.ops.memory import settle_collector
 from kiosk.ops.pin import PinGuard
+from kiosk.ops.yielding import villager_active
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
 from screens.kivy_fixes import clip_with_scissor
@@ -166,6 +167,9 @@ class KioskApp(App):
         load_kv("uix.dialogs.technician")
         self.corner = CornerTaps(self.clock, self.open_technician_menu)
         Window.fbind("on_touch_down", self._corner_touch)
+        # Background work (a sync, the search index, the heartbeat) pauses while the villager taps and scrolls.
+        for event in ("on_touch_down", "on_touch_move", "on_touch_up"):
+            Window.fbind(event, lambda *_args: villager_active())
         _report_first_frame(os.environ.get(READY_FILE_ENV))
         return root
 
