@@ -125,6 +125,10 @@ def test_pss_of_this_process_and_of_a_process_tree():
         assert os.getpid() in pids and child.pid in pids
         total, count = memory.tree_pss_mib(os.getpid())
         assert count >= 2 and total * 1024 >= own + 32 * 1024
+        # Where the child's memory is: its 32 MiB buffer, one large anonymous allocation; all of it counted.
+        where = memory.pss_map_mib(child.pid, largest=3)
+        assert where["[anon]"] >= 32 and len(where) == 4
+        assert abs(sum(where.values()) - memory.pss_kib(child.pid) / 1024) < 1
     finally:
         child.kill()
         child.wait()

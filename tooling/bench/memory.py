@@ -91,3 +91,26 @@ def tree_pss_mib(root: int, marker: str | None = None) -> tuple[float, int]:
 
 def own_pss_mib() -> float:
     return pss_kib(os.getpid()) / 1024
+
+
+def pss_map_mib(pid: int, largest: int = 10) -> dict[str, float]:
+    """Where a process's PSS is, in MiB: the malloc heap ("[heap]"),
+    anonymous memory ("[anon]": Python's object arenas, large allocations,
+    thread arenas, the GL driver's buffers), and each mapped file by name;
+    the ``largest`` of them, the rest summed as "other"."""
+    try:
+        text = (_PROC / str(pid) / "smaps").read_text()
+    except OSError as exc:
+        raise MemoryUnavailable(f"cannot read /proc/{pid}/smaps: {exc}") from None
+    groups: dict[str, int] = {}
+    name = "[anon]"
+    for line in text.splitlines():
+        head = line.split(maxsplit=6)
+        if "-" in head[0] and len(head) >= 5 and ":" not in head[0]:  # a mapping's first line: range perms offset dev inode [path]
+            name = os.path.basename(head[5]) if len(head) > 5 and head[5].startswith("/") else (head[5] if len(head) > 5 else "[anon]")
+        elif head[0] == "Pss:":
+            groups[name] = groups.get(name, 0) + int(head[1])
+    ranked = sorted(groups.items(), key=lambda item: -item[1])
+    shown = {key: round(kib / 1024, 1) for key, kib in ranked[:largest]}
+    shown["other"] = round(sum(kib for _, kib in ranked[largest:]) / 1024, 1)
+    return shown

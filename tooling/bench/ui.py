@@ -15,6 +15,7 @@ import argparse
 import gc
 import itertools
 import logging
+import os
 import random
 import sys
 import threading
@@ -24,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kiosk.config import load_config
-from tooling.bench.memory import own_pss_mib
+from tooling.bench.memory import own_pss_mib, pss_map_mib
 from tooling.bench.report import summarize, write_json
 
 SETTLE_FRAMES = 30  # a screen still redrawing after this many frames is animating: stop there
@@ -562,6 +563,7 @@ def _measure(args, driver: Driver, snapshot, recorder: Recorder, ticker: SyncTic
     if not args.skip_tour:
         results["pss_start_mib"] = driver.pss()
         results["pss_mib"], results["pss_added_by_stop_mib"] = tour_pss(driver, snapshot, skipped)
+        results["pss_map_mib"] = pss_map_mib(os.getpid())  # where that PSS is, read at the same rest
 
     crawl_errors: list[str] = []
     samples = crawl(driver, snapshot, args.reps, args.per_screen, crawl_errors)
