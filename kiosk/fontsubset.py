@@ -5,7 +5,8 @@ of its font, and a face of the full CJK font (65,000 glyphs) costs about
 2.5 MiB: a dozen faces were the largest single part of the kiosk's memory.
 A subset holding the two levels of GB 2312 (6,763 characters), ASCII and
 Chinese punctuation, the characters of the kiosk's own screens and every
-character of the village's data costs a fifth of that.
+character of the village's data, written without subroutines (which each
+face would hold in memory), costs a small fraction of that.
 
 The subset is made by fontTools in a child process at the lowest priority
 (it takes some seconds of CPU; the kiosk's UI must not wait for it), when
@@ -40,6 +41,7 @@ CURRENT = "subset-current.json"
 _PR_SET_PDEATHSIG = 1
 _CJK_FROM = 0x2E80  # below: Latin and the like, all kept (ASCII) or not needed
 _SOURCES = ("screens", "kiosk")  # the kiosk's own words, in its .py and .kv files
+_MAKING = 2  # how subsets are made (``_subset_file``): 2 = without subroutines
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def _folder() -> Path:
 
 
 def _key(faces: FontFaces, chars: Iterable[str]) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{_MAKING}\n".encode())  # a subset made otherwise is made again
     for face in (faces.regular, faces.bold):
         stat = face.stat()
         digest.update(f"{face}:{stat.st_size}:{int(stat.st_mtime)}\n".encode())
@@ -139,6 +141,10 @@ def _subset_file(source: Path, target: Path, chars: set[str]) -> None:
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.hinting = False  # FreeType's autohinter does as well for CJK at these sizes
+    # Every face FreeType opens (one per size and weight) holds the font's
+    # subroutines in memory; outlines written out in full draw the same
+    # pixels and leave a face less than half as large.
+    options.desubroutinize = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(chars))
     subsetter.subset(font)

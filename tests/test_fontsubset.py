@@ -34,8 +34,14 @@ def test_the_subset_holds_every_character_of_the_data_and_the_screens_and_is_far
 
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(str(made.faces.regular)).getBestCmap()
+    font = TTFont(str(made.faces.regular))
+    cmap = font.getBestCmap()
     assert ord("垚") in cmap and ord("村") in cmap and ord("龘") not in cmap
+    # No subroutines, which every face FreeType opens would hold in memory: outlines written out in full.
+    cff = font["CFF "].cff
+    top = cff.topDictIndex[0]
+    private_dicts = [fd.Private for fd in top.FDArray] if hasattr(top, "FDArray") else [top.Private]
+    assert len(cff.GlobalSubrs) == 0 and all(len(getattr(private, "Subrs", ())) == 0 for private in private_dicts)
 
 
 def test_a_text_the_subset_lacks_a_character_of_is_set_in_the_full_font():
