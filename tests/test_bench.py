@@ -44,6 +44,7 @@ def test_verdicts_pass_miss_skip_and_ratio_to_the_browser():
         "cold_start_s": 0.9,
         "pss_mib": 200.0,
         "peer": {"first_paint_s": 1.8, "pss_mib": 400.0},
+        "ratios": {"pss_vs_peer": 0.4},
         "sync": {"first_sync_over_a_link": {"ratio_to_curl": 1.3}, "unchanged": {"requests": 1}},
         "hub": {"sqlite": {"sustained_per_s": 20.0}},
         "skipped": {"scroll_frame_p95_ms": "no list here"},
@@ -53,6 +54,7 @@ def test_verdicts_pass_miss_skip_and_ratio_to_the_browser():
     assert rows["cold_start_s"]["ratio_to_peer"] == 0.5
     assert rows["pss_mib"]["verdict"] == "MISS"  # over 150 MiB
     assert rows["pss_mib"]["ratio_to_peer"] == 0.5
+    assert rows["ratios.pss_vs_peer"]["verdict"] == "MISS"  # a third of the browser's at most
     assert rows["sync.first_sync_over_a_link.ratio_to_curl"]["verdict"] == "MISS"  # over 1.15
     assert rows["hub.sqlite.sustained_per_s"]["verdict"] == "MISS"  # higher is better, 33.3 needed
     assert rows["sync.unchanged.requests"]["verdict"] == "PASS"
