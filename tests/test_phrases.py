@@ -14,6 +14,8 @@ from kiosk import phrases
 from kiosk.search import SearchIndex
 from kiosk.speech.pinyin import to_pinyin
 
+pytestmark = pytest.mark.slow  # child processes loading pypinyin's phrase dictionary
+
 
 @pytest.fixture
 def fresh_memory(monkeypatch):

@@ -22,6 +22,8 @@ import pytest
 from kiosk.speech.engine import ELDER_SPEED, VOICE, SpeechEngine
 from kiosk.speech.pinyin import to_pinyin
 
+pytestmark = pytest.mark.slow  # espeak-ng processes speaking and rendering audio
+
 ONE_SENTENCE = "村里修路一共花了一万二千三百元五角。"
 TWO_SENTENCES = ONE_SENTENCE + "这笔钱由村民代表会议决议通过。"
 

@@ -6,6 +6,8 @@ import pytest
 
 from kiosk.speech.pinyin import to_pinyin
 
+pytestmark = pytest.mark.slow  # phrase readings come from a child process loading pypinyin's phrase dictionary
+
 
 @pytest.mark.parametrize(
     "text, pinyin",
