@@ -49,15 +49,32 @@ def settle_collector() -> None:
 
 
 @functools.cache
-def _malloc_trim():
-    name = ctypes.util.find_library("c")
+def _libc_function(name: str):
+    """glibc's ``name``, or None where the C library has none (musl, macOS)."""
+    library = ctypes.util.find_library("c")
     try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-        trim = None
-    if trim is None:
-        log_event(log, "memory.trim_unavailable")
-    return trim
+        function = getattr(ctypes.CDLL(library), name) if library else None
+    except (OSError, AttributeError):
+        function = None
+    if function is None:
+        log_event(log, "memory.libc_function_unavailable", function=name)
+    return function
+
+
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
+MMAP_THRESHOLD = 1024 * 1024
+
+
+def fix_mmap_threshold() -> bool:
+    """Serve every allocation of a megabyte or more by its own mapping,
+    returned to the system the moment it is freed. glibc raises that
+    threshold by itself each time a large block is freed (up to 32 MiB),
+    after which a photo's decoding buffers (a thumbnail is made from a
+    full picture) come from the heap and stay there as holes: the terminal
+    kept tens of MiB after making thumbnails. Fixing the threshold turns
+    the raising off. False where the C library cannot."""
+    mallopt = _libc_function("mallopt")
+    return bool(mallopt is not None and mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
 def release_free_memory() -> bool:
@@ -69,7 +86,7 @@ def release_free_memory() -> bool:
     for _pass in range(COLLECTION_PASSES):
         if not gc.collect():
             break
-    trim = _malloc_trim()
+    trim = _libc_function("malloc_trim")
     if trim is None:
         return False
     trim(0)

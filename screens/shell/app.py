@@ -24,7 +24,7 @@ from kiosk.idle import IdlePolicy, NightSchedule
 from kiosk.images import ImageWorker, ThumbnailCache
 from kiosk.live import LiveData
 from kiosk.ops.logs import log_event
-from kiosk.ops.memory import settle_collector
+from kiosk.ops.memory import fix_mmap_threshold, settle_collector
 from kiosk.ops.pin import PinGuard
 from kiosk.ops.yielding import villager_active
 from kiosk.snapshot import Snapshot
@@ -124,6 +124,7 @@ class KioskApp(App):
 
     def __init__(self, config: Config, live: LiveData, clock: Callable[[], float] = time.monotonic, **kwargs):
         super().__init__(**kwargs)
+        fix_mmap_threshold()  # before the first picture is decoded
         self.clock = clock  # for idle timing; tests drive it by hand
         self.kiosk_config = config
         self.live = live
