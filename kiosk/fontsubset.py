@@ -48,6 +48,7 @@ _MAKING = 2  # how subsets are made (``_subset_file``): 2 = without subroutines
 class Subset:
     faces: FontFaces
     characters: frozenset[str]
+    making: int = _MAKING  # how it was made: one made otherwise is made again (and used until then)
 
 
 def gb2312_characters() -> set[str]:
@@ -102,9 +103,10 @@ def current(faces: FontFaces) -> Subset | None:
         if record["from"] != [str(faces.regular), str(faces.bold)] or not (made.regular.is_file() and made.bold.is_file()):
             return None
         chars = frozenset(Path(record["characters"]).read_text(encoding="utf-8"))
+        making = int(record.get("making", 1))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Subset(made, chars)
+    return Subset(made, chars, making)
 
 
 def build(faces: FontFaces, chars: set[str]) -> Subset:
@@ -125,6 +127,7 @@ def build(faces: FontFaces, chars: set[str]) -> Subset:
         "bold": str(made.bold),
         "characters": str(characters),
         "from": [str(faces.regular), str(faces.bold)],
+        "making": _MAKING,
     }
     _write_atomically(folder / CURRENT, json.dumps(record))
     _sweep(folder, keep=key)
@@ -228,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 3
     chars = base_characters() | data_characters(_documents(args.folder, args.store))
-    if covers(current(faces), chars):
+    existing = current(faces)
+    if covers(existing, chars) and existing is not None and existing.making == _MAKING:
         return 0
     subset = build(faces, chars)
     print(f"font subset: {len(subset.characters)} characters, {subset.faces.regular}")

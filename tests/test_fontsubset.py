@@ -4,6 +4,8 @@ text with a character it lacks is drawn in the full font."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kiosk import fontsubset, paths
@@ -42,6 +44,15 @@ def test_the_subset_holds_every_character_of_the_data_and_the_screens_and_is_far
     top = cff.topDictIndex[0]
     private_dicts = [fd.Private for fd in top.FDArray] if hasattr(top, "FDArray") else [top.Private]
     assert len(cff.GlobalSubrs) == 0 and all(len(getattr(private, "Subrs", ())) == 0 for private in private_dicts)
+
+    # A subset made the old way (its record says no way of making) is still drawn with, and made again.
+    record_path = cache / "village-kiosk" / "fonts" / fontsubset.CURRENT
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    del record["making"]
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    old = fontsubset.current(faces)
+    assert old is not None and old.making == 1 and old.faces.regular == made.faces.regular
+    assert fontsubset.build(faces, chars).making == fontsubset.current(faces).making == 2
 
 
 def test_a_text_the_subset_lacks_a_character_of_is_set_in_the_full_font():
