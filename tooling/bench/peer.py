@@ -263,6 +263,17 @@ class _Page:
             if time.monotonic() > deadline:
                 raise PeerUnavailable(f"Chromium did not load its home page within {timeout:.0f} s")
             time.sleep(0.05)
+        self._painted()
+
+    def _painted(self) -> None:
+        """Wait for the page on show to be painted: Chromium drops input
+        aimed at a page it has not painted yet, and on a busy machine the
+        load event comes well before the first paint (a click lost so
+        waited for a page that never came)."""
+        try:
+            self.evaluate(_FIRST_PAINT, await_promise=True)
+        except devtools.DevToolsError as exc:
+            raise PeerUnavailable(f"Chromium did not paint its page: {exc}") from None
 
     def evaluate(self, expression: str, await_promise: bool = False):
         answer = self.tools.command(
@@ -305,6 +316,7 @@ class _Page:
         self.tools.forget_events()
         self.tools.command("Page.navigate", {"url": url}, session=self.session)
         self.tools.event("Page.loadEventFired", self.session, PAINT_TIMEOUT_S)
+        self._painted()
 
     def scroll_frames(self, gestures: int) -> list[float]:
         """Scrolls down the page (now and then back up) at the speed of the
