@@ -53,7 +53,6 @@ from kiosk.disclosure_view import KIND_NAMES, date_zh, in_publicity
 from kiosk.finance_summary import COUNTERPARTY_LABELS
 from kiosk.model_oversight import Contract
 from kiosk.ops.logs import log_event
-from kiosk.ops.yielding import paced
 from kiosk.people_view import posts_zh
 from kiosk.snapshot import Snapshot
 
@@ -409,7 +408,7 @@ class SearchIndex:
         self.day = day  # the day the names in lists were taken for: build anew on another
         self._records = records  # in kind order, so record order is the order at equal score
         context = _context_readings(text for record in records for text in (record.title, record.secondary))
-        titles = [_units(record.match or record.title, context) for record in paced(records)]  # built off the UI thread: pauses for a tap
+        titles = [_units(record.match or record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
         self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
         # Lines by unit count: only a title with no more units than the query

@@ -59,13 +59,6 @@ def test_the_ui_thread_never_waits_for_itself():
     assert in_a_thread(quiet.give_way) > 0
 
 
-def test_paced_items_give_way_every_so_often(monkeypatch):
-    calls = []
-    monkeypatch.setattr(yielding, "give_way", lambda: calls.append(1) or 0.0)
-    assert list(yielding.paced(range(1000), every=200)) == list(range(1000))
-    assert len(calls) == 5
-
-
 def _nice_of(thread_id: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, thread_id)
 

@@ -1,9 +1,9 @@
 """Work that can wait gives way to the villager's tap.
 
 The kiosk's UI and its background work (a sync verifying and storing a new
-version, the search index built for it, the heartbeat) share one
-interpreter, in which one thread runs Python at a time, and a terminal's
-two cores, which other processes share too. A tap is answered by the UI
+version, the heartbeat) share one interpreter, in which one thread runs
+Python at a time, and a terminal's two cores, which other processes share
+too. A tap is answered by the UI
 thread in its next frame or two; background work that holds the
 interpreter or a core meanwhile makes the answer late.
 
@@ -14,6 +14,9 @@ which releases the interpreter, but for at most ``MAX_WAIT_S`` a call, so
 that a villager scrolling for minutes delays the terminal's data and
 never stops it. Background threads also run at a lower OS priority
 (``lower_this_thread``), so that the UI thread wins a core from them.
+
+Not work that can wait: the search index of a new version (a villager
+typing a search waits for it; given way to taps it came seconds late).
 """
 
 from __future__ import annotations
@@ -22,13 +25,11 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Callable
 
 from kiosk.ops.logs import log_event
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 ACTIVE_S = 0.4  # a tap's frames, and a quick villager's next tap
 MAX_WAIT_S = 2.0  # one give_way() at most: background work is delayed, never starved
@@ -81,14 +82,6 @@ def give_way() -> float:
     """Called by background work between its steps (on the UI thread it
     returns at once: the UI never waits for itself)."""
     return _quiet.give_way()
-
-
-def paced(items: Iterable[T], every: int = 200) -> Iterator[T]:
-    """``items``, giving way after every ``every`` of them."""
-    for index, item in enumerate(items):
-        if index % every == every - 1:
-            give_way()
-        yield item
 
 
 def lower_this_thread() -> None:

@@ -11,7 +11,6 @@ from kivy.event import EventDispatcher
 from kivy.properties import ObjectProperty
 
 from kiosk.ops.logs import log_event
-from kiosk.ops.yielding import lower_this_thread
 from kiosk.search import SearchIndex
 from kiosk.snapshot import Snapshot
 
@@ -52,7 +51,8 @@ class SearchService(EventDispatcher):
             return
 
         def build() -> None:
-            lower_this_thread()
+            # Not work that can wait: a villager typing a search waits for it (given way to taps, the
+            # index of a new version came seconds late to a search under load).
             try:
                 index = SearchIndex.build(snapshot)
             except Exception:  # a search that fails must not take the terminal down

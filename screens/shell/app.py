@@ -168,7 +168,7 @@ class KioskApp(App):
         load_kv("uix.dialogs.technician")
         self.corner = CornerTaps(self.clock, self.open_technician_menu)
         Window.fbind("on_touch_down", self._corner_touch)
-        # Background work (a sync, the search index, the heartbeat) pauses while the villager taps and scrolls.
+        # Background work (a sync, the heartbeat) pauses while the villager taps and scrolls.
         for event in ("on_touch_down", "on_touch_move", "on_touch_up"):
             Window.fbind(event, lambda *_args: villager_active())
         _report_first_frame(os.environ.get(READY_FILE_ENV))
