@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     chars = base_characters() | data_characters(_documents(args.folder, args.store))
     existing = current(faces)
-    if covers(existing, chars) and existing is not None and existing.making == _MAKING:
+    if existing is not None and existing.making == _MAKING and covers(existing, chars):
         return 0
     subset = build(faces, chars)
     print(f"font subset: {len(subset.characters)} characters, {subset.faces.regular}")

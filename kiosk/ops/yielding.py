@@ -3,9 +3,9 @@
 The kiosk's UI and its background work (a sync verifying and storing a new
 version, the heartbeat) share one interpreter, in which one thread runs
 Python at a time, and a terminal's two cores, which other processes share
-too. A tap is answered by the UI
-thread in its next frame or two; background work that holds the
-interpreter or a core meanwhile makes the answer late.
+too. A tap is answered by the UI thread in its next frame or two;
+background work that holds the interpreter or a core meanwhile makes the
+answer late.
 
 So the UI says when the villager touches the screen (``villager_active``)
 and background work calls ``give_way()`` between its steps: while the
