@@ -107,9 +107,12 @@ def run_kiosk(args) -> int:
     try:
         from screens.shell.runtime import prepare_kivy
 
-        prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed, rotation=config.display.rotation)
+        fonts = prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed, rotation=config.display.rotation)
     except FontMissing as exc:
         return fail(EXIT_SETUP, str(exc))
+    from screens.shell import restart
+
+    restart.started_with(*fonts)  # the kiosk's own process only: it starts afresh into a new font subset
     from kiosk.ops.logs import log_event
     from kiosk.ops.stop import record_pid
     from screens.shell.app import KioskApp
@@ -120,7 +123,25 @@ def run_kiosk(args) -> int:
     record_pid()
     app.run()
     log_event(log, "app.stopped", status=app.exit_status)
+    if app.start_again_for is not None:
+        _start_afresh()
     _leave_now(app.exit_status)
+
+
+def _flush_logs() -> None:
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def _start_afresh() -> NoReturn:
+    """Replace this process with a fresh kiosk (screens.shell.restart): the
+    same process ID for the X session and the service, the same command.
+    Only standard input, output and error go across: libraries open files
+    that an exec would keep (SDL_ttf's fonts, without close-on-exec)."""
+    _flush_logs()
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    os.execv(sys.executable, sys.orig_argv)
 
 
 def _leave_now(status: int) -> NoReturn:
@@ -128,9 +149,7 @@ def _leave_now(status: int) -> NoReturn:
     still be inside a download, bounded only by its time budget (minutes on
     a slow link), far past the service's stop timeout; Python would wait for
     its threads. The store is built to be left at any moment."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush_logs()
     os._exit(status)
 
 

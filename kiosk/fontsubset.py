@@ -11,7 +11,9 @@ face would hold in memory), costs a small fraction of that.
 The subset is made by fontTools in a child process at the lowest priority
 (it takes some seconds of CPU; the kiosk's UI must not wait for it), when
 data arrives, and kept in the cache by the hash of its characters; the
-kiosk uses the newest one at its next start (provisioning makes the first).
+kiosk uses the newest one from its next start, and starts again into a new
+one by itself in the update hours while nobody is at it
+(``screens.shell.restart``).
 A label whose text holds a character the subset lacks (data newer than the
 subset) is drawn with the full font: never a missing glyph.
 """
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 
 CURRENT = "subset-current.json"
 _PR_SET_PDEATHSIG = 1
-_CJK_FROM = 0x2E80  # below: Latin and the like, all kept (ASCII) or not needed
+_BEYOND_ASCII = 0x80  # the screens' own symbols too (› on home's links): one missing sends a label to the full font
 _SOURCES = ("screens", "kiosk")  # the kiosk's own words, in its .py and .kv files
 _MAKING = 2  # how subsets are made (``_subset_file``): 2 = without subroutines
 
@@ -70,7 +72,7 @@ def base_characters() -> set[str]:
     for package in _SOURCES:
         for path in (paths.PROJECT_ROOT / package).rglob("*"):
             if path.suffix in (".py", ".kv"):
-                chars |= {char for char in path.read_text(encoding="utf-8") if ord(char) >= _CJK_FROM}
+                chars |= {char for char in path.read_text(encoding="utf-8") if ord(char) >= _BEYOND_ASCII}
     return chars
 
 
@@ -129,8 +131,9 @@ def build(faces: FontFaces, chars: set[str]) -> Subset:
         "from": [str(faces.regular), str(faces.bold)],
         "making": _MAKING,
     }
+    replaced = current(faces)
     _write_atomically(folder / CURRENT, json.dumps(record))
-    _sweep(folder, keep=key)
+    _sweep(folder, keep={key, *([_key_of(replaced)] if replaced is not None else [])})
     return Subset(made, frozenset(chars))
 
 
@@ -162,12 +165,26 @@ def _write_atomically(path: Path, text: str) -> None:
     partial.replace(path)
 
 
-def _sweep(folder: Path, keep: str) -> None:
-    """Older subsets: only the newest is used (the kiosk holds its files
-    open only while it runs: a deleted one stays readable to it)."""
+def _key_of(subset: Subset) -> str:
+    return subset.faces.regular.name.removeprefix("subset-").split("-", 1)[0]
+
+
+def _sweep(folder: Path, keep: set[str]) -> None:
+    """Older subsets go, but the one just replaced stays: the running kiosk
+    draws with it until it starts again, and opens its files anew for every
+    size of text it has not drawn yet (a large-font visit)."""
     for path in folder.glob("subset-*"):
-        if path.name != CURRENT and not path.name.startswith(f"subset-{keep}"):
+        if path.name != CURRENT and not any(path.name.startswith(f"subset-{key}") for key in keep):
             path.unlink(missing_ok=True)
+
+
+def waiting(faces: FontFaces, in_use: Subset | None) -> Subset | None:
+    """A subset made since the kiosk started with ``in_use`` (None: with
+    the full font), which a start would take into use."""
+    newest = current(faces)
+    if newest is None or (in_use is not None and newest.faces == in_use.faces):
+        return None
+    return newest
 
 
 def covers(subset: Subset | None, chars: set[str]) -> bool:

@@ -26,7 +26,9 @@ def test_the_subset_holds_every_character_of_the_data_and_the_screens_and_is_far
     assert fontsubset.current(faces) is None
     data = fontsubset.data_characters(read_folder_documents(paths.DEMO_VILLAGE))
     chars = fontsubset.base_characters() | data | {"垚"}  # a name outside GB 2312
-    assert "垚" not in fontsubset.gb2312_characters() and "查" in fontsubset.base_characters()
+    assert (
+        "垚" not in fontsubset.gb2312_characters() and "查" in fontsubset.base_characters() and "›" in fontsubset.base_characters()
+    )  # the screens' own symbols too
     made = fontsubset.build(faces, chars)
     again = fontsubset.current(faces)
     assert again is not None and again.characters == frozenset(chars) and again.faces.regular == made.faces.regular

@@ -26,6 +26,7 @@ from kiosk.release.rollout import bucket, takes
 from support.feed_fixtures import VILLAGE
 from support.feedserver import Fault
 from support.kiosk_process import village_kiosk
+from support.releases import update_hours
 from support.xsession import in_tree, unit_line
 
 pytestmark = pytest.mark.slow  # real releases installed and started, processes killed at every step
@@ -47,26 +48,15 @@ def _runs(terminal, version: str) -> bool:
     return answer.returncode == 0 and answer.stdout.strip() == f"village-kiosk {version}"
 
 
-def _window(around_now: bool) -> str:
-    """Update hours that hold this moment, or that do not."""
-    now = dt.datetime.now().astimezone()
-    start, end = (
-        (now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
-        if around_now
-        else (now + dt.timedelta(hours=2), now + dt.timedelta(hours=3))
-    )
-    return f"{start:%H:%M}-{end:%H:%M}"
-
-
 def test_a_release_is_taken_in_the_update_hours_beside_the_running_one_and_kept_once_proven(release_terminal):
     terminal = release_terminal
     terminal.channel.publish(terminal.release("0.2.0"))
-    terminal.configure(window=_window(around_now=False))
+    terminal.configure(window=update_hours(around_now=False))
     outside = terminal.update()
     assert outside.returncode == 0 and "outside the update hours" in outside.stdout, outside.stdout + outside.stderr
     assert terminal.current() == "0.1.0" and not any("village-kiosk_0.2.0" in path for path in terminal.server.log)
 
-    terminal.configure(window=_window(around_now=True))
+    terminal.configure(window=update_hours(around_now=True))
     taken = terminal.update()
     assert taken.returncode == UPDATED, taken.stdout + taken.stderr
     assert "0.2.0 installed beside 0.1.0 and started on trial" in taken.stdout

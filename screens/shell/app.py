@@ -133,6 +133,7 @@ class KioskApp(App):
         self.search = SearchService(self.data)  # index built off the UI thread, per snapshot
         self.nav: Navigator | None = None
         self.exit_status = 0
+        self.start_again_for: str | None = None  # why the process should start afresh once stopped
         self.operations = Operations(self)
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
@@ -258,6 +259,12 @@ class KioskApp(App):
         Clock.schedule_once(lambda _dt: self.stop(), 0)
         self.exit_status = EXIT_TO_DESKTOP
         return "正在退出……"
+
+    def start_again(self, reason: str) -> None:
+        """Stop, for ``kiosk.cli`` to start the kiosk afresh in this process."""
+        log_event(log, "app.start_again", reason=reason)
+        self.start_again_for = reason
+        Clock.schedule_once(lambda _dt: self.stop(), 0)
 
     def toggle_reading(self) -> None:
         assert self.nav is not None  # built: the read-aloud button is on screen

@@ -24,8 +24,11 @@ from kiosk.idle import IdlePhase, IdlePolicy, IdleTracker, NightSchedule
 from kiosk.ops.logs import log_event
 from screens.shell.card_reader import TypedKeys
 from screens.shell.registry import ScreenName
+from screens.shell.restart import reason_to_start_again
 
 log = logging.getLogger(__name__)
+
+RESTART_CHECK_S = 10  # how often a resting terminal looks for a reason to start again (a file read in the update hours)
 
 
 def lock_down(window=Window, typed: TypedKeys | None = None) -> None:
@@ -80,6 +83,7 @@ class IdleWatcher:
         Window.fbind("on_touch_down", self._on_touch_down)
         Window.fbind("on_touch_up", self._on_touch_up)
         self._swallowing: set = set()
+        self._next_restart_check = 0.0
         self._event = Clock.schedule_interval(self.tick, 0.5)
 
     def needs_reset(self) -> bool:
@@ -105,6 +109,17 @@ class IdleWatcher:
                 self.app.nav.release_screens()
             now = self.wall_clock()
             self.app.nav.current_screen.set_night(self.night.is_night(now.time()), now)
+            self._start_again_if_due(now)
+
+    def _start_again_if_due(self, now: dt.datetime) -> None:
+        """Nobody is here: start again if a start would take up something
+        new (screens.shell.restart)."""
+        if self.clock() < self._next_restart_check:
+            return
+        self._next_restart_check = self.clock() + RESTART_CHECK_S
+        reason = reason_to_start_again(self.app.kiosk_config, now)
+        if reason is not None:
+            self.app.start_again(reason)
 
     def reset(self) -> None:
         log_event(log, "app.idle_reset")

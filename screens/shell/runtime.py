@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from kiosk import paths
 from kiosk.fonts import find_cjk_font
+
+if TYPE_CHECKING:
+    from kiosk import fontsubset
+    from kiosk.fonts import FontFaces
 
 
 def kivy_rotation(clockwise_degrees: int) -> int:
@@ -16,12 +21,15 @@ def kivy_rotation(clockwise_degrees: int) -> int:
     return (360 - clockwise_degrees) % 360
 
 
-def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int = 60, rotation: int = 0) -> None:
+def prepare_kivy(
+    *, size: tuple[int, int] | None, fullscreen: bool, max_fps: int = 60, rotation: int = 0
+) -> tuple[FontFaces, fontsubset.Subset | None]:
     """``fullscreen``: a borderless window at 0,0 as large as the X screen
     ``size`` (the terminal has no window manager, and SDL's own fullscreen
     needs one). ``rotation``: clockwise degrees the screen is turned; Kivy
     turns the picture and the touches together, on any X server (xrandr
-    rotation depends on the graphics driver, and Xvfb has none)."""
+    rotation depends on the graphics driver, and Xvfb has none). Returns
+    the full font found and the subset drawn with (None: the full font)."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     # Kivy's records go through the application's one structured handler
@@ -77,3 +85,4 @@ def prepare_kivy(*, size: tuple[int, int] | None, fullscreen: bool, max_fps: int
     LabelBase.register(DEFAULT_FONT, str(shown.regular), None, str(shown.bold), None)
     LabelBase.register(typeset_label.FULL_FONT, str(fonts.regular), None, str(fonts.bold), None)
     typeset_label.use_font_coverage(subset.characters if subset is not None else None)
+    return fonts, subset

@@ -180,3 +180,14 @@ def release_terminal(tmp_path, platform) -> ReleaseTerminal:
     postinst = terminal.run(f"{layout.PREFIX}/releases/{version}/bin/{PACKAGE}", "release", "use", version)
     assert postinst.returncode == 0, postinst.stderr
     return terminal
+
+
+def update_hours(around_now: bool) -> str:
+    """Update hours that hold this moment, or that do not."""
+    now = dt.datetime.now().astimezone()
+    start, end = (
+        (now - dt.timedelta(hours=1), now + dt.timedelta(hours=1))
+        if around_now
+        else (now + dt.timedelta(hours=2), now + dt.timedelta(hours=3))
+    )
+    return f"{start:%H:%M}-{end:%H:%M}"
