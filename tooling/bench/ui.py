@@ -12,6 +12,7 @@ drawn before the app stops redrawing. Results go to a JSON file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import itertools
 import logging
@@ -183,6 +184,22 @@ class SyncTicker(threading.Thread):
         self._seen = live.snapshot
         self._counting = threading.Lock()
         self._stopping = threading.Event()
+        self._holding = threading.Event()
+
+    @contextlib.contextmanager
+    def held(self, driver: Driver):
+        """No polls asked for while inside; entered once the sync last asked
+        for has had time to end and its version to be swapped in and
+        indexed (a demo village's sync takes well under a second)."""
+        self._holding.set()
+        try:
+            quiet = time.monotonic() + 2 * self.every + 1
+            while time.monotonic() < quiet:
+                driver.frame()
+                time.sleep(0.02)
+            yield
+        finally:
+            self._holding.clear()
 
     @property
     def version(self) -> int | None:
@@ -191,6 +208,8 @@ class SyncTicker(threading.Thread):
 
     def run(self) -> None:
         while not self._stopping.wait(self.every):
+            if self._holding.is_set():
+                continue
             self.live.sync_now()
             self.polls += 1
             self.count()
@@ -458,9 +477,10 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
 
     def resting_pss(count: int) -> dict:
         harness.advance(harness.app.idle.tracker.policy.attract_after_s + 1)
-        driver.settle(time.perf_counter())
-        driver.wait_pictures()
-        pss = driver.pss()
+        with ticker.held(driver) if ticker is not None else contextlib.nullcontext():
+            driver.settle(time.perf_counter())
+            driver.wait_pictures()
+            pss = driver.pss()
         harness.touch_idle()  # the next villager
         driver.nav.home()
         harness.set_large(large_font(count + 1))
