@@ -90,8 +90,8 @@ def test_a_township_user_uploads_sees_the_problems_fixes_them_and_publishes(publ
         "feed", "verify", str(publishing_hub.work / "feeds" / VILLAGE), "--pubkey", str(publishing_hub.work / "keys" / "feed.pub")
     )
     assert verified.returncode == 0 and verified.stdout.startswith(
-        f"ok v1 for village {VILLAGE}, 361 files"
-    )  # 343 pictures, 5 documents, 13 months
+        f"ok v1 for village {VILLAGE}, 364 files"
+    )  # 343 pictures, 8 documents (the budget, 三资 and the roster too), 13 months
 
 
 def test_a_published_amount_changed_without_its_reason_is_named_on_the_page_then_published_with_it(

@@ -53,10 +53,10 @@ def build(workbook: Path, out: Path, feed_key: Path):
 
 
 def demo_documents() -> dict:
-    """The demo village's documents a workbook carries: all but those no
-    sheet holds yet (budget, 三资, roster, complaint outcomes) and the
-    sealed subsidies (benefits.json: per person, from benefits-source.json
-    only, docs/FEED-FORMAT.md 4.11)."""
+    """The demo village's documents a workbook carries: all but the
+    complaint outcomes (the platform's account, no sheet) and the sealed
+    subsidies (benefits.json: per person, from benefits-source.json only,
+    docs/FEED-FORMAT.md 4.11)."""
     documents = read_folder_documents(paths.DEMO_VILLAGE)
     left_out = {*not_in_workbook(paths.DEMO_VILLAGE), decode.BENEFITS_DOC}
     return {name: decode.decode_document(name, data) for name, data in documents.items() if name not in left_out}
@@ -65,8 +65,8 @@ def demo_documents() -> dict:
 def test_the_demo_village_exported_to_a_workbook_builds_back_to_the_same_documents(tmp_path, feed_key):
     exported = village_kiosk("feed", "template", "--demo", "--out", str(tmp_path / "township"))
     assert exported.returncode == 0, exported.stderr
-    # The workbook has no sheets for the optional documents yet: the export says so, it does not drop them silently.
-    left_out = ["assets.json", "benefits.json", "budget.json", "complaints.json", "people.json"]
+    # The budget, 三资 and the roster travel in the workbook; what it has no sheet for, the export names.
+    left_out = ["benefits.json", "complaints.json"]
     assert exported.stdout.splitlines()[-1].endswith(": " + ", ".join(left_out))
     workbook = tmp_path / "township" / "431322199206-枫木冲村.xlsx"
     assert workbook.is_file() and len(list((tmp_path / "township" / PICTURE_FOLDER).iterdir())) == 343
@@ -157,6 +157,7 @@ def test_a_template_filled_in_by_a_clerk_is_published_and_a_terminal_syncs_it(tm
     assert march.entries[0].receipts[0].caption == "发票"
     assert [(e.id, e.amount_fen, e.direction.value) for e in april.entries] == [("e3", 1500000, "expense")]
     assert documents["projects.json"].projects == [] and documents["powers.json"].items == []
+    assert not {"budget.json", "assets.json", "people.json"} & set(documents)  # optional: written only when filled
 
     # A terminal, its own process, syncs it over HTTP and checks the signature with the public key alone.
     store = tmp_path / "terminal-store"
@@ -280,6 +281,27 @@ def test_amounts_and_dates_typed_as_text_are_read_exactly(workbook, feed_key, tm
     ids = [cell_value(workbook, "财务收支", f"A{n}") for n in (row, row + 1, row + 2)]
     assert [entries[i].amount_fen for i in ids] == [150000, 123456789, 29]
     assert entries[ids[0]].date == date.date()
+
+
+def test_the_budget_the_three_assets_and_the_roster_are_checked_like_the_books(workbook):
+    """The sheets of the optional documents: a contract's fee naming an
+    entry that is not in the books, a way of letting that is not one, a
+    budget line of a year without its budget, and 三资 filled without the
+    county's rule it is judged by: each named for the clerk, nothing else."""
+    book_ = openpyxl.load_workbook(workbook)
+    book_["三资规定"]["A3"] = None
+    book_["合同收费"]["G4"] = "no-such-entry"
+    book_["承包租赁合同"]["C4"] = "出租"
+    book_["预算明细"].append([2031, "支出", "工程款", 1000])
+    book_.save(workbook)
+    with pytest.raises(WorkbookRejected) as refused:
+        read_workbook(workbook)
+    assert [str(p) for p in refused.value.problems] == [
+        "预算明细 第28行 年度：“2031”在“年度预算”表里没有：请填那张表里已有的编号",
+        "三资规定：“集体资产”“承包租赁合同”表里填了，这张表也要填一行：请从第3行起填写",
+        "承包租赁合同 第4行 方式：'出租' 不是可选的值（可选：承包、租赁）",
+        "合同收费 第4行 财务编号：“no-such-entry”在“财务收支”表里没有：请填那张表里已有的编号",
+    ]
 
 
 def test_a_sheet_or_column_not_known_is_named(workbook):

@@ -14,10 +14,13 @@ from typing import Annotated
 
 import msgspec
 
-from kiosk import decode, model
+from kiosk import decode, model, model_oversight
+from kiosk.assets_view import CONTRACT_NAMES
+from kiosk.assets_view import KIND_NAMES as ASSET_KIND_NAMES
 from kiosk.disclosure_view import KIND_NAMES
 from kiosk.flags import STAGE_NAMES, STATUS_NAMES
-from kiosk.sheets.cells import Amount, Choice, Date, Joined, Lines, Month, Pictures, Suggested, Text, YesNo
+from kiosk.people_view import COMMITTEE_NAMES
+from kiosk.sheets.cells import Amount, Choice, Date, Joined, Lines, Month, Number, Pictures, Suggested, Text, YesNo
 from kiosk.sheets.spec import ByMonth, Column, InList, InParent, MonthFields, Notes, Sheet, Whole
 
 DIRECTION_NAMES = {model.Direction.INCOME: "收入", model.Direction.EXPENSE: "支出"}
@@ -344,6 +347,178 @@ FLOW_EDGES = Sheet(
     key=None,
 )
 
+# ------------------------------------------------------------ the optional documents (kiosk.model_oversight)
+
+BUDGETS = Sheet(
+    "年度预算",
+    model_oversight.YearBudget,
+    (
+        Column("年度", "year", Number(2026, 2000, 2100), "哪一年的预算，例如 2026", 2026, width=8),
+        _text("批准会议", "approved_by", "哪个会议通过的，例如：村民代表会议", "村民代表会议", width=16),
+        _date("批准日期", "approved_on", "会议通过的日子", dt.date(2025, 11, 26)),
+        _text("说明", "note", "例如：应到代表34人，实到31人，赞成29票", "应到代表34人，实到31人，赞成29票", width=30),
+    ),
+    InList(decode.BUDGET_DOC, "budgets", optional=True),
+    "村民代表会议通过的年度预算，一年一行；每一项写在“预算明细”表里",
+    key="year",
+)
+
+BUDGET_LINES = Sheet(
+    "预算明细",
+    model_oversight.BudgetLine,
+    (
+        Column("年度", None, Text("2026"), "属于哪一年的预算：填“年度预算”表里的年度", "2026", width=8),
+        Column("收支", "direction", Choice(DIRECTION_NAMES), "从下拉列表选：收入 或 支出", "支出", width=8),
+        Column("科目", "category", Suggested(FINANCE_CATEGORIES), "和“财务收支”表的科目写法一样：查询机按科目对账", "工程款", width=12),
+        Column("金额（元）", "amount_fen", Amount(145_000_000), "这一项预算多少钱，单位是元", 1450000.0),
+        _text("说明", "note", "", "", width=24),
+    ),
+    InParent(BUDGETS.title, "lines"),
+    "年度预算的每一项，一行一项",
+    key=None,
+)
+
+ASSET_RULES = Sheet(
+    "三资规定",
+    model_oversight.AssetsDoc,
+    (
+        Column(
+            "四议两公开起点（元）",
+            "four_deliberations_from_fen",
+            Amount(5_000_000),
+            "县里的规定：合同总金额（年租金乘以年数）达到这个数，就必须走完“四议两公开”",
+            50000.0,
+            width=18,
+        ),
+    ),
+    Whole(decode.ASSETS_DOC, optional=True),
+    "填了集体资产或合同，就要在这里填一行：合同多少钱起要走“四议两公开”",
+    key=None,
+)
+
+ASSETS = Sheet(
+    "集体资产",
+    model_oversight.Asset,
+    (
+        _id("reserve-land", "资产"),
+        Column("类别", "kind", Choice(ASSET_KIND_NAMES), "从下拉列表选", ASSET_KIND_NAMES[model_oversight.AssetKind.LAND], width=10),
+        _text("名称", "name", "例如：村集体机动地", "村集体机动地", width=20),
+        _text("位置", "location", "例如：4组大塘坝下", "4组、5组大塘坝下", width=20),
+        _text("面积或数量", "size", "带上单位，例如：42亩、120平方米", "42亩"),
+        _text("说明", "note", "", "", width=30, lines=True),
+    ),
+    InList(decode.ASSETS_DOC, "assets", optional=True),
+    "村集体的资产和资源（土地、山塘、山林、房屋等），一行一处",
+)
+
+CONTRACTS = Sheet(
+    "承包租赁合同",
+    model_oversight.Contract,
+    (
+        _id("reserve-land-2024", "合同"),
+        Column(
+            "资产编号",
+            "asset_id",
+            Text("reserve-land"),
+            "包出去或租出去的是哪一处：填“集体资产”表里的编号",
+            "reserve-land",
+            refers=ASSETS.title,
+        ),
+        Column("方式", "kind", Choice(CONTRACT_NAMES), "从下拉列表选：承包 或 租赁", "承包", width=8),
+        _text("承包方或承租方", "party", "单位名称或个人姓名", "罗建平", width=16),
+        _date("开始日期", "start_date", "", dt.date(2024, 1, 1)),
+        _date("结束日期", "end_date", "", dt.date(2028, 12, 31)),
+        Column("每年金额（元）", "annual_fee_fen", Amount(1_260_000), "每年的承包费或租金，单位是元", 12600.0),
+        _text("怎么包出去的", "letting", "例如：公开竞价，几户报价，各出多少", "公开竞价：3户报价，罗建平出价最高。", width=30, lines=True),
+        _text("说明", "note", "", "", width=24, lines=True),
+    ),
+    InList(decode.ASSETS_DOC, "contracts", optional=True),
+    "集体资产资源的承包、租赁合同，一行一份；每年该收的钱写在“合同收费”表里",
+)
+
+CONTRACT_STAGES = Sheet(
+    "合同四议两公开",
+    model.Stage,
+    (
+        _link("合同编号", "reserve-land-2024", CONTRACTS.title),
+        Column("环节", "kind", Choice(STAGE_NAMES), "从下拉列表选", STAGE_NAMES[model.StageKind.PROPOSAL], width=16),
+        _date("日期", "date", "这一步的日期", dt.date(2023, 10, 9)),
+        _text("说明", "note", "", "", width=36),
+    ),
+    InParent(CONTRACTS.title, "stages"),
+    "每份合同走过的“四议两公开”各步，一行一步",
+    key=None,
+)
+
+CONTRACT_FEES = Sheet(
+    "合同收费",
+    model_oversight.FeePayment,
+    (
+        _link("合同编号", "reserve-land-2024", CONTRACTS.title),
+        _text("期间", "period", "例如：2026年度、2026年第一季度", "2026年度", width=14),
+        _date("应交日期", "due", "最迟哪天交", dt.date(2025, 12, 31)),
+        Column("应交（元）", "amount_fen", Amount(1_260_000), "这一期该交多少，单位是元", 12600.0),
+        Column("已交（元）", "paid_fen", Amount(1_260_000), "已经交了多少；没交就空着", 12600.0),
+        _date("交款日期", "paid_on", "没交就空着", dt.date(2025, 12, 8)),
+        Column("财务编号", "entry_id", Text("e2025-12-004"), "这笔钱记在哪一笔收入里：填“财务收支”表里的编号", "", refers=FINANCE.title),
+    ),
+    InParent(CONTRACTS.title, "payments"),
+    "每份合同每一期该交的钱和已经交的钱，一行一期",
+    key=None,
+)
+
+COMMITTEES = Sheet(
+    "村组织",
+    model_oversight.Committee,
+    (
+        Column("组织", "kind", Choice(COMMITTEE_NAMES), "从下拉列表选", COMMITTEE_NAMES[model_oversight.CommitteeKind.VILLAGERS], width=16),
+        _text("全称", "name", "例如：桃溪村村民委员会", "桃溪村村民委员会", width=24),
+        _text("职责", "duties", "用大白话写这个组织管什么", "办理村里的公共事务和公益事业，管理集体资产和村级财务。", width=36, lines=True),
+        _text("办公电话", "office_phone", "只写数字和“-”，查询机上完整显示", "0738-0563102"),
+    ),
+    InList(decode.PEOPLE_DOC, "committees", optional=True),
+    "村党支部委员会、村民委员会、村务监督委员会，一行一个",
+    key="kind",
+)
+
+PEOPLE = Sheet(
+    "村干部",
+    model_oversight.Person,
+    (
+        _id("liu-zhiyong", "人员"),
+        _text("姓名", "name", "", "刘志勇", width=10),
+        _text("分工", "duties", "管哪些事", "主持村委会的全面工作，审批村级财务开支。", width=36, lines=True),
+        _text("办公电话", "office_phone", "公开的办公电话，查询机上完整显示", "0738-0563101"),
+        _text("手机", "phone", "个人手机，查询机上只显示前三位和后四位", "13800000000"),
+        Column(
+            "行使的权力",
+            "powers",
+            Lines("major-decision"),
+            "这个人行使的权力：填“权力事项”表里的编号，一行一个（Alt+回车换行）",
+            "major-decision",
+            width=24,
+        ),
+    ),
+    InList(decode.PEOPLE_DOC, "people", optional=True),
+    "村干部和村务监督委员会成员，一行一人；担任的职务写在“职务”表里",
+)
+
+POSTS = Sheet(
+    "职务",
+    model_oversight.Post,
+    (
+        _link("人员编号", "liu-zhiyong", PEOPLE.title),
+        Column(
+            "组织", "committee", Choice(COMMITTEE_NAMES), "从下拉列表选", COMMITTEE_NAMES[model_oversight.CommitteeKind.PARTY], width=16
+        ),
+        _text("职务", "title", "例如：书记、主任、委员", "书记", width=10),
+    ),
+    InParent(PEOPLE.title, "posts"),
+    "每个人担任的职务，一行一个（一人兼两个职务就写两行）",
+    key=None,
+)
+
+
 # The sheets of the records whose history the feed follows (kiosk.feed.records), by record kind.
 RECORD_SHEETS: dict[str, Sheet] = {"finance": FINANCE, "project": PROJECTS, "disclosure": DISCLOSURES, "notice": NOTICES, "case": CASES}
 
@@ -403,5 +578,15 @@ SHEETS: tuple[Sheet, ...] = (
     POWER_RISKS,
     FLOW_NODES,
     FLOW_EDGES,
+    BUDGETS,
+    BUDGET_LINES,
+    ASSET_RULES,
+    ASSETS,
+    CONTRACTS,
+    CONTRACT_STAGES,
+    CONTRACT_FEES,
+    COMMITTEES,
+    PEOPLE,
+    POSTS,
     CORRECTIONS,
 )

@@ -55,7 +55,7 @@ class Validation:
     made by ``kiosk.sheets.write``): a type (``list``, ``date``, ``decimal``,
     ``textLength``), its operator and formulas, and the message shown."""
 
-    type: Literal["list", "date", "decimal", "textLength"]
+    type: Literal["list", "date", "decimal", "whole", "textLength"]
     formula1: str
     formula2: str | None = None
     operator: Literal["between", "lessThanOrEqual"] | None = None
@@ -302,6 +302,30 @@ class Suggested(Text):
 
     def validation(self, max_length: int | None) -> Validation | None:
         return Validation("list", '"' + ",".join(self.options) + '"', message="可以从下拉列表里选，也可以自己填", strict=False)
+
+
+class Number(Kind):
+    """A whole number: a year, a count of reports."""
+
+    number_format = "0"
+
+    def __init__(self, example: int, low: int = 0, high: int = 1_000_000):
+        self.example = str(example)
+        self.low, self.high = low, high
+
+    def read(self, value: CellValue, pictures: PictureFolder | None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise Bad(f"'{shown(value)}' 不是整数", self.example)
+        try:
+            number = _decimal_of_number(value) if not isinstance(value, str) else Decimal(_normal(value).replace(",", ""))
+        except InvalidOperation:
+            raise Bad(f"'{value.strip()}' 不是整数", self.example) from None  # type: ignore[union-attr]  # only text fails to parse
+        if not number.is_finite() or number != number.to_integral_value():
+            raise Bad(f"'{shown(value)}' 不是整数", self.example)
+        return int(number)
+
+    def validation(self, max_length: int | None) -> Validation | None:
+        return Validation("whole", str(self.low), str(self.high), operator="between", message=f"填整数，例：{self.example}")
 
 
 _YES = {"是", "y", "yes", "true", "1", "对", "√", "✓", "有"}

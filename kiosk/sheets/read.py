@@ -183,6 +183,7 @@ class _Reader:
             self._read_sheet(sheet, grids[found])
         self.problems += [self.named(problem) for problem in self.formulas]
         self._check_keys_and_references()
+        self._check_fields_of_filled_documents()
         return self._documents()
 
     def _read_sheet(self, sheet: Sheet, grid: list[list[CellValue]]) -> None:
@@ -312,7 +313,10 @@ class _Reader:
         problems already are left out, and so are those that name one of
         them (an entry of a project whose row is wrong): what is left is
         checked, so that every problem is found in one go."""
-        if any(isinstance(sheet.into, Whole) and not any(row.ok for row in self.rows[sheet.title]) for sheet in self.sheets):
+        if any(
+            isinstance(sheet.into, Whole) and not sheet.into.optional and not any(row.ok for row in self.rows[sheet.title])
+            for sheet in self.sheets
+        ):
             return None  # no village: nothing to put together
         while len(self.problems) < MAX_PROBLEMS:
             self._leave_out_what_names_a_bad_row()
@@ -325,6 +329,37 @@ class _Reader:
                 if self._locate(error, origins) is None:
                     return None
         return None
+
+    def _optional_documents_to_write(self) -> set[str]:
+        """The optional documents a sheet of their own has a row for, and
+        whose own fields (a ``Whole`` sheet) are there: one without them is
+        named as a problem already (``_check_fields_of_filled_documents``)."""
+        filled = {
+            sheet.into.document
+            for sheet in self.sheets
+            if isinstance(sheet.into, Whole | InList) and sheet.into.optional and any(row.ok for row in self.rows[sheet.title])
+        }
+        lacking = {
+            sheet.into.document
+            for sheet in self.sheets
+            if isinstance(sheet.into, Whole) and sheet.into.optional and not any(row.ok for row in self.rows[sheet.title])
+        }
+        return filled - lacking
+
+    def _check_fields_of_filled_documents(self) -> None:
+        """An optional document's own fields (its ``Whole`` sheet) are
+        needed as soon as another of its sheets has a row."""
+        for sheet in self.sheets:
+            target = sheet.into
+            if not isinstance(target, Whole) or not target.optional or self.rows[sheet.title]:
+                continue
+            others = [
+                other.title
+                for other in self.sheets
+                if isinstance(other.into, InList) and other.into.document == target.document and self.rows[other.title]
+            ]
+            if others:
+                self.problem(sheet, None, "", f"“{'”“'.join(others)}”表里填了，这张表也要填一行：请从第3行起填写")
 
     def _leave_out_what_names_a_bad_row(self) -> None:
         for sheet in self.sheets:
@@ -356,16 +391,19 @@ class _Reader:
             for name, items in lists.items():
                 put_value(row.record, name, items)
 
+        written = self._optional_documents_to_write()
         for sheet in self.sheets:
             target = sheet.into
+            if isinstance(target, Whole | InList) and target.optional and target.document not in written:
+                continue
             if isinstance(target, InList):
                 documents.setdefault(target.document, {}).setdefault(target.field, [])
             for row in self.rows[sheet.title]:
                 if not row.ok or isinstance(target, InParent):
                     continue
                 if isinstance(target, Whole):
-                    documents[target.document] = row.record
                     place(row, target.document, "$")
+                    documents[target.document] = {**documents.get(target.document, {}), **row.record}
                 elif isinstance(target, InList):
                     items = documents[target.document][target.field]
                     place(row, target.document, f"$.{target.field}[{len(items)}]")

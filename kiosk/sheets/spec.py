@@ -44,9 +44,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Whole:
-    """The sheet has one row, and the row is the whole document."""
+    """The sheet has one row, and the row is the whole document, or its
+    fields beside the lists other sheets fill (``InList``)."""
 
     document: str
+    optional: bool = False  # the document is written only when one of its sheets has a row
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class InList:
 
     document: str
     field: str
+    optional: bool = False  # the document is written only when one of its sheets has a row
 
 
 @dataclass(frozen=True)

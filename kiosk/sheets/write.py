@@ -76,9 +76,9 @@ def export_folder(src: Path, out: Path) -> Path:
 
 def not_in_workbook(src: Path, sheets: Sequence[Sheet] = book.SHEETS) -> list[str]:
     """The documents of the source folder ``src`` that no sheet carries, so
-    an export leaves them out: the optional ones of ``kiosk.model_oversight``
-    (budget, 三资, roster, complaint outcomes) have no sheets yet, and are
-    published from a source folder."""
+    an export leaves them out: the complaint outcomes (the platform's own
+    quarterly account, not the township's books) and the sealed subsidies
+    (``benefits-source.json``), published from a source folder."""
     carried = {sheet.into.document for sheet in sheets if isinstance(sheet.into, (Whole, InList))}
     return sorted(name for name in read_folder_documents(src) if name not in carried and not decode.finance_month_of(name))
 
