@@ -334,7 +334,7 @@ def test_browser_click_to_next_page_painted_idle_and_under_load(tmp_path, x_disp
         # Put right after the first tour (as a browser that hung once): the second tour's figures, the first failure kept.
         mended = MendedAfterOneTour(demo, tmp_path / "mended")
         with mended:
-            (tmp_path / "mended" / "peer-site" / "power-1.html").write_text('<script>location.replace("power-2.html")</script>')
+            (mended.site_folder / "power-1.html").write_text('<script>location.replace("power-2.html")</script>')
             again = peer.clicks_or_reason(mended, 1, 0)
         assert "power-2.html" in again.get("retried", ""), again
         assert again["click_ms"]["n"] > 10 and "reason" not in again
@@ -347,7 +347,7 @@ class MendedAfterOneTour(peer.Peer):
         try:
             return super().clicks(rounds, gestures)
         finally:
-            self.site.write(self.log.parent / "peer-site")
+            self.site.write(self.site_folder)
 
 
 def test_bench_runs_the_rest_and_reports_the_missing_browser(tmp_path, monkeypatch, capsys, x_display):

@@ -404,7 +404,8 @@ class Peer:
         self.size = size
         self.log = work / "chromium.log"
         self.site = peersite.render_site(snapshot, long_list)
-        index = self.site.write(work / "peer-site")
+        self.site_folder = work / "peer-site"
+        index = self.site.write(self.site_folder)
         self.server = _PageServer(index.parent)
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/{index.name}"
