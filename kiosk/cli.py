@@ -110,9 +110,12 @@ def run_kiosk(args) -> int:
         fonts = prepare_kivy(size=args.size if args.windowed else screen, fullscreen=not args.windowed, rotation=config.display.rotation)
     except FontMissing as exc:
         return fail(EXIT_SETUP, str(exc))
+    from kiosk import fontsubset
     from screens.shell import restart
 
-    restart.started_with(*fonts)  # the kiosk's own process only: it starts afresh into a new font subset
+    # The kiosk's own process only: it starts afresh into a new font subset, and keeps its own on disk till then.
+    restart.started_with(*fonts)
+    fontsubset.keep_while_drawn(fonts[1])
     from kiosk.ops.logs import log_event
     from kiosk.ops.stop import record_pid
     from screens.shell.app import KioskApp

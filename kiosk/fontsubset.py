@@ -40,6 +40,7 @@ from kiosk.ops.logs import log_event
 log = logging.getLogger(__name__)
 
 CURRENT = "subset-current.json"
+DRAWN = "subset-drawn.txt"  # the key of the subset the kiosk's running process draws with
 _PR_SET_PDEATHSIG = 1
 _BEYOND_ASCII = 0x80  # the screens' own symbols too (› on home's links): one missing sends a label to the full font
 _SOURCES = ("screens", "kiosk")  # the kiosk's own words, in its .py and .kv files
@@ -169,12 +170,31 @@ def _key_of(subset: Subset) -> str:
     return subset.faces.regular.name.removeprefix("subset-").split("-", 1)[0]
 
 
+def keep_while_drawn(subset: Subset | None) -> None:
+    """Record that this process draws with ``subset`` (None: the full
+    font): it stays on disk however many subsets are made meanwhile, as the
+    kiosk opens its files anew for every size of text it has not drawn yet
+    (a large-font visit). Only the kiosk's own process says so."""
+    path = _folder() / DRAWN
+    try:
+        if subset is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write_atomically(path, _key_of(subset))
+    except OSError as exc:  # a full disk: the subset just replaced is kept anyway
+        log_event(log, "fonts.drawn_not_recorded", logging.WARNING, error=str(exc))
+
+
 def _sweep(folder: Path, keep: set[str]) -> None:
-    """Older subsets go, but the one just replaced stays: the running kiosk
-    draws with it until it starts again, and opens its files anew for every
-    size of text it has not drawn yet (a large-font visit)."""
+    """Older subsets go; the one just replaced and the one the kiosk draws
+    with stay (``keep_while_drawn``)."""
+    try:
+        drawn = (folder / DRAWN).read_text(encoding="utf-8").strip()
+    except OSError:
+        drawn = ""
+    keep = keep | ({drawn} if drawn else set())
     for path in folder.glob("subset-*"):
-        if path.name != CURRENT and not any(path.name.startswith(f"subset-{key}") for key in keep):
+        if path.name not in (CURRENT, DRAWN) and not any(path.name.startswith(f"subset-{key}") for key in keep):
             path.unlink(missing_ok=True)
 
 

@@ -28,7 +28,7 @@ from kiosk.sheets.write import TEMPLATE_NAME, not_in_workbook
 from kiosk.snapshot import read_folder_documents
 from support.feed_fixtures import tree_manifest
 from support.kiosk_process import village_kiosk
-from support.sheet_fixtures import cell_value, edit_cells
+from support.sheet_fixtures import append_rows, cell_value, edit_cells
 
 pytestmark = pytest.mark.slow  # workbooks built into signed feeds, a terminal syncing one
 
@@ -286,22 +286,61 @@ def test_amounts_and_dates_typed_as_text_are_read_exactly(workbook, feed_key, tm
 def test_the_budget_the_three_assets_and_the_roster_are_checked_like_the_books(workbook):
     """The sheets of the optional documents: a contract's fee naming an
     entry that is not in the books, a way of letting that is not one, a
-    budget line of a year without its budget, and 三资 filled without the
-    county's rule it is judged by: each named for the clerk, nothing else."""
-    book_ = openpyxl.load_workbook(workbook)
-    book_["三资规定"]["A3"] = None
-    book_["合同收费"]["G4"] = "no-such-entry"
-    book_["承包租赁合同"]["C4"] = "出租"
-    book_["预算明细"].append([2031, "支出", "工程款", 1000])
-    book_.save(workbook)
+    budget line of a year without its budget, a year out of range, a
+    committee twice, a person without a post, and 三资 filled without the
+    county's rule it is judged by: each named for the clerk in Chinese;
+    then, the rule back, what only the whole document shows."""
+    edit_cells(
+        workbook,
+        {
+            ("三资规定", "A3"): None,
+            ("合同收费", "G4"): "no-such-entry",
+            ("承包租赁合同", "C4"): "出租",
+            ("承包租赁合同", "F5"): dt.datetime(2020, 1, 1),  # ends before it starts
+            ("合同收费", "F3"): None,  # paid, with no date
+        },
+    )
+    append_rows(workbook, "预算明细", [2031, "支出", "工程款", 1000])
+    append_rows(workbook, "年度预算", [2100, "村民代表会议", dt.datetime(2099, 11, 1)])
+    append_rows(workbook, "村组织", ["村民委员会", "另一个村委会"])
+    append_rows(workbook, "村干部", ["wang-xiaoming", "王小明"])
+    common = [
+        "年度预算 第4行 年度：'2100' 不在2000到2099之间（例：2026）",
+        "预算明细 第28行 年度：“2031”在“年度预算”表里没有：请填那张表里已有的编号",
+    ]
     with pytest.raises(WorkbookRejected) as refused:
         read_workbook(workbook)
     assert [str(p) for p in refused.value.problems] == [
-        "预算明细 第28行 年度：“2031”在“年度预算”表里没有：请填那张表里已有的编号",
+        *common,
         "三资规定：“集体资产”“承包租赁合同”表里填了，这张表也要填一行：请从第3行起填写",
         "承包租赁合同 第4行 方式：'出租' 不是可选的值（可选：承包、租赁）",
         "合同收费 第4行 财务编号：“no-such-entry”在“财务收支”表里没有：请填那张表里已有的编号",
+        "村组织 第6行 组织：“村民委员会”重复了：第4行已经用过，每一条要不一样",
+        "村干部 第11行：这个人在“职务”表里还没有职务：每人至少填一行",
     ]
+    edit_cells(workbook, {("三资规定", "A3"): 50000, ("合同收费", "G4"): None, ("承包租赁合同", "C4"): "承包"})
+    with pytest.raises(WorkbookRejected) as refused:
+        read_workbook(workbook)
+    assert [str(p) for p in refused.value.problems] == [
+        *common,
+        "承包租赁合同 第5行 结束日期：结束日期比开始日期早（例：2026-03-05）",
+        "合同收费 第3行 交款日期：填了已交的钱，就要填交款日期（例：2026-03-05）",
+        "村组织 第6行 组织：“村民委员会”重复了：第4行已经用过，每一条要不一样",
+        "村干部 第11行：这个人在“职务”表里还没有职务：每人至少填一行",
+    ]
+
+
+def test_the_rule_of_three_assets_alone_publishes_no_empty_three_assets(workbook, feed_key, tmp_path):
+    """The county's 四议两公开 threshold may be filled in every village's
+    book: a village without assets or contracts publishes no 三资 screen."""
+    book_ = openpyxl.load_workbook(workbook)
+    for title in ("集体资产", "承包租赁合同", "合同四议两公开", "合同收费"):
+        book_[title].delete_rows(3, book_[title].max_row)
+    book_.save(workbook)
+    built = build(workbook, tmp_path / "tree", feed_key)
+    assert built.returncode == 0, built.stderr
+    documents = built_documents(tmp_path / "tree")
+    assert "assets.json" not in documents and "budget.json" in documents
 
 
 def test_a_sheet_or_column_not_known_is_named(workbook):

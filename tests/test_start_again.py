@@ -5,8 +5,10 @@ then the subset it started with stays on disk for it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import socket
 import time
 from pathlib import Path
 
@@ -52,6 +54,15 @@ def test_the_subset_a_running_kiosk_draws_with_stays_until_the_next_one_replaces
     third = _made_without_fonttools(faces, {"村", "务", "喆"}, cache)
     assert _keys_on_disk(cache) == {fontsubset._key(faces, {"村", "务", "垚"}), fontsubset._key(faces, {"村", "务", "喆"})}
     assert fontsubset.current(faces) == third
+    # The one a running kiosk draws with stays however many are made before it starts again.
+    fontsubset.keep_while_drawn(third)
+    for extra in ("焱", "鑫", "淼"):
+        _made_without_fonttools(faces, {"村", extra}, cache)
+    assert third.faces.regular.exists() and third.faces.bold.exists()
+    assert len(_keys_on_disk(cache)) == 3  # drawn, replaced, newest
+    fontsubset.keep_while_drawn(None)
+    _made_without_fonttools(faces, {"村", "犇"}, cache)
+    assert not third.faces.regular.exists()
 
 
 def test_a_waiting_subset_is_a_reason_to_start_again_in_the_update_hours_only(cache, monkeypatch):
@@ -85,7 +96,11 @@ def _open_fonts(pid: int) -> set[str]:
 def test_a_resting_kiosk_starts_again_into_the_subset_made_while_it_ran(tmp_path, x_display):
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[display]\nidle_reset_s = 10\nattract_after_s = 30\n\n[update]\nwindow = "{update_hours(around_now=True)}"\n')
-    child = start_kiosk(tmp_path, config, "--data", str(paths.DEMO_VILLAGE))
+    # What systemd would hear (NotifyAccess=all): the fresh process is ready again, and no stop is announced.
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.setblocking(False)
+    child = start_kiosk(tmp_path, config, "--data", str(paths.DEMO_VILLAGE), env={"NOTIFY_SOCKET": str(tmp_path / "notify")})
     try:
         before = _open_fonts(child.pid)
         assert before and not any(name.startswith("subset-") for name in before), before  # no subset yet: the full font
@@ -103,3 +118,11 @@ def test_a_resting_kiosk_starts_again_into_the_subset_made_while_it_ran(tmp_path
         output = terminate(child, within=15)
     assert output.count("event=app.start_again reason=") == 1, output
     assert "font subset" in output and "Traceback" not in output, output
+    heard = []
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            heard.append(notify.recv(4096).decode())
+    notify.close()
+    said = [line for message in heard for line in message.splitlines()]
+    assert said.count("READY=1") == 2, heard  # the first start, and the fresh one
+    assert said.index("STOPPING=1") > [i for i, line in enumerate(said) if line == "READY=1"][1], heard  # only at the SIGTERM

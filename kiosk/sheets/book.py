@@ -14,7 +14,7 @@ from typing import Annotated
 
 import msgspec
 
-from kiosk import decode, model, model_oversight
+from kiosk import decode, limits, model, model_oversight
 from kiosk.assets_view import CONTRACT_NAMES
 from kiosk.assets_view import KIND_NAMES as ASSET_KIND_NAMES
 from kiosk.disclosure_view import KIND_NAMES
@@ -353,7 +353,7 @@ BUDGETS = Sheet(
     "年度预算",
     model_oversight.YearBudget,
     (
-        Column("年度", "year", Number(2026, 2000, 2100), "哪一年的预算，例如 2026", 2026, width=8),
+        Column("年度", "year", Number(2026, limits.EARLIEST_YEAR, limits.LATEST_YEAR), "哪一年的预算，例如 2026", 2026, width=8),
         _text("批准会议", "approved_by", "哪个会议通过的，例如：村民代表会议", "村民代表会议", width=16),
         _date("批准日期", "approved_on", "会议通过的日子", dt.date(2025, 11, 26)),
         _text("说明", "note", "例如：应到代表34人，实到31人，赞成29票", "应到代表34人，实到31人，赞成29票", width=30),

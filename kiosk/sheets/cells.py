@@ -322,6 +322,8 @@ class Number(Kind):
             raise Bad(f"'{value.strip()}' 不是整数", self.example) from None  # type: ignore[union-attr]  # only text fails to parse
         if not number.is_finite() or number != number.to_integral_value():
             raise Bad(f"'{shown(value)}' 不是整数", self.example)
+        if not self.low <= number <= self.high:
+            raise Bad(f"'{shown(value)}' 不在{self.low}到{self.high}之间", self.example)
         return int(number)
 
     def validation(self, max_length: int | None) -> Validation | None:

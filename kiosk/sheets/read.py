@@ -35,6 +35,7 @@ import python_calamine
 
 from kiosk import decode, model
 from kiosk.feed.publish import Source
+from kiosk.people_view import COMMITTEE_NAMES
 from kiosk.sheets import book, safety
 from kiosk.sheets.cells import Bad, CellValue, Kind, shown
 from kiosk.sheets.corrections import WorkbookNotes, note_row
@@ -274,7 +275,8 @@ class _Reader:
                 continue
             first = seen.setdefault((row.link, value), row)
             if first is not row and key_column is not None:
-                self.problem(sheet, row.number, key_column, f"“{value}”重复了：第{first.number}行已经用过，每一条要不一样")
+                said = key_column.kind.write(value, {})  # as the clerk typed it: 村民委员会, not villagers
+                self.problem(sheet, row.number, key_column, f"“{said}”重复了：第{first.number}行已经用过，每一条要不一样")
                 row.ok = False
         self.keyed[sheet.title] = {str(key): row for (_, key), row in seen.items()}
 
@@ -334,10 +336,10 @@ class _Reader:
         """The optional documents a sheet of their own has a row for, and
         whose own fields (a ``Whole`` sheet) are there: one without them is
         named as a problem already (``_check_fields_of_filled_documents``)."""
-        filled = {
+        filled = {  # by a list: a Whole sheet alone (the county's rule, filled in every village's book) publishes nothing
             sheet.into.document
             for sheet in self.sheets
-            if isinstance(sheet.into, Whole | InList) and sheet.into.optional and any(row.ok for row in self.rows[sheet.title])
+            if isinstance(sheet.into, InList) and sheet.into.optional and any(row.ok for row in self.rows[sheet.title])
         }
         lacking = {
             sheet.into.document
@@ -493,7 +495,22 @@ _MESSAGES = (
     (re.compile(r"^unknown project '(.*)'"), "没有编号是“{0}”的村级项目"),
     (re.compile(r"^unknown category '(.*)'"), "没有编号是“{0}”的权力类别"),
     (re.compile(r"^(\d+) bytes, more than the (\d+) allowed"), "数据太多：有{0}字节，一份最多{1}字节"),
+    (re.compile(r"^a second budget for (\d+)"), "{0}年的预算写了两次，一年只填一行"),
+    (re.compile(r"^(\S+) is after the year (\d+) it budgets"), "批准日期{0}比预算的年度（{1}年）还晚"),
+    (re.compile(r"^(\w+) '(.*)' is budgeted twice"), "{0}“{1}”这一项在同一年的预算里写了两次"),
+    (re.compile(r"^the contract ends before it starts"), "结束日期比开始日期早"),
+    (re.compile(r"^a term of more than (\d+) years"), "合同期超过了{0}年"),
+    (re.compile(r"^more paid than was due"), "已交的钱比应交的还多"),
+    (re.compile(r"^a payment needs the date it was paid"), "填了已交的钱，就要填交款日期"),
+    (re.compile(r"^a person on the roster holds at least one post"), "这个人在“职务”表里还没有职务：每人至少填一行"),
+    (re.compile(r"^no (\w+) committee is listed"), "“村组织”表里没有{0}：先在那里填一行"),
+    (re.compile(r"^unknown power item '(.*)'"), "“权力事项”表里没有编号是“{0}”的事项"),
 )
+# The feed's words for its choices, in a message to the clerk.
+_VALUE_NAMES = {
+    **{kind.value: name for kind, name in COMMITTEE_NAMES.items()},
+    **{way.value: name for way, name in book.DIRECTION_NAMES.items()},
+}
 
 
 def explain(message: str, annotation: Any, value: Any, kind: Kind | None) -> tuple[str, str]:
@@ -510,5 +527,5 @@ def explain(message: str, annotation: Any, value: Any, kind: Kind | None) -> tup
         match = expression.match(text)
         if match:
             length = f"（{len(value)}个字）" if isinstance(value, str) else ""
-            return words.format(*match.groups(), length=length), example
+            return words.format(*(_VALUE_NAMES.get(group, group) for group in match.groups()), length=length), example
     return f"不符合要求（{text}）", example

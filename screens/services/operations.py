@@ -99,8 +99,14 @@ class Operations:
             self._beats.cancel()
         if self._proof is not None:
             self._proof.cancel()
-        self.watchdog.stopping()
+        starting_again = self.app.start_again_for is not None
+        if not starting_again:
+            # Not when the kiosk starts afresh in its own process: systemd
+            # would take STOPPING=1 for a stop and kill the fresh one.
+            self.watchdog.stopping()
         if self._heartbeat is not None:
             self._heartbeat.stop(timeout=5)
             self._heartbeat.reporter.close()
             self._heartbeat = None
+        if starting_again:
+            self.watchdog.beat()  # the fresh process pings from its first frame on

@@ -56,6 +56,7 @@ def stop_on_terminate(app) -> None:
 
     def terminate(signum, _frame) -> None:
         log_event(log, "app.stop_requested", signal=signal.Signals(signum).name)
+        app.start_again_for = None  # told to stop while starting afresh: stop
         Clock.schedule_once(lambda _dt: app.stop(), 0)
 
     signal.signal(signal.SIGTERM, terminate)

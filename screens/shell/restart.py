@@ -18,7 +18,7 @@ import datetime as dt
 from kiosk import fontsubset
 from kiosk.config import Config
 from kiosk.fonts import FontFaces
-from kiosk.release.update import in_window
+from kiosk.idle import NightSchedule
 
 _started_with: tuple[FontFaces, fontsubset.Subset | None] | None = None
 
@@ -31,7 +31,7 @@ def started_with(faces: FontFaces, subset: fontsubset.Subset | None) -> None:
 
 def reason_to_start_again(config: Config, now: dt.datetime) -> str | None:
     """Why the kiosk should start again now (None: it should not)."""
-    if _started_with is None or not in_window(config, now.time()):
+    if _started_with is None or not NightSchedule.parse(config.update_window).is_night(now.time()):
         return None
     faces, in_use = _started_with
     return "font subset" if fontsubset.waiting(faces, in_use) is not None else None
