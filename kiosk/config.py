@@ -7,6 +7,7 @@ rejected with the TOML path of the field.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -14,6 +15,7 @@ import msgspec
 from msgspec import Meta
 
 from kiosk import paths
+from kiosk.idle import NightSchedule
 
 TerminalId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
 
@@ -109,6 +111,10 @@ class Config(_Section, frozen=True, kw_only=True):
     @property
     def update_window(self) -> str:
         return self.update.window or self.display.night or DEFAULT_UPDATE_WINDOW
+
+    def in_update_hours(self, now_local: dt.time) -> bool:
+        """Whether releases may be taken and the kiosk start afresh now."""
+        return NightSchedule.parse(self.update_window).is_night(now_local)
 
     @property
     def uses_platform(self) -> bool:

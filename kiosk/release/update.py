@@ -33,7 +33,6 @@ from kiosk.config import Config
 from kiosk.feed import keys
 from kiosk.feed.outcome import Failed, Rejected
 from kiosk.feed.sync import Timeouts
-from kiosk.idle import NightSchedule
 from kiosk.ops import units
 from kiosk.ops.logs import log_event
 from kiosk.release import install, rollout, state, trial
@@ -72,10 +71,6 @@ def release_keys(directory: Path) -> keys.Keyring:
     return keys.Keyring.load(found)
 
 
-def in_window(config: Config, now_local: dt.time) -> bool:
-    return NightSchedule.parse(config.update_window).is_night(now_local)
-
-
 class Updater:
     def __init__(
         self,
@@ -106,7 +101,7 @@ class Updater:
             return self._record(
                 Event(now, Outcome.ON_TRIAL.value, f"{on_trial.version} is on trial since {on_trial.started_at:%Y-%m-%d %H:%M}Z")
             )
-        if not anytime and not in_window(self.config, now_local):
+        if not anytime and not self.config.in_update_hours(now_local):
             return Event(now, Outcome.NOT_NOW.value, f"outside the update hours ({self.config.update_window})")
         try:
             return self._record(self._update(now))

@@ -174,18 +174,31 @@ PROJECTS = Sheet(
     "村级项目，一行一个",
 )
 
-STAGES = Sheet(
+
+def _stages(title: str, link: Column, parent: str, example: dt.date, note: str, about: str) -> Sheet:
+    """The steps of 四议两公开 a project or a contract went through, named by ``link``."""
+    return Sheet(
+        title,
+        model.Stage,
+        (
+            link,
+            Column("环节", "kind", Choice(STAGE_NAMES), "从下拉列表选", STAGE_NAMES[model.StageKind.PROPOSAL], width=16),
+            _date("日期", "date", "这一步的日期", example),
+            _text("说明", "note", note, "", width=36),
+        ),
+        InParent(parent, "stages"),
+        about,
+        key=None,
+    )
+
+
+STAGES = _stages(
     "四议两公开",
-    model.Stage,
-    (
-        _link("项目编号", "road-2026", PROJECTS.title),
-        Column("环节", "kind", Choice(STAGE_NAMES), "从下拉列表选", STAGE_NAMES[model.StageKind.PROPOSAL], width=16),
-        _date("日期", "date", "这一步的日期", dt.date(2026, 2, 26)),
-        _text("说明", "note", "例如：应到党员41人，实到35人，同意34人。", "", width=36),
-    ),
-    InParent(PROJECTS.title, "stages"),
+    _link("项目编号", "road-2026", PROJECTS.title),
+    PROJECTS.title,
+    dt.date(2026, 2, 26),
+    "例如：应到党员41人，实到35人，同意34人。",
     "每个项目走过的“四议两公开”各步，一行一步",
-    key=None,
 )
 
 DISCLOSURES = Sheet(
@@ -436,18 +449,13 @@ CONTRACTS = Sheet(
     "集体资产资源的承包、租赁合同，一行一份；每年该收的钱写在“合同收费”表里",
 )
 
-CONTRACT_STAGES = Sheet(
+CONTRACT_STAGES = _stages(
     "合同四议两公开",
-    model.Stage,
-    (
-        _link("合同编号", "reserve-land-2024", CONTRACTS.title),
-        Column("环节", "kind", Choice(STAGE_NAMES), "从下拉列表选", STAGE_NAMES[model.StageKind.PROPOSAL], width=16),
-        _date("日期", "date", "这一步的日期", dt.date(2023, 10, 9)),
-        _text("说明", "note", "", "", width=36),
-    ),
-    InParent(CONTRACTS.title, "stages"),
+    _link("合同编号", "reserve-land-2024", CONTRACTS.title),
+    CONTRACTS.title,
+    dt.date(2023, 10, 9),
+    "",
     "每份合同走过的“四议两公开”各步，一行一步",
-    key=None,
 )
 
 CONTRACT_FEES = Sheet(

@@ -8,7 +8,7 @@ again by itself, when a new subset waits, in the update hours and while
 nobody is at it (the attract screen). ``kiosk.cli`` then replaces the
 process with a fresh one (exec): the same process for the X session and
 the service's watchdog, no crash for the release guard to count, and a
-second or two of a blank screen that nobody watches.
+blank screen for as long as a start takes, which nobody watches.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import datetime as dt
 from kiosk import fontsubset
 from kiosk.config import Config
 from kiosk.fonts import FontFaces
-from kiosk.idle import NightSchedule
 
 _started_with: tuple[FontFaces, fontsubset.Subset | None] | None = None
 
@@ -31,7 +30,7 @@ def started_with(faces: FontFaces, subset: fontsubset.Subset | None) -> None:
 
 def reason_to_start_again(config: Config, now: dt.datetime) -> str | None:
     """Why the kiosk should start again now (None: it should not)."""
-    if _started_with is None or not NightSchedule.parse(config.update_window).is_night(now.time()):
+    if _started_with is None or not config.in_update_hours(now.time()):
         return None
     faces, in_use = _started_with
     return "font subset" if fontsubset.waiting(faces, in_use) is not None else None
