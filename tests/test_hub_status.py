@@ -148,9 +148,10 @@ def test_history_is_shown_in_runs_with_gaps_and_restarts():
 
 
 def test_usage_by_day_in_sections():
-    table = pages.usage_days([("2025-03-17", "home", 2), ("2025-03-18", "projects", 3), ("2025-03-18", "project_detail", 1)])
-    assert table.days == ["3月17日", "3月18日"]
-    assert table.sections == [("村级项目", [0, 4], 4), ("首页", [2, 0], 2)]
+    by_day = [("2025-03-17", "home", 2), ("2025-03-18", "projects", 3), ("2025-03-18", "project_detail", 1)]
+    table = pages.usage_days(by_day, "2025-03-16")
+    assert table.days == ["3月16日", "3月17日", "3月18日", "3月19日", "3月20日", "3月21日", "3月22日"]  # quiet days too
+    assert table.sections == [("村级项目", [0, 0, 4, 0, 0, 0, 0], 4), ("首页", [0, 2, 0, 0, 0, 0, 0], 2)]
 
 
 def test_sync_text_says_the_outcome_once():

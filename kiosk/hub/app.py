@@ -173,7 +173,7 @@ def terminal_page(request: Request) -> Response:
         now=wording.clock(now, hub.config.zone),
         history=pages.history_rows(hub.store.history(terminal.id, now - HISTORY_DAYS * 86400), now, hub.config.zone),
         errors=pages.error_rows(hub.store.sync_errors(terminal.id), now, hub.config.zone),
-        days=pages.usage_days(by_day),
+        days=pages.usage_days(by_day, since),
         items=hub.store.top_items(terminal.id, since),
         section_of=status.section_of,
     )

@@ -5,6 +5,7 @@ without the script, on a county office's PC and on a phone.
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,8 +129,12 @@ class UsageDays:
     sections: list[tuple[str, list[int], int]]  # (section, views per day, total)
 
 
-def usage_days(by_day: Sequence[tuple[str, str, int]]) -> UsageDays:
-    days = sorted({day for day, _, _ in by_day})
+def usage_days(by_day: Sequence[tuple[str, str, int]], first_day: str) -> UsageDays:
+    """Each of the week's seven days from ``first_day``, a quiet one too (0:
+    a day nobody used the terminal is news to the county, and a new day
+    has no views yet in its first hours)."""
+    first = dt.date.fromisoformat(first_day)
+    days = [(first + dt.timedelta(days=offset)).isoformat() for offset in range(status.WEEK_DAYS)]
     table: dict[str, dict[str, int]] = {}
     for day, screen, views in by_day:
         per_day = table.setdefault(status.section_of(screen), {})
