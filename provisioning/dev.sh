@@ -46,7 +46,7 @@ case "${1:-run}" in
         ;;
     test)
         shift || true
-        exec .venv/bin/python -m pytest -q "$@"
+        exec .venv/bin/python -m pytest -q --slow "$@"
         ;;
     check)
         # Every check runs, so one pass lists all findings; any finding fails.

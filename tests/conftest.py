@@ -3,12 +3,13 @@
 Tests that need a window say so: they ask for ``ui`` (the running kiosk) or
 ``x_display`` (an X server for a kiosk process, the doctor's display check),
 or are marked ``ui`` themselves; all those are marked ``ui`` and the rest
-run without X: ``pytest -m "not ui"``. End-to-end tests (servers, a
-browser, PostgreSQL, processes, whole villages: seconds each) are marked
-``slow``: ``pytest -m "not ui and not slow"`` is the quick run. For a run with UI tests the suite
-starts Xvfb itself when there is no DISPLAY, and refuses to run (loudly)
-without real GL: Kivy's 'mock' backend would let UI tests pass while
-drawing nothing.
+run without X: ``pytest -m "not ui"`` is the quick run, on every core
+(tooling/pytest_runs.py). End-to-end tests (servers, a browser, PostgreSQL,
+processes, whole villages: seconds each) are marked ``slow`` and run when
+asked for with ``--slow``, as ``./provisioning/dev.sh test`` and CI do. For a
+run with UI tests the suite starts Xvfb itself when there is no DISPLAY, and
+refuses to run (loudly) without real GL: Kivy's 'mock' backend would let UI
+tests pass while drawing nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pytest
 
 from kiosk import datasource
 from kiosk.config import Config
+from tooling.pytest_runs import selects_no_window
 
 # The feed tests' servers (feed_server, fault_server), the operations and disk fixtures, the hub and its PostgreSQL, workbooks,
 # software releases on a terminal.
@@ -50,6 +52,11 @@ _WINDOW_FIXTURES = {"ui", "_harness", "x_display"}
 # What makes a test end to end (``slow``): a real browser, a hub with its publishing key, a release installed on a terminal.
 # PostgreSQL is the ``postgresql`` case of ``database_url``. Other end-to-end tests carry the mark themselves.
 _END_TO_END_FIXTURES = {"browser", "publishing_hub", "release_terminal"}
+_END_TO_END_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", help="also run the end-to-end tests (marked slow): the whole suite")
 
 
 def pytest_configure(config):
@@ -57,11 +64,11 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         "slow: end to end, seconds each: real servers, a browser, PostgreSQL, processes started or killed, whole villages "
-        "built (pytest -m 'not ui and not slow' is the quick run)",
+        "built (they run with --slow)",
     )
     if os.environ.get("KIVY_GL_BACKEND") == "mock":
         raise pytest.UsageError("KIVY_GL_BACKEND=mock draws nothing: UI tests need real GL (Xvfb + Mesa)")
-    if config.option.markexpr.replace(" ", "") in ("notui", "notuiandnotslow"):
+    if selects_no_window(config.option.markexpr):
         return  # no X server: nothing selected needs one
     from tooling.display import DisplayError, ensure_display, x_server_alive
 
@@ -75,13 +82,32 @@ def pytest_configure(config):
         raise pytest.UsageError(f"DISPLAY={display} but no X server answers there")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    left_out = []
     for item in items:
         if _WINDOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.ui)
         callspec = getattr(item, "callspec", None)
         if _END_TO_END_FIXTURES & set(item.fixturenames) or (callspec and callspec.params.get("database_url") == "postgresql"):
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("slow") and not config.getoption("--slow"):
+            left_out.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in set(left_out)]
+        config.stash[_END_TO_END_LEFT_OUT] = len(left_out)
+        if hasattr(config, "workeroutput"):  # a pytest-xdist worker: its controller says it
+            config.workeroutput["end_to_end_left_out"] = len(left_out)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
+def pytest_testnodedown(node, error):
+    node.config.stash[_END_TO_END_LEFT_OUT] = node.workeroutput.get("end_to_end_left_out", 0)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if left_out := config.stash.get(_END_TO_END_LEFT_OUT, 0):
+        terminalreporter.write_line(f"{left_out} end-to-end tests (marked slow) not run: add --slow, as ./provisioning/dev.sh test does")
 
 
 @pytest.fixture(scope="session")
