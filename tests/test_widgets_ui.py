@@ -206,3 +206,31 @@ def test_a_row_text_is_as_wide_as_its_words_and_keeps_its_beginning(ui):
         assert len(long.text) > 20 and long.texture_size[1] < 2.5 * line and long.texture_size[0] <= 700
     finally:
         Window.remove_widget(holder)
+
+
+def test_a_short_label_draws_a_texture_as_wide_as_its_text_where_halign_puts_it(ui):
+    from kivy.graphics import Color, Rectangle
+
+    _width, height = Window.size
+    holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(800, 300), pos=(100, 400))
+    with holder.canvas.before:  # a plain ground, so the text's own pixels can be found
+        Color(1, 1, 1, 1)
+        Rectangle(pos=holder.pos, size=holder.size)
+    labels = {halign: KLabel(text="公示五天", halign=halign, color=(0, 0, 0, 1)) for halign in ("left", "center", "right")}
+    for label in labels.values():
+        holder.add_widget(label)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        shot = ui.screenshot()
+        for halign, label in labels.items():
+            assert 0 < label.texture_size[0] < 300, halign  # not a texture as wide as the 800 px box
+            top = height - int(label.top)
+            band = shot.crop((int(label.x), top, int(label.right), top + int(label.height))).convert("L")
+            ink = band.point(lambda value: 255 if value < 128 else 0).getbbox()
+            assert ink is not None, halign
+            left, right = label.x + ink[0], label.x + ink[2]
+            where = {"left": left - label.x, "center": abs((left + right) / 2 - label.center_x), "right": label.right - right}
+            assert where[halign] < 12, (halign, left, right, label.x, label.right)
+    finally:
+        Window.remove_widget(holder)

@@ -75,10 +75,10 @@ def _ancestors(widget):
 
 def _text_rect(label) -> tuple[float, float, float, float]:
     """Where the label's text is drawn (its texture, placed as Kivy places
-    it: centred in the box unless text_size pins it to the box)."""
+    it: centred in the box, or where a TypesetLabel's halign puts it)."""
     left, bottom, right, top = _rect(label)
     tw, th = label.texture_size
-    cx, cy = (left + right) / 2, (bottom + top) / 2
+    cx, cy = (left + right) / 2 + getattr(label, "text_shift", 0), (bottom + top) / 2
     return cx - tw / 2, cy - th / 2, cx + tw / 2, cy + th / 2
 
 

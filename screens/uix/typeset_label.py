@@ -13,6 +13,13 @@ makes lines about equal rather than filling the first ones. ``max_lines``
 keeps the first lines and ends the last one kept in "…" (Kivy's own would
 keep the last lines: kivy/kivy#8932).
 
+The texture is only as wide as the longest line, placed where ``halign``
+puts the text (``text_shift``, in this widget's own canvas rule): a
+software renderer keeps every texture in RAM and blends every pixel of it
+each frame, and a line of a few words in a texture as wide as the screen
+is mostly transparent pixels (the year's budget page, with its many short
+amounts, most of all).
+
 Widths are measured once per string and font and kept: a screen's
 labels share most of their characters, so laying out a label costs a few
 microseconds once the cache is warm, against about 50 cold.
@@ -20,9 +27,13 @@ microseconds once the cache is warm, against about 50 cold.
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 from kivy.core.text import DEFAULT_FONT
 from kivy.core.text import Label as CoreLabel
-from kivy.properties import BooleanProperty, ListProperty
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty
 from kivy.uix.label import Label
 
 from kiosk.typeset import lay_out
@@ -88,9 +99,23 @@ def typeset_lines(text: str, room: float, measure, balanced: bool = False, max_l
     return [*lines[: max_lines - 1], last.rstrip() + ELLIPSIS]
 
 
+_SPARE_PX = 2  # a texture a little wider than its longest line: Kivy must not wrap a line again over a rounding
+
+
+def shift_for(halign: str, room: float, drawn: float) -> float:
+    """How far from the box's centre a texture ``drawn`` px wide is drawn
+    so that its text stands where ``halign`` puts it in ``room`` px."""
+    if halign == "right":
+        return (room - drawn) / 2
+    if halign == "center":
+        return 0.0
+    return (drawn - room) / 2  # left, and Kivy's "auto"
+
+
 class TypesetLabel(Label):
     lines = ListProperty()  # the lines on show
     balanced = BooleanProperty(False)
+    text_shift = NumericProperty(0)  # x of the texture's centre from the box's (see shift_for)
     typeset = True  # for the layout check: these lines follow the rules
     font_name: str  # Label's property, declared for the type checker (it is set below)
 
@@ -107,6 +132,7 @@ class TypesetLabel(Label):
         if not self.text or width is None:
             # One line per written line: nothing to break; Label draws it, in its font_name.
             self.lines = self.text.split("\n") if self.text else []
+            self.text_shift = 0
             font = self.drawn_font()
             if font != self.font_name:
                 self.font_name = font
@@ -115,7 +141,12 @@ class TypesetLabel(Label):
         if room < 1:  # a box folded away (a hidden header button): nothing to draw, no texture of no width
             self.lines, self.texture, self.texture_size = [], None, [0, 0]
             return
-        self.lines = typeset_lines(self.text, room, self.measure(), self.balanced, self.max_lines)
+        measure = self.measure()
+        self.lines = typeset_lines(self.text, room, measure, self.balanced, self.max_lines)
+        drawn = width
+        if self.halign != "justify":  # a justified line is as wide as the box
+            padding = self.padding[0] + self.padding[2]
+            drawn = min(width, math.ceil(max(map(measure, self.lines), default=0)) + padding + _SPARE_PX)
         core = CoreLabel(
             text="\n".join(self.lines),
             font_name=self.drawn_font(),  # in the same frame: a switch of font_name would draw a frame later
@@ -127,8 +158,12 @@ class TypesetLabel(Label):
             valign=self.valign,
             line_height=self.line_height,
             padding=self.padding,
-            text_size=self.text_size,
+            text_size=(drawn, self.text_size[1]),
         )
         core.refresh()
+        self.text_shift = shift_for(self.halign, width, drawn)
         self.texture = core.texture
         self.texture_size = list(core.texture.size) if core.texture is not None else [0, 0]
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))  # now: before any rule of a subclass (see the kv file)
