@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -41,7 +42,9 @@ def _upload(browser, workbook, pictures) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
     # The answer is a new page: until the one uploaded from is gone, its own #problems (a second upload's) is not the answer.
-    WebDriverWait(browser, WAIT_S * 4).until(expected_conditions.staleness_of(page))
+    # While it goes, chromedriver may answer for the old page's node with a plain error ("Node with given id does
+    # not belong to the document") rather than as stale: asked again, it says stale.
+    WebDriverWait(browser, WAIT_S * 4, ignored_exceptions=(WebDriverException,)).until(expected_conditions.staleness_of(page))
     WebDriverWait(browser, WAIT_S * 4).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#problems, #ready"))
 
 
