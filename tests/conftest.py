@@ -83,6 +83,7 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    run_slow = config.getoption("--slow")
     left_out = []
     for item in items:
         if _WINDOW_FIXTURES & set(item.fixturenames):
@@ -90,11 +91,12 @@ def pytest_collection_modifyitems(config, items):
         callspec = getattr(item, "callspec", None)
         if _END_TO_END_FIXTURES & set(item.fixturenames) or (callspec and callspec.params.get("database_url") == "postgresql"):
             item.add_marker(pytest.mark.slow)
-        if item.get_closest_marker("slow") and not config.getoption("--slow"):
+        if not run_slow and item.get_closest_marker("slow"):
             left_out.append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if item not in set(left_out)]
+        leaving = set(left_out)
+        items[:] = [item for item in items if item not in leaving]
         config.stash[_END_TO_END_LEFT_OUT] = len(left_out)
         if hasattr(config, "workeroutput"):  # a pytest-xdist worker: its controller says it
             config.workeroutput["end_to_end_left_out"] = len(left_out)
