@@ -77,3 +77,54 @@ def test_data_past_its_expiry_shows_a_calm_warning(ui, tmp_path, feed_server):
     assert ui.app.data.stale
     assert "数据可能不是最新" in " ".join(ui.texts())
     assert ui.app.data.snapshot.info.version == 1  # still shows its last good data
+
+
+def _synced_terminal_with_a_new_version_coming(ui, tmp_path, feed_server) -> tuple[float, float]:
+    """A terminal showing v1 of a feed whose v2 its sync is now fetching;
+    where to tap on it without opening anything (the status line)."""
+    feed = Feed(tmp_path, feed_server)
+    feed.publish(revision=0)
+    ui.app.switch_live(LiveData.open(feed.terminal_config("T-LIVE-01")))
+    _pump_until(ui, lambda: ui.app.data.snapshot is not None)
+    status = ui.app.root.ids.status
+    x, y = status.to_window(*status.center)
+    ui.tap_at(x, y)  # the villager is at the screen before the new version can arrive
+    feed.publish(revision=1)
+    ui.app.live.sync_now()
+    return x, y
+
+
+def test_new_data_waits_for_a_pause_in_the_villagers_taps(ui, tmp_path, feed_server):
+    """A sync bringing a new version while the villager taps does not build
+    the page again under their finger: it is shown once they pause."""
+    from screens.services import new_data
+
+    x, y = _synced_terminal_with_a_new_version_coming(ui, tmp_path, feed_server)
+    deadline = time.monotonic() + 20
+    while not ui.app.outcomes.waiting():  # the villager taps on while the sync runs
+        assert time.monotonic() < deadline, "the sync brought nothing"
+        ui.tap_at(x, y)
+        time.sleep(0.1)
+    for _ in range(10):  # and on, well past the moment it arrived
+        ui.tap_at(x, y)
+        time.sleep(0.1)
+        assert ui.app.data.snapshot.info.version == 1
+    assert ui.app.outcomes.waiting()
+    paused = time.monotonic()
+    _pump_until(ui, lambda: ui.app.data.snapshot.info.version == 2)
+    assert time.monotonic() - paused >= new_data.QUIET_S - 0.3  # the last tap's frames came after `paused`
+    assert "数据版本 v2" in ui.app.root.ids.status.text
+    assert not ui.app.outcomes.waiting()
+
+
+def test_new_data_is_shown_to_a_villager_who_never_pauses(ui, tmp_path, feed_server, monkeypatch):
+    from screens.services import new_data
+
+    monkeypatch.setattr(new_data, "WAIT_MAX_S", 2.0)
+    x, y = _synced_terminal_with_a_new_version_coming(ui, tmp_path, feed_server)
+    deadline = time.monotonic() + 30
+    while ui.app.data.snapshot.info.version != 2:
+        assert time.monotonic() < deadline, "new data never shown while the villager taps"
+        ui.tap_at(x, y)
+        time.sleep(0.1)
+    assert not ui.app.outcomes.waiting()

@@ -119,3 +119,29 @@ def test_a_tap_makes_background_work_give_way(ui):
     worker.join(yielding.MAX_WAIT_S + 5)
     assert 0 < waited[0] <= yielding.MAX_WAIT_S
     assert yielding.give_way() == 0  # the UI thread itself never waits
+
+
+def test_freed_memory_is_handed_back_once_the_villager_pauses_not_while_they_scroll(ui, monkeypatch):
+    """The collections and trim after a new screen wait for a second with
+    no new screen and no touch: a villager dragging through a long list is
+    not interrupted by them."""
+    from screens.services import operations
+
+    trims = []
+    monkeypatch.setattr(operations, "release_free_memory", lambda: trims.append(time.monotonic()))
+    ui.go(ScreenName.NOTICES)
+    status = ui.app.root.ids.status  # a line to touch that opens nothing
+    x, y = status.to_window(*status.center)
+    touching_until = time.monotonic() + operations.TRIM_AFTER_S * 2.5
+    while time.monotonic() < touching_until:
+        ui.tap_at(x, y)
+        time.sleep(0.1)
+    assert trims == []
+    last_touch = time.monotonic()
+    deadline = last_touch + 10
+    while not trims:
+        assert time.monotonic() < deadline, "memory was never handed back"
+        ui.pump(1)
+        time.sleep(0.05)
+    assert trims[0] - last_touch >= operations.TRIM_AFTER_S - 0.2
+    assert len(trims) == 1

@@ -43,6 +43,20 @@ def test_background_work_waits_while_the_villager_is_active_and_not_after():
     assert in_a_thread(quiet.give_way) == 0
 
 
+def test_quiet_for_counts_from_the_last_touch():
+    time = FakeTime()
+    quiet = Quiet(time.clock, time.sleep)
+    assert quiet.quiet_for(1.0)  # nobody has touched it yet
+    quiet.touched()
+    time.now += 0.9
+    assert not quiet.quiet_for(1.0)
+    quiet.touched()  # a second tap starts the pause afresh
+    time.now += 0.9
+    assert not quiet.quiet_for(1.0)
+    time.now += 0.1
+    assert quiet.quiet_for(1.0) and abs(quiet.since_touch() - 1.0) < 1e-9
+
+
 def test_a_villager_who_never_stops_delays_the_work_but_never_stops_it():
     time = FakeTime()
     quiet = Quiet(time.clock, lambda seconds: (time.sleep(seconds), quiet.touched()))  # touching all along

@@ -234,3 +234,49 @@ def test_a_short_label_draws_a_texture_as_wide_as_its_text_where_halign_puts_it(
             assert where[halign] < 12, (halign, left, right, label.x, label.right)
     finally:
         Window.remove_widget(holder)
+
+
+def test_a_bar_chart_draws_each_bar_under_its_figures_and_takes_new_bars_into_its_rows(ui):
+    from screens.uix.widgets import BarChart
+
+    theme = ui.app.theme
+    holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(800, 900), pos=(100, 200))
+    chart = BarChart(
+        bars=[
+            {"label": "预算", "text": "1,000.00元", "value": 1000, "tone": "muted"},
+            {"label": "实际支出", "text": "500.00元", "value": 500, "tone": "danger"},
+        ]
+    )
+    holder.add_widget(chart)
+    holder.add_widget(BoxLayout())  # the rest of the holder: the chart keeps its own height
+    Window.add_widget(holder)
+    try:
+        ui.pump(4)
+        budget, spent = chart.children[::-1]
+        shot = ui.screenshot()
+
+        def at(px, py):
+            return shot.getpixel((round(px), Window.height - 1 - round(py)))
+
+        def rgb(colour):
+            return tuple(round(c * 255) for c in colour[:3])
+
+        for row, tone, fraction in ((budget, theme.muted, 1.0), (spent, theme.danger, 0.5)):
+            bar_y = row.y + theme.body / 2
+            assert row.ids.name.top <= row.top + 1 and row.ids.name.y > row.y + theme.body  # the words above the bar
+            assert at(row.x + 4, bar_y) == rgb(tone)
+            assert at(row.x + row.width * fraction - 4, bar_y) == rgb(tone)
+            if fraction < 1:
+                assert at(row.x + row.width * fraction + 8, bar_y) == rgb(theme.line)  # the track beyond it
+        chart.bars = [
+            {"label": "预算", "text": "2,000.00元", "value": 2000, "tone": "muted"},
+            {"label": "实际支出", "text": "3,000.00元", "value": 3000, "tone": "danger"},
+        ]
+        ui.pump(2)
+        assert chart.children[::-1] == [budget, spent]  # the same rows, new figures
+        assert (spent.text, spent.fraction, round(budget.fraction, 3)) == ("3,000.00元", 1.0, 0.667)
+        chart.bars = chart.bars[:1]
+        ui.pump(2)
+        assert [row.label for row in chart.children] == ["预算"]
+    finally:
+        Window.remove_widget(holder)

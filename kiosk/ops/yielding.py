@@ -44,15 +44,25 @@ class Quiet:
         self._clock = clock
         self._sleep = sleep
         self._active_until = float("-inf")
+        self._last_touch = float("-inf")
         self._ui_thread: int | None = None  # the thread that reports touches never waits
 
     def touched(self) -> None:
         """The villager touched the screen (from the UI thread)."""
         self._ui_thread = threading.get_ident()
-        self._active_until = self._clock() + ACTIVE_S
+        self._last_touch = self._clock()
+        self._active_until = self._last_touch + ACTIVE_S
 
     def active(self) -> bool:
         return self._clock() < self._active_until
+
+    def since_touch(self) -> float:
+        """Seconds since the last touch (infinite before the first)."""
+        return self._clock() - self._last_touch
+
+    def quiet_for(self, seconds: float) -> bool:
+        """No touch for the last ``seconds``."""
+        return self.since_touch() >= seconds
 
     def give_way(self) -> float:
         """Sleep while the villager is active, at most ``MAX_WAIT_S``;
@@ -76,6 +86,15 @@ def villager_active() -> None:
 
 def villager_is_active() -> bool:
     return _quiet.active()
+
+
+def villager_quiet_for(seconds: float) -> bool:
+    """The villager has not touched the screen for ``seconds``."""
+    return _quiet.quiet_for(seconds)
+
+
+def seconds_since_touch() -> float:
+    return _quiet.since_touch()
 
 
 def give_way() -> float:

@@ -22,13 +22,16 @@ from kiosk.ops.logs import log_event
 from kiosk.ops.memory import release_free_memory
 from kiosk.ops.usage import UsageCounter
 from kiosk.ops.watchdog import WatchdogPinger
+from kiosk.ops.yielding import seconds_since_touch
 from kiosk.release import health
 from screens.uix.widgets import after_next_frame
 
 log = logging.getLogger(__name__)
 
-# Seconds without a new screen before freed memory is handed back: the
-# collection and trim take tens of ms, so not between two quick taps.
+# Seconds without a new screen and without a touch before freed memory is
+# handed back: the collections and the trim take tens of ms (a hundred and
+# more beside a large page), so not between two quick taps, nor in the
+# middle of a drag through a long list.
 TRIM_AFTER_S = 1.0
 HEARTBEAT_RETRY_S = 300
 
@@ -42,7 +45,7 @@ class Operations:
         self._retry = None
         self._beats = None
         self._proof = None
-        self._trim = Clock.create_trigger(lambda _dt: release_free_memory(), TRIM_AFTER_S)
+        self._trim = Clock.create_trigger(self._trim_when_quiet, TRIM_AFTER_S)
         # Leaving a screen makes its widgets cyclic garbage. Collected right
         # after the new screen's first frame: the villager is reading then,
         # and the collection never lands in the middle of the next tap.
@@ -77,6 +80,14 @@ class Operations:
         self._heartbeat = HeartbeatWorker(reporter, config.heartbeat.interval_s)
         self._heartbeat.start()
 
+    def _trim_when_quiet(self, *_args) -> None:
+        wait = TRIM_AFTER_S - seconds_since_touch()
+        if wait > 0:  # the villager is still at it: once they have paused
+            self._trim.timeout = wait
+            self._trim()
+            return
+        release_free_memory()
+
     def _collect_dropped_screens(self, *_args) -> None:
         self.app.nav.stop_dropped_animations()
         gc.collect()
@@ -88,6 +99,7 @@ class Operations:
         self.usage.record_view(name.value, str(item) if item is not None else None)
         after_next_frame(self._collect)
         self._trim.cancel()  # from the last screen change on
+        self._trim.timeout = TRIM_AFTER_S
         self._trim()
 
     def stop(self) -> None:

@@ -30,6 +30,7 @@ from kiosk.ops.yielding import villager_active
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
 from screens.kivy_fixes import clip_with_scissor
+from screens.services.new_data import OutcomesWhenQuiet
 from screens.services.operations import Operations
 from screens.services.read_aloud import ReadAloud
 from screens.services.search import SearchService
@@ -135,6 +136,7 @@ class KioskApp(App):
         self.exit_status = 0
         self.start_again_for: str | None = None  # why the process should start afresh once stopped
         self.operations = Operations(self)
+        self.outcomes = OutcomesWhenQuiet(self._take_outcomes)
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
         self.images = ImageWorker(ThumbnailCache(paths.cache_dir() / "thumbs"))
@@ -205,6 +207,7 @@ class KioskApp(App):
         """Show another data source, from its start screen (tests use it; so
         would a terminal re-provisioned while running)."""
         self.live.stop()
+        self.outcomes.cancel()  # what the old source's sync brought
         self.live = live
         self.data.live = live
         self.data.set_snapshot(live.snapshot)
@@ -214,14 +217,20 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.operations.stop()
+        self.outcomes.cancel()
         self.live.stop()
         self.images.close()
 
     def on_sync(self, outcome) -> None:
         log_event(log, "app.sync_outcome", outcome=outcome.message)
-        snapshot = self.live.accept(outcome)
-        if snapshot is not None:
-            self.replace_snapshot(snapshot)
+        self.outcomes.offer(outcome)  # new data waits for a pause in the villager's taps
+
+    def _take_outcomes(self, outcomes: list) -> None:
+        newest = None
+        for outcome in outcomes:
+            newest = self.live.accept(outcome) or newest
+        if newest is not None:
+            self.replace_snapshot(newest)
             self.live.make_font_subset()  # new data may bring new characters
         else:
             self.data.update_status()

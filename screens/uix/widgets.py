@@ -478,13 +478,19 @@ class BarChart(BoxLayout):
         self.bars = bars  # rows are widgets: only once this one is built
 
     def on_bars(self, _instance, bars):
-        self.clear_widgets()
-        largest = max((bar["value"] for bar in bars), default=0)
+        # The rows there are take the new bars (a page shown again for the
+        # next record, or for new data); only a different count builds anew.
         row_class = InlineBarRow if self.inline else BarRow
-        for bar in bars:
-            self.add_widget(
-                row_class(label=bar["label"], text=bar["text"], tone=bar["tone"], fraction=bar["value"] / largest if largest > 0 else 0)
-            )
+        rows = self.children[::-1]
+        if len(rows) != len(bars) or any(type(row) is not row_class for row in rows):
+            self.clear_widgets()
+            rows = [row_class() for _bar in bars]
+            for row in rows:
+                self.add_widget(row)
+        largest = max((bar["value"] for bar in bars), default=0)
+        for row, bar in zip(rows, bars, strict=True):
+            row.label, row.text, row.tone = bar["label"], bar["text"], bar["tone"]
+            row.fraction = bar["value"] / largest if largest > 0 else 0
 
 
 class _BarLine(BoxLayout):
@@ -492,6 +498,8 @@ class _BarLine(BoxLayout):
     text = StringProperty()
     fraction = NumericProperty(0)
     tone = StringProperty("primary")  # a theme colour, so large mode's palette applies
+    bar_pos = ListProperty([0, 0])  # where the row's kv rule puts its bar
+    bar_size = ListProperty([0, 0])
 
 
 class BarRow(_BarLine):

@@ -1,0 +1,61 @@
+"""New data waits for a pause in the villager's taps.
+
+A sync that brings a new version swaps it onto the screen the villager is
+reading: the page is built again from the new data, a tenth of a second
+and more with nothing else answered. Landing between a tap and its frame,
+or in the middle of a drag, it made that tap or that scroll late (the
+bench's figures under load: a feed republished every few seconds). So
+outcomes that bring data wait until the villager has not touched the
+screen for ``QUIET_S`` -- reading, or gone -- but never longer than
+``WAIT_MAX_S``: a villager tapping on and on still sees the new data.
+Outcomes without data (a poll that found nothing new, a failure to show)
+wait with them while they wait, so that they are taken in the order they
+came.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from kivy.clock import Clock
+
+from kiosk.ops.yielding import villager_quiet_for
+
+QUIET_S = 1.0  # a villager's taps come closer together than this; reading takes longer
+WAIT_MAX_S = 10.0
+LOOK_AGAIN_S = 0.2
+
+
+class OutcomesWhenQuiet:
+    """Sync outcomes, handed on in their order once the villager pauses."""
+
+    def __init__(self, take: Callable[[list], None], clock: Callable[[], float] = time.monotonic):
+        self._take = take
+        self._clock = clock
+        self._pending: list = []
+        self._since = 0.0
+        self._look_again = Clock.create_trigger(self._hand_on, LOOK_AGAIN_S)
+
+    def offer(self, outcome) -> None:
+        if not self._pending:
+            self._since = self._clock()
+        self._pending.append(outcome)
+        self._hand_on()
+
+    def waiting(self) -> int:
+        return len(self._pending)
+
+    def _hand_on(self, *_args) -> None:
+        if not self._pending:
+            return
+        brings_data = any(getattr(outcome, "snapshot", None) is not None for outcome in self._pending)
+        if brings_data and not villager_quiet_for(QUIET_S) and self._clock() - self._since < WAIT_MAX_S:
+            self._look_again()
+            return
+        outcomes, self._pending = self._pending, []
+        self._take(outcomes)
+
+    def cancel(self) -> None:
+        self._look_again.cancel()
+        self._pending = []
