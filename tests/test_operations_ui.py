@@ -145,3 +145,29 @@ def test_freed_memory_is_handed_back_once_the_villager_pauses_not_while_they_scr
         time.sleep(0.05)
     assert trims[0] - last_touch >= operations.TRIM_AFTER_S - 0.2
     assert len(trims) == 1
+
+
+def test_a_screen_is_built_without_automatic_collections_and_collected_once_after_its_first_frame(ui):
+    """Building a large page allocates a hundred thousand objects and more:
+    the collector's automatic passes over them (and every few pages a full
+    collection) no longer run inside the tap; one full collection follows
+    the page's first frame."""
+    import gc
+
+    collections = []
+
+    def record(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        ui.app.nav.go(ScreenName.FINANCE_YEAR, year=2026)  # built, not yet drawn
+        while_built = list(collections)
+        paused = not gc.isenabled()
+        ui.pump(3)
+    finally:
+        gc.callbacks.remove(record)
+    assert while_built == [] and paused
+    assert gc.isenabled()
+    assert collections[:1] == [2] and collections.count(2) == 1

@@ -94,3 +94,18 @@ def test_a_fixed_mmap_threshold_gives_decoding_buffers_back_at_once():
     # glibc's own way: after the first large block is freed, the next ones come from the heap and stay there.
     assert heap_growth("default")[1] >= 8
     assert heap_growth("fixed") == ("True", 0)
+
+
+def test_a_paused_collector_runs_no_automatic_collection_until_resumed():
+    import gc
+
+    from kiosk.ops.memory import pause_collector
+
+    assert gc.isenabled()
+    resume = pause_collector()
+    try:
+        assert not gc.isenabled()
+        assert pause_collector()() is None and not gc.isenabled()  # paused already: a second pause's resume leaves it paused
+    finally:
+        resume()
+    assert gc.isenabled()

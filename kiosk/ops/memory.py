@@ -12,8 +12,9 @@ every object the kiosk holds (about 200,000 with a large village) and took
 building a screen is what allocates. Start-up's objects (Kivy, the kv
 rules, the home screen, the village) are frozen out of those walks, and
 full collections are left to the UI's quiet moments: right after a new
-screen's first frame (``screens.services.operations``) and when the villager
-pauses (``release_free_memory``).
+screen's first frame (``screens.shell.navigation``; automatic collections
+are paused while the screen is built, ``pause_collector``) and when the
+villager pauses (``release_free_memory``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import ctypes.util
 import functools
 import gc
 import logging
+from collections.abc import Callable
 
 from kiosk.ops.logs import log_event
 
@@ -46,6 +48,21 @@ def settle_collector() -> None:
     young, middle, _full = gc.get_threshold()
     gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
     log_event(log, "memory.collector_settled", frozen=gc.get_freeze_count())
+
+
+def pause_collector() -> Callable[[], None]:
+    """Stop automatic collections until the function returned is called.
+    For building a screen: a large page allocates a hundred thousand
+    objects and more, over which the collector's automatic passes would
+    run again and again (tens of ms a page) and, every few pages, a full
+    collection too, all inside the villager's tap. The collection after
+    the new screen's first frame does that work once. Paused already (a
+    screen built while another waits for its frame, or a test that turned
+    collection off): the function returned leaves it as it is."""
+    if not gc.isenabled():
+        return lambda: None
+    gc.disable()
+    return gc.enable
 
 
 @functools.cache

@@ -10,7 +10,6 @@ then ``health_s`` of that loop turning.
 
 from __future__ import annotations
 
-import gc
 import logging
 import sqlite3
 
@@ -24,7 +23,6 @@ from kiosk.ops.usage import UsageCounter
 from kiosk.ops.watchdog import WatchdogPinger
 from kiosk.ops.yielding import seconds_since_touch
 from kiosk.release import health
-from screens.uix.widgets import after_next_frame
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +44,6 @@ class Operations:
         self._beats = None
         self._proof = None
         self._trim = Clock.create_trigger(self._trim_when_quiet, TRIM_AFTER_S)
-        # Leaving a screen makes its widgets cyclic garbage. Collected right
-        # after the new screen's first frame: the villager is reading then,
-        # and the collection never lands in the middle of the next tap.
-        self._collect = Clock.create_trigger(self._collect_dropped_screens, 0)
 
     def start(self) -> None:
         # READY once the first frame is drawn: systemd then knows the kiosk is up.
@@ -88,16 +82,11 @@ class Operations:
             return
         release_free_memory()
 
-    def _collect_dropped_screens(self, *_args) -> None:
-        self.app.nav.stop_dropped_animations()
-        gc.collect()
-
     def record_view(self, screen) -> None:
         """Count a screen view (and the item on it): no personal data."""
         name, params = self.app.nav.current
         item = next(iter(params.values()), None) if params else None
         self.usage.record_view(name.value, str(item) if item is not None else None)
-        after_next_frame(self._collect)
         self._trim.cancel()  # from the last screen change on
         self._trim.timeout = TRIM_AFTER_S
         self._trim()
@@ -106,7 +95,6 @@ class Operations:
         if self._retry is not None:
             self._retry.cancel()
         self._trim.cancel()
-        self._collect.cancel()
         if self._beats is not None:
             self._beats.cancel()
         if self._proof is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import weakref
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,9 @@ from kivy.animation import Animation
 from kivy.lang import Builder
 from kivy.uix.screenmanager import ScreenManager, TransitionBase
 
+from kiosk.ops.memory import pause_collector
 from screens.shell.registry import SCREEN_CLASSES, ScreenName
+from screens.uix.widgets import after_next_frame
 
 _SCREENS = Path(__file__).resolve().parent.parent  # the screens package
 _loaded_kv: set[str] = set()
@@ -94,6 +98,7 @@ class Navigator:
         self._screens: dict[ScreenName, object] = {}  # built screens, least recently shown first
         self._dropped: weakref.WeakSet = weakref.WeakSet()  # dropped, not yet collected
         self._scrolled: dict[int, list[float]] = {}  # history index -> its scroll positions when left
+        self._collection_waiting = False  # for the frame of a screen just shown
         self.on_change: list[Callable[[Any], object]] = []  # callbacks(screen) after each move
 
     @property
@@ -160,6 +165,9 @@ class Navigator:
             self.home()
 
     def _show(self, name: ScreenName, params: dict) -> None:
+        if not self._collection_waiting:
+            self._collection_waiting = True
+            after_next_frame(partial(self._collect_once_drawn, pause_collector()))
         screen = self.screen(name)
         screen.show(**params)
         self.manager.current = name.value
@@ -174,6 +182,18 @@ class Navigator:
             self.manager.remove_widget(screen)
             _stop_animations(screen)
             self._dropped.add(screen)
+
+    def _collect_once_drawn(self, resume_collector: Callable[[], None]) -> None:
+        """Leaving a screen makes its widgets cyclic garbage, and building
+        the next one made young objects by the hundred thousand (the
+        collector was paused meanwhile: kiosk.ops.memory.pause_collector).
+        One full collection right after the new screen's first frame: the
+        villager is reading then, and it never lands in the middle of the
+        next tap."""
+        self._collection_waiting = False
+        self.stop_dropped_animations()
+        gc.collect()
+        resume_collector()
 
     def stop_dropped_animations(self) -> None:
         """Cancel what dropped screens have started animating since (a list
