@@ -147,11 +147,11 @@ def test_freed_memory_is_handed_back_once_the_villager_pauses_not_while_they_scr
     assert len(trims) == 1
 
 
-def test_a_screen_is_built_without_automatic_collections_and_collected_once_after_its_first_frame(ui):
+def test_a_screen_is_built_without_automatic_collections_and_collected_once_it_is_drawn(ui):
     """Building a large page allocates a hundred thousand objects and more:
     the collector's automatic passes over them (and every few pages a full
     collection) no longer run inside the tap; one full collection follows
-    the page's first frame."""
+    once the page is drawn."""
     import gc
 
     collections = []

@@ -11,8 +11,8 @@ every object the kiosk holds (about 200,000 with a large village) and took
 50-140 ms whenever it struck, which was in the middle of a tap, since
 building a screen is what allocates. Start-up's objects (Kivy, the kv
 rules, the home screen, the village) are frozen out of those walks, and
-full collections are left to the UI's quiet moments: right after a new
-screen's first frame (``screens.shell.navigation``; automatic collections
+full collections are left to the UI's quiet moments: once a new screen
+has finished drawing (``screens.shell.navigation``; automatic collections
 are paused while the screen is built, ``pause_collector``) and when the
 villager pauses (``release_free_memory``).
 """
@@ -56,7 +56,7 @@ def pause_collector() -> Callable[[], None]:
     objects and more, over which the collector's automatic passes would
     run again and again (tens of ms a page) and, every few pages, a full
     collection too, all inside the villager's tap. The collection after
-    the new screen's first frame does that work once. Paused already (a
+    the new screen has been drawn does that work once. Paused already (a
     screen built while another waits for its frame, or a test that turned
     collection off): the function returned leaves it as it is."""
     if not gc.isenabled():

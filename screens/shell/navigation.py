@@ -16,7 +16,7 @@ from kivy.uix.screenmanager import ScreenManager, TransitionBase
 
 from kiosk.ops.memory import pause_collector
 from screens.shell.registry import SCREEN_CLASSES, ScreenName
-from screens.uix.widgets import after_next_frame
+from screens.uix.widgets import once_settled
 
 _SCREENS = Path(__file__).resolve().parent.parent  # the screens package
 _loaded_kv: set[str] = set()
@@ -167,7 +167,7 @@ class Navigator:
     def _show(self, name: ScreenName, params: dict) -> None:
         if not self._collection_waiting:
             self._collection_waiting = True
-            after_next_frame(partial(self._collect_once_drawn, pause_collector()))
+            once_settled(partial(self._collect_once_settled, pause_collector()))
         screen = self.screen(name)
         screen.show(**params)
         self.manager.current = name.value
@@ -183,13 +183,13 @@ class Navigator:
             _stop_animations(screen)
             self._dropped.add(screen)
 
-    def _collect_once_drawn(self, resume_collector: Callable[[], None]) -> None:
+    def _collect_once_settled(self, resume_collector: Callable[[], None]) -> None:
         """Leaving a screen makes its widgets cyclic garbage, and building
         the next one made young objects by the hundred thousand (the
         collector was paused meanwhile: kiosk.ops.memory.pause_collector).
-        One full collection right after the new screen's first frame: the
-        villager is reading then, and it never lands in the middle of the
-        next tap."""
+        One full collection once the new screen has finished drawing: the
+        villager is reading then, the page is whole on the screen, and the
+        collection never lands in the middle of the next tap."""
         self._collection_waiting = False
         self.stop_dropped_animations()
         gc.collect()

@@ -55,6 +55,32 @@ def after_next_frame(callback: Callable[[], object]) -> None:
     Window.bind(on_flip=on_flip)
 
 
+SETTLING_FRAMES_MAX = 30  # a screen still drawing after this many frames is animating: settled enough
+
+
+def once_settled(callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the UI thread once the screen has finished
+    drawing: after the next frame, the first turn of the loop that draws
+    none (long text and pictures come over a few frames), or after
+    ``SETTLING_FRAMES_MAX`` frames on a screen that goes on moving."""
+    frames = [0, 0]  # drawn since the last look, drawn in all
+
+    def on_flip(_window):
+        frames[0] += 1
+        frames[1] += 1
+
+    def look(_dt):
+        if frames[0] and frames[1] < SETTLING_FRAMES_MAX:
+            frames[0] = 0
+            Clock.schedule_once(look, 0)
+            return
+        Window.unbind(on_flip=on_flip)
+        callback()
+
+    Window.bind(on_flip=on_flip)
+    after_next_frame(lambda: Clock.schedule_once(look, 0))
+
+
 # Characters of long text drawn a frame, at most (about a third of a screen:
 # 20-40 ms on a software renderer), by labels longer than a short line.
 LONG_TEXT_FRAME_CHARS = 600

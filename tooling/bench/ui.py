@@ -142,11 +142,16 @@ class Driver:
         return [w for w in self.targets() if not _inside(w, header)]
 
     def show(self, screen, params: dict) -> None:
+        """Go to ``screen`` and let it finish drawing, and the kiosk its
+        work once a screen is drawn (a collection): a villager taps a page
+        they have seen whole, not one still coming."""
         self.nav.home()
         if screen is not self.nav.current[0]:
             self.nav.go(screen, **params)
         self.harness.pump(2)
         self.wait_pictures()
+        self.settle(time.perf_counter())
+        self.harness.pump(2)
 
     def wait_pictures(self) -> None:
         pending = _pictures_pending()
