@@ -280,3 +280,51 @@ def test_a_bar_chart_draws_each_bar_under_its_figures_and_takes_new_bars_into_it
         assert [row.label for row in chart.children] == ["预算"]
     finally:
         Window.remove_widget(holder)
+
+
+def test_work_once_settled_waits_for_a_screen_still_drawing_and_not_for_one_that_never_stops(ui):
+    from kivy.clock import Clock
+    from kivy.graphics import Color, Rectangle
+
+    from screens.uix.widgets import SETTLING_FRAMES_MAX, once_settled
+
+    with Window.canvas.after:
+        colour = Color(1, 0, 0, 1)
+        square = Rectangle(pos=(10, 10), size=(20, 20))
+    flips: list[int] = []
+    done: list[int] = []
+
+    def count(_window):
+        flips.append(len(done))
+
+    Window.bind(on_flip=count)
+
+    def change_for(frames: int):
+        left = [frames]
+
+        def step(_dt):
+            left[0] -= 1
+            colour.rgba = (1, 0, left[0] % 2, 1)  # a change to draw, as a page's next text
+            return left[0] > 0
+
+        return Clock.schedule_interval(step, 0)
+
+    try:
+        drawing = change_for(5)
+        once_settled(lambda: done.append(len(flips)))
+        ui.pump(12)
+        assert len(done) == 1
+        assert done[0] >= 5  # not before the drawing stopped: five frames of changes, and the first
+        drawing.cancel()
+
+        done.clear()
+        flips.clear()
+        moving = change_for(10_000)  # an animation that goes on
+        once_settled(lambda: done.append(len(flips)))
+        ui.pump(SETTLING_FRAMES_MAX + 5)
+        moving.cancel()
+        assert len(done) == 1 and done[0] <= SETTLING_FRAMES_MAX + 2
+    finally:
+        Window.unbind(on_flip=count)
+        Window.canvas.after.remove(colour)
+        Window.canvas.after.remove(square)
