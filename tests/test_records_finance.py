@@ -29,6 +29,25 @@ def month_zh(entry) -> str:
     return f"{entry.date.year}年{entry.date.month}月"
 
 
+def test_a_months_spending_chart_lines_its_bars_up_clear_of_the_scroll_bar(ui, demo):
+    """Every category's bar starts and ends where the others' do, whatever
+    the width of its amount; the amounts end left of the list's scroll bar."""
+    month = demo.months()[0]
+    for large in (False, True):
+        ui.set_large(large)
+        ui.go(ScreenName.FINANCE_MONTH, month=month)
+        ui.pump(4)
+        rows = [row for row in ui.screen.walk() if isinstance(row, InlineBarRow)]
+        assert len(rows) > 2 and len({row.text for row in rows}) > 2
+        assert len({round(row.bar_pos[0]) for row in rows}) == 1
+        assert len({round(row.bar_pos[0] + row.bar_size[0]) for row in rows}) == 1
+        figures = [row.ids.figure for row in rows]
+        assert all(len(figure.lines) == 1 for figure in figures)  # each amount on one line
+        bar = row_list(ui)
+        clear_of_bar = bar.to_window(bar.right - bar.bar_width, 0)[0]
+        assert max(figure.to_window(figure.right, 0)[0] for figure in figures) <= clear_of_bar
+
+
 def test_month_to_entry_to_receipt_viewer_and_back(ui, demo):
     entry = entry_with_receipts(demo)
     month = entry.date.strftime("%Y-%m")

@@ -55,6 +55,7 @@ class Theme(EventDispatcher):
     target = NumericProperty(96)  # minimum height of anything tappable
     gap = NumericProperty(16)  # space between neighbouring targets
     pad = NumericProperty(24)
+    scroll_bar = NumericProperty(14)  # a scrolling view's bar, wide enough to see and to drag
     line_height = NumericProperty(1.35)
     portrait = BooleanProperty(True)
 
@@ -92,6 +93,7 @@ class Theme(EventDispatcher):
         self.target = round((120 if self.large else 96) * unit)
         self.gap = round((20 if self.large else 16) * unit)
         self.pad = round(24 * unit)
+        self.scroll_bar = 14 * unit
         self.line_height = 1.4 if self.large else 1.3
         palette = HIGH_CONTRAST if self.large else NORMAL
         for name, code in palette.items():

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT
 from kivy.core.window import Window
 from kivy.properties import (
     BooleanProperty,
@@ -30,7 +31,7 @@ import screens.uix.shapes  # noqa: F401 -- registers RoundBox, which the kv rule
 from kiosk.images import DecodedImage
 from kiosk.reading import pieces
 from screens.services.pictures import picture_texture, request_picture
-from screens.uix.typeset_label import TypesetLabel, typeset_lines
+from screens.uix.typeset_label import TypesetLabel, font_for, measurer, typeset_lines
 
 
 def theme():
@@ -497,6 +498,7 @@ class BarChart(BoxLayout):
 
     bars = ListProperty()
     inline = BooleanProperty(False)
+    figure_width = NumericProperty(0)  # of every inline row's figure: the widest, so that the bars line up
 
     def __init__(self, **kwargs):
         bars = kwargs.pop("bars", [])
@@ -517,6 +519,16 @@ class BarChart(BoxLayout):
         for row, bar in zip(rows, bars, strict=True):
             row.label, row.text, row.tone = bar["label"], bar["text"], bar["tone"]
             row.fraction = bar["value"] / largest if largest > 0 else 0
+            row.figure_width = self.figure_width
+
+    def on_figure_width(self, _instance, width) -> None:
+        for row in self.children:
+            row.figure_width = width
+
+    @staticmethod
+    def widest_figure(bars: list[dict], font_size: float) -> float:
+        """The widest figure of ``bars`` drawn in the figures' font (bold)."""
+        return max((measurer(font_for(bar["text"], DEFAULT_FONT), font_size, True)(bar["text"]) for bar in bars), default=0)
 
 
 class _BarLine(BoxLayout):
@@ -526,6 +538,7 @@ class _BarLine(BoxLayout):
     tone = StringProperty("primary")  # a theme colour, so large mode's palette applies
     bar_pos = ListProperty([0, 0])  # where the row's kv rule puts its bar
     bar_size = ListProperty([0, 0])
+    figure_width = NumericProperty(0)  # the chart's widest figure (inline rows)
 
 
 class BarRow(_BarLine):
