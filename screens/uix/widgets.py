@@ -498,7 +498,7 @@ class BarChart(BoxLayout):
 
     bars = ListProperty()
     inline = BooleanProperty(False)
-    figure_width = NumericProperty(0)  # of every inline row's figure: the widest, so that the bars line up
+    figure_width = NumericProperty(0)  # of every inline row's figure (its kv rule): the widest, so that the bars line up
 
     def __init__(self, **kwargs):
         bars = kwargs.pop("bars", [])
@@ -519,11 +519,6 @@ class BarChart(BoxLayout):
         for row, bar in zip(rows, bars, strict=True):
             row.label, row.text, row.tone = bar["label"], bar["text"], bar["tone"]
             row.fraction = bar["value"] / largest if largest > 0 else 0
-            row.figure_width = self.figure_width
-
-    def on_figure_width(self, _instance, width) -> None:
-        for row in self.children:
-            row.figure_width = width
 
     @staticmethod
     def widest_figure(bars: list[dict], font_size: float) -> float:
@@ -538,7 +533,6 @@ class _BarLine(BoxLayout):
     tone = StringProperty("primary")  # a theme colour, so large mode's palette applies
     bar_pos = ListProperty([0, 0])  # where the row's kv rule puts its bar
     bar_size = ListProperty([0, 0])
-    figure_width = NumericProperty(0)  # the chart's widest figure (inline rows)
 
 
 class BarRow(_BarLine):
