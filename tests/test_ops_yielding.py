@@ -43,18 +43,18 @@ def test_background_work_waits_while_the_villager_is_active_and_not_after():
     assert in_a_thread(quiet.give_way) == 0
 
 
-def test_quiet_for_counts_from_the_last_touch():
+def test_the_pause_is_counted_from_the_last_touch():
     time = FakeTime()
     quiet = Quiet(time.clock, time.sleep)
-    assert quiet.quiet_for(1.0)  # nobody has touched it yet
+    assert quiet.since_touch() == float("inf")  # nobody has touched it yet
     quiet.touched()
     time.now += 0.9
-    assert not quiet.quiet_for(1.0)
+    assert abs(quiet.since_touch() - 0.9) < 1e-9
     quiet.touched()  # a second tap starts the pause afresh
     time.now += 0.9
-    assert not quiet.quiet_for(1.0)
+    assert abs(quiet.since_touch() - 0.9) < 1e-9
     time.now += 0.1
-    assert quiet.quiet_for(1.0) and abs(quiet.since_touch() - 1.0) < 1e-9
+    assert abs(quiet.since_touch() - 1.0) < 1e-9
 
 
 def test_a_villager_who_never_stops_delays_the_work_but_never_stops_it():

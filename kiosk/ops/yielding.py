@@ -60,10 +60,6 @@ class Quiet:
         """Seconds since the last touch (infinite before the first)."""
         return self._clock() - self._last_touch
 
-    def quiet_for(self, seconds: float) -> bool:
-        """No touch for the last ``seconds``."""
-        return self.since_touch() >= seconds
-
     def give_way(self) -> float:
         """Sleep while the villager is active, at most ``MAX_WAIT_S``;
         the seconds waited."""
@@ -88,12 +84,8 @@ def villager_is_active() -> bool:
     return _quiet.active()
 
 
-def villager_quiet_for(seconds: float) -> bool:
-    """The villager has not touched the screen for ``seconds``."""
-    return _quiet.quiet_for(seconds)
-
-
 def seconds_since_touch() -> float:
+    """How long the villager has not touched the screen (work that can wait for a pause)."""
     return _quiet.since_touch()
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from kivy.clock import Clock
 
-from kiosk.ops.yielding import villager_quiet_for
+from kiosk.ops.yielding import seconds_since_touch
 
 QUIET_S = 1.0  # a villager's taps come closer together than this; reading takes longer
 WAIT_MAX_S = 10.0
@@ -50,7 +50,7 @@ class OutcomesWhenQuiet:
         if not self._pending:
             return
         brings_data = any(getattr(outcome, "snapshot", None) is not None for outcome in self._pending)
-        if brings_data and not villager_quiet_for(QUIET_S) and self._clock() - self._since < WAIT_MAX_S:
+        if brings_data and seconds_since_touch() < QUIET_S and self._clock() - self._since < WAIT_MAX_S:
             self._look_again()
             return
         outcomes, self._pending = self._pending, []
