@@ -150,7 +150,8 @@ BIG_MONTH = "2026-12"
 BIG_COUNT = 5000
 
 
-def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
+def with_a_big_month(ui, tmp_path) -> list[model.FinanceEntry]:
+    """The demo village with a month of 5,000 entries (BIG_MONTH) on the app."""
     folder = copy_demo(tmp_path)
     categories = ["办公费", "水电费", "工程款", "保洁工资", "误工补贴", "公益事业", "党建活动", "招待费"]
     entries = [
@@ -169,7 +170,11 @@ def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
     doc = model.FinanceMonthDoc(month=BIG_MONTH, entries=entries)
     (folder / "finance" / f"{BIG_MONTH}.json").write_bytes(msgspec.json.encode(doc))
     ui.app.replace_snapshot(load_folder(folder))
+    return entries
 
+
+def test_month_of_5000_entries_opens_and_scrolls(ui, demo, tmp_path):
+    entries = with_a_big_month(ui, tmp_path)
     open_tile(ui, "村级财务")
     ui.tap_text("2026年12月")
     assert ui.app.nav.current == (ScreenName.FINANCE_MONTH, {"month": BIG_MONTH})
@@ -205,3 +210,35 @@ def test_month_list_covers_every_month(ui, demo):
     # Each year against its budget first, then the months.
     assert titles == [f"{y}年收支和预算" for y in years] + [f"{m[:4]}年{int(m[5:])}月" for m in demo.months()]
     assert json.dumps(titles, ensure_ascii=False)  # plain Chinese month names
+
+
+def test_a_big_months_head_is_laid_out_before_its_list_places_the_entries(ui, tmp_path):
+    """The month's head (totals, chart) is laid out at once at the list's
+    width: the list of 5,000 rows is laid out again once for the head's
+    height (not once for every step of Kivy's own layout), and the first
+    entry sits right under the head, shown again or given new rows."""
+    with_a_big_month(ui, tmp_path)
+    ui.go(ScreenName.FINANCE)
+    for again in (False, True):
+        month = ui.app.nav.screen(ScreenName.FINANCE_MONTH)
+        heights: list[float] = []
+        month.ids.rows.layout_manager.bind(height=lambda _layout, height, heights=heights: heights.append(height))
+        ui.go(ScreenName.FINANCE_MONTH, month=BIG_MONTH)
+        ui.pump(6)
+        assert ui.screen is month
+        rows = row_list(ui)
+        head = next(view for view in rows.layout_manager.children if type(view).__name__ == "MonthSummaryView")
+        assert head.height == head.minimum_height > 0, again
+        assert len(heights) <= 2, (again, heights)  # the height its data guessed, then its own
+        first = next(row for row in of_type(ui, RowButton) if row.title == "测试支出第0笔")
+        spacing = rows.layout_manager.spacing
+        assert first.top == pytest.approx(head.y - spacing, abs=1), again  # no gap, no overlap
+        if again:  # new rows under the same head: the list guesses its height anew
+            rows.data = rows.data[:-1]
+            ui.pump(4)
+            first = next(row for row in of_type(ui, RowButton) if row.title == "测试支出第0笔")
+            assert head.height == head.minimum_height and first.top == pytest.approx(head.y - spacing, abs=1)
+        else:
+            ui.tap(first)
+            assert ui.app.nav.current[0] is ScreenName.FINANCE_ENTRY
+            ui.go(ScreenName.FINANCE)

@@ -331,3 +331,51 @@ def test_work_once_settled_waits_for_a_screen_still_drawing_and_not_for_one_that
         Window.unbind(on_flip=count)
         Window.canvas.after.remove(colour)
         Window.canvas.after.remove(square)
+
+
+def test_lay_out_now_reaches_in_one_call_the_heights_kivy_settles_on_over_frames(ui):
+    """Nested boxes of wrapped text (a grid of figures, a chart, a
+    paragraph), laid out now at a new width: the same heights and places
+    Kivy's own triggers reach over the frames after, which then change
+    nothing."""
+    from kivy.factory import Factory
+
+    from screens.uix.lay_out_now import lay_out_now
+    from screens.uix.widgets import BarChart
+
+    def build():
+        root = BoxLayout(orientation="vertical", size_hint=(None, None))
+        root.bind(minimum_height=root.setter("height"))
+        grid = Factory.GridLayout(cols=2, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        for n in range(4):
+            grid.add_widget(KLabel(text=f"第{n}项的说明文字，在窄处折成几行。"[: 8 + 4 * n]))  # short: drawn in this frame
+        root.add_widget(grid)
+        root.add_widget(
+            BarChart(
+                inline=True, bars=[{"label": f"类别{n}", "text": f"{n * 1000}.00元", "value": n + 1, "tone": "danger"} for n in range(5)]
+            )
+        )
+        root.add_widget(KLabel(text="本月共5000笔，点一笔看详细和票据。"))
+        return root
+
+    def shape(root):
+        return [(round(w.x), round(w.y), round(w.width), round(w.height)) for w in root.walk(restrict=True)]
+
+    now, later = build(), build()
+    for root in (now, later):
+        Window.add_widget(root)
+    try:
+        for root in (now, later):
+            root.width = 1000
+        ui.pump(3)
+        for root in (now, later):
+            root.width = 500  # narrower: the texts wrap into more lines
+        height = lay_out_now(now)
+        assert height == now.minimum_height > 0
+        laid_out = shape(now)
+        ui.pump(4)
+        assert shape(later) == shape(now) == laid_out  # the frames after change nothing
+    finally:
+        for root in (now, later):
+            Window.remove_widget(root)

@@ -25,6 +25,7 @@ from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.corrections import withdrawn_entries, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
+from screens.uix.lay_out_now import lay_out_now
 from screens.uix.widgets import HintLabel, MessageStrip, PictureGrid, RowButton, Section
 
 
@@ -106,10 +107,11 @@ class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
     """The month's head in its list: balances, income and expense, spending
     by category, how many entries follow."""
 
+    _laid_out_for: tuple = ()  # (summary, width) the head was last laid out for
+
     def refresh_view_attrs(self, rv, index, data):
-        self._list, self._index = rv, index
         summary = data["summary"]
-        if getattr(self, "_summary", None) is not summary:  # not rebuilt when only its height is told
+        if getattr(self, "_summary", None) is not summary:  # not rebuilt when only placed again
             self._summary = summary
             ids = self.ids
             ids.opening.value = _balance(summary.opening_fen)
@@ -126,14 +128,15 @@ class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
             )
         return super().refresh_view_attrs(rv, index, data)
 
-    def on_minimum_height(self, _instance, height) -> None:
-        """Tell the list this row's height (it lays rows out from its data)."""
-        rv = getattr(self, "_list", None)
-        if rv is None or self._index >= len(rv.data):
-            return
-        row = rv.data[self._index]
-        if row.get("viewclass") == "MonthSummaryView" and abs(row["row_size"][1] - height) > 0.5:
-            rv.data[self._index] = dict(row, row_size=(None, height))
+    def refresh_view_layout(self, rv, index, layout, viewport):
+        """Placed by the list at its width: laid out now, so the list learns
+        the head's height in one relayout of its rows (see lay_out_now), not
+        in one for every step of Kivy's own layout."""
+        super().refresh_view_layout(rv, index, layout, viewport)
+        if self._laid_out_for != (self._summary, self.width):
+            self._laid_out_for = (self._summary, self.width)
+            lay_out_now(self)
+        self.height = self.minimum_height  # the list set the height its data guessed
 
 
 class EntryRowView(RecycleDataViewBehavior, RowButton):
