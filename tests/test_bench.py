@@ -431,6 +431,10 @@ def test_under_load_the_kiosk_syncs_a_changing_feed_while_it_is_tapped(tmp_path,
     assert soak["taps"] == 6 and 0 < soak["large_font_taps"] < 6
     assert [s["tap"] for s in soak["pss_samples"]] == list(range(7))
     assert all(s["pss_mib"] > 10 for s in soak["pss_samples"])
+    # Where each sample's memory is: parts of it, and Python's live objects.
+    assert all(0 < s["heap_mib"] + s["anon_mib"] < s["pss_mib"] and s["python_objects"] > 10_000 for s in soak["pss_samples"])
+    warm = next(s for s in soak["pss_samples"] if s["tap"] == soak["warm_tap"])
+    assert soak["growth_after_warm_by_part"]["python_blocks"] == soak["pss_samples"][-1]["python_blocks"] - warm["python_blocks"]
     assert soak["exceptions"] == 0, soak["exception_samples"]
     assert soak["transient_max_mib"] == max(bench_ui._transients([s["pss_mib"] for s in soak["pss_samples"]]).values())
 

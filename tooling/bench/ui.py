@@ -486,10 +486,11 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
             driver.settle(time.perf_counter())
             driver.wait_pictures()
             pss = driver.pss()
+            parts = resting_parts()
         harness.touch_idle()  # the next villager
         driver.nav.home()
         harness.set_large(large_font(count + 1))
-        return {"tap": count, "pss_mib": pss, "version": ticker.version if ticker is not None else None}
+        return {"tap": count, "pss_mib": pss, **parts, "version": ticker.version if ticker is not None else None}
 
     samples = [resting_pss(0)]
     exceptions: list[str] = []
@@ -519,6 +520,7 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
     start, end = samples[0]["pss_mib"], samples[-1]["pss_mib"]
     warm = next(s for s in samples if s["tap"] >= min(1000, taps // 10))
     transients = _transients([s["pss_mib"] for s in samples])
+    grown = {part: round(samples[-1][part] - warm[part], 1) for part in SOAK_PARTS}
     return {
         "taps": taps,
         "large_font_taps": large_taps,
@@ -527,12 +529,32 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
         "growth_mib": round(end - start, 1),
         "warm_tap": warm["tap"],
         "growth_after_warm_mib": round(end - warm["pss_mib"], 1),
+        "growth_after_warm_by_part": grown,  # where it went: see resting_parts
         "pss_samples": samples,
         "transient_max_mib": max(transients.values(), default=0.0),
         "transients": [{**samples[i], "above_neighbours_mib": excess} for i, excess in transients.items() if excess > TRANSIENT_MIB],
         "exceptions": len(exceptions) + len(logged),
         "exception_samples": (exceptions + logged)[:10],
         "navigation_ms": summarize(latencies),
+    }
+
+
+SOAK_PARTS = ("heap_mib", "anon_mib", "python_blocks", "python_objects")
+
+
+def resting_parts() -> dict:
+    """Where a soak sample's memory is, to tell what grows: the malloc
+    heap (C libraries: SDL, the GL driver's textures), anonymous memory
+    (Python's object arenas and large allocations), and Python's live
+    objects: the blocks its allocator holds and the objects its collector
+    tracks. Arenas that grow while the objects do not are fragmentation;
+    objects that grow are something kept."""
+    where = pss_map_mib(os.getpid(), largest=50)
+    return {
+        "heap_mib": where.get("[heap]", 0.0),
+        "anon_mib": where.get("[anon]", 0.0),
+        "python_blocks": sys.getallocatedblocks(),
+        "python_objects": len(gc.get_objects()),
     }
 
 
