@@ -15,7 +15,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import money
 from kiosk.complaint import ItemKind
-from kiosk.finance_summary import NO_RECEIPT, entries_by_date, entry_row, month_summary, year_overview
+from kiosk.finance_summary import NO_RECEIPT, MonthSummary, entries_by_date, entry_row, month_summary, year_overview
 from kiosk.finance_year import finance_years, year_view
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
@@ -107,11 +107,12 @@ class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
     """The month's head in its list: balances, income and expense, spending
     by category, how many entries follow."""
 
+    _summary: MonthSummary | None = None  # the month on show
     _laid_out_for: tuple = ()  # (summary, width) the head was last laid out for
 
     def refresh_view_attrs(self, rv, index, data):
         summary = data["summary"]
-        if getattr(self, "_summary", None) is not summary:  # not rebuilt when only placed again
+        if self._summary is not summary:  # not rebuilt when only placed again
             self._summary = summary
             ids = self.ids
             ids.opening.value = _balance(summary.opening_fen)
