@@ -139,6 +139,40 @@ def test_pss_of_this_process_and_of_a_process_tree():
         memory.pss_kib(child.pid)
 
 
+def test_written_memory_counts_what_a_process_writes_not_the_files_it_shares(tmp_path):
+    """PSS falls when another process maps the same file pages; the pages
+    a process has written do not, and grow with what it allocates."""
+    import mmap
+
+    shared = tmp_path / "shared.bin"
+    with shared.open("wb") as file:
+        file.write(os.urandom(16 * 1024 * 1024))
+        file.flush()
+        os.fsync(file.fileno())  # clean pages of the file, as a library's are
+    with shared.open("rb") as file, mmap.mmap(file.fileno(), 0, prot=mmap.PROT_READ) as pages:
+        sum(pages[offset] for offset in range(0, len(pages), 4096))  # every page resident, read only
+        pss, written = memory.pss_kib(os.getpid()) / 1024, memory.own_written_mib()
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                f"import mmap, sys, time; f = open({str(shared)!r}, 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); "
+                "sum(m[i] for i in range(0, len(m), 4096)); print('mapped', flush=True); time.sleep(30)",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert child.stdout.readline().strip() == "mapped"
+            assert memory.pss_kib(os.getpid()) / 1024 < pss - 6  # half of the 16 MiB is the child's now
+            assert abs(memory.own_written_mib() - written) < 2
+            buffer = bytearray(8 * 1024 * 1024)  # written: zero-filled pages
+            assert memory.own_written_mib() > written + 7 and len(buffer)
+        finally:
+            child.kill()
+            child.wait()
+
+
 # ------------------------------------------------------------ sync
 
 
@@ -432,7 +466,10 @@ def test_under_load_the_kiosk_syncs_a_changing_feed_while_it_is_tapped(tmp_path,
     assert [s["tap"] for s in soak["pss_samples"]] == list(range(7))
     assert all(s["pss_mib"] > 10 for s in soak["pss_samples"])
     # Where each sample's memory is: parts of it, and Python's live objects.
-    assert all(0 < s["heap_mib"] + s["anon_mib"] < s["pss_mib"] and s["python_objects"] > 10_000 for s in soak["pss_samples"])
+    assert all(
+        0 < s["heap_mib"] + s["anon_mib"] - 1 < s["written_mib"] < s["pss_mib"] and s["python_objects"] > 10_000
+        for s in soak["pss_samples"]
+    )
     warm = next(s for s in soak["pss_samples"] if s["tap"] == soak["warm_tap"])
     assert soak["growth_after_warm_by_part"]["python_blocks"] == soak["pss_samples"][-1]["python_blocks"] - warm["python_blocks"]
     assert soak["exceptions"] == 0, soak["exception_samples"]

@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kiosk.config import load_config
-from tooling.bench.memory import own_pss_mib, pss_map_mib
+from tooling.bench.memory import own_pss_mib, own_written_mib, pss_map_mib
 from tooling.bench.report import summarize, write_json
 
 SETTLE_FRAMES = 30  # a screen still redrawing after this many frames is animating: stop there
@@ -539,11 +539,13 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
     }
 
 
-SOAK_PARTS = ("heap_mib", "anon_mib", "python_blocks", "python_objects")
+SOAK_PARTS = ("written_mib", "heap_mib", "anon_mib", "python_blocks", "python_objects")
 
 
 def resting_parts() -> dict:
-    """Where a soak sample's memory is, to tell what grows: the malloc
+    """Where a soak sample's memory is, to tell what grows: the pages the
+    process wrote (PSS without the shares of libraries, which move as other
+    processes mapping them start or stop), the malloc
     heap (C libraries: SDL, the GL driver's textures), anonymous memory
     (Python's object arenas and large allocations), and Python's live
     objects: the blocks its allocator holds and the objects its collector
@@ -551,6 +553,7 @@ def resting_parts() -> dict:
     objects that grow are something kept."""
     where = pss_map_mib(os.getpid(), largest=50)
     return {
+        "written_mib": round(own_written_mib(), 1),
         "heap_mib": where.get("[heap]", 0.0),
         "anon_mib": where.get("[anon]", 0.0),
         "python_blocks": sys.getallocatedblocks(),
