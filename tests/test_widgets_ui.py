@@ -379,3 +379,21 @@ def test_lay_out_now_reaches_in_one_call_the_heights_kivy_settles_on_over_frames
     finally:
         for root in (now, later):
             Window.remove_widget(root)
+
+
+def test_text_widths_are_kept_up_to_one_limit_for_every_face_together(ui, monkeypatch):
+    """A terminal whose records keep changing measures new strings in both
+    font modes' faces: those kept stay under one limit for all faces, and a
+    width measured again after they are let go is the same."""
+    from kivy.core.text import DEFAULT_FONT
+
+    from screens.uix import typeset_label
+
+    monkeypatch.setattr(typeset_label, "MEASURED_LIMIT", 300)
+    faces = [typeset_label.measurer(DEFAULT_FONT, size, bold) for size in (20, 30, 45) for bold in (False, True)]
+    first = faces[0]("第0笔支出")
+    for n in range(1000):
+        faces[n % len(faces)](f"第{n}笔支出")
+        kept = sum(len(face._widths) for face in typeset_label._measurers.values())
+        assert kept <= 300, n
+    assert faces[0]("第0笔支出") == first

@@ -57,7 +57,12 @@ def font_for(text: str, font_name: str) -> str:
     return DEFAULT_FONT if _covered.issuperset(text) else FULL_FONT
 
 
-_MEASURE_CACHE_LIMIT = 50_000  # strings per font; a screenful is a few thousand
+# Strings whose widths are kept, in every font, size and weight together: a
+# screenful is a few thousand, and both font modes use some fifteen faces. A
+# limit per face let a terminal whose records change keep adding strings to
+# each of them (a soak of 10,000 taps on changing data: tens of thousands).
+MEASURED_LIMIT = 20_000
+_measured = 0  # strings kept now, in every measurer
 
 
 class _Measurer:
@@ -68,11 +73,15 @@ class _Measurer:
         self._widths: dict[str, float] = {}
 
     def __call__(self, text: str) -> float:
+        global _measured
         width = self._widths.get(text)
         if width is None:
-            if len(self._widths) > _MEASURE_CACHE_LIMIT:
-                self._widths.clear()
+            if _measured >= MEASURED_LIMIT:
+                for kept in _measurers.values():
+                    kept._widths.clear()
+                _measured = 0
             width = self._widths[text] = self._label.get_extents(text)[0]
+            _measured += 1
         return width
 
 
