@@ -42,8 +42,9 @@ def pss_kib(pid: int) -> int:
 def own_written_mib() -> float:
     """The pages this process has written (Private_Dirty: its heap, Python's
     arenas, its buffers). Unlike PSS it does not move when other processes
-    map the same libraries: a test suite or a second kiosk beside a soak
-    takes half of Mesa's 33 MiB off its PSS, and gives it back when it ends."""
+    map the same libraries: one using Mesa beside a soak (a test suite, a
+    second kiosk) takes a share of Mesa's pages off the soak's PSS while it
+    runs, and gives it back when it ends."""
     return _rollup_kib(os.getpid()).get("Private_Dirty", 0) / 1024
 
 

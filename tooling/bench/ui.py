@@ -545,12 +545,12 @@ SOAK_PARTS = ("written_mib", "heap_mib", "anon_mib", "python_blocks", "python_ob
 def resting_parts() -> dict:
     """Where a soak sample's memory is, to tell what grows: the pages the
     process wrote (PSS without the shares of libraries, which move as other
-    processes mapping them start or stop), the malloc
-    heap (C libraries: SDL, the GL driver's textures), anonymous memory
-    (Python's object arenas and large allocations), and Python's live
-    objects: the blocks its allocator holds and the objects its collector
-    tracks. Arenas that grow while the objects do not are fragmentation;
-    objects that grow are something kept."""
+    processes mapping them start or stop), the malloc heap (C libraries:
+    SDL, the GL driver's textures), anonymous memory (Python's object
+    arenas and large allocations), and Python's live objects: the blocks
+    its allocator holds and the objects its collector tracks. Arenas that
+    grow while the objects do not are fragmentation; objects that grow are
+    something kept."""
     where = pss_map_mib(os.getpid(), largest=50)
     return {
         "written_mib": round(own_written_mib(), 1),
