@@ -218,6 +218,13 @@ def test_a_big_months_head_is_laid_out_before_its_list_places_the_entries(ui, tm
     height (not once for every step of Kivy's own layout), and the first
     entry sits right under the head, shown again or given new rows."""
     with_a_big_month(ui, tmp_path)
+
+    def the_first_entry_right_under(head, rows):
+        first = next(row for row in of_type(ui, RowButton) if row.title == "测试支出第0笔")
+        assert head.height == head.minimum_height > 0
+        assert first.top == pytest.approx(head.y - rows.layout_manager.spacing, abs=1)  # no gap, no overlap
+        return first
+
     ui.go(ScreenName.FINANCE)
     for again in (False, True):
         month = ui.app.nav.screen(ScreenName.FINANCE_MONTH)
@@ -228,16 +235,12 @@ def test_a_big_months_head_is_laid_out_before_its_list_places_the_entries(ui, tm
         assert ui.screen is month
         rows = row_list(ui)
         head = next(view for view in rows.layout_manager.children if type(view).__name__ == "MonthSummaryView")
-        assert head.height == head.minimum_height > 0, again
+        first = the_first_entry_right_under(head, rows)
         assert len(heights) <= 2, (again, heights)  # the height its data guessed, then its own
-        first = next(row for row in of_type(ui, RowButton) if row.title == "测试支出第0笔")
-        spacing = rows.layout_manager.spacing
-        assert first.top == pytest.approx(head.y - spacing, abs=1), again  # no gap, no overlap
         if again:  # new rows under the same head: the list guesses its height anew
             rows.data = rows.data[:-1]
             ui.pump(4)
-            first = next(row for row in of_type(ui, RowButton) if row.title == "测试支出第0笔")
-            assert head.height == head.minimum_height and first.top == pytest.approx(head.y - spacing, abs=1)
+            the_first_entry_right_under(head, rows)
         else:
             ui.tap(first)
             assert ui.app.nav.current[0] is ScreenName.FINANCE_ENTRY
