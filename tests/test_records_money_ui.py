@@ -10,6 +10,8 @@ import datetime as dt
 import json
 import re
 
+import pytest
+
 from kiosk.snapshot import load_folder
 from screens.shell.registry import ScreenName
 from screens.ui_screens.finance_year import BudgetLineCard
@@ -57,21 +59,64 @@ def test_the_year_against_its_budget_and_a_line_opened(ui, demo):
     open_tile(ui, "村级财务")
     ui.tap_text("2026年收支和预算")
     assert ui.app.nav.current == (ScreenName.FINANCE_YEAR, {"year": 2026})
-    cards = {card.title: card for card in ui.screen.walk() if isinstance(card, BudgetLineCard)}
-    # 办公费: 30,395.00 spent of 28,000.00 budgeted, 2,395.00 over; 机械台班费: never budgeted.
-    office = cards["办公费"]
-    figures = [(row.label, row.text, row.tone) for row in office.walk(restrict=True) if isinstance(row, BarRow)]
-    assert figures == [("预算", "28,000.00元", "muted"), ("实际支出", "30,395.00元", "danger")]
-    assert (office.flag, office.remark) == ("超预算", "超出2,395.00元")
-    machines = [(row.label, row.text) for row in cards["机械台班费"].walk(restrict=True) if isinstance(row, BarRow)]
-    assert (cards["机械台班费"].flag, cards["机械台班费"].remark, machines) == ("预算外", "预算里没有这一项", [("实际支出", "290.00元")])
-    assert (cards["工程款"].flag, cards["工程款"].remark) == ("", "还剩52,995.00元")
     assert any("有3项支出超出了预算" in text for text in strips(ui))
-    bring_into_view(ui, office)
-    ui.tap(office)
+
+    def card(title: str) -> BudgetLineCard:  # scrolled to, as a finger would
+        label = show_row(ui, title)
+        return next(widget for widget in label.walk_reverse(loopback=True) if isinstance(widget, BudgetLineCard))
+
+    def figures(card: BudgetLineCard) -> list[tuple[str, str, str]]:
+        return [(row.label, row.text, row.tone) for row in card.walk(restrict=True) if isinstance(row, BarRow)]
+
+    # 办公费: 30,395.00 spent of 28,000.00 budgeted, 2,395.00 over; 机械台班费: never budgeted.
+    machines = card("机械台班费")
+    assert (machines.flag, machines.remark, figures(machines)) == ("预算外", "预算里没有这一项", [("实际支出", "290.00元", "danger")])
+    works = card("工程款")
+    assert (works.flag, works.remark) == ("", "还剩52,995.00元")
+    office = card("办公费")
+    assert figures(office) == [("预算", "28,000.00元", "muted"), ("实际支出", "30,395.00元", "danger")]
+    assert (office.flag, office.remark) == ("超预算", "超出2,395.00元")
+    ui.tap(show_row(ui, "办公费"))  # its title, on screen: the card takes the tap
     assert ui.app.nav.current == (ScreenName.FINANCE_ENTRIES, {"year": 2026, "direction": "expense", "category": "办公费"})
     assert len(row_list(ui).data) == 47
     assert ui.screen.intro == "2026年“办公费”的支出共47笔，支出合计30,395.00元。"
+
+
+def test_a_years_lines_are_built_as_they_scroll_in_at_the_heights_measured_for_them(ui, demo):
+    """The year is a list: a screenful of its 27 lines exist as widgets, not
+    all of them. The list measured every line before showing it, so it is
+    as tall as its rows from the start and keeps its height (nothing jumps)
+    while scrolled to its end; in large font it measures them again."""
+    ui.go(ScreenName.FINANCE_YEAR, year=2026)
+    ui.pump(4)
+    rows = row_list(ui)
+    lines = [row for row in rows.data if row["viewclass"] == "BudgetLineCard"]
+    heights: list[float] = []
+    rows.layout_manager.bind(height=lambda _layout, height: heights.append(height))
+
+    def placed_cards() -> list[BudgetLineCard]:
+        """The lines built; every row on screen as tall as the list measured it."""
+        for view in rows.layout_manager.children:
+            assert view.height == pytest.approx(rows.data[view.index].get("row_size", (None, None))[1], abs=0.5), (
+                type(view).__name__,
+                view.index,
+            )
+        return [view for view in rows.layout_manager.children if isinstance(view, BudgetLineCard)]
+
+    assert len(lines) == 27 and 0 < len(placed_cards()) < len(lines) / 2
+    seen = set()
+    while rows.scroll_y > 0:  # a finger's steps down to the end
+        rows.scroll_y = max(0.0, rows.scroll_y - 0.04)
+        ui.pump(2)
+        seen |= {card.title for card in placed_cards()}
+    assert heights == []
+    assert seen == {row["line"].category_zh for row in lines}
+    assert show_row(ui, lines[-1]["line"].category_zh)
+
+    tall = rows.layout_manager.height
+    ui.app.theme.large = True
+    ui.pump(4)
+    assert placed_cards() and rows.layout_manager.height > tall * 1.2
 
 
 def test_an_expense_without_a_receipt_is_marked_in_its_month_and_on_its_page(ui, demo):

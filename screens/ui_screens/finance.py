@@ -25,7 +25,7 @@ from screens.ui_screens.base import KioskScreen
 from screens.ui_screens.corrections import withdrawn_entries, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
-from screens.uix.lay_out_now import lay_out_now
+from screens.uix.list_rows import SelfSizedRow
 from screens.uix.widgets import HintLabel, MessageStrip, PictureGrid, RowButton, Section
 
 
@@ -103,12 +103,14 @@ class FinanceMonthScreen(KioskScreen):
         ]
 
 
-class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
+class MonthSummaryView(SelfSizedRow, BoxLayout):
     """The month's head in its list: balances, income and expense, spending
     by category, how many entries follow."""
 
     _summary: MonthSummary | None = None  # the month on show
-    _laid_out_for: tuple = ()  # (summary, width) the head was last laid out for
+
+    def shown(self) -> object:
+        return self._summary
 
     def refresh_view_attrs(self, rv, index, data):
         summary = data["summary"]
@@ -128,16 +130,6 @@ class MonthSummaryView(RecycleDataViewBehavior, BoxLayout):
                 + "点一笔看详细和票据。"
             )
         return super().refresh_view_attrs(rv, index, data)
-
-    def refresh_view_layout(self, rv, index, layout, viewport):
-        """Placed by the list at its width: laid out now, so the list learns
-        the head's height in one relayout of its rows (see lay_out_now), not
-        in one for every step of Kivy's own layout."""
-        super().refresh_view_layout(rv, index, layout, viewport)
-        if self._laid_out_for != (self._summary, self.width):
-            self._laid_out_for = (self._summary, self.width)
-            lay_out_now(self)
-        self.height = self.minimum_height  # the list set the height its data guessed
 
 
 class EntryRowView(RecycleDataViewBehavior, RowButton):

@@ -10,15 +10,18 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import money
 from kiosk.finance_summary import NO_RECEIPT, entries_of_amount, entries_with_counterparty, lacks_receipt
-from kiosk.finance_year import YearLine, actual_label, line_entries, year_view
+from kiosk.finance_year import YearLine, YearView, actual_label, line_entries, year_view
 from kiosk.model import Direction
 from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to, load_kv
 from screens.shell.registry import ScreenName
-from screens.ui_screens.lists import ListScreen, PageScreen
-from screens.uix.widgets import HintText, MessageStrip, Section, TapArea
+from screens.ui_screens.base import KioskScreen
+from screens.ui_screens.lists import ListScreen
+from screens.uix.list_rows import SelfSizedRow
+from screens.uix.widgets import TapArea
 
 load_kv("ui_screens.finance")  # the month's figures (MonthFigure) and the entry rows (EntryRowView)
+load_kv("uix.list_rows")  # the section titles between the year's lines (TextRow)
 
 
 class YearFigures(BoxLayout):
@@ -30,7 +33,34 @@ class YearFigures(BoxLayout):
     income = StringProperty()
 
 
-class BudgetLineCard(TapArea, BoxLayout):
+class YearHeadView(SelfSizedRow, BoxLayout):
+    """The year's head in its list: who approved the budget, the year's
+    figures beside the budget's, and what to look out for."""
+
+    year_view: YearView | None = None
+
+    def shown(self) -> object:
+        return self.year_view
+
+    def refresh_view_attrs(self, rv, index, data):
+        view: YearView = data["year_view"]
+        if view != self.year_view:
+            ids = self.ids
+            ids.heading.text = f"{view.year}年收支和预算"
+            ids.approval.text = f"{view.approval_zh}下面是{view.period_zh}。"
+            figures = ids.figures
+            figures.budget_expense = money.yuan(view.budget_expense_fen) if view.has_budget else "没有公布"
+            figures.expense = money.yuan(view.expense_fen)
+            figures.budget_income = money.yuan(view.budget_income_fen) if view.has_budget else "没有公布"
+            figures.income = money.yuan(view.income_fen)
+            ids.flagged.shown = bool(view.flagged)
+            ids.flagged.text = f"请注意：有{view.flagged}项支出超出了预算，或者预算里根本没有，标着“超预算”“预算外”。"
+            ids.missing.shown = bool(view.missing_receipts)
+            ids.missing.text = f"请注意：这一年有{view.missing_receipts}笔支出没有票据照片，标着“{NO_RECEIPT}”。"
+        return super().refresh_view_attrs(rv, index, data)
+
+
+class BudgetLineCard(SelfSizedRow, TapArea, BoxLayout):
     """One line of the year: its category and flag, its budget and what was
     spent or received as two bars with their amounts at the right (as a
     project's budget and settlement), and what that comes to; a tap opens
@@ -41,6 +71,22 @@ class BudgetLineCard(TapArea, BoxLayout):
     bars = ListProperty()  # kiosk BarChart rows: the budget (if any), then the actual figure
     remark = StringProperty()  # over, left, or not in the budget
     count_text = StringProperty()
+    line: YearLine | None = None
+
+    def shown(self) -> object:
+        return self.line
+
+    def refresh_view_attrs(self, rv, index, data):
+        year: int = data["year"]
+        line: YearLine = data["line"]
+        missing = f"，{NO_RECEIPT}{line.missing_receipts}笔" if line.missing_receipts else ""
+        self.title = line.category_zh
+        self.flag = line.flag
+        self.bars = budget_bars(line)
+        self.remark = line.remark_zh
+        self.count_text = f"共{line.entry_count}笔{missing}，点一下看每一笔" if line.entry_count else "这一年还没有这一项的账"
+        self.action = go_to(ScreenName.FINANCE_ENTRIES, year=year, direction=line.direction.value, category=line.category)
+        return super().refresh_view_attrs(rv, index, data)
 
 
 def budget_bars(line: YearLine) -> list[dict]:
@@ -52,48 +98,28 @@ def budget_bars(line: YearLine) -> list[dict]:
     return bars
 
 
-def _line_card(screen: PageScreen, year: int, line: YearLine) -> BudgetLineCard:
-    missing = f"，{NO_RECEIPT}{line.missing_receipts}笔" if line.missing_receipts else ""
-    return screen.make(
-        BudgetLineCard,
-        title=line.category_zh,
-        flag=line.flag,
-        bars=budget_bars(line),
-        remark=line.remark_zh,
-        count_text=f"共{line.entry_count}笔{missing}，点一下看每一笔" if line.entry_count else "这一年还没有这一项的账",
-        action=go_to(ScreenName.FINANCE_ENTRIES, year=year, direction=line.direction.value, category=line.category),
-    )
+class FinanceYearScreen(KioskScreen):
+    """One list: the year's head, then its spending lines and its income
+    lines. A list, not a page: a year has dozens of lines, and only those
+    on screen are built (the page of them all was the largest any screen
+    built)."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.ids.rows.key_viewclass = "viewclass"
+        self.ids.rows.layout_manager.key_size = "row_size"
 
-class FinanceYearScreen(PageScreen):
-    def fill(self, content, **params) -> None:
+    def show(self, **params) -> None:
         year: int = params["year"]
         view = year_view(self.snapshot, year, public_numbers(self.snapshot.complaint.hotlines))
         self.title = f"{year}年收支和预算"
-        self.add_heading(content, self.title)
-        content.add_widget(self.make(HintText, text=f"{view.approval_zh}下面是{view.period_zh}。"))
-        content.add_widget(
-            self.make(
-                YearFigures,
-                budget_expense=money.yuan(view.budget_expense_fen) if view.has_budget else "没有公布",
-                expense=money.yuan(view.expense_fen),
-                budget_income=money.yuan(view.budget_income_fen) if view.has_budget else "没有公布",
-                income=money.yuan(view.income_fen),
-            )
-        )
-        if view.flagged:
-            text = f"请注意：有{view.flagged}项支出超出了预算，或者预算里根本没有，标着“超预算”“预算外”。"
-            content.add_widget(self.make(MessageStrip, shown=True, text=text))
-        if view.missing_receipts:
-            text = f"请注意：这一年有{view.missing_receipts}笔支出没有票据照片，标着“{NO_RECEIPT}”。"
-            content.add_widget(self.make(MessageStrip, shown=True, text=text))
+        rows: list[dict] = [{"viewclass": "YearHeadView", "year_view": view}]
         for title, lines in (("支出：每一项花了多少", view.expense_lines), ("收入：每一项收了多少", view.income_lines)):
-            section = self.make(Section, title=title)
-            for line in lines:
-                section.add_widget(_line_card(self, year, line))
+            rows.append({"viewclass": "TextRow", "text": title, "role": "section"})
+            rows += [{"viewclass": "BudgetLineCard", "year": year, "line": line} for line in lines]
             if not lines:
-                section.add_widget(self.make(HintText, text="这一年没有。"))
-            content.add_widget(section)
+                rows.append({"viewclass": "TextRow", "text": "这一年没有。", "role": "hint"})
+        self.ids.rows.rows = rows
 
 
 class EntryListScreen(ListScreen):

@@ -12,6 +12,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT
 from kivy.core.window import Window
+from kivy.factory import Factory
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -31,6 +32,7 @@ import screens.uix.shapes  # noqa: F401 -- registers RoundBox, which the kv rule
 from kiosk.images import DecodedImage
 from kiosk.reading import pieces
 from screens.services.pictures import picture_texture, request_picture
+from screens.uix.list_rows import SelfSizedRow
 from screens.uix.typeset_label import TypesetLabel, font_for, measurer, typeset_lines
 
 
@@ -254,11 +256,15 @@ class RowList(RecycleView):
 
     rows = ListProperty()
     row_height = NumericProperty(100)
+    reading_column = BooleanProperty(False)  # rows in a column of reading width, centred (a page's)
 
     def __init__(self, **kwargs):
         self._rows_pending = False
         self._rows_prepared = False
         self._scroll_after_rows = 1.0
+        self._measured: list[int] = []  # rows whose height the list measured (SelfSizedRow)
+        self._spare_views: dict[type, SelfSizedRow] = {}
+        self._trigger_measure = Clock.create_trigger(self._measure_again)
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
@@ -285,13 +291,61 @@ class RowList(RecycleView):
     def _on_layout_width(self, *_args) -> None:
         if self._rows_pending and self._laid_out():
             self._show_rows()
+        elif self._measured:
+            self._trigger_measure()
+
+    def on_row_height(self, *_args) -> None:
+        if self._measured:  # the font's size changed (大字): so did the rows'
+            self._trigger_measure()
 
     def _show_rows(self) -> None:
         if not self._rows_pending:
             return
         self._rows_pending = False
-        self.data = [dict(row, index=i) for i, row in enumerate(self.rows)]
+        data = [dict(row, index=i) for i, row in enumerate(self.rows)]
+        self._measured = self._self_sized(data)
+        self._measure(data)
+        self.data = data
         self.scroll_y, self._scroll_after_rows = self._scroll_after_rows, 1.0
+
+    def _self_sized(self, data: list[dict]) -> list[int]:
+        """The rows given no height whose view sizes itself."""
+        self_sized: dict = {}  # view class name -> whether it is a SelfSizedRow (a month has 5,000 rows, a few classes)
+        found = []
+        for index, row in enumerate(data):
+            if "row_size" not in row:
+                name = self._view_name(row)
+                if name not in self_sized:
+                    self_sized[name] = issubclass(self._view_class(name), SelfSizedRow)
+                if self_sized[name]:
+                    found.append(index)
+        return found
+
+    def _view_name(self, row: dict):
+        return row.get(self.key_viewclass, self.viewclass) if self.key_viewclass else self.viewclass
+
+    @staticmethod
+    def _view_class(name) -> type:
+        cls = name if isinstance(name, type) else Factory.get(name)
+        if cls is None:
+            raise LookupError(f"no widget class {name!r}")
+        return cls
+
+    def _measure(self, data: list[dict]) -> None:
+        """The rows that size themselves and were given no height: measured
+        on a spare view of their class at the rows' width (see list_rows)."""
+        manager = self.layout_manager
+        width = manager.width - manager.padding[0] - manager.padding[2]
+        for index in self._measured:
+            row = data[index]
+            cls = self._view_class(self._view_name(row))
+            spare = self._spare_views.get(cls) or self._spare_views.setdefault(cls, cls())
+            row["row_size"] = (None, spare.measure(self, index, row, width))
+
+    def _measure_again(self, *_args) -> None:
+        if self._measured and not self._rows_pending and self.data:
+            self._measure(self.data)
+            self.refresh_from_data()
 
     def keep_scroll(self, scroll_y: float) -> None:
         """Scroll to ``scroll_y`` (going back to this list), now or once its rows are shown."""
