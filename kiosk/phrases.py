@@ -12,6 +12,12 @@ dictionary answers the per-character readings, which is all it asks of it.
 
 Conversions are remembered, so building the index of the same data again
 (a new snapshot with the same titles) costs no child process.
+
+Every reading of single characters (行: xing, hang, heng) comes from such a
+child too (``every_reading``, without the phrases): pypinyin's character
+dictionary in the kiosk's process was 12 MiB kept for its whole life, to
+learn the readings of the few thousand characters its data has, once per
+snapshot. The kiosk's process loads pypinyin only when no child can run.
 """
 
 from __future__ import annotations
@@ -52,8 +58,19 @@ def readings(runs: Sequence[str], style: Style) -> list[list[str]]:
     return [known[run] for run in runs]
 
 
-def _convert_in_child(runs: list[str], style: Style) -> list[list[str]]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PYPINYIN_NO_")}
+def every_reading(chars: Sequence[str]) -> list[list[str]]:
+    """For each character, every reading pypinyin knows, without tones,
+    commonest first (a character it does not know comes back as itself).
+    Not remembered here: the caller keeps what it learns. Raises
+    ``PhraseError`` when the child process fails."""
+    return _convert_in_child(list(chars), "every") if chars else []
+
+
+def _convert_in_child(runs: list[str], style: Style | Literal["every"]) -> list[list[str]]:
+    if style == "every":  # characters alone: the phrase dictionary stays unloaded in the child too
+        env = dict(os.environ, PYPINYIN_NO_PHRASES="true", PYPINYIN_NO_DICT_COPY="true")
+    else:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("PYPINYIN_NO_")}
     request = json.dumps({"style": style, "runs": runs}, ensure_ascii=False).encode()
     try:
         done = subprocess.run(
@@ -81,9 +98,11 @@ def _convert_in_child(runs: list[str], style: Style) -> list[list[str]]:
 # package would turn pypinyin's phrases off in the child too.
 _CHILD_PROGRAM = """
 import json, sys
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 request = json.load(sys.stdin)
-if request["style"] == "tone":
+if request["style"] == "every":
+    answer = [pinyin(char, style=Style.NORMAL, heteronym=True)[0] for char in request["runs"]]
+elif request["style"] == "tone":
     answer = [lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True) for run in request["runs"]]
 else:
     answer = [lazy_pinyin(run, style=Style.NORMAL) for run in request["runs"]]

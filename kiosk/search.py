@@ -44,8 +44,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from pypinyin import Style, pinyin
-
 from kiosk import model, money, phrases, privacy
 from kiosk.assets_view import CONTRACT_NAMES, PARTY_LABELS
 from kiosk.assets_view import KIND_NAMES as ASSET_KIND_NAMES
@@ -218,14 +216,46 @@ def _normalize(text: str) -> str:
     return "".join(char for char in text if _is_han(char) or (char.isascii() and char.isalnum()))
 
 
-@functools.lru_cache(maxsize=8192)
+_learned: dict[str, tuple[str, ...]] = {}  # every reading of each Han character met so far
+
+
+def _learn_readings(texts: Iterable[str]) -> None:
+    """Every reading of each Han character of ``texts`` not known yet, from
+    a child process in one batch (``phrases.every_reading``); should it
+    fail, ``_readings`` asks pypinyin in this process instead."""
+    chars = sorted({char for text in texts for run in _han_runs(text) for char in run} - _learned.keys())
+    try:
+        answers = phrases.every_reading(chars)
+    except phrases.PhraseError as exc:
+        log_event(log, "search.readings_in_process", logging.WARNING, error=exc)
+        return
+    _learned.update(zip(chars, map(_plain_readings, answers), strict=True))
+
+
 def _readings(char: str) -> tuple[str, ...]:
     """Every reading of one Han character, without tones, commonest first."""
-    found: list[str] = []
-    for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0]:
-        if reading.isascii() and reading.isalpha() and reading not in found:
-            found.append(reading)
-    return tuple(found)
+    found = _learned.get(char)
+    if found is None:
+        from pypinyin import Style, pinyin  # only when no child process could answer (12 MiB, kept)
+
+        found = _learned[char] = _plain_readings(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+    return found
+
+
+def _plain_readings(readings: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(reading for reading in readings if reading.isascii() and reading.isalpha()))
+
+
+def _initials(text: str) -> str:
+    """The first letter of each character's commonest reading, and of each
+    run of letters and digits that starts with a letter (低保评定 -> DBPD)."""
+    letters = []
+    for is_han, run in _runs(_normalize(text)):
+        if is_han:
+            letters += [readings[0][0] for readings in map(_readings, run) if readings]
+        elif run[0].isalpha():
+            letters.append(run[0])
+    return "".join(letters).upper()
 
 
 def _needs_context(han_run: str) -> bool:
@@ -407,6 +437,7 @@ class SearchIndex:
     def __init__(self, records: list[_Record], day: dt.date | None = None):
         self.day = day  # the day the names in lists were taken for: build anew on another
         self._records = records  # in kind order, so record order is the order at equal score
+        _learn_readings(text for record in records for text in (record.title, record.secondary))
         context = _context_readings(text for record in records for text in (record.title, record.secondary))
         titles = [_units(record.match or record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
@@ -484,11 +515,7 @@ class SearchIndex:
         for record in self._records:
             if record.kind is not HitKind.POWER:
                 continue
-            letters = "".join(
-                syllable[0][0]
-                for syllable in pinyin(record.title, style=Style.FIRST_LETTER)
-                if syllable and syllable[0][:1].isascii() and syllable[0][:1].isalpha()
-            ).upper()
+            letters = _initials(record.title)
             if letters and any(hit.id == record.id for hit in self.query(letters, limit=5)):
                 found.append((letters, SearchHit(record.kind, record.id, record.title, record.subtitle, EXACT)))
                 if len(found) == limit:

@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 from kiosk import phrases
 from kiosk.ops.logs import log_event
 from kiosk.speech.numbers import spoken_numbers
@@ -60,6 +58,8 @@ def _tone_readings(runs: list[str]) -> list[list[str]]:
         return phrases.readings(runs, "tone")
     except phrases.PhraseError as exc:
         log_event(log, "read_aloud.phrases_unavailable", logging.WARNING, error=exc)
+        from pypinyin import Style, lazy_pinyin  # only then: in this process it is 12 MiB kept
+
         return [lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True) for run in runs]
 
 
