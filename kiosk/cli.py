@@ -95,6 +95,9 @@ def run_kiosk(args) -> int:
     server, no Chinese font): anything wrong with the configuration, the
     keys or the stored data is shown on screen instead, over the last good
     data, so that a restart loop never leaves the terminal dark."""
+    from kiosk.ops.memory import leave_out_unused_packages
+
+    leave_out_unused_packages()  # before the sync's httpx is imported
     from kiosk.fonts import FontMissing
     from kiosk.live import open_terminal
     from screens.shell.xscreen import NoXServer, screen_size

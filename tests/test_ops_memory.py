@@ -5,6 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+from kiosk.ops.memory import UNUSED_BY_THE_TERMINAL
+from support.feed_fixtures import VILLAGE
+from support.kiosk_process import keeps_running, start_kiosk
+
 PROGRAM = """
 import os
 from kiosk.ops.memory import release_free_memory
@@ -49,8 +55,9 @@ def test_start_up_objects_leave_the_collectors_walks_once():
 
 
 def test_the_kiosk_holds_one_copy_of_the_character_readings_and_no_phrase_dictionary():
-    """pypinyin as the kiosk's search and read-aloud load it, in a fresh process:
-    its character dictionary once (not copied), its phrase dictionary not at all."""
+    """pypinyin as the kiosk's search and read-aloud load it when no child
+    process can answer (kiosk.phrases), in a fresh process: its character
+    dictionary once (not copied), its phrase dictionary not at all."""
     program = (
         "import sys, kiosk.search, pypinyin.constants as c, pypinyin.pinyin_dict as d;"
         "print(c.PINYIN_DICT is d.pinyin_dict, len(c.PHRASES_DICT), 'pypinyin.phrases_dict' in sys.modules)"
@@ -109,3 +116,25 @@ def test_a_paused_collector_runs_no_automatic_collection_until_resumed():
     finally:
         resume()
     assert gc.isenabled()
+
+
+@pytest.mark.slow
+def test_the_terminal_loads_no_package_it_does_not_use(tmp_path, feed, x_display):
+    """The kiosk as the service starts it, syncing its feed and indexing it
+    for search: httpx is loaded, but neither the packages libraries import
+    only because they are installed (trio, click, pygments, rich) nor
+    pypinyin (the readings come from a child process, kiosk.phrases)."""
+    feed.publish()
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[feed]\nplatform = "{feed.server.url}"\nvillage = "{VILLAGE}"\nallow_http = true\n'
+        f'pubkeys = ["{feed.publisher.pub_path}"]\nstore = "{tmp_path / "kiosk-store"}"\n'
+    )
+    child = start_kiosk(tmp_path, config, env={"PYTHONPROFILEIMPORTTIME": "1"})  # every import, on stderr
+    output = keeps_running(child, seconds=8)  # synced and indexed meanwhile
+    imported = {line.rsplit("|", 1)[1].strip() for line in output.splitlines() if line.startswith("import time:")}
+    assert {"httpx", "kiosk.search"} <= imported, output[-2000:]
+    # Loaded, a package has its modules loaded too; refused, it is one line (its name, tried).
+    packages_loaded = {name.split(".")[0] for name in imported if "." in name}
+    assert {"httpx", "kiosk"} <= packages_loaded
+    assert packages_loaded & {"pypinyin", *UNUSED_BY_THE_TERMINAL} == set()

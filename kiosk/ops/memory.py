@@ -24,6 +24,7 @@ import ctypes.util
 import functools
 import gc
 import logging
+import sys
 from collections.abc import Callable
 
 from kiosk.ops.logs import log_event
@@ -34,6 +35,24 @@ log = logging.getLogger(__name__)
 # The UI collects after every screen change; automatic ones are the backstop.
 FULL_COLLECTION_EVERY = 100
 COLLECTION_PASSES = 3
+
+# Installed packages the terminal never uses that libraries it does use
+# import anyway, when present, as they are imported themselves: httpcore
+# imports trio for its async locks (eager since encode/httpcore#692), httpx
+# its command line's click, pygments and rich (``from ._main import main`` in
+# httpx/__init__.py). An install may well have them: the hub's uvicorn brings
+# click, Kivy pygments, the tests' selenium trio.
+UNUSED_BY_THE_TERMINAL = ("trio", "click", "pygments", "rich")
+
+
+def leave_out_unused_packages() -> None:
+    """Make importing ``UNUSED_BY_THE_TERMINAL`` fail in this process, as
+    on a machine without them (Python's import raises ImportError for a name
+    that ``sys.modules`` maps to None): httpx and httpcore then take their
+    paths for that. The terminal's own process only, before it imports
+    httpx; not a process that serves the hub (uvicorn needs click)."""
+    for name in UNUSED_BY_THE_TERMINAL:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "not installed", by the import system's rules
 
 
 def settle_collector() -> None:

@@ -673,6 +673,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kiosk.ops.memory import leave_out_unused_packages
+
+    leave_out_unused_packages()  # as the terminal's own process does (kiosk.cli.run_kiosk)
     args = build_parser().parse_args(argv)
     write_json(run(args), args.json)
     return 0
