@@ -15,9 +15,9 @@ Conversions are remembered, so building the index of the same data again
 
 Every reading of single characters (行: xing, hang, heng) comes from such a
 child too (``every_reading``, without the phrases): pypinyin's character
-dictionary in the kiosk's process was 12 MiB kept for its whole life, to
-learn the readings of the few thousand characters its data has, once per
-snapshot. The kiosk's process loads pypinyin only when no child can run.
+dictionary, loaded in the kiosk's process, stayed there for its whole life
+to answer the few thousand characters its data has, once per snapshot.
+The kiosk's process loads pypinyin only when no child can run.
 """
 
 from __future__ import annotations

@@ -236,7 +236,7 @@ def _readings(char: str) -> tuple[str, ...]:
     """Every reading of one Han character, without tones, commonest first."""
     found = _learned.get(char)
     if found is None:
-        from pypinyin import Style, pinyin  # only when no child process could answer (12 MiB, kept)
+        from pypinyin import Style, pinyin  # only when no child process could answer: kept from then on
 
         found = _learned[char] = _plain_readings(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
     return found

@@ -58,7 +58,7 @@ def _tone_readings(runs: list[str]) -> list[list[str]]:
         return phrases.readings(runs, "tone")
     except phrases.PhraseError as exc:
         log_event(log, "read_aloud.phrases_unavailable", logging.WARNING, error=exc)
-        from pypinyin import Style, lazy_pinyin  # only then: in this process it is 12 MiB kept
+        from pypinyin import Style, lazy_pinyin  # only then: once loaded, kept for the process's life
 
         return [lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True) for run in runs]
 

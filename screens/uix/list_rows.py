@@ -3,9 +3,9 @@ enough to be lists (a year's budget lines): only the rows on screen exist
 as widgets, however long the page.
 
 A list places a row at the height its data gives (``row_size``); a row
-given none is measured by the list before it is shown, on a spare view of
-its class (``RowList.measure_rows``), so the list is as tall as its rows
-before they scroll in and does not jump as they do.
+given none is measured by the list (RowList) before it is shown, on a spare
+view of its class, so the list is as tall as its rows before they scroll in
+and does not jump as they do.
 """
 
 from __future__ import annotations
