@@ -28,6 +28,8 @@ pytestmark = [
 ]
 
 POWERS_TILE = tuple(int(TILE_COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))  # 权力清单, the first tile
+FINANCE_TILE = tuple(int(TILE_COLOURS[2][i : i + 2], 16) for i in (1, 3, 5))  # 村级财务 (and, further down, 我的补贴)
+SURFACE = tuple(int(NORMAL["surface"][i : i + 2], 16) for i in (1, 3, 5))  # a list's rows, a card
 HEADER = tuple(int(NORMAL["header"][i : i + 2], 16) for i in (1, 3, 5))
 BACKGROUND = tuple(int(NORMAL["bg"][i : i + 2], 16) for i in (1, 3, 5))
 WARNING_STRIP = tuple(int(NORMAL["warn_bg"][i : i + 2], 16) for i in (1, 3, 5))
@@ -108,6 +110,43 @@ def test_a_rotated_terminal_turns_the_picture_and_the_touches_with_it(provisione
         assert bottom - top > right - left  # a portrait tile lies on its side: taller than wide on the panel
         session.click((left + right) // 2, (top + bottom) // 2)
         session.wait_for(lambda: _changed_from(session, home), what="the power list after the tap")
+    finally:
+        session.close()
+
+
+def test_a_long_page_scrolls_to_its_end_under_a_finger_and_its_last_line_opens(provisioned, platform, tmp_path):
+    """The demo village's year against its budget, a list whose lines are
+    built as they scroll in: opened by taps, dragged by real X input (a
+    finger's drags) to its end, where the picture stops changing; its last
+    line, built on the way, opens its entries."""
+    platform.publish_demo()
+    root = provisioned()
+    session = start_session(root, (1080, 1920))
+    try:
+        home = session.wait_for(lambda: _home_drawn(session), what="the home screen")
+        session.click(*_upper_tile_centre(home, FINANCE_TILE))
+        finance = session.wait_for(lambda: _changed_from(session, home), what="村级财务 after the tap")
+        first_row = _first_run(finance, SURFACE, x=finance.width // 2, below=200)
+        session.click(finance.width // 2, sum(first_row) // 2)  # 2026年收支和预算, the first row
+        year = session.wait_for(
+            lambda: (image := _changed_from(session, finance)) is not None and _wide_strip(image) and image,
+            what=f"the year's page with its warning strips ({_save(tmp_path, finance=finance)})",
+        )
+        pictures = [year]
+        for _drag in range(40):  # up the page, as a finger does, till the picture stays the same
+            session.xdotool(*_drag_up(year.width // 2, int(year.height * 0.85), int(year.height * 0.25)))
+            pictures.append(session.wait_for(lambda: _settled(session), what="the page after a drag"))
+            if _nearly_same_picture(pictures[-1], pictures[-2]):
+                break
+        end = pictures[-1]
+        assert len(pictures) > 4 and _nearly_same_picture(end, pictures[-2]), _save(tmp_path, year=year, end=end)  # moved, then stopped
+        assert not _wide_strip(end)  # the head scrolled away
+        card = _last_run(end, SURFACE, x=30)  # down the cards' left margin, clear of their words and bars
+        assert card[1] - card[0] > 200, _save(tmp_path, end=end)  # a whole line's card at the end
+        session.click(end.width // 2, sum(card) // 2)
+        session.wait_for(lambda: _changed_from(session, end), what=f"the line's entries ({_save(tmp_path, end=end)})")
+        log = session.output()
+        assert "Traceback" not in log
     finally:
         session.close()
 
@@ -197,3 +236,60 @@ def _same_picture(a, b) -> bool:
 
     difference = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
     return difference is None
+
+
+def _upper_tile_centre(image, rgb) -> tuple[int, int]:
+    """A point inside the uppermost tile of colour ``rgb`` (two tiles may share one)."""
+    top = colour_box(image, rgb)[1]
+    half = image.width // 2
+    for x0 in (0, half):  # the tiles stand in two columns
+        box = colour_box(image.crop((x0, top, x0 + half, top + 8)), rgb)
+        if box is not None:
+            x = x0 + (box[0] + box[2]) // 2
+            return x, sum(_runs(image, rgb, x)[0]) // 2
+    raise AssertionError("no tile of that colour")
+
+
+def _runs(image, rgb, x: int) -> list[tuple[int, int]]:
+    """Vertical runs (top, bottom) of exactly ``rgb`` down column ``x``, 60 px and taller."""
+    rgb_image = image.convert("RGB")
+    runs, start = [], None
+    for y in range(rgb_image.height + 1):
+        inside = y < rgb_image.height and rgb_image.getpixel((x, y)) == rgb
+        if inside and start is None:
+            start = y
+        elif not inside and start is not None:
+            if y - start >= 60:
+                runs.append((start, y))
+            start = None
+    return runs
+
+
+def _first_run(image, rgb, x: int, below: int) -> tuple[int, int]:
+    return next(run for run in _runs(image, rgb, x) if run[0] > below)
+
+
+def _last_run(image, rgb, x: int) -> tuple[int, int]:
+    return _runs(image, rgb, x)[-1]
+
+
+def _wide_strip(image) -> bool:
+    """A warning strip across the page (not a small 超预算 badge)."""
+    box = colour_box(image, WARNING_STRIP)
+    return box is not None and box[2] - box[0] >= image.width * 0.8
+
+
+def _drag_up(x: int, from_y: int, to_y: int, steps: int = 6) -> list[str]:
+    """xdotool's words for a finger's drag: down, moved in steps, up."""
+    words = ["mousemove", str(x), str(from_y), "mousedown", "1"]
+    for step in range(1, steps + 1):
+        words += ["sleep", "0.01", "mousemove", str(x), str(from_y + (to_y - from_y) * step // steps)]
+    return [*words, "sleep", "0.05", "mouseup", "1"]
+
+
+def _settled(session):
+    """The screen's picture once two shots a moment apart are the same
+    (the page has coasted to a stop)."""
+    image = session.screenshot()
+    time.sleep(0.4)
+    return image if _nearly_same_picture(image, session.screenshot()) else None

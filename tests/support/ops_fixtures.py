@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import cli
+from kiosk.paths import DEMO_VILLAGE
 from support.feed_fixtures import VILLAGE, Publisher, install_tree, write_village
 from support.feedserver import FeedServer
 
@@ -42,6 +43,18 @@ class Platform:
         write_village(self.base / "src", revision=revision)
         self.publisher.build(self.tree, self.base / "src", **options)
         install_tree(self.tree, self.server.root / VILLAGE)
+
+    def publish_demo(self) -> None:
+        """The bundled demo village instead (a year's budget, lists long
+        enough to scroll), under this platform's village code."""
+        source = self.base / "demo-src"
+        shutil.copytree(DEMO_VILLAGE, source)
+        village = json.loads((source / "village.json").read_text(encoding="utf-8"))
+        village["village"]["code"] = VILLAGE
+        (source / "village.json").write_text(json.dumps(village, ensure_ascii=False), encoding="utf-8")
+        tree = self.base / "demo-tree"  # a feed of its own: not a new version of the small village's
+        self.publisher.build(tree, source)
+        install_tree(tree, self.server.root / VILLAGE)
 
 
 @pytest.fixture
