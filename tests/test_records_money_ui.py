@@ -119,6 +119,28 @@ def test_a_years_lines_are_built_as_they_scroll_in_at_the_heights_measured_for_t
     assert placed_cards() and rows.layout_manager.height > tall * 1.2
 
 
+def test_a_years_head_has_a_strip_only_for_what_there_is_to_look_out_for(ui, demo):
+    """2026 has lines over its budget and expenses without receipts: two
+    strips, in that order. 2025 has neither: no strip, and no gap where one
+    would be (the figures end the head); then 2026 again, in the same head."""
+
+    def head_parts(year: int) -> list:
+        ui.go(ScreenName.FINANCE_YEAR, year=year)
+        ui.pump(4)
+        head = next(view for view in row_list(ui).layout_manager.children if type(view).__name__ == "YearHeadView")
+        return head.children[::-1]  # top first
+
+    for year in (2026, 2025, 2026):
+        parts = head_parts(year)
+        strips = [part.text for part in parts if isinstance(part, MessageStrip)]
+        if year == 2026:
+            assert len(strips) == 2 and "超出了预算" in strips[0] and "没有票据照片" in strips[1]
+            assert parts[-1].shown and parts[-1].y == parts[-1].parent.y
+        else:
+            assert strips == []
+            assert type(parts[-1]).__name__ == "YearFigures" and parts[-1].y == parts[-1].parent.y
+
+
 def test_an_expense_without_a_receipt_is_marked_in_its_month_and_on_its_page(ui, demo):
     open_tile(ui, "村级财务")
     show_row(ui, "2026年9月")

@@ -39,6 +39,12 @@ class YearHeadView(SelfSizedRow, BoxLayout):
 
     year_view: YearView | None = None
 
+    def on_kv_post(self, base_widget):
+        super().on_kv_post(base_widget)
+        # Held here: a strip with nothing to say is taken out of the head (a
+        # hidden one would still leave its gap), and ids hold weakly.
+        self._strips = (self.ids.flagged.__self__, self.ids.missing.__self__)
+
     def shown(self) -> object:
         return self.year_view
 
@@ -53,10 +59,15 @@ class YearHeadView(SelfSizedRow, BoxLayout):
             figures.expense = money.yuan(view.expense_fen)
             figures.budget_income = money.yuan(view.budget_income_fen) if view.has_budget else "没有公布"
             figures.income = money.yuan(view.income_fen)
-            ids.flagged.shown = bool(view.flagged)
-            ids.flagged.text = f"请注意：有{view.flagged}项支出超出了预算，或者预算里根本没有，标着“超预算”“预算外”。"
-            ids.missing.shown = bool(view.missing_receipts)
-            ids.missing.text = f"请注意：这一年有{view.missing_receipts}笔支出没有票据照片，标着“{NO_RECEIPT}”。"
+            flagged, missing = self._strips
+            flagged.text = f"请注意：有{view.flagged}项支出超出了预算，或者预算里根本没有，标着“超预算”“预算外”。"
+            missing.text = f"请注意：这一年有{view.missing_receipts}笔支出没有票据照片，标着“{NO_RECEIPT}”。"
+            for strip, shown in ((flagged, view.flagged), (missing, view.missing_receipts)):
+                strip.shown = bool(shown)
+                if strip.parent is not None:
+                    self.remove_widget(strip)
+                if shown:
+                    self.add_widget(strip)  # at the bottom: flagged first, then missing
         return super().refresh_view_attrs(rv, index, data)
 
 
