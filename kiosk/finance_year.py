@@ -170,6 +170,6 @@ def _period(months: list[str]) -> str:
 
 def _approval(budget: YearBudget | None, year: int, public: frozenset[str]) -> str:
     if budget is None:
-        return f"{year}年的预算没有公布，下面只有实际收支。"
+        return f"{year}年的预算没有公布，只有实际收支。"
     note = f"（{mask_text(budget.note, public)}）" if budget.note else ""
     return f"{year}年预算由{mask_text(budget.approved_by, public)}在{date_zh(budget.approved_on)}通过{note}。"

@@ -79,7 +79,7 @@ def test_the_year_in_totals(village):
 
 def test_a_year_without_a_budget_is_shown_without_comparing(village):
     view = year_view(village, 2024)
-    assert not view.has_budget and view.approval_zh == "2024年的预算没有公布，下面只有实际收支。"
+    assert not view.has_budget and view.approval_zh == "2024年的预算没有公布，只有实际收支。"
     [line] = view.expense_lines
     assert (line.budget_fen, line.actual_fen, line.flag, line.text_zh) == (None, 20_000, "", "实际支出200.00元")
     assert view.period_zh == "12月的账"
