@@ -219,11 +219,11 @@ def _normalize(text: str) -> str:
 _learned: dict[str, tuple[str, ...]] = {}  # every reading of each Han character met so far
 
 
-def _learn_readings(texts: Iterable[str]) -> None:
-    """Every reading of each Han character of ``texts`` not known yet, from
+def _learn_readings(han_runs: Iterable[str]) -> None:
+    """Every reading of each character of ``han_runs`` not known yet, from
     a child process in one batch (``phrases.every_reading``); should it
     fail, ``_readings`` asks pypinyin in this process instead."""
-    chars = sorted({char for text in texts for run in _han_runs(text) for char in run} - _learned.keys())
+    chars = sorted({char for run in han_runs for char in run} - _learned.keys())
     try:
         answers = phrases.every_reading(chars)
     except phrases.PhraseError as exc:
@@ -268,11 +268,11 @@ def _han_runs(text: str) -> Iterator[str]:
     return (run for is_han, run in _runs(_normalize(text)) if is_han)
 
 
-def _context_readings(texts: Iterable[str]) -> dict[str, list[str]]:
-    """The reading of each character of each Han run of ``texts`` that needs
-    it, chosen from the phrase (银行 -> yin hang), in one batch. Without the
+def _context_readings(han_runs: Iterable[str]) -> dict[str, list[str]]:
+    """The reading of each character of each of ``han_runs`` that needs it,
+    chosen from the phrase (银行 -> yin hang), in one batch. Without the
     phrase child process, a character's commonest reading stands in."""
-    runs = sorted({run for text in texts for run in _han_runs(text) if _needs_context(run)})
+    runs = sorted({run for run in han_runs if _needs_context(run)})
     try:
         converted = phrases.readings(runs, "plain")
     except phrases.PhraseError as exc:
@@ -437,8 +437,9 @@ class SearchIndex:
     def __init__(self, records: list[_Record], day: dt.date | None = None):
         self.day = day  # the day the names in lists were taken for: build anew on another
         self._records = records  # in kind order, so record order is the order at equal score
-        _learn_readings(text for record in records for text in (record.title, record.secondary))
-        context = _context_readings(text for record in records for text in (record.title, record.secondary))
+        han_runs = {run for record in records for text in (record.title, record.secondary) for run in _han_runs(text)}
+        _learn_readings(han_runs)
+        context = _context_readings(han_runs)
         titles = [_units(record.match or record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
         self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
