@@ -262,7 +262,7 @@ class RowList(RecycleView):
         self._rows_pending = False
         self._rows_prepared = False
         self._scroll_after_rows = 1.0
-        self._measured: list[int] = []  # rows whose height the list measured (SelfSizedRow)
+        self._measured: list[tuple[int, type]] = []  # rows whose height the list measures, with their view's class
         self._spare_views: dict[type, SelfSizedRow] = {}
         self._trigger_measure = Clock.create_trigger(self._measure_again)
         super().__init__(**kwargs)
@@ -308,39 +308,30 @@ class RowList(RecycleView):
         self.data = data
         self.scroll_y, self._scroll_after_rows = self._scroll_after_rows, 1.0
 
-    def _self_sized(self, data: list[dict]) -> list[int]:
-        """The rows given no height whose view sizes itself."""
-        self_sized: dict = {}  # view class name -> whether it is a SelfSizedRow (a month has 5,000 rows, a few classes)
+    def _self_sized(self, data: list[dict]) -> list[tuple[int, type]]:
+        """The rows given no height whose view sizes itself, with its class."""
+        classes: dict = {}  # view class name -> the class, if a SelfSizedRow (a month has 5,000 rows, a few classes)
         found = []
         for index, row in enumerate(data):
             if "row_size" not in row:
-                name = self._view_name(row)
-                if name not in self_sized:
-                    self_sized[name] = issubclass(self._view_class(name), SelfSizedRow)
-                if self_sized[name]:
-                    found.append(index)
+                name = row.get(self.key_viewclass, self.viewclass) if self.key_viewclass else self.viewclass
+                if name not in classes:
+                    cls = name if isinstance(name, type) else Factory.get(name)
+                    if cls is None:
+                        raise LookupError(f"no widget class {name!r}")
+                    classes[name] = cls if issubclass(cls, SelfSizedRow) else None
+                if classes[name] is not None:
+                    found.append((index, classes[name]))
         return found
-
-    def _view_name(self, row: dict):
-        return row.get(self.key_viewclass, self.viewclass) if self.key_viewclass else self.viewclass
-
-    @staticmethod
-    def _view_class(name) -> type:
-        cls = name if isinstance(name, type) else Factory.get(name)
-        if cls is None:
-            raise LookupError(f"no widget class {name!r}")
-        return cls
 
     def _measure(self, data: list[dict]) -> None:
         """The rows that size themselves and were given no height: measured
         on a spare view of their class at the rows' width (see list_rows)."""
         manager = self.layout_manager
         width = manager.width - manager.padding[0] - manager.padding[2]
-        for index in self._measured:
-            row = data[index]
-            cls = self._view_class(self._view_name(row))
+        for index, cls in self._measured:
             spare = self._spare_views.get(cls) or self._spare_views.setdefault(cls, cls())
-            row["row_size"] = (None, spare.measure(self, index, row, width))
+            data[index]["row_size"] = (None, spare.measure(self, index, data[index], width))
 
     def _measure_again(self, *_args) -> None:
         if self._measured and not self._rows_pending and self.data:
