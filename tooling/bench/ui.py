@@ -190,17 +190,17 @@ class SyncTicker(threading.Thread):
         self._counting = threading.Lock()
         self._stopping = threading.Event()
         self._holding = threading.Event()
-        self._wake = threading.Event()  # a poll due now: one deferred while held
-        self._deferred = False
+        self._wake = threading.Event()  # a poll due now: the one that fell due while held
 
     @contextlib.contextmanager
     def held(self, driver: Driver):
         """No polls asked for while inside; entered once the sync last asked
         for has had time to end and its version to be swapped in and
-        indexed (a demo village's sync takes well under a second). A poll
-        that fell due inside is asked for on leaving: a soak that samples
-        after every tap is held nearly all the time, and would poll only
-        when a tick happened to fall between two samples."""
+        indexed (a demo village's sync takes well under a second). A hold
+        lasts longer than a tick, so a poll has fallen due inside: it is asked
+        for on leaving (a soak that samples after every tap is held nearly
+        all the time, and would poll only when a tick happened to fall
+        between two samples)."""
         self._holding.set()
         try:
             quiet = time.monotonic() + 2 * self.every + 1
@@ -210,8 +210,7 @@ class SyncTicker(threading.Thread):
             yield
         finally:
             self._holding.clear()
-            if self._deferred:
-                self._wake.set()
+            self._wake.set()
 
     @property
     def version(self) -> int | None:
@@ -225,9 +224,7 @@ class SyncTicker(threading.Thread):
             if self._stopping.is_set():
                 break
             if self._holding.is_set():
-                self._deferred = True
                 continue
-            self._deferred = False
             self.live.sync_now()
             self.polls += 1
             self.count()
