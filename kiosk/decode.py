@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from typing import Any
 
 import msgspec
@@ -88,7 +89,33 @@ def decode_document(name: str, data: bytes) -> Any:
     except msgspec.DecodeError as exc:
         raise FeedError(name, "$", f"not valid JSON ({exc})") from None
     _check_document(name, doc)
+    _share_repeats(doc)
     return doc
+
+
+# The texts that repeat from record to record of a long list: a month of
+# 5,000 entries has a few dozen categories, payees, purposes and approvers.
+_REPEATED_TEXTS: dict[type, tuple[str, ...]] = {
+    model.FinanceEntry: ("category", "counterparty", "purpose", "approver"),
+    model.Notice: ("issuer",),
+}
+
+
+def _share_repeats(doc: Any) -> None:
+    """One copy of each repeated text and date of a long list, not one per
+    record: a terminal holds every month of its village for its whole life.
+    Done before the document is anyone else's, as its structs are frozen."""
+    if isinstance(doc, model.FinanceMonthDoc):
+        records: list = doc.entries
+    elif isinstance(doc, model.NoticesDoc):
+        records = doc.notices
+    else:
+        return
+    dates: dict[dt.date, dt.date] = {}
+    for record in records:
+        for name in _REPEATED_TEXTS[type(record)]:
+            msgspec.structs.force_setattr(record, name, sys.intern(getattr(record, name)))
+        msgspec.structs.force_setattr(record, "date", dates.setdefault(record.date, record.date))
 
 
 def _split_msgspec_error(text: str) -> tuple[str, str]:

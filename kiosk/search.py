@@ -40,6 +40,7 @@ import logging
 import re
 import time
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -117,13 +118,16 @@ class _Record:
 NAME_COLUMNS = ("姓名", "户主", "申请人", "户名")
 
 
-def _records_of(snapshot: Snapshot, today: dt.date) -> list[_Record]:
+def _records_of(snapshot: Snapshot, today: dt.date) -> _Records:
     """Everything searchable, in the order hits of equal score are listed."""
     public = privacy.public_numbers(snapshot.complaint.hotlines)
+    # Subtitles repeat (every notice of a day has the same one): one copy of each.
+    subtitles: dict[str, str] = {}
 
     def record(kind: HitKind, ident: str, title: str, subtitle: str, secondary: str = "") -> _Record:
         # Shown on a public screen, and a search must not probe for an ID or
         # phone number the platform let through: titles are indexed masked.
+        subtitle = subtitles.setdefault(subtitle, subtitle)
         return _Record(kind, ident, privacy.mask_text(title, public), subtitle, privacy.mask_text(secondary, public))
 
     category_names = {category.id: category.name for category in snapshot.categories}
@@ -150,8 +154,7 @@ def _records_of(snapshot: Snapshot, today: dt.date) -> list[_Record]:
     records += [_contract_record(snapshot, contract, record, public) for contract in snapshot.contracts]
     records += _listed_names(snapshot, today, record)
     records += _payees(snapshot, public)
-    records += _amounts(snapshot)
-    return records
+    return _Records(records, Counter(entry.amount_fen for entry in snapshot.finance_entries()))
 
 
 def _contract_record(snapshot: Snapshot, contract: Contract, record, public: frozenset[str]) -> _Record:
@@ -192,15 +195,32 @@ def _payees(snapshot: Snapshot, public: frozenset[str]) -> list[_Record]:
     return records
 
 
-def _amounts(snapshot: Snapshot) -> list[_Record]:
-    """One record per amount, smallest first, typed as its yuan (1500, or 1523.45 as 152345)."""
-    counts = Counter(entry.amount_fen for entry in snapshot.finance_entries())
-    records = []
-    for fen in sorted(counts):
+class _Records:
+    """The records, the amounts last, smallest first, each made when asked for.
+
+    A village of 10,000 entries has nearly as many amounts, and a search
+    shows a few of them: kept as numbers, not as records of four strings."""
+
+    def __init__(self, records: list[_Record], amounts: Counter[int]):
+        self._records = records
+        self._fens = array("q", sorted(amounts))
+        self._counts = array("q", (amounts[fen] for fen in self._fens))
+        self._subtitles = {count: f"村级财务 · {count}笔是这个金额" for count in set(amounts.values())}  # one copy of each
+
+    def __len__(self) -> int:
+        return len(self._records) + len(self._fens)
+
+    def __iter__(self) -> Iterator[_Record]:
+        return (self[index] for index in range(len(self)))
+
+    def __getitem__(self, index: int) -> _Record:
+        if index < len(self._records):
+            return self._records[index]
+        fen = self._fens[index - len(self._records)]
         yuan, cents = divmod(fen, 100)
-        digits = f"{yuan}{cents:02d}" if cents else str(yuan)
-        records.append(_Record(HitKind.AMOUNT, str(fen), money.yuan(fen), f"村级财务 · {counts[fen]}笔是这个金额", "", digits))
-    return records
+        digits = f"{yuan}{cents:02d}" if cents else str(yuan)  # typed as its yuan: 1500, or 1523.45 as 152345
+        subtitle = self._subtitles[self._counts[index - len(self._records)]]
+        return _Record(HitKind.AMOUNT, str(fen), money.yuan(fen), subtitle, "", digits)
 
 
 # ------------------------------------------------------------------ text -> units
@@ -386,8 +406,9 @@ class _Haystack:
     """Unit strings of many records in one string, each line after a newline."""
 
     def __init__(self, texts: Sequence[str], owners: Sequence[int]):
-        self.owners = list(owners)  # record index of each line, ascending
-        self.starts: list[int] = []  # offset of each line's leading newline
+        # Arrays, not lists: a list of 10,000 records' numbers is 10,000 int objects.
+        self.owners = array("q", owners)  # record index of each line, ascending
+        self.starts = array("q")  # offset of each line's leading newline
         position = 0
         for text in texts:
             self.starts.append(position)
@@ -434,7 +455,7 @@ class SearchIndex:
     Not thread-safe: it remembers the last full scan (see ``query``), so use
     it from one thread (the UI's)."""
 
-    def __init__(self, records: list[_Record], day: dt.date | None = None):
+    def __init__(self, records: _Records, day: dt.date | None = None):
         self.day = day  # the day the names in lists were taken for: build anew on another
         self._records = records  # in kind order, so record order is the order at equal score
         han_runs = {run for record in records for text in (record.title, record.secondary) for run in _han_runs(text)}
@@ -442,11 +463,11 @@ class SearchIndex:
         context = _context_readings(han_runs)
         titles = [_units(record.match or record.title, context) for record in records]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
-        self._unit_counts = [title.count(_UNIT) - 1 for title in titles]
+        self._unit_counts = array("q", (title.count(_UNIT) - 1 for title in titles))
         # Lines by unit count: only a title with no more units than the query
         # has characters can match it exactly.
-        self._by_units = sorted(range(len(titles)), key=self._unit_counts.__getitem__)
-        self._sorted_counts = [self._unit_counts[line] for line in self._by_units]
+        self._by_units = array("q", sorted(range(len(titles)), key=self._unit_counts.__getitem__))
+        self._sorted_counts = array("q", (self._unit_counts[line] for line in self._by_units))
         self._narrowing: _Narrowing | None = None
         with_secondary = [index for index, record in enumerate(records) if record.secondary]
         self._secondaries = _Haystack([_units(records[index].secondary, context) for index in with_secondary], with_secondary)

@@ -1,5 +1,6 @@
 """Bad feed documents are rejected with the document and field path."""
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,22 @@ def _error(name, data) -> str:
 def test_good_month_decodes():
     doc = decode.decode_document("finance/2025-03.json", _month(ENTRY))
     assert doc.entries[0].amount_fen == 1200
+
+
+def test_a_months_entries_share_one_copy_of_each_repeated_text_and_date():
+    """A terminal holds every month for its whole life: a category, payee,
+    purpose, approver or date repeated by thousands of entries is one object."""
+    entries = [dict(ENTRY, id=f"e{i}", counterparty="青石供电所", approver="罗会计") for i in range(3)]
+    entries.append(dict(ENTRY, id="e3", date="2025-03-09", category="水电费", purpose="三月电费"))
+    first, second, _, other = decode.decode_document("finance/2025-03.json", _month(*entries)).entries
+    for name in ("category", "counterparty", "purpose", "approver", "date"):
+        assert getattr(first, name) is getattr(second, name), name
+    again = decode.decode_document("finance/2025-03.json", _month(*entries)).entries[0]
+    assert again.category is first.category and again.purpose is first.purpose  # the next sync's copy too
+    assert (other.date, other.category, other.purpose, other.counterparty) == (dt.date(2025, 3, 9), "水电费", "三月电费", "")
+    notices = [{"id": f"n{i}", "title": f"通知{i}", "date": "2025-03-02", "issuer": "青石村村委会", "body": "正文"} for i in range(2)]
+    one, two = decode.decode_document(decode.NOTICES_DOC, msgspec.json.encode({"notices": notices})).notices
+    assert one.issuer is two.issuer and one.date is two.date
 
 
 def test_wrong_type_names_document_and_path():

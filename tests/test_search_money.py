@@ -4,6 +4,9 @@ results list while -- and only while -- its publicity period runs."""
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
+
 import pytest
 
 from kiosk import model
@@ -119,3 +122,34 @@ def test_digit_keys_are_suggested_like_letters(index):
     assert {"1", "5"} <= index.suggest_keys("")
     assert index.suggest_keys("150") == {"0"}  # 1500..., 15000
     assert "9" not in index.suggest_keys("150")
+
+
+def _bytes_held_by_an_index_of(village) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        index = SearchIndex.build(village, D("2026-11-20"))
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(index) > 0
+    return held
+
+
+def test_the_index_keeps_a_villages_many_amounts_as_numbers(tmp_path):
+    """A village of 10,000 entries has nearly as many amounts, each a search
+    record: the index holds them as numbers and makes a hit's texts when it
+    is found, not four strings and a record per amount for the terminal's life."""
+    count = 3_000
+    same = [entry(f"e{i}", "2026-04-02", "expense", "100.25", "办公费") for i in range(count)]
+    different = [entry(f"e{i}", "2026-04-02", "expense", f"{100 + i}.25", "办公费") for i in range(count)]
+    one_amount = _bytes_held_by_an_index_of(snapshot_of(tmp_path / "same", entries=same))
+    many_amounts = _bytes_held_by_an_index_of(snapshot_of(tmp_path / "different", entries=different))
+    per_amount = (many_amounts - one_amount) / (count - 1)
+    # Its digits in the haystack (two bytes a character: the haystack holds Chinese too) and a few numbers in arrays.
+    assert per_amount < 150, per_amount
+    index = SearchIndex.build(snapshot_of(tmp_path / "again", entries=different), D("2026-11-20"))
+    hit = index.query("209925")[0]
+    assert (hit.kind, hit.id, hit.title, hit.subtitle) == (HitKind.AMOUNT, "209925", "2,099.25元", "村级财务 · 1笔是这个金额")
