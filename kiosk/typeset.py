@@ -56,7 +56,8 @@ PROTECTED = re.compile(
             r"\d{3,4}-\d{7,8}",  # 0738-0512388
             r"\d{3,4}\*+\d{4}",  # masked: 138****5678, 4313**********1234
             r"第" + _NUMBER + f"(?:{_UNITS})?",  # 第3步
-            _NUMBER + r"(?:[至到~～\-－]" + _NUMBER + r")?\s?" + f"(?:{_UNITS})",  # 38天, 1,234.50元, 3-5天
+            # 38天, 1,234.50元, 3-5天; a space may stand before the unit, a line break ends the number ("700\n类型").
+            _NUMBER + r"(?:[至到~～\-－]" + _NUMBER + r")?[^\S\n]?" + f"(?:{_UNITS})",
         ]
     )
 )

@@ -14,7 +14,7 @@ from kiosk.privacy import mask_text, masked_disclosure, public_numbers
 from kiosk.reading import PIECE_CHARS
 from kiosk.snapshot import load_folder
 from screens.shell.registry import ScreenName
-from screens.ui_screens.disclosures import ROWS_PER_PAGE, DisclosureTable
+from screens.ui_screens.disclosures import ROWS_PER_PAGE, DisclosureTable, FieldLines, TableCard
 from screens.ui_screens.notices import Lesson, ReadingPassage, ReadingText
 from screens.uix import typeset_label
 from screens.uix.widgets import LONG_TEXT_FRAME_CHARS, Pill
@@ -70,6 +70,26 @@ def test_grid_when_columns_fit_cards_when_not(ui, demo):
     ui.set_large(True)
     ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=wide.id)
     assert shown_table(ui).as_cards
+
+
+def test_a_card_shows_its_fields_a_line_each_in_a_label_a_column(ui, demo):
+    """Twenty cards a page: a label a field made the page the heaviest to
+    build and to hold. A card is its title and a label per column of
+    fields, read down the first column, then the second."""
+    wide = max(demo.disclosures, key=lambda d: len(d.columns))
+    table = masked_disclosure(wide, public_numbers(demo.complaint.hotlines))
+    for large, columns in ((False, 2), (True, 1)):
+        ui.set_large(large)
+        ui.go(ScreenName.DISCLOSURE_DETAIL, disclosure_id=wide.id)
+        cards = [w for w in shown_table(ui).walk() if isinstance(w, TableCard)]
+        assert cards, large
+        skip = 2 if all(row[0].isdigit() for row in table.rows) else 1  # a running number goes into the title
+        for card, row in zip(cards, table.rows, strict=False):
+            fields = card.ids.fields.children[::-1]
+            assert len(fields) == columns and all(type(field) is FieldLines for field in fields), large
+            lines = [line for field in fields for line in field.text.split("\n") if line]
+            assert lines == [f"{column}：{cell}" for column, cell in zip(table.columns[skip:], row[skip:], strict=False)]
+            assert len({field.height for field in fields}) == 1  # side by side, the same height: both start at the top
 
 
 def test_long_list_comes_in_pages(ui, demo, tmp_path):

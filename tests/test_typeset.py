@@ -104,6 +104,12 @@ def test_characters_outside_the_basic_plane_keep_offsets_right():
 def test_protected_spans_find_the_tokens():
     text = "2026年11月25日上午9时，预算28万元，电话0738-0512388"
     assert [text[a:b] for a, b in protected_spans(text)] == ["2026年11月25日", "上午9时", "28万元", "0738-0512388"]
+    # A line break in the text ends a number: "700" then a line "类型：…" is not "700类" split.
+    fields = "月保障金（元）：700\n类型：继续保障"
+    assert [fields[a:b] for a, b in protected_spans(fields)] == []
+    assert [p.kind for p in line_problems(["月保障金（元）：700", "类型：继续保障"], fields)] == []
+    area = "面积 120 平方米"
+    assert [area[a:b] for a, b in protected_spans(area)] == ["120 平方米"]  # a space still may
 
 
 def test_line_problems_name_what_is_wrong():

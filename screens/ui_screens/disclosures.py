@@ -81,6 +81,10 @@ class TableCard(BoxLayout):
     marked = BooleanProperty(False)  # the row a name search found
 
 
+class FieldLines(KLabel):
+    """A card's fields, one to a line, spaced as separate lines would be."""
+
+
 class DisclosureTable(BoxLayout):
     """The masked table, one page at a time, as a grid or as cards."""
 
@@ -156,8 +160,14 @@ class DisclosureTable(BoxLayout):
         card.add_widget(KLabel(text=title, role="title"), index=len(card.children))  # above the fields
         fields = card.ids.fields
         fields.cols = field_columns
-        for column, cell in zip(columns[skip:], cells[skip:], strict=False):
-            fields.add_widget(KLabel(text=f"{column}：{cell}"))
+        texts = [f"{column}：{cell}" for column, cell in zip(columns[skip:], cells[skip:], strict=False)]
+        # A label a column, a field a line, read down the first column and
+        # then the second: a page is twenty cards, and a label a field made
+        # it the heaviest page of all to build and to hold.
+        per_column = -(-len(texts) // field_columns)
+        texts += [""] * (per_column * field_columns - len(texts))  # columns of one height: a grid puts a shorter one lower
+        for first in range(0, len(texts), per_column):
+            fields.add_widget(FieldLines(text="\n".join(texts[first : first + per_column])))
         return card
 
 
