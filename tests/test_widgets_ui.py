@@ -57,8 +57,8 @@ def _laid_out_widths(row_list) -> list[int]:
     return widths
 
 
-def _rows(count: int) -> list[dict]:
-    return [{"title": f"第{i}笔", "subtitle": "", "value": "", "badge": "", "action": None} for i in range(count)]
+def _rows(count: int, prefix: str = "") -> list[dict]:
+    return [{"title": f"{prefix}第{i}笔", "subtitle": "", "value": "", "badge": "", "action": None} for i in range(count)]
 
 
 def test_a_long_list_lays_out_its_rows_at_its_real_width_only(ui):
@@ -89,6 +89,41 @@ def test_a_list_that_really_is_narrow_still_shows_its_rows(ui):
     try:
         ui.pump(3)
         assert rows.width == 120 and len(rows.data) == 5 and rows.layout_manager.children
+    finally:
+        Window.remove_widget(holder)
+
+
+def test_a_list_reuses_its_rows_on_new_data_and_no_other_list_takes_them(ui):
+    """Kivy hands the rows a list lets go of to one cache for the whole
+    process, for any list to take: a page long left kept its rows for the
+    terminal's life. A list's rows are its own: its next data reuses them,
+    and they go when it goes."""
+    from screens.uix.widgets import RowList
+
+    def shown(rows_list) -> set[int]:
+        return set(map(id, rows_list.layout_manager.children))
+
+    holder = BoxLayout(size_hint=(None, None), size=(900, 1200))
+    first, second = RowList(), RowList()
+    first.rows = _rows(40)
+    holder.add_widget(first)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        made = shown(first)
+        assert len(made) > 5
+        first.rows = _rows(40, "新")  # new data: every row's text changes
+        ui.pump(3)
+        assert shown(first) == made  # the same rows, their data set afresh
+        assert all(child.title.startswith("新") for child in first.layout_manager.children)
+        first.rows = _rows(3)  # fewer rows: the others are let go of
+        ui.pump(3)
+        let_go = made - shown(first)
+        assert len(let_go) > 2
+        holder.add_widget(second)
+        second.rows = _rows(40)
+        ui.pump(3)
+        assert shown(second) and not shown(second) & let_go  # built its own
     finally:
         Window.remove_widget(holder)
 

@@ -25,6 +25,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
+from kivy.uix.recycleview.views import RecycleDataAdapter
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.stacklayout import StackLayout
 
@@ -248,6 +249,24 @@ class RowText(TypesetLabel):
         self.text = "".join(typeset_lines(text, room, measure, max_lines=int(self.lines_kept)))
 
 
+class _ListKeepsItsRows(RecycleDataAdapter):
+    """Rows let go of on new data stay with their list.
+
+    Kivy's adapter hands them to one cache for the whole process (up to
+    1,000 rows) for any list to reuse: rows of pages long left stayed for
+    the terminal's life, scattered among what was built since, and kept
+    Python's memory from going back. Here the list's next data reuses
+    them, and they go when the list goes."""
+
+    def invalidate(self):
+        rows = [*self.views.values(), *(view for views in self.dirty_views.values() for view in views.values())]
+        self.views = {}
+        self.dirty_views.clear()
+        for key, view in enumerate(rows, 1):
+            # Under a key no row has: reused for any row, its data set afresh.
+            self.dirty_views[view.__class__][-key] = view
+
+
 class RowList(RecycleView):
     """A long list that stays smooth: only visible rows exist as widgets.
 
@@ -265,6 +284,7 @@ class RowList(RecycleView):
         self._measured: list[tuple[int, type]] = []  # rows whose height the list measures, with their view's class
         self._spare_views: dict[type, SelfSizedRow] = {}
         self._trigger_measure = Clock.create_trigger(self._measure_again)
+        kwargs.setdefault("view_adapter", _ListKeepsItsRows())
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
