@@ -258,6 +258,9 @@ class _ListKeepsItsRows(RecycleDataAdapter):
     Python's memory from going back. Here the list's next data reuses
     them, and they go when the list goes."""
 
+    views: dict  # RecycleDataAdapter's: the rows on show, by index
+    dirty_views: dict  # RecycleDataAdapter's: rows off show that may be reused, by class, then by index
+
     def invalidate(self):
         rows = [*self.views.values(), *(view for views in self.dirty_views.values() for view in views.values())]
         self.views = {}
