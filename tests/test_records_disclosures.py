@@ -90,6 +90,8 @@ def test_a_card_shows_its_fields_a_line_each_in_a_label_a_column(ui, demo):
             lines = [line for field in fields for line in field.text.split("\n") if line]
             assert lines == [f"{column}：{cell}" for column, cell in zip(table.columns[skip:], row[skip:], strict=False)]
             assert len({field.height for field in fields}) == 1  # side by side, the same height: both start at the top
+    names_alone = DisclosureTable._card(["序号", "姓名"], ["1", "罗秀珍"], 2, numbered=True, shaded=False)
+    assert not names_alone.ids.fields.children  # its title says it all: no empty field lines
 
 
 def test_long_list_comes_in_pages(ui, demo, tmp_path):

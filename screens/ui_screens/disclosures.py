@@ -164,8 +164,8 @@ class DisclosureTable(BoxLayout):
         # A label a column, a field a line, read down the first column and
         # then the second: a page is twenty cards, and a label a field made
         # it the heaviest page of all to build and to hold.
-        per_column = -(-len(texts) // field_columns)
-        texts += [""] * (per_column * field_columns - len(texts))  # columns of one height: a grid puts a shorter one lower
+        per_column = max(1, -(-len(texts) // field_columns))  # a list of names alone has no fields
+        texts += [""] * (-len(texts) % per_column)  # columns of one height: a grid puts a shorter one lower
         for first in range(0, len(texts), per_column):
             fields.add_widget(FieldLines(text="\n".join(texts[first : first + per_column])))
         return card
