@@ -536,7 +536,7 @@ class SearchIndex:
         found = []
         for record in self._records:
             if record.kind is not HitKind.POWER:
-                continue
+                break  # the powers come first; the amounts at the end are made as they are read
             letters = _initials(record.title)
             if letters and any(hit.id == record.id for hit in self.query(letters, limit=5)):
                 found.append((letters, SearchHit(record.kind, record.id, record.title, record.subtitle, EXACT)))
