@@ -217,10 +217,27 @@ class _Records:
         if index < len(self._records):
             return self._records[index]
         fen = self._fens[index - len(self._records)]
-        yuan, cents = divmod(fen, 100)
-        digits = f"{yuan}{cents:02d}" if cents else str(yuan)  # typed as its yuan: 1500, or 1523.45 as 152345
         subtitle = self._subtitles[self._counts[index - len(self._records)]]
-        return _Record(HitKind.AMOUNT, str(fen), money.yuan(fen), subtitle, "", digits)
+        return _Record(HitKind.AMOUNT, str(fen), money.yuan(fen), subtitle, "", _typed_digits(fen))
+
+    @property
+    def kept(self) -> list[_Record]:
+        """The records kept as such: all but the amounts."""
+        return self._records
+
+    def searched(self) -> Iterator[tuple[str, str]]:
+        """Each record's title as it is searched (an amount's digits) and its
+        secondary text, in order, without making the amounts' records."""
+        for record in self._records:
+            yield record.match or record.title, record.secondary
+        for fen in self._fens:
+            yield _typed_digits(fen), ""
+
+
+def _typed_digits(fen: int) -> str:
+    """An amount as it is typed: its yuan, 1500, or 1523.45 as 152345."""
+    yuan, cents = divmod(fen, 100)
+    return f"{yuan}{cents:02d}" if cents else str(yuan)
 
 
 # ------------------------------------------------------------------ text -> units
@@ -458,10 +475,12 @@ class SearchIndex:
     def __init__(self, records: _Records, day: dt.date | None = None):
         self.day = day  # the day the names in lists were taken for: build anew on another
         self._records = records  # in kind order, so record order is the order at equal score
-        han_runs = {run for record in records for text in (record.title, record.secondary) for run in _han_runs(text)}
+        # The amounts' digits have no Han characters: their records are not made to be read here.
+        han_runs = {run for record in records.kept for text in (record.title, record.secondary) for run in _han_runs(text)}
         _learn_readings(han_runs)
         context = _context_readings(han_runs)
-        titles = [_units(record.match or record.title, context) for record in records]
+        searched = list(records.searched())
+        titles = [_units(title, context) for title, _secondary in searched]
         self._titles = _Haystack(titles, range(len(records)))  # line i is record i
         self._unit_counts = array("q", (title.count(_UNIT) - 1 for title in titles))
         # Lines by unit count: only a title with no more units than the query
@@ -469,8 +488,8 @@ class SearchIndex:
         self._by_units = array("q", sorted(range(len(titles)), key=self._unit_counts.__getitem__))
         self._sorted_counts = array("q", (self._unit_counts[line] for line in self._by_units))
         self._narrowing: _Narrowing | None = None
-        with_secondary = [index for index, record in enumerate(records) if record.secondary]
-        self._secondaries = _Haystack([_units(records[index].secondary, context) for index in with_secondary], with_secondary)
+        with_secondary = [index for index, (_title, secondary) in enumerate(searched) if secondary]
+        self._secondaries = _Haystack([_units(searched[index][1], context) for index in with_secondary], with_secondary)
 
     @classmethod
     def build(cls, snapshot: Snapshot, today: dt.date | None = None) -> SearchIndex:
