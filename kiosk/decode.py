@@ -93,11 +93,12 @@ def decode_document(name: str, data: bytes) -> Any:
     return doc
 
 
-# The texts that repeat from record to record of a long list: a month of
-# 5,000 entries has a few dozen categories, payees, purposes and approvers.
-_REPEATED_TEXTS: dict[type, tuple[str, ...]] = {
-    model.FinanceEntry: ("category", "counterparty", "purpose", "approver"),
-    model.Notice: ("issuer",),
+# The long lists of a document and the texts that repeat from record to
+# record: a month of 5,000 entries has a few dozen categories, payees,
+# purposes and approvers.
+_REPEATED_TEXTS: dict[type, tuple[str, tuple[str, ...]]] = {
+    model.FinanceMonthDoc: ("entries", ("category", "counterparty", "purpose", "approver")),
+    model.NoticesDoc: ("notices", ("issuer",)),
 }
 
 
@@ -105,15 +106,13 @@ def _share_repeats(doc: Any) -> None:
     """One copy of each repeated text and date of a long list, not one per
     record: a terminal holds every month of its village for its whole life.
     Done before the document is anyone else's, as its structs are frozen."""
-    if isinstance(doc, model.FinanceMonthDoc):
-        records: list = doc.entries
-    elif isinstance(doc, model.NoticesDoc):
-        records = doc.notices
-    else:
+    found = _REPEATED_TEXTS.get(type(doc))
+    if found is None:
         return
+    attribute, names = found
     dates: dict[dt.date, dt.date] = {}
-    for record in records:
-        for name in _REPEATED_TEXTS[type(record)]:
+    for record in getattr(doc, attribute):
+        for name in names:
             msgspec.structs.force_setattr(record, name, sys.intern(getattr(record, name)))
         msgspec.structs.force_setattr(record, "date", dates.setdefault(record.date, record.date))
 
