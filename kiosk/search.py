@@ -216,9 +216,9 @@ class _Records:
     def __getitem__(self, index: int) -> _Record:
         if index < len(self._records):
             return self._records[index]
-        fen = self._fens[index - len(self._records)]
-        subtitle = self._subtitles[self._counts[index - len(self._records)]]
-        return _Record(HitKind.AMOUNT, str(fen), money.yuan(fen), subtitle, "", _typed_digits(fen))
+        amount = index - len(self._records)
+        fen = self._fens[amount]
+        return _Record(HitKind.AMOUNT, str(fen), money.yuan(fen), self._subtitles[self._counts[amount]], "", _typed_digits(fen))
 
     @property
     def kept(self) -> list[_Record]:
