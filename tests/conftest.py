@@ -7,7 +7,8 @@ run without X: ``pytest -m "not ui"`` is the quick run, on every core
 (tooling/pytest_runs.py). End-to-end tests (servers, a browser, PostgreSQL,
 processes, whole villages: seconds each) are marked ``slow`` and run when
 asked for with ``--slow``, as ``./provisioning/dev.sh test`` and CI do. For a
-run with UI tests the suite starts Xvfb itself when there is no DISPLAY, and
+run with UI tests the suite starts Xvfb itself when there is no DISPLAY (one
+per pytest-xdist worker: tooling/pytest_runs.py), and
 refuses to run (loudly) without real GL: Kivy's 'mock' backend would let UI
 tests pass while drawing nothing.
 """
@@ -31,7 +32,7 @@ import pytest
 
 from kiosk import datasource
 from kiosk.config import Config
-from tooling.pytest_runs import selects_no_window
+from tooling.pytest_runs import is_distributing_controller, selects_no_window
 
 # The feed tests' servers (feed_server, fault_server), the operations and disk fixtures, the hub and its PostgreSQL, workbooks,
 # software releases on a terminal.
@@ -70,6 +71,8 @@ def pytest_configure(config):
         raise pytest.UsageError("KIVY_GL_BACKEND=mock draws nothing: UI tests need real GL (Xvfb + Mesa)")
     if selects_no_window(config.option.markexpr):
         return  # no X server: nothing selected needs one
+    if is_distributing_controller(config):
+        return  # its workers run the tests, each on an X server of its own
     from tooling.display import DisplayError, ensure_display, x_server_alive
 
     # Now, before collection: UI test modules import Kivy, whose window

@@ -4,9 +4,13 @@ command line).
 
 A run that selects no test needing a window (``pytest -m "not ui"``) is the
 quick run while working on the core: it needs no X server, and it spreads
-its tests over every core with pytest-xdist. A run with UI tests stays in one
-process: they share one X server, where two kiosk windows would take each
-other's real input (xdotool clicks where the pointer is).
+its tests over every core with pytest-xdist. A run with UI tests spreads over
+the cores too when there is no DISPLAY: each worker then starts an X server
+of its own (conftest.py), so no kiosk window takes another's real input
+(xdotool clicks where the pointer is), and a test file stays in one worker
+(``--dist loadfile``: its module fixture -- a browser, a hub, a village --
+is built once). With a DISPLAY set (a developer's own screen) such a run
+stays in one process, on that screen.
 """
 
 from __future__ import annotations
@@ -27,5 +31,17 @@ def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) 
     options = early_config.known_args_namespace
     if os.environ.get("PYTEST_XDIST_WORKER") or not hasattr(options, "numprocesses"):
         return  # a worker of such a run, or pytest-xdist not installed
-    if options.numprocesses is None and selects_no_window(options.markexpr):
+    if options.numprocesses is not None:
+        return  # the command line says how many
+    if selects_no_window(options.markexpr):
         args[:] = ["-n", "auto", *args]
+    elif not os.environ.get("DISPLAY"):
+        args[:] = ["-n", "auto", "--dist", "loadfile", *args]
+
+
+def is_distributing_controller(config: pytest.Config) -> bool:
+    """True in the process that hands tests to pytest-xdist's workers (it
+    runs none itself, so needs no X server)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.getvalue("collectonly"):
+        return False
+    return config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None))

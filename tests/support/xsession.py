@@ -65,8 +65,15 @@ def run_in_tree(root: Path, command: list[str], as_kiosk: bool = False, timeout:
     return subprocess.run(in_tree(root, command), capture_output=True, text=True, timeout=timeout, env=env, cwd="/", check=False)
 
 
+_DISPLAYS_PER_WORKER = 60
+
+
 def free_display() -> int:
-    for number in range(40, 400):
+    """A display number no X server has: from a range of this pytest-xdist
+    worker's own, so two workers never start a server on the same number."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    first = 40 + worker * _DISPLAYS_PER_WORKER
+    for number in range(first, first + _DISPLAYS_PER_WORKER):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             return number
     raise RuntimeError("no free X display number")
