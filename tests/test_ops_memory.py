@@ -108,14 +108,20 @@ def test_a_paused_collector_runs_no_automatic_collection_until_resumed():
 
     from kiosk.ops.memory import pause_collector
 
-    assert gc.isenabled()
-    resume = pause_collector()
+    # Collection on, whatever this process's app left it as (it pauses collection while a screen waits for its frame).
+    was_enabled = gc.isenabled()
+    gc.enable()
     try:
-        assert not gc.isenabled()
-        assert pause_collector()() is None and not gc.isenabled()  # paused already: a second pause's resume leaves it paused
+        resume = pause_collector()
+        try:
+            assert not gc.isenabled()
+            assert pause_collector()() is None and not gc.isenabled()  # paused already: a second pause's resume leaves it paused
+        finally:
+            resume()
+        assert gc.isenabled()
     finally:
-        resume()
-    assert gc.isenabled()
+        if not was_enabled:
+            gc.disable()
 
 
 @pytest.mark.slow
