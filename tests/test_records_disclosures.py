@@ -17,7 +17,7 @@ from screens.shell.registry import ScreenName
 from screens.ui_screens.disclosures import ROWS_PER_PAGE, DisclosureTable, FieldLines, TableCard
 from screens.ui_screens.notices import Lesson, ReadingPassage, ReadingText
 from screens.uix import typeset_label
-from screens.uix.widgets import LONG_TEXT_FRAME_CHARS, Pill
+from screens.uix.widgets import LONG_TEXT_FRAME_CHARS, Pill, RowButton
 from support.maximal_village import write_maximal_village
 from support.records_ui import bring_into_view, copy_demo, of_type, open_tile, row_list, show_row
 
@@ -129,7 +129,9 @@ def test_notice_and_case_reader(ui, demo):
     public = public_numbers(demo.complaint.hotlines)
     notice = notice_view(demo.notices[0], public)
     open_tile(ui, "通知公告")
-    show_row(ui, notice.title)
+    # The list holds the records; a row makes its words from its record when it scrolls into view.
+    assert [row.get("notice", row.get("case")) for row in row_list(ui).data] == [*demo.notices, *demo.cases]
+    assert _row_showing(show_row(ui, notice.title)).subtitle == f"{notice.date_zh} · {notice.issuer}"
     ui.tap_text(notice.title)
     assert ui.app.nav.current == (ScreenName.NOTICE_DETAIL, {"notice_id": notice.id})
     words = [w.text for w in ui.screen.walk() if getattr(w, "text", "")]
@@ -141,13 +143,18 @@ def test_notice_and_case_reader(ui, demo):
 
     ui.tap(ui.app.root.ids.back)
     case = case_view(demo.cases[0], public)
-    rows = {row["title"]: row for row in row_list(ui).data}
-    assert rows[case.title]["badge"] == "典型案例"
-    show_row(ui, case.title)
+    row = _row_showing(show_row(ui, case.title))
+    assert (row.subtitle, row.badge) == (case.date_zh, "典型案例")
     ui.tap_text(case.title)
     lessons = [w for w in ui.screen.walk() if isinstance(w, Lesson)]
     assert len(lessons) == 1
     assert case.lesson in [w.text for w in lessons[0].walk() if getattr(w, "text", "")]
+
+
+def _row_showing(label) -> RowButton:
+    while not isinstance(label, RowButton):
+        label = label.parent
+    return label
 
 
 def test_a_notice_as_long_as_the_limits_allow_opens_at_once_and_draws_in_pieces(ui, demo, tmp_path):

@@ -96,7 +96,8 @@ def _withdraw(folder: Path, kind: str, document: str, field: str, record_id: str
 
 
 def _open_withdrawn(ui, title: str, record: str) -> None:
-    [row] = [row for row in row_list(ui).data if row.get("badge") == WITHDRAWN_BADGE or row.get("status") == WITHDRAWN_BADGE]
+    rows = [row.get("withdrawn", row) for row in row_list(ui).data]  # a list that makes its rows from records marks these apart
+    [row] = [row for row in rows if row.get("badge") == WITHDRAWN_BADGE or row.get("status") == WITHDRAWN_BADGE]
     assert row["title"] == title
     show_row(ui, title)
     ui.tap_text(title)

@@ -96,11 +96,8 @@ def test_a_years_lines_are_built_as_they_scroll_in_at_the_heights_measured_for_t
 
     def placed_cards() -> list[BudgetLineCard]:
         """The lines built; every row on screen as tall as the list measured it."""
-        for view in rows.layout_manager.children:
-            assert view.height == pytest.approx(rows.data[view.index].get("row_size", (None, None))[1], abs=0.5), (
-                type(view).__name__,
-                view.index,
-            )
+        for index, view in rows.view_adapter.views.items():  # the rows on show, by their place in the list
+            assert view.height == pytest.approx(rows.data[index].get("row_size", (None, None))[1], abs=0.5), (type(view).__name__, index)
         return [view for view in rows.layout_manager.children if isinstance(view, BudgetLineCard)]
 
     assert len(lines) == 27 and 0 < len(placed_cards()) < len(lines) / 2

@@ -70,6 +70,12 @@ def withdrawn_rows(snapshot, kind: str, entries: list[Entry] | None = None) -> l
     return [correction_row(entry, {}, public) for entry in entries]
 
 
+def show_withdrawn(view, row: dict) -> None:
+    """A row that makes its words from its record (a month's entry, a
+    notice) showing instead one of ``withdrawn_rows``."""
+    view.title, view.subtitle, view.badge, view.action = (row[key] for key in ("title", "subtitle", "badge", "action"))
+
+
 class CorrectionsScreen(ListScreen):
     def rows(self, **_params):
         self.title = "更正记录"

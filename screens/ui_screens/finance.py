@@ -22,7 +22,7 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
-from screens.ui_screens.corrections import withdrawn_entries, withdrawn_rows
+from screens.ui_screens.corrections import show_withdrawn, withdrawn_entries, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
 from screens.uix.list_rows import SelfSizedRow
@@ -137,10 +137,9 @@ class EntryRowView(RecycleDataViewBehavior, RowButton):
     into view; or one withdrawn since, as the corrections list shows it."""
 
     def refresh_view_attrs(self, rv, index, data):
-        self.index = index
         withdrawn = data.get("withdrawn")
         if withdrawn is not None:
-            self.title, self.subtitle, self.badge, self.action = (withdrawn[key] for key in ("title", "subtitle", "badge", "action"))
+            show_withdrawn(self, withdrawn)
             self.value = self.value_tone = ""
             return super().refresh_view_attrs(rv, index, data)
         snapshot = App.get_running_app().data.snapshot

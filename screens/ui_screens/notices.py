@@ -3,16 +3,19 @@ with large text -- paragraphs, issuer and date; a case's lesson stands out."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from kivy.app import App
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
-from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
-from screens.ui_screens.corrections import withdrawn_rows
+from screens.ui_screens.corrections import show_withdrawn, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
-from screens.uix.widgets import HintLabel, KLabel, LongText, Section
+from screens.uix.widgets import HintLabel, KLabel, LongText, RowButton, Section
 
 CASE_BADGE = "典型案例"
 
@@ -41,24 +44,53 @@ class Lesson(Section):
     """A case's warning, on a coloured band so it is not missed."""
 
 
+class NoticeRowView(RecycleDataViewBehavior, RowButton):
+    """A notice or case in the list, drawn from the record when it scrolls
+    into view; or one withdrawn since, as the corrections list shows it."""
+
+    def refresh_view_attrs(self, rv, index, data):
+        withdrawn = data.get("withdrawn")
+        if withdrawn is not None:
+            show_withdrawn(self, withdrawn)
+            return
+        public = _public_now()
+        notice = data.get("notice")
+        if notice is not None:
+            view = notice_view(notice, public)
+            self.title, self.badge = view.title, ""
+            self.subtitle = f"{view.date_zh} · {view.issuer}" if view.issuer else view.date_zh
+            self.action = partial(_open, notice_id=view.id)
+        else:
+            case = case_view(data["case"], public)
+            self.title, self.subtitle, self.badge = case.title, case.date_zh, CASE_BADGE
+            self.action = partial(_open, case_id=case.id)
+
+
+def _public_now() -> frozenset[str]:
+    return public_numbers(App.get_running_app().data.snapshot.complaint.hotlines)
+
+
+def _open(**record) -> None:
+    App.get_running_app().nav.go(ScreenName.NOTICE_DETAIL, **record)
+
+
 class NoticesScreen(ListScreen):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.ids.rows.viewclass = "NoticeRowView"
+
     def rows(self, **_params):
         self.title = "通知公告和典型案例"
         self.intro = "村里的通知在前面；后面标着“典型案例”的，是别处发生过的真事，引以为戒。"
-        public = _public(self)
-        notices = [
-            {
-                "title": view.title,
-                "subtitle": f"{view.date_zh} · {view.issuer}" if view.issuer else view.date_zh,
-                "action": go_to(ScreenName.NOTICE_DETAIL, notice_id=view.id),
-            }
-            for view in (notice_view(notice, public) for notice in self.snapshot.notices)
+        # One small dict per record: the row's text is made (and masked) by
+        # the row itself, only for the few rows on screen -- a village may
+        # keep thousands of notices.
+        return [
+            *({"notice": notice} for notice in self.snapshot.notices),
+            *({"withdrawn": row} for row in withdrawn_rows(self.snapshot, "notice")),
+            *({"case": case} for case in self.snapshot.cases),
+            *({"withdrawn": row} for row in withdrawn_rows(self.snapshot, "case")),
         ]
-        cases = [
-            {"title": view.title, "subtitle": view.date_zh, "badge": CASE_BADGE, "action": go_to(ScreenName.NOTICE_DETAIL, case_id=view.id)}
-            for view in (case_view(case, public) for case in self.snapshot.cases)
-        ]
-        return notices + withdrawn_rows(self.snapshot, "notice") + cases + withdrawn_rows(self.snapshot, "case")
 
 
 class NoticeDetailScreen(PageScreen):

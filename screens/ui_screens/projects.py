@@ -54,7 +54,6 @@ class ProjectRow(TapArea, BoxLayout):
     status = StringProperty()
     status_tone = StringProperty("plain")
     flags = ListProperty()
-    index = 0  # set by the list; unused here
 
     def on_flags(self, _instance, flags):
         box = self.ids.flag_pills

@@ -213,7 +213,6 @@ class RowButton(TapArea, BoxLayout):
     value = StringProperty()
     value_tone = StringProperty("")  # "ok" (money in) or "danger" (money out); plain text colour otherwise
     badge = StringProperty()  # short flag shown in warning colour, e.g. 公示中
-    index = NumericProperty(0)
 
 
 class RowText(TypesetLabel):
@@ -325,8 +324,11 @@ class RowList(RecycleView):
         if not self._rows_pending:
             return
         self._rows_pending = False
-        data = [dict(row, index=i) for i, row in enumerate(self.rows)]
+        # The screen's own dicts, not copies: a list may be 10,000 rows.
+        data = list(self.rows)
         self._measured = self._self_sized(data)
+        for index, _cls in self._measured:
+            data[index] = dict(data[index])  # its height is written into it: the screen's row stays as given
         self._measure(data)
         self.data = data
         self.scroll_y, self._scroll_after_rows = self._scroll_after_rows, 1.0
@@ -378,7 +380,7 @@ class RowList(RecycleView):
             return
         self._rows_prepared = True
         count = math.ceil(self.height / self.row_height) + 1
-        self.data = [{"title": "", "subtitle": "", "value": "", "badge": "", "action": None, "index": i} for i in range(count)]
+        self.data = [{"title": "", "subtitle": "", "value": "", "badge": "", "action": None} for _ in range(count)]
         self.refresh_views()
         self.data = []
         self.refresh_views()
