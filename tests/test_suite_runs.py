@@ -71,3 +71,10 @@ def test_a_run_with_windows_on_a_set_display_stays_in_one_process(x_display):
     run = _pytest("-v", _WINDOW_TESTS[0], display=x_display)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "PASSED" in run.stdout and "[gw" not in run.stdout, run.stdout[-2000:]
+
+
+def test_a_run_spread_over_workers_names_a_path_that_is_not_there():
+    run = _pytest("-m", "not ui", "tests/test_decode.py", "tests/test_no_such_thing.py")
+    assert run.returncode == 4 and "file or directory not found: tests/test_no_such_thing.py" in run.stdout + run.stderr, (
+        run.stdout + run.stderr
+    )

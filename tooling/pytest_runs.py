@@ -45,3 +45,14 @@ def is_distributing_controller(config: pytest.Config) -> bool:
     if os.environ.get("PYTEST_XDIST_WORKER") or config.getvalue("collectonly"):
         return False
     return config.getoption("dist", "no") != "no" and bool(config.getoption("tx", None))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # pytest-xdist's controller collects nothing, so a mistyped path would
+    # end in "no tests ran" with no word of why: say it as pytest does.
+    config = session.config
+    if not is_distributing_controller(config):
+        return
+    for arg in config.args:
+        if not (config.invocation_params.dir / arg.split("::", 1)[0]).exists():
+            raise pytest.UsageError(f"file or directory not found: {arg}")
