@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kivy.app import App
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+
 from kiosk.corrections_view import change_summary, corrections_count, kind_name, record_fields, record_title
 from kiosk.disclosure_view import date_zh
 from kiosk.feed.history import BEIJING, Entry
@@ -16,7 +19,7 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import RECORD_PAGES, ScreenName
 from screens.ui_screens.lists import ListScreen, PageScreen
-from screens.uix.widgets import FitRow, HintLabel, Pill
+from screens.uix.widgets import FitRow, HintLabel, Pill, RowButton
 
 WITHDRAWN_BADGE = "已撤下"
 CHANGED_BADGE = "已修改"
@@ -70,10 +73,23 @@ def withdrawn_rows(snapshot, kind: str, entries: list[Entry] | None = None) -> l
     return [correction_row(entry, {}, public) for entry in entries]
 
 
-def show_withdrawn(view, row: dict) -> None:
-    """A row that makes its words from its record (a month's entry, a
-    notice) showing instead one of ``withdrawn_rows``."""
-    view.title, view.subtitle, view.badge, view.action = (row[key] for key in ("title", "subtitle", "badge", "action"))
+class RecordRowView(RecycleDataViewBehavior, RowButton):
+    """A long list's row, drawn from its record when it scrolls into view
+    (``show_record``, with the numbers that may be shown in full); or one
+    withdrawn since (``{"withdrawn": row}`` of ``withdrawn_rows``), as the
+    corrections list shows it."""
+
+    def refresh_view_attrs(self, rv, index, data):
+        withdrawn = data.get("withdrawn")
+        if withdrawn is not None:
+            self.title, self.subtitle, self.badge, self.action = (withdrawn[key] for key in ("title", "subtitle", "badge", "action"))
+            self.value = self.value_tone = ""
+        else:
+            self.show_record(data, public_numbers(App.get_running_app().data.snapshot.complaint.hotlines))
+        return super().refresh_view_attrs(rv, index, data)
+
+    def show_record(self, data: dict, public: frozenset[str]) -> None:
+        raise NotImplementedError
 
 
 class CorrectionsScreen(ListScreen):

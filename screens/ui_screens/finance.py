@@ -11,7 +11,6 @@ from typing import Any
 
 from kivy.app import App
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk import money
 from kiosk.complaint import ItemKind
@@ -22,11 +21,11 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import go_to
 from screens.shell.registry import ScreenName
 from screens.ui_screens.base import KioskScreen
-from screens.ui_screens.corrections import show_withdrawn, withdrawn_entries, withdrawn_rows
+from screens.ui_screens.corrections import RecordRowView, withdrawn_entries, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
 from screens.uix.list_rows import SelfSizedRow
-from screens.uix.widgets import HintLabel, MessageStrip, PictureGrid, RowButton, Section
+from screens.uix.widgets import HintLabel, MessageStrip, PictureGrid, Section
 
 
 def _balance(fen: int | None) -> str:
@@ -132,18 +131,12 @@ class MonthSummaryView(SelfSizedRow, BoxLayout):
         return super().refresh_view_attrs(rv, index, data)
 
 
-class EntryRowView(RecycleDataViewBehavior, RowButton):
+class EntryRowView(RecordRowView):
     """One entry in the month's list, drawn from the entry when it scrolls
     into view; or one withdrawn since, as the corrections list shows it."""
 
-    def refresh_view_attrs(self, rv, index, data):
-        withdrawn = data.get("withdrawn")
-        if withdrawn is not None:
-            show_withdrawn(self, withdrawn)
-            self.value = self.value_tone = ""
-            return super().refresh_view_attrs(rv, index, data)
-        snapshot = App.get_running_app().data.snapshot
-        row = entry_row(data["entry"], public_numbers(snapshot.complaint.hotlines))
+    def show_record(self, data: dict, public: frozenset[str]) -> None:
+        row = entry_row(data["entry"], public)
         receipts = f" · 票据{len(row.receipts)}张" if row.receipts else ""
         self.badge = NO_RECEIPT if row.missing_receipt else ""
         self.title = row.purpose
@@ -152,7 +145,6 @@ class EntryRowView(RecycleDataViewBehavior, RowButton):
         self.value = ("+" if income else "-") + row.amount_text
         self.value_tone = "ok" if income else "danger"  # money in and money out told apart at a glance
         self.action = partial(_open_entry, row.id)
-        return super().refresh_view_attrs(rv, index, data)
 
 
 def _open_entry(entry_id: str) -> None:

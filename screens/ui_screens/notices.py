@@ -7,15 +7,14 @@ from functools import partial
 
 from kivy.app import App
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.disclosure_view import case_view, notice_view
 from kiosk.privacy import public_numbers
 from screens.shell.registry import ScreenName
-from screens.ui_screens.corrections import show_withdrawn, withdrawn_rows
+from screens.ui_screens.corrections import RecordRowView, withdrawn_rows
 from screens.ui_screens.lists import ListScreen, PageScreen
 from screens.uix.history_note import add_history
-from screens.uix.widgets import HintLabel, KLabel, LongText, RowButton, Section
+from screens.uix.widgets import HintLabel, KLabel, LongText, Section
 
 CASE_BADGE = "典型案例"
 
@@ -44,16 +43,11 @@ class Lesson(Section):
     """A case's warning, on a coloured band so it is not missed."""
 
 
-class NoticeRowView(RecycleDataViewBehavior, RowButton):
+class NoticeRowView(RecordRowView):
     """A notice or case in the list, drawn from the record when it scrolls
     into view; or one withdrawn since, as the corrections list shows it."""
 
-    def refresh_view_attrs(self, rv, index, data):
-        withdrawn = data.get("withdrawn")
-        if withdrawn is not None:
-            show_withdrawn(self, withdrawn)
-            return
-        public = _public_now()
+    def show_record(self, data: dict, public: frozenset[str]) -> None:
         notice = data.get("notice")
         if notice is not None:
             view = notice_view(notice, public)
@@ -64,10 +58,6 @@ class NoticeRowView(RecycleDataViewBehavior, RowButton):
             case = case_view(data["case"], public)
             self.title, self.subtitle, self.badge = case.title, case.date_zh, CASE_BADGE
             self.action = partial(_open, case_id=case.id)
-
-
-def _public_now() -> frozenset[str]:
-    return public_numbers(App.get_running_app().data.snapshot.complaint.hotlines)
 
 
 def _open(**record) -> None:
