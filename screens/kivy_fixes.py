@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
+from kivy.effects.dampedscroll import DampedScrollEffect
 from kivy.lang import Builder, builder
 
 CHECKED_WITH = "2.3.1"
@@ -98,6 +99,58 @@ def clip_with_scissor() -> None:
     Builder._match_cache.clear()
     Builder._match_name_cache.clear()
     Builder.load_string(_SCISSOR_RULE, filename=__file__)
+
+
+# ---------------------------------------------------------------- a scroll that comes back to its edge
+
+
+class EdgeReturningScrollEffect(DampedScrollEffect):
+    """Kivy's overscroll bounce, coming to rest exactly at the edge it
+    springs back to. ScrollView gives its effects their bounds the other
+    way round (``min`` 0 at the end, ``max`` the negative scrollable
+    length: kivy/kivy#7196), and DampedScrollEffect.update_velocity checks
+    whether the spring has crossed back against the unsorted bounds, so it
+    never stops there: the spring overshoots into the page and friction
+    stops it short, by tens of pixels at a slow terminal's frame rate. A
+    list pushed past its end then rests with its last line cut off, a
+    little differently after every push. (Kivy
+    has since replaced the effect, kivy/kivy#9214, after 2.3.1.) Here the
+    edge is taken from the sorted bounds: once the bounce crosses it, the
+    page stops on it."""
+
+    value: float  # Kivy's NumericProperty, as mypy cannot infer it through the effects' classes
+
+    def update_velocity(self, dt):
+        edge = self._edge_returning_to()
+        past = 0.0 if edge is None else self.value - edge  # how far outside, and on which side
+        super().update_velocity(dt)
+        if edge is not None and past and not self.is_manual and (self.value - edge) * past <= 0:  # back over the edge
+            self.value = edge
+            self.velocity = 0
+
+    def _edge_returning_to(self) -> float | None:
+        """The edge the bounce is heading back to, if it is on its way back."""
+        if self.overscroll > 0 and self.velocity < 0:
+            return max(self.min, self.max)
+        if self.overscroll < 0 and self.velocity > 0:
+            return min(self.min, self.max)
+        return None
+
+
+_EDGE_RETURNING_RULE = """
+#:import EdgeReturningScrollEffect screens.kivy_fixes.EdgeReturningScrollEffect
+<ScrollView>:
+    effect_cls: EdgeReturningScrollEffect
+"""
+
+
+def return_scrolls_to_their_edges() -> None:
+    """Every ScrollView (RecycleView too) bounces back to its very edge
+    (see EdgeReturningScrollEffect). A kv rule, as a page of the app would
+    set ``effect_cls``; loaded once, before any view is built."""
+    name = f"{__file__}:scroll edges"  # the scissor rule is loaded as this file itself
+    if not any(rule.ctx.filename == name for _selector, rule in Builder.rules):
+        Builder.load_string(_EDGE_RETURNING_RULE, filename=name)
 
 
 # ---------------------------------------------------------------- an App without its blocking loop (tooling)

@@ -117,7 +117,8 @@ def test_a_rotated_terminal_turns_the_picture_and_the_touches_with_it(provisione
 def test_a_long_page_scrolls_to_its_end_under_a_finger_and_its_last_line_opens(provisioned, platform, tmp_path):
     """The demo village's year against its budget, a list whose lines are
     built as they scroll in: opened by taps, dragged by real X input (a
-    finger's drags) to its end, where the picture stops changing; its last
+    finger's drags) to its end, where the picture stops changing, the last
+    line whole (each push past the end bounces back to the very end); that
     line, built on the way, opens its entries."""
     platform.publish_demo()
     root = provisioned()
@@ -142,7 +143,8 @@ def test_a_long_page_scrolls_to_its_end_under_a_finger_and_its_last_line_opens(p
         assert len(pictures) > 4 and _nearly_same_picture(end, pictures[-2]), _save(tmp_path, year=year, end=end)  # moved, then stopped
         assert not _wide_strip(end)  # the head scrolled away
         card = _last_run(end, SURFACE, x=30)  # down the cards' left margin, clear of their words and bars
-        assert card[1] - card[0] > 200, _save(tmp_path, end=end)  # a whole line's card at the end
+        # The last line's card whole, the page's margin under it: the bounce came back to the very end.
+        assert card[1] - card[0] > 200 and card[1] < end.height, _save(tmp_path, end=end)
         session.click(end.width // 2, sum(card) // 2)
         session.wait_for(lambda: _changed_from(session, end), what=f"the line's entries ({_save(tmp_path, end=end)})")
         log = session.output()

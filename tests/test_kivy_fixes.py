@@ -5,6 +5,7 @@ upgrade of Kivy is a decision (each one looked at again), not an accident."""
 from __future__ import annotations
 
 import kivy
+import pytest
 from kivy.app import App
 from kivy.lang import Builder, builder
 
@@ -57,3 +58,39 @@ def test_a_kv_binding_of_a_discarded_widget_is_skipped_not_raised():
     else:
         raise AssertionError("Kivy's call_fn no longer raises for a dead widget: is the guard still needed?")
     builder.call_fn(binding, dead, None)  # guarded: skipped
+
+
+END, TOP = 0, -1000  # a vertical ScrollView's effect bounds as ScrollView sets them: min 0, max -(scrollable length)
+
+
+def _bounce_back(effect_cls, edge: int, overscroll: float, velocity: float, fps: int) -> float:
+    """The effect let go ``overscroll`` px past ``edge``, moving outwards at
+    ``velocity`` px/s: where it comes to rest at ``fps`` frames a second."""
+    effect = effect_cls(min=END, max=TOP)
+    outwards = 1 if edge == END else -1
+    effect.value = edge + overscroll * outwards
+    effect.velocity = velocity * outwards
+    for _frame in range(5000):  # as Kivy's clock calls it, until a frame finds it at rest (and rounds)
+        resting = effect.velocity == 0 and effect.overscroll == 0
+        effect.update_velocity(1 / fps)
+        if resting:
+            return effect.value
+    raise AssertionError("the bounce never came to rest")
+
+
+def test_kivys_bounce_still_rests_short_of_the_edge():
+    """kivy/kivy#7196's reversed bounds: at a slow terminal's 30 frames a
+    second, Kivy's DampedScrollEffect springs back past the edge and friction
+    stops it well inside. If this fails, Kivy's own effect is right again and
+    EdgeReturningScrollEffect can go."""
+    from kivy.effects.dampedscroll import DampedScrollEffect
+
+    assert _bounce_back(DampedScrollEffect, END, 30, 3000, fps=30) <= END - 10
+    assert _bounce_back(DampedScrollEffect, TOP, 30, 3000, fps=30) >= TOP + 10
+
+
+@pytest.mark.parametrize("fps", [60, 30, 15, 8])
+@pytest.mark.parametrize("edge", [END, TOP], ids=["end", "top"])
+@pytest.mark.parametrize(("overscroll", "velocity"), [(0.3, 0), (3, 0), (120, 0), (0, 3000), (40, 800)])
+def test_a_page_pushed_past_an_edge_comes_back_to_rest_exactly_on_it(edge, overscroll, velocity, fps):
+    assert _bounce_back(kivy_fixes.EdgeReturningScrollEffect, edge, overscroll, velocity, fps) == edge

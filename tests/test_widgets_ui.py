@@ -432,3 +432,40 @@ def test_text_widths_are_kept_up_to_one_limit_for_every_face_together(ui, monkey
         kept = sum(len(face._widths) for face in typeset_label._measurers.values())
         assert kept <= 300, n
     assert faces[0]("第0笔支出") == first
+
+
+def test_a_long_page_flicked_past_either_end_comes_to_rest_exactly_on_it(ui):
+    """A finger's flicks up the year's budget page (a list) to its end and
+    past it, then down past its top: each bounce comes to rest on the edge,
+    its last card whole (kivy_fixes.EdgeReturningScrollEffect), where Kivy's
+    own bounce stopped short of it, a little differently each time."""
+    from support.records_ui import drag, open_tile, pump_until, row_list
+
+    open_tile(ui, "村级财务")
+    ui.tap_text("2026年收支和预算")
+    ui.pump(6)
+    rows = row_list(ui)
+    effect = rows.effect_y
+    x, y = rows.to_window(*rows.center)
+    reach = rows.height * 0.3
+
+    def flick(up: bool) -> float:
+        lower, upper = (x, y - reach), (x, y + reach)  # window positions: y grows upwards
+        drag(ui, *((lower, upper) if up else (upper, lower)))
+        pump_until(ui, lambda: effect.velocity == 0 and effect.overscroll == 0, "the page to come to rest")
+        ui.pump(2)  # the resting frame rounds the last fraction of a pixel
+        return rows.scroll_y
+
+    def flicks_till_it_stops(up: bool) -> list[float]:
+        rests = [rows.scroll_y]
+        while len(rests) < 30 and (len(rests) < 3 or rests[-1] != rests[-2]):
+            rests.append(flick(up))
+        return [*rests, flick(up), flick(up)]  # pushed past the edge, again and again
+
+    ends = flicks_till_it_stops(up=True)
+    assert ends[-4:] == [0, 0, 0, 0], ends
+    last = rows.view_adapter.views[len(rows.data) - 1]  # the rows on show, by index
+    bottom = rows.to_widget(*last.to_window(last.x, last.y))[1]
+    assert rows.y <= bottom < rows.y + rows.height / 2, (bottom, rows.y)  # the last card whole, at the list's foot
+    tops = flicks_till_it_stops(up=False)
+    assert tops[-4:] == [1, 1, 1, 1], tops

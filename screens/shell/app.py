@@ -29,7 +29,7 @@ from kiosk.ops.pin import PinGuard
 from kiosk.ops.yielding import villager_active
 from kiosk.snapshot import Snapshot
 from kiosk.speech import SpeechEngine
-from screens.kivy_fixes import clip_with_scissor
+from screens.kivy_fixes import clip_with_scissor, return_scrolls_to_their_edges
 from screens.services.new_data import OutcomesWhenQuiet
 from screens.services.operations import Operations
 from screens.services.read_aloud import ReadAloud
@@ -148,6 +148,7 @@ class KioskApp(App):
         Window.bind(size=self._on_window_size)
         self._on_window_size(Window, Window.size)
         clip_with_scissor()
+        return_scrolls_to_their_edges()
         load_kv("uix.widgets")
         load_kv("ui_screens.lists")
         root = Builder.load_file(str(_HERE / "app.kv"))
