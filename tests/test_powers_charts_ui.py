@@ -57,6 +57,36 @@ def test_every_demo_chart_opens_in_the_viewer(ui, demo):
     ui.pump()
 
 
+def test_a_chart_left_behind_leaves_nothing_bound_to_the_theme(ui, demo):
+    """A chart (its canvas, its legend chips and step numbers, its screen)
+    follows the theme's colours, font and orientation while it is shown,
+    and leaves no binding on the theme once it is gone: colours never change
+    in normal mode, so Kivy would otherwise keep an entry for every chart
+    ever shown."""
+    import gc
+
+    theme = ui.app.theme
+    item = next(item for item in demo.power_items if len(item.flowchart.nodes) >= 4)
+
+    def bindings() -> dict[str, int]:
+        return {name: len(theme.get_property_observers(name)) for name in ("text", "title", "portrait")}
+
+    def visit(steps: bool) -> dict[str, int]:
+        ui.app.nav.go(ScreenName.POWER_FLOWCHART, item_id=item.id, steps=steps)
+        ui.pump(3)
+        shown = bindings()
+        ui.app.nav.home()  # the chart's screen dropped
+        ui.pump(3)
+        gc.collect()
+        return shown
+
+    gc.collect()  # what earlier tests left behind
+    before = bindings()
+    shown = visit(steps=True)
+    assert shown["text"] > before["text"] and shown["portrait"] > before["portrait"]  # while shown, it follows
+    assert [bindings()] + [visit(steps) and bindings() for steps in (False, True, False)] == [before] * 4
+
+
 MALFORMED = {
     "edge to a missing node": (
         model.Flowchart(

@@ -8,6 +8,9 @@ not a rewrite of any screen: ``.kv`` files bind to these properties.
 
 from __future__ import annotations
 
+import weakref
+from types import MethodType
+
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty
 
@@ -78,6 +81,24 @@ class Theme(EventDispatcher):
         super().__init__(**kwargs)
         self.bind(window_width=self._recompute, window_height=self._recompute, large=self._recompute, large_scale=self._recompute)
         self._recompute()
+
+    def follow(self, **methods: MethodType) -> None:
+        """Call each bound method when its theme property changes, for as
+        long as the method's object lives: ``theme.follow(text=chart.redraw)``.
+        Kivy's ``bind`` holds a method weakly but drops its entry only when
+        the property next changes, and a colour may never change: every
+        chart ever shown would leave one behind, with its weak proxy. Here
+        the entry goes with its object. (A kv rule's bindings go with their
+        widget already.)"""
+        for name, method in methods.items():
+            weak = weakref.WeakMethod(method)
+
+            def call(*args, weak=weak) -> None:
+                alive = weak()
+                if alive is not None:
+                    alive(*args)
+
+            weakref.finalize(method.__self__, self.unbind_uid, name, self.fbind(name, call))
 
     def tile_colour(self, index: int) -> tuple[float, float, float, float]:
         return _hex(TILE_COLOURS[index % len(TILE_COLOURS)])

@@ -219,7 +219,7 @@ class KindColoured(Widget):
         super().__init__(**kwargs)
         # On the next frame: the theme sets its colours one by one.
         self._recolour_soon = Clock.create_trigger(lambda _dt: self._recolour())
-        App.get_running_app().theme.bind(text=self._on_theme_colours)
+        App.get_running_app().theme.follow(text=self._on_theme_colours)
         self.bind(kind=lambda *_args: self._recolour())
         self._recolour()
 
@@ -248,9 +248,9 @@ class FlowchartCanvas(Widget):
         self._transform: tuple[Translate, Scale] | None = None  # the drawing's, set together once drawn
         self._redraw = Clock.create_trigger(lambda _dt: self.draw())
         self._relayout = Clock.create_trigger(lambda _dt: self._lay_out())
-        # Bound methods: Kivy holds them weakly, so a preview on a page
-        # that is gone does not live on through the theme.
-        App.get_running_app().theme.bind(title=self._on_theme_font, text=self._on_theme_colours)
+        # Bound methods, followed weakly: a preview on a page that is gone
+        # does not live on through the theme.
+        App.get_running_app().theme.follow(title=self._on_theme_font, text=self._on_theme_colours)
         self.bind(pos=self._place, size=self._place, zoom=self._place)
 
     def _on_theme_font(self, *_args) -> None:
@@ -632,9 +632,9 @@ class FlowchartScreen(KioskScreen):
         self._parts = {name: self.ids[name].__self__ for name in ("mode_row", "legend", "stage", "hint", "zoom_row", "steps_panel")}
         for part in self._parts.values():
             self.remove_widget(part)
-        # A bound method, which Kivy holds weakly (a lambda would keep this
-        # screen alive through the app's theme after the navigator drops it).
-        self.app.theme.bind(portrait=self._on_orientation)
+        # A bound method, followed weakly (a lambda would keep this screen
+        # alive through the app's theme after the navigator drops it).
+        self.app.theme.follow(portrait=self._on_orientation)
         self.arrange()
 
     def _on_orientation(self, *_args) -> None:
