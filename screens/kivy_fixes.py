@@ -113,10 +113,9 @@ class EdgeReturningScrollEffect(DampedScrollEffect):
     never stops there: the spring overshoots into the page and friction
     stops it short, by tens of pixels at a slow terminal's frame rate. A
     list pushed past its end then rests with its last line cut off, a
-    little differently after every push. (Kivy
-    has since replaced the effect, kivy/kivy#9214, after 2.3.1.) Here the
-    edge is taken from the sorted bounds: once the bounce crosses it, the
-    page stops on it."""
+    little differently after every push. (Kivy has since replaced the
+    effect, kivy/kivy#9214, after 2.3.1.) Here the edge is taken from the
+    sorted bounds: once the bounce crosses it, the page stops on it."""
 
     value: float  # Kivy's NumericProperty, as mypy cannot infer it through the effects' classes
 
