@@ -85,6 +85,30 @@ def pytest_configure(config):
         raise pytest.UsageError(f"DISPLAY={display} but no X server answers there")
 
 
+# The files that take minutes, longest first (``--durations=0`` on two
+# workers). A run spread over workers hands out whole files in the order
+# they are collected (``--no-loadscope-reorder``, tooling/pytest_runs.py):
+# a file of minutes handed out last keeps one worker busy long after the
+# other has finished.
+STARTED_FIRST = (
+    "tests/test_layout.py",
+    "tests/test_debian_package.py",
+    "tests/test_shell_ui.py",
+    "tests/test_bench.py",
+    "tests/test_release_update.py",
+    "tests/test_start_again.py",
+    "tests/test_widgets_ui.py",
+    "tests/test_deployed_session.py",
+    "tests/test_startup_healing.py",
+    "tests/test_benefits_ui.py",
+)
+
+
+def _start_rank(item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return STARTED_FIRST.index(path) if path in STARTED_FIRST else len(STARTED_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
     run_slow = config.getoption("--slow")
     left_out = []
@@ -103,6 +127,7 @@ def pytest_collection_modifyitems(config, items):
         config.stash[_END_TO_END_LEFT_OUT] = len(left_out)
         if hasattr(config, "workeroutput"):  # a pytest-xdist worker: its controller says it
             config.workeroutput["end_to_end_left_out"] = len(left_out)
+    items.sort(key=_start_rank)  # stable: the rest keep their order
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.slow  # pytest started again, twice
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _pytest(*args: str, display: str | None = None) -> subprocess.CompletedProcess:
+def _pytest(*args: str, display: str | None = None, workers: int = 2) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "PYTEST_XDIST_WORKER", "PYTEST_ADDOPTS")}
-    env["PYTEST_XDIST_AUTO_NUM_WORKERS"] = "2"  # what "-n auto" counts, whatever this machine has
+    env["PYTEST_XDIST_AUTO_NUM_WORKERS"] = str(workers)  # what "-n auto" counts, whatever this machine has
     if display:
         env["DISPLAY"] = display
     return subprocess.run(
@@ -65,6 +65,16 @@ def test_a_run_with_windows_and_no_display_spreads_over_workers_each_with_an_x_s
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     workers = set(re.findall(r"\[(gw\d+)\] \[ *\d+%\] PASSED", run.stdout))
     assert workers == {"gw0", "gw1"}, run.stdout[-2000:]
+
+
+def test_a_run_spread_over_workers_starts_the_longest_files_first():
+    """The layout check's file takes minutes: handed out last, it would keep
+    one worker busy long after the other had finished. pytest-xdist would
+    hand out first the file with the most tests (here the decoder's)."""
+    run = _pytest("-v", "-k", "test_decode or catches_what_a_person_sees", "tests/test_decode.py", "tests/test_layout.py", workers=1)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    ran = re.findall(r"PASSED (tests/\S+?)::", run.stdout)
+    assert len(ran) > 2 and ran[0] == "tests/test_layout.py" and set(ran[1:]) == {"tests/test_decode.py"}, run.stdout[-2000:]
 
 
 def test_a_run_with_windows_on_a_set_display_stays_in_one_process(x_display):

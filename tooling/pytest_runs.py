@@ -9,8 +9,9 @@ the cores too when there is no DISPLAY: each worker then starts an X server
 of its own (conftest.py), so no kiosk window takes another's real input
 (xdotool clicks where the pointer is), and a test file stays in one worker
 (``--dist loadfile``: its module fixture -- a browser, a hub, a village --
-is built once). With a DISPLAY set (a developer's own screen) such a run
-stays in one process, on that screen.
+is built once), and files are handed out in the order collected, which
+starts the longest first (tests/conftest.py). With a DISPLAY set (a
+developer's own screen) such a run stays in one process, on that screen.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) 
     if selects_no_window(options.markexpr):
         args[:] = ["-n", "auto", *args]
     elif not os.environ.get("DISPLAY"):
-        args[:] = ["-n", "auto", "--dist", "loadfile", *args]
+        # Files handed out as collected: the longest first (tests/conftest.py).
+        args[:] = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder", *args]
 
 
 def is_distributing_controller(config: pytest.Config) -> bool:
