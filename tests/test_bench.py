@@ -101,6 +101,17 @@ def test_a_soak_sample_above_both_neighbours_is_a_transient_a_step_is_not():
     assert max(bench_ui._transients([100.0, 100.0, 140.0, 140.0, 141.0]).values()) == 0.0  # it stayed: growth
 
 
+def test_a_soak_sample_weighs_only_the_screens_the_kiosk_keeps(ui):
+    """A soak samples at the attract screen, every page the villager opened
+    dropped by the kiosk: the soak must not keep one alive either (the
+    touch targets of its last tap did, so a sample weighed a page)."""
+    soak = bench_ui.soak(bench_ui.Driver(ui), 40, seed=3, recorder=bench_ui.Recorder())
+    samples = soak["pss_samples"]
+    assert [s["tap"] for s in samples] == list(range(0, 41, 2))  # taps between samples, not one
+    assert [s["screens_kept"] for s in samples] == [[]] * len(samples) and soak["samples_with_screens_kept"] == 0
+    assert soak["exceptions"] == 0, soak["exception_samples"]
+
+
 def test_json_report_round_trips(tmp_path):
     results = {"cold_start_s": 1.2, "peer": {"first_paint_s": None, "pss_mib": None, "reason": "no browser"}, "skipped": {}}
     results["targets"] = report.verdicts(results)

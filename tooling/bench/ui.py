@@ -497,7 +497,7 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
             driver.settle(time.perf_counter())
             driver.wait_pictures()
             pss = driver.pss()
-            parts = resting_parts()
+            parts = resting_parts(driver.nav.manager)
         harness.touch_idle()  # the next villager
         driver.nav.home()
         harness.set_large(large_font(count + 1))
@@ -509,18 +509,19 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
     large_taps = 0
     logged_before = len(recorder.records)
     for count in range(1, taps + 1):
-        targets = driver.targets()
-        if not targets:
-            driver.nav.home()
-            continue
         before = driver.nav.current
-        large_taps += bool(harness.app.theme.large)  # as set after the last sample, or by a tap on its button
+        large = harness.app.theme.large  # as set after the last sample, or by a tap on its button
         try:
-            first, _settled = driver.tap(rng.choice(targets))
+            tapped = _tap_at_random(driver, rng)
         except Exception as exc:  # the soak counts them and goes on, as the kiosk's watchdog would
             exceptions.append(describe(exc))
             _recover(driver)
             continue
+        if tapped is None:
+            driver.nav.home()
+            continue
+        large_taps += large
+        first, _settled = tapped
         if _kind(before, driver.nav.current):
             latencies.append(first)
         if count % every == 0 and count < taps:
@@ -542,6 +543,7 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
         "growth_after_warm_mib": round(end - warm["pss_mib"], 1),
         "growth_after_warm_by_part": grown,  # where it went: see resting_parts
         "pss_samples": samples,
+        "samples_with_screens_kept": sum(bool(s["screens_kept"]) for s in samples),
         "transient_max_mib": max(transients.values(), default=0.0),
         "transients": [{**samples[i], "above_neighbours_mib": excess} for i, excess in transients.items() if excess > TRANSIENT_MIB],
         "exceptions": len(exceptions) + len(logged),
@@ -550,10 +552,19 @@ def soak(driver: Driver, taps: int, seed: int, recorder: Recorder, ticker: SyncT
     }
 
 
+def _tap_at_random(driver: Driver, rng: random.Random) -> tuple[float, float | None] | None:
+    """Tap one of the touch targets on screen (None: there are none). The
+    widgets are held in here only: kept in the soak's loop, they would keep
+    the page they belong to alive through the next sample, which then
+    weighed a page the kiosk itself had dropped."""
+    targets = driver.targets()
+    return driver.tap(rng.choice(targets)) if targets else None
+
+
 SOAK_PARTS = ("written_mib", "heap_mib", "anon_mib", "python_blocks", "python_objects")
 
 
-def resting_parts() -> dict:
+def resting_parts(manager) -> dict:
     """Where a soak sample's memory is, to tell what grows: the pages the
     process wrote (PSS without the shares of libraries, which move as other
     processes mapping them start or stop), the malloc heap (C libraries:
@@ -561,7 +572,8 @@ def resting_parts() -> dict:
     arenas and large allocations), and Python's live objects: the blocks
     its allocator holds and the objects its collector tracks. Arenas that
     grow while the objects do not are fragmentation; objects that grow are
-    something kept."""
+    something kept. Also the screens still alive that the screen manager
+    no longer holds (``screens_kept``): a page dropped but kept by something."""
     where = pss_map_mib(os.getpid(), largest=50)
     return {
         "written_mib": round(own_written_mib(), 1),
@@ -569,7 +581,20 @@ def resting_parts() -> dict:
         "anon_mib": where.get("[anon]", 0.0),
         "python_blocks": sys.getallocatedblocks(),
         "python_objects": len(gc.get_objects()),
+        "screens_kept": screens_kept(manager),
     }
+
+
+def screens_kept(manager) -> list[str]:
+    """Names of the screens alive, after a full collection, besides those
+    ``manager`` holds (those frozen at start-up are not looked at: the
+    collector no longer tracks them)."""
+    from kivy.uix.screenmanager import Screen
+
+    gc.collect()
+    held = {id(screen) for screen in manager.screens}
+    # type(), not isinstance(): gc.get_objects() holds weak proxies too, some of them dead.
+    return sorted(o.name for o in gc.get_objects() if issubclass(type(o), Screen) and id(o) not in held)
 
 
 def _transients(values: list[float]) -> dict[int, float]:
