@@ -86,6 +86,8 @@ TARGETS = (
     Target("soak PSS growth from the first sample", "soak.growth_mib", 30, "MiB"),
     Target("soak exceptions logged", "soak.exceptions", 0, ""),
     Target("soak PSS sample above its neighbours", "soak.transient_max_mib", 10, "MiB"),
+    # A page the kiosk dropped but something kept: memory that a sample weighs and the kiosk means to free.
+    Target("soak samples with a dropped page alive", "soak.samples_with_screens_kept", 0, ""),
     *_latency("tap → next screen p95", "tap_p95_ms", 100, 100),
     *_latency("open power detail + flowchart p95", "power_detail_p95_ms", 100, 150),
     *_latency("open 5,000-entry finance month p95", "finance_month_p95_ms", 150, 200, peer="long_list_click_p95_ms"),
