@@ -35,10 +35,15 @@ def test_keep_alives_stop_when_the_ui_loop_is_blocked(ui, tmp_path):
         assert sum(b"WATCHDOG=1" in m for m in running) >= 3
         time.sleep(1.0)  # the UI loop is "frozen": nothing pumps it
         assert not [m for m in _drain(sock) if b"WATCHDOG=1" in m]
-        ui.pump(3)
-        time.sleep(0.15)
-        ui.pump(3)
-        assert any(b"WATCHDOG=1" in m for m in _drain(sock))  # and back when it runs again
+        # And back once it runs again: within a beat interval or two of
+        # frames (a busy machine may draw the first of them late).
+        back: list[bytes] = []
+        deadline = time.monotonic() + 2.0
+        while not back and time.monotonic() < deadline:
+            ui.pump(1)
+            time.sleep(0.02)
+            back = [m for m in _drain(sock) if b"WATCHDOG=1" in m]
+        assert back
     finally:
         ops.stop()
         sock.close()
