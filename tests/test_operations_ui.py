@@ -6,6 +6,7 @@ import time
 from kiosk.ops.watchdog import WatchdogPinger
 from screens.services.operations import Operations
 from screens.shell.registry import ScreenName
+from support.records_ui import pump_until
 
 
 def _drain(sock) -> list[bytes]:
@@ -37,13 +38,7 @@ def test_keep_alives_stop_when_the_ui_loop_is_blocked(ui, tmp_path):
         assert not [m for m in _drain(sock) if b"WATCHDOG=1" in m]
         # And back once it runs again: within a beat interval or two of
         # frames (a busy machine may draw the first of them late).
-        back: list[bytes] = []
-        deadline = time.monotonic() + 2.0
-        while not back and time.monotonic() < deadline:
-            ui.pump(1)
-            time.sleep(0.02)
-            back = [m for m in _drain(sock) if b"WATCHDOG=1" in m]
-        assert back
+        pump_until(ui, lambda: any(b"WATCHDOG=1" in m for m in _drain(sock)), "the keep-alives back", timeout_s=2.0)
     finally:
         ops.stop()
         sock.close()
