@@ -26,6 +26,10 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 # run, and nothing written into the home of whoever runs the tests.
 import tempfile
 
+# pip's own cache stays where pip keeps it for whoever runs the tests: the
+# Debian package's build installs the product with pip, and with the run's
+# cache it compiled PyICU from source again in every run.
+os.environ.setdefault("PIP_CACHE_DIR", os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pip"))
 _RUN_CACHE = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="village-kiosk-tests-cache-")
 
 import pytest
