@@ -113,6 +113,14 @@ def segments(paragraph: str) -> tuple[str, ...]:
     return tuple(paragraph[start:end] for start, end in zip((0, *points), points, strict=False) if end > start)
 
 
+def forget_break_points() -> None:
+    """Empty the caches of break points, once nobody is at the terminal:
+    kept for good, they would fill with texts no screen shows any more, a
+    few more with each new version of the records."""
+    for cached in (protected_spans, break_points, segments):
+        cached.cache_clear()
+
+
 # ------------------------------------------------------------------ laying out
 
 Measure = Callable[[str], float]

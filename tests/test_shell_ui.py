@@ -136,6 +136,35 @@ def test_screens_left_long_ago_are_released_and_built_again(ui, demo):
     assert alive <= set(ui.app.nav.manager.screen_names)
 
 
+def test_the_texts_laid_out_are_let_go_when_nobody_is_at_the_terminal(ui):
+    """Line breaks and text widths are kept while villagers browse (going
+    home keeps them for the next tap) and let go on the attract screen:
+    kept for good, a terminal whose records change would hold every text it
+    ever laid out, a few more with each new version, for weeks."""
+    from kiosk import typeset
+    from screens.uix.typeset_label import measured_count
+    from support.records_ui import open_tile
+
+    def kept() -> tuple[int, int]:
+        return measured_count(), typeset.segments.cache_info().currsize
+
+    ui.advance(301)
+    assert ui.app.nav.current[0] is ScreenName.ATTRACT
+    at_rest = kept()
+    ui.touch_idle()
+    ui.app.nav.home()
+    open_tile(ui, "村级财务")
+    ui.tap_text("2026年收支和预算")
+    ui.pump(6)
+    ui.tap(ui.app.root.ids.home)
+    browsed = kept()
+    assert all(then > rest for then, rest in zip(browsed, at_rest, strict=True)), (browsed, at_rest)
+    ui.advance(301)
+    assert ui.app.nav.current[0] is ScreenName.ATTRACT
+    # No more than at the last rest: what the attract screen itself lays out.
+    assert all(now <= rest for now, rest in zip(kept(), at_rest, strict=True)), (kept(), at_rest)
+
+
 def test_a_screen_change_is_drawn_in_one_frame(ui):
     """The old screen leaves within the frame that shows the new one: no
     second frame after a tap, and nothing drawn under the new screen."""

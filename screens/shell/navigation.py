@@ -15,7 +15,9 @@ from kivy.lang import Builder
 from kivy.uix.screenmanager import ScreenManager, TransitionBase
 
 from kiosk.ops.memory import pause_collector
+from kiosk.typeset import forget_break_points
 from screens.shell.registry import SCREEN_CLASSES, ScreenName
+from screens.uix.typeset_label import forget_widths
 from screens.uix.widgets import once_settled
 
 _SCREENS = Path(__file__).resolve().parent.parent  # the screens package
@@ -35,6 +37,11 @@ KEEP_RECENT_SCREENS = 2
 # and previewed): emptied with the visit's screens when it ends (home, the
 # attract screen), so that what the next villager finds is the base memory.
 _visit_caches: list[Callable[[], object]] = []
+# Caches that serve every visit (the widths and line breaks of texts laid
+# out): emptied only when nobody is at the terminal (the attract screen).
+# Kept for good, they would hold every text shown since start-up, and a
+# terminal whose records change keeps adding new ones for weeks.
+_rest_caches: tuple[Callable[[], object], ...] = (forget_break_points, forget_widths)
 
 
 def forget_with_the_visit(clear: Callable[[], object]) -> None:
@@ -207,6 +214,8 @@ class Navigator:
         """Drop every built screen but home and the one on show (the attract
         screen: the terminal waits for the next villager at its base memory)."""
         self._end_visit(keep_recent=0 if self.current[0] is self.history[0][0] else 1)
+        for clear in _rest_caches:
+            clear()
 
     def _end_visit(self, keep_recent: int = 0) -> None:
         self._drop_old_screens(keep_recent=keep_recent)

@@ -77,15 +77,26 @@ class _Measurer:
         width = self._widths.get(text)
         if width is None:
             if _measured >= MEASURED_LIMIT:
-                for kept in _measurers.values():
-                    kept._widths.clear()
-                _measured = 0
+                forget_widths()
             width = self._widths[text] = self._label.get_extents(text)[0]
             _measured += 1
         return width
 
 
 _measurers: dict[tuple, _Measurer] = {}
+
+
+def measured_count() -> int:
+    """How many strings' widths are kept now, in every measurer."""
+    return _measured
+
+
+def forget_widths() -> None:
+    """Empty every measurer's widths (see ``forget_break_points``)."""
+    global _measured
+    for kept in _measurers.values():
+        kept._widths.clear()
+    _measured = 0
 
 
 def measurer(font_name: str, font_size: float, bold: bool) -> _Measurer:
