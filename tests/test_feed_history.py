@@ -548,6 +548,49 @@ def test_the_history_is_bounded_the_oldest_going_first(feed):
     assert history.size(feed.store._db) < kept
 
 
+def test_each_change_log_is_decoded_once_however_many_versions_follow(feed):
+    """A terminal keeps years of change logs: a new version decodes its own,
+    not every one kept again (on the thread that syncs while a villager taps)."""
+    feed.publish(expires_days=EXPIRES, now=day(0))
+    assert feed.sync().kind is UPDATED
+    for number in range(1, 4):
+        feed.publish(
+            expires_days=EXPIRES, now=day(number), edit=amount(ENTRY, 30_000 + number), notes={f"finance:{ENTRY}": f"第{number}次更正。"}
+        )
+        assert feed.sync().kind is UPDATED
+    before = feed.store.history().of(f"finance:{ENTRY}")
+    assert [e.version for e in before] == [2, 3, 4]
+    kept = history.size(feed.store._db)
+    with feed.store._transaction():
+        assert history.trim(feed.store._db, limit=kept - 1) == 1
+    feed.publish(expires_days=EXPIRES, now=day(4), edit=amount(ENTRY, 30_004), notes={f"finance:{ENTRY}": "第4次更正。"})
+    assert feed.sync().kind is UPDATED
+    after = feed.store.history().of(f"finance:{ENTRY}")
+    assert [e.version for e in after] == [3, 4, 5]  # the oldest trimmed away, the newest read
+    assert after[0] is before[1] and after[1] is before[2]  # the logs kept were not decoded again
+    assert feed.store.snapshot().history.of(f"finance:{ENTRY}")[-1].correction.reason == "第4次更正。"
+
+
+def test_a_damaged_change_log_is_left_out_and_the_others_kept(feed, caplog):
+    feed.publish(expires_days=EXPIRES, now=day(0))
+    assert feed.sync().kind is UPDATED
+    for number in (1, 2):
+        feed.publish(
+            expires_days=EXPIRES, now=day(number), edit=amount(ENTRY, 40_000 + number), notes={f"finance:{ENTRY}": f"第{number}次更正。"}
+        )
+        assert feed.sync().kind is UPDATED
+    with feed.store._transaction():
+        feed.store._db.execute("UPDATE changelog SET data = ? WHERE version = 2", (b'{"village": "broken',))
+    feed.store.close()
+    store = Store.open(feed.store.directory)  # as the next start reads it
+    try:
+        assert [e.version for e in store.history().of(f"finance:{ENTRY}")] == [3]
+        assert [e.version for e in store.snapshot().history.of(f"finance:{ENTRY}")] == [3]
+    finally:
+        store.close()
+    assert "event=history.log_unreadable" in caplog.text and "version=2" in caplog.text
+
+
 def test_a_store_of_the_first_schema_is_migrated_and_keeps_its_data(feed):
     feed.publish(expires_days=EXPIRES, now=day(0))
     assert feed.sync().kind is UPDATED

@@ -179,19 +179,41 @@ def record(db: Database, steps: Sequence[Step]) -> None:
     )
 
 
-def load(db: Database, village: str) -> History:
+# What a change log read once became: its entries, by (version, the log's sha256, published at).
+Decoded = dict[tuple[int, str, str | None], tuple[Entry, ...]]
+
+
+def load(db: Database, village: str, decoded: Decoded | None = None) -> History:
     """Every change log kept, checked again as it is read (a damaged one is
-    logged and left out, never a reason to show no data)."""
+    logged and left out, never a reason to show no data). With ``decoded``
+    (what the last load left there), only the logs kept since are read and
+    decoded: a terminal keeps years of them, and every new version would
+    otherwise decode them all again, on the thread that syncs beside the
+    villager's taps. ``decoded`` is left holding what the history holds now."""
+    decoded = {} if decoded is None else decoded
     rows = db.execute(
-        "SELECT c.version, c.data, l.generated_at FROM changelog c LEFT JOIN link l ON l.version = c.version ORDER BY c.version"
+        "SELECT c.version, c.sha256, l.generated_at FROM changelog c LEFT JOIN link l ON l.version = c.version ORDER BY c.version"
     ).fetchall()
-    logs = []
-    for version, data, published in rows:
-        try:
-            logs.append((decode_log(bytes(data), village, version), dt.datetime.fromisoformat(published) if published else None))
-        except ValueError as exc:
-            log_event(log, "history.log_unreadable", logging.WARNING, version=version, error=exc)
-    return History.of_logs(logs)
+    entries: list[Entry] = []
+    for version, sha256, published in rows:
+        key = (version, sha256, published)
+        if key not in decoded:
+            decoded[key] = _read_log(db, village, version, published)
+        entries += decoded[key]
+    for gone in decoded.keys() - {tuple(row) for row in rows}:
+        del decoded[gone]
+    return History(entries)
+
+
+def _read_log(db: Database, village: str, version: int, published: str | None) -> tuple[Entry, ...]:
+    row = db.one("SELECT data FROM changelog WHERE version = ?", (version,))
+    try:
+        change_log = decode_log(bytes(row[0]) if row else b"", village, version)
+        at = dt.datetime.fromisoformat(published) if published else None
+    except ValueError as exc:
+        log_event(log, "history.log_unreadable", logging.WARNING, version=version, error=exc)
+        return ()
+    return tuple(Entry(correction, version, at) for correction in corrections(change_log))
 
 
 def size(db: Database) -> int:

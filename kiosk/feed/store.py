@@ -250,6 +250,8 @@ class Store:
         self.clock = self._load_clock()
         self._snapshots: dict[str, Snapshot] = {}  # by manifest digest
         self._history: tuple[tuple, history.History] | None = None  # (what it was read from, it)
+        self._decoded_logs: history.Decoded = {}  # the change logs read so far (history.load)
+        self._history_lock = threading.Lock()  # the sync's thread and the UI's may both read it
         self._lock = threading.Lock()
         self._doomed = threading.local()  # files to delete once the transaction is durable
 
@@ -436,14 +438,15 @@ class Store:
     def history(self) -> history.History:
         """Every correction kept, newest first; read again only when another
         change log was kept since (by this process or another)."""
-        stamp = tuple(self._db.one("SELECT max(version), count(*), total(length(data)) FROM changelog"))
-        cached = self._history
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        village = self.village()
-        kept = history.load(self._db, village) if village else history.NO_HISTORY
-        self._history = (stamp, kept)
-        return kept
+        with self._history_lock:
+            stamp = tuple(self._db.one("SELECT max(version), count(*), total(length(data)) FROM changelog"))
+            cached = self._history
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+            village = self.village()
+            kept = history.load(self._db, village, self._decoded_logs) if village else history.NO_HISTORY
+            self._history = (stamp, kept)
+            return kept
 
     def evidence_rows(self):
         """The chain kept, for ``feed history``: (version, sha256, generated_at,
