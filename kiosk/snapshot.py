@@ -9,10 +9,12 @@ data is a new ``Snapshot``, swapped in whole.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk import decode, model, privacy
 from kiosk import model_oversight as oversight
@@ -62,18 +64,60 @@ class DataInfo:
     expires_at: dt.datetime | None = None
 
 
+class DocumentReuse:
+    """The documents of the snapshot built last, decoded and masked, by the
+    digest of their bytes. A new version of the feed changes a few
+    documents; decoding every one again made the whole village anew with
+    each version, on the thread that syncs beside the villager's taps, and
+    left memory behind that the kiosk could not give back (the new objects
+    land among the old ones it still holds). Snapshots share what did not
+    change: the decoded models are frozen."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[tuple, Any] = {}  # the snapshot built last
+        self._now: dict[tuple, Any] = {}  # the one being built
+
+    def read(self, name: str, data: bytes, public: frozenset[str] | None) -> Any:
+        """Document ``name`` decoded, masked against ``public`` (None: not masked)."""
+        key = (name, hashlib.blake2b(data, digest_size=16).digest(), public)
+        with self._lock:
+            document = self._last.get(key, self._now.get(key))
+        if document is None:
+            document = decode.decode_document(name, data)
+            if public is not None:
+                document = privacy.masked_document(document, public)
+        with self._lock:
+            self._now[key] = document
+        return document
+
+    def built(self) -> None:
+        """The snapshot being built is whole: what it read is what the next one may share."""
+        with self._lock:
+            self._last, self._now = self._now, {}
+
+
 class Snapshot:
     def __init__(
-        self, documents: Mapping[str, bytes], media: MediaSource, info: DataInfo, history: History = NO_HISTORY, *, masked: bool = True
+        self,
+        documents: Mapping[str, bytes],
+        media: MediaSource,
+        info: DataInfo,
+        history: History = NO_HISTORY,
+        *,
+        masked: bool = True,
+        reuse: DocumentReuse | None = None,
     ):
         """``masked``: every personal number masked (kiosk.privacy), as
-        every screen needs; only the publisher compares the data unmasked."""
+        every screen needs; only the publisher compares the data unmasked.
+        ``reuse``: the documents of the snapshot built before (a store's)."""
         missing = [name for name in decode.REQUIRED_DOCS if name not in documents]
         if missing:
             raise decode.FeedError(missing[0], "$", "document is missing")
         self.info = info
         self.media = media
-        unmasked: model.VillageDoc = decode.decode_document(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC])
+        reuse = reuse or DocumentReuse()
+        unmasked: model.VillageDoc = reuse.read(decode.VILLAGE_DOC, documents[decode.VILLAGE_DOC], None)
         public = privacy.public_numbers(unmasked.complaint.hotlines)
         # The village's published hotlines, shown in full wherever they are quoted.
         self.public = public
@@ -82,8 +126,7 @@ class Snapshot:
         def read(name: str):
             """A document decoded, every personal number in its texts masked
             (kiosk.privacy): nothing a screen shows can leak one."""
-            document = decode.decode_document(name, documents[name])
-            return privacy.masked_document(document, public) if masked else document
+            return reuse.read(name, documents[name], public if masked else None)
 
         village_doc: model.VillageDoc = privacy.masked_document(unmasked, public) if masked else unmasked
         powers: model.PowersDoc = read(decode.POWERS_DOC)
@@ -131,6 +174,7 @@ class Snapshot:
                 if entry.project_id is not None:  # the project list asks for every project's payments
                     self._entries_by_project.setdefault(entry.project_id, []).append(entry)
         self._check_oversight_links()
+        reuse.built()
 
     def _take_oversight(self, documents: Mapping[str, bytes], read) -> None:
         """The optional documents (``kiosk.model_oversight``), read (and

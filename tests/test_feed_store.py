@@ -21,8 +21,8 @@ from kiosk.feed.manifest import sha256_hex
 from kiosk.feed.outcome import OutcomeKind
 from kiosk.feed.store import Store
 from kiosk.feed.storedb import StoreDamaged
-from kiosk.snapshot import MediaMissing
-from support.feed_fixtures import Feed
+from kiosk.snapshot import DataInfo, DirectoryMedia, DocumentReuse, MediaMissing, Snapshot, read_folder_documents
+from support.feed_fixtures import Feed, edit_document, write_village
 
 
 def _blob_keys(store: Store) -> set[str]:
@@ -153,6 +153,41 @@ def test_a_closed_store_and_its_snapshots_go_without_the_cycle_collector(feed):
         assert snapshot() is None
     finally:
         gc.enable()
+
+
+def test_a_new_version_shares_the_documents_it_did_not_change(feed):
+    """Only what a version changed is decoded anew; the rest of the village
+    is the same objects (decoding it all again with every version took the
+    syncing thread's time and churned memory beside the villager's pages)."""
+    assert feed.publish() and feed.sync().kind is OutcomeKind.UPDATED
+    old = feed.store.snapshot()
+    feed.publish(revision=1)  # the last month gets one more entry
+    assert feed.sync().kind is OutcomeKind.UPDATED
+    new = feed.store.snapshot()
+    assert new.info.version == old.info.version + 1
+    assert new.power_items[0] is old.power_items[0] and new.notices[0] is old.notices[0]
+    assert new.finance_month("2025-01") is old.finance_month("2025-01")
+    assert len(new.finance_month("2025-03").entries) == len(old.finance_month("2025-03").entries) + 1
+
+
+def test_a_document_shared_with_the_last_snapshot_is_masked_by_the_new_hotlines(tmp_path):
+    """A number the village publishes as a hotline shows in full; in a
+    snapshot where it is no longer one, the same notice (its bytes
+    unchanged, so shareable) shows it masked."""
+    number = "13812345678"
+    write_village(tmp_path)
+    edit_document(tmp_path, "notices.json", lambda doc: doc["notices"][0].update(body=f"有事请打{number}。"))
+    reuse = DocumentReuse()
+
+    def snapshot_with(hotlines: list[str]) -> Snapshot:
+        edit_document(
+            tmp_path, "village.json", lambda doc: doc["complaint"].update(hotlines=[{"name": "村委会", "number": n} for n in hotlines])
+        )
+        return Snapshot(read_folder_documents(tmp_path), DirectoryMedia(tmp_path / "media"), DataInfo("folder", None, None), reuse=reuse)
+
+    assert number in snapshot_with(["12388", number]).notices[0].body
+    body = snapshot_with(["12388"]).notices[0].body
+    assert number not in body and "138" in body, body
 
 
 def test_reader_sees_old_or_new_snapshot_never_a_mix(feed):

@@ -50,7 +50,7 @@ from kiosk.feed.manifest import FileEntry, Manifest, PackEntry, decode_manifest,
 from kiosk.feed.outcome import Failed, OutcomeRecord, Rejected, SyncOutcome, human_size
 from kiosk.feed.storedb import DB_NAME, Database, StoreDamaged, set_aside
 from kiosk.ops.logs import log_event
-from kiosk.snapshot import DataInfo, MediaMissing, Snapshot
+from kiosk.snapshot import DataInfo, DocumentReuse, MediaMissing, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,7 @@ class Store:
         self._wall, self._monotonic = wall, monotonic
         self.clock = self._load_clock()
         self._snapshots: dict[str, Snapshot] = {}  # by manifest digest
+        self._documents = DocumentReuse()  # what the next version's snapshot may share with the last
         self._history: tuple[tuple, history.History] | None = None  # (what it was read from, it)
         self._decoded_logs: history.Decoded = {}  # the change logs read so far (history.load)
         self._history_lock = threading.Lock()  # the sync's thread and the UI's may both read it
@@ -577,7 +578,7 @@ class Store:
                 documents[entry.name] = data if data is not None else self.read_blob(entry.sha256)
             except MediaMissing:
                 raise Failed(f"{entry.name} is missing from the store") from None
-        snapshot = verify.build_snapshot(manifest, documents, StoreMedia(self))
+        snapshot = verify.build_snapshot(manifest, documents, StoreMedia(self), self._documents)
         with self._lock:
             # Only the current and previous snapshots are ever asked for again.
             if len(self._snapshots) >= 2:

@@ -20,7 +20,7 @@ from kiosk.feed.manifest import (
     with_media_index,
 )
 from kiosk.feed.outcome import Failed, Rejected
-from kiosk.snapshot import DataInfo, MediaSource, Snapshot
+from kiosk.snapshot import DataInfo, DocumentReuse, MediaSource, Snapshot
 
 
 def check_signed(raw: bytes, signature: bytes, keyring: keys.Keyring) -> Manifest:
@@ -122,11 +122,12 @@ def _mismatch(entry: FileEntry) -> str:
     return f"{entry.name}: content does not match its SHA-256 (tampered or mixed up)"
 
 
-def build_snapshot(manifest: Manifest, documents: Mapping[str, bytes], media: MediaSource) -> Snapshot:
-    """Decode and cross-check the documents a verified manifest lists."""
+def build_snapshot(manifest: Manifest, documents: Mapping[str, bytes], media: MediaSource, reuse: DocumentReuse | None = None) -> Snapshot:
+    """Decode and cross-check the documents a verified manifest lists
+    (those unchanged since the snapshot ``reuse`` saw last are shared)."""
     info = DataInfo(source="platform", version=manifest.version, generated_at=manifest.generated_at, expires_at=manifest.expires_at)
     try:
-        snapshot = Snapshot(documents, media, info)
+        snapshot = Snapshot(documents, media, info, reuse=reuse)
     except decode.FeedError as exc:
         raise Rejected(f"invalid data in v{manifest.version}: {exc}") from None
     if snapshot.village.code != manifest.village:
