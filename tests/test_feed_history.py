@@ -532,14 +532,20 @@ def test_a_new_terminal_takes_the_corrections_of_the_past_year(feed, tmp_path):
     assert [(e.version, e.correction.reason) for e in feed.store.snapshot().history.of(f"finance:{ENTRY}")] == [(3, "今年的更正。")]
 
 
+def _correct_the_entry(feed, days, fen: int) -> None:
+    """For each of ``days``: a version that day setting ENTRY to ``fen`` +
+    the day's number, noted "第n次更正。", synced."""
+    for number in days:
+        feed.publish(
+            expires_days=EXPIRES, now=day(number), edit=amount(ENTRY, fen + number), notes={f"finance:{ENTRY}": f"第{number}次更正。"}
+        )
+        assert feed.sync().kind is UPDATED
+
+
 def test_the_history_is_bounded_the_oldest_going_first(feed):
     feed.publish(expires_days=EXPIRES, now=day(0))
     assert feed.sync().kind is UPDATED
-    for number in range(1, 5):
-        feed.publish(
-            expires_days=EXPIRES, now=day(number), edit=amount(ENTRY, 20_000 + number), notes={f"finance:{ENTRY}": f"第{number}次更正。"}
-        )
-        assert feed.sync().kind is UPDATED
+    _correct_the_entry(feed, range(1, 5), 20_000)
     kept = history.size(feed.store._db)
     with feed.store._transaction():
         dropped = history.trim(feed.store._db, limit=kept - 1)
@@ -553,18 +559,13 @@ def test_each_change_log_is_decoded_once_however_many_versions_follow(feed):
     not every one kept again (on the thread that syncs while a villager taps)."""
     feed.publish(expires_days=EXPIRES, now=day(0))
     assert feed.sync().kind is UPDATED
-    for number in range(1, 4):
-        feed.publish(
-            expires_days=EXPIRES, now=day(number), edit=amount(ENTRY, 30_000 + number), notes={f"finance:{ENTRY}": f"第{number}次更正。"}
-        )
-        assert feed.sync().kind is UPDATED
+    _correct_the_entry(feed, range(1, 4), 30_000)
     before = feed.store.history().of(f"finance:{ENTRY}")
     assert [e.version for e in before] == [2, 3, 4]
     kept = history.size(feed.store._db)
     with feed.store._transaction():
         assert history.trim(feed.store._db, limit=kept - 1) == 1
-    feed.publish(expires_days=EXPIRES, now=day(4), edit=amount(ENTRY, 30_004), notes={f"finance:{ENTRY}": "第4次更正。"})
-    assert feed.sync().kind is UPDATED
+    _correct_the_entry(feed, [4], 30_000)
     after = feed.store.history().of(f"finance:{ENTRY}")
     assert [e.version for e in after] == [3, 4, 5]  # the oldest trimmed away, the newest read
     assert after[0] is before[1] and after[1] is before[2]  # the logs kept were not decoded again
@@ -574,11 +575,7 @@ def test_each_change_log_is_decoded_once_however_many_versions_follow(feed):
 def test_a_damaged_change_log_is_left_out_and_the_others_kept(feed, caplog):
     feed.publish(expires_days=EXPIRES, now=day(0))
     assert feed.sync().kind is UPDATED
-    for number in (1, 2):
-        feed.publish(
-            expires_days=EXPIRES, now=day(number), edit=amount(ENTRY, 40_000 + number), notes={f"finance:{ENTRY}": f"第{number}次更正。"}
-        )
-        assert feed.sync().kind is UPDATED
+    _correct_the_entry(feed, (1, 2), 40_000)
     with feed.store._transaction():
         feed.store._db.execute("UPDATE changelog SET data = ? WHERE version = 2", (b'{"village": "broken',))
     feed.store.close()
