@@ -168,19 +168,11 @@ def republish(feed: syncbench.ServedFeed, source: Path, work: Path, every: float
         feed.publish(changed)
         entries = msgspec.json.decode((changed / decode.FINANCE_DIR / f"{month}.json").read_bytes(), type=model.FinanceMonthDoc).entries
         withdrawn = [entry.id for entry in entries[-added:]]  # the next version withdraws them
-        _write_whole(added_file, json.dumps(withdrawn))
+        # Both files are read by other processes while this one writes them: replaced in one step.
+        publish.write_atomically(added_file, json.dumps(withdrawn).encode())
         shutil.rmtree(work / f"v{version - 1}", ignore_errors=True)
-        _write_whole(work / PUBLISHED_FILE, str(count))
+        publish.write_atomically(work / PUBLISHED_FILE, str(count).encode())
         time.sleep(every)
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Replace ``path`` in one step: the bench reads these files while the
-    republisher (another process) writes them, and found one empty between
-    its truncation and its text."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text)
-    partial.replace(path)
 
 
 def _note_withdrawals(folder: Path, ids: list[str]) -> None:
