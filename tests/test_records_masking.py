@@ -35,11 +35,12 @@ def screen_texts(ui) -> list[str]:
     """Every label of the screen on show, on screen or scrolled away, and
     every row of its lists: rows are widgets only while on screen (and
     some make their text only then), so each list is scrolled through."""
-    from kivy.uix.label import Label
     from kivy.uix.recycleview import RecycleView
 
+    from screens.uix.typeset_label import is_text
+
     def labels(root):
-        return [w.text for w in root.walk() if isinstance(w, Label) and w.text]
+        return [w.text for w in root.walk() if is_text(w) and w.text]
 
     texts = labels(ui.screen)
     lists = [w for w in ui.screen.walk() if isinstance(w, RecycleView) and w.data]

@@ -64,11 +64,11 @@ def test_large_font_toggle_scales_text_and_targets(ui):
 
 
 def _clipped_labels(ui):
-    from kivy.uix.label import Label
+    from screens.uix.typeset_label import is_text
 
     clipped = []
     for widget in ui.widgets():
-        if isinstance(widget, Label) and widget.text and not widget.shorten and widget.opacity > 0:
+        if is_text(widget) and widget.text and not widget.shorten and widget.opacity > 0:
             tw, th = widget.texture_size
             if th > widget.height + 2 or (widget.text_size[0] is None and tw > widget.width + 2):
                 clipped.append((widget.text[:30], widget.size, widget.texture_size))

@@ -271,6 +271,60 @@ def test_a_short_label_draws_a_texture_as_wide_as_its_text_where_halign_puts_it(
         Window.remove_widget(holder)
 
 
+def _objects_each(make, count: int = 100) -> float:
+    """Objects the cycle collector tracks for each widget ``make`` builds."""
+    import gc
+
+    gc.collect()
+    before = len(gc.get_objects())
+    kept = [make() for _ in range(count)]
+    gc.collect()
+    each = (len(gc.get_objects()) - before) / count
+    del kept
+    return each
+
+
+def test_a_typeset_label_holds_a_fraction_of_what_kivys_label_does(ui):
+    # Labels are most of a page's widgets; what each one holds is most of
+    # what building a page allocates (see screens/uix/typeset_label.py).
+    from kivy.uix.label import Label
+
+    from screens.uix.typeset_label import TypesetLabel
+
+    kivy_label = _objects_each(lambda: Label(text="公示五天"))
+    typeset = _objects_each(lambda: TypesetLabel(text="公示五天"))
+    assert typeset < 0.6 * kivy_label, (typeset, kivy_label)
+
+
+def test_a_typeset_label_draws_again_when_anything_it_is_drawn_from_changes(ui):
+    holder = BoxLayout(size_hint=(None, None), size=(800, 200))
+    label = KLabel(text="公示五天", color=(0, 0, 0, 1))
+    holder.add_widget(label)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        changes = {
+            "text": "公示五天，无异议",
+            "font_size": label.font_size * 1.5,
+            "bold": not label.bold,
+            "color": (0.8, 0, 0, 1),
+            "disabled": True,
+            "line_height": 1.6,
+            "padding": (10, 10, 10, 10),
+            "halign": "right",
+        }
+        for name, value in changes.items():
+            before = label.texture
+            setattr(label, name, value)
+            ui.pump(2)
+            assert label.texture is not None and label.texture is not before, name
+        label.text = ""
+        ui.pump(2)
+        assert label.texture is None and list(label.texture_size) == [0, 0] and label.lines == []
+    finally:
+        Window.remove_widget(holder)
+
+
 def test_a_bar_chart_draws_each_bar_under_its_figures_and_takes_new_bars_into_its_rows(ui):
     from screens.uix.widgets import BarChart
 

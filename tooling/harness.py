@@ -180,9 +180,9 @@ class Harness:
                     yield widget
 
     def texts(self) -> list[str]:
-        from kivy.uix.label import Label
+        from screens.uix.typeset_label import is_text
 
-        return [w.text for w in self.widgets() if isinstance(w, Label) and w.text and w.opacity > 0]
+        return [w.text for w in self.widgets() if is_text(w) and w.text and w.opacity > 0]
 
     def find(self, predicate: Callable) -> list:
         return [w for w in self.widgets() if predicate(w)]

@@ -31,11 +31,10 @@ from dataclasses import dataclass
 
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.scrollview import ScrollView
 
-from screens.uix.typeset_label import measurer
+from screens.uix.typeset_label import is_text, measurer
 from tooling.text_check import text_problems
 
 MIN_TARGET = {False: 80, True: 100}
@@ -172,7 +171,7 @@ def check_screen(harness) -> list[Problem]:
     shown = _in_front(list(harness.widgets()))
     widgets = [w for w in shown if not getattr(w, "disabled", False)]
 
-    labels = [w for w in widgets if isinstance(w, Label) and w.text.strip() and w.opacity > 0]
+    labels = [w for w in widgets if is_text(w) and w.text.strip() and w.opacity > 0]
     for label in labels:
         reason = _clipped(label)
         if reason:
@@ -232,7 +231,7 @@ def check_screen(harness) -> list[Problem]:
                 problems.append(Problem("too_close", f"{describe(a)} & {describe(b)}", f"{max(dx, dy):.0f} px apart, minimum {gap:.0f}"))
 
     image = harness.screenshot()
-    problems += _invisible_text(image, [w for w in shown if isinstance(w, Label) and w.text.strip()], Window.height)
+    problems += _invisible_text(image, [w for w in shown if is_text(w) and w.text.strip()], Window.height)
     problems += _blending_targets(image, targets, Window.height)
     need = MIN_CONTRAST[large]
     for label in labels:
@@ -283,7 +282,7 @@ def _scroll_problems(shown) -> list[Problem]:
         for widget in content.walk(restrict=True):
             if widget is content or widget.width <= 1 or widget.height <= 1 or widget.opacity == 0:
                 continue
-            if not (isinstance(widget, ButtonBehavior) or (isinstance(widget, Label) and widget.text.strip())):
+            if not (isinstance(widget, ButtonBehavior) or (is_text(widget) and widget.text.strip())):
                 continue
             wl, wb, wr, wt = _rect(widget)
             if wb < bottom - TOLERANCE or wt > top + TOLERANCE or wl < view_left - TOLERANCE or wr > view_right + TOLERANCE:

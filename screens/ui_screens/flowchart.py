@@ -52,7 +52,6 @@ from kivy.properties import (
     StringProperty,
 )
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.scatter import ScatterPlane
 from kivy.uix.stencilview import StencilView
@@ -64,7 +63,7 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import forget_with_the_visit
 from screens.ui_screens.base import KioskScreen
 from screens.uix.shapes import RoundBox
-from screens.uix.typeset_label import measurer, typeset_lines
+from screens.uix.typeset_label import TypesetLabel, measurer, typeset_lines
 from screens.uix.widgets import TapArea
 
 Kind = model.NodeKind
@@ -568,11 +567,11 @@ class FlowchartStage(StencilView):
 # ------------------------------------------------------------------ steps
 
 
-class KindChip(KindColoured, Label):
+class KindChip(KindColoured, TypesetLabel):
     """One entry of the legend: a word in the colours its boxes have."""
 
 
-class StepNumber(KindColoured, Label):
+class StepNumber(KindColoured, TypesetLabel):
     """The step's number in a circle of its kind's colour."""
 
     number = NumericProperty(0)

@@ -11,9 +11,10 @@ in one step. The triggers still pending find nothing left to change.
 
 from __future__ import annotations
 
-from kivy.uix.label import Label
 from kivy.uix.layout import Layout
 from kivy.uix.widget import Widget
+
+from screens.uix.typeset_label import is_text
 
 
 def lay_out_now(root: Widget) -> float:
@@ -25,7 +26,7 @@ def lay_out_now(root: Widget) -> float:
     for widget in tree:  # from the top: every child's width, then its text at that width
         if isinstance(widget, Layout):
             widget.do_layout()
-        elif isinstance(widget, Label):
+        elif is_text(widget):
             widget.texture_update()
     for widget in reversed(tree):  # from the bottom: every box as tall as what it holds
         if isinstance(widget, Layout):

@@ -23,6 +23,16 @@ amounts, most of all).
 Widths are measured once per string and font and kept: a screen's
 labels share most of their characters, so laying out a label costs a few
 microseconds once the cache is warm, against about 50 cold.
+
+A TypesetLabel is a plain Widget with only the properties it draws with,
+not a subclass of Kivy's Label: Label's constructor binds each of its
+forty-odd text properties to its texture (bindings with their own
+arguments, each some objects the collector tracks) and keeps a core label
+of its own, about 300 objects a label. Labels are most of a page's
+widgets, so that was most of what building a page allocated, and the
+largest page set the memory level that stayed (Python's arenas go back to
+the system only when empty). A TypesetLabel binds the dozen properties
+that change its texture, and makes its core label only to draw.
 """
 
 from __future__ import annotations
@@ -30,11 +40,22 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT
 from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+    VariableListProperty,
+)
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 from kiosk.typeset import lay_out
 
@@ -132,12 +153,42 @@ def shift_for(halign: str, room: float, drawn: float) -> float:
     return (drawn - room) / 2  # left, and Kivy's "auto"
 
 
-class TypesetLabel(Label):
+class TypesetLabel(Widget):
+    # Kivy Label's names, defaults and meanings, for what a TypesetLabel draws.
+    text = StringProperty("")
+    font_name = StringProperty(DEFAULT_FONT)
+    font_size = NumericProperty("15sp")
+    bold = BooleanProperty(False)
+    italic = BooleanProperty(False)
+    color = ColorProperty([1, 1, 1, 1])
+    disabled_color = ColorProperty([1, 1, 1, 0.3])
+    halign = OptionProperty("auto", options=["left", "center", "right", "justify", "auto"])
+    valign = OptionProperty("bottom", options=["bottom", "middle", "center", "top"])
+    line_height = NumericProperty(1.0)
+    padding = VariableListProperty([0, 0, 0, 0], length=4)
+    text_size = ListProperty([None, None])
+    max_lines = NumericProperty(0)
+    texture = ObjectProperty(None, allownone=True)
+    texture_size = ListProperty([0, 0])
+    shorten = False  # never shortened as Kivy's Label does: max_lines ends the last line kept in "…"
+
     lines = ListProperty()  # the lines on show
     balanced = BooleanProperty(False)
     text_shift = NumericProperty(0)  # x of the texture's centre from the box's (see shift_for)
     typeset = True  # for the layout check: these lines follow the rules
-    font_name: str  # Label's property, declared for the type checker (it is set below)
+
+    # What the texture is drawn from: a change to any of them draws it again.
+    _DRAWN_FROM = (
+        "text", "font_name", "font_size", "bold", "italic", "color", "disabled_color", "disabled",
+        "halign", "valign", "line_height", "padding", "text_size", "max_lines", "balanced",
+    )  # fmt: skip
+
+    def __init__(self, **kwargs):
+        self._trigger_texture = Clock.create_trigger(self.texture_update, -1)
+        super().__init__(**kwargs)
+        for name in self._DRAWN_FROM:
+            self.fbind(name, self._trigger_texture)
+        self._trigger_texture()
 
     def drawn_font(self) -> str:
         """The font the text is drawn in: the asked one, or the full font
@@ -149,14 +200,13 @@ class TypesetLabel(Label):
 
     def texture_update(self, *largs):
         width = self.text_size[0]
-        if not self.text or width is None:
-            # One line per written line: nothing to break; Label draws it, in its font_name.
-            self.lines = self.text.split("\n") if self.text else []
-            self.text_shift = 0
-            font = self.drawn_font()
-            if font != self.font_name:
-                self.font_name = font
-            return super().texture_update(*largs)
+        if not self.text:
+            self.lines, self.texture, self.texture_size, self.text_shift = [], None, [0, 0], 0
+            return
+        if width is None:  # one line per written line: nothing to break
+            self.lines = self.text.split("\n")
+            self._draw(self.text, (None, self.text_size[1]), 0)
+            return
         room = width - self.padding[0] - self.padding[2]
         if room < 1:  # a box folded away (a hidden header button): nothing to draw, no texture of no width
             self.lines, self.texture, self.texture_size = [], None, [0, 0]
@@ -167,9 +217,12 @@ class TypesetLabel(Label):
         if self.halign != "justify":  # a justified line is as wide as the box
             padding = self.padding[0] + self.padding[2]
             drawn = min(width, math.ceil(max(map(measure, self.lines), default=0)) + padding + _SPARE_PX)
+        self._draw("\n".join(self.lines), (drawn, self.text_size[1]), shift_for(self.halign, width, drawn))
+
+    def _draw(self, text: str, text_size: tuple, shift: float) -> None:
         core = CoreLabel(
-            text="\n".join(self.lines),
-            font_name=self.drawn_font(),  # in the same frame: a switch of font_name would draw a frame later
+            text=text,
+            font_name=self.drawn_font(),
             font_size=self.font_size,
             bold=self.bold,
             italic=self.italic,
@@ -178,12 +231,17 @@ class TypesetLabel(Label):
             valign=self.valign,
             line_height=self.line_height,
             padding=self.padding,
-            text_size=(drawn, self.text_size[1]),
+            text_size=text_size,
         )
         core.refresh()
-        self.text_shift = shift_for(self.halign, width, drawn)
+        self.text_shift = shift
         self.texture = core.texture
         self.texture_size = list(core.texture.size) if core.texture is not None else [0, 0]
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))  # now: before any rule of a subclass (see the kv file)
+def is_text(widget: Widget) -> bool:
+    """Whether ``widget`` shows text: a Kivy Label or a TypesetLabel."""
+    return isinstance(widget, (Label, TypesetLabel))
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))  # its canvas rule, with the class

@@ -23,7 +23,6 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
 from kivy.uix.recycleview.views import RecycleDataAdapter
 from kivy.uix.scrollview import ScrollView
@@ -425,7 +424,7 @@ class LongText(BoxLayout):
     each piece (``piece_class``)."""
 
     text = StringProperty()
-    piece_class: type[Label] = KLabel
+    piece_class: type[KLabel] = KLabel
 
     def __init__(self, **kwargs):
         self._rest: list[str] = []
@@ -549,7 +548,7 @@ class Collapsible(BoxLayout):
             self.clear_widgets()
 
 
-class Pill(Label):
+class Pill(TypesetLabel):
     """A short word in a rounded box: ``tone`` warn (公示中, 超预算),
     primary, ok or plain."""
 
