@@ -29,3 +29,14 @@ def test_large_mode_reuses_normal_sizes_where_it_can():
 def test_another_scale_is_honoured_exactly_where_no_step_is_close():
     large = Theme(large=True, large_scale=2.0)
     assert large.title == 68 and large.body == 56
+
+
+def test_the_sizes_by_role_follow_every_change_of_the_sizes():
+    theme = Theme(window_width=1080, window_height=1920)
+    seen = []
+    theme.bind(sizes=lambda _theme, sizes: seen.append(dict(sizes)))
+    for change in ({"large": True}, {"window_width": 1920, "window_height": 1080}, {"large": False}):
+        for name, value in change.items():
+            setattr(theme, name, value)
+        assert theme.sizes == {role: getattr(theme, role) for role in ROLES}, change
+    assert seen and seen[-1] == {role: getattr(theme, role) for role in ROLES}

@@ -12,7 +12,7 @@ import weakref
 from types import MethodType
 
 from kivy.event import EventDispatcher
-from kivy.properties import BooleanProperty, ColorProperty, NumericProperty
+from kivy.properties import BooleanProperty, ColorProperty, DictProperty, NumericProperty
 
 from screens.shell.palette import HIGH_CONTRAST, NORMAL, TILE_COLOURS
 
@@ -55,6 +55,10 @@ class Theme(EventDispatcher):
     title = NumericProperty(36)
     heading = NumericProperty(46)
     display = NumericProperty(60)
+    # The same sizes by their names, for a rule that picks one by a role:
+    # ``app.theme.sizes[self.role]`` binds one property where a choice among
+    # the five above binds five, on every one of a page's labels.
+    sizes = DictProperty({name: float(design) for name, design in TEXT_SIZES.items()})
     target = NumericProperty(96)  # minimum height of anything tappable
     gap = NumericProperty(16)  # space between neighbouring targets
     pad = NumericProperty(24)
@@ -109,8 +113,10 @@ class Theme(EventDispatcher):
         self.unit = unit
         self.scale = scale
         self.portrait = self.window_height >= self.window_width
-        for name, design in TEXT_SIZES.items():
-            setattr(self, name, _text_size(design, unit, scale))
+        sizes = {name: _text_size(design, unit, scale) for name, design in TEXT_SIZES.items()}
+        for name, size in sizes.items():
+            setattr(self, name, size)
+        self.sizes = sizes
         self.target = round((120 if self.large else 96) * unit)
         self.gap = round((20 if self.large else 16) * unit)
         self.pad = round(24 * unit)

@@ -32,18 +32,21 @@ of its own, about 300 objects a label. Labels are most of a page's
 widgets, so that was most of what building a page allocated, and the
 largest page set the memory level that stayed (Python's arenas go back to
 the system only when empty). A TypesetLabel binds the dozen properties
-that change its texture, and makes its core label only to draw.
+that change its texture, and makes its core label only to draw. It
+places its texture's rectangle itself, when its box moves or its texture
+changes: a kv canvas rule binds every name its expressions read (x and
+width through center_x, y and height through center_y, the texture, its
+size, the shift), about a hundred objects more a label.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT
 from kivy.core.text import Label as CoreLabel
-from kivy.lang import Builder
+from kivy.graphics import Color, InstructionGroup, Rectangle
 from kivy.properties import (
     BooleanProperty,
     ColorProperty,
@@ -186,6 +189,19 @@ class TypesetLabel(Widget):
     def __init__(self, **kwargs):
         self._trigger_texture = Clock.create_trigger(self.texture_update, -1)
         super().__init__(**kwargs)
+        # Over what a subclass draws in canvas.before (a pill's face), under
+        # its canvas.after. In a group of its own: Kivy 2.3's canvas.insert
+        # of a Rectangle puts it before its own BindTexture
+        # (VertexInstruction.rinsert), and it drew whichever texture was
+        # bound before it; a group's add() keeps the two in order.
+        self._drawn = Rectangle(size=(0, 0))
+        drawing = InstructionGroup()
+        drawing.add(Color(1, 1, 1, 1))
+        drawing.add(self._drawn)
+        canvas = self.canvas
+        canvas.insert(canvas.children.index(canvas.after) if canvas.has_after else len(canvas.children), drawing)
+        self.fbind("pos", self._place)
+        self.fbind("size", self._place)
         for name in self._DRAWN_FROM:
             self.fbind(name, self._trigger_texture)
         self._trigger_texture()
@@ -201,7 +217,8 @@ class TypesetLabel(Widget):
     def texture_update(self, *largs):
         width = self.text_size[0]
         if not self.text:
-            self.lines, self.texture, self.texture_size, self.text_shift = [], None, [0, 0], 0
+            self.lines = []
+            self._show(None, 0)
             return
         if width is None:  # one line per written line: nothing to break
             self.lines = self.text.split("\n")
@@ -209,7 +226,8 @@ class TypesetLabel(Widget):
             return
         room = width - self.padding[0] - self.padding[2]
         if room < 1:  # a box folded away (a hidden header button): nothing to draw, no texture of no width
-            self.lines, self.texture, self.texture_size = [], None, [0, 0]
+            self.lines = []
+            self._show(None, 0)
             return
         measure = self.measure()
         self.lines = typeset_lines(self.text, room, measure, self.balanced, self.max_lines)
@@ -234,14 +252,28 @@ class TypesetLabel(Widget):
             text_size=text_size,
         )
         core.refresh()
+        self._show(core.texture, shift)
+
+    def _show(self, texture, shift: float) -> None:
         self.text_shift = shift
-        self.texture = core.texture
-        self.texture_size = list(core.texture.size) if core.texture is not None else [0, 0]
+        self.texture = texture
+        self.texture_size = list(texture.size) if texture is not None else [0, 0]
+        self._place()
+
+    def _place(self, *_args) -> None:
+        """The texture where ``halign`` puts it (``text_shift``), centred
+        upright, on whole pixels. From x, y and the size, not center_x and
+        center_y: those are cached aliases, which a change of the size can
+        reach after this."""
+        width, height = self.texture_size
+        self._drawn.texture = self.texture
+        self._drawn.size = (width, height)
+        self._drawn.pos = (
+            int(self.x + (self.width - width) / 2.0 + self.text_shift),
+            int(self.y + (self.height - height) / 2.0),
+        )
 
 
 def is_text(widget: Widget) -> bool:
     """Whether ``widget`` shows text: a Kivy Label or a TypesetLabel."""
     return isinstance(widget, (Label, TypesetLabel))
-
-
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))  # its canvas rule, with the class
