@@ -335,9 +335,9 @@ def _ink_box(ui, widget) -> tuple[int, int, int, int] | None:
 
 
 def test_a_label_made_in_code_draws_its_words_over_its_face(ui):
-    from screens.uix.widgets import Pill
-
     from kivy.graphics import Color, Rectangle
+
+    from screens.uix.widgets import Pill
 
     holder = BoxLayout(size_hint=(None, None), size=(600, 120), pos=(100, 400))
     with holder.canvas.before:  # a plain light ground: only the words are dark
