@@ -128,3 +128,49 @@ def test_new_data_is_shown_to_a_villager_who_never_pauses(ui, tmp_path, feed_ser
         ui.tap_at(x, y)
         time.sleep(0.1)
     assert not ui.app.outcomes.waiting()
+
+
+class _Outcome:
+    snapshot = object()  # an outcome that brings data
+
+
+def test_new_data_waits_while_the_screen_still_moves_and_no_longer_than_the_limit(ui, monkeypatch):
+    from screens.services import new_data
+
+    monkeypatch.setattr(new_data, "QUIET_S", 0.0)  # touches hold nothing here: only the motion
+    moving = {"now": True}
+    taken: list = []
+    now = {"t": 0.0}
+    outcomes = new_data.OutcomesWhenQuiet(taken.extend, moving=lambda: moving["now"], clock=lambda: now["t"])
+    outcomes.offer(_Outcome())
+    for _ in range(3):
+        now["t"] += 1.0
+        ui.pump(1)
+        time.sleep(new_data.LOOK_AGAIN_S + 0.05)  # the next look
+        ui.pump(1)
+    assert not taken and outcomes.waiting() == 1  # a flick still coasting: the page stays as it is
+    moving["now"] = False
+    _pump_until(ui, lambda: bool(taken), seconds=5)
+    assert len(taken) == 1 and not outcomes.waiting()
+
+    moving["now"] = True  # moving on and on: the data comes all the same, once the limit is past
+    outcomes.offer(_Outcome())
+    now["t"] += new_data.WAIT_MAX_S + 0.1
+    _pump_until(ui, lambda: len(taken) == 2, seconds=5)
+    outcomes.cancel()
+
+
+def test_a_flicked_list_counts_as_moving_until_it_comes_to_rest(ui):
+    from support.records_ui import drag, open_tile, pump_until, row_list
+
+    open_tile(ui, "村级财务")
+    ui.tap_text("2026年收支和预算")
+    ui.pump(6)
+    assert not ui.app.nav.scrolling()
+    rows = row_list(ui)
+    x, y = rows.to_window(*rows.center)
+    drag(ui, (x, y - rows.height * 0.3), (x, y + rows.height * 0.3), steps=6)  # a quick flick up the page
+    ui.pump(1)
+    assert ui.app.nav.scrolling()  # the finger is gone; the page coasts on
+    pump_until(ui, lambda: rows.effect_y.velocity == 0 and rows.effect_y.overscroll == 0, "the page to come to rest")
+    assert not ui.app.nav.scrolling()

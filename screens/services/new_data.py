@@ -6,8 +6,10 @@ and more with nothing else answered. Landing between a tap and its frame,
 or in the middle of a drag, it made that tap or that scroll late (the
 bench's figures under load: a feed republished every few seconds). So
 outcomes that bring data wait until the villager has not touched the
-screen for ``QUIET_S`` -- reading, or gone -- but never longer than
-``WAIT_MAX_S``: a villager tapping on and on still sees the new data.
+screen for ``QUIET_S`` -- reading, or gone -- and nothing on it still
+moves (``moving``: a flicked list coasts on for a second or two after the
+finger has left, and a page built again under it jumped), but never longer
+than ``WAIT_MAX_S``: a villager tapping on and on still sees the new data.
 Outcomes without data (a poll that found nothing new, a failure to show)
 wait with them while they wait, so that they are taken in the order they
 came.
@@ -30,8 +32,11 @@ LOOK_AGAIN_S = 0.2
 class OutcomesWhenQuiet:
     """Sync outcomes, handed on in their order once the villager pauses."""
 
-    def __init__(self, take: Callable[[list], None], clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, take: Callable[[list], None], moving: Callable[[], bool] = lambda: False, clock: Callable[[], float] = time.monotonic
+    ):
         self._take = take
+        self._moving = moving
         self._clock = clock
         self._pending: list = []
         self._since = 0.0
@@ -50,7 +55,8 @@ class OutcomesWhenQuiet:
         if not self._pending:
             return
         brings_data = any(getattr(outcome, "snapshot", None) is not None for outcome in self._pending)
-        if brings_data and seconds_since_touch() < QUIET_S and self._clock() - self._since < WAIT_MAX_S:
+        in_use = seconds_since_touch() < QUIET_S or self._moving()
+        if brings_data and in_use and self._clock() - self._since < WAIT_MAX_S:
             self._look_again()
             return
         outcomes, self._pending = self._pending, []

@@ -136,7 +136,7 @@ class KioskApp(App):
         self.exit_status = 0
         self.start_again_for: str | None = None  # why the process should start afresh once stopped
         self.operations = Operations(self)
-        self.outcomes = OutcomesWhenQuiet(self._take_outcomes)
+        self.outcomes = OutcomesWhenQuiet(self._take_outcomes, moving=self._scrolling)
         self.read_aloud = ReadAloud(SpeechEngine.detect())
         # Thumbnails and receipt pictures are decoded off the UI thread.
         self.images = ImageWorker(ThumbnailCache(paths.cache_dir() / "thumbs"))
@@ -225,6 +225,9 @@ class KioskApp(App):
     def on_sync(self, outcome) -> None:
         log_event(log, "app.sync_outcome", outcome=outcome.message)
         self.outcomes.offer(outcome)  # new data waits for a pause in the villager's taps
+
+    def _scrolling(self) -> bool:
+        return self.nav is not None and self.nav.scrolling()
 
     def _take_outcomes(self, outcomes: list) -> None:
         newest = None

@@ -116,6 +116,17 @@ class Navigator:
     def current_screen(self):
         return self._screens[self.current[0]]
 
+    def scrolling(self) -> bool:
+        """Whether a list or page on show still moves: a flick coasting on
+        after the finger has left, or a bounce at its end."""
+        if not self.history:
+            return False
+        return any(
+            effect is not None and effect.velocity
+            for view in _scroll_views(self.current_screen)
+            for effect in (view.effect_x, view.effect_y)
+        )
+
     def screen(self, name: ScreenName):
         if name not in self._screens:
             module, cls_name = SCREEN_CLASSES[name].split(":")
