@@ -31,7 +31,7 @@ arguments, each some objects the collector tracks) and keeps a core label
 of its own, about 300 objects a label. Labels are most of a page's
 widgets, so that was most of what building a page allocated, and the
 largest page set the memory level that stayed (Python's arenas go back to
-the system only when empty). A TypesetLabel binds the dozen properties
+the system only when empty). A TypesetLabel binds the fifteen properties
 that change its texture, and makes its core label only to draw. It
 places its texture's rectangle itself, when its box moves or its texture
 changes: a kv canvas rule binds every name its expressions read (x and
