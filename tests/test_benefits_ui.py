@@ -319,3 +319,40 @@ def test_a_payments_report_code_names_that_payment(ui, tmp_path):
     assert newest.id.startswith("p1104-") and "反映这一笔补贴" in ui.texts()
     ui.tap_text("关闭")
     assert ui.screen._complaint is None
+
+
+@pytest.mark.parametrize("year", [True, False])
+def test_a_total_and_its_name_stand_on_one_line(ui, year):
+    """每年合计: a year (or a programme) and its amount read as one line,
+    the amount not a few pixels lower than its name."""
+    from kivy.factory import Factory
+    from kivy.graphics import Color, Rectangle
+    from kivy.uix.boxlayout import BoxLayout
+
+    from screens.shell.navigation import load_kv
+
+    load_kv("ui_screens.benefits")
+    holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(900, 200), pos=(60, 500))
+    with holder.canvas.before:  # a plain light ground: only the words are dark
+        Color(1, 1, 1, 1)
+        Rectangle(pos=holder.pos, size=holder.size)
+    line = Factory.TotalLine(label="2026年" if year else "农村低保金（10笔）", amount="9,092.84元", year=year, size_hint_y=None)
+    holder.add_widget(line)
+    holder.add_widget(Factory.Widget())
+    Window.add_widget(holder)
+    try:
+        ui.pump(6)
+        shot = ui.screenshot()
+        _width, height = Window.size
+
+        def ink(widget) -> tuple[int, int, int, int]:
+            top = height - int(widget.top)
+            band = shot.crop((int(widget.x), top, int(widget.right), top + int(widget.height))).convert("L")
+            box = band.point(lambda value: 255 if value < 110 else 0).getbbox()
+            assert box is not None
+            return (box[0], top + box[1], box[2], top + box[3])  # rows in the window's picture
+
+        name, amount = ink(line.ids.total_label), ink(line.ids.total_amount)
+        assert abs(name[1] - amount[1]) <= 3, (name, amount)  # the tops of the characters (a comma hangs below the foot)
+    finally:
+        Window.remove_widget(holder)
