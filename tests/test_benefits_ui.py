@@ -31,7 +31,7 @@ from screens.ui_screens.benefits import PAGE_PAYMENTS, WRONG_NUMBER
 from screens.ui_screens.search import LetterKey
 from support.feed_fixtures import Feed
 from support.kiosk_process import start_kiosk, terminate
-from support.records_ui import of_type, open_tile, pump_until
+from support.records_ui import ink_box, of_type, open_tile, pump_until
 from tooling.demo import benefits as demo
 
 
@@ -343,16 +343,14 @@ def test_a_total_and_its_name_stand_on_one_line(ui, year):
     try:
         ui.pump(6)
         shot = ui.screenshot()
-        _width, height = Window.size
 
-        def ink(widget) -> tuple[int, int, int, int]:
-            top = height - int(widget.top)
-            band = shot.crop((int(widget.x), top, int(widget.right), top + int(widget.height))).convert("L")
-            box = band.point(lambda value: 255 if value < 110 else 0).getbbox()
+        def ink_top(widget) -> float:
+            """The row of the window where the widget's characters begin."""
+            box = ink_box(shot, widget)
             assert box is not None
-            return (box[0], top + box[1], box[2], top + box[3])  # rows in the window's picture
+            return Window.size[1] - int(widget.top) + box[1]
 
-        name, amount = ink(line.ids.total_label), ink(line.ids.total_amount)
-        assert abs(name[1] - amount[1]) <= 3, (name, amount)  # the tops of the characters (a comma hangs below the foot)
+        name, amount = ink_top(line.ids.total_label), ink_top(line.ids.total_amount)
+        assert abs(name - amount) <= 3, (name, amount)  # the tops of the characters (a comma hangs below the foot)
     finally:
         Window.remove_widget(holder)

@@ -6,6 +6,7 @@ from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 
 from screens.uix.widgets import KLabel
+from support.records_ui import ink_box
 
 PARAGRAPH = "村民代表会议决议后，在村务公开栏公示不少于五个工作日，公示期间无异议的，按程序组织实施。"
 
@@ -246,7 +247,6 @@ def test_a_row_text_is_as_wide_as_its_words_and_keeps_its_beginning(ui):
 def test_a_short_label_draws_a_texture_as_wide_as_its_text_where_halign_puts_it(ui):
     from kivy.graphics import Color, Rectangle
 
-    _width, height = Window.size
     holder = BoxLayout(orientation="vertical", size_hint=(None, None), size=(800, 300), pos=(100, 400))
     with holder.canvas.before:  # a plain ground, so the text's own pixels can be found
         Color(1, 1, 1, 1)
@@ -260,9 +260,7 @@ def test_a_short_label_draws_a_texture_as_wide_as_its_text_where_halign_puts_it(
         shot = ui.screenshot()
         for halign, label in labels.items():
             assert 0 < label.texture_size[0] < 300, halign  # not a texture as wide as the 800 px box
-            top = height - int(label.top)
-            band = shot.crop((int(label.x), top, int(label.right), top + int(label.height))).convert("L")
-            ink = band.point(lambda value: 255 if value < 128 else 0).getbbox()
+            ink = ink_box(shot, label, dark=128)
             assert ink is not None, halign
             left, right = label.x + ink[0], label.x + ink[2]
             where = {"left": left - label.x, "center": abs((left + right) / 2 - label.center_x), "right": label.right - right}
@@ -325,15 +323,6 @@ def test_a_typeset_label_draws_again_when_anything_it_is_drawn_from_changes(ui):
         Window.remove_widget(holder)
 
 
-def _ink_box(ui, widget) -> tuple[int, int, int, int] | None:
-    """Where the dark pixels are inside ``widget``, in the widget's own
-    coordinates from its top left (None: none)."""
-    _width, height = Window.size
-    top = height - int(widget.top)
-    band = ui.screenshot().crop((int(widget.x), top, int(widget.right), top + int(widget.height))).convert("L")
-    return band.point(lambda value: 255 if value < 110 else 0).getbbox()
-
-
 def test_a_label_made_in_code_draws_its_words_over_its_face(ui):
     from kivy.graphics import Color, Rectangle
 
@@ -348,7 +337,7 @@ def test_a_label_made_in_code_draws_its_words_over_its_face(ui):
     Window.add_widget(holder)
     try:
         ui.pump(3)
-        ink = _ink_box(ui, pill)
+        ink = ink_box(ui.screenshot(), pill)
         assert ink is not None, "the pill's words are hidden under its face"
         assert ink[2] - ink[0] > 0.5 * pill.texture_size[0]
     finally:
@@ -372,7 +361,7 @@ def test_a_label_keeps_its_words_centred_when_its_box_changes_after_drawing(ui):
         ui.pump(3)
         holder.height = 300  # the row grows once drawn, as a list's row does when its other texts arrive
         ui.pump(3)
-        ink = _ink_box(ui, label)
+        ink = ink_box(ui.screenshot(), label)
         assert ink is not None
         middle = (ink[1] + ink[3]) / 2
         assert abs(middle - label.height / 2) < 8, (ink, label.size)

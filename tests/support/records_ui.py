@@ -1,6 +1,7 @@
 """Helpers for the records screens' UI tests (tests/test_records_*.py):
 waiting for pictures from the worker threads, finding rows in long lists,
-dragging, and building variant villages in a temporary folder."""
+dragging, finding a widget's words on a screenshot, and building variant
+villages in a temporary folder."""
 
 from __future__ import annotations
 
@@ -24,6 +25,17 @@ def pump_until(ui, condition, what: str, timeout_s: float = DEADLINE_S):
             raise AssertionError(f"gave up waiting for {what} after {timeout_s} s")
         time.sleep(0.01)
         ui.pump(1)
+
+
+def ink_box(shot, widget, dark: int = 110) -> tuple[int, int, int, int] | None:
+    """Where the pixels darker than ``dark`` are inside ``widget`` on the
+    window's screenshot ``shot``: (left, top, right, bottom) from the
+    widget's top left, or None where there are none."""
+    from kivy.core.window import Window
+
+    top = Window.size[1] - int(widget.top)
+    band = shot.crop((int(widget.x), top, int(widget.right), top + int(widget.height))).convert("L")
+    return band.point(lambda value: 255 if value < dark else 0).getbbox()
 
 
 def open_tile(ui, title: str) -> None:
