@@ -212,31 +212,40 @@ def covers(subset: Subset | None, chars: set[str]) -> bool:
 
 
 def build_in_background(documents_folder: Path | None = None, store: Path | None = None) -> subprocess.Popen | None:
-    """Start ``python -m kiosk.fontsubset`` at the lowest priority for the
-    data in a source folder or a store; it exits when done."""
+    """Start ``python -m kiosk.fontsubset`` for the data in a source folder
+    or a store; it lowers its own priority to the lowest, ends with the
+    kiosk, and exits when done.
+
+    No ``preexec_fn``: Python runs it in the forked child before exec, which
+    is not safe while other threads run (the kiosk has the GL driver's, the
+    disk's and the sync's): a lock held by one of them at the fork is never
+    released in the child, the child hangs, and Popen waits for its exec
+    for ever (the subprocess module's documentation warns of this). Without
+    it, Popen spawns the child without running any Python in between."""
     args = ["--folder", str(documents_folder)] if documents_folder else ["--store", str(store)] if store else []
     if not args:
         return None
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "kiosk.fontsubset", *args],
+            [sys.executable, "-m", "kiosk.fontsubset", "--parent", str(os.getpid()), *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_lowest_priority_while_the_kiosk_lives,
         )
     except OSError as exc:
         log_event(log, "fonts.subset_not_started", logging.WARNING, error=str(exc))
         return None
 
 
-def _lowest_priority_while_the_kiosk_lives() -> None:
-    """In the child, before it runs: the lowest CPU priority, and ended
-    with the kiosk (PR_SET_PDEATHSIG), so that a test's or a restarted
-    kiosk's subset is not left working."""
+def _lowest_priority_while_alive(parent: int) -> bool:
+    """In the child: the lowest CPU priority, and ended with ``parent`` (the
+    kiosk) through PR_SET_PDEATHSIG, so that a test's or a restarted kiosk's
+    subset is not left working. False when the parent is gone already (it
+    ended before the death signal was asked for)."""
     os.nice(19)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    return os.getppid() == parent
 
 
 def _documents(folder: Path | None, store: Path | None) -> Mapping[str, bytes]:
@@ -261,7 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.fontsubset", description="Make the font subset for a village's data.")
     parser.add_argument("--folder", type=Path, help="a source folder of village data")
     parser.add_argument("--store", type=Path, help="a terminal's store")
+    parser.add_argument("--parent", type=int, help="the kiosk's process: run at the lowest priority, end with it")
     args = parser.parse_args(argv)
+    if args.parent is not None and not _lowest_priority_while_alive(args.parent):
+        return 0
     try:
         faces = find_cjk_font()
     except FontMissing as exc:

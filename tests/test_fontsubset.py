@@ -5,6 +5,11 @@ text with a character it lacks is drawn in the full font."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +77,54 @@ def test_a_text_the_subset_lacks_a_character_of_is_set_in_the_full_font():
         assert typeset_label.font_for("村务垚", DEFAULT_FONT) == DEFAULT_FONT
     finally:
         typeset_label.use_font_coverage(None)
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """/proc/PID/stat after the command name; None once the process is gone or a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields
+
+
+def _until(condition, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_subset_is_made_at_the_lowest_priority_and_ends_with_the_kiosk(cache, tmp_path):
+    # A kiosk-like parent in a fresh process: it starts the subset, says the child's pid, then waits.
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from kiosk import fontsubset, paths;"
+            "child = fontsubset.build_in_background(paths.DEMO_VILLAGE);"
+            "print(child.pid, flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+    )
+    try:
+        child = int(parent.stdout.readline())
+        # Its own priority: nice is field 19 of stat, the 17th after the command name.
+        assert _until(lambda: (_stat_fields(child) or ["0"] * 17)[16] == "19"), "the subset did not lower its priority"
+        parent.kill()
+        parent.wait()
+        assert _until(lambda: _stat_fields(child) is None), "the subset outlived the kiosk"
+    finally:
+        parent.kill()
+        parent.wait()
+    assert not (cache / "village-kiosk" / "fonts" / fontsubset.CURRENT).exists()
+
+
+def test_a_subset_whose_kiosk_is_already_gone_is_not_made(cache):
+    not_my_parent = os.getpid() + 1_000_000  # no such process
+    assert fontsubset.main(["--folder", str(paths.DEMO_VILLAGE), "--parent", str(not_my_parent)]) == 0
+    assert fontsubset.current(find_cjk_font()) is None
