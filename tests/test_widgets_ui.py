@@ -532,6 +532,50 @@ def test_text_widths_are_kept_up_to_one_limit_for_every_face_together(ui, monkey
     assert faces[0]("第0笔支出") == first
 
 
+def test_a_label_draws_its_lines_with_the_widths_it_chose_them_by(ui, monkeypatch):
+    """Drawing a label shapes none of its lines again with SDL_ttf: its
+    lines were measured when they were chosen, and Kivy's core label
+    measures through those kept widths. The texture is as Kivy makes it."""
+    from kivy.core.text import Label as CoreLabel
+
+    from screens.uix import typeset_label
+
+    shaped: list[str] = []  # texts measured by a core label that is not a measurer's
+    measure = CoreLabel.get_extents
+
+    def counted(label, text):
+        if all(label is not kept._label for kept in typeset_label._measurers.values()):
+            shaped.append(text)
+        return measure(label, text)
+
+    monkeypatch.setattr(CoreLabel, "get_extents", counted)
+    holder = BoxLayout(size_hint=(None, None), size=(420, 400))
+    label = KLabel(text=PARAGRAPH, color=(0, 0, 0, 1))
+    holder.add_widget(label)
+    Window.add_widget(holder)
+    try:
+        ui.pump(3)
+        assert len(label.lines) >= 3 and label.texture is not None
+        assert shaped == [], shaped
+        monkeypatch.undo()
+        plain = CoreLabel(
+            text="\n".join(label.lines),
+            font_name=label.drawn_font(),
+            font_size=label.font_size,
+            halign=label.halign,
+            valign=label.valign,
+            color=label.color,
+            line_height=label.line_height,
+            padding=label.padding,
+            text_size=(label.texture_size[0], None),
+        )
+        plain.refresh()
+        assert plain.texture.size == label.texture.size
+        assert plain.texture.pixels == label.texture.pixels
+    finally:
+        Window.remove_widget(holder)
+
+
 def test_a_long_page_flicked_past_either_end_comes_to_rest_exactly_on_it(ui):
     """A finger's flicks up the year's budget page (a list) to its end and
     past it, then down past its top: each bounce comes to rest on the edge,

@@ -22,7 +22,8 @@ amounts, most of all).
 
 Widths are measured once per string and font and kept: a screen's
 labels share most of their characters, so laying out a label costs a few
-microseconds once the cache is warm, against about 50 cold.
+microseconds once the cache is warm, against about 50 cold. Kivy's core
+label draws the lines with the same kept widths (``_MeasuredCoreLabel``).
 
 A TypesetLabel is a plain Widget with only the properties it draws with,
 not a subclass of Kivy's Label: Label's constructor binds each of its
@@ -95,6 +96,7 @@ class _Measurer:
     def __init__(self, font_name: str, font_size: float, bold: bool):
         self._label = CoreLabel(font_name=font_name, font_size=font_size, bold=bold)
         self._widths: dict[str, float] = {}
+        self._height: int | None = None  # the font's line height: the same for every text (SDL_ttf)
 
     def __call__(self, text: str) -> float:
         global _measured
@@ -105,6 +107,26 @@ class _Measurer:
             width = self._widths[text] = self._label.get_extents(text)[0]
             _measured += 1
         return width
+
+    def extents(self, text: str) -> tuple[float, int]:
+        """(width, height) as Kivy's core label measures them."""
+        if self._height is None:
+            self._height = self._label.get_extents("")[1]
+        return self(text), self._height
+
+
+class _MeasuredCoreLabel(CoreLabel):
+    """Kivy's core label, measuring with a measurer's kept widths. To draw a
+    label Kivy measures every line again, twice (the texture's size, then
+    each line's place), and SDL_ttf shapes the line with HarfBuzz each time:
+    the lines were measured already when they were chosen."""
+
+    def __init__(self, measured: _Measurer, **kwargs):
+        self._measured = measured
+        super().__init__(**kwargs)
+
+    def get_extents(self, text):
+        return self._measured.extents(text)
 
 
 _measurers: dict[tuple, _Measurer] = {}
@@ -238,19 +260,21 @@ class TypesetLabel(Widget):
         self._draw("\n".join(self.lines), (drawn, self.text_size[1]), shift_for(self.halign, width, drawn))
 
     def _draw(self, text: str, text_size: tuple, shift: float) -> None:
-        core = CoreLabel(
-            text=text,
-            font_name=self.drawn_font(),
-            font_size=self.font_size,
-            bold=self.bold,
-            italic=self.italic,
-            color=self.disabled_color if self.disabled else self.color,
-            halign=self.halign,
-            valign=self.valign,
-            line_height=self.line_height,
-            padding=self.padding,
-            text_size=text_size,
-        )
+        options = {
+            "text": text,
+            "font_name": self.drawn_font(),
+            "font_size": self.font_size,
+            "bold": self.bold,
+            "italic": self.italic,
+            "color": self.disabled_color if self.disabled else self.color,
+            "halign": self.halign,
+            "valign": self.valign,
+            "line_height": self.line_height,
+            "padding": self.padding,
+            "text_size": text_size,
+        }
+        # The kept widths are a font's, size's and weight's: not italic's, which no measurer keeps.
+        core = CoreLabel(**options) if self.italic else _MeasuredCoreLabel(self.measure(), **options)
         core.refresh()
         self._show(core.texture, shift)
 
