@@ -63,7 +63,7 @@ def test_the_subset_holds_every_character_of_the_data_and_the_screens_and_is_far
 
 
 def test_a_text_the_subset_lacks_a_character_of_is_set_in_the_full_font():
-    from kivy.core.text import DEFAULT_FONT
+    from kivy.core.text import DEFAULT_FONT, LabelBase
 
     from screens.uix import typeset_label
 
@@ -73,6 +73,11 @@ def test_a_text_the_subset_lacks_a_character_of_is_set_in_the_full_font():
         assert typeset_label.font_for("村务公开\n村务", DEFAULT_FONT) == DEFAULT_FONT
         assert typeset_label.font_for("村务垚", DEFAULT_FONT) == typeset_label.FULL_FONT
         assert typeset_label.font_for("村务公开", typeset_label.FULL_FONT) == DEFAULT_FONT  # and back
+        # What draws a label's lines, and the flowchart's boxes, asks for the same font.
+        faces = find_cjk_font()
+        LabelBase.register(typeset_label.FULL_FONT, str(faces.regular), None, str(faces.bold), None)  # as the app does
+        assert typeset_label.core_label("村务垚", DEFAULT_FONT, 20).options["font_name"] == typeset_label.FULL_FONT
+        assert typeset_label.core_label("村务", DEFAULT_FONT, 20, italic=True).options["font_name"] == DEFAULT_FONT
         typeset_label.use_font_coverage(None)  # no subset: the default font is the full one
         assert typeset_label.font_for("村务垚", DEFAULT_FONT) == DEFAULT_FONT
     finally:

@@ -29,7 +29,6 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.config import Config
 from kivy.core.text import DEFAULT_FONT
-from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics import (
     Color,
@@ -63,7 +62,7 @@ from kiosk.privacy import mask_text, public_numbers
 from screens.shell.navigation import forget_with_the_visit
 from screens.ui_screens.base import KioskScreen
 from screens.uix.shapes import RoundBox
-from screens.uix.typeset_label import TypesetLabel, measurer, typeset_lines
+from screens.uix.typeset_label import TypesetLabel, core_label, font_for, measurer, typeset_lines
 from screens.uix.widgets import TapArea
 
 Kind = model.NodeKind
@@ -99,9 +98,9 @@ class _Textures:
         texture = self._entries.get(key)
         if texture is None:
             if width is not None:  # lines broken by the rules of Chinese typesetting, not by Kivy
-                text = "\n".join(typeset_lines(text, width, measurer(DEFAULT_FONT, font_size, bold)))
-            label = CoreLabel(
-                text=text, font_size=font_size, bold=bold, text_size=(width, None), halign="center", valign="top", line_height=line_height
+                text = "\n".join(typeset_lines(text, width, measurer(font_for(text, DEFAULT_FONT), font_size, bold)))
+            label = core_label(
+                text, DEFAULT_FONT, font_size, bold=bold, text_size=(width, None), halign="center", valign="top", line_height=line_height
             )
             label.refresh()
             texture = label.texture

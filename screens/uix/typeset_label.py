@@ -132,6 +132,16 @@ class _MeasuredCoreLabel(CoreLabel):
 _measurers: dict[tuple, _Measurer] = {}
 
 
+def core_label(text: str, font_name: str, font_size: float, bold: bool = False, italic: bool = False, **options) -> CoreLabel:
+    """Kivy's core label to draw ``text`` (lines already chosen) in the font
+    that has its characters (``font_for``), measuring with the kept widths;
+    ``options`` are Kivy's (color, halign, text_size ...)."""
+    font = font_for(text, font_name)
+    if italic:  # the kept widths are a font's, size's and weight's: no measurer keeps italic's
+        return CoreLabel(text=text, font_name=font, font_size=font_size, bold=bold, italic=True, **options)
+    return _MeasuredCoreLabel(measurer(font, font_size, bold), text=text, font_name=font, font_size=font_size, bold=bold, **options)
+
+
 def measured_count() -> int:
     """How many strings' widths are kept now, in every measurer."""
     return _measured
@@ -260,21 +270,19 @@ class TypesetLabel(Widget):
         self._draw("\n".join(self.lines), (drawn, self.text_size[1]), shift_for(self.halign, width, drawn))
 
     def _draw(self, text: str, text_size: tuple, shift: float) -> None:
-        options = {
-            "text": text,
-            "font_name": self.drawn_font(),
-            "font_size": self.font_size,
-            "bold": self.bold,
-            "italic": self.italic,
-            "color": self.disabled_color if self.disabled else self.color,
-            "halign": self.halign,
-            "valign": self.valign,
-            "line_height": self.line_height,
-            "padding": self.padding,
-            "text_size": text_size,
-        }
-        # The kept widths are a font's, size's and weight's: not italic's, which no measurer keeps.
-        core = CoreLabel(**options) if self.italic else _MeasuredCoreLabel(self.measure(), **options)
+        core = core_label(
+            text,
+            self.font_name,
+            self.font_size,
+            bold=self.bold,
+            italic=self.italic,
+            color=self.disabled_color if self.disabled else self.color,
+            halign=self.halign,
+            valign=self.valign,
+            line_height=self.line_height,
+            padding=self.padding,
+            text_size=text_size,
+        )
         core.refresh()
         self._show(core.texture, shift)
 
