@@ -577,3 +577,33 @@ def test_cold_start_probe_reports_the_first_frame(tmp_path, x_display):
     drawn, pss = bench_run.cold_start_once(tmp_path / "no-config.toml", env, tmp_path, tmp_path / "kiosk.log")
     assert 0 < drawn < 120
     assert pss is not None and pss > 10
+
+
+def test_a_process_holding_the_same_library_pages_is_named_beside_the_pss(tmp_path):
+    """Another process with the GL driver's pages resident (an X server that
+    served GLX, a leftover kiosk) halves this process's share of them: the
+    bench names it beside the figure rather than report a PSS too low."""
+    library = tmp_path / "libstand-in-gl.so"
+    library.write_bytes(os.urandom(4 * 1024 * 1024))
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import mmap, sys, time; f = open({str(library)!r}, 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); "
+            "sum(m[i] for i in range(0, len(m), 4096)); print('mapped', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "mapped"
+        sharers = memory.sharing_processes(("libstand-in-gl",))
+        assert [line.split()[0] for line in sharers] == [str(child.pid)]
+        assert memory.sharing_processes(("libno-such-library",)) == []
+        printed = "\n".join(report.conditions({"ui_demo": {"pss_sharers": sharers}}))
+        assert "WARNING: PSS after the tour (demo village) read while 1 other process(es)" in printed and str(child.pid) in printed
+    finally:
+        child.kill()
+        child.wait()
+    assert memory.sharing_processes(("libstand-in-gl",)) == []
+    assert "WARNING" not in "\n".join(report.conditions({"ui_demo": {"pss_sharers": []}}))

@@ -132,3 +132,36 @@ def pss_map_mib(pid: int, largest: int = 10) -> dict[str, float]:
     shown = {key: round(kib / 1024, 1) for key, kib in ranked[:largest]}
     shown["other"] = round(sum(kib for _, kib in ranked[largest:]) / 1024, 1)
     return shown
+
+
+# The GL driver's libraries: tens of MiB of the kiosk's PSS, halved by any
+# other process holding the same pages (an X server that served GLX, a
+# leftover kiosk, a test suite's).
+GL_DRIVER_LIBRARIES = ("libLLVM", "swrast_dri", "libgallium")
+
+
+def sharing_processes(libraries: tuple[str, ...] = GL_DRIVER_LIBRARIES) -> list[str]:
+    """Other processes with pages of ``libraries`` resident, as "pid command":
+    while one runs, this process's PSS of them reads lower than it is alone."""
+    found = []
+    for entry in _PROC.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            text = (entry / "smaps").read_text()
+        except OSError:
+            continue  # gone, or not ours to read
+        if _resident_kib(text, libraries):
+            found.append(f"{entry.name} {_cmdline(int(entry.name)).strip()[:80]}")
+    return sorted(found)
+
+
+def _resident_kib(smaps: str, libraries: tuple[str, ...]) -> int:
+    total, inside = 0, False
+    for line in smaps.splitlines():
+        head = line.split(maxsplit=6)
+        if "-" in head[0] and ":" not in head[0]:  # a mapping's first line
+            inside = len(head) > 5 and any(name in head[5] for name in libraries)
+        elif inside and head[0] == "Rss:":
+            total += int(head[1])
+    return total

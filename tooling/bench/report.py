@@ -200,6 +200,13 @@ def conditions(results: dict) -> list[str]:
                 f"feed v{sync.get('first_version')} → v{sync.get('last_version')} on show "
                 f"({sync.get('polls')} polls, {sync.get('swaps_seen')} swaps seen)"
             )
+    for name in ("ui_demo", "ui_large"):
+        sharers = (results.get(name) or {}).get("pss_sharers")
+        if sharers:
+            lines.append(
+                f"WARNING: PSS after the tour ({name.removeprefix('ui_')} village) read while {len(sharers)} other "
+                f"process(es) held pages of the GL driver, which lowers it: {'; '.join(sharers)}"
+            )
     browser = lookup(results, "peer.load") or {}
     if browser.get("reason"):
         lines.append(f"browser under load: not measured ({browser['reason']})")

@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kiosk.config import load_config
-from tooling.bench.memory import own_pss_mib, own_written_mib, pss_map_mib
+from tooling.bench.memory import own_pss_mib, own_written_mib, pss_map_mib, sharing_processes
 from tooling.bench.report import summarize, write_json
 
 SETTLE_FRAMES = 30  # a screen still redrawing after this many frames is animating: stop there
@@ -650,6 +650,7 @@ def _measure(args, driver: Driver, snapshot, recorder: Recorder, ticker: SyncTic
         results["pss_start_mib"] = driver.pss()
         results["pss_mib"], results["pss_added_by_stop_mib"] = tour_pss(driver, snapshot, skipped)
         results["pss_map_mib"] = pss_map_mib(os.getpid())  # where that PSS is, read at the same rest
+        results["pss_sharers"] = sharing_processes()
 
     crawl_errors: list[str] = []
     samples = crawl(driver, snapshot, args.reps, args.per_screen, crawl_errors)
