@@ -583,14 +583,18 @@ def test_a_process_holding_the_same_library_pages_is_named_beside_the_pss(tmp_pa
     """Another process with the GL driver's pages resident (an X server that
     served GLX, a leftover kiosk) halves this process's share of them: the
     bench names it beside the figure rather than report a PSS too low."""
-    library = tmp_path / "libstand-in-gl.so"
+    library, small = tmp_path / "libstand-in-gl.so", tmp_path / "libstand-in-small.so"
     library.write_bytes(os.urandom(4 * 1024 * 1024))
+    small.write_bytes(os.urandom(256 * 1024))  # as little as the bench's own Xvfb holds: not worth naming
     child = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import mmap, sys, time; f = open({str(library)!r}, 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); "
-            "sum(m[i] for i in range(0, len(m), 4096)); print('mapped', flush=True); time.sleep(30)",
+            "import mmap, sys, time\n"
+            f"for name in ({str(library)!r}, {str(small)!r}):\n"
+            "    f = open(name, 'rb'); m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ); sum(m[i] for i in range(0, len(m), 4096))\n"
+            "    globals()[name] = m\n"
+            "print('mapped', flush=True); time.sleep(30)",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -599,7 +603,7 @@ def test_a_process_holding_the_same_library_pages_is_named_beside_the_pss(tmp_pa
         assert child.stdout.readline().strip() == "mapped"
         sharers = memory.sharing_processes(("libstand-in-gl",))
         assert [line.split()[0] for line in sharers] == [str(child.pid)]
-        assert memory.sharing_processes(("libno-such-library",)) == []
+        assert memory.sharing_processes(("libno-such-library",)) == memory.sharing_processes(("libstand-in-small",)) == []
         printed = "\n".join(report.conditions({"ui_demo": {"pss_sharers": sharers}}))
         assert "WARNING: PSS after the tour (demo village) read while 1 other process(es)" in printed and str(child.pid) in printed
     finally:

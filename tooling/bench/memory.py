@@ -140,9 +140,13 @@ def pss_map_mib(pid: int, largest: int = 10) -> dict[str, float]:
 GL_DRIVER_LIBRARIES = ("libLLVM", "swrast_dri", "libgallium")
 
 
+SHARING_KIB = 1024  # less moves the figure by less than its rounding: the bench's own Xvfb holds ~0.1 MiB of them
+
+
 def sharing_processes(libraries: tuple[str, ...] = GL_DRIVER_LIBRARIES) -> list[str]:
-    """Other processes with pages of ``libraries`` resident, as "pid command":
-    while one runs, this process's PSS of them reads lower than it is alone."""
+    """Other processes with at least ``SHARING_KIB`` of ``libraries``
+    resident, as "pid command (MiB)": while one runs, this process's PSS of
+    them reads lower than it is alone."""
     found = []
     for entry in _PROC.iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -151,8 +155,9 @@ def sharing_processes(libraries: tuple[str, ...] = GL_DRIVER_LIBRARIES) -> list[
             text = (entry / "smaps").read_text()
         except OSError:
             continue  # gone, or not ours to read
-        if _resident_kib(text, libraries):
-            found.append(f"{entry.name} {_cmdline(int(entry.name)).strip()[:80]}")
+        resident = _resident_kib(text, libraries)
+        if resident >= SHARING_KIB:
+            found.append(f"{entry.name} {_cmdline(int(entry.name)).strip()[:80]} ({resident / 1024:.1f} MiB)")
     return sorted(found)
 
 
