@@ -121,12 +121,13 @@ def test_new_data_is_shown_to_a_villager_who_never_pauses(ui, tmp_path, feed_ser
     from screens.services import new_data
 
     monkeypatch.setattr(new_data, "WAIT_MAX_S", 2.0)
+    monkeypatch.setattr(new_data, "GIVE_UP_S", 600.0)  # shown between two taps, not for waiting too long
     x, y = _synced_terminal_with_a_new_version_coming(ui, tmp_path, feed_server)
     deadline = time.monotonic() + 30
     while ui.app.data.snapshot.info.version != 2:
         assert time.monotonic() < deadline, "new data never shown while the villager taps"
         ui.tap_at(x, y)
-        time.sleep(0.1)
+        time.sleep(0.5)  # taps closer together than a pause (QUIET_S), further apart than a drag's touches
     assert not ui.app.outcomes.waiting()
 
 
@@ -153,10 +154,32 @@ def test_new_data_waits_while_the_screen_still_moves_and_no_longer_than_the_limi
     _pump_until(ui, lambda: bool(taken), seconds=5)
     assert len(taken) == 1 and not outcomes.waiting()
 
-    moving["now"] = True  # moving on and on: the data comes all the same, once the limit is past
+    # Past the limit a pause is no longer waited for, a still moment is: no finger moving on the
+    # screen (a drag's touch events come closer together than STILL_S) and nothing moving on it.
+    untouched = {"s": 0.05}
+    monkeypatch.setattr(new_data, "seconds_since_touch", lambda: untouched["s"])
+    monkeypatch.setattr(new_data, "QUIET_S", 1.0)
+    moving["now"] = False
     outcomes.offer(_Outcome())
     now["t"] += new_data.WAIT_MAX_S + 0.1
+    for _ in range(3):  # a finger dragging on
+        ui.pump(1)
+        time.sleep(new_data.LOOK_AGAIN_S + 0.05)
+        ui.pump(1)
+    assert len(taken) == 1 and outcomes.waiting() == 1
+    untouched["s"] = new_data.STILL_S  # between two touches, far shorter than a pause
     _pump_until(ui, lambda: len(taken) == 2, seconds=5)
+
+    moving["now"] = True  # moving on and on: the data comes all the same, once even that limit is past
+    outcomes.offer(_Outcome())
+    now["t"] += new_data.WAIT_MAX_S + 0.1
+    for _ in range(3):
+        ui.pump(1)
+        time.sleep(new_data.LOOK_AGAIN_S + 0.05)
+        ui.pump(1)
+    assert len(taken) == 2 and outcomes.waiting() == 1
+    now["t"] += new_data.GIVE_UP_S
+    _pump_until(ui, lambda: len(taken) == 3, seconds=5)
     outcomes.cancel()
 
 
