@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 _PROC = Path("/proc")
@@ -121,17 +121,26 @@ def pss_map_mib(pid: int, largest: int = 10) -> dict[str, float]:
     except OSError as exc:
         raise MemoryUnavailable(f"cannot read /proc/{pid}/smaps: {exc}") from None
     groups: dict[str, int] = {}
-    name = "[anon]"
-    for line in text.splitlines():
-        head = line.split(maxsplit=6)
-        if "-" in head[0] and len(head) >= 5 and ":" not in head[0]:  # a mapping's first line: range perms offset dev inode [path]
-            name = os.path.basename(head[5]) if len(head) > 5 and head[5].startswith("/") else (head[5] if len(head) > 5 else "[anon]")
-        elif head[0] == "Pss:":
-            groups[name] = groups.get(name, 0) + int(head[1])
+    for mapped, kib in _smaps_field(text, "Pss:"):
+        name = os.path.basename(mapped) if mapped.startswith("/") else mapped
+        groups[name] = groups.get(name, 0) + kib
     ranked = sorted(groups.items(), key=lambda item: -item[1])
     shown = {key: round(kib / 1024, 1) for key, kib in ranked[:largest]}
     shown["other"] = round(sum(kib for _, kib in ranked[largest:]) / 1024, 1)
     return shown
+
+
+def _smaps_field(smaps: str, field: str) -> Iterator[tuple[str, int]]:
+    """(what is mapped, KiB) for every ``field`` line ("Pss:", "Rss:") of a
+    smaps text: the mapping's path, its bracketed name ("[heap]"), or
+    "[anon]" for memory mapped without a name."""
+    mapped = "[anon]"
+    for line in smaps.splitlines():
+        head = line.split(maxsplit=6)
+        if "-" in head[0] and len(head) >= 5 and ":" not in head[0]:  # a mapping's first line: range perms offset dev inode [path]
+            mapped = head[5] if len(head) > 5 else "[anon]"
+        elif head[0] == field:
+            yield mapped, int(head[1])
 
 
 # The GL driver's libraries: tens of MiB of the kiosk's PSS, halved by any
@@ -155,18 +164,7 @@ def sharing_processes(libraries: tuple[str, ...] = GL_DRIVER_LIBRARIES) -> list[
             text = (entry / "smaps").read_text()
         except OSError:
             continue  # gone, or not ours to read
-        resident = _resident_kib(text, libraries)
+        resident = sum(kib for mapped, kib in _smaps_field(text, "Rss:") if any(name in mapped for name in libraries))
         if resident >= SHARING_KIB:
             found.append(f"{entry.name} {_cmdline(int(entry.name)).strip()[:80]} ({resident / 1024:.1f} MiB)")
     return sorted(found)
-
-
-def _resident_kib(smaps: str, libraries: tuple[str, ...]) -> int:
-    total, inside = 0, False
-    for line in smaps.splitlines():
-        head = line.split(maxsplit=6)
-        if "-" in head[0] and ":" not in head[0]:  # a mapping's first line
-            inside = len(head) > 5 and any(name in head[5] for name in libraries)
-        elif inside and head[0] == "Rss:":
-            total += int(head[1])
-    return total
