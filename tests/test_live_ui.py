@@ -135,6 +135,15 @@ class _Outcome:
     snapshot = object()  # an outcome that brings data
 
 
+def _let_it_look(ui) -> None:
+    """Frames around the waiting outcomes' next look at the screen."""
+    from screens.services import new_data
+
+    ui.pump(1)
+    time.sleep(new_data.LOOK_AGAIN_S + 0.05)
+    ui.pump(1)
+
+
 def test_new_data_waits_while_the_screen_still_moves_and_no_longer_than_the_limit(ui, monkeypatch):
     from screens.services import new_data
 
@@ -146,9 +155,7 @@ def test_new_data_waits_while_the_screen_still_moves_and_no_longer_than_the_limi
     outcomes.offer(_Outcome())
     for _ in range(3):
         now["t"] += 1.0
-        ui.pump(1)
-        time.sleep(new_data.LOOK_AGAIN_S + 0.05)  # the next look
-        ui.pump(1)
+        _let_it_look(ui)
     assert not taken and outcomes.waiting() == 1  # a flick still coasting: the page stays as it is
     moving["now"] = False
     _pump_until(ui, lambda: bool(taken), seconds=5)
@@ -163,9 +170,7 @@ def test_new_data_waits_while_the_screen_still_moves_and_no_longer_than_the_limi
     outcomes.offer(_Outcome())
     now["t"] += new_data.WAIT_MAX_S + 0.1
     for _ in range(3):  # a finger dragging on
-        ui.pump(1)
-        time.sleep(new_data.LOOK_AGAIN_S + 0.05)
-        ui.pump(1)
+        _let_it_look(ui)
     assert len(taken) == 1 and outcomes.waiting() == 1
     untouched["s"] = new_data.STILL_S  # between two touches, far shorter than a pause
     _pump_until(ui, lambda: len(taken) == 2, seconds=5)
@@ -174,9 +179,7 @@ def test_new_data_waits_while_the_screen_still_moves_and_no_longer_than_the_limi
     outcomes.offer(_Outcome())
     now["t"] += new_data.WAIT_MAX_S + 0.1
     for _ in range(3):
-        ui.pump(1)
-        time.sleep(new_data.LOOK_AGAIN_S + 0.05)
-        ui.pump(1)
+        _let_it_look(ui)
     assert len(taken) == 2 and outcomes.waiting() == 1
     now["t"] += new_data.GIVE_UP_S
     _pump_until(ui, lambda: len(taken) == 3, seconds=5)
